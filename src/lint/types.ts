@@ -1,0 +1,56 @@
+/** The shapes every channel shares: a message in, findings out. */
+
+export type Channel = 'email' | 'slack';
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** One message, as any channel hands it to the engine. `from`/`to`… are email addresses or Slack user ids. */
+export interface Message {
+  id?: string;
+  channel: Channel;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject?: string;
+  text: string;
+  html?: string;
+  /** ISO 8601 with offset; used by `out-of-hours`. */
+  sentAt?: string;
+}
+
+export interface Span {
+  /** Offsets are UTF-16 code units into the analysed text (`NormalisedMessage.text`). */
+  start: number;
+  end: number;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface ClauseCitation {
+  /** Protocol pack id, e.g. `north-east-derbyshire`. */
+  protocol: string;
+  /** Human title of the protocol the clause comes from. */
+  title: string;
+  ref: string;
+  quote: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  excerpt: string;
+  clause: ClauseCitation | null;
+  /** True when the configured council's protocol does not back the rule: reported as good practice. */
+  goodPractice?: boolean;
+  suggestion: string;
+}
+
+export interface LintResult {
+  id?: string;
+  findings: Finding[];
+}
