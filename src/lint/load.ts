@@ -1,0 +1,44 @@
+/** Loads everything the engine needs from disk (lexicons, protocol packs, the council file) once. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCouncil } from '../directory/council.js';
+import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
+import { createLinter, type Linter } from './engine.js';
+
+/** The repository root (works from src/ under tsx and from dist/src/ when built). */
+export const PACKAGE_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      readFileSync(join(dir, 'package.json'));
+      return dir;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  throw new Error('probity: cannot find the package root');
+})();
+
+export const LEXICON_DIR = join(PACKAGE_ROOT, 'lexicons');
+export const EXAMPLE_COUNCIL = join(PACKAGE_ROOT, 'examples', 'council.yaml');
+
+export function loadProtocolPacks(dir = join(LEXICON_DIR, 'protocols')): Map<string, ProtocolPack> {
+  const packs = new Map<string, ProtocolPack>();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const pack = parseProtocolPack(readFileSync(join(dir, name), 'utf8'), join('lexicons/protocols', name));
+    packs.set(pack.id, pack);
+  }
+  return packs;
+}
+
+export interface LoadOptions {
+  /** Path to council.yaml (default: the bundled example council). */
+  councilFile?: string;
+}
+
+export function loadLinter(options: LoadOptions = {}): Linter {
+  const file = options.councilFile ?? EXAMPLE_COUNCIL;
+  const council = parseCouncil(readFileSync(file, 'utf8'), file);
+  return createLinter({ council, packs: loadProtocolPacks() });
+}
