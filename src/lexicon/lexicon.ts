@@ -1,0 +1,226 @@
+/**
+ * Lexicons are data (`lexicons/terms/<category>.yaml`): one category per file, each entry a pattern with a note,
+ * its source clause and examples it must match (and may list examples it must not). A failing example or a
+ * duplicate pattern stops the lexicon from loading, as with textlint-rule-prh.
+ *
+ * Pattern syntax, kept small so a council officer can read it:
+ *   leaflet              a word, matched by stem (leaflets, leafleting)
+ *   =us                  a word matched exactly (no stemming)
+ *   incompet*            a word prefix
+ *   let me/us know       alternatives for one word
+ *   press office | comms team   alternative phrases
+ *   change ... report    a gap of up to three words
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { stem, tokenise, type Token } from '../nlp/tokens.js';
+
+const entrySchema = z
+  .object({
+    pattern: z.string().min(1),
+    note: z.string().min(3),
+    source: z.string().min(1).optional(),
+    match: z.union([z.string(), z.array(z.string()).min(1)]),
+    nomatch: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Free labels a rule may read (e.g. `kind: insult`). */
+    kind: z.string().optional(),
+  })
+  .strict();
+
+const fileSchema = z
+  .object({
+    category: z.string().regex(/^[a-z][a-z-]*$/),
+    description: z.string().min(3),
+    source: z.string().min(1),
+    entries: z.array(entrySchema).min(1),
+  })
+  .strict();
+
+export interface Entry {
+  category: string;
+  pattern: string;
+  note: string;
+  source: string;
+  kind?: string;
+}
+
+type Slot = { type: 'word'; stems: Set<string>; exact: Set<string>; prefixes: string[] } | { type: 'gap'; max: number };
+
+interface Compiled {
+  entry: Entry;
+  slots: Slot[];
+}
+
+export interface Hit {
+  category: string;
+  entry: Entry;
+  /** Token indices, end exclusive. */
+  from: number;
+  to: number;
+  start: number;
+  end: number;
+}
+
+export class LexiconError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'LexiconError';
+  }
+}
+
+const GAP_WORDS = 3;
+
+/** A pattern is one or more phrases separated by "|"; each compiles to its own slot list. */
+function compilePattern(pattern: string): Slot[][] {
+  return pattern.split('|').map((phrase) => compilePhrase(phrase));
+}
+
+function compilePhrase(phrase: string): Slot[] {
+  const slots: Slot[] = [];
+  if (!phrase.trim()) throw new Error('empty alternative');
+  for (const part of phrase.trim().toLowerCase().split(/\s+/)) {
+    if (part === '...') {
+      slots.push({ type: 'gap', max: GAP_WORDS });
+      continue;
+    }
+    if (!/[/=*]/.test(part)) {
+      // A plain word; a contraction ("i'd", "don't") becomes the words the tokeniser makes of it.
+      const toks = tokenise(part);
+      if (toks.length === 0) throw new Error(`"${part}" has no letters`);
+      for (const t of toks) slots.push({ type: 'word', stems: new Set([t.stem]), exact: new Set(), prefixes: [] });
+      continue;
+    }
+    const slot = { type: 'word' as const, stems: new Set<string>(), exact: new Set<string>(), prefixes: [] as string[] };
+    for (const alt of part.split('/')) {
+      if (alt.startsWith('=')) slot.exact.add(alt.slice(1));
+      else if (alt.endsWith('*')) slot.prefixes.push(alt.slice(0, -1));
+      else {
+        // A pattern word may itself be a contraction ("don't"): tokenise it the way text is tokenised.
+        const toks = tokenise(alt);
+        if (toks.length !== 1) throw new Error(`"${alt}" is not one word (write it as separate words)`);
+        slot.stems.add(toks[0]!.stem);
+      }
+    }
+    slots.push(slot);
+  }
+  if (slots[0]?.type !== 'word' || slots.at(-1)?.type !== 'word') throw new Error('a pattern cannot start or end with a gap');
+  return slots;
+}
+
+function wordMatches(slot: Extract<Slot, { type: 'word' }>, token: Token): boolean {
+  if (slot.stems.has(token.stem) || slot.exact.has(token.word)) return true;
+  for (const p of slot.prefixes) if (token.word.startsWith(p)) return true;
+  return false;
+}
+
+/** Match `slots` starting at token `i`; returns the end index (exclusive) or -1. */
+function matchAt(slots: Slot[], tokens: Token[], i: number, s = 0): number {
+  if (s === slots.length) return i;
+  const slot = slots[s]!;
+  if (slot.type === 'gap') {
+    for (let skip = 0; skip <= slot.max && i + skip <= tokens.length; skip++) {
+      const end = matchAt(slots, tokens, i + skip, s + 1);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  const token = tokens[i];
+  if (!token || !wordMatches(slot, token)) return -1;
+  return matchAt(slots, tokens, i + 1, s + 1);
+}
+
+/** All categories compiled into one index keyed by the first word's stem, so matching is one pass over tokens. */
+export class Lexicon {
+  private readonly byFirstStem = new Map<string, Compiled[]>();
+  private readonly byFirstExact = new Map<string, Compiled[]>();
+  private readonly prefixFirst: Compiled[] = [];
+  readonly categories = new Map<string, Entry[]>();
+
+  add(entry: Entry): void {
+    for (const slots of compilePattern(entry.pattern)) {
+      const compiled = { entry, slots };
+      const first = slots[0] as Extract<Slot, { type: 'word' }>;
+      for (const s of first.stems) push(this.byFirstStem, s, compiled);
+      for (const e of first.exact) push(this.byFirstExact, e, compiled);
+      if (first.prefixes.length > 0) this.prefixFirst.push(compiled);
+    }
+    const list = this.categories.get(entry.category) ?? [];
+    list.push(entry);
+    this.categories.set(entry.category, list);
+  }
+
+  /** Every hit in `tokens` (overlaps allowed across categories; within a category the longest at a start wins). */
+  match(tokens: Token[]): Hit[] {
+    const hits: Hit[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const candidates = [...(this.byFirstStem.get(t.stem) ?? []), ...(this.byFirstExact.get(t.word) ?? [])];
+      for (const c of this.prefixFirst) candidates.push(c);
+      const best = new Map<string, Hit>();
+      for (const c of candidates) {
+        const end = matchAt(c.slots, tokens, i);
+        if (end < 0) continue;
+        const prev = best.get(c.entry.category);
+        if (prev && prev.to >= end) continue;
+        best.set(c.entry.category, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end });
+      }
+      hits.push(...best.values());
+    }
+    return hits;
+  }
+
+  has(category: string): boolean {
+    return this.categories.has(category);
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Parse one lexicon file, validate it and prove its examples. Pure: text in. */
+export function parseLexiconFile(text: string, file: string): Entry[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new LexiconError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  const parsed = fileSchema.safeParse(doc.toJS());
+  if (!parsed.success) throw new LexiconError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const data = parsed.data;
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const entries: Entry[] = [];
+  data.entries.forEach((raw, n) => {
+    const where = `entries.${n} ("${raw.pattern}")`;
+    const key = raw.pattern.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(key)) problems.push(`${where}: duplicate pattern`);
+    seen.add(key);
+    const entry: Entry = { category: data.category, pattern: raw.pattern, note: raw.note, source: raw.source ?? data.source, ...(raw.kind ? { kind: raw.kind } : {}) };
+    let phrases: Slot[][];
+    try {
+      phrases = compilePattern(raw.pattern);
+    } catch (e) {
+      problems.push(`${where}: ${(e as Error).message}`);
+      return;
+    }
+    const hitsIn = (example: string) => {
+      const tokens = tokenise(example);
+      return phrases.some((slots) => tokens.some((_, i) => matchAt(slots, tokens, i) >= 0));
+    };
+    for (const example of [raw.match].flat()) if (!hitsIn(example)) problems.push(`${where}: does not match its example "${example}"`);
+    for (const example of [raw.nomatch ?? []].flat()) if (hitsIn(example)) problems.push(`${where}: matches its counter-example "${example}"`);
+    entries.push(entry);
+  });
+  if (problems.length > 0) throw new LexiconError(file, problems);
+  return entries;
+}
+
+/** Words from the council's own directory (group names, wards, people) become entries of their own categories. */
+export function localEntry(category: string, phrase: string, note: string): Entry | undefined {
+  const words = tokenise(phrase).map((t) => `=${t.word}`);
+  if (words.length === 0) return undefined;
+  return { category, pattern: words.join(' '), note, source: 'council.yaml' };
+}
+
+export { stem };
