@@ -1,0 +1,32 @@
+/** The producer side of the `lint` queue, used by the Slack app (and the IMAP watcher). */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { LINT_JOB_OPTIONS, LINT_QUEUE, type LintJobName, type LintJobs } from './lint-jobs.js';
+
+export interface LintProducer {
+  /**
+   * Queue a job. `id` makes it idempotent while the job exists (a second add with the same id is ignored).
+   * Rejects at once when Redis is unreachable (the connection should come from `producerConnection`).
+   */
+  add<K extends LintJobName>(name: K, data: LintJobs[K], options: { id: string; delay?: number }): Promise<string>;
+  readonly queue: Queue;
+  close(): Promise<void>;
+}
+
+export interface LintProducerOptions {
+  connection: Redis;
+  prefix: string;
+}
+
+export function createLintProducer({ connection, prefix }: LintProducerOptions): LintProducer {
+  const queue = new Queue(LINT_QUEUE, { connection, prefix, defaultJobOptions: LINT_JOB_OPTIONS });
+  return {
+    queue,
+    async add(name, data, { id, delay }) {
+      if (id.includes(':')) throw new Error(`lint job id must not contain ':' (got ${id})`);
+      const job = await queue.add(name, data, { jobId: id, ...(delay ? { delay } : {}) });
+      return job.id ?? id;
+    },
+    close: () => queue.close(),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * What authors say about their warnings ("acknowledged, because…" / "false alarm"), kept for the Monitoring
+ * Officer and for tuning the rules. A record holds the rule, severity and clause, who, where and when, and the
+ * reason; never the message text.
+ *
+ * Stored as a Redis stream (append-only, ordered by time). Retention: every append trims entries older than the
+ * retention window (`XADD … MINID`), and the key expires one window after the last append.
+ */
+import type { Redis } from 'ioredis';
+import type { FeedbackKind, FindingRef } from './blocks.js';
+
+export const DEFAULT_FEEDBACK_RETENTION_DAYS = 365;
+
+export interface FeedbackRecord {
+  kind: FeedbackKind;
+  findings: FindingRef[];
+  /** Slack user id of the author giving the feedback. */
+  user: string;
+  channel: string;
+  /** The warned message's ts (a reference, not its content). */
+  ts: string;
+  teamId?: string;
+  reason?: string;
+}
+
+export interface StoredFeedback extends FeedbackRecord {
+  id: string;
+  at: string;
+}
+
+export interface FeedbackStore {
+  record(entry: FeedbackRecord): Promise<string>;
+  list(count?: number): Promise<StoredFeedback[]>;
+}
+
+export interface FeedbackStoreOptions {
+  keyPrefix: string;
+  retentionDays?: number;
+  now?: () => number;
+}
+
+export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions): FeedbackStore {
+  const key = `${options.keyPrefix}slack:feedback`;
+  const retentionMs = (options.retentionDays ?? DEFAULT_FEEDBACK_RETENTION_DAYS) * 24 * 60 * 60 * 1000;
+  const now = options.now ?? Date.now;
+  return {
+    async record(entry) {
+      const at = now();
+      const fields = [
+        'kind', entry.kind,
+        'findings', JSON.stringify(entry.findings),
+        'user', entry.user,
+        'channel', entry.channel,
+        'ts', entry.ts,
+        'at', new Date(at).toISOString(),
+        ...(entry.teamId ? ['teamId', entry.teamId] : []),
+        ...(entry.reason ? ['reason', entry.reason] : []),
+      ];
+      const id = await redis
+        .multi()
+        .xadd(key, 'MINID', '~', String(at - retentionMs), '*', ...fields)
+        .pexpire(key, retentionMs)
+        .exec();
+      const added = id?.[0]?.[1];
+      if (typeof added !== 'string') throw new Error('feedback: XADD failed');
+      return added;
+    },
+    async list(count = 100) {
+      const entries = await redis.xrevrange(key, '+', '-', 'COUNT', count);
+      return entries.map(([id, flat]) => {
+        const f: Record<string, string> = {};
+        for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+        return {
+          id,
+          kind: f.kind as FeedbackKind,
+          findings: JSON.parse(f.findings ?? '[]') as FindingRef[],
+          user: f.user ?? '',
+          channel: f.channel ?? '',
+          ts: f.ts ?? '',
+          at: f.at ?? '',
+          ...(f.teamId ? { teamId: f.teamId } : {}),
+          ...(f.reason ? { reason: f.reason } : {}),
+        };
+      });
+    },
+  };
+}
