@@ -1,0 +1,214 @@
+/**
+ * The briefing scheduler as one object the HTTP routes and the notice worker call: each command runs in a
+ * ledger transaction (see ledger.ts), each query returns the view the caller may see. The clock, the id source
+ * and the store are passed in.
+ */
+import type { Council } from '../directory/council.js';
+import { verifyChain, type AuditEvent, type Verification } from './audit.js';
+import type { Actor, DomainContext } from './context.js';
+import { recordDelivery, type DeliveryReport } from './deliveries.js';
+import { forbidden, notFound } from './errors.js';
+import { transact, type LedgerStore } from './ledger.js';
+import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
+import { expireOffer, refreshRound, remindOffer, respondToOffer } from './rounds.js';
+import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
+import { briefingSettings, type BriefingSettings } from './settings.js';
+import type { BriefingRequest, Notice } from './types.js';
+import {
+  groupOfferView,
+  groupRequestView,
+  isOffice,
+  registerRows,
+  roundView,
+  type GroupOfferView,
+  type RegisterRow,
+  type RoundView,
+} from './views.js';
+
+export interface ServiceOptions {
+  council: Council;
+  settings?: BriefingSettings;
+  store: LedgerStore;
+  clock: () => Date;
+  newId: (prefix: string) => string;
+  /** Called after a commit that queued notices (the dispatcher moves them to the queue). */
+  onOutbox?: () => void;
+}
+
+export class BriefingService {
+  readonly store: LedgerStore;
+  readonly clock: () => Date;
+  private ctx: DomainContext;
+  private readonly onOutbox: (() => void) | undefined;
+
+  constructor(opts: ServiceOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
+    this.onOutbox = opts.onOutbox;
+    this.ctx = { council: opts.council, settings: opts.settings ?? briefingSettings(opts.council), newId: opts.newId };
+  }
+
+  get council(): Council {
+    return this.ctx.council;
+  }
+
+  get settings(): BriefingSettings {
+    return this.ctx.settings;
+  }
+
+  /** Swap in a reloaded directory (a group formed): later commands and `refreshRound` see it. */
+  setCouncil(council: Council): void {
+    this.ctx = { ...this.ctx, council, settings: briefingSettings(council) };
+  }
+
+  private async run<T>(command: (tx: import('./ledger.js').Tx) => Promise<T>): Promise<T> {
+    let queued = false;
+    try {
+      const { value } = await transact(this.store, this.clock, async (tx) => {
+        const v = await command(tx);
+        queued = tx.changes.outbox.length > 0;
+        return v;
+      });
+      return value;
+    } finally {
+      if (queued) this.onOutbox?.();
+    }
+  }
+
+  request(actor: Actor, input: RequestInput) {
+    return this.run((tx) => createRequest(tx, this.ctx, actor, input));
+  }
+  decide(actor: Actor, requestId: string, input: DecisionInput) {
+    return this.run((tx) => decide(tx, this.ctx, actor, requestId, input));
+  }
+  withdraw(actor: Actor, requestId: string) {
+    return this.run((tx) => withdraw(tx, this.ctx, actor, requestId));
+  }
+  respondToOffer(actor: Actor, offerId: string, response: 'accept' | 'decline') {
+    return this.run((tx) => respondToOffer(tx, this.ctx, actor, offerId, response));
+  }
+  refreshRound(actor: Actor, roundId: string) {
+    return this.run((tx) => refreshRound(tx, this.ctx, actor, roundId));
+  }
+  scheduleSession(actor: Actor, input: SessionInput) {
+    return this.run((tx) => scheduleSession(tx, this.ctx, actor, input));
+  }
+  changeSession(actor: Actor, sessionId: string, change: SessionChange) {
+    return this.run((tx) => changeSession(tx, this.ctx, actor, sessionId, change));
+  }
+  respondToInvitation(actor: Actor, invitationId: string, response: 'accept' | 'decline', reason?: string) {
+    return this.run((tx) => respondToInvitation(tx, this.ctx, actor, invitationId, response, reason));
+  }
+  followUp(actor: Actor, roundId: string, input: FollowUpInput) {
+    return this.run((tx) => sendFollowUp(tx, this.ctx, actor, roundId, input));
+  }
+  expireOffer(offerId: string) {
+    return this.run((tx) => expireOffer(tx, this.ctx, offerId));
+  }
+  remindOffer(offerId: string, reminder: number) {
+    return this.run((tx) => remindOffer(tx, this.ctx, offerId, reminder));
+  }
+  recordDelivery(actorId: string, noticeId: string, report: DeliveryReport) {
+    return this.run((tx) => recordDelivery(tx, actorId, noticeId, report));
+  }
+
+  // ---- queries ----
+
+  async getRequest(actor: Actor, id: string) {
+    const r = this.store.reader();
+    const request = await r.get('request', id);
+    if (!request) throw notFound(`no briefing request "${id}"`);
+    if (isOffice(actor)) {
+      const round = request.roundId ? await this.roundView(request.roundId) : undefined;
+      return { ...request, ...(round ? { round } : {}) };
+    }
+    if (actor.role === 'group-leader' && actor.group === request.group) {
+      const round = request.roundId ? await r.get('round', request.roundId) : undefined;
+      const own = round ? await r.get('offer', round.requesterOfferId) : undefined;
+      return groupRequestView(request, own);
+    }
+    // Another group, or an officer: the request's existence is not theirs to know.
+    throw notFound(`no briefing request "${id}"`);
+  }
+
+  async listRequests(actor: Actor, statuses?: BriefingRequest['status'][]): Promise<BriefingRequest[]> {
+    const r = this.store.reader();
+    const all = await r.getMany('request', await r.index('requests'));
+    const visible = isOffice(actor) ? all : actor.role === 'group-leader' ? all.filter((q) => q.group === actor.group) : [];
+    if (!isOffice(actor) && actor.role !== 'group-leader') throw forbidden('requests are for the office and the groups');
+    return statuses ? visible.filter((q) => statuses.includes(q.status)) : visible;
+  }
+
+  async roundView(roundId: string): Promise<RoundView> {
+    const r = this.store.reader();
+    const round = await r.get('round', roundId);
+    if (!round) throw notFound(`no round "${roundId}"`);
+    const offers = await r.getMany('offer', round.offerIds);
+    const notices = await r.getMany('notice', offers.flatMap((o) => o.noticeIds));
+    const sessions = await r.getMany('session', offers.flatMap((o) => o.sessionIds));
+    return roundView(round, offers, notices, sessions);
+  }
+
+  async listRounds(actor: Actor): Promise<RoundView[]> {
+    if (!isOffice(actor)) throw forbidden('rounds are for the office');
+    const ids = await this.store.reader().index('rounds');
+    return Promise.all([...ids].reverse().map((id) => this.roundView(id)));
+  }
+
+  /** A group's own offers, newest first. */
+  async listOffers(actor: Actor): Promise<GroupOfferView[]> {
+    if (actor.role !== 'group-leader') throw forbidden('offers are listed for a group; the office sees rounds');
+    const r = this.store.reader();
+    const rounds = await r.getMany('round', [...(await r.index('rounds'))].reverse());
+    const views: GroupOfferView[] = [];
+    for (const round of rounds) {
+      const offers = (await r.getMany('offer', round.offerIds)).filter((o) => o.party.id === actor.group);
+      for (const offer of offers) views.push(groupOfferView(offer, round, await r.getMany('session', offer.sessionIds)));
+    }
+    return views;
+  }
+
+  async getOffer(actor: Actor, offerId: string) {
+    const r = this.store.reader();
+    const offer = await r.get('offer', offerId);
+    const visible = offer && (isOffice(actor) || (actor.role === 'group-leader' && actor.group === offer.party.id));
+    if (!offer || !visible) throw notFound(`no offer "${offerId}"${actor.role === 'group-leader' ? ' for your group' : ''}`);
+    const round = await r.get('round', offer.roundId);
+    if (!round) throw notFound(`no round "${offer.roundId}"`);
+    const sessions = await r.getMany('session', offer.sessionIds);
+    if (isOffice(actor)) return { ...offer, title: round.title, sessions };
+    return groupOfferView(offer, round, sessions);
+  }
+
+  async listInvitations(actor: Actor) {
+    const r = this.store.reader();
+    const all = await r.getMany('invitation', await r.index('invitations'));
+    if (actor.role === 'officer') return all.filter((i) => i.officer === actor.id);
+    if (isOffice(actor)) return all;
+    throw forbidden('invitations are for officers and the office');
+  }
+
+  async register(actor: Actor): Promise<RegisterRow[]> {
+    if (!isOffice(actor)) throw forbidden('the register is for the office, the authoriser and the Monitoring Officer');
+    const r = this.store.reader();
+    const rounds = await r.getMany('round', await r.index('rounds'));
+    const offers = await r.getMany('offer', rounds.flatMap((x) => x.offerIds));
+    const sessions = await r.getMany('session', offers.flatMap((o) => o.sessionIds));
+    const notices = await r.getMany('notice', offers.flatMap((o) => o.noticeIds));
+    return registerRows(rounds, offers, sessions, notices);
+  }
+
+  async audit(actor: Actor, fromSeq = 1, count = 200): Promise<AuditEvent[]> {
+    if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
+    return this.store.auditEvents(fromSeq, count);
+  }
+
+  async verifyAudit(actor: Actor): Promise<Verification> {
+    if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
+    return verifyChain(await this.store.auditEvents(), await this.store.head());
+  }
+
+  async notice(id: string): Promise<Notice | undefined> {
+    return this.store.reader().get('notice', id);
+  }
+}

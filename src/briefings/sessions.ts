@@ -1,0 +1,205 @@
+/**
+ * Sessions, officers' invitations and follow-ups (000 6.2–6.3, 003 "Party Groups and Officers"): each party
+ * that takes a briefing up gets its own session, recording the officers, venue, time and the material's version
+ * and SHA-256, so the register shows every group had the same material. An officer who has accepted one group's
+ * invitation on a matter may not decline another group's on the same matter: that decline is refused and routed
+ * to the chief executive. Follow-up factual answers go to every party that took the briefing up.
+ */
+import { assertNeutral, contactsWithOfficers, planNotices, SYSTEM, type Actor, type DomainContext } from './context.js';
+import { conflict, forbidden, invalid, notFound } from './errors.js';
+import type { Tx } from './ledger.js';
+import type { FollowUp, Invitation, Material, Offer, Session } from './types.js';
+
+export interface SessionInput {
+  offerId: string;
+  officers: string[];
+  venue: string;
+  startsAt: string;
+  endsAt: string;
+  material: Material;
+}
+
+function assertOfficers(ctx: DomainContext, officers: string[]): void {
+  if (officers.length === 0) throw invalid('officers: a session needs at least one officer');
+  for (const o of officers) if (ctx.council.byId.get(o)?.role !== 'officer') throw invalid(`officers: unknown officer "${o}"`);
+}
+
+function assertTimes(startsAt: string, endsAt: string): void {
+  if (!(Date.parse(endsAt) > Date.parse(startsAt))) throw invalid('endsAt: must be after startsAt');
+}
+
+const TAKEN_UP = new Set<Offer['status']>(['accepted', 'agreed']);
+
+function sessionNotices(tx: Tx, ctx: DomainContext, actor: Actor, offer: Offer, session: Session): string[] {
+  return planNotices(tx, ctx, actor, {
+    kind: 'session',
+    stem: `${session.id}-s${session.sequence}`,
+    party: offer.party.id,
+    to: contactsWithOfficers(offer.party, session.officers),
+    fields: { roundId: session.roundId, offerId: offer.id, sessionId: session.id, sessionSequence: session.sequence },
+  });
+}
+
+export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, input: SessionInput): Promise<Session> {
+  if (actor.role !== 'ce-office') throw forbidden('only the office schedules sessions');
+  const offer = await tx.get('offer', input.offerId);
+  if (!offer) throw notFound(`no offer "${input.offerId}"`);
+  if (!TAKEN_UP.has(offer.status)) throw conflict(`offer ${offer.id} is ${offer.status}; a session needs an offer that was taken up`, 'not-taken-up');
+  const round = await tx.get('round', offer.roundId);
+  if (!round) throw notFound(`no round "${offer.roundId}"`);
+  const officers = [...new Set(input.officers)];
+  assertOfficers(ctx, officers);
+  assertTimes(input.startsAt, input.endsAt);
+
+  const session: Session = {
+    id: ctx.newId('ss'),
+    roundId: round.id,
+    offerId: offer.id,
+    party: offer.party.id,
+    officers,
+    venue: input.venue,
+    startsAt: new Date(input.startsAt).toISOString(),
+    endsAt: new Date(input.endsAt).toISOString(),
+    material: { version: input.material.version, sha256: input.material.sha256.toLowerCase() },
+    sequence: 0,
+    status: 'scheduled',
+    invitationIds: [],
+    createdAt: tx.nowIso,
+    updatedAt: tx.nowIso,
+  };
+  for (const officer of officers) {
+    const invitation: Invitation = {
+      id: ctx.newId('iv'),
+      sessionId: session.id,
+      roundId: round.id,
+      matterKey: round.matterKey,
+      party: offer.party.id,
+      officer,
+      status: 'pending',
+      refusedDeclines: 0,
+    };
+    session.invitationIds.push(invitation.id);
+    tx.put('invitation', undefined, invitation, actor.id, 'invitation.sent');
+    tx.addIndex(`matter-invitations:${round.matterKey}`, invitation.id, tx.now.getTime());
+    tx.addIndex('invitations', invitation.id, tx.now.getTime());
+  }
+  const noticeIds = sessionNotices(tx, ctx, actor, offer, session);
+  tx.put('session', undefined, session, actor.id, 'session.scheduled');
+  tx.addIndex('sessions', session.id, tx.now.getTime());
+  tx.put('offer', offer, { ...offer, sessionIds: [...offer.sessionIds, session.id], noticeIds: [...offer.noticeIds, ...noticeIds] }, actor.id, 'offer.session-added');
+  if (noticeIds.length > 0) tx.enqueue({ id: `${session.id}-s0`, kind: 'notices', noticeIds });
+  return session;
+}
+
+export interface SessionChange {
+  venue?: string;
+  startsAt?: string;
+  endsAt?: string;
+  material?: Material;
+  cancel?: boolean;
+}
+
+/** A change re-sends the invite with the same UID and the next SEQUENCE. */
+export async function changeSession(tx: Tx, ctx: DomainContext, actor: Actor, sessionId: string, change: SessionChange): Promise<Session> {
+  if (actor.role !== 'ce-office') throw forbidden('only the office changes sessions');
+  const session = await tx.get('session', sessionId);
+  if (!session) throw notFound(`no session "${sessionId}"`);
+  if (session.status === 'cancelled') throw conflict(`session ${sessionId} was cancelled`, 'session-cancelled');
+  const offer = await tx.get('offer', session.offerId);
+  if (!offer) throw notFound(`no offer "${session.offerId}"`);
+  const after: Session = {
+    ...session,
+    ...(change.venue ? { venue: change.venue } : {}),
+    ...(change.startsAt ? { startsAt: new Date(change.startsAt).toISOString() } : {}),
+    ...(change.endsAt ? { endsAt: new Date(change.endsAt).toISOString() } : {}),
+    ...(change.material ? { material: { version: change.material.version, sha256: change.material.sha256.toLowerCase() } } : {}),
+    ...(change.cancel ? { status: 'cancelled' as const } : {}),
+    sequence: session.sequence + 1,
+    updatedAt: tx.nowIso,
+  };
+  assertTimes(after.startsAt, after.endsAt);
+  const noticeIds = sessionNotices(tx, ctx, actor, offer, after);
+  tx.put('session', session, after, actor.id, change.cancel ? 'session.cancelled' : 'session.changed');
+  tx.put('offer', offer, { ...offer, noticeIds: [...offer.noticeIds, ...noticeIds] }, actor.id, 'offer.session-changed');
+  if (noticeIds.length > 0) tx.enqueue({ id: `${session.id}-s${after.sequence}`, kind: 'notices', noticeIds });
+  return after;
+}
+
+/** An officer answers an invitation to brief one group's session. */
+export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Actor, invitationId: string, response: 'accept' | 'decline', reason?: string): Promise<Invitation> {
+  const invitation = await tx.get('invitation', invitationId);
+  if (!invitation) throw notFound(`no invitation "${invitationId}"`);
+  if (actor.role === 'officer' ? actor.id !== invitation.officer : actor.role !== 'ce-office') {
+    throw notFound(`no invitation "${invitationId}" for you`);
+  }
+  const status = response === 'accept' ? 'accepted' : 'declined';
+  if (invitation.status === status) return invitation;
+
+  if (response === 'decline') {
+    const onMatter = await tx.getMany('invitation', await tx.index(`matter-invitations:${invitation.matterKey}`));
+    const accepted = onMatter.find((i) => i.officer === invitation.officer && i.party !== invitation.party && i.status === 'accepted');
+    if (accepted) {
+      const refusedAfter: Invitation = { ...invitation, refusedDeclines: invitation.refusedDeclines + 1 };
+      tx.put('invitation', invitation, refusedAfter, actor.id, 'invitation.decline-refused', `same matter as accepted invitation ${accepted.id}${reason ? `; reason given: ${reason}` : ''}`);
+      const ids = planNotices(tx, ctx, SYSTEM, {
+        kind: 'same-matter',
+        stem: `${invitation.id}-refused${refusedAfter.refusedDeclines}`,
+        party: 'chief-executive',
+        to: [ctx.settings.chiefExecutive],
+        fields: { invitationId: invitation.id, roundId: invitation.roundId },
+        channels: ['email'],
+      });
+      if (ids.length > 0) tx.enqueue({ id: `${invitation.id}-refused${refusedAfter.refusedDeclines}`, kind: 'notices', noticeIds: ids });
+      tx.refuse(
+        conflict(
+          'you have accepted another group\'s invitation on the same matter, so you may not decline this one (the protocol asks for the same information to each group); the chief executive has been told',
+          'same-matter',
+        ),
+      );
+      return refusedAfter;
+    }
+  }
+  const after: Invitation = { ...invitation, status, respondedAt: tx.nowIso };
+  tx.put('invitation', invitation, after, actor.id, `invitation.${status}`, reason);
+  return after;
+}
+
+export interface FollowUpInput {
+  answer: string;
+  material?: Material;
+}
+
+/** A factual answer after the sessions goes to every party that took the briefing up, and to no other. */
+export async function sendFollowUp(tx: Tx, ctx: DomainContext, actor: Actor, roundId: string, input: FollowUpInput): Promise<FollowUp> {
+  if (actor.role !== 'ce-office' && actor.role !== 'officer') throw forbidden('only the office or an officer sends follow-up answers');
+  const round = await tx.get('round', roundId);
+  if (!round) throw notFound(`no round "${roundId}"`);
+  assertNeutral(ctx, input.answer, 'answer');
+  const offers = (await tx.getMany('offer', round.offerIds)).filter((o) => TAKEN_UP.has(o.status));
+  if (offers.length === 0) throw conflict(`no group has taken up round ${roundId}`, 'not-taken-up');
+  const followUp: FollowUp = {
+    id: ctx.newId('fu'),
+    roundId,
+    answer: input.answer,
+    ...(input.material ? { material: input.material } : {}),
+    by: actor.id,
+    at: tx.nowIso,
+    offerIds: offers.map((o) => o.id),
+  };
+  tx.put('follow-up', undefined, followUp, actor.id, 'follow-up.sent');
+  const noticeIds: string[] = [];
+  for (const offer of offers) {
+    const ids = planNotices(tx, ctx, actor, {
+      kind: 'follow-up',
+      stem: `${followUp.id}-${offer.id}`,
+      party: offer.party.id,
+      to: offer.party.contacts,
+      fields: { roundId, offerId: offer.id, followUpId: followUp.id },
+    });
+    tx.put('offer', offer, { ...offer, noticeIds: [...offer.noticeIds, ...ids] }, actor.id, 'offer.follow-up');
+    noticeIds.push(...ids);
+  }
+  tx.put('round', round, { ...round, followUpIds: [...round.followUpIds, followUp.id] }, actor.id, 'round.follow-up');
+  tx.enqueue({ id: followUp.id, kind: 'notices', noticeIds });
+  return followUp;
+}

@@ -1,0 +1,183 @@
+/**
+ * What each reader may see. The office, the authoriser and the Monitoring Officer see everything; a group sees
+ * its own requests and its own offers only, never another group's offer, the requesting group of an offer it was
+ * made, or what that group asked about. The register is the office's proof of the equal offer.
+ */
+import type { Actor } from './context.js';
+import type { BriefingRequest, Notice, Offer, Round, Session } from './types.js';
+
+export const OFFICE_ROLES = new Set(['ce-office', 'authoriser', 'monitoring-officer']);
+export const isOffice = (actor: Actor) => OFFICE_ROLES.has(actor.role);
+
+export interface NoticeStatus {
+  id: string;
+  kind: Notice['kind'];
+  channel: Notice['channel'];
+  state: Notice['state'];
+  attempts: number;
+  sentAt?: string;
+  lastError?: string;
+}
+
+export function noticeStatus(n: Notice): NoticeStatus {
+  return {
+    id: n.id,
+    kind: n.kind,
+    channel: n.channel,
+    state: n.state,
+    attempts: n.attempts,
+    ...(n.sentAt ? { sentAt: n.sentAt } : {}),
+    ...(n.lastError ? { lastError: n.lastError } : {}),
+  };
+}
+
+export interface GroupOfferView {
+  id: string;
+  roundId: string;
+  title: string;
+  party: { id: string; name: string };
+  kind: Offer['kind'];
+  status: Offer['status'];
+  offeredAt: string;
+  expiresAt?: string;
+  respondedAt?: string;
+  sessions: Pick<Session, 'id' | 'venue' | 'startsAt' | 'endsAt' | 'material' | 'status' | 'sequence'>[];
+}
+
+/** A group's view of its own offer: the neutral title and its own sessions, nothing about who asked. */
+export function groupOfferView(offer: Offer, round: Round, sessions: Session[]): GroupOfferView {
+  return {
+    id: offer.id,
+    roundId: offer.roundId,
+    title: round.title,
+    party: { id: offer.party.id, name: offer.party.name },
+    kind: offer.kind === 'late' ? 'offer' : offer.kind,
+    status: offer.status,
+    offeredAt: offer.offeredAt,
+    ...(offer.expiresAt ? { expiresAt: offer.expiresAt } : {}),
+    ...(offer.respondedAt ? { respondedAt: offer.respondedAt } : {}),
+    sessions: sessions
+      .filter((s) => s.offerId === offer.id)
+      .map(({ id, venue, startsAt, endsAt, material, status, sequence }) => ({ id, venue, startsAt, endsAt, material, status, sequence })),
+  };
+}
+
+export interface OfficeOfferView extends Offer {
+  notices: NoticeStatus[];
+}
+
+export function officeOfferView(offer: Offer, notices: Notice[]): OfficeOfferView {
+  const byId = new Map(notices.map((n) => [n.id, n]));
+  return { ...offer, notices: offer.noticeIds.flatMap((id) => (byId.has(id) ? [noticeStatus(byId.get(id)!)] : [])) };
+}
+
+export interface RoundView extends Omit<Round, 'offerIds'> {
+  offers: OfficeOfferView[];
+  materialConsistent: boolean;
+}
+
+export function roundView(round: Round, offers: Offer[], notices: Notice[], sessions: Session[]): RoundView {
+  const { offerIds, ...rest } = round;
+  const byId = new Map(offers.map((o) => [o.id, o]));
+  return {
+    ...rest,
+    offers: offerIds.flatMap((id) => (byId.has(id) ? [officeOfferView(byId.get(id)!, notices)] : [])),
+    materialConsistent: materialConsistent(sessions),
+  };
+}
+
+/** Every scheduled session of a round used the same material (same SHA-256). */
+export function materialConsistent(sessions: Session[]): boolean {
+  return new Set(sessions.filter((s) => s.status === 'scheduled').map((s) => s.material.sha256)).size <= 1;
+}
+
+/** A request as its own group sees it: its own request, without other groups' offers. */
+export function groupRequestView(request: BriefingRequest, ownOffer?: Offer) {
+  return { ...request, ...(ownOffer ? { offer: { id: ownOffer.id, status: ownOffer.status } } : {}) };
+}
+
+export interface RegisterRow {
+  roundId: string;
+  requestId: string;
+  title: string;
+  openedAt: string;
+  roundStatus: string;
+  party: string;
+  partyName: string;
+  offerKind: string;
+  requester: boolean;
+  offerStatus: string;
+  offeredAt: string;
+  expiresAt: string;
+  respondedAt: string;
+  sessions: number;
+  sessionTimes: string;
+  venues: string;
+  officers: string;
+  materialVersions: string;
+  materialSha256: string;
+  materialConsistent: boolean;
+  noticesSent: number;
+  noticesPending: number;
+  noticesFailed: number;
+  followUps: number;
+}
+
+export function registerRows(rounds: Round[], offers: Offer[], sessions: Session[], notices: Notice[]): RegisterRow[] {
+  const offersById = new Map(offers.map((o) => [o.id, o]));
+  const noticesById = new Map(notices.map((n) => [n.id, n]));
+  const rows: RegisterRow[] = [];
+  for (const round of rounds) {
+    const roundSessions = sessions.filter((s) => s.roundId === round.id);
+    const consistent = materialConsistent(roundSessions);
+    for (const offerId of round.offerIds) {
+      const offer = offersById.get(offerId);
+      if (!offer) continue;
+      const own = roundSessions.filter((s) => s.offerId === offer.id && s.status === 'scheduled');
+      const own_notices = offer.noticeIds.map((id) => noticesById.get(id)).filter((n) => n !== undefined);
+      rows.push({
+        roundId: round.id,
+        requestId: round.requestId,
+        title: round.title,
+        openedAt: round.openedAt,
+        roundStatus: round.status,
+        party: offer.party.id,
+        partyName: offer.party.name,
+        offerKind: offer.kind,
+        requester: offer.kind === 'requester',
+        offerStatus: offer.status,
+        offeredAt: offer.offeredAt,
+        expiresAt: offer.expiresAt ?? '',
+        respondedAt: offer.respondedAt ?? '',
+        sessions: own.length,
+        sessionTimes: own.map((s) => `${s.startsAt}/${s.endsAt}`).join(' '),
+        venues: own.map((s) => s.venue).join(' | '),
+        officers: [...new Set(own.flatMap((s) => s.officers))].join(' '),
+        materialVersions: own.map((s) => s.material.version).join(' '),
+        materialSha256: own.map((s) => s.material.sha256).join(' '),
+        materialConsistent: consistent,
+        noticesSent: own_notices.filter((n) => n.state === 'sent').length,
+        noticesPending: own_notices.filter((n) => n.state === 'queued').length,
+        noticesFailed: own_notices.filter((n) => n.state === 'failed').length,
+        followUps: round.followUpIds.length,
+      });
+    }
+  }
+  return rows;
+}
+
+const REGISTER_COLUMNS: (keyof RegisterRow)[] = [
+  'roundId', 'requestId', 'title', 'openedAt', 'roundStatus', 'party', 'partyName', 'offerKind', 'requester', 'offerStatus',
+  'offeredAt', 'expiresAt', 'respondedAt', 'sessions', 'sessionTimes', 'venues', 'officers', 'materialVersions',
+  'materialSha256', 'materialConsistent', 'noticesSent', 'noticesPending', 'noticesFailed', 'followUps',
+];
+
+/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+export function registerCsv(rows: RegisterRow[]): string {
+  const cell = (v: unknown) => {
+    let s = String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [REGISTER_COLUMNS.join(','), ...rows.map((r) => REGISTER_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
