@@ -1,0 +1,79 @@
+/**
+ * The Bolt app behind Slack's HTTP request URLs. One endpoint takes events, slash commands, shortcuts and
+ * interactivity; Bolt verifies every request's signature (HMAC-SHA256 over `v0:timestamp:body`, refused when older
+ * than 5 minutes) and acknowledges events before our listeners run, so a listener only has to queue and return.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { errorFields } from '../queue/log.js';
+import type { SlackDeps } from './deps.js';
+import { registerListeners } from './listeners/index.js';
+
+export const SLACK_ENDPOINT = '/slack/events';
+
+export interface SlackAppOptions {
+  signingSecret: string;
+  /** Bot token (xoxb-…). */
+  token: string;
+  deps: SlackDeps;
+  /** Default true: `auth.test` once at start. Tests turn it off and pass botId/botUserId instead. */
+  tokenVerificationEnabled?: boolean;
+  botId?: string;
+  botUserId?: string;
+  /** Point the Web API client elsewhere (a loopback stub in tests). */
+  slackApiUrl?: string;
+  logLevel?: LogLevel;
+}
+
+export interface SlackApp {
+  app: App;
+  receiver: HTTPReceiver;
+  /** Listen; resolves with the bound port. */
+  start(port: number, host?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { deps } = options;
+  const receiver = new HTTPReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: [SLACK_ENDPOINT],
+    // Ack first, work after (a long-running server, not a FaaS).
+    processBeforeResponse: false,
+    logLevel: options.logLevel ?? LogLevel.WARN,
+    customRoutes: [
+      {
+        path: '/healthz',
+        method: ['GET'],
+        handler: (_req, res) => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('ok');
+        },
+      },
+    ],
+  });
+  const app = new App({
+    receiver,
+    token: options.token,
+    ...(options.botId ? { botId: options.botId } : {}),
+    ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+    tokenVerificationEnabled: options.tokenVerificationEnabled ?? true,
+    logLevel: options.logLevel ?? LogLevel.WARN,
+    ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
+  });
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    deps.log.error(errorFields(error), 'slack listener error');
+  });
+
+  return {
+    app,
+    receiver,
+    async start(port, host = '0.0.0.0') {
+      const server = (await app.start({ port, host })) as Server;
+      return (server.address() as AddressInfo).port;
+    },
+    stop: () => app.stop() as Promise<void>,
+  };
+}

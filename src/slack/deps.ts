@@ -1,0 +1,17 @@
+/** What the Slack listeners are given (passed in, never hung off the Bolt app). */
+import type { Council } from '../directory/council.js';
+import type { LintProducer } from '../queue/lint-queue.js';
+import type { Log } from '../queue/log.js';
+import type { EventDeduper } from './dedupe.js';
+import type { FeedbackStore } from './feedback-store.js';
+
+export interface SlackDeps {
+  /** Who is in the directory: only their messages are checked unprompted. */
+  council: Council;
+  lint: Pick<LintProducer, 'add'>;
+  dedupe: EventDeduper;
+  feedback: FeedbackStore;
+  log: Log;
+  /** Only response_urls with this prefix are followed (Slack's: https://hooks.slack.com/). */
+  responseUrlPrefix: string;
+}
