@@ -1,0 +1,142 @@
+/**
+ * The briefing ledger in Redis. Records are JSON strings, indexes are sorted sets, the audit trail is a list
+ * with its head (sequence and hash) in its own key, and the outbox is a hash of queue work not yet handed to
+ * BullMQ. A commit is one Lua script: it checks the head is still the one the command read and then writes
+ * records, indexes, events, outbox and head together, so a crash or a second click never leaves half a round
+ * and two racing commands cannot both win. (WATCH/MULTI would need a connection per transaction; a script
+ * works on the shared one.) Run Redis with `appendonly yes` and `appendfsync always` for the ledger.
+ *
+ * Keys, under a configurable prefix so tests and deployments can share a server:
+ *   <p>:e:<kind>:<id>  record        <p>:i:<index>  sorted set     <p>:audit  list of events
+ *   <p>:head           audit head    <p>:outbox     hash           <p>:sent:<notice id>  sent-marker
+ */
+import type { Redis } from 'ioredis';
+import type { AuditEvent, AuditHead } from './audit.js';
+import { EMPTY_HEAD } from './audit.js';
+import type { Changes, IndexName, LedgerReader, LedgerStore, OutboxItem } from './ledger.js';
+import type { EntityKind, EntityMap } from './types.js';
+
+const COMMIT_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if (current or '') ~= ARGV[1] then return 0 end
+local p = cjson.decode(ARGV[2])
+for _, put in ipairs(p.puts) do redis.call('SET', KEYS[put[1]], put[2]) end
+for _, z in ipairs(p.zadds) do redis.call('ZADD', KEYS[z[1]], z[2], z[3]) end
+for _, e in ipairs(p.events) do redis.call('RPUSH', KEYS[2], e) end
+for _, o in ipairs(p.outbox) do redis.call('HSET', KEYS[3], o[1], o[2]) end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+`;
+
+/** Keys fetched per MGET: large enough for a 50-group round in one trip, small enough not to block Redis. */
+const MGET_CHUNK = 500;
+/** Ceiling on the wait between retries of a lost commit race; jittered so racers spread out. */
+const MAX_RETRY_WAIT_MS = 25;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    probityLedgerCommit(...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+export class RedisStore implements LedgerStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix = 'probity:ledger',
+  ) {
+    if (!(redis as unknown as { probityLedgerCommit?: unknown }).probityLedgerCommit) {
+      redis.defineCommand('probityLedgerCommit', { lua: COMMIT_SCRIPT });
+    }
+  }
+
+  private entityKey(kind: EntityKind, id: string): string {
+    return `${this.prefix}:e:${kind}:${id}`;
+  }
+
+  private indexKey(name: IndexName): string {
+    return `${this.prefix}:i:${name}`;
+  }
+
+  private get headKey() {
+    return `${this.prefix}:head`;
+  }
+  private get auditKey() {
+    return `${this.prefix}:audit`;
+  }
+  private get outboxKey() {
+    return `${this.prefix}:outbox`;
+  }
+
+  reader(): LedgerReader {
+    return {
+      get: async <K extends EntityKind>(kind: K, id: string) => {
+        const raw = await this.redis.get(this.entityKey(kind, id));
+        return raw === null ? undefined : (JSON.parse(raw) as EntityMap[K]);
+      },
+      getMany: async <K extends EntityKind>(kind: K, ids: string[]) => {
+        const out: EntityMap[K][] = [];
+        for (let i = 0; i < ids.length; i += MGET_CHUNK) {
+          const chunk = ids.slice(i, i + MGET_CHUNK);
+          const raws = await this.redis.mget(...chunk.map((id) => this.entityKey(kind, id)));
+          for (const raw of raws) if (raw !== null) out.push(JSON.parse(raw) as EntityMap[K]);
+        }
+        return out;
+      },
+      index: async (name: IndexName) => this.redis.zrange(this.indexKey(name), 0, -1),
+    };
+  }
+
+  async head(): Promise<AuditHead> {
+    const raw = await this.redis.get(this.headKey);
+    return raw ? (JSON.parse(raw) as AuditHead) : EMPTY_HEAD;
+  }
+
+  private static headValue(head: AuditHead): string {
+    return head.seq === 0 ? '' : JSON.stringify({ seq: head.seq, hash: head.hash });
+  }
+
+  async commit(expected: AuditHead, changes: Changes, events: AuditEvent[], head: AuditHead): Promise<boolean> {
+    const keys = [this.headKey, this.auditKey, this.outboxKey];
+    const keyIndex = (key: string) => {
+      let i = keys.indexOf(key);
+      if (i < 0) i = keys.push(key) - 1;
+      return i + 1; // Lua arrays are 1-based
+    };
+    const payload = {
+      puts: changes.puts.map((p) => [keyIndex(this.entityKey(p.kind, p.id)), JSON.stringify(p.value)]),
+      zadds: changes.indexes.map((z) => [keyIndex(this.indexKey(z.name)), z.score, z.member]),
+      events: events.map((e) => JSON.stringify(e)),
+      outbox: changes.outbox.map((o) => [o.id, JSON.stringify(o)]),
+    };
+    // cjson turns an empty table into {} rather than []; ipairs over {} is still a no-op, so that is harmless.
+    const result = await this.redis.probityLedgerCommit(keys.length, ...keys, RedisStore.headValue(expected), JSON.stringify(payload), RedisStore.headValue(head));
+    return result === 1;
+  }
+
+  async pause(attempt: number): Promise<void> {
+    const ceiling = Math.min(MAX_RETRY_WAIT_MS, 1 + attempt * 2);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+  }
+
+  async auditEvents(fromSeq = 1, count = -1): Promise<AuditEvent[]> {
+    const start = Math.max(0, fromSeq - 1);
+    const stop = count < 0 ? -1 : start + count - 1;
+    return (await this.redis.lrange(this.auditKey, start, stop)).map((raw) => JSON.parse(raw) as AuditEvent);
+  }
+
+  async outbox(): Promise<OutboxItem[]> {
+    return Object.values(await this.redis.hgetall(this.outboxKey)).map((raw) => JSON.parse(raw) as OutboxItem);
+  }
+
+  async outboxDone(id: string): Promise<void> {
+    await this.redis.hdel(this.outboxKey, id);
+  }
+
+  async sentMarker(noticeId: string): Promise<string | undefined> {
+    return (await this.redis.get(`${this.prefix}:sent:${noticeId}`)) ?? undefined;
+  }
+
+  async markSent(noticeId: string, marker: string): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}:sent:${noticeId}`, marker, 'NX')) === 'OK';
+  }
+}
