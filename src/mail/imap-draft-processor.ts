@@ -1,0 +1,171 @@
+/**
+ * The `imap-draft` processor on the lint queue: fetch one saved draft by UID, lint it, and when it has findings
+ * the author has not been told about, append a nudge to their INBOX and keyword the draft (where the server keeps
+ * keywords). The draft's text exists only in this function's memory; the draft itself is never changed.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { ImapFlow, MailboxObject } from 'imapflow';
+import type { Linter } from '../lint/engine.js';
+import type { Finding, Severity } from '../lint/types.js';
+import type { LintJobResult } from '../queue/lint-jobs.js';
+import { errorFields, type Log } from '../queue/log.js';
+import type { LintProcessor } from '../queue/processor.js';
+import type { ImapDraftJob } from './draft-job.js';
+import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
+import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
+import { parseDraft, type ParsedDraft } from './imap-parse.js';
+import { DraftState, draftKey } from './imap-state.js';
+import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
+
+/** What the processor needs beyond the shared context: which mailboxes it may open, and how to nudge. */
+export interface ImapContext {
+  mailboxes: ReadonlyMap<string, MailboxConfig>;
+  /** Findings below this are not worth interrupting someone's inbox for. */
+  minSeverity: Severity;
+  /** `From:` of the nudge. */
+  nudgeFrom: string;
+  /** Keyword set on a draft Probity nudged about, where the folder's PERMANENTFLAGS include `\*`. */
+  keyword: string;
+}
+
+declare module '../queue/processor.js' {
+  interface ProcessorContext {
+    /** For `imap-draft` jobs; read from the environment when absent (see `imapContextFromEnv`). */
+    imap?: ImapContext;
+  }
+}
+
+export const DEFAULT_KEYWORD = '$ProbityChecked';
+/**
+ * Drafts above this size are read only this far: text parts come before attachments in what mail clients write,
+ * and a 25 MB attachment has no business sitting in a worker's memory.
+ */
+export const MAX_DRAFT_BYTES = 2 * 1024 * 1024;
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function atLeast(severity: Severity, min: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[min];
+}
+
+function severityFromEnv(value: string | undefined): Severity {
+  const v = (value ?? 'warning').trim().toLowerCase();
+  if (v === 'error' || v === 'warning' || v === 'info') return v;
+  throw new Error('PROBITY_IMAP_MIN_SEVERITY must be error, warning or info');
+}
+
+export function imapContextFromEnv(env: NodeJS.ProcessEnv, linter: Pick<Linter, 'council'>): ImapContext {
+  const mailboxes = new Map(mailboxesFromEnv(env).map((m) => [m.id, m]));
+  const domain = linter.council.domain ?? 'localhost';
+  return {
+    mailboxes,
+    minSeverity: severityFromEnv(env.PROBITY_IMAP_MIN_SEVERITY),
+    nudgeFrom: env.PROBITY_NUDGE_FROM?.trim() || `Probity <probity@${domain}>`,
+    keyword: env.PROBITY_IMAP_KEYWORD?.trim() || DEFAULT_KEYWORD,
+  };
+}
+
+let fromEnv: ImapContext | undefined;
+
+export type DraftStatus = 'nudged' | 'already-nudged' | 'clean' | 'gone' | 'stale' | 'unreadable';
+
+export interface DraftOutcome {
+  status: DraftStatus;
+  /** Findings at or above the minimum severity. */
+  findings: number;
+  rules: string[];
+}
+
+export interface CheckDraftDeps {
+  imap: ImapContext;
+  linter: Linter;
+  state: DraftState;
+  log: Log;
+  now?: () => Date;
+}
+
+export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, context, job): Promise<LintJobResult> => {
+  const imap = context.imap ?? (fromEnv ??= imapContextFromEnv(process.env, context.linter));
+  const outcome = await checkDraft(data, { imap, linter: context.linter, state: new DraftState(context.redis, context.keyPrefix), log: context.log });
+  context.log.info({ jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules }, 'imap draft checked');
+  return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
+};
+
+export async function checkDraft(job: ImapDraftJob, deps: CheckDraftDeps): Promise<DraftOutcome> {
+  const config = deps.imap.mailboxes.get(job.mailbox);
+  // Config changed since the job was queued: retrying will not help.
+  if (!config) throw new UnrecoverableError(`imap-draft job for a mailbox that is not configured here: ${job.mailbox}`);
+  const client = createImapClient(config, { idle: false });
+  client.on('error', (error: unknown) => deps.log.warn({ mailbox: config.id, ...errorSummary(error) }, 'imap error'));
+  try {
+    await client.connect();
+    const lock = await client.getMailboxLock(job.folder);
+    try {
+      return await checkSelected(client, config, job, deps);
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await closeQuietly(client);
+  }
+}
+
+const none = (status: DraftStatus): DraftOutcome => ({ status, findings: 0, rules: [] });
+
+async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapDraftJob, deps: CheckDraftDeps): Promise<DraftOutcome> {
+  const folder = client.mailbox as MailboxObject;
+  // The folder was recreated since the scan: these UIDs mean other messages now. The watcher rescans it.
+  if (folder.uidValidity.toString() !== job.uidValidity) return none('stale');
+
+  const uid = String(job.uid);
+  const meta = await client.fetchOne(uid, { uid: true, size: true, flags: true }, { uid: true });
+  // Replaced by a newer autosave, or sent: nothing to check.
+  if (!meta) return none('gone');
+  const large = (meta.size ?? 0) > MAX_DRAFT_BYTES;
+  const fetched = await client.fetchOne(uid, { uid: true, source: large ? { maxLength: MAX_DRAFT_BYTES } : true }, { uid: true });
+  if (!fetched || !fetched.source) return none('gone');
+
+  let draft: ParsedDraft;
+  try {
+    draft = await parseDraft(fetched.source);
+  } catch (error) {
+    deps.log.warn({ mailbox: config.id, uid: job.uid, ...errorFields(error) }, 'imap draft unreadable');
+    return none('unreadable');
+  }
+  // Some clients add From only at send time; the mailbox owner is the author.
+  if (!draft.message.from && config.address) draft.message.from = config.address.toLowerCase();
+
+  const findings = deps.linter.lint(draft.message).findings.filter((f) => atLeast(f.severity, deps.imap.minSeverity));
+  if (findings.length === 0) return none('clean');
+  const rules = [...new Set(findings.map((f) => f.rule))].sort();
+
+  const key = draftKey(config.id, draft.messageId, draft.message);
+  const fresh = await deps.state.claimNudge(key, rules);
+  if (fresh.length > 0) {
+    try {
+      await client.append(config.inboxPath, await nudgeFor(config, draft, findings, key, rules, deps), []);
+    } catch (error) {
+      // Not delivered: give the claim back so the retry can deliver it.
+      await deps.state.releaseNudge(key, fresh);
+      throw error;
+    }
+  }
+  const keyword = deps.imap.keyword;
+  if (folder.permanentFlags?.has('\\*') && !meta.flags?.has(keyword)) {
+    await client.messageFlagsAdd(uid, [keyword], { uid: true });
+  }
+  return { status: fresh.length > 0 ? 'nudged' : 'already-nudged', findings: findings.length, rules };
+}
+
+function nudgeFor(config: MailboxConfig, draft: ParsedDraft, findings: Finding[], key: string, rules: string[], deps: CheckDraftDeps): Promise<Buffer> {
+  const { message } = draft;
+  return buildNudgeMessage(
+    { draftSubject: message.subject, to: message.to, cc: message.cc, bcc: message.bcc, findings, council: deps.linter.council.council },
+    {
+      from: deps.imap.nudgeFrom,
+      to: config.address ?? (message.from || config.user),
+      messageId: nudgeMessageId(key, rules),
+      date: deps.now?.() ?? new Date(),
+    },
+  );
+}
