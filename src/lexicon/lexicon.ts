@@ -59,6 +59,8 @@ export interface Hit {
   to: number;
   start: number;
   end: number;
+  /** The matched words as written (filled in by the sentence that owns the hit). */
+  text: string;
 }
 
 export class LexiconError extends Error {
@@ -162,7 +164,7 @@ export class Lexicon {
         if (end < 0) continue;
         const prev = best.get(c.entry.category);
         if (prev && prev.to >= end) continue;
-        best.set(c.entry.category, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end });
+        best.set(c.entry.category, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end, text: '' });
       }
       hits.push(...best.values());
     }

@@ -1,8 +1,16 @@
-/** The engine's public face. (Being written: the real pipeline lands in this file.) */
+/**
+ * The engine: a pure function from a message to findings (textlint's kernel is the model). Rules report raw
+ * places; a short pipeline turns them into findings: cite → dedupe → suppress → severity → sort.
+ */
 import type { Council } from '../directory/council.js';
 import type { ProtocolPack } from '../directory/protocol-pack.js';
+import { Lexicon, localEntry, type Entry } from '../lexicon/lexicon.js';
+import { RuleContext, type RawReport } from './context.js';
+import { MAX_ANALYSED_CHARS, normalise } from './normalise.js';
+import type { Rule } from './rule.js';
 import type { RuleId } from './rule-ids.js';
-import type { ClauseCitation, LintResult, Message, Severity } from './types.js';
+import { RULES } from './rules/index.js';
+import type { ClauseCitation, Finding, LintResult, Message, Severity, Span } from './types.js';
 
 export interface RuleInfo {
   id: RuleId;
@@ -23,12 +31,143 @@ export interface Linter {
 export interface LinterData {
   council: Council;
   packs: ReadonlyMap<string, ProtocolPack>;
+  /** Lexicon entries from lexicons/terms (already validated). */
+  lexicon: Entry[];
 }
 
+const EXCERPT_CHARS = 200;
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
 export function createLinter(data: LinterData): Linter {
+  const { council, packs } = data;
+  const lexicon = new Lexicon();
+  for (const entry of [...data.lexicon, ...councilEntries(council)]) lexicon.add(entry);
+
+  const pack = packs.get(council.protocol);
+  if (!pack) throw new Error(`council.yaml: protocol "${council.protocol}" has no pack in lexicons/protocols`);
+  const model = packs.get('model');
+
+  const infos = new Map<RuleId, RuleInfo>(
+    RULES.map((rule) => {
+      const own = pack.rules[rule.meta.id];
+      const goodPractice = !own;
+      const clauses = (own ?? model?.rules[rule.meta.id] ?? []).map((c) => cite(packs, c.protocol ?? pack.id, c.ref, c.quote));
+      const explicit = council.rules[rule.meta.id] !== undefined;
+      const base: Severity = goodPractice && !explicit ? 'info' : rule.meta.severity;
+      return [rule.meta.id, { id: rule.meta.id, severity: council.ruleSeverity(rule.meta.id, base), description: rule.meta.description, clauses, goodPractice, suggestion: rule.meta.suggestion }];
+    }),
+  );
+  const active = RULES.filter((r) => infos.get(r.meta.id)!.severity !== 'off');
+  const allow = council.allow.map((a) => a.toLowerCase());
+
   return {
-    council: data.council,
-    lint: (message) => ({ id: message.id, findings: [] }),
-    rules: () => [],
+    council,
+    rules: () => [...infos.values()],
+    lint(message) {
+      const normalised = normalise(message, { maxChars: MAX_ANALYSED_CHARS });
+      const findings: Finding[] = [];
+      if (normalised.truncated) {
+        findings.push({
+          rule: 'input-truncated',
+          severity: 'info',
+          message: `Only the first ${MAX_ANALYSED_CHARS.toLocaleString('en-GB')} characters of this ${normalised.originalLength.toLocaleString('en-GB')}-character message were checked.`,
+          span: spanOf(normalised.text, 0, 0),
+          excerpt: '',
+          clause: null,
+          suggestion: 'Check long documents section by section, or send the rest as a separate message.',
+        });
+      }
+      if (normalised.text.trim() === '' && normalised.quoted.length === 0) return { id: message.id, findings };
+      const context = new RuleContext(message, normalised, council, lexicon);
+      for (const rule of active) {
+        context.currentRule = rule.meta.id;
+        rule.check(context);
+      }
+      const seen = new Set<string>();
+      for (const report of context.reports) {
+        const rule = RULES.find((r) => r.meta.id === report.rule)!;
+        const key = `${report.rule}@${report.sentence?.start ?? report.start}`;
+        if (seen.has(key)) continue; // one finding per rule per sentence
+        seen.add(key);
+        const excerpt = excerptOf(normalised.text, report);
+        if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
+        findings.push(toFinding(rule, infos.get(rule.meta.id)!, report, normalised.text, excerpt));
+      }
+      findings.sort((a, b) => a.span.start - b.span.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+      return { id: message.id, findings };
+    },
   };
+}
+
+function toFinding(rule: Rule, info: RuleInfo, report: RawReport, text: string, excerpt: string): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${report.messageId}"`);
+  const message = template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => report.data?.[name] ?? '');
+  // A council's explicit setting wins; otherwise a rule may raise its own severity for a worse case, but a
+  // good-practice rule stays at info.
+  const severity: Severity = info.severity === 'off' ? 'info' : info.goodPractice || report.severity === undefined ? info.severity : moreSevere(report.severity, info.severity);
+  return {
+    rule: rule.meta.id,
+    severity,
+    message,
+    span: spanOf(text, report.start, report.end),
+    excerpt,
+    clause: info.clauses[0] ?? null,
+    ...(info.goodPractice ? { goodPractice: true } : {}),
+    suggestion: rule.meta.suggestion,
+  };
+}
+
+function moreSevere(a: Severity, b: Severity): Severity {
+  return SEVERITY_ORDER[a] < SEVERITY_ORDER[b] ? a : b;
+}
+
+function cite(packs: ReadonlyMap<string, ProtocolPack>, protocol: string, ref: string, quote: string): ClauseCitation {
+  return { protocol, title: packs.get(protocol)?.title ?? protocol, ref, quote };
+}
+
+export function spanOf(text: string, start: number, end: number): Span {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { start, end, line, column: start - lineStart + 1 };
+}
+
+function excerptOf(text: string, report: RawReport): string {
+  const s = report.sentence;
+  const raw = s ? s.text : text.slice(report.start, report.end);
+  if (raw.length <= EXCERPT_CHARS) return raw;
+  const offset = s ? report.start - s.start : 0;
+  const from = Math.max(0, Math.min(offset - 40, raw.length - EXCERPT_CHARS));
+  return `${from > 0 ? '…' : ''}${raw.slice(from, from + EXCERPT_CHARS)}…`;
+}
+
+/** The council's own words: group, party and ward names, people's names, job titles. */
+function councilEntries(council: Council): Entry[] {
+  const entries: (Entry | undefined)[] = [];
+  for (const g of council.groups) {
+    const bare = g.name.replace(/\s+group$/i, '');
+    for (const phrase of new Set([g.name, bare, ...g.aliases])) {
+      const e = localEntry('group-name', phrase, `${g.name} (council.yaml)`);
+      if (e) entries.push({ ...e, kind: g.id });
+    }
+  }
+  for (const p of council.words.parties) entries.push(localEntry('party', p, 'A local party (council.yaml)'));
+  for (const w of council.wards) {
+    const e = localEntry('ward-name', w, `${w} ward (council.yaml)`);
+    if (e) entries.push({ ...e, kind: w });
+  }
+  for (const t of council.words.titles) entries.push(localEntry('person-target', t, 'A job title (council.yaml)'));
+  for (const person of council.people) {
+    const bare = person.name.replace(/^cllr\s+/i, '');
+    const surname = bare.split(/\s+/).at(-1)!;
+    for (const phrase of new Set([bare, `Cllr ${surname}`, `Councillor ${surname}`])) {
+      const e = localEntry('person-name', phrase, `${person.name} (council.yaml)`);
+      if (e) entries.push({ ...e, kind: person.id });
+    }
+  }
+  return entries.filter((e): e is Entry => e !== undefined);
 }

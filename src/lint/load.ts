@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCouncil } from '../directory/council.js';
 import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
+import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import { createLinter, type Linter } from './engine.js';
 
 /** The repository root (works from src/ under tsx and from dist/src/ when built). */
@@ -32,6 +33,13 @@ export function loadProtocolPacks(dir = join(LEXICON_DIR, 'protocols')): Map<str
   return packs;
 }
 
+export function loadLexicon(dir = join(LEXICON_DIR, 'terms')): Entry[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((name) => parseLexiconFile(readFileSync(join(dir, name), 'utf8'), join('lexicons/terms', name)));
+}
+
 export interface LoadOptions {
   /** Path to council.yaml (default: the bundled example council). */
   councilFile?: string;
@@ -40,5 +48,5 @@ export interface LoadOptions {
 export function loadLinter(options: LoadOptions = {}): Linter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
   const council = parseCouncil(readFileSync(file, 'utf8'), file);
-  return createLinter({ council, packs: loadProtocolPacks() });
+  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon() });
 }

@@ -1,0 +1,169 @@
+/**
+ * Everything a rule reads about one message: who wrote it and to whom (resolved through the directory), the
+ * authored text split into sentences with their tokens and lexicon hits, and the quoted blocks.
+ */
+import type { Council, Person } from '../directory/council.js';
+import { resolve } from '../directory/council.js';
+import type { Hit, Lexicon } from '../lexicon/lexicon.js';
+import { classifyMood, type Mood } from '../nlp/mood.js';
+import { splitSentences } from '../nlp/sentences.js';
+import { tokenise, type Token } from '../nlp/tokens.js';
+import type { NormalisedMessage } from './normalise.js';
+import type { Message, Severity } from './types.js';
+
+export type Role = 'councillor' | 'officer' | 'external';
+
+export interface Party {
+  address: string;
+  person?: Person;
+  field: 'to' | 'cc' | 'bcc';
+}
+
+/** Names from council.yaml that are also common words ("Green", "Price", "Abbey") count only with a capital. */
+const CAPITALISED = new Set(['group-name', 'ward-name', 'person-name']);
+
+/** How far back a negator reaches ("I am not asking you to campaign": four words). */
+const NEGATION_WINDOW = 5;
+
+export class SentenceView {
+  private moodCache?: Mood;
+  readonly hits: Hit[];
+
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    readonly tokens: Token[],
+    hits: Hit[],
+    private readonly names: (token: Token) => boolean,
+  ) {
+    // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
+    // when written with a capital.
+    this.hits = hits
+      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital)
+      .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
+  }
+
+  isNegated(hit: Hit): boolean {
+    for (const n of this.hits) {
+      if (n.category !== 'negator' || n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;
+      const between = this.text.slice(n.end - this.start, hit.start - this.start);
+      // A new clause or a new subject ends the negation: "if this is not fixed I will name and shame you".
+      if (!/[,;:]|\b(but|if|when|then|because|so|and|or|i|we)\b/i.test(between)) return true;
+    }
+    return false;
+  }
+
+  /** Hits of a category that are not negated. */
+  of(category: string, kind?: string): Hit[] {
+    return this.hits.filter((h) => h.category === category && (kind === undefined || h.entry.kind === kind) && !this.isNegated(h));
+  }
+
+  has(category: string, kind?: string): boolean {
+    return this.of(category, kind).length > 0;
+  }
+
+  get mood(): Mood {
+    this.moodCache ??= classifyMood({
+      text: this.text,
+      start: this.start,
+      tokens: this.tokens,
+      hits: this.hits,
+      isNegated: (h) => this.isNegated(h),
+      isName: this.names,
+    });
+    return this.moodCache;
+  }
+
+  /** The sentence asks or tells the reader to do something (any politeness). */
+  get asks(): boolean {
+    const m = this.mood;
+    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && this.tokens.some((t) => t.word === 'you'));
+  }
+
+  /** Token index of the first token at or after a character offset. */
+  tokenAt(offset: number): number {
+    const i = this.tokens.findIndex((t) => t.start >= offset);
+    return i < 0 ? this.tokens.length : i;
+  }
+}
+
+export interface Report {
+  messageId: string;
+  data?: Record<string, string>;
+  /** Where: a hit, a sentence or an explicit span of the analysed text. */
+  at: Hit | SentenceView | { start: number; end: number };
+  /** Overrides the rule's default severity (e.g. a junior officer makes an instruction an error). */
+  severity?: Severity;
+}
+
+export interface RawReport extends Report {
+  rule: string;
+  start: number;
+  end: number;
+  sentence?: SentenceView;
+}
+
+export class RuleContext {
+  readonly sender?: Person;
+  readonly senderRole: Role;
+  readonly recipients: Party[];
+  readonly sentences: SentenceView[];
+  readonly subjectView: SentenceView;
+  readonly reports: RawReport[] = [];
+  currentRule = '';
+
+  constructor(
+    readonly message: Message,
+    readonly normalised: NormalisedMessage,
+    readonly council: Council,
+    readonly lexicon: Lexicon,
+  ) {
+    this.sender = resolve(council, message.from);
+    this.senderRole = this.sender?.role ?? 'external';
+    this.recipients = (['to', 'cc', 'bcc'] as const).flatMap((field) =>
+      message[field].map((address) => ({ address, person: resolve(council, address), field })),
+    );
+    const names = (t: Token) => t.capital && this.isNameToken(t);
+    this.sentences = splitSentences(normalised.text).map((s) => {
+      const tokens = tokenise(s.text, s.start);
+      return new SentenceView(s.text, s.start, s.end, tokens, lexicon.match(tokens), names);
+    });
+    const subjectTokens = tokenise(normalised.subject);
+    this.subjectView = new SentenceView(normalised.subject, 0, normalised.subject.length, subjectTokens, lexicon.match(subjectTokens), names);
+  }
+
+  private nameWords?: Set<string>;
+  private isNameToken(t: Token): boolean {
+    this.nameWords ??= new Set(
+      this.council.people.flatMap((p) => p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/)),
+    );
+    return this.nameWords.has(t.word);
+  }
+
+  /** Recipients who are councillors / officers, each once. */
+  members(fields: Party['field'][] = ['to', 'cc', 'bcc']): Person[] {
+    return unique(this.recipients.filter((r) => fields.includes(r.field) && r.person?.role === 'councillor').map((r) => r.person!));
+  }
+
+  officers(fields: Party['field'][] = ['to', 'cc', 'bcc']): Person[] {
+    return unique(this.recipients.filter((r) => fields.includes(r.field) && r.person?.role === 'officer').map((r) => r.person!));
+  }
+
+  /** Any sentence hit of a category anywhere in the authored text (not negated). */
+  anywhere(category: string, kind?: string): Hit[] {
+    return this.sentences.flatMap((s) => s.of(category, kind));
+  }
+
+  report(r: Report): void {
+    const at = r.at;
+    const start = 'start' in at ? at.start : 0;
+    const end = 'end' in at ? at.end : 0;
+    const sentence = at instanceof SentenceView ? at : this.sentences.find((s) => s.start <= start && start < s.end);
+    this.reports.push({ ...r, rule: this.currentRule, start, end, sentence });
+  }
+}
+
+function unique(people: Person[]): Person[] {
+  return [...new Map(people.map((p) => [p.id, p])).values()];
+}

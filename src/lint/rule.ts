@@ -1,0 +1,34 @@
+/** What a rule is: metadata, examples that are run as tests, and a check over the rule context. */
+import type { RuleContext } from './context.js';
+import type { RuleId } from './rule-ids.js';
+import type { Channel, Severity } from './types.js';
+
+export interface RuleMeta {
+  id: RuleId;
+  /** Default severity, before the council's own setting and the good-practice downgrade. */
+  severity: Severity;
+  description: string;
+  /** Finding messages by id; `{{name}}` placeholders are filled from the report's data. */
+  messages: Record<string, string>;
+  suggestion: string;
+}
+
+/** People are named by their id in examples/council.yaml; the rule tests resolve them to addresses. */
+export interface RuleExample {
+  from: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  channel?: Channel;
+  subject?: string;
+  text: string;
+  sentAt?: string;
+  /** For invalid examples: the message id expected (default: any). */
+  messageId?: string;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  examples: { valid: RuleExample[]; invalid: RuleExample[] };
+  check(context: RuleContext): void;
+}

@@ -1,0 +1,56 @@
+import type { Rule } from '../rule.js';
+import { aimedAtPerson } from '../../nlp/targets.js';
+
+/** Disrespectful, abusive or belittling remarks about people, bullying, and criticism of officers in public. */
+export const rule: Rule = {
+  meta: {
+    id: 'derogatory',
+    severity: 'error',
+    description: 'Disrespectful, abusive or belittling remarks about or to officers or members, bullying or hectoring, or criticising an officer in public or to the media.',
+    messages: {
+      insult: 'This is a belittling remark about a person ("{{word}}"): treat officers and members with respect.',
+      bullying: 'This reads as bullying or hectoring ("{{word}}").',
+      public: 'This threatens to criticise an officer in public or to the media, where they cannot answer back.',
+    },
+    suggestion: 'Criticise the work, not the person: say what is wrong and what you need ("The report does not address the flood risk; could it cover…"). Concerns about an officer\'s conduct go privately to their chief officer.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'The underpass is a disgrace and residents deserve better.' },
+      { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
+      { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },
+    ],
+    invalid: [
+      { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
+      { from: 'cllr-ashworth', to: ['cllr-webb'], text: 'The planning team are a bunch of clowns.', messageId: 'insult' },
+      { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
+      { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
+    ],
+  },
+  check(ctx) {
+    for (const s of ctx.sentences) {
+      const bullying = s.of('bullying')[0];
+      if (bullying) {
+        ctx.report({ messageId: 'bullying', at: bullying, data: { word: bullying.text } });
+        continue;
+      }
+      const pub = s.of('public-criticism')[0];
+      if (pub && ctx.senderRole !== 'officer') {
+        ctx.report({ messageId: 'public', at: pub });
+        continue;
+      }
+      for (const hit of s.of('insult')) {
+        const kind = hit.entry.kind;
+        if (kind === 'judgement' && !aimedAtPerson(s, hit)) continue;
+        if (kind === 'insult' && aimedAtThing(s, hit)) continue;
+        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text } });
+        break;
+      }
+    }
+  },
+};
+
+function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<typeof aimedAtPerson>[1]): boolean {
+  // "what a joke of a process": an insult noun used of a thing right before it.
+  return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
+}

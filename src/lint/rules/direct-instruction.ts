@@ -1,0 +1,64 @@
+import type { Rule } from '../rule.js';
+
+/**
+ * A councillor instructing staff. Only cabinet members may give instructions, and then to a chief officer on
+ * their portfolio (Part 5 2.4); nobody but their managers directs junior staff or their day-to-day work.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'direct-instruction',
+    severity: 'warning',
+    description: 'A councillor instructs an officer directly, instructs junior staff, or directs day-to-day management.',
+    messages: {
+      junior: 'This reads as an instruction from a councillor to {{officer}}, a junior officer; members do not direct junior staff.',
+      instruction: 'This reads as an instruction from a councillor to {{officer}}; only a cabinet member may instruct, and then a chief officer on their portfolio.',
+      management: 'This directs the day-to-day management of staff ({{what}}), which is for officers and their managers.',
+      bypass: 'This asks an officer to bypass their line management.',
+    },
+    suggestion: 'Ask rather than tell ("Could you let me know…", "Would it be possible to…"), and route requests for action through the relevant chief officer or service manager.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the Elm Street application will be decided?' },
+      { from: 'cllr-price', to: ['o-nowak'], text: 'Please chase up the repair at 14 Mill Lane for my resident.' },
+      { from: 'cllr-okafor', to: ['o-murray'], text: 'Following Cabinet last night, please proceed with the consultation on the local plan.' },
+      { from: 'o-hughes', to: ['o-patel'], text: 'Send me the site notes by Friday.' },
+      { from: 'cllr-hale', to: ['cllr-price'], text: 'Get the leaflets out this weekend.' },
+    ],
+    invalid: [
+      { from: 'cllr-price', to: ['o-patel'], text: 'I want you to refuse the Elm Street application.', messageId: 'junior' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'Get the tree preservation order issued by Friday.', messageId: 'instruction' },
+      { from: 'cllr-doyle', to: ['o-hughes'], text: 'Could you take Amir off the Elm Street case and put someone else on it?', messageId: 'management' },
+      { from: 'cllr-doyle', to: ['o-reid'], text: "Don't tell your manager, just come straight to me with the results.", messageId: 'bypass' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole !== 'councillor') return;
+    const officers = ctx.officers(['to', 'cc']);
+    if (officers.length === 0) return;
+    const junior = officers.find((o) => o.grade === 'junior');
+    const cabinet = Boolean(ctx.sender?.cabinet);
+    for (const s of ctx.sentences) {
+      const bypass = s.of('management', 'bypass')[0];
+      if (bypass) {
+        ctx.report({ messageId: 'bypass', at: bypass, severity: 'error' });
+        continue;
+      }
+      const management = s.of('management', 'staffing');
+      if (management.length > 0 && (s.asks || s.mood === 'statement')) {
+        ctx.report({ messageId: 'management', at: management[0]!, data: { what: management[0]!.entry.note.replace(/\.$/, '').toLowerCase() } });
+        continue;
+      }
+      if (s.mood !== 'instruction') continue;
+      if (junior) {
+        ctx.report({ messageId: 'junior', at: s, data: { officer: describe(junior) }, severity: 'error' });
+      } else if (!(cabinet && officers.every((o) => o.grade === 'chief'))) {
+        ctx.report({ messageId: 'instruction', at: s, data: { officer: describe(officers[0]!) } });
+      }
+    }
+  },
+};
+
+function describe(p: { name: string; title?: string }): string {
+  return p.title ? `${p.name} (${p.title})` : p.name;
+}

@@ -1,0 +1,40 @@
+import type { Rule } from '../rule.js';
+
+/** Remarks that demean people for a protected characteristic (Equality Act 2010). */
+export const rule: Rule = {
+  meta: {
+    id: 'discrimination',
+    severity: 'error',
+    description: 'Remarks that demean people for a protected characteristic (race, religion, sex, sexual orientation, disability, age, pregnancy, gender reassignment).',
+    messages: {
+      slur: 'This uses a slur ("{{word}}") that demeans people for a protected characteristic.',
+      demeaning: 'This demeans people for a protected characteristic ({{group}}).',
+    },
+    suggestion: 'Remove the remark. Describe the issue itself, not people\'s race, religion, sex, sexuality, disability or age; the council must comply with the equality laws prohibiting discrimination, harassment and victimisation.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-price', to: ['o-nowak'], text: 'Could the women\'s refuge be included in the housing strategy?' },
+      { from: 'o-hughes', to: ['cllr-okafor'], text: 'The accessibility audit found two disabled parking bays were missing.' },
+      { from: 'cllr-lowe', to: ['o-reid'], text: 'The over-65s vaccination clinic at the Abbey centre went well.' },
+    ],
+    invalid: [
+      { from: 'cllr-khan', to: ['cllr-webb'], text: 'Typical of those travellers, they can\'t be trusted.', messageId: 'demeaning' },
+      { from: 'cllr-ashworth', to: ['o-hughes'], text: 'She is too old to be running that team.', messageId: 'demeaning' },
+      { from: 'cllr-webb', to: ['cllr-khan'], text: 'The site is full of pikeys again.', messageId: 'slur' },
+    ],
+  },
+  check(ctx) {
+    for (const s of ctx.sentences) {
+      const slur = s.of('slur')[0];
+      if (slur) {
+        ctx.report({ messageId: 'slur', at: slur, data: { word: slur.text } });
+        continue;
+      }
+      const group = s.of('protected-group')[0];
+      if (!group) continue;
+      const frame = s.of('demeaning')[0];
+      if (frame) ctx.report({ messageId: 'demeaning', at: frame.from < group.from ? frame : group, data: { group: group.entry.note.replace(/\.$/, '').toLowerCase() } });
+    }
+  },
+};

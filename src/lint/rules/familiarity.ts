@@ -1,0 +1,50 @@
+import type { Rule } from '../rule.js';
+
+/** Close personal familiarity, private social contact, or secrecy between a member and an officer. */
+export const rule: Rule = {
+  meta: {
+    id: 'familiarity',
+    severity: 'warning',
+    description: 'Close personal familiarity or private social contact between a councillor and an officer outside a public, work-related setting, or secrecy about it.',
+    messages: {
+      secrecy: 'This asks for secrecy about contact between a councillor and an officer ("{{word}}").',
+      social: 'This invites private social contact between a councillor and an officer ({{word}}).',
+      intimate: 'This is over-familiar language between a councillor and an officer ("{{word}}").',
+    },
+    suggestion: 'Keep councillor–officer contact professional and open: meet in work settings, through work channels, and declare any close personal relationship to the Monitoring Officer.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-lowe', to: ['o-reid'], text: 'Thank you for your help on the ward walkabout, it was really useful.' },
+      { from: 'o-bell', to: ['cllr-moss'], text: 'The staff awards are in the Council Chamber on Friday; all members are invited.' },
+    ],
+    invalid: [
+      { from: 'cllr-evans', to: ['o-ahmed'], text: 'Fancy a drink on Friday, just the two of us?', messageId: 'social' },
+      { from: 'cllr-webb', to: ['o-patel'], text: 'Keep this between us, but I can tell you what the group thinks.', messageId: 'secrecy' },
+    ],
+  },
+  check(ctx) {
+    const other = ctx.senderRole === 'councillor' ? ctx.officers() : ctx.senderRole === 'officer' ? ctx.members() : [];
+    if (other.length === 0) return;
+    for (const s of ctx.sentences) {
+      const secrecy = s.of('secrecy')[0];
+      if (secrecy) {
+        ctx.report({ messageId: 'secrecy', at: secrecy, data: { word: secrecy.text } });
+        continue;
+      }
+      const social = s.of('social-contact');
+      const intimate = social.find((h) => h.entry.kind === 'intimate');
+      if (intimate) {
+        ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
+        continue;
+      }
+      const invitation = social.filter((h) => h.entry.kind !== 'intimate');
+      // With one other person and nobody else mentioned, a drink or a meal is private contact.
+      const others = /\b(team|everyone|everybody|all of you|colleagues|group|staff|members|residents)\b/i.test(s.text);
+      const oneToOne = invitation.some((h) => h.entry.kind === 'private') || (other.length === 1 && ctx.recipients.length === 1 && !others);
+      if (invitation.length > 0 && oneToOne && (s.asks || s.mood === 'question' || /\b(fancy|join me|come)\b/i.test(s.text))) {
+        ctx.report({ messageId: 'social', at: invitation[0]!, data: { word: invitation.map((h) => h.text).join(', ') } });
+      }
+    }
+  },
+};

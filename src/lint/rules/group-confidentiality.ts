@@ -1,0 +1,59 @@
+import type { Rule } from '../rule.js';
+import type { SentenceView } from '../context.js';
+import type { Hit } from '../../lexicon/lexicon.js';
+
+/** An officer relaying one party group's discussions to another group, or a member asking them to. */
+export const rule: Rule = {
+  meta: {
+    id: 'group-confidentiality',
+    severity: 'error',
+    description: "An officer relays one party group's discussions to another group or member, or a councillor asks an officer what another group discussed.",
+    messages: {
+      relay: "This relays what a party group discussed or plans ({{group}}) to someone outside that group; officers keep each group's discussions confidential.",
+      ask: 'This asks an officer what another party group discussed; officers keep each group\'s discussions confidential.',
+    },
+    suggestion: 'Officers may say that a briefing was offered to every group and share the same factual information with all of them, but never what a group discussed, planned or asked.',
+  },
+  examples: {
+    valid: [
+      { from: 'o-carter', to: ['cllr-hale'], text: 'The same budget briefing has been offered to every group.' },
+      { from: 'o-carter', to: ['o-murray'], text: 'At the Conservative group briefing they were worried about the car park charges.' },
+    ],
+    invalid: [
+      { from: 'o-murray', to: ['cllr-hale'], text: 'At the Conservative group briefing they were worried about the car park charges.', messageId: 'relay' },
+      { from: 'cllr-hale', to: ['o-murray'], text: 'What did the Lib Dems say in their briefing yesterday?', messageId: 'ask' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole === 'officer') {
+      const members = ctx.members();
+      if (members.length === 0) return;
+      for (const s of ctx.sentences) {
+        const discussion = s.of('group-discussion').filter((h) => h.entry.kind !== 'ask');
+        if (discussion.length === 0) continue;
+        const groups = groupsNamed(s);
+        if (groups.length === 0 && !/\b(the other group|another group|their group|the group meeting|group meeting)\b/i.test(s.text)) continue;
+        // Telling a group about its own meeting is fine.
+        const outsiders = members.filter((m) => groups.length === 0 || groups.some((g) => g.entry.kind !== m.group));
+        if (outsiders.length === 0) continue;
+        if (!discussion.some((h) => h.entry.kind === 'meeting') && !discussion.some((h) => h.entry.kind === 'content')) continue;
+        ctx.report({ messageId: 'relay', at: discussion[0]!, data: { group: groups[0]?.text ?? 'another group' } });
+      }
+    } else if (ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0) {
+      for (const s of ctx.sentences) {
+        const ask = s.of('group-discussion', 'ask')[0];
+        if (!ask) continue;
+        const other = groupsNamed(s).filter((g) => g.entry.kind !== ctx.sender?.group);
+        if (other.length === 0 || !s.has('group-discussion', 'meeting') && !s.has('group-discussion', 'content')) continue;
+        ctx.report({ messageId: 'ask', at: ask });
+      }
+    }
+  },
+};
+
+/** Group names from council.yaml carry the group id as their kind; national party names are kept too. */
+function groupsNamed(s: SentenceView): Hit[] {
+  const local = s.of('group-name');
+  const national = s.of('party', 'name').filter((p) => !local.some((g) => g.start < p.end && p.start < g.end));
+  return [...local, ...national];
+}

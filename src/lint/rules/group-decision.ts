@@ -1,0 +1,34 @@
+import type { Rule } from '../rule.js';
+
+/** Asking officers to act on a party group's decision that the council has not formally taken. */
+export const rule: Rule = {
+  meta: {
+    id: 'group-decision',
+    severity: 'warning',
+    description: 'Asks officers to act on a party-group decision that the council has not formally taken.',
+    messages: {
+      act: 'This asks officers to act on a party group\'s decision ("{{word}}"); a group decision is not a council decision.',
+    },
+    suggestion: 'Officers act on decisions of the Council, Cabinet, a committee or an officer with delegated power. Put the group\'s proposal through the council\'s decision-making process, or ask for advice on how to do so.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-okafor', to: ['o-murray'], text: 'Cabinet resolved last night to scrap the charges, so please start the work.' },
+      { from: 'cllr-webb', to: ['o-carter'], text: 'Our group has decided to request a briefing on the budget; could you arrange one?' },
+    ],
+    invalid: [
+      { from: 'cllr-hale', to: ['o-walsh'], text: 'Our group has decided to scrap the parking charges, so please start drafting the changes.', messageId: 'act' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole !== 'councillor' || ctx.officers(['to', 'cc']).length === 0) return;
+    const decisions = ctx.sentences.flatMap((s) => s.of('group-decision').map((h) => ({ s, h })));
+    if (decisions.length === 0) return;
+    // A briefing request citing the group's wish is the protocol working, not a decision to act on.
+    const briefing = ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) && !ctx.sentences.some((s) => /\b(implement|start|begin|draft|proceed|action|act on|carry out|put in place|stop|scrap|cancel)\b/i.test(s.text) && s.asks);
+    if (briefing) return;
+    const index = ctx.sentences.indexOf(decisions[0]!.s);
+    const asks = ctx.sentences.slice(index, index + 3).some((s) => s.asks || s.mood === 'instruction' || /\b(so|therefore) (we|i) (need|expect|want)\b/i.test(s.text));
+    if (asks) ctx.report({ messageId: 'act', at: decisions[0]!.h, data: { word: decisions[0]!.h.text } });
+  },
+};

@@ -1,0 +1,58 @@
+import type { Rule } from '../rule.js';
+
+/** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
+export const rule: Rule = {
+  meta: {
+    id: 'out-of-hours',
+    severity: 'info',
+    description: 'Demands made of an officer late at night, at weekends or "by tomorrow morning".',
+    messages: {
+      deadline: 'This asks an officer for something outside working hours ("{{word}}").',
+      late: 'This urgent demand was sent outside working hours ({{when}}).',
+    },
+    suggestion: "Respect officers' free time: ask for what you need within working hours and allow a reasonable time to respond, unless it is a genuine emergency.",
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-price', to: ['o-patel'], text: 'No rush, whenever you are back on Monday is fine.', sentAt: '2026-03-07T22:30:00+00:00' },
+      { from: 'cllr-price', to: ['o-patel'], text: 'Could you send me the figures by Thursday?' },
+    ],
+    invalid: [
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'I need the revised figures by tomorrow morning.', messageId: 'deadline' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'Send me the figures urgently.', sentAt: '2026-03-07T23:15:00+00:00', messageId: 'late' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole === 'officer' && ctx.sender?.grade === 'junior') return;
+    if (ctx.officers(['to', 'cc']).length === 0) return;
+    const outside = outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours);
+    for (const s of ctx.sentences) {
+      const asking = s.asks || /\b(i|we) (need|want|expect)\b/i.test(s.text);
+      if (!asking) continue;
+      const deadline = s.of('deadline', 'deadline')[0];
+      if (deadline) {
+        ctx.report({ messageId: 'deadline', at: deadline, data: { word: deadline.text } });
+        return;
+      }
+      const urgent = s.of('deadline', 'urgency')[0];
+      if (urgent && outside) {
+        ctx.report({ messageId: 'late', at: urgent, data: { when: outside } });
+        return;
+      }
+    }
+  },
+};
+
+/** "Saturday 23:15" when `sentAt` falls outside the council's working hours or on a weekend; else undefined. */
+export function outsideHours(sentAt: string | undefined, timeZone: string, hours: { start: number; end: number }): string | undefined {
+  if (!sentAt) return undefined;
+  const date = new Date(sentAt);
+  if (Number.isNaN(date.getTime())) return undefined;
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const hour = Number(get('hour'));
+  const weekday = get('weekday');
+  const weekend = weekday === 'Saturday' || weekday === 'Sunday';
+  if (!weekend && hour >= hours.start && hour < hours.end) return undefined;
+  return `${weekday} ${get('hour')}:${get('minute')}`;
+}

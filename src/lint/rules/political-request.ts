@@ -1,0 +1,71 @@
+import type { Rule } from '../rule.js';
+import type { SentenceView } from '../context.js';
+
+/** Asking officers for party-political work, council resources for party purposes, or their political view. */
+export const rule: Rule = {
+  meta: {
+    id: 'political-request',
+    severity: 'error',
+    description: 'Asks an officer for party-political or campaigning work, council resources for party purposes, attendance at party meetings, or a political view.',
+    messages: {
+      work: 'This asks an officer for party-political work ({{what}}); officers must stay politically neutral.',
+      resources: 'This asks for council resources ({{what}}) for a party-political purpose.',
+      meeting: 'This asks an officer to attend a party meeting ({{what}}).',
+      view: 'This asks an officer for their personal political view or support.',
+    },
+    suggestion: 'Use your party or group\'s own resources for campaigning. Officers can give factual information to any councillor, and briefings to party groups go through the Chief Executive.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-hale', to: ['cllr-price'], text: 'Can you get our campaign leaflets printed this week?' },
+      { from: 'cllr-price', to: ['o-jones'], text: 'Could you print 200 copies of the bin collection leaflet for my ward surgery?' },
+      { from: 'cllr-webb', to: ['o-carter'], text: 'The Conservative Group would like a briefing on the budget proposals, please.' },
+      { from: 'cllr-price', to: ['o-ford'], text: "I'm not asking you to campaign, just to confirm the consultation dates." },
+    ],
+    invalid: [
+      { from: 'cllr-okafor', to: ['o-patel'], text: 'Could you design and print 500 leaflets for our Labour campaign?', messageId: 'work' },
+      { from: 'cllr-evans', to: ['o-jones'], text: 'Can you send our Lib Dem newsletter out through the council mailing list?', messageId: 'resources' },
+      { from: 'cllr-moss', to: ['o-reid'], text: 'Would you come along to our ward party meeting on Thursday?', messageId: 'meeting' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'Off the record, which party do you support?', messageId: 'view' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.officers(['to', 'cc']).length === 0) return;
+    if (ctx.senderRole === 'officer') return;
+    const partyContext = ctx.sentences.some(hasParty) || hasParty(ctx.subjectView);
+    for (const s of ctx.sentences) {
+      const view = s.of('political-view')[0];
+      if (view) {
+        ctx.report({ messageId: 'view', at: view });
+        continue;
+      }
+      if (!s.asks && !(s.mood === 'statement' && wants(s))) continue;
+      const meeting = s.of('party-meeting')[0];
+      if (meeting) {
+        ctx.report({ messageId: 'meeting', at: meeting, data: { what: meeting.text } });
+        continue;
+      }
+      const strong = s.of('political-work', 'strong')[0];
+      const weak = s.of('political-work', 'weak')[0];
+      const work = strong ?? (partyContext ? weak : undefined);
+      const resource = s.of('council-resource')[0];
+      if (work && resource && /council|press|social|twitter|facebook|mailing|database|franking|list|logo|letterhead/i.test(resource.text)) {
+        ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
+      } else if (work) {
+        ctx.report({ messageId: 'work', at: work, data: { what: work.text } });
+      } else if (resource && partyContext && hasParty(s)) {
+        ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
+      }
+    }
+  },
+};
+
+function hasParty(s: SentenceView): boolean {
+  // "working party" and "third party" are not politics.
+  return s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && /^(working|third|task)$/.test(s.tokens[h.from - 1]?.word ?? ''))) || s.has('group-name');
+}
+
+/** "I'd like the press office to…", "we need you to…" written as statements. */
+function wants(s: SentenceView): boolean {
+  return s.tokens.some((t, i) => (t.word === 'like' || t.word === 'want' || t.word === 'need') && s.tokens[i - 1]?.word !== 'not');
+}

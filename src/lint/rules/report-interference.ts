@@ -1,0 +1,57 @@
+import type { Rule } from '../rule.js';
+
+/**
+ * Asking to remove an option, or change or remove an officer's professional view, recommendation, statutory
+ * statements or consultation responses (North East Derbyshire 7.6). Asking for an extra option, clarification
+ * or a correction is allowed (7.5).
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'report-interference',
+    severity: 'error',
+    description: "Asks to exclude an option, or alter or remove an officer's professional opinion, recommendation, legal, financial or key-decision statement, or consultation responses in a report.",
+    messages: {
+      change: 'This asks to {{verb}} {{part}} in an officer\'s report; the officer\'s professional view and statutory statements are theirs to give.',
+      dictate: 'This tells the officer what their report should recommend.',
+    },
+    suggestion: 'You may ask for an extra option, a clarification, more detail or a correction of fact. If you disagree with the recommendation, say so at the meeting or put your view in writing to be reported alongside it.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-okafor', to: ['o-hughes'], text: 'Could you add a further option for a phased approach to the Cabinet report?' },
+      { from: 'cllr-grant', to: ['o-walsh'], text: 'Please correct the typo in paragraph 3 of the report.' },
+      { from: 'cllr-grant', to: ['o-walsh'], text: 'When will the budget report be published?' },
+    ],
+    invalid: [
+      { from: 'cllr-okafor', to: ['o-hughes'], text: 'Please take out the objections from the committee report.', messageId: 'change' },
+      { from: 'cllr-grant', to: ['o-walsh'], text: 'I want you to tone down the financial implications in the Cabinet report.', messageId: 'change' },
+      { from: 'cllr-hale', to: ['o-hughes'], text: 'The recommendation should be approval, not refusal, in the report.', messageId: 'dictate' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.officers(['to', 'cc']).length === 0 && ctx.senderRole !== 'councillor') return;
+    if (ctx.senderRole === 'officer' && ctx.members().length > 0) return; // an officer explaining a report to members
+    const reportContext = ctx.anywhere('report-context').length > 0 || ctx.subjectView.has('report-context');
+    for (const s of ctx.sentences) {
+      if (s.has('report-allowed')) continue;
+      const dictate = s.of('report-change', 'dictate')[0];
+      if (dictate && reportContext && (s.asks || s.mood === 'statement')) {
+        ctx.report({ messageId: 'dictate', at: dictate });
+        continue;
+      }
+      if (!s.asks && !wantStatement(s)) continue;
+      for (const change of s.of('report-change').filter((h) => h.entry.kind !== 'dictate')) {
+        const part = s.of('report-part').find((p) => (p.from >= change.to && p.from - change.to <= 6) || (p.to <= change.from && change.from - p.to <= 4));
+        if (!part) continue;
+        // "remove the option to pay by cheque" is not about a report: views and parts need a report in view.
+        if (!reportContext && (part.entry.kind === 'view' || part.entry.kind === 'part')) continue;
+        ctx.report({ messageId: 'change', at: change.start < part.start ? { start: change.start, end: part.end } : { start: part.start, end: change.end }, data: { verb: change.text.toLowerCase(), part: part.text.toLowerCase() } });
+        break;
+      }
+    }
+  },
+};
+
+function wantStatement(s: { tokens: { word: string }[] }): boolean {
+  return s.tokens.some((t) => t.word === 'want' || t.word === 'need' || t.word === 'should' || t.word === 'must' || t.word === 'like');
+}

@@ -1,0 +1,97 @@
+import type { Person } from '../../directory/council.js';
+import { resolve } from '../../directory/council.js';
+import type { RuleContext } from '../context.js';
+import type { Rule } from '../rule.js';
+
+/**
+ * An officer copying one member's correspondence to another member without saying so (North East Derbyshire
+ * 9.1): a Bcc, an undisclosed Cc on a reply, a forward, or a pasted quote.
+ */
+export const rule: Rule = {
+  meta: {
+    id: 'silent-copy',
+    severity: 'error',
+    description: "An officer copies one member's correspondence to another member (cc, bcc, forward or pasted quote) without saying so in the message.",
+    messages: {
+      bcc: 'This blind-copies {{copied}} on correspondence with {{author}}; a member\'s correspondence must not be copied to another member without saying so.',
+      cc: 'This copies {{copied}} on a reply to {{author}} without saying so in the message.',
+      forward: 'This passes {{author}}\'s correspondence to {{copied}} without saying so.',
+    },
+    suggestion: 'Say who you are copying and why ("I have copied in Cllr X as ward member"), or ask the member first; do not use Bcc for members.',
+  },
+  examples: {
+    valid: [
+      { from: 'o-hughes', to: ['cllr-hale'], cc: ['cllr-okafor'], subject: 'Re: Northgate parking', text: 'I have copied in Cllr Okafor as the other ward member.' },
+      { from: 'o-hughes', to: ['o-murray'], text: 'Forwarding Cllr Hale\'s query below for your advice.' },
+      { from: 'cllr-hale', to: ['cllr-okafor'], bcc: ['cllr-price'], text: 'See you at group tonight.' },
+    ],
+    invalid: [
+      { from: 'o-hughes', to: ['cllr-hale'], bcc: ['cllr-webb'], subject: 'Re: Northgate parking', text: 'Thank you, the survey will start next week.', messageId: 'bcc' },
+      { from: 'o-hughes', to: ['cllr-hale'], cc: ['cllr-webb'], subject: 'Re: Northgate parking', text: 'Thank you, the survey will start next week.', messageId: 'cc' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole !== 'officer') return;
+    const membersIn = (fields: ('to' | 'cc' | 'bcc')[]) => ctx.members(fields);
+    const disclosed = ctx.anywhere('copy-disclosure').length > 0 || ctx.subjectView.has('copy-disclosure');
+    const at = ctx.sentences[0] ?? { start: 0, end: 0 };
+
+    // 1. Bcc to a member on correspondence with another member.
+    const bcc = membersIn(['bcc']);
+    const open = membersIn(['to', 'cc']);
+    const authors = correspondents(ctx);
+    const bccAuthor = [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id));
+    if (bcc.length > 0 && bccAuthor && !/\b(bcc|blind[- ]cop)/i.test(ctx.normalised.text)) {
+      ctx.report({ messageId: 'bcc', at, data: { copied: names(bcc), author: bccAuthor.name } });
+      return;
+    }
+
+    // 2. Forwarded or pasted member correspondence going to a different member.
+    for (const block of ctx.normalised.quoted) {
+      if (block.kind === 'reply') continue;
+      const author = authorOf(ctx, block.fromAddress, block.from);
+      if (!author || author.role !== 'councillor') continue;
+      const others = [...open, ...bcc].filter((m) => m.id !== author.id);
+      if (others.length === 0 || open.some((m) => m.id === author.id)) continue;
+      if (disclosed && mentions(ctx, author)) continue;
+      ctx.report({ messageId: 'forward', at, data: { copied: names(others), author: author.name } });
+      return;
+    }
+
+    // 3. A reply to a member's correspondence with another member in Cc, not mentioned.
+    const to = membersIn(['to']);
+    const cc = membersIn(['cc']).filter((m) => !to.some((t) => t.id === m.id));
+    const isReply = /^\s*(re|aw|sv)\s*:/i.test(ctx.message.subject ?? '') || ctx.normalised.quoted.some((q) => q.kind === 'reply');
+    if (isReply && to.length > 0 && cc.length > 0 && !disclosed) {
+      const unmentioned = cc.filter((m) => !mentions(ctx, m));
+      if (unmentioned.length > 0) ctx.report({ messageId: 'cc', at, data: { copied: names(unmentioned), author: to[0]!.name }, severity: 'warning' });
+    }
+  },
+};
+
+/** Members whose own words are quoted in the message (the correspondence being answered or passed on). */
+function correspondents(ctx: RuleContext): Person[] {
+  return ctx.normalised.quoted
+    .map((q) => authorOf(ctx, q.fromAddress, q.from))
+    .filter((p): p is Person => p?.role === 'councillor');
+}
+
+function authorOf(ctx: RuleContext, address: string | undefined, name: string | undefined): Person | undefined {
+  if (address) {
+    const p = resolve(ctx.council, address);
+    if (p) return p;
+  }
+  if (!name) return undefined;
+  const wanted = name.toLowerCase().replace(/^(cllr|councillor)\s+/, '').trim();
+  return ctx.council.people.find((p) => p.name.toLowerCase().replace(/^cllr\s+/, '') === wanted);
+}
+
+function mentions(ctx: RuleContext, person: Person): boolean {
+  const surname = person.name.split(/\s+/).at(-1)!.toLowerCase();
+  const text = ctx.normalised.text.toLowerCase();
+  return text.includes(surname);
+}
+
+function names(people: Person[]): string {
+  return people.map((p) => p.name).join(', ');
+}

@@ -1,0 +1,52 @@
+import type { Rule } from '../rule.js';
+
+/** Pressure on officers over delegated decisions, special treatment, and threats to an officer's standing. */
+export const rule: Rule = {
+  meta: {
+    id: 'undue-pressure',
+    severity: 'error',
+    description: "Pressure on officers over delegated decisions or casework, requests for special treatment, or threats to an officer's job or standing.",
+    messages: {
+      threat: 'This reads as a threat to the officer\'s job or standing ("{{word}}").',
+      favour: 'This asks for special treatment ("{{word}}"); decisions must be made on their merits.',
+      outcome: 'This presses the officer for a particular outcome on a decision that is theirs to make.',
+    },
+    suggestion: 'Make representations through the proper route (a consultation response, the committee, or the officer\'s chief officer) and ask about progress or timescales rather than the outcome.',
+  },
+  examples: {
+    valid: [
+      { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the decision on the Mill Lane licence is expected?' },
+      { from: 'cllr-lowe', to: ['o-hughes'], text: 'I have submitted my objection to the Riverside application through the consultation.' },
+    ],
+    invalid: [
+      { from: 'cllr-webb', to: ['o-patel'], text: "If the licence isn't granted, you'll regret it.", messageId: 'threat' },
+      { from: 'cllr-ashworth', to: ['o-nowak'], text: "Could you fast-track my brother's housing application?", messageId: 'favour' },
+      { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole === 'officer' || ctx.officers(['to', 'cc']).length === 0) return;
+    const casework = ctx.anywhere('decision-pressure', 'decision').length > 0 || ctx.subjectView.has('decision-pressure', 'decision');
+    for (const s of ctx.sentences) {
+      const threat = s.of('threat')[0];
+      if (threat) {
+        ctx.report({ messageId: 'threat', at: threat, data: { word: threat.text } });
+        continue;
+      }
+      const favour = s.of('decision-pressure', 'favour')[0];
+      if (favour && (s.asks || s.mood === 'statement') && (casework || /queue|list|pile|rules|favour|blind eye|slide/.test(favour.text.toLowerCase()))) {
+        if (isFamily(favour.text) && !s.asks) continue;
+        ctx.report({ messageId: 'favour', at: favour, data: { word: favour.text } });
+        continue;
+      }
+      const outcome = s.of('decision-pressure', 'outcome')[0];
+      if (outcome && s.mood === 'instruction' && (s.has('decision-pressure', 'decision') || casework)) {
+        ctx.report({ messageId: 'outcome', at: s });
+      }
+    }
+  },
+};
+
+function isFamily(text: string): boolean {
+  return /^my (brother|sister|son|daughter|wife|husband|cousin|neighbour|mate)/i.test(text);
+}

@@ -1,0 +1,45 @@
+import type { Person } from '../../directory/council.js';
+import type { Rule } from '../rule.js';
+
+/** Advisory: a ward matter that reaches some but not all of the ward's members. */
+export const rule: Rule = {
+  meta: {
+    id: 'ward-members',
+    severity: 'info',
+    description: 'A message about a ward matter, public meeting or consultation that does not reach every member for that ward.',
+    messages: {
+      missing: 'This is about a matter in {{ward}} but does not include every member for the ward (missing: {{missing}}).',
+    },
+    suggestion: 'Copy in every member for the ward on local matters, public meetings and consultations, so all of them are kept informed.',
+  },
+  examples: {
+    valid: [
+      { from: 'o-hughes', to: ['cllr-hale', 'cllr-okafor'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.' },
+      { from: 'o-hughes', to: ['cllr-hale'], text: 'Thank you for your comments on the budget.' },
+    ],
+    invalid: [
+      { from: 'o-hughes', to: ['cllr-hale'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.', messageId: 'missing' },
+    ],
+  },
+  check(ctx) {
+    if (ctx.senderRole !== 'officer') return;
+    const members = ctx.members();
+    if (members.length === 0) return;
+    const named = new Set([...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')].map((h) => h.entry.kind!));
+    const matter = [...ctx.sentences.flatMap((s) => s.of('ward-matter')), ...ctx.sentences.flatMap((s) => s.of('ward-name'))];
+    if (matter.length === 0 && !ctx.subjectView.has('ward-matter') && named.size === 0) return;
+    // The wards in question: those named; else, for "your ward" and public events, the recipients' own wards.
+    const wards = named.size > 0 ? [...named] : ctx.anywhere('ward-matter').length > 0 || ctx.subjectView.has('ward-matter') ? [...new Set(members.map((m) => m.ward).filter((w): w is string => Boolean(w)))] : [];
+    for (const ward of wards) {
+      const wardMembers = ctx.council.people.filter((p) => p.role === 'councillor' && p.ward === ward);
+      const reached = wardMembers.filter((p) => members.some((m) => m.id === p.id));
+      if (reached.length === 0) continue; // not written to this ward's members at all
+      const missing: Person[] = wardMembers.filter((p) => !reached.includes(p));
+      if (missing.length === 0) continue;
+      const at = matter[0] ?? ctx.sentences[0];
+      if (!at) return;
+      ctx.report({ messageId: 'missing', at, data: { ward, missing: missing.map((p) => p.name).join(', ') } });
+      return;
+    }
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * What a sentence does: instructs, requests, asks for information, asks a question or states. Frames come from
+ * the lexicons; a bare imperative ("Remove paragraph 4.") is found by asking compromise whether the sentence's
+ * first word is a verb in its base form, cached per word so compromise runs once for each new opening word.
+ */
+import nlp from 'compromise';
+import type { Hit } from '../lexicon/lexicon.js';
+import type { Token } from './tokens.js';
+
+export type Mood = 'instruction' | 'request' | 'info-request' | 'question' | 'statement';
+
+const SKIP_OPENERS = new Set(['and', 'also', 'so', 'now', 'then', 'just', 'kindly', 'ok', 'okay', 'right', 'but', 'oh', 'plus', 'pls', 'plz']);
+const VERB_CACHE_LIMIT = 20_000;
+const verbCache = new Map<string, boolean>();
+
+/** True when compromise reads `word` as a verb in its base form (as in "Remove it."). */
+export function isBaseVerb(word: string): boolean {
+  let v = verbCache.get(word);
+  if (v === undefined) {
+    const doc = nlp(`${word} it.`);
+    v = doc.has('^(#Imperative|#Infinitive)');
+    if (verbCache.size >= VERB_CACHE_LIMIT) verbCache.clear();
+    verbCache.set(word, v);
+  }
+  return v;
+}
+
+export interface MoodInput {
+  text: string;
+  start: number;
+  tokens: Token[];
+  hits: Hit[];
+  isNegated(hit: Hit): boolean;
+  /** Person names from the directory at the start are vocatives ("Amir, send me…"). */
+  isName(token: Token): boolean;
+}
+
+export function classifyMood(s: MoodInput): Mood {
+  const of = (category: string) => s.hits.filter((h) => h.category === category && !s.isNegated(h));
+  const question = /\?\s*$/.test(s.text);
+  const infoVerbs = of('info-verb');
+  const instruction = of('instruction-frame');
+  if (instruction.length > 0 && !question) return 'instruction';
+
+  const request = of('request-frame');
+  if (request.length > 0) {
+    const after = request[0]!.to;
+    return infoVerbs.some((h) => h.from >= after - 1 && h.from <= after + 4) ? 'info-request' : 'request';
+  }
+  if (question) return infoVerbs.length > 0 || instruction.length === 0 ? 'question' : 'instruction';
+
+  const first = firstContentToken(s);
+  if (first === undefined) return 'statement';
+  const token = s.tokens[first]!;
+  if (s.hits.some((h) => h.category === 'not-command' && h.from === first)) return 'statement';
+  if (token.word === 'please') return infoVerbs.some((h) => h.from <= first + 2) ? 'info-request' : 'request';
+  if (isBaseVerb(token.word)) {
+    if (infoVerbs.some((h) => h.from === first)) return 'info-request';
+    const polite = s.tokens.some((t) => t.word === 'please');
+    return polite ? 'request' : 'instruction';
+  }
+  return 'statement';
+}
+
+function firstContentToken(s: MoodInput): number | undefined {
+  let i = 0;
+  while (i < s.tokens.length) {
+    const t = s.tokens[i]!;
+    if (SKIP_OPENERS.has(t.word)) {
+      i++;
+      continue;
+    }
+    // A vocative: a name followed by a comma ("Amir, can you…", "Cllr Hale,").
+    const next = s.text[t.end - s.start];
+    if ((s.isName(t) || t.word === 'cllr') && (next === ',' || next === ' ')) {
+      let j = i;
+      while (j < s.tokens.length && (s.isName(s.tokens[j]!) || s.tokens[j]!.word === 'cllr')) j++;
+      const after = s.tokens[j - 1]!;
+      if (s.text[after.end - s.start] === ',') {
+        i = j;
+        continue;
+      }
+    }
+    return i;
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+/**
+ * Who a judgement is aimed at. "The underpass is a disgrace" criticises a thing; "you are a disgrace" a person.
+ * The nearest person or thing word in the same clause decides (before the word, within a few words, or right
+ * after it: "useless officers"); with neither, compromise is asked whether the clause names a person.
+ */
+import nlp from 'compromise';
+import type { Hit } from '../lexicon/lexicon.js';
+import type { SentenceView } from '../lint/context.js';
+
+const BEFORE_WINDOW = 6;
+const AFTER_WINDOW = 2;
+const PERSON_CATEGORIES = new Set(['person-target', 'person-name', 'group-name']);
+
+export function aimedAtPerson(s: SentenceView, hit: Hit): boolean {
+  const [clauseStart, clauseEnd] = clauseAround(s, hit);
+  let before: Hit | undefined;
+  let after: Hit | undefined;
+  for (const h of s.hits) {
+    if (!PERSON_CATEGORIES.has(h.category) && h.category !== 'thing-target') continue;
+    if (h.start < clauseStart || h.end > clauseEnd) continue;
+    if (h.to <= hit.from && hit.from - h.to < BEFORE_WINDOW) {
+      if (!before || h.to > before.to || (h.to === before.to && h.category === 'thing-target')) before = h;
+    } else if (h.from >= hit.to && h.from - hit.to < AFTER_WINDOW) {
+      if (!after || h.from < after.from) after = h;
+    }
+  }
+  if (after && PERSON_CATEGORIES.has(after.category)) return true;
+  if (before) return PERSON_CATEGORIES.has(before.category);
+  if (after) return false;
+  const clause = s.text.slice(clauseStart - s.start, hit.start - s.start);
+  return clause.length > 0 && nlp(clause).has('#Person');
+}
+
+/** The clause of the sentence around a hit, bounded by , ; : and "but". */
+function clauseAround(s: SentenceView, hit: Hit): [number, number] {
+  const text = s.text;
+  const rel = hit.start - s.start;
+  const boundary = /[,;:]|\bbut\b/gi;
+  let start = 0;
+  let end = text.length;
+  for (const m of text.matchAll(boundary)) {
+    if (m.index < rel) start = m.index + m[0].length;
+    else if (m.index >= hit.end - s.start) {
+      end = m.index;
+      break;
+    }
+  }
+  return [s.start + start, s.start + end];
+}
