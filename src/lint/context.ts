@@ -78,7 +78,7 @@ export class SentenceView {
   /** The sentence asks or tells the reader to do something (any politeness). */
   get asks(): boolean {
     const m = this.mood;
-    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && this.tokens.some((t) => t.word === 'you'));
+    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && (this.tokens.some((t) => t.word === 'you') || /^(can|could|would|will|shall|may)$/.test(this.tokens[0]?.word ?? '')));
   }
 
   /** Token index of the first token at or after a character offset. */

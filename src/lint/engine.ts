@@ -57,6 +57,7 @@ export function createLinter(data: LinterData): Linter {
       return [rule.meta.id, { id: rule.meta.id, severity: council.ruleSeverity(rule.meta.id, base), description: rule.meta.description, clauses, goodPractice, suggestion: rule.meta.suggestion }];
     }),
   );
+  const byId = new Map<string, Rule>(RULES.map((r) => [r.meta.id, r]));
   const active = RULES.filter((r) => infos.get(r.meta.id)!.severity !== 'off');
   const allow = council.allow.map((a) => a.toLowerCase());
 
@@ -84,8 +85,11 @@ export function createLinter(data: LinterData): Linter {
         rule.check(context);
       }
       const seen = new Set<string>();
+      // Sentences where a specific (non-advisory) rule found something: a generic rule gives way there.
+      const specific = new Set(context.reports.filter((r) => !byId.get(r.rule)!.meta.generic && byId.get(r.rule)!.meta.severity !== 'info').map((r) => r.sentence?.start));
       for (const report of context.reports) {
-        const rule = RULES.find((r) => r.meta.id === report.rule)!;
+        const rule = byId.get(report.rule)!;
+        if (rule.meta.generic && specific.has(report.sentence?.start)) continue;
         const key = `${report.rule}@${report.sentence?.start ?? report.start}`;
         if (seen.has(key)) continue; // one finding per rule per sentence
         seen.add(key);
@@ -163,8 +167,10 @@ function councilEntries(council: Council): Entry[] {
   for (const t of council.words.titles) entries.push(localEntry('person-target', t, 'A job title (council.yaml)'));
   for (const person of council.people) {
     const bare = person.name.replace(/^cllr\s+/i, '');
-    const surname = bare.split(/\s+/).at(-1)!;
-    for (const phrase of new Set([bare, `Cllr ${surname}`, `Councillor ${surname}`])) {
+    const parts = bare.split(/\s+/);
+    const surname = parts.at(-1)!;
+    // First names and surnames alone count only when capitalised (see SentenceView): "Price", "Field", "Mark".
+    for (const phrase of new Set([bare, `Cllr ${surname}`, `Councillor ${surname}`, parts[0]!, surname])) {
       const e = localEntry('person-name', phrase, `${person.name} (council.yaml)`);
       if (e) entries.push({ ...e, kind: person.id });
     }

@@ -11,6 +11,11 @@ export interface RuleMeta {
   /** Finding messages by id; `{{name}}` placeholders are filled from the report's data. */
   messages: Record<string, string>;
   suggestion: string;
+  /**
+   * A catch-all rule (an instruction in general) gives way when a more specific rule has found something in the
+   * same sentence: one clear warning about the leaflets beats two about the same words.
+   */
+  generic?: boolean;
 }
 
 /** People are named by their id in examples/council.yaml; the rule tests resolve them to addresses. */

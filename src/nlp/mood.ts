@@ -39,7 +39,8 @@ export function classifyMood(s: MoodInput): Mood {
   const of = (category: string) => s.hits.filter((h) => h.category === category && !s.isNegated(h));
   const question = /\?\s*$/.test(s.text);
   const infoVerbs = of('info-verb');
-  const instruction = of('instruction-frame');
+  // "I'll make sure she pays" is the writer's own promise, not an instruction.
+  const instruction = of('instruction-frame').filter((h) => !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall)$/.test(s.tokens[h.from - 1]!.word)));
   if (instruction.length > 0 && !question) return 'instruction';
 
   const request = of('request-frame');
@@ -52,14 +53,25 @@ export function classifyMood(s: MoodInput): Mood {
   const first = firstContentToken(s);
   if (first === undefined) return 'statement';
   const token = s.tokens[first]!;
-  if (s.hits.some((h) => h.category === 'not-command' && h.from === first)) return 'statement';
+  if (s.hits.some((h) => h.from === first && (h.category === 'not-command' || NAMES.has(h.category)))) return 'statement';
   if (token.word === 'please') return infoVerbs.some((h) => h.from <= first + 2) ? 'info-request' : 'request';
-  if (isBaseVerb(token.word)) {
+  // A bare imperative needs something to act on: "Priya", "Ta" and "Read it." sign off or snap, they do not instruct.
+  if (s.tokens.length - first < MIN_IMPERATIVE_WORDS) return 'statement';
+  if (isBaseVerb(token.word) && startsWithImperative(s.text.slice(token.start - s.start))) {
     if (infoVerbs.some((h) => h.from === first)) return 'info-request';
     const polite = s.tokens.some((t) => t.word === 'please');
     return polite ? 'request' : 'instruction';
   }
   return 'statement';
+}
+
+const NAMES = new Set(['person-name', 'group-name', 'ward-name']);
+const MIN_IMPERATIVE_WORDS = 3;
+
+/** compromise, given the sentence's own opening words, confirms the verb reads as an imperative there. */
+function startsWithImperative(text: string): boolean {
+  const opening = text.split(/\s+/).slice(0, 6).join(' ');
+  return nlp(opening).has('^#Imperative');
 }
 
 function firstContentToken(s: MoodInput): number | undefined {
@@ -70,13 +82,12 @@ function firstContentToken(s: MoodInput): number | undefined {
       i++;
       continue;
     }
-    // A vocative: a name followed by a comma ("Amir, can you…", "Cllr Hale,").
-    const next = s.text[t.end - s.start];
-    if ((s.isName(t) || t.word === 'cllr') && (next === ',' || next === ' ')) {
+    // A vocative: a name opening the sentence ("Amir, can you…", "Lisa tell your team…", "Cllr Hale,"),
+    // when more words follow.
+    if ((s.isName(t) || t.word === 'cllr') && i === 0) {
       let j = i;
       while (j < s.tokens.length && (s.isName(s.tokens[j]!) || s.tokens[j]!.word === 'cllr')) j++;
-      const after = s.tokens[j - 1]!;
-      if (s.text[after.end - s.start] === ',') {
+      if (j < s.tokens.length - 1) {
         i = j;
         continue;
       }

@@ -41,7 +41,10 @@ export const rule: Rule = {
       }
       for (const hit of s.of('insult')) {
         const kind = hit.entry.kind;
-        if (kind === 'judgement' && !aimedAtPerson(s, hit)) continue;
+        if (aboutWriter(s.tokens, hit)) continue; // "What an idiot I am"
+        // "Useless. Absolutely useless." on its own, to someone, is aimed at them.
+        const standalone = s.tokens.length <= 3 && ctx.recipients.some((r) => r.person);
+        if (kind === 'judgement' && !standalone && !aimedAtPerson(s, hit)) continue;
         if (kind === 'insult' && aimedAtThing(s, hit)) continue;
         ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text } });
         break;
@@ -53,4 +56,9 @@ export const rule: Rule = {
 function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<typeof aimedAtPerson>[1]): boolean {
   // "what a joke of a process": an insult noun used of a thing right before it.
   return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
+}
+
+function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number }): boolean {
+  const near = tokens.slice(Math.max(0, hit.from - 2), hit.to + 2).map((t) => t.word);
+  return near.includes('myself') || (near.includes('i') && near.includes('am'));
 }

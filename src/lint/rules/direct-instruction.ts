@@ -15,6 +15,7 @@ export const rule: Rule = {
       management: 'This directs the day-to-day management of staff ({{what}}), which is for officers and their managers.',
       bypass: 'This asks an officer to bypass their line management.',
     },
+    generic: true,
     suggestion: 'Ask rather than tell ("Could you let me know…", "Would it be possible to…"), and route requests for action through the relevant chief officer or service manager.',
   },
   examples: {

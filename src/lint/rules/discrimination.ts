@@ -25,16 +25,26 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of ctx.sentences) {
+    ctx.sentences.forEach((s, i) => {
       const slur = s.of('slur')[0];
       if (slur) {
         ctx.report({ messageId: 'slur', at: slur, data: { word: slur.text } });
-        continue;
+        return;
       }
+      const self = s.of('demeaning', 'self')[0];
       const group = s.of('protected-group')[0];
-      if (!group) continue;
-      const frame = s.of('demeaning')[0];
-      if (frame) ctx.report({ messageId: 'demeaning', at: frame.from < group.from ? frame : group, data: { group: group.entry.note.replace(/\.$/, '').toLowerCase() } });
-    }
+      if (self) {
+        ctx.report({ messageId: 'demeaning', at: self, data: { group: group ? describe(group.entry.note) : 'a protected characteristic' } });
+        return;
+      }
+      if (!group) return;
+      // The judgement often follows in the next sentence: "…the Polish families keep getting the flats. They don't even speak English."
+      const frame = s.of('demeaning')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
+      if (frame) ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) } });
+    });
   },
 };
+
+function describe(note: string): string {
+  return note.replace(/\.$/, '').toLowerCase();
+}

@@ -32,15 +32,15 @@ export const rule: Rule = {
   check(ctx) {
     if (ctx.officers(['to', 'cc']).length === 0) return;
     if (ctx.senderRole === 'officer') return;
-    const partyContext = ctx.sentences.some(hasParty) || hasParty(ctx.subjectView);
+    const partyContext = ctx.sentences.some(hasParty) || hasParty(ctx.subjectView) || ctx.anywhere('political-work', 'strong').length > 0;
     for (const s of ctx.sentences) {
-      const view = s.of('political-view')[0];
+      const view = s.of('political-view').find((h) => h.entry.kind !== 'opinion' || hasParty(s) || /politic/i.test(s.text));
       if (view) {
         ctx.report({ messageId: 'view', at: view });
         continue;
       }
       if (!s.asks && !(s.mood === 'statement' && wants(s))) continue;
-      const meeting = s.of('party-meeting')[0];
+      const meeting = s.of('party-meeting').find((h) => h.entry.kind !== 'event' || hasParty(s) || s.has('political-work', 'strong'));
       if (meeting) {
         ctx.report({ messageId: 'meeting', at: meeting, data: { what: meeting.text } });
         continue;
@@ -53,7 +53,7 @@ export const rule: Rule = {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       } else if (work) {
         ctx.report({ messageId: 'work', at: work, data: { what: work.text } });
-      } else if (resource && partyContext && hasParty(s)) {
+      } else if (resource && partyContext && (hasParty(s) || resource.entry.kind === 'data' || ctx.sentences[ctx.sentences.indexOf(s) + 1]?.of('party').length)) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       }
     }

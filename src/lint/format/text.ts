@@ -1,0 +1,96 @@
+/**
+ * The text rendering of findings, for a terminal: a header per message, one line per finding
+ * (`line:col  severity  rule  message`), the clause it rests on and the suggestion under it, and a summary.
+ * Modelled on ESLint's "stylish" formatter. Pure: colour is decided by the caller.
+ */
+import pc from 'picocolors';
+import type { Finding, Severity } from '../types.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export interface TextFormatOptions {
+  color: boolean;
+}
+
+/** Longer clause quotes are cut at a word boundary, with an ellipsis. */
+export const MAX_QUOTE_CHARS = 160;
+
+export interface FindingCounts {
+  error: number;
+  warning: number;
+  info: number;
+  /** Messages checked, and how many had at least one finding. */
+  messages: number;
+  messagesWithFindings: number;
+}
+
+export function emptyCounts(): FindingCounts {
+  return { error: 0, warning: 0, info: 0, messages: 0, messagesWithFindings: 0 };
+}
+
+export function countFindings(counts: FindingCounts, findings: readonly Finding[]): void {
+  counts.messages++;
+  if (findings.length > 0) counts.messagesWithFindings++;
+  for (const f of findings) counts[f.severity]++;
+}
+
+/** Shorten a quote to `max` characters at a word boundary, whitespace collapsed. */
+export function trimQuote(quote: string, max = MAX_QUOTE_CHARS): string {
+  const flat = quote.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.lastIndexOf(' ', max - 1);
+  return flat.slice(0, cut > max * 0.6 ? cut : max - 1).replace(/[\s,;:.]+$/, '') + '…';
+}
+
+/**
+ * A short name for a protocol pack, from its id: "north-east-derbyshire" → "North East Derbyshire". Pack titles
+ * are the documents' own ("Protocol for Councillor – Officer relations") and do not say whose protocol it is.
+ */
+export function protocolLabel(protocol: string): string {
+  if (protocol === 'model') return 'Model protocol';
+  return protocol
+    .split('-')
+    .map((word) => (word ? word[0]!.toUpperCase() + word.slice(1) : word))
+    .join(' ');
+}
+
+function severityLabel(severity: Severity, c: Colors): string {
+  const padded = severity.padEnd(7);
+  return severity === 'error' ? c.red(padded) : severity === 'warning' ? c.yellow(padded) : c.blue(padded);
+}
+
+/** One message's findings; '' when there are none (clean messages are not listed, as in ESLint). */
+export function formatMessageText(header: string, findings: readonly Finding[], options: TextFormatOptions): string {
+  if (findings.length === 0) return '';
+  const c = pc.createColors(options.color);
+  const positions = findings.map((f) => `${f.span.line}:${f.span.column}`);
+  const posWidth = Math.max(...positions.map((p) => p.length));
+  const ruleWidth = Math.max(...findings.map((f) => f.rule.length));
+  const indent = ' '.repeat(2 + posWidth + 2 + 7 + 2);
+  const lines = [c.underline(header)];
+  findings.forEach((f, i) => {
+    lines.push(`  ${c.dim(positions[i]!.padEnd(posWidth))}  ${severityLabel(f.severity, c)}  ${c.dim(f.rule.padEnd(ruleWidth))}  ${f.message}`);
+    if (f.clause) {
+      const practice = f.goodPractice ? c.dim(' (good practice)') : '';
+      lines.push(`${indent}${c.cyan(`${protocolLabel(f.clause.protocol)} ${f.clause.ref}`)}: "${trimQuote(f.clause.quote)}"${practice}`);
+    }
+    if (f.suggestion) lines.push(`${indent}${c.green('→')} ${f.suggestion}`);
+  });
+  return lines.join('\n') + '\n\n';
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The closing line: `✖ 5 problems (2 errors, 2 warnings, 1 info)` or `✔ 12 messages checked, no problems`. */
+export function formatSummaryText(counts: FindingCounts, options: TextFormatOptions): string {
+  const c = pc.createColors(options.color);
+  const total = counts.error + counts.warning + counts.info;
+  if (total === 0) return c.green(`✔ ${plural(counts.messages, 'message')} checked, no problems`) + '\n';
+  const detail = `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info`;
+  const scope = counts.messages > 1 ? ` in ${counts.messagesWithFindings} of ${plural(counts.messages, 'message')}` : '';
+  const line = `✖ ${plural(total, 'problem')} (${detail})${scope}`;
+  const colour = counts.error > 0 ? c.red : counts.warning > 0 ? c.yellow : c.blue;
+  return c.bold(colour(line)) + '\n';
+}
