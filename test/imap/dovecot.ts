@@ -105,10 +105,21 @@ service anvil {
     if (!this.port) this.port = await freePort();
     const conf = join(this.dir, 'dovecot.conf');
     writeFileSync(conf, this.config());
-    const child = spawn(DOVECOT_BIN, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, so stop() can end the master and every imap process at once (see stop()).
+    const child = spawn(DOVECOT_BIN, ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     this.child = child;
+    // Detached children outlive a crashed test run unless told otherwise.
+    const killOnExit = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await Promise.race([
       waitFor(() => canConnect(this.port), `imap on port ${this.port}`),
@@ -123,7 +134,13 @@ service anvil {
     this.child = null;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
+    // The whole group: a master stopped alone leaves its imap processes serving open sessions for ~10 s.
+    // Killing them with it is what a crash or a host restart looks like to clients.
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
     await exited;
     // The master has gone; wait until the listener is really closed before a restart binds it again.
     await waitFor(async () => !(await canConnect(this.port)), 'the port to close');
