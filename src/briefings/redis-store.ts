@@ -33,11 +33,8 @@ const MGET_CHUNK = 500;
 /** Ceiling on the wait between retries of a lost commit race; jittered so racers spread out. */
 const MAX_RETRY_WAIT_MS = 25;
 
-declare module 'ioredis' {
-  interface RedisCommander<Context> {
-    probityLedgerCommit(...args: (string | number)[]): Result<number, Context>;
-  }
-}
+/** The connection once the commit script is defined on it. */
+type WithCommit = Redis & { probityLedgerCommit(...args: (string | number)[]): Promise<number> };
 
 export class RedisStore implements LedgerStore {
   constructor(
@@ -109,7 +106,7 @@ export class RedisStore implements LedgerStore {
       outbox: changes.outbox.map((o) => [o.id, JSON.stringify(o)]),
     };
     // cjson turns an empty table into {} rather than []; ipairs over {} is still a no-op, so that is harmless.
-    const result = await this.redis.probityLedgerCommit(keys.length, ...keys, RedisStore.headValue(expected), JSON.stringify(payload), RedisStore.headValue(head));
+    const result = await (this.redis as unknown as WithCommit).probityLedgerCommit(keys.length, ...keys, RedisStore.headValue(expected), JSON.stringify(payload), RedisStore.headValue(head));
     return result === 1;
   }
 

@@ -6,7 +6,7 @@
 import type { Council } from '../directory/council.js';
 import { verifyChain, type AuditEvent, type Verification } from './audit.js';
 import type { Actor, DomainContext } from './context.js';
-import { recordDelivery, type DeliveryReport } from './deliveries.js';
+import { recordDelivery, recordRoundNoticesSettled, type DeliveryReport } from './deliveries.js';
 import { forbidden, notFound } from './errors.js';
 import { transact, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
@@ -110,6 +110,9 @@ export class BriefingService {
   }
   recordDelivery(actorId: string, noticeId: string, report: DeliveryReport) {
     return this.run((tx) => recordDelivery(tx, actorId, noticeId, report));
+  }
+  recordRoundNoticesSettled(actorId: string, roundId: string) {
+    return this.run((tx) => recordRoundNoticesSettled(tx, actorId, roundId));
   }
 
   // ---- queries ----

@@ -85,6 +85,8 @@ export interface Round {
   offerIds: string[];
   requesterOfferId: string;
   followUpIds: string[];
+  /** When every first notice of the round had been sent or had finally failed (the flow's parent ran). */
+  noticesSettledAt?: string;
 }
 
 export type OfferKind = 'requester' | 'offer' | 'late';

@@ -1,0 +1,123 @@
+/**
+ * The notice worker's processor: one function per job name. A notice is sent at most once per sent-marker:
+ * before sending, the marker is checked; after the server accepts, the marker is set, then the delivery is
+ * written to the ledger. A retry, a duplicate job or a job picked up after a killed worker finds the marker and
+ * only brings the ledger up to date. Logs carry ids only, never notice text.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { BriefingService } from '../briefings/service.js';
+import { buildContext, NoticeContextError, type ContextDeps } from './context.js';
+import { EmailSender, PermanentDeliveryError } from './email.js';
+import type { NoticeDispatcher, NoticeJobData, RoundJobData, TimerJobData } from './queue.js';
+import { ConfidentialityError, renderNotice } from './render.js';
+import { SlackRateLimited, SlackSender } from './slack.js';
+
+export interface Log {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLog: Log = { info() {}, warn() {}, error() {} };
+
+export interface ProcessorDeps {
+  service: BriefingService;
+  context: Omit<ContextDeps, 'council' | 'settings'>;
+  email?: EmailSender;
+  slack?: SlackSender;
+  dispatcher: NoticeDispatcher;
+  log?: Log;
+  /** Who the audit trail says delivered (`notices-worker`). */
+  actorId?: string;
+}
+
+export type Outcome = 'sent' | 'already-sent' | 'skipped';
+
+export class NoticeProcessor {
+  private readonly log: Log;
+  private readonly actor: string;
+
+  constructor(private readonly deps: ProcessorDeps) {
+    this.log = deps.log ?? silentLog;
+    this.actor = deps.actorId ?? 'notices-worker';
+  }
+
+  private worker?: Worker;
+
+  /** The worker running this processor (needed to pause it on a Slack rate limit). */
+  attach(worker: Worker): void {
+    this.worker = worker;
+  }
+
+  /** The BullMQ processor. */
+  process = async (job: Job): Promise<unknown> => {
+    switch (job.name) {
+      case 'notice':
+        return this.notice(job as Job<NoticeJobData>);
+      case 'round':
+        return this.deps.service.recordRoundNoticesSettled(this.actor, (job.data as RoundJobData).roundId);
+      case 'reminder': {
+        const { offerId, reminder } = job.data as TimerJobData;
+        const ids = await this.deps.service.remindOffer(offerId, reminder ?? 1);
+        if (ids.length > 0) await this.deps.dispatcher.flush();
+        return { reminders: ids.length };
+      }
+      case 'expire': {
+        const offer = await this.deps.service.expireOffer((job.data as TimerJobData).offerId);
+        return { status: offer?.status };
+      }
+      default:
+        throw new UnrecoverableError(`unknown job ${job.name}`);
+    }
+  };
+
+  private async notice(job: Job<NoticeJobData>): Promise<Outcome> {
+    const worker = this.worker;
+    const attempt = job.attemptsMade + 1;
+    const final = attempt >= (job.opts.attempts ?? 1);
+    try {
+      return await this.deliver(job.data.noticeId, attempt);
+    } catch (err) {
+      if (err instanceof SlackRateLimited && worker) {
+        this.log.warn('slack rate limited', { noticeId: job.data.noticeId, retryAfterMs: err.retryAfterMs });
+        await worker.rateLimit(err.retryAfterMs);
+        throw Worker.RateLimitError();
+      }
+      const permanent = err instanceof PermanentDeliveryError || err instanceof ConfidentialityError || err instanceof NoticeContextError;
+      const reason = err instanceof Error ? err.message : 'delivery failed';
+      await this.deps.service.recordDelivery(this.actor, job.data.noticeId, { state: 'failed', attempt, error: reason, final: permanent || final });
+      this.log.warn('notice not delivered', { noticeId: job.data.noticeId, attempt, permanent, error: reason });
+      if (permanent) throw new UnrecoverableError(reason);
+      throw err;
+    }
+  }
+
+  /** Send one notice unless its sent-marker says it went; then record the delivery. */
+  async deliver(noticeId: string, attempt = 1): Promise<Outcome> {
+    const { service } = this.deps;
+    const notice = await service.notice(noticeId);
+    if (!notice) throw new NoticeContextError(`notice ${noticeId} is not in the ledger`);
+    if (notice.state === 'sent') return 'already-sent';
+    const marker = await service.store.sentMarker(noticeId);
+    if (marker) {
+      await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: marker });
+      this.log.info('notice was already sent; ledger brought up to date', { noticeId });
+      return 'already-sent';
+    }
+    const sender = notice.channel === 'email' ? this.deps.email : this.deps.slack;
+    if (!sender) {
+      await service.recordDelivery(this.actor, noticeId, { state: 'skipped', attempt, error: `${notice.channel} is not configured` });
+      return 'skipped';
+    }
+    const ctx = await buildContext({ ...this.deps.context, council: service.council, settings: service.settings }, service.store.reader(), notice);
+    const rendered = renderNotice(service.council, ctx);
+    const id =
+      sender instanceof EmailSender
+        ? await sender.send(ctx, rendered)
+        : await (sender as SlackSender).send(ctx, rendered, service.store);
+    await service.store.markSent(noticeId, id);
+    await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: id });
+    this.log.info('notice sent', { noticeId, channel: notice.channel, attempt });
+    return 'sent';
+  }
+}
