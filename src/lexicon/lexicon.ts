@@ -9,7 +9,7 @@
  *   incompet*            a word prefix
  *   let me/us know       alternatives for one word
  *   press office | comms team   alternative phrases
- *   change ... report    a gap of up to three words
+ *   change ... report    a gap of up to three words (`...6`: up to six)
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -81,11 +81,12 @@ function compilePhrase(phrase: string): Slot[] {
   const slots: Slot[] = [];
   if (!phrase.trim()) throw new Error('empty alternative');
   for (const part of phrase.trim().toLowerCase().split(/\s+/)) {
-    if (part === '...') {
-      slots.push({ type: 'gap', max: GAP_WORDS });
+    const gap = /^\.\.\.(\d*)$/.exec(part);
+    if (gap) {
+      slots.push({ type: 'gap', max: gap[1] ? Number(gap[1]) : GAP_WORDS });
       continue;
     }
-    if (!/[/=*]/.test(part)) {
+    if (!/[/=*]/.test(part) && !part.startsWith('...')) {
       // A plain word; a contraction ("i'd", "don't") becomes the words the tokeniser makes of it.
       const toks = tokenise(part);
       if (toks.length === 0) throw new Error(`"${part}" has no letters`);

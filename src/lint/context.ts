@@ -47,6 +47,8 @@ export class SentenceView {
   isNegated(hit: Hit): boolean {
     for (const n of this.hits) {
       if (n.category !== 'negator' || n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;
+      // A negator inside a phrase of its own ("should not include", "don't tell anyone") belongs to that phrase.
+      if (this.hits.some((p) => p !== hit && p.category !== 'negator' && p.from <= n.from && n.to <= p.to && p.to - p.from > 1)) continue;
       const between = this.text.slice(n.end - this.start, hit.start - this.start);
       // A new clause or a new subject ends the negation: "if this is not fixed I will name and shame you".
       if (!/[,;:]|\b(but|if|when|then|because|so|and|or|i|we)\b/i.test(between)) return true;

@@ -85,11 +85,23 @@ export function createLinter(data: LinterData): Linter {
         rule.check(context);
       }
       const seen = new Set<string>();
-      // Sentences where a specific (non-advisory) rule found something: a generic rule gives way there.
-      const specific = new Set(context.reports.filter((r) => !byId.get(r.rule)!.meta.generic && byId.get(r.rule)!.meta.severity !== 'info').map((r) => r.sentence?.start));
+      // In a sentence where a more specific (non-advisory) rule found something, a generic rule gives way, and
+      // a rule gives way to the rules it names in `yieldsTo`.
+      const foundIn = new Map<number | undefined, Set<string>>();
+      for (const r of context.reports) {
+        if (byId.get(r.rule)!.meta.severity === 'info') continue;
+        const key = r.sentence?.start;
+        foundIn.set(key, (foundIn.get(key) ?? new Set()).add(r.rule));
+      }
+      const givesWay = (rule: Rule, sentence: number | undefined) => {
+        const there = foundIn.get(sentence);
+        if (!there) return false;
+        if (rule.meta.generic) return [...there].some((id) => !byId.get(id)!.meta.generic);
+        return (rule.meta.yieldsTo ?? []).some((id) => there.has(id));
+      };
       for (const report of context.reports) {
         const rule = byId.get(report.rule)!;
-        if (rule.meta.generic && specific.has(report.sentence?.start)) continue;
+        if (givesWay(rule, report.sentence?.start)) continue;
         const key = `${report.rule}@${report.sentence?.start ?? report.start}`;
         if (seen.has(key)) continue; // one finding per rule per sentence
         seen.add(key);

@@ -16,6 +16,8 @@ export interface RuleMeta {
    * same sentence: one clear warning about the leaflets beats two about the same words.
    */
   generic?: boolean;
+  /** Rules this one gives way to in a sentence where they found something (a more precise reading of it). */
+  yieldsTo?: RuleId[];
 }
 
 /** People are named by their id in examples/council.yaml; the rule tests resolve them to addresses. */

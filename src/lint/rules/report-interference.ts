@@ -40,18 +40,29 @@ export const rule: Rule = {
         continue;
       }
       if (!s.asks && !wantStatement(s)) continue;
+      const previous = ctx.sentences[ctx.sentences.indexOf(s) - 1];
       for (const change of s.of('report-change').filter((h) => h.entry.kind !== 'dictate')) {
-        const part = s.of('report-part').find((p) => (p.from >= change.to && p.from - change.to <= 6) || (p.to <= change.from && change.from - p.to <= 4));
+        // The part changed is in the same sentence ("take Option 3 out of the report"), or a pronoun points back
+        // to it ("I don't think we need the legal paragraph. Can that come out?").
+        // Taking anything out of the report itself ("not mention the shortfall in the cabinet report").
+        const part =
+          s.of('report-part').find((p) => Math.abs(p.from - change.from) <= PART_WINDOW) ??
+          (s.tokens.some((t) => PRONOUNS.has(t.word)) ? previous?.of('report-part')[0] : undefined) ??
+          (change.entry.kind === 'removal' ? s.of('report-context').find((p) => p.from > change.from && p.from - change.to <= PART_WINDOW) : undefined);
         if (!part) continue;
         // "remove the option to pay by cheque" is not about a report: views and parts need a report in view.
         if (!reportContext && (part.entry.kind === 'view' || part.entry.kind === 'part')) continue;
-        ctx.report({ messageId: 'change', at: change.start < part.start ? { start: change.start, end: part.end } : { start: part.start, end: change.end }, data: { verb: change.text.toLowerCase(), part: part.text.toLowerCase() } });
+        const span = part.start >= s.start && part.start < change.start ? { start: part.start, end: change.end } : part.start >= s.start ? { start: change.start, end: part.end } : change;
+        ctx.report({ messageId: 'change', at: span, data: { verb: change.text.toLowerCase(), part: part.text.toLowerCase() } });
         break;
       }
     }
   },
 };
 
+const PART_WINDOW = 12;
+const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'those', 'these']);
+
 function wantStatement(s: { tokens: { word: string }[] }): boolean {
-  return s.tokens.some((t) => t.word === 'want' || t.word === 'need' || t.word === 'should' || t.word === 'must' || t.word === 'like');
+  return s.tokens.some((t) => /^(want|need|should|must|like|think)$/.test(t.word));
 }

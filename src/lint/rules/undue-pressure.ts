@@ -11,6 +11,7 @@ export const rule: Rule = {
       favour: 'This asks for special treatment ("{{word}}"); decisions must be made on their merits.',
       outcome: 'This presses the officer for a particular outcome on a decision that is theirs to make.',
     },
+    yieldsTo: ['report-interference', 'group-decision', 'political-request'],
     suggestion: 'Make representations through the proper route (a consultation response, the committee, or the officer\'s chief officer) and ask about progress or timescales rather than the outcome.',
   },
   examples: {
@@ -39,8 +40,11 @@ export const rule: Rule = {
         ctx.report({ messageId: 'favour', at: favour, data: { word: favour.text } });
         continue;
       }
-      const outcome = s.of('decision-pressure', 'outcome')[0];
-      if (outcome && s.mood === 'instruction' && (s.has('decision-pressure', 'decision') || casework)) {
+      // The outcome is what the sentence asks for ("please drop the enforcement notice"), not what it asks about.
+      const asked = s.of('request-frame')[0] ?? s.of('instruction-frame')[0];
+      const outcome = s.of('decision-pressure', 'outcome').find((h) => (!asked || h.from > asked.from) && !/^(has|have|had|was|were|been|is|are)$/.test(s.tokens[h.from - 1]?.word ?? ''));
+      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && /\b(need|needs|should|must|want|i'd just|i would just)\b/i.test(s.text));
+      if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
     }
