@@ -24,7 +24,7 @@ const council = parseCouncil(readFileSync(file, 'utf8'), file);
 const redis = producerConnection(redisConfig.url);
 redis.on('error', (error) => log.warn(errorFields(error), 'redis connection error'));
 await whenReady(redis);
-const lint = createLintProducer({ connection: redis, prefix: redisConfig.prefix });
+const lint = createLintProducer({ connection: redis, prefix: redisConfig.prefix, log });
 
 const slack = createSlackApp({
   signingSecret: required(env, 'SLACK_SIGNING_SECRET'),

@@ -2,6 +2,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LINT_JOB_OPTIONS, LINT_QUEUE, type LintJobName, type LintJobs } from './lint-jobs.js';
+import { errorFields, type Log } from './log.js';
 
 export interface LintProducer {
   /**
@@ -16,10 +17,13 @@ export interface LintProducer {
 export interface LintProducerOptions {
   connection: Redis;
   prefix: string;
+  /** Where connection errors go (each add() also rejects, so callers answer "try again"). */
+  log?: Log;
 }
 
-export function createLintProducer({ connection, prefix }: LintProducerOptions): LintProducer {
+export function createLintProducer({ connection, prefix, log }: LintProducerOptions): LintProducer {
   const queue = new Queue(LINT_QUEUE, { connection, prefix, defaultJobOptions: LINT_JOB_OPTIONS });
+  queue.on('error', (error) => log?.warn(errorFields(error), 'lint queue error'));
   return {
     queue,
     async add(name, data, { id, delay }) {

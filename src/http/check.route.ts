@@ -1,0 +1,193 @@
+/**
+ * `POST /v1/check`: one message (the engine's model) in, its findings with the council's clause citations out.
+ * Used by the Outlook add-in and by anything else that wants a check over HTTP.
+ *
+ * A Fastify plugin, encapsulated: its CORS (only the configured add-in origin), overload answer (503 +
+ * Retry-After from @fastify/under-pressure), body limit (413) and error shapes (400 naming the field) apply to
+ * this route only. Register it with `app.register(checkRoutes, { linter, auth, addinOrigin })`.
+ *
+ * Privacy: the message is linted in memory and never logged or stored; errors name fields, never values.
+ */
+import cors from '@fastify/cors';
+import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Linter } from '../lint/engine.js';
+import type { Message } from '../lint/types.js';
+import { requireRole, ROLES, type AuthOptions, type Role } from './auth.js';
+
+/** Enough for a long email body as text plus headers; attachments never come here. */
+export const DEFAULT_CHECK_BODY_LIMIT = 256 * 1024;
+/** The engine analyses at most this much text; a longer text is refused rather than silently cut. */
+export const MAX_CHECK_TEXT = 100_000;
+const MAX_ADDRESSES = 500;
+
+/**
+ * Overload: when the event loop lags more than this, new checks get 503 with Retry-After instead of queueing up
+ * until the client times out (Outlook gives up at 5 s; the add-in at ~3 s). 200 ms of lag means every request
+ * already waits at least that long; p99 under load is normally a few ms.
+ */
+export const DEFAULT_OVERLOAD: FastifyUnderPressureOptions = {
+  maxEventLoopDelay: 200,
+  retryAfter: 2,
+  // under-pressure samples the loop's delay on this interval; shorter reacts faster to a burst.
+  sampleInterval: 100,
+};
+
+export interface CheckRoutesOptions {
+  linter: Linter;
+  auth: AuthOptions;
+  /** Browser origin(s) of the Outlook add-in allowed to call cross-origin. None: no CORS headers at all. */
+  addinOrigin?: string | string[];
+  /** Token roles allowed to check (default: every role). */
+  roles?: readonly Role[];
+  bodyLimit?: number;
+  /** under-pressure settings, or false when the app already installs an overload guard of its own. */
+  overload?: FastifyUnderPressureOptions | false;
+}
+
+const address = { type: 'string', minLength: 1, maxLength: 320 } as const;
+const addressList = { type: 'array', items: address, maxItems: MAX_ADDRESSES, default: [] } as const;
+
+export const checkBodySchema = {
+  type: 'object',
+  required: ['channel', 'from', 'text'],
+  // Unknown fields are dropped (Fastify's removeAdditional), so older clients keep working as the model grows.
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string', maxLength: 200 },
+    channel: { type: 'string', enum: ['email', 'slack'] },
+    from: address,
+    to: addressList,
+    cc: addressList,
+    bcc: addressList,
+    subject: { type: 'string', maxLength: 2000 },
+    text: { type: 'string', maxLength: MAX_CHECK_TEXT },
+    html: { type: 'string', maxLength: MAX_CHECK_TEXT * 2 },
+    sentAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+const span = {
+  type: 'object',
+  properties: { start: { type: 'integer' }, end: { type: 'integer' }, line: { type: 'integer' }, column: { type: 'integer' } },
+} as const;
+
+const clause = {
+  type: ['object', 'null'],
+  properties: { protocol: { type: 'string' }, title: { type: 'string' }, ref: { type: 'string' }, quote: { type: 'string' } },
+} as const;
+
+export const checkResponseSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    findings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          rule: { type: 'string' },
+          severity: { type: 'string' },
+          message: { type: 'string' },
+          span,
+          excerpt: { type: 'string' },
+          clause,
+          goodPractice: { type: 'boolean' },
+          suggestion: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
+} as const;
+
+interface CheckBody {
+  id?: string;
+  channel: 'email' | 'slack';
+  from: string;
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject?: string;
+  text: string;
+  html?: string;
+  sentAt?: string;
+}
+
+export const checkRoutes: FastifyPluginAsync<CheckRoutesOptions> = async (app, options) => {
+  await app.register(async (scope) => registerCheck(scope, options), { prefix: '/v1' });
+};
+
+async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions): Promise<void> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_CHECK_BODY_LIMIT;
+  const origins = options.addinOrigin === undefined ? [] : [options.addinOrigin].flat().filter(Boolean);
+
+  await scope.register(cors, {
+    // false: no Access-Control-* headers, so browsers refuse every cross-origin caller.
+    // An array (even of one) makes the plugin compare each request's Origin and answer only a match.
+    origin: origins.length === 0 ? false : origins,
+    methods: ['POST'],
+    allowedHeaders: ['authorization', 'content-type'],
+    maxAge: 600,
+  });
+  if (options.overload !== false) {
+    await scope.register(underPressure, { ...DEFAULT_OVERLOAD, ...options.overload });
+  }
+
+  scope.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+      const field = missing ? (path ? `${path}.${missing}` : missing) : path || '(body)';
+      const what = missing ? 'is required' : (first?.message ?? 'is invalid');
+      return reply.code(400).send({ error: 'bad_request', field, message: `${field}: ${what}` });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+      return reply.code(413).send({
+        error: 'payload_too_large',
+        message: `The message is larger than ${Math.round(bodyLimit / 1024)} KiB; send its text without attachments or inline images.`,
+      });
+    }
+    if (error.statusCode === 503) {
+      // under-pressure has set Retry-After.
+      return reply.code(503).send({ error: 'overloaded', message: 'Probity is busy; retry after the number of seconds in Retry-After.' });
+    }
+    if (error.statusCode && error.statusCode < 500) {
+      // Fixed wording: a JSON parser's message can quote the body back.
+      const message =
+        error.statusCode === 415 ? 'Send the message as application/json.' : error.statusCode === 400 ? 'The request body is not valid JSON.' : 'Bad request.';
+      return reply.code(error.statusCode).send({ error: 'bad_request', message });
+    }
+    // Never echo internals (or anything of the message) to the caller or the log.
+    request.log.error({ err: { name: error.name, code: error.code } }, 'check failed');
+    return reply.code(500).send({ error: 'internal', message: 'The check failed; it has been logged. Try again.' });
+  });
+
+  const roles = [...(options.roles ?? ROLES)];
+  scope.post<{ Body: CheckBody }>(
+    '/check',
+    {
+      bodyLimit,
+      schema: {
+        body: checkBodySchema,
+        response: { 200: checkResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
+      },
+      preHandler: requireRole(options.auth, ...roles),
+    },
+    async (request) => {
+      const body = request.body;
+      const message: Message = {
+        ...body,
+        to: body.to ?? [],
+        cc: body.cc ?? [],
+        bcc: body.bcc ?? [],
+      };
+      return options.linter.lint(message);
+    },
+  );
+}
