@@ -249,6 +249,8 @@ const SLACK_SPECIAL_MENTION = /^!(here|channel|everyone)\b/;
 const SLACK_LINK = /^(?:[a-z][a-z0-9+.-]{0,20}:|www\.)/i;
 /** `:thumbsup:`, `:+1:`, `:white_check_mark::skin-tone-3:`; not times like 10:30:00 (no letter) nor URLs. */
 const SLACK_EMOJI = /(?<![\p{L}\p{N}_:/]):([a-z0-9_+'-]{1,60}):(?::skin-tone-[2-6]:)?(?![\p{L}\p{N}])/gu;
+/** An emoji name has a letter (":thumbsup:"), or is one of the numeric ones (":+1:", ":-1:", ":100:"). */
+const SLACK_EMOJI_NAME = /[a-z]|^(?:[+-]1|100)$/;
 const SLACK_BOLD = /(?<![\p{L}\p{N}*\\])\*([^*\s](?:[^*\n]{0,998}[^*\s])?)\*(?![\p{L}\p{N}*])/gu;
 const SLACK_ITALIC = /(?<![\p{L}\p{N}_\\])_([^_\s](?:[^_\n]{0,998}[^_\s])?)_(?![\p{L}\p{N}_])/gu;
 const SLACK_STRIKE = /(?<![\p{L}\p{N}~\\])~([^~\s](?:[^~\n]{0,998}[^~\s])?)~(?![\p{L}\p{N}~])/gu;
@@ -284,7 +286,7 @@ function slackToPlain(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-    .replace(SLACK_EMOJI, (whole: string, name: string) => (/[a-z]/.test(name) ? ' ' : whole))
+    .replace(SLACK_EMOJI, (whole: string, name: string) => (SLACK_EMOJI_NAME.test(name) ? ' ' : whole))
     .replace(SLACK_CODE_FENCE, '')
     .replace(SLACK_INLINE_CODE, '$1')
     .replace(SLACK_BOLD, '$1')
@@ -326,9 +328,11 @@ const SLACK_USER = /@([UW][A-Z0-9]{2,20})\b/;
 const SIGNATURE_DELIMITER = /^--$/;
 /** Lines after "-- " still counted as a signature; more than this and the dashes were a divider. */
 const MAX_DELIMITED_SIGNATURE_LINES = 20;
-/** A sign-off line, optionally with a name after it ("Thanks, Ruth"). */
+/** A sign-off line, optionally with a name after it ("Thanks, Ruth"): the name is checked by SIGN_OFF_NAME. */
 const SIGN_OFF =
-  /^(?:(?:(?:kind|best|warm|warmest|with (?:kind|best)|many|warm(?:est)?)[ \t]+)?(?:regards|wishes)|many thanks|thanks(?: again| very much)?|thank you(?: very much)?|cheers|regards|best|all the best|yours(?: sincerely| faithfully| truly)?|speak soon|ta)[ \t]*[,.!]?(?:[ \t]+\p{Lu}[\p{L}'.-]{0,30}(?:[ \t]+\p{Lu}[\p{L}'.-]{0,30}){0,2})?$/iu;
+  /^(?:(?:(?:kind|best|warm|warmest|with kind|with best)[ \t]+)?(?:regards|wishes)|many thanks|thanks(?: again| very much)?|thank you(?: very much)?|cheers|best|all the best|yours(?: sincerely| faithfully| truly)?|speak soon)[ \t]*[,.!]?(?:[ \t]+(.{1,80}))?$/i;
+/** Up to three capitalised words: "Ruth", "Cllr Hale", "Amir P." (case-sensitive, unlike SIGN_OFF). */
+const SIGN_OFF_NAME = /^\p{Lu}[\p{L}'.-]{0,30}(?:[ \t]+\p{Lu}[\p{L}'.-]{0,30}){0,2}$/u;
 /** Mail clients' footers, treated as a signature when they end the message. */
 const MOBILE_FOOTER = /^(?:Sent from my .{1,40}|Sent from (?:Outlook|Mail) for .{1,30}|Get Outlook for .{1,30})$/i;
 /** A signature after a sign-off: at most this many lines, each short and not a sentence of its own. */
@@ -586,7 +590,8 @@ function splitSignature(lines: string[]): { body: string[]; signature?: string }
   for (let k = footerAt - 1; k >= 0; k--) {
     const line = lines[k]!.trim();
     if (line === '') continue;
-    if (SIGN_OFF.test(line)) {
+    const signOff = SIGN_OFF.exec(line);
+    if (signOff && (signOff[1] === undefined || SIGN_OFF_NAME.test(signOff[1]))) {
       return { body: lines.slice(0, k), signature: lines.slice(k, end).join('\n').trim() };
     }
     if (++nonBlank > MAX_SIGNATURE_LINES || !isSignatureLine(line)) break;

@@ -25,11 +25,13 @@ export const rule: Rule = {
     if (ctx.senderRole !== 'officer') return;
     const members = ctx.members();
     if (members.length === 0) return;
-    const named = new Set([...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')].map((h) => h.entry.kind!));
-    const matter = [...ctx.sentences.flatMap((s) => s.of('ward-matter')), ...ctx.sentences.flatMap((s) => s.of('ward-name'))];
-    if (matter.length === 0 && !ctx.subjectView.has('ward-matter') && named.size === 0) return;
-    // The wards in question: those named; else, for "your ward" and public events, the recipients' own wards.
-    const wards = named.size > 0 ? [...named] : ctx.anywhere('ward-matter').length > 0 || ctx.subjectView.has('ward-matter') ? [...new Set(members.map((m) => m.ward).filter((w): w is string => Boolean(w)))] : [];
+    // A reply to a member's own casework goes to that member: copying the others would itself be a silent copy.
+    if (/^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '') || ctx.normalised.quoted.length > 0) return;
+    // The ward must be named, on its own or in a place in it ("Northgate Library").
+    const wardHits = [...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')];
+    const wards = [...new Set(wardHits.map((h) => h.entry.kind!))];
+    if (wards.length === 0) return;
+    const matter = [...ctx.sentences.flatMap((s) => s.of('ward-matter')), ...wardHits.filter((h) => h.end <= ctx.normalised.text.length && ctx.normalised.text.slice(h.start, h.end) === h.text)];
     for (const ward of wards) {
       const wardMembers = ctx.council.people.filter((p) => p.role === 'councillor' && p.ward === ward);
       const reached = wardMembers.filter((p) => members.some((m) => m.id === p.id));
@@ -43,3 +45,4 @@ export const rule: Rule = {
     }
   },
 };
+
