@@ -26,19 +26,22 @@ export const rule: Rule = {
   check(ctx) {
     const other = ctx.senderRole === 'councillor' ? ctx.officers() : ctx.senderRole === 'officer' ? ctx.members() : [];
     if (other.length === 0) return;
+    const social = ctx.anywhere('social-contact').length > 0;
     for (const s of ctx.sentences) {
-      const secrecy = s.of('secrecy')[0];
+      // "Between us" about a piece of information is not about the contact; it is, next to a private invitation.
+      const secrecy = s.of('secrecy', 'contact')[0] ?? (social ? s.of('secrecy', 'content')[0] : undefined);
       if (secrecy) {
         ctx.report({ messageId: 'secrecy', at: secrecy, data: { word: secrecy.text } });
         continue;
       }
-      const social = s.of('social-contact');
-      const intimate = social.find((h) => h.entry.kind === 'intimate');
+      const invitations = s.of('social-contact');
+      // Kisses ("x") count as a sign-off at the end of a line, not "the council's X account".
+      const intimate = invitations.find((h) => h.entry.kind === 'intimate' && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)));
       if (intimate) {
         ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
         continue;
       }
-      const invitation = social.filter((h) => h.entry.kind !== 'intimate');
+      const invitation = invitations.filter((h) => h.entry.kind !== 'intimate');
       // With one other person and nobody else mentioned, a drink or a meal is private contact.
       const others = /\b(team|everyone|everybody|all of you|colleagues|group|staff|members|residents)\b/i.test(s.text);
       const oneToOne = invitation.some((h) => h.entry.kind === 'private') || (other.length === 1 && ctx.recipients.length === 1 && !others);
