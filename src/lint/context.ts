@@ -80,7 +80,7 @@ export class SentenceView {
   /** The sentence asks or tells the reader to do something (any politeness). */
   get asks(): boolean {
     const m = this.mood;
-    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && (this.tokens.some((t) => t.word === 'you') || /^(can|could|would|will|shall|may)$/.test(this.tokens[0]?.word ?? '')));
+    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && this.tokens.some((t) => /^(you|can|could|would|will)$/.test(t.word)));
   }
 
   /** Token index of the first token at or after a character offset. */

@@ -171,7 +171,10 @@ function councilEntries(council: Council): Entry[] {
       if (e) entries.push({ ...e, kind: g.id });
     }
   }
-  for (const p of council.words.parties) entries.push(localEntry('party', p, 'A local party (council.yaml)'));
+  for (const p of council.words.parties) {
+    const e = localEntry('party', p, 'A local party (council.yaml)');
+    if (e) entries.push({ ...e, kind: 'name' });
+  }
   for (const w of council.wards) {
     const e = localEntry('ward-name', w, `${w} ward (council.yaml)`);
     if (e) entries.push({ ...e, kind: w });

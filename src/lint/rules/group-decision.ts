@@ -1,3 +1,5 @@
+import type { Hit } from '../../lexicon/lexicon.js';
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /** Asking officers to act on a party group's decision that the council has not formally taken. */
@@ -22,7 +24,7 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (ctx.senderRole !== 'councillor' || ctx.officers(['to', 'cc']).length === 0) return;
-    const decisions = ctx.sentences.flatMap((s) => s.of('group-decision').map((h) => ({ s, h })));
+    const decisions = ctx.sentences.flatMap((s) => groupDecisions(s).map((h) => ({ s, h })));
     if (decisions.length === 0) return;
     // A briefing request citing the group's wish is the protocol working, not a decision to act on.
     const briefing = ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) && !ctx.sentences.some((s) => /\b(implement|start|begin|draft|proceed|action|act on|carry out|put in place|stop|scrap|cancel)\b/i.test(s.text) && s.asks);
@@ -32,3 +34,30 @@ export const rule: Rule = {
     if (asks) ctx.report({ messageId: 'act', at: decisions[0]!.h, data: { word: decisions[0]!.h.text } });
   },
 };
+
+const SUBJECT_WINDOW = 10;
+const COUNCIL_BODIES = /\b(council|cabinet|committee|panel|board|scrutiny)\b/i;
+
+/**
+ * A party group's decision: a phrase such as "as agreed at group", or a decision verb whose subject is a party
+ * group named before it ("The Lib Dem group have resolved…", "Ashcombe First have decided…").
+ */
+function groupDecisions(s: SentenceView): Hit[] {
+  const phrases = s.of('group-decision', 'phrase');
+  if (phrases.length > 0) return phrases;
+  const groups = [...s.of('group-name'), ...s.of('party', 'name'), ...s.of('group-decision', 'group')];
+  // "As agreed by the Ashcombe First group…": the group follows the verb.
+  const agreedBy = /\bas (agreed|decided|resolved) (by|at|with) (the |our )?/i.exec(s.text);
+  if (agreedBy) {
+    const at = s.start + agreedBy.index + agreedBy[0].length;
+    const group = groups.find((g) => g.start >= at && g.start - at <= 30);
+    if (group && !COUNCIL_BODIES.test(s.text.slice(at - s.start, group.start - s.start))) return [group];
+  }
+  return s.of('group-decision', 'verb').filter((verb) => {
+    const subject = groups.find((g) => g.to <= verb.from && verb.from - g.to <= SUBJECT_WINDOW);
+    if (!subject) return false;
+    // "The Council resolved", "Cabinet agreed": a formal decision, not a group's.
+    const between = s.text.slice(subject.end - s.start, verb.start - s.start);
+    return !COUNCIL_BODIES.test(between) && !/working group|steering group|task group|project group|reference group/i.test(s.text);
+  });
+}
