@@ -1,0 +1,148 @@
+/**
+ * The add-in's event handlers, bundled by scripts/build-outlook.ts into one ES2016 file with no imports, because
+ * classic Outlook on Windows runs it in a JavaScript-only runtime (no DOM, no modules, no Office.onReady).
+ *
+ * - OnMessageSend: read the draft, POST it to /v1/check (gives up at ~3 s), and if findings at the council's
+ *   chosen severity come back, stop the send with a Smart Alert that says what to fix and cites the clause.
+ *   Anything that goes wrong (timeout, network, 5xx, an unreadable item) lets the mail go: never a broken Send.
+ * - OnMessageRecipientsChanged: the same check, early, shown in the compose form's notification bar, so a Bcc to
+ *   a councillor is flagged before the author reaches Send.
+ *
+ * Soft block (the default send mode) has no "Send Anyway" button, so pressing Send again with nothing changed
+ * sends the message as it is: the choice stays the author's. Only a fingerprint of the draft is kept for that,
+ * in the item's session data.
+ */
+import { alertMessage, blockingFindings, fingerprint, notificationMessage } from './alert.js';
+import { postCheck, type CheckRequest } from './check-client.js';
+import { readConfig, type AddinConfig } from './config.js';
+import { composeItem, readMessage } from './item.js';
+import { getSession, office, setSession, supports, type ComposeItem, type MailboxEvent, type SmartAlertsCompletedOptions } from './office.js';
+
+/** The task pane button's id in the manifest; the alert's "See details" opens it. */
+export const PANE_COMMAND_ID = 'probityOpenPane';
+const BLOCKED_KEY = 'probityBlocked';
+const NOTIFICATION_KEY = 'probity';
+/**
+ * A backstop over the API timeout: should an Office.js getter never call back, the event still completes (and
+ * the mail goes) before Outlook's 5-second "taking longer than expected" dialog.
+ */
+const DEADLINE_MARGIN_MS = 1200;
+
+/** Fingerprints of drafts blocked in this runtime, for clients without item session data. */
+const blockedHere: Record<string, string> = {};
+
+function completer(event: MailboxEvent, deadlineMs: number, fallback: SmartAlertsCompletedOptions | undefined) {
+  let done = false;
+  const timer = setTimeout(() => finish(fallback), deadlineMs);
+  function finish(options: SmartAlertsCompletedOptions | undefined): void {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    try {
+      if (options) event.completed(options);
+      else event.completed();
+    } catch {
+      // Nothing more can be done from here; Outlook applies the manifest's send mode.
+    }
+  }
+  return finish;
+}
+
+function draftFingerprint(message: CheckRequest): string {
+  return fingerprint([message.subject ?? '', message.text, message.to.join(','), message.cc.join(','), message.bcc.join(',')]);
+}
+
+async function alreadyBlocked(item: ComposeItem, key: string, print: string): Promise<boolean> {
+  const stored = item.sessionData ? await getSession(item, BLOCKED_KEY) : blockedHere[key];
+  return stored === print;
+}
+
+async function rememberBlocked(item: ComposeItem, key: string, print: string): Promise<void> {
+  if (item.sessionData) await setSession(item, BLOCKED_KEY, print);
+  else blockedHere[key] = print;
+}
+
+export async function decideSend(config: AddinConfig): Promise<SmartAlertsCompletedOptions> {
+  const item = composeItem();
+  const message = await readMessage(item);
+  const { findings } = await postCheck(config, message);
+  const blocking = blockingFindings(findings, config.minSeverity);
+  if (blocking.length === 0) return { allowEvent: true };
+
+  const softBlock = config.sendMode === 'softBlock';
+  const print = draftFingerprint(message);
+  const memoryKey = `${message.from}\u0000${message.subject ?? ''}`;
+  if (softBlock) {
+    // Sent again, unchanged, after the alert: the author has chosen to send it as it is.
+    if (await alreadyBlocked(item, memoryKey, print)) return { allowEvent: true };
+    await rememberBlocked(item, memoryKey, print);
+  }
+  const options: SmartAlertsCompletedOptions = { allowEvent: false, errorMessage: alertMessage(blocking, { resendHint: softBlock }) };
+  // Mailbox 1.14: a "See details" button that opens the task pane, and the runtime send-mode override.
+  if (supports('1.14')) {
+    options.cancelLabel = 'See details';
+    options.commandId = PANE_COMMAND_ID;
+    const promptUser = office()?.MailboxEnums?.SendModeOverride?.PromptUser;
+    if (!softBlock && promptUser) options.sendModeOverride = promptUser;
+  }
+  return options;
+}
+
+export function onMessageSendHandler(event: MailboxEvent): void {
+  let config: AddinConfig;
+  try {
+    config = readConfig();
+  } catch {
+    event.completed({ allowEvent: true });
+    return;
+  }
+  const finish = completer(event, config.timeoutMs + DEADLINE_MARGIN_MS, { allowEvent: true });
+  decideSend(config).then(finish, () => finish({ allowEvent: true }));
+}
+
+function notify(item: ComposeItem, message: string | null): Promise<void> {
+  const bar = item.notificationMessages;
+  if (!bar) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    try {
+      if (message === null) {
+        bar.removeAsync(NOTIFICATION_KEY, () => resolve());
+      } else {
+        const type = office()?.MailboxEnums?.ItemNotificationMessageType?.InformationalMessage ?? 'informationalMessage';
+        bar.replaceAsync(NOTIFICATION_KEY, { type, message, icon: 'Icon.16x16', persistent: false }, () => resolve());
+      }
+    } catch {
+      resolve();
+    }
+  });
+}
+
+export async function checkRecipients(config: AddinConfig): Promise<void> {
+  const item = composeItem();
+  const message = await readMessage(item);
+  if (message.to.length + message.cc.length + message.bcc.length === 0) return notify(item, null);
+  const { findings } = await postCheck(config, message);
+  const blocking = blockingFindings(findings, config.minSeverity);
+  await notify(item, blocking.length ? notificationMessage(blocking) : null);
+}
+
+export function onMessageRecipientsChangedHandler(event: MailboxEvent): void {
+  let config: AddinConfig;
+  try {
+    config = readConfig();
+  } catch {
+    event.completed();
+    return;
+  }
+  const finish = completer(event, config.timeoutMs + DEADLINE_MARGIN_MS, undefined);
+  checkRecipients(config).then(
+    () => finish(undefined),
+    () => finish(undefined),
+  );
+}
+
+const api = office();
+if (api && api.actions) {
+  api.actions.associate('onMessageSendHandler', onMessageSendHandler);
+  api.actions.associate('onMessageRecipientsChangedHandler', onMessageRecipientsChangedHandler);
+}
