@@ -163,9 +163,11 @@ export class Lexicon {
       for (const c of candidates) {
         const end = matchAt(c.slots, tokens, i);
         if (end < 0) continue;
-        const prev = best.get(c.entry.category);
+        // Within a category (and kind) the longest match at a start wins; different kinds are all kept.
+        const key = `${c.entry.category}/${c.entry.kind ?? ''}`;
+        const prev = best.get(key);
         if (prev && prev.to >= end) continue;
-        best.set(c.entry.category, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end, text: '' });
+        best.set(key, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end, text: '' });
       }
       hits.push(...best.values());
     }

@@ -26,9 +26,9 @@ export const rule: Rule = {
     if (ctx.senderRole !== 'officer' || ctx.members(['to', 'cc']).length === 0) return;
     for (const s of ctx.sentences) {
       const own = s.of('employment-matter', 'own')[0];
-      const firstPerson = s.tokens.some((t) => t.word === 'i' || t.word === 'me' || t.word === 'my');
+      const firstPerson = s.tokens.some((t) => /^(i|me|my|we|us|our)$/.test(t.word));
       const topic = s.of('employment-matter', 'topic')[0];
-      const grievance = s.of('employment-matter', 'grievance')[0];
+      const grievance = s.of('employment-matter', 'grievance')[0] ?? s.of('employment-matter', 'personal')[0] ?? (firstPerson ? s.of('employment-matter', 'plea')[0] : undefined);
       const allegation = s.of('staff-allegation', 'allegation')[0];
       const staff = s.of('staff-allegation', 'staff')[0] ?? s.hits.find((h) => h.category === 'person-name' || h.category === 'person-target');
       if (allegation && staff && !/\b(resident|tenant|landlord|constituent|applicant|neighbour)\b/i.test(s.text)) {
