@@ -43,7 +43,7 @@ const flush = () =>
   });
 const service = new BriefingService({ council: rt.council, store, clock, newId: randomId, onOutbox: () => void flush() });
 const email = rt.smtp ? new EmailSender(rt.smtp) : undefined;
-const slack = rt.slack ? new SlackSender(rt.slack) : undefined;
+const slack = rt.slack ? await SlackSender.create(rt.slack) : undefined;
 const processor = new NoticeProcessor({
   service,
   context: { publicUrl: rt.publicUrl, from: rt.from },

@@ -2,9 +2,10 @@
  * Slack DMs with @slack/web-api's WebClient (re-exported by Bolt): `conversations.open` for the member, then
  * `chat.postMessage`. One notice may go to several contacts; each contact gets its own sent-marker so a retry
  * after a partial send only sends to those not yet reached. Retries are the queue's (WebClient's own are off);
- * a 429 becomes a RateLimited error carrying Slack's Retry-After.
+ * a 429 becomes a RateLimited error carrying Slack's Retry-After. Bolt is loaded only when Slack is configured
+ * (it is a heavy import for a worker that may only send email).
  */
-import { webApi } from '@slack/bolt';
+import type { webApi as WebApi } from '@slack/bolt';
 import type { NoticeContext } from './context.js';
 import { PermanentDeliveryError } from './email.js';
 import type { RenderedNotice } from './render.js';
@@ -31,14 +32,19 @@ export interface Markers {
 }
 
 export class SlackSender {
-  private readonly client: InstanceType<typeof webApi.WebClient>;
+  private constructor(
+    private readonly client: InstanceType<typeof WebApi.WebClient>,
+    private readonly api: typeof WebApi,
+  ) {}
 
-  constructor(options: SlackOptions) {
-    this.client = new webApi.WebClient(options.token, {
+  static async create(options: SlackOptions): Promise<SlackSender> {
+    const { webApi } = await import('@slack/bolt');
+    const client = new webApi.WebClient(options.token, {
       ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
     });
+    return new SlackSender(client, webApi);
   }
 
   /** DM every contact with a Slack id; returns the message timestamps joined by spaces. */
@@ -62,14 +68,14 @@ export class SlackSender {
         await markers.markSent(markerId, ts);
         stamps.push(ts);
       } catch (err) {
-        throw slackError(err);
+        throw slackError(err, this.api);
       }
     }
     return stamps.join(' ');
   }
 }
 
-function slackError(err: unknown): Error {
+function slackError(err: unknown, webApi: typeof WebApi): Error {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string } };
   if (e.code === webApi.ErrorCode.RateLimitedError) return new SlackRateLimited((e.retryAfter ?? 1) * 1000);
   const api = e.data?.error;
