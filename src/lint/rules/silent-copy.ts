@@ -46,14 +46,17 @@ export const rule: Rule = {
       return;
     }
 
-    // 2. Forwarded or pasted member correspondence going to a different member.
-    for (const block of ctx.normalised.quoted) {
-      if (block.kind === 'reply') continue;
-      const author = authorOf(ctx, block.fromAddress, block.from);
+    // 2. Forwarded or pasted member correspondence going to a different member, unless its author knows.
+    const permitted = ctx.anywhere('permission').length > 0;
+    const passedOn = [
+      ...ctx.normalised.quoted.filter((b) => b.kind !== 'reply').map((b) => authorOf(ctx, b.fromAddress, b.from)),
+      ...relayedFrom(ctx),
+    ];
+    for (const author of passedOn) {
       if (!author || author.role !== 'councillor') continue;
       const others = [...open, ...bcc].filter((m) => m.id !== author.id);
       if (others.length === 0 || open.some((m) => m.id === author.id)) continue;
-      if (disclosed && mentions(ctx, author)) continue;
+      if (permitted && mentions(ctx, author)) continue;
       ctx.report({ messageId: 'forward', at, data: { copied: names(others), author: author.name } });
       return;
     }
@@ -68,6 +71,19 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Members whose message is pasted in ("Janet sent me this: > …", "Cllr Webb sent me this: “…”"): a sentence
+ * that names a member and relays, with a quotation in the message.
+ */
+function relayedFrom(ctx: RuleContext): Person[] {
+  const quotation = ctx.normalised.quoted.some((q) => q.kind === 'slack-quote' || q.kind === 'reply') || /["“][^"”]{12,}["”]/.test(ctx.normalised.text);
+  if (!quotation) return [];
+  return ctx.sentences
+    .filter((s) => s.has('relay'))
+    .flatMap((s) => s.of('person-name').map((h) => ctx.council.byId.get(h.entry.kind!)))
+    .filter((p): p is Person => p !== undefined && p.id !== ctx.sender?.id);
+}
 
 /** Members whose own words are quoted in the message (the correspondence being answered or passed on). */
 function correspondents(ctx: RuleContext): Person[] {
