@@ -32,6 +32,8 @@ export const rule: Rule = {
   check(ctx) {
     if (ctx.officers(['to', 'cc']).length === 0) return;
     if (ctx.senderRole === 'officer') return;
+    // A group's briefing request to the designated officer is the protocol working.
+    const toBriefingRecipient = ctx.recipients.some((r) => r.person && r.person.id === ctx.council.designated.briefingRecipient);
     const partyContext = ctx.sentences.some(hasParty) || hasParty(ctx.subjectView) || ctx.anywhere('political-work', 'strong').length > 0;
     for (const s of ctx.sentences) {
       const view = s.of('political-view').find((h) => h.entry.kind !== 'opinion' || hasParty(s) || /politic/i.test(s.text));
@@ -40,15 +42,17 @@ export const rule: Rule = {
         continue;
       }
       if (!s.asks && !(s.mood === 'statement' && wants(s))) continue;
+      if (toBriefingRecipient && /\bbriefing\b/i.test(s.text)) continue;
       const meeting = s.of('party-meeting').find((h) => h.entry.kind !== 'event' || hasParty(s) || s.has('political-work', 'strong'));
       if (meeting) {
         ctx.report({ messageId: 'meeting', at: meeting, data: { what: meeting.text } });
         continue;
       }
-      const strong = s.of('political-work', 'strong')[0];
+      // "until after the by-election" dates something; it does not ask for election work.
+      const strong = s.of('political-work', 'strong').find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 2), h.from).map((t) => t.word).join(' ')));
       const weak = s.of('political-work', 'weak')[0];
       const work = strong ?? (partyContext ? weak : undefined);
-      const resource = s.of('council-resource')[0];
+      const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
       if (work && resource && /council|press|social|twitter|facebook|mailing|database|franking|list|logo|letterhead/i.test(resource.text)) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       } else if (work) {
@@ -59,6 +63,8 @@ export const rule: Rule = {
     }
   },
 };
+
+const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to)( the| this| next)?$/;
 
 function hasParty(s: SentenceView): boolean {
   // "working party" and "third party" are not politics.
