@@ -92,6 +92,8 @@ export class SentenceView {
 
 export interface Report {
   messageId: string;
+  /** Weak evidence (a bare imperative) that gives way to any specific finding in the message, not just the sentence. */
+  weak?: boolean;
   data?: Record<string, string>;
   /** Where: a hit, a sentence or an explicit span of the analysed text. */
   at: Hit | SentenceView | { start: number; end: number };

@@ -93,7 +93,8 @@ export function createLinter(data: LinterData): Linter {
         const key = r.sentence?.start;
         foundIn.set(key, (foundIn.get(key) ?? new Set()).add(r.rule));
       }
-      const givesWay = (rule: Rule, sentence: number | undefined) => {
+      const givesWay = (rule: Rule, sentence: number | undefined, weak: boolean) => {
+        if (rule.meta.generic && weak && [...foundIn.values()].some((ids) => [...ids].some((id) => !byId.get(id)!.meta.generic))) return true;
         const there = foundIn.get(sentence);
         if (!there) return false;
         if (rule.meta.generic) return [...there].some((id) => !byId.get(id)!.meta.generic);
@@ -101,7 +102,7 @@ export function createLinter(data: LinterData): Linter {
       };
       for (const report of context.reports) {
         const rule = byId.get(report.rule)!;
-        if (givesWay(rule, report.sentence?.start)) continue;
+        if (givesWay(rule, report.sentence?.start, report.weak === true)) continue;
         const key = `${report.rule}@${report.sentence?.start ?? report.start}`;
         if (seen.has(key)) continue; // one finding per rule per sentence
         seen.add(key);

@@ -51,10 +51,12 @@ export const rule: Rule = {
         continue;
       }
       if (s.mood !== 'instruction') continue;
+      // A bare imperative ("Keep him away from me") is weaker evidence than "I want you to…".
+      const weak = !s.has('instruction-frame');
       if (junior) {
-        ctx.report({ messageId: 'junior', at: s, data: { officer: describe(junior) }, severity: 'error' });
+        ctx.report({ messageId: 'junior', at: s, data: { officer: describe(junior) }, severity: 'error', weak });
       } else if (!(cabinet && officers.every((o) => o.grade === 'chief'))) {
-        ctx.report({ messageId: 'instruction', at: s, data: { officer: describe(officers[0]!) } });
+        ctx.report({ messageId: 'instruction', at: s, data: { officer: describe(officers[0]!) }, weak });
       }
     }
   },
