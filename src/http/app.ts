@@ -1,0 +1,106 @@
+/**
+ * `buildApp(deps)`: the Fastify application, kept apart from the process (server.ts) so tests drive it with
+ * `app.inject` or a real port. Registers the OpenAPI description (/openapi.json, UI at /docs), the route
+ * plugins, the office page (/office/), and one JSON error handler: 400 names the field, 401/403 come from
+ * auth.ts, 404 for unknown ids and routes, 409 for state conflicts, 413 for an oversized body, and a 5xx never
+ * shows internals (it carries the request id to find the log line).
+ */
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
+import type { BriefingService } from '../briefings/service.js';
+import type { Linter } from '../lint/engine.js';
+import type { AuthOptions } from './auth.js';
+import { briefingRoutes } from './briefings.route.js';
+import { offerRoutes } from './offers.route.js';
+import { pageRoutes } from './page.route.js';
+import { registerRoutes } from './register.route.js';
+import { sessionRoutes } from './sessions.route.js';
+
+/** Briefing bodies are short texts; 64 KiB is generous and keeps a stray upload out. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export interface AppDeps {
+  service: BriefingService;
+  auth: AuthOptions;
+  /** The linter, for the `/v1/check` plugin (registered by its owners below). */
+  linter?: Linter;
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+  /** Per-client request limit; off unless given (the server turns it on). */
+  rateLimit?: { max: number; timeWindow: string | number };
+  /** Serve the OpenAPI UI at /docs (the JSON at /openapi.json is always served). */
+  docs?: boolean;
+  /** Where the office page's files are (default: src/http/page). */
+  pageDir?: string;
+  /** Extra plugins from the process that builds the app (registered after the built-in ones). */
+  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+}
+
+const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
+const ERROR: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit,
+    // Request ids in every log line and every 5xx answer, never the body.
+    requestIdHeader: false,
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) {
+      const status = STATUS[error.code];
+      return reply.code(status).send({ error: ERROR[status], message: error.message, ...(error.rule ? { rule: error.rule } : {}) });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: 'bad_request', message: error.message });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+      return reply.code(413).send({ error: 'payload_too_large', message: `the request body is larger than the ${Math.round(bodyLimit / 1024)} KiB this API accepts` });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: ERROR[error.statusCode] ?? 'bad_request', message: error.message });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    const status = error.statusCode === 503 ? 503 : 500;
+    return reply.code(status).send({ error: status === 503 ? 'unavailable' : 'internal', message: `something went wrong on our side (request ${request.id})` });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Probity', version: '0.1.0', description: 'Party-group briefings with an equal offer to every group, and the check API.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token (`probity token`), carrying a role' } } },
+      tags: [
+        { name: 'briefings', description: 'Requests and decisions' },
+        { name: 'offers', description: "Each group's offers" },
+        { name: 'rounds', description: 'Offer rounds (the office)' },
+        { name: 'sessions', description: 'Sessions and officers’ invitations' },
+        { name: 'register', description: 'The register and the audit trail' },
+      ],
+    },
+  });
+  if (deps.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (deps.rateLimit) await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  const routeOptions = { service: deps.service, auth: deps.auth };
+  await app.register(briefingRoutes, routeOptions);
+  await app.register(offerRoutes, routeOptions);
+  await app.register(sessionRoutes, routeOptions);
+  await app.register(registerRoutes, routeOptions);
+  await app.register(pageRoutes, { ...(deps.pageDir ? { dir: deps.pageDir } : {}) });
+
+  // ---- Other route plugins are registered here by their owners ----
+  // e.g. `if (deps.linter) await app.register(checkRoutes, { linter: deps.linter, auth: deps.auth })` (check.route.ts)
+  //      `await app.register(addinRoutes, addinOptions)` (addin.route.ts)
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+
+  return app;
+}

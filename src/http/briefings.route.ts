@@ -1,0 +1,136 @@
+/**
+ * Briefing requests and decisions:
+ *   POST /v1/briefings                 a group (or the office recording a written request) asks
+ *   GET  /v1/briefings?status=…        the office's list (a group sees its own)
+ *   GET  /v1/briefings/:id             one request (the office sees its round; a group only its own request)
+ *   POST /v1/briefings/:id/decision    the authoriser approves, declines (reason code) or defers
+ *   POST /v1/briefings/:id/withdraw    the requesting group withdraws (other groups keep their offers)
+ * Also the small helpers the other briefing route plugins share (actor from token, id params, roles).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Actor } from '../briefings/context.js';
+import type { DecisionInput, RequestInput } from '../briefings/requests.js';
+import type { BriefingService } from '../briefings/service.js';
+import { DECLINE_REASONS, type RequestStatus } from '../briefings/types.js';
+import { requireRole, type AuthOptions } from './auth.js';
+
+export interface BriefingRoutesOptions {
+  service: BriefingService;
+  auth: AuthOptions;
+}
+
+export const OFFICE = ['ce-office', 'authoriser', 'monitoring-officer'] as const;
+
+/** The token's holder as the domain sees them (set by requireRole). */
+export function actorOf(request: FastifyRequest): Actor {
+  const p = request.principal!;
+  return { id: p.sub, role: p.role, ...(p.group ? { group: p.group } : {}) };
+}
+
+export const idParams = (name: string) =>
+  ({
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string', pattern: '^[a-z]{2}-[A-Za-z0-9-]{1,60}$', description: `${name} id` } },
+  }) as const;
+
+export const security = [{ bearer: [] }];
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+const personId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 80 } as const;
+
+const requestBody = {
+  type: 'object',
+  required: ['matter', 'details'],
+  additionalProperties: false,
+  properties: {
+    matter: { ...text(200), description: 'The matter, as a neutral title other groups may see' },
+    details: { ...text(5000), description: 'What the group wants covered; confidential to the group and the office' },
+    requestedBy: { ...personId, description: 'The member who asked (office only; a group token speaks for itself)' },
+    to: { ...personId, description: 'The recipient the request was addressed to (must be the designated one)' },
+    officers: { type: 'array', items: personId, maxItems: 20, uniqueItems: true },
+    premises: {
+      type: 'object',
+      required: ['councilControlled'],
+      additionalProperties: false,
+      properties: { councilControlled: { type: 'boolean' }, description: text(200) },
+    },
+    nonMembersPresent: { type: 'boolean' },
+    preferredDate: { type: 'string', format: 'date' },
+  },
+} as const;
+
+const decisionBody = {
+  type: 'object',
+  required: ['decision'],
+  additionalProperties: false,
+  properties: {
+    decision: { type: 'string', enum: ['approve', 'decline', 'defer'] },
+    reason: { type: 'string', enum: [...DECLINE_REASONS] },
+    note: text(1000),
+    until: { type: 'string', format: 'date' },
+    offerTitle: { ...text(200), description: 'Neutral title for the offer to other groups (defaults to the matter)' },
+    overridePreElection: { type: 'boolean' },
+  },
+} as const;
+
+const STATUSES: RequestStatus[] = ['pending', 'deferred', 'approved', 'declined', 'withdrawn'];
+
+export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
+  app.post<{ Body: RequestInput }>(
+    '/v1/briefings',
+    {
+      schema: { tags: ['briefings'], summary: 'Request a party-group briefing', security, body: requestBody },
+      preHandler: requireRole(auth, 'group-leader', 'ce-office'),
+    },
+    async (request, reply) => reply.code(201).send(await service.request(actorOf(request), request.body)),
+  );
+
+  app.get<{ Querystring: { status?: string } }>(
+    '/v1/briefings',
+    {
+      schema: {
+        tags: ['briefings'],
+        summary: 'List requests (the office sees all; a group its own)',
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`, description: 'comma-separated statuses' } },
+        },
+      },
+      preHandler: requireRole(auth, ...OFFICE, 'group-leader'),
+    },
+    async (request) => {
+      const statuses = request.query.status?.split(',') as RequestStatus[] | undefined;
+      return { requests: await service.listRequests(actorOf(request), statuses) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/briefings/:id',
+    {
+      schema: { tags: ['briefings'], summary: 'One request, as the caller may see it', security, params: idParams('request') },
+      preHandler: requireRole(auth, ...OFFICE, 'group-leader'),
+    },
+    async (request) => service.getRequest(actorOf(request), request.params.id),
+  );
+
+  app.post<{ Params: { id: string }; Body: DecisionInput }>(
+    '/v1/briefings/:id/decision',
+    {
+      schema: { tags: ['briefings'], summary: 'Approve, decline (with a reason code) or defer', security, params: idParams('request'), body: decisionBody },
+      preHandler: requireRole(auth, 'authoriser'),
+    },
+    async (request) => service.decide(actorOf(request), request.params.id, request.body),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/v1/briefings/:id/withdraw',
+    {
+      schema: { tags: ['briefings'], summary: 'Withdraw a request (other groups keep their offers)', security, params: idParams('request') },
+      preHandler: requireRole(auth, 'group-leader', 'ce-office'),
+    },
+    async (request) => service.withdraw(actorOf(request), request.params.id),
+  );
+};

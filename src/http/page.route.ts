@@ -1,0 +1,44 @@
+/**
+ * The chief executive's office page: static HTML, CSS and JS from src/http/page, served at /office/ by the
+ * API process. A strict Content-Security-Policy (scripts and styles from this origin only, no inline script)
+ * backs up the page's own rule of rendering user text as text.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+export const PAGE_PREFIX = '/office/';
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+/** The page's files: next to this module when run from source, or from src/ when run from dist/. */
+export function defaultPageDir(): string {
+  const beside = fileURLToPath(new URL('./page/', import.meta.url));
+  if (existsSync(beside)) return beside;
+  return fileURLToPath(new URL('../../../src/http/page/', import.meta.url));
+}
+
+export const pageRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, opts) => {
+  app.get('/office', { schema: { hide: true } }, async (_request, reply) => reply.redirect(PAGE_PREFIX));
+  await app.register(fastifyStatic, {
+    root: opts.dir ?? defaultPageDir(),
+    prefix: PAGE_PREFIX,
+    index: ['index.html'],
+    setHeaders(reply) {
+      reply.header('content-security-policy', CSP);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      reply.header('cache-control', 'no-cache');
+    },
+  });
+};

@@ -1,0 +1,64 @@
+/**
+ * The API process: reads the environment, connects the ledger and the queue, builds the app, listens, and
+ * shuts down gracefully on SIGTERM/SIGINT (stop taking requests, finish those in hand, close Redis).
+ *
+ *   PROBITY_TOKEN_SECRET=… node --import tsx src/http/server.ts
+ *
+ * Environment (see docs/briefings.md): PORT, HOST, PROBITY_TOKEN_SECRET, PROBITY_COUNCIL, REDIS_URL,
+ * PROBITY_LEDGER_PREFIX, PROBITY_QUEUE_PREFIX, PROBITY_PUBLIC_URL, PROBITY_RATE_LIMIT, LOG_LEVEL.
+ */
+import { Redis } from 'ioredis';
+import { RedisStore } from '../briefings/redis-store.js';
+import { BriefingService } from '../briefings/service.js';
+import { NoticeDispatcher } from '../notices/queue.js';
+import { loadRuntime, randomId } from '../notices/runtime.js';
+import { buildApp } from './app.js';
+import { assertSecret } from './auth.js';
+
+const secret = process.env.PROBITY_TOKEN_SECRET;
+assertSecret(secret);
+const rt = loadRuntime();
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+const clock = () => new Date();
+
+// Fail fast from HTTP handlers when Redis is away (a 503 beats a request hanging in an offline queue).
+const redis = new Redis(rt.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+// BullMQ's producers want their own connection settings (no per-request retry limit).
+const queueRedis = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
+
+const store = new RedisStore(redis, rt.ledgerPrefix);
+const dispatcher = new NoticeDispatcher({ connection: queueRedis, prefix: rt.queuePrefix, store, clock, backoffMs: rt.notice.backoffMs, attempts: rt.notice.attempts });
+const app = await buildApp({
+  service: new BriefingService({
+    council: rt.council,
+    store,
+    clock,
+    newId: randomId,
+    // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
+    // here delays notices but never loses them.
+    onOutbox: () => void dispatcher.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'outbox flush failed; the worker will retry')),
+  }),
+  auth: { secret },
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  rateLimit: { max: Number(process.env.PROBITY_RATE_LIMIT ?? 600), timeWindow: '1 minute' },
+});
+redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
+queueRedis.on('error', (err) => app.log.warn({ err: err.message }, 'redis (queue) connection error'));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  const timer = setTimeout(() => process.exit(1), rt.notice.shutdownMs).unref();
+  await app.close();
+  await dispatcher.close().catch(() => undefined);
+  await Promise.all([redis.quit().catch(() => undefined), queueRedis.quit().catch(() => undefined)]);
+  clearTimeout(timer);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ port, host });
