@@ -300,7 +300,7 @@ export function draftModal(state: DraftModalState = {}): ModalView {
     const findings = state.findings ?? [];
     blocks.push(
       { type: 'section', text: mrkdwn(checkHeading(findings, { subject: 'draft', councilName: state.councilName ?? 'the council' })) },
-      ...findingsBlocks(findings),
+      ...(findings.length > 0 ? [{ type: 'divider' } as const, ...findingsBlocks(findings)] : []),
       { type: 'divider' },
     );
   }
