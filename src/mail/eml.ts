@@ -24,6 +24,12 @@ export interface ParseEmlOptions {
   maxBytes?: number;
 }
 
+/** "60 MB", "512 KB": for messages about limits. */
+export function describeBytes(bytes: number): string {
+  const MB = 1024 * 1024;
+  return bytes >= MB ? `${Math.round(bytes / MB)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
 function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
   const out: string[] = [];
   for (const list of Array.isArray(value) ? value : value ? [value] : []) {
@@ -63,7 +69,7 @@ export function assertLooksLikeMessage(source: Buffer): void {
 export async function parseEml(source: Buffer | string, options: ParseEmlOptions = {}): Promise<Message> {
   const maxBytes = options.maxBytes ?? MAX_EML_BYTES;
   const buffer = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
-  if (buffer.length > maxBytes) throw new InputError(`message is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`);
+  if (buffer.length > maxBytes) throw new InputError(`message is larger than ${describeBytes(maxBytes)}`);
   assertLooksLikeMessage(buffer);
 
   let parsed;

@@ -1,0 +1,103 @@
+/**
+ * The `probity` command line: `check` and `rules`. Every failure ends as one line on stderr and exit status 2;
+ * a stack trace is never shown.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../mail/errors.js';
+import type { CheckOptions, FailOn } from './check.js';
+import { EXIT, type Io } from './io.js';
+import type { RulesOptions } from './rules.js';
+
+// The engine, its lexicons and mailparser take a while to load: commands import them when they run, so
+// `--help`, `--version` and usage errors answer at once.
+
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+
+function version(): string {
+  try {
+    const pkg = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(pkg) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    try {
+      // Built: dist/src/cli/ is one level deeper.
+      return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+    } catch {
+      return '0.0.0';
+    }
+  }
+}
+
+/** Errors whose message is written for the user (checked by name so this file need not load their modules). */
+const USER_ERRORS = new Set(['InputError', 'CouncilConfigError', 'ProtocolPackError']);
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'no such file (a part of the path is not a directory)',
+};
+
+/** The one line printed for a failure, or undefined for an error we did not expect. */
+export function describeError(err: unknown): string | undefined {
+  if (err instanceof InputError || (err instanceof Error && USER_ERRORS.has(err.name))) return err.message;
+  const { code, path } = (err ?? {}) as NodeJS.ErrnoException;
+  if (code && path && FILE_ERRORS[code]) return `${path}: ${FILE_ERRORS[code]}`;
+  return undefined;
+}
+
+export function internalError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return `probity: internal error: ${message.split('\n')[0]}\n`;
+}
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let status: number = EXIT.ok;
+  const program = new Command('probity')
+    .description("Check councillor/officer messages against the council's member/officer protocol.")
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: (text, writeErr) => writeErr(`probity: ${text.replace(/^error: /, '')}`),
+    });
+
+  const councilOption = () => new Option('--council <file>', 'council.yaml (default: $PROBITY_COUNCIL, ./council.yaml, or the bundled example)');
+  const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+
+  program
+    .command('check')
+    .description('check messages: an .eml, a .json message, a .jsonl file of messages, or - for stdin')
+    .argument('<file>', 'the message file, or - to read stdin')
+    .addOption(councilOption())
+    .addOption(formatOption())
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices(FAIL_ON).default('error'))
+    .action(async (file: string, options: CheckOptions) => {
+      const { check } = await import('./check.js');
+      status = await check(file, options, io);
+    });
+
+  program
+    .command('rules')
+    .description('list the rules with their severity and the clauses they cite for the council')
+    .addOption(councilOption())
+    .addOption(formatOption())
+    .action(async (options: RulesOptions) => {
+      const { rules } = await import('./rules.js');
+      status = await rules(options, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here too; usage errors were already printed by outputError.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const line = describeError(err);
+    io.stderr.write(line !== undefined ? `probity: ${line}\n` : internalError(err));
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * The `probity` command, run as a real process (`node --import tsx src/cli/main.ts`): input formats, bad input,
+ * output formats and exit codes. A few cases that need a terminal on stdin go through `run()` in-process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../src/cli/program.js';
+import { RULE_IDS } from '../src/lint/rule-ids.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = mkdtempSync(join(tmpdir(), 'probity-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Each run loads the engine and its lexicons (a few seconds of CPU under tsx): run no more at once than there are
+ * cores, so that concurrent tests queue instead of all timing out together on a small CI machine.
+ */
+const MAX_PROCESSES = Math.max(1, availableParallelism());
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot<T>(task: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await task();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** Run the CLI; stdin gets `input` (or is closed at once). Colour and council come only from the arguments. */
+function cli(args: string[], input?: string | Buffer, env: Record<string, string> = {}): Promise<Result> {
+  return slot(() => spawnCli(args, input, env));
+}
+
+function spawnCli(args: string[], input: string | Buffer | undefined, env: Record<string, string>): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.FORCE_COLOR;
+    if (!('PROBITY_COUNCIL' in env)) delete childEnv.PROBITY_COUNCIL;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {}); // the CLI may exit before reading all of it
+    child.stdin.end(input);
+  });
+}
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const line = (message: object) => JSON.stringify(message);
+const base = { channel: 'email', from: 'ruth.hale@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'] };
+/** A councillor asking a junior officer for party campaign print: a certain `political-request` error. */
+const breach = { ...base, id: 'breach', from: 'tom.webb@ashcombe.gov.uk', subject: 'Leaflets', text: 'Amir, I want you to print 500 Conservative campaign leaflets on the council printer for our ward party by Friday.' };
+/** A polite request for information: no error, and no warning. */
+const clean = { ...base, id: 'clean', subject: 'Committee', text: 'Could you let me know when the planning committee meets next month?' };
+
+/** No stack trace: Node's "    at fn (file:line)" frames must never reach the user. */
+const STACK_FRAME = /^\s+at /m;
+
+/** The same command in this process (run() with stream stand-ins): for cases about our logic, not the process. */
+async function inProcess(args: string[], input?: string, env: NodeJS.ProcessEnv = {}, tty = false): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true), once: () => undefined });
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty });
+  if (!tty) stdin.end(input ?? '');
+  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env, cwd: ROOT });
+  return { code, stdout, stderr };
+}
+
+/** Generous: each spawned run loads the engine, and CI machines are small and busy. */
+const SLOW = { timeout: 180_000 };
+
+describe.concurrent('probity check: bad input (spawned)', SLOW, () => {
+  it('reports a bad JSONL line with its number on stderr, checks the other lines, and exits 2', async () => {
+    const path = file('bad-line.jsonl', [line({ ...clean, id: 'm1' }), '{"id": "m2", not json', line({ ...clean, id: 'm3', to: 'amir.patel@ashcombe.gov.uk' }), '', line({ ...clean, id: 'm4' })].join('\n') + '\n');
+    const r = await cli(['check', '--format', 'json', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`probity: ${path}:2: not valid JSON\nprobity: ${path}:3: to: expected array, received string\n`);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['m1', 'm4']);
+  });
+
+  it('reports a JSONL line that is not valid UTF-8 and goes on', async () => {
+    const bad = Buffer.concat([Buffer.from('{"id":"u2","channel":"email","from":"a@x","text":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}')]);
+    const path = file('bad-utf8.jsonl', Buffer.concat([Buffer.from(line({ ...clean, id: 'u1' }) + '\n'), bad, Buffer.from('\n' + line({ ...clean, id: 'u3' }) + '\n')]));
+    const r = await cli(['check', '--format', 'json', path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`probity: ${path}:2: not valid UTF-8\n`);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['u1', 'u3']);
+  });
+
+  it('refuses a binary file with one line and no stack trace', async () => {
+    const r = await cli(['check', 'test/fixtures/binary.eml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('probity: test/fixtures/binary.eml: binary content, not an email message\n');
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+    expect(r.stdout).toBe('');
+  });
+
+  it('refuses a MIME file without headers with a one-line reason', async () => {
+    const r = await cli(['check', 'test/fixtures/malformed.eml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('probity: test/fixtures/malformed.eml: not an email message: no headers\n');
+  });
+
+  it('treats an empty file as no messages: exit 0', async () => {
+    const r = await cli(['check', file('empty.eml', '')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('✔ 0 messages checked, no problems\n');
+  });
+
+  it('finishes on a 50 MB message without hanging', { timeout: 300_000 }, async () => {
+    const text = 'The residents of Northgate have asked about the planning application again. '.repeat(680_000);
+    const path = file('big.jsonl', line({ ...base, id: 'big', text }) + '\n');
+    const r = await cli(['check', '--format', 'json', path]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).id).toBe('big');
+  });
+
+  it('reads JSON Lines piped to stdin', async () => {
+    const r = await cli(['check', '--format', 'json', '-'], [line({ ...clean, id: 's1' }), line({ ...clean, id: 's2' })].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['s1', 's2']);
+  });
+
+  it('exits 2 with a one-line reason on bad usage', async () => {
+    const [format, missing, unknown] = await Promise.all([cli(['check', '--format', 'xml', 'x.eml']), cli(['check']), cli(['chekc', 'x'])]);
+    for (const r of [format, missing, unknown]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^probity: /);
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+    }
+    expect(missing.stderr).toBe("probity: missing required argument 'file'\n");
+  });
+
+  it('names the line of a bad council file and exits 2', async () => {
+    const council = file('bad-council.yaml', 'council: Testshire\nprotocol: north-east-derbyshire\npeople:\n  - { id: x, name: X, role: mayor }\n');
+    const r = await cli(['check', '--council', council, 'test/fixtures/plain.eml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^probity: .*bad-council\.yaml: line 4: people\.0\.role: .+\n$/);
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+});
+
+describe.concurrent('probity check: output and exit codes (spawned)', SLOW, () => {
+  it('prints one JSON line per message: exactly {id, findings}', async () => {
+    const r = await cli(['check', '--format', 'json', '--fail-on', 'never', file('two.jsonl', [line(clean), line(breach)].join('\n'))]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => Object.keys(l))).toEqual([['id', 'findings'], ['id', 'findings']]);
+    expect(lines.map((l) => l.id)).toEqual(['clean', 'breach']);
+    for (const l of lines) expect(Array.isArray(l.findings)).toBe(true);
+  });
+
+  // Depends on the engine flagging `breach` as an error.
+  it('exits 1 when a finding reaches --fail-on (default error)', async () => {
+    const r = await cli(['check', file('breach.jsonl', line(breach))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+  });
+
+  it('lists the 13 rules with severity and cited clauses', async () => {
+    const r = await cli(['rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Ashcombe District Council');
+    for (const id of RULE_IDS) expect(r.stdout).toMatch(new RegExp(`^ {2}${id} +(error|warning|info|off) +\\S`, 'm'));
+    expect(r.stdout).toMatch(/\n13 rules\n$/);
+  });
+});
+
+describe('probity check (in process)', SLOW, () => {
+  it('refuses to wait on a terminal', async () => {
+    const r = await inProcess(['check', '-'], undefined, {}, true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('probity: reading from stdin, but stdin is a terminal (pipe a message in, or name a file)\n');
+  });
+
+  it('sniffs stdin: a pretty-printed JSON object, and MIME', async () => {
+    const json = await inProcess(['check', '--format', 'json', '-'], JSON.stringify({ ...clean, id: 'pretty' }, null, 2));
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).id).toBe('pretty');
+    const mime = await inProcess(['check', '--format', 'json', '--fail-on', 'never', '-'], 'From: a@x.gov.uk\r\nTo: b@x.gov.uk\r\nSubject: s\r\nMessage-ID: <stdin-1@x>\r\n\r\nHello\r\n');
+    expect(mime.code).toBe(0);
+    expect(JSON.parse(mime.stdout).id).toBe('<stdin-1@x>');
+  });
+
+  it.each(['empty.jsonl', 'empty.json', 'blank.eml'])('treats an empty file (%s) as no messages', async (name) => {
+    const r = await inProcess(['check', file(name, name === 'blank.eml' ? '\n\n  \n' : '')]);
+    expect(r).toEqual({ code: 0, stdout: '✔ 0 messages checked, no problems\n', stderr: '' });
+  });
+
+  it('refuses binary content in a .jsonl file as a whole, not line by line', async () => {
+    const r = await inProcess(['check', file('binary.jsonl', Buffer.from([0x7b, 0, 1, 2, 0x0a, 0xff, 0, 0x0a]))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^probity: .*binary\.jsonl: binary content, not a message\n$/);
+  });
+
+  it('names a missing file', async () => {
+    const r = await inProcess(['check', 'no/such/message.eml']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: no/such/message.eml: no such file\n' });
+  });
+
+  it('checks an .eml file and names it in JSON output by its Message-ID', async () => {
+    const r = await inProcess(['check', '--format', 'json', '--fail-on', 'never', 'test/fixtures/plain.eml']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: '<plain-1@ashcombe.gov.uk>', findings: expect.any(Array) });
+  });
+
+  it('checks a .json message without an id, named by its file; an array of messages too', async () => {
+    const one = file('one.json', JSON.stringify({ ...clean, id: undefined }, null, 2));
+    expect(await inProcess(['check', '--format', 'json', one])).toEqual({ code: 0, stdout: line({ id: one, findings: [] }) + '\n', stderr: '' });
+    const many = file('many.json', JSON.stringify([{ ...clean, id: 'a1' }, { ...clean, id: undefined }, { nope: true }]));
+    const r = await inProcess(['check', '--format', 'json', many]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['a1', `${many}[1]`]);
+    expect(r.stderr).toBe(`probity: ${many}[2]: channel: expected "email" or "slack"; from: required (string)\n`);
+  });
+
+  it('refuses a .json message that fails validation or is not JSON, naming the file', async () => {
+    const invalid = await inProcess(['check', file('invalid.json', JSON.stringify({ from: 'a@x', text: 'hi' }))]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^probity: .*invalid\.json: channel: expected "email" or "slack"\n$/);
+    const broken = await inProcess(['check', file('broken.json', '{"channel": ')]);
+    expect(broken.stderr).toMatch(/^probity: .*broken\.json: not valid JSON\n$/);
+  });
+
+  it('exits 0 on a clean message with the default --fail-on', async () => {
+    const r = await inProcess(['check', file('clean.jsonl', line(clean))]);
+    expect(r).toEqual({ code: 0, stdout: '✔ 1 message checked, no problems\n', stderr: '' });
+  });
+
+  // Depends on the engine flagging `breach` as an error.
+  it('exits 1 or 0 by --fail-on', async () => {
+    const path = file('breach-levels.jsonl', line(breach));
+    const [byDefault, warning, never] = await Promise.all([inProcess(['check', path]), inProcess(['check', '--fail-on', 'warning', path]), inProcess(['check', '--fail-on', 'never', path])]);
+    expect([byDefault.code, warning.code, never.code]).toEqual([1, 1, 0]);
+    expect(never.stdout).toBe(byDefault.stdout);
+  });
+
+  it('lets bad input (2) win over findings (1)', async () => {
+    const r = await inProcess(['check', file('mixed.jsonl', [line(breach), 'not json'].join('\n'))]);
+    expect(r.code).toBe(2);
+  });
+
+  // Depends on the engine flagging `breach`: the layout of the text output.
+  it('prints findings like a linter: header, line:col severity rule message, clause, suggestion, summary', async () => {
+    const path = file('text.jsonl', line(breach));
+    const r = await inProcess(['check', path]);
+    const out = r.stdout.split('\n');
+    expect(out[0]).toBe(`${path}#breach`);
+    expect(out[1]).toMatch(/^ {2}\d+:\d+ +error +political-request +\S/);
+    expect(out[2]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);
+    expect(out.some((l) => /^ +→ \S/.test(l))).toBe(true);
+    expect(r.stdout).toMatch(/\n✖ \d+ problems? \(\d+ errors?, \d+ warnings?, \d+ info\)\n$/);
+    expect(r.stdout).not.toContain('\x1b['); // not a TTY: no colour
+  });
+
+  it('colours only when asked to (FORCE_COLOR) and never with NO_COLOR', async () => {
+    const path = file('colour.jsonl', line(clean));
+    expect((await inProcess(['check', path], undefined, { FORCE_COLOR: '1' })).stdout).toContain('\x1b[');
+    expect((await inProcess(['check', path], undefined, { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toContain('\x1b[');
+  });
+
+  it('names the line of a YAML syntax error in the council file', async () => {
+    const r = await inProcess(['rules', '--council', file('broken-council.yaml', 'council: Testshire\nprotocol: [north\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^probity: .*broken-council\.yaml: line \d+: .+\n$/);
+  });
+
+  it('says when the council file is missing, from $PROBITY_COUNCIL', async () => {
+    const r = await inProcess(['rules'], undefined, { PROBITY_COUNCIL: 'nowhere/council.yaml' });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: council file not found: nowhere/council.yaml\n' });
+  });
+
+  it('lists the rules as JSON lines: the 13 ids with severity, clauses and the good-practice flag', async () => {
+    const r = await inProcess(['rules', '--format', 'json']);
+    const rules = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rules.map((rule) => rule.id).sort()).toEqual([...RULE_IDS].sort());
+    for (const rule of rules) expect(rule).toMatchObject({ severity: expect.any(String), description: expect.any(String), clauses: expect.any(Array), goodPractice: expect.any(Boolean) });
+  });
+});
