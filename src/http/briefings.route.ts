@@ -5,6 +5,7 @@
  *   GET  /v1/briefings/:id             one request (the office sees its round; a group only its own request)
  *   POST /v1/briefings/:id/decision    the authoriser approves, declines (reason code) or defers
  *   POST /v1/briefings/:id/withdraw    the requesting group withdraws (other groups keep their offers)
+ *   GET  /v1/office                    names for the office page (council, groups, people), office roles only
  * Also the small helpers the other briefing route plugins share (actor from token, id params, roles).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -123,6 +124,20 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
       preHandler: requireRole(auth, 'authoriser'),
     },
     async (request) => service.decide(actorOf(request), request.params.id, request.body),
+  );
+
+  app.get(
+    '/v1/office',
+    { schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security }, preHandler: requireRole(auth, ...OFFICE) },
+    async () => {
+      const c = service.council;
+      return {
+        council: c.council,
+        groups: c.groups.map((g) => ({ id: g.id, name: g.name })),
+        people: c.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+        authorisers: service.settings.authorisers,
+      };
+    },
   );
 
   app.post<{ Params: { id: string } }>(

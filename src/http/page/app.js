@@ -1,0 +1,266 @@
+// The chief executive's office page. Plain ES module, no framework. Every piece of text that came from a user
+// (matters, details, notes, names) is put in the page with textContent, never as HTML.
+
+const TOKEN_KEY = 'probity.token';
+const $ = (id) => document.getElementById(id);
+
+/** Build an element; string children become text nodes (never parsed as HTML). */
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const when = (iso) =>
+  iso ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '—';
+
+function claims(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload));
+  } catch {
+    return null;
+  }
+}
+
+let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+/** Names by id, from /v1/office (ids are shown until they arrive). */
+let names = new Map();
+const nameOf = (id) => names.get(id) ?? id;
+
+function say(message, kind = 'info') {
+  const status = $('status');
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (res.status === 401) {
+    signOut();
+    throw new Error('Your token was refused (missing, expired or not valid). Sign in again.');
+  }
+  const isJson = (res.headers.get('content-type') ?? '').includes('json');
+  const data = isJson ? await res.json() : await res.text();
+  if (!res.ok) throw new Error(isJson && data.message ? data.message : `Request failed (${res.status})`);
+  return data;
+}
+
+// ---------- awaiting decision ----------
+
+function badge(text, kind) {
+  return el('span', { class: `badge ${kind ?? ''}` }, text);
+}
+
+function decisionForm(request, canDecide) {
+  const title = el('input', { type: 'text', name: 'offerTitle', maxlength: 200, placeholder: 'Neutral title for other groups (optional)', 'aria-label': 'Neutral title for other groups' });
+  title.value = '';
+  const reason = el('select', { name: 'reason', 'aria-label': 'Reason for declining' });
+  reason.append(...$('decline-reasons').content.cloneNode(true).childNodes);
+  const note = el('input', { type: 'text', name: 'note', maxlength: 1000, placeholder: 'Note (optional)', 'aria-label': 'Note' });
+  const decide = (decision) => async () => {
+    const body = { decision };
+    if (decision === 'approve' && title.value.trim()) body.offerTitle = title.value.trim();
+    if (decision === 'approve' && request.autoDeferred) body.overridePreElection = confirm('This request falls in a pre-election period. Approve anyway?');
+    if (decision === 'approve' && request.autoDeferred && !body.overridePreElection) return;
+    if (decision === 'decline') body.reason = reason.value;
+    if (note.value.trim()) body.note = note.value.trim();
+    try {
+      await api('POST', `/v1/briefings/${encodeURIComponent(request.id)}/decision`, body);
+      say(`Request ${request.id}: ${decision === 'approve' ? 'approved; offers are going to every other group' : decision === 'decline' ? 'declined' : 'deferred'}.`, 'ok');
+      await load();
+    } catch (err) {
+      say(err.message, 'error');
+    }
+  };
+  const disabled = canDecide ? undefined : true;
+  return el(
+    'div',
+    { class: 'decide' },
+    el('div', { class: 'row' }, title, el('button', { type: 'button', class: 'approve', onclick: decide('approve'), disabled }, 'Approve')),
+    el('div', { class: 'row' }, reason, el('button', { type: 'button', class: 'decline', onclick: decide('decline'), disabled }, 'Decline')),
+    el('div', { class: 'row' }, note, el('button', { type: 'button', class: 'defer', onclick: decide('defer'), disabled }, 'Defer')),
+    canDecide ? null : el('p', { class: 'hint' }, 'Only the designated authoriser can decide.'),
+  );
+}
+
+function requestCard(request, role) {
+  const flags = [
+    request.status === 'deferred' ? badge(request.autoDeferred ? `deferred: ${request.autoDeferred.period}` : 'deferred', 'warn') : badge('pending', 'info'),
+    request.premises && !request.premises.councilControlled ? badge('not council premises', 'warn') : null,
+    request.nonMembersPresent ? badge('non-members present', 'warn') : null,
+  ];
+  return el(
+    'article',
+    { class: 'card request', 'data-id': request.id },
+    el('div', { class: 'head' }, el('h3', { class: 'matter' }, request.matter), el('div', { class: 'badges' }, flags)),
+    el(
+      'dl',
+      { class: 'facts' },
+      el('dt', {}, 'Group'), el('dd', {}, nameOf(request.group)),
+      el('dt', {}, 'Requested by'), el('dd', {}, nameOf(request.requestedBy)),
+      el('dt', {}, 'Received'), el('dd', {}, when(request.requestedAt)),
+      request.preferredDate ? [el('dt', {}, 'Preferred date'), el('dd', {}, request.preferredDate)] : null,
+      request.officers?.length ? [el('dt', {}, 'Officers asked for'), el('dd', {}, request.officers.map(nameOf).join(', '))] : null,
+      request.premises?.description ? [el('dt', {}, 'Premises'), el('dd', {}, request.premises.description)] : null,
+    ),
+    el('p', { class: 'details' }, request.details),
+    decisionForm(request, role === 'authoriser'),
+  );
+}
+
+// ---------- rounds ----------
+
+function noticeChips(notices) {
+  if (!notices.length) return el('span', { class: 'muted' }, '—');
+  return el(
+    'span',
+    { class: 'chips' },
+    notices.map((n) =>
+      el('span', { class: `chip ${n.state}`, title: `${n.id}${n.lastError ? ` — ${n.lastError}` : ''}` }, `${n.kind} ${n.channel}: ${n.state}${n.state === 'failed' && n.lastError ? ` (${n.lastError})` : ''}`),
+    ),
+  );
+}
+
+function roundCard(round) {
+  const rows = round.offers.map((o) =>
+    el(
+      'tr',
+      { 'data-party': o.party.id },
+      el('td', { 'data-label': 'Group' }, o.party.name, o.kind === 'requester' ? el('span', { class: 'tag' }, 'requested') : o.kind === 'late' ? el('span', { class: 'tag' }, 'late offer') : null),
+      el('td', { 'data-label': 'Offer' }, el('span', { class: `state ${o.status}` }, o.status)),
+      el('td', { 'data-label': 'Expires' }, when(o.expiresAt)),
+      el('td', { 'data-label': 'Sessions' }, String(o.sessionIds.length)),
+      el('td', { 'data-label': 'Notices' }, noticeChips(o.notices)),
+    ),
+  );
+  return el(
+    'article',
+    { class: 'card round', 'data-id': round.id },
+    el('div', { class: 'head' }, el('h3', {}, round.title), el('div', { class: 'badges' }, badge(round.status, round.status === 'open' ? 'info' : 'done'), round.materialConsistent ? null : badge('material differs between groups', 'bad'))),
+    el('p', { class: 'meta' }, `Opened ${when(round.openedAt)} by ${nameOf(round.openedBy)} · request ${round.requestId}${round.noticesSettledAt ? ` · first notices settled ${when(round.noticesSettledAt)}` : ''}`),
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el('table', { class: 'stack' }, el('thead', {}, el('tr', {}, ['Group', 'Offer', 'Expires', 'Sessions', 'Notices'].map((h) => el('th', {}, h)))), el('tbody', {}, rows)),
+    ),
+  );
+}
+
+// ---------- audit and register ----------
+
+function auditRows(events) {
+  return [...events].reverse().map((e) =>
+    el(
+      'tr',
+      {},
+      el('td', { 'data-label': '#' }, String(e.seq)),
+      el('td', { 'data-label': 'When' }, when(e.at)),
+      el('td', { 'data-label': 'Who' }, nameOf(e.actor)),
+      el('td', { 'data-label': 'What' }, e.action, e.note ? el('span', { class: 'muted' }, ` — ${e.note}`) : null),
+      el('td', { 'data-label': 'Record' }, `${e.entity.kind} ${e.entity.id}`),
+      el('td', { 'data-label': 'Hash', class: 'hash' }, e.hash.slice(0, 12)),
+    ),
+  );
+}
+
+async function verify() {
+  const out = $('verify-result');
+  out.textContent = 'Checking…';
+  try {
+    const v = await api('GET', '/v1/audit/verify');
+    out.textContent = v.ok ? `Intact: ${v.count} events, each linked to the one before.` : `BROKEN at event ${v.seq}: ${v.problem}`;
+    out.dataset.kind = v.ok ? 'ok' : 'error';
+  } catch (err) {
+    out.textContent = err.message;
+    out.dataset.kind = 'error';
+  }
+}
+
+async function downloadCsv() {
+  try {
+    const csv = await api('GET', '/v1/register?format=csv');
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    const a = el('a', { href: url, download: `briefings-register-${new Date().toISOString().slice(0, 10)}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (err) {
+    say(err.message, 'error');
+  }
+}
+
+// ---------- loading ----------
+
+async function load() {
+  const c = claims(token);
+  $('who-text').textContent = c ? `${c.sub} · ${c.role}` : '';
+  try {
+    const [office, requests, rounds, audit, register] = await Promise.all([
+      api('GET', '/v1/office'),
+      api('GET', '/v1/briefings?status=pending,deferred'),
+      api('GET', '/v1/rounds'),
+      api('GET', '/v1/audit?last=100'),
+      api('GET', '/v1/register'),
+    ]);
+    names = new Map([...office.groups, ...office.people].map((x) => [x.id, x.name]));
+    document.querySelector('.top .sub').textContent = `${office.council} · Chief Executive's Office · every group offered the same briefing`;
+    $('requests').replaceChildren(...(requests.requests.length ? requests.requests.map((r) => requestCard(r, c?.role)) : [el('p', { class: 'empty' }, 'Nothing is waiting for a decision.')]));
+    $('awaiting-count').textContent = String(requests.requests.length);
+    $('round-list').replaceChildren(...(rounds.rounds.length ? rounds.rounds.map(roundCard) : [el('p', { class: 'empty' }, 'No rounds yet.')]));
+    $('rounds-count').textContent = String(rounds.rounds.length);
+    $('audit-table').tBodies[0].replaceChildren(...auditRows(audit.events));
+    const groups = new Set(register.rows.map((r) => r.party)).size;
+    $('register-summary').textContent = `${register.rows.length} offers to ${groups} groups in ${new Set(register.rows.map((r) => r.roundId)).size} rounds.`;
+    document.body.dataset.loaded = 'true';
+  } catch (err) {
+    say(err.message, 'error');
+  }
+}
+
+function signIn(value) {
+  token = value.trim();
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $('sign-in').hidden = true;
+  $('main').hidden = false;
+  $('who').hidden = false;
+  say('');
+  return load();
+}
+
+function signOut() {
+  token = '';
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('sign-in').hidden = false;
+  $('main').hidden = true;
+  $('who').hidden = true;
+  delete document.body.dataset.loaded;
+}
+
+$('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void signIn($('token').value);
+});
+$('sign-out').addEventListener('click', () => {
+  signOut();
+  say('Signed out.');
+});
+$('refresh').addEventListener('click', () => void load());
+$('verify').addEventListener('click', () => void verify());
+$('download-csv').addEventListener('click', () => void downloadCsv());
+
+if (token) void signIn(token);

@@ -1,0 +1,140 @@
+/**
+ * The chief executive's office page, end to end in headless Chromium (Debian's, through playwright-core) against
+ * the real app, the ledger in Redis and a notice worker delivering to an SMTP sink.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { issueToken, type Claims } from '../../src/http/auth.js';
+import { actors, LABOUR_REQUEST } from './fixtures.js';
+import { SlackStub, SmtpSink } from './sinks.js';
+import { until, world, type World } from './world.js';
+
+const SECRET = 'page-test-secret-long-enough-0123456789abcdef';
+const token = (sub: string, role: Claims['role'], group?: string) => issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 });
+const HOSTILE_MATTER = '<script>window.__pwned = 1</script>Local Plan <b>review</b>';
+const HOSTILE_DETAILS = '<img src=x onerror="window.__pwned = 2">Northgate & Southmead';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+let smtp: SmtpSink;
+let slack: SlackStub;
+let w: World;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let hostileId: string;
+let plainId: string;
+
+beforeAll(async () => {
+  smtp = await SmtpSink.start();
+  slack = await SlackStub.start();
+  w = await world({ smtp, slack, label: 'page' });
+  app = await buildApp({ service: w.svc, auth: { secret: SECRET }, docs: false });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  hostileId = (await w.svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: HOSTILE_MATTER, details: HOSTILE_DETAILS })).id;
+  plainId = (await w.svc.request(actors.toryLeader, { matter: 'Parking review', details: 'Residents parking zones', premises: { councilControlled: false, description: 'The Red Lion function room' } })).id;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await w?.close();
+  await smtp?.stop();
+  await slack?.stop();
+});
+
+async function signIn(page: Page, t: string) {
+  await page.goto(`${base}/office/`);
+  await page.fill('#token', t);
+  await page.click('#sign-in-form button[type=submit]');
+}
+
+describe('the chief executive\'s office page', () => {
+  it('lists requests awaiting decision, showing user text as text, and lets the authoriser approve and decline', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await signIn(page, token('o-murray', 'authoriser'));
+    await page.waitForSelector('body[data-loaded="true"]');
+
+    const hostile = page.locator(`article.request[data-id="${hostileId}"]`);
+    expect(await hostile.locator('h3.matter').textContent()).toBe(HOSTILE_MATTER);
+    expect(await hostile.locator('.details').textContent()).toBe(HOSTILE_DETAILS);
+    expect(await page.locator('article.request img, article.request script, article.request b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await hostile.locator('dd').first().textContent()).toBe('Labour Group');
+    expect(await page.locator(`article.request[data-id="${plainId}"] .badge`).allTextContents()).toContain('not council premises');
+
+    // Approve: a round opens with an offer to every other group.
+    await hostile.locator('button.approve').click();
+    await page.waitForSelector('article.round');
+    expect(await page.locator('#status').textContent()).toContain('approved');
+    const rows = page.locator('article.round tbody tr');
+    expect(await rows.count()).toBe(5);
+    expect(await page.locator('article.round tr[data-party="labour"] .state').textContent()).toBe('agreed');
+    expect(await page.locator('article.round tr[data-party="green"] .state').textContent()).toBe('open');
+    expect(await page.locator('article.round h3').textContent()).toBe(HOSTILE_MATTER);
+
+    // The notice worker delivers; the page shows each notice's delivery state.
+    await until(async () => {
+      await page.click('#refresh');
+      await page.waitForSelector('body[data-loaded="true"]');
+      return (await page.locator('article.round .chip.sent').count()) === 10;
+    }, 'all notices shown as sent');
+    expect(smtp.mails).toHaveLength(5);
+
+    // Decline the other with a reason: it leaves the list.
+    const plain = page.locator(`article.request[data-id="${plainId}"]`);
+    await plain.locator('select[name=reason]').selectOption('non-council-premises');
+    await plain.locator('button.decline').click();
+    await until(async () => (await page.locator('article.request').count()) === 0, 'declined request gone');
+    expect(await page.locator('#awaiting .empty').textContent()).toContain('Nothing');
+
+    // The audit trail, with a chain check.
+    expect(await page.locator('#audit-table tbody tr').count()).toBeGreaterThan(20);
+    await page.click('#verify');
+    await page.waitForFunction(() => document.querySelector('#verify-result')?.textContent?.startsWith('Intact'));
+
+    // The register as CSV.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('roundId,requestId,title');
+    expect(csv).toContain('labour');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('is usable on a phone: no sideways scrolling, tables stacked and labelled', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await signIn(page, token('o-bell', 'ce-office'));
+    await page.waitForSelector('body[data-loaded="true"]');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const cell = page.locator('article.round tbody tr').first().locator('td').first();
+    expect(await cell.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Group"');
+    expect(await page.locator('article.round thead').isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it('keeps the decision buttons off for the office and refuses a group leader\'s token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await w.svc.request(actors.libdemLeader, { matter: 'Street lighting', details: 'LED replacement' });
+    await signIn(page, token('o-bell', 'ce-office'));
+    await page.waitForSelector('body[data-loaded="true"]');
+    const approveButtons = page.locator('article.request button.approve');
+    expect(await approveButtons.count()).toBeGreaterThan(0);
+    expect(await approveButtons.evaluateAll((buttons) => buttons.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
+    await page.click('#sign-out');
+    await signIn(page, token('cllr-webb', 'group-leader', 'conservative'));
+    await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-kind') === 'error');
+    expect(await page.locator('#status').textContent()).toContain('needs one of');
+    expect(await page.locator('article.round').count()).toBe(0);
+    await context.close();
+  });
+});
