@@ -42,19 +42,25 @@ export interface AlertOptions {
 export function alertMessage(findings: readonly Finding[], options: AlertOptions): string {
   const first = findings[0];
   if (!first) return '';
-  const head = 'Probity: ';
   const tail = options.resendHint ? ' To send it unchanged, press Send again.' : '';
+  const key = (f: Finding) => `${f.rule}${f.clause ? ` (${f.clause.ref})` : ''}`;
   const others = findings
     .slice(1)
-    .map((f) => `${f.rule}${f.clause ? ` (${f.clause.ref})` : ''}`)
-    .filter((v, i, all) => all.indexOf(v) === i && v !== `${first.rule}${first.clause ? ` (${first.clause.ref})` : ''}`);
-  const more = others.length ? ` ${cut(`Also: ${others.join(', ')}.`, 120)}` : '';
-  const what = `${first.message.trim()}${first.suggestion ? ` ${first.suggestion.trim()}` : ''}`;
-  const build = (cite: string) => `${head}${cut(what, MAX_ALERT_CHARS - head.length - cite.length - more.length - tail.length)}${cite}${more}${tail}`;
-  // The clause's full title when it leaves room to say what to fix; the bare ref otherwise.
-  const long = citation(first, true);
-  if (MAX_ALERT_CHARS - head.length - long.length - more.length - tail.length >= 200) return build(long);
-  return build(citation(first, false));
+    .map(key)
+    .filter((v, i, all) => all.indexOf(v) === i && v !== key(first));
+  const rest = `${others.length ? ` ${cut(`Also: ${others.join(', ')}.`, 120)}` : ''}${tail}`;
+  // What is wrong, then the clause it rests on, then what to do instead. No "Probity:" lead: Outlook puts the
+  // add-in's name in the dialog's title bar.
+  const problem = first.message.trim().replace(/[.\s]+$/, '');
+  const fix = (first.suggestion ?? '').trim();
+  for (const cite of [citation(first, true), citation(first, false)]) {
+    const lead = `${problem}${cite}.`;
+    const room = MAX_ALERT_CHARS - lead.length - rest.length;
+    // The full clause title only if it leaves room to say what to do instead.
+    if (room >= (fix ? Math.min(fix.length + 1, 120) : 0)) return `${lead}${fix ? ` ${cut(fix, room - 1)}` : ''}${rest}`;
+  }
+  const cite = citation(first, false);
+  return `${cut(problem, Math.max(20, MAX_ALERT_CHARS - cite.length - 1 - rest.length))}${cite}.${rest}`.slice(0, MAX_ALERT_CHARS);
 }
 
 /** The notification bar shown when recipients change: one line, the first finding and its clause. */

@@ -75,6 +75,12 @@ function start(): void {
   void checkNow();
 }
 
+/** Office can be ready before the page has been parsed (the scripts are in <head>). */
+function whenParsed(fn: () => void): void {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
+  else fn();
+}
+
 const api = office();
-if (api && api.onReady) void api.onReady(start);
-else if (typeof document !== 'undefined') document.addEventListener('DOMContentLoaded', start);
+if (api && api.onReady) void api.onReady(() => whenParsed(start));
+else whenParsed(start);

@@ -1,0 +1,137 @@
+/** The Smart Alert and notification texts, and the add-in plugin's routes (app.inject, no browser). */
+import Fastify from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOutlook } from '../../scripts/build-outlook.js';
+import { addinOptionsFromEnv, addinRoutes } from '../../src/http/addin.route.js';
+import type { Finding } from '../../src/lint/types.js';
+import { alertMessage, blockingFindings, fingerprint, MAX_ALERT_CHARS, MAX_NOTIFICATION_CHARS, notificationMessage } from '../../src/outlook/alert.js';
+
+function finding(rule: string, severity: Finding['severity'], ref: string, length = 120): Finding {
+  return {
+    rule,
+    severity,
+    message: `This is what is wrong with the message (${rule}) ${'and why it matters '.repeat(Math.ceil(length / 20))}`.slice(0, length),
+    span: { start: 0, end: 1, line: 1, column: 1 },
+    excerpt: 'the words',
+    clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref, quote: 'a quote' },
+    suggestion: `Say it this way instead ${'with more detail '.repeat(10)}`,
+  };
+}
+
+describe('Smart Alert text', () => {
+  it('says what is wrong, cites the clause, says what to do, within 500 characters', () => {
+    const text = alertMessage([finding('political-request', 'error', '5.7')], { resendHint: true });
+    expect(text.length).toBeLessThanOrEqual(MAX_ALERT_CHARS);
+    expect(text).toContain('(Protocol for Councillor – Officer relations, 5.7)');
+    expect(text).toContain('Say it this way instead');
+    expect(text).toMatch(/press Send again\.$/);
+  });
+
+  it('stays within 500 characters however long the findings, and keeps the clause ref', () => {
+    const many = [finding('direct-instruction', 'error', '2.1', 900), finding('political-request', 'error', '5.7', 900), finding('out-of-hours', 'warning', '4.1(4)(vi)', 900)];
+    const text = alertMessage(many, { resendHint: true });
+    expect(text.length).toBeLessThanOrEqual(MAX_ALERT_CHARS);
+    expect(text).toContain('2.1');
+    expect(text).toContain('Also: political-request (5.7), out-of-hours (4.1(4)(vi)).');
+  });
+
+  it('has no resend hint in prompt-user mode (Outlook offers Send Anyway)', () => {
+    expect(alertMessage([finding('political-request', 'error', '5.7')], { resendHint: false })).not.toContain('Send again');
+  });
+
+  it('keeps findings at or above the chosen severity, most severe first', () => {
+    const list = [finding('ward-members', 'info', '7.8'), finding('out-of-hours', 'warning', '4.1'), finding('political-request', 'error', '5.7')];
+    expect(blockingFindings(list, 'warning').map((f) => f.rule)).toEqual(['political-request', 'out-of-hours']);
+    expect(blockingFindings(list, 'error').map((f) => f.rule)).toEqual(['political-request']);
+    expect(blockingFindings(list, 'info')).toHaveLength(3);
+  });
+
+  it('fits the notification bar (150 characters)', () => {
+    const text = notificationMessage([finding('silent-copy', 'error', '9.1', 400), finding('ward-members', 'warning', '7.8')]);
+    expect(text.length).toBeLessThanOrEqual(MAX_NOTIFICATION_CHARS);
+    expect(text).toMatch(/^Probity: /);
+    expect(text).toContain('(protocol 9.1) +1 more');
+  });
+
+  it('fingerprints a draft without keeping its text', () => {
+    const a = fingerprint(['Subject', 'Body text', 'to@x']);
+    expect(a).toBe(fingerprint(['Subject', 'Body text', 'to@x']));
+    expect(a).not.toBe(fingerprint(['Subject', 'Body text!', 'to@x']));
+    expect(a).not.toContain('Body');
+  });
+});
+
+describe('add-in routes', () => {
+  let dir: string;
+  const app = Fastify({ logger: false });
+
+  beforeAll(async () => {
+    dir = await buildOutlook(mkdtempSync(join(tmpdir(), 'probity-outlook-')));
+    await app.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example/', token: 'pb1.token.sig', sendMode: 'promptUser', minSeverity: 'error', assetsDir: dir });
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the manifest with the public URL and send mode filled in', async () => {
+    const res = await app.inject('/addin/manifest.xml');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('xml');
+    expect(res.body).not.toMatch(/\{\{[A-Z_]+\}\}/);
+    expect(res.body).toContain('<bt:Url id="Probity.Commands.Script" DefaultValue="https://probity.ashcombe.example/addin/commands.js"/>');
+    expect(res.body).toContain('<LaunchEvent Type="OnMessageSend" FunctionName="onMessageSendHandler" SendMode="PromptUser"/>');
+    expect(res.body).toContain('<LaunchEvent Type="OnMessageRecipientsChanged" FunctionName="onMessageRecipientsChangedHandler"/>');
+    expect(res.body).toMatch(/<Version>\d+\.\d+\.\d+\.\d+<\/Version>/);
+  });
+
+  it('serves the handler with its settings ahead of the bundle', async () => {
+    const res = await app.inject('/addin/commands.js');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('javascript');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const first = res.body.split('\n')[0]!;
+    expect(first).toMatch(/^var PROBITY_ADDIN_CONFIG = /);
+    expect(JSON.parse(first.replace(/^var PROBITY_ADDIN_CONFIG = /, '').replace(/;$/, ''))).toEqual({
+      apiUrl: 'https://probity.ashcombe.example',
+      token: 'pb1.token.sig',
+      minSeverity: 'error',
+      sendMode: 'promptUser',
+      timeoutMs: 3000,
+    });
+  });
+
+  it('lists the handler in the well-known file for cross-origin calls from classic Outlook', async () => {
+    const res = await app.inject('/.well-known/microsoft-officeaddins-allowed.json');
+    expect(res.json()).toEqual({ allowed: ['https://probity.ashcombe.example/addin/commands.js'] });
+  });
+
+  it('serves the task pane, its stylesheet and icons, and nothing else', async () => {
+    for (const path of ['/addin/taskpane.html', '/addin/taskpane.css', '/addin/taskpane.js', '/addin/commands.html', '/addin/assets/icon-80.png']) {
+      expect((await app.inject(path)).statusCode, path).toBe(200);
+    }
+    expect((await app.inject('/addin/assets/..%2f..%2fpackage.json')).statusCode).toBe(404);
+    expect((await app.inject('/addin/assets/icon-999.png')).statusCode).toBe(404);
+  });
+
+  it('answers 503 when the add-in has not been built', async () => {
+    const bare = Fastify({ logger: false });
+    await bare.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example', assetsDir: join(dir, 'missing') });
+    expect((await bare.inject('/addin/commands.js')).statusCode).toBe(503);
+    await bare.close();
+  });
+
+  it('reads its options from the environment, naming a bad variable', () => {
+    expect(addinOptionsFromEnv({})).toBeNull();
+    expect(addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' })).toEqual({
+      publicUrl: 'https://p.example',
+      sendMode: 'promptUser',
+      minSeverity: 'error',
+    });
+    expect(() => addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'block' })).toThrow(/PROBITY_ADDIN_SEND_MODE/);
+    expect(() => addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'not a url' })).toThrow(/PROBITY_PUBLIC_URL/);
+  });
+});
