@@ -49,6 +49,8 @@ type Slot = { type: 'word'; stems: Set<string>; exact: Set<string>; prefixes: st
 interface Compiled {
   entry: Entry;
   slots: Slot[];
+  /** Category and kind: within one, the longest match at a start wins; different kinds are all kept. */
+  key: string;
 }
 
 export interface Hit {
@@ -141,7 +143,7 @@ export class Lexicon {
 
   add(entry: Entry): void {
     for (const slots of compilePattern(entry.pattern)) {
-      const compiled = { entry, slots };
+      const compiled = { entry, slots, key: `${entry.category}/${entry.kind ?? ''}` };
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
       for (const s of first.stems) push(this.byFirstStem, s, compiled);
       for (const e of first.exact) push(this.byFirstExact, e, compiled);
@@ -152,26 +154,31 @@ export class Lexicon {
     this.categories.set(entry.category, list);
   }
 
-  /** Every hit in `tokens` (overlaps allowed across categories; within a category the longest at a start wins). */
+  /** Every hit in `tokens` (overlaps allowed across categories; within a category and kind the longest at a start wins). */
   match(tokens: Token[]): Hit[] {
     const hits: Hit[] = [];
+    const best = new Map<string, Hit>();
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const candidates = [...(this.byFirstStem.get(t.stem) ?? []), ...(this.byFirstExact.get(t.word) ?? [])];
-      for (const c of this.prefixFirst) candidates.push(c);
-      const best = new Map<string, Hit>();
-      for (const c of candidates) {
-        const end = matchAt(c.slots, tokens, i);
-        if (end < 0) continue;
-        // Within a category (and kind) the longest match at a start wins; different kinds are all kept.
-        const key = `${c.entry.category}/${c.entry.kind ?? ''}`;
-        const prev = best.get(key);
-        if (prev && prev.to >= end) continue;
-        best.set(key, { category: c.entry.category, entry: c.entry, from: i, to: end, start: t.start, end: tokens[end - 1]!.end, text: '' });
-      }
-      hits.push(...best.values());
+      best.clear();
+      this.tryAll(this.byFirstStem.get(t.stem), tokens, i, best);
+      this.tryAll(this.byFirstExact.get(t.word), tokens, i, best);
+      this.tryAll(this.prefixFirst, tokens, i, best);
+      for (const h of best.values()) hits.push(h);
     }
     return hits;
+  }
+
+  private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
+    if (!list) return;
+    for (const c of list) {
+      const end = matchAt(c.slots, tokens, i);
+      if (end < 0) continue;
+      const key = c.key;
+      const prev = best.get(key);
+      if (prev && prev.to >= end) continue;
+      best.set(key, { category: c.entry.category, entry: c.entry, from: i, to: end, start: tokens[i]!.start, end: tokens[end - 1]!.end, text: '' });
+    }
   }
 
   has(category: string): boolean {

@@ -56,9 +56,22 @@ export class SentenceView {
     return false;
   }
 
-  /** Hits of a category that are not negated. */
+  private byCategory?: Map<string, Hit[]>;
+
+  /** Hits of a category (and kind) that are not negated; indexed once per sentence, as every rule asks. */
   of(category: string, kind?: string): Hit[] {
-    return this.hits.filter((h) => h.category === category && (kind === undefined || h.entry.kind === kind) && !this.isNegated(h));
+    if (!this.byCategory) {
+      this.byCategory = new Map();
+      for (const h of this.hits) {
+        if (this.isNegated(h)) continue;
+        for (const key of [h.category, `${h.category}/${h.entry.kind ?? ''}`]) {
+          const list = this.byCategory.get(key);
+          if (list) list.push(h);
+          else this.byCategory.set(key, [h]);
+        }
+      }
+    }
+    return this.byCategory.get(kind === undefined ? category : `${category}/${kind}`) ?? NONE;
   }
 
   has(category: string, kind?: string): boolean {
@@ -108,6 +121,11 @@ export interface RawReport extends Report {
   sentence?: SentenceView;
 }
 
+const NONE: Hit[] = [];
+
+/** People's name words per council, computed once. */
+const NAME_WORDS = new WeakMap<Council, Set<string>>();
+
 export class RuleContext {
   readonly sender?: Person;
   readonly senderRole: Role;
@@ -137,12 +155,13 @@ export class RuleContext {
     this.subjectView = new SentenceView(normalised.subject, 0, normalised.subject.length, subjectTokens, lexicon.match(subjectTokens), names);
   }
 
-  private nameWords?: Set<string>;
   private isNameToken(t: Token): boolean {
-    this.nameWords ??= new Set(
-      this.council.people.flatMap((p) => p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/)),
-    );
-    return this.nameWords.has(t.word);
+    let words = NAME_WORDS.get(this.council);
+    if (!words) {
+      words = new Set(this.council.people.flatMap((p) => p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/)));
+      NAME_WORDS.set(this.council, words);
+    }
+    return words.has(t.word);
   }
 
   /** Recipients who are councillors / officers, each once. */

@@ -70,9 +70,19 @@ const MIN_IMPERATIVE_WORDS = 3;
 
 /** compromise, given the sentence's own opening words, confirms the verb reads as an imperative there. */
 function startsWithImperative(text: string): boolean {
-  const opening = text.split(/\s+/).slice(0, 6).join(' ');
-  return nlp(opening).has('^#Imperative');
+  const opening = text.split(/\s+/, 6).join(' ');
+  const key = opening.toLowerCase().split(' ', 3).join(' ');
+  let v = openingCache.get(key);
+  if (v === undefined) {
+    v = nlp(opening).has('^#Imperative');
+    if (openingCache.size >= VERB_CACHE_LIMIT) openingCache.clear();
+    openingCache.set(key, v);
+  }
+  return v;
 }
+
+/** Keyed by the first three words: enough context for compromise to tell "Book a room" from "Book club is". */
+const openingCache = new Map<string, boolean>();
 
 function firstContentToken(s: MoodInput): number | undefined {
   let i = 0;

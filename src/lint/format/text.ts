@@ -22,10 +22,12 @@ export interface FindingCounts {
   /** Messages checked, and how many had at least one finding. */
   messages: number;
   messagesWithFindings: number;
+  /** Messages (JSONL lines, array elements) that could not be read and so were not checked. */
+  unreadable: number;
 }
 
 export function emptyCounts(): FindingCounts {
-  return { error: 0, warning: 0, info: 0, messages: 0, messagesWithFindings: 0 };
+  return { error: 0, warning: 0, info: 0, messages: 0, messagesWithFindings: 0, unreadable: 0 };
 }
 
 export function countFindings(counts: FindingCounts, findings: readonly Finding[]): void {
@@ -83,14 +85,21 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** The closing line: `✖ 5 problems (2 errors, 2 warnings, 1 info)` or `✔ 12 messages checked, no problems`. */
+/**
+ * The closing line: `✖ 5 problems (2 errors, 2 warnings, 1 info)` or `✔ 12 messages checked, no problems`, with
+ * `; 2 could not be read` when some input was skipped (and then no ✔: the run did not check everything).
+ */
 export function formatSummaryText(counts: FindingCounts, options: TextFormatOptions): string {
   const c = pc.createColors(options.color);
   const total = counts.error + counts.warning + counts.info;
-  if (total === 0) return c.green(`✔ ${plural(counts.messages, 'message')} checked, no problems`) + '\n';
+  const unread = counts.unreadable > 0 ? `; ${counts.unreadable} could not be read` : '';
+  if (total === 0) {
+    const line = `${plural(counts.messages, 'message')} checked, no problems${unread}`;
+    return (unread ? c.yellow(`! ${line}`) : c.green(`✔ ${line}`)) + '\n';
+  }
   const detail = `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info`;
   const scope = counts.messages > 1 ? ` in ${counts.messagesWithFindings} of ${plural(counts.messages, 'message')}` : '';
-  const line = `✖ ${plural(total, 'problem')} (${detail})${scope}`;
+  const line = `✖ ${plural(total, 'problem')} (${detail})${scope}${unread}`;
   const colour = counts.error > 0 ? c.red : counts.warning > 0 ? c.yellow : c.blue;
   return c.bold(colour(line)) + '\n';
 }

@@ -25,7 +25,7 @@ export const rule: Rule = {
   check(ctx) {
     if (ctx.senderRole === 'officer' && ctx.sender?.grade === 'junior') return;
     if (ctx.officers(['to', 'cc']).length === 0) return;
-    const outside = outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours);
+    let outside: string | undefined | null = null; // computed only when an urgent demand needs it
     for (const s of ctx.sentences) {
       const asking = s.asks || /\b(i|we) (need|want|expect)\b/i.test(s.text);
       if (!asking) continue;
@@ -35,6 +35,7 @@ export const rule: Rule = {
         return;
       }
       const urgent = s.of('deadline', 'urgency')[0];
+      if (urgent) outside ??= outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours);
       if (urgent && outside) {
         ctx.report({ messageId: 'late', at: urgent, data: { when: outside } });
         return;
@@ -48,11 +49,21 @@ export function outsideHours(sentAt: string | undefined, timeZone: string, hours
   if (!sentAt) return undefined;
   const date = new Date(sentAt);
   if (Number.isNaN(date.getTime())) return undefined;
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date);
+  const parts = formatter(timeZone).formatToParts(date);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const hour = Number(get('hour'));
   const weekday = get('weekday');
   const weekend = weekday === 'Saturday' || weekday === 'Sunday';
   if (!weekend && hour >= hours.start && hour < hours.end) return undefined;
   return `${weekday} ${get('hour')}:${get('minute')}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  return f;
 }
