@@ -130,7 +130,11 @@ function noticeChips(notices) {
     'span',
     { class: 'chips' },
     notices.map((n) =>
-      el('span', { class: `chip ${n.state}`, title: `${n.id}${n.lastError ? ` — ${n.lastError}` : ''}` }, `${n.kind} ${n.channel}: ${n.state}${n.state === 'failed' && n.lastError ? ` (${n.lastError})` : ''}`),
+      el(
+        'span',
+        { class: `chip ${n.state}`, title: `${n.id}${n.lastError ? ` — ${n.lastError}` : ''}` },
+        `${n.kind} ${n.channel}: ${n.state === 'queued' && n.lastError ? 'retrying' : n.state}${n.lastError && n.state !== 'sent' ? ` (${n.lastError})` : ''}`,
+      ),
     ),
   );
 }
@@ -167,12 +171,12 @@ function auditRows(events) {
     el(
       'tr',
       {},
-      el('td', { 'data-label': '#' }, String(e.seq)),
-      el('td', { 'data-label': 'When' }, when(e.at)),
+      el('td', { 'data-label': '#', class: 'seq' }, String(e.seq)),
+      el('td', { 'data-label': 'When', class: 'when' }, when(e.at)),
       el('td', { 'data-label': 'Who' }, nameOf(e.actor)),
       el('td', { 'data-label': 'What' }, e.action, e.note ? el('span', { class: 'muted' }, ` — ${e.note}`) : null),
       el('td', { 'data-label': 'Record' }, `${e.entity.kind} ${e.entity.id}`),
-      el('td', { 'data-label': 'Hash', class: 'hash' }, e.hash.slice(0, 12)),
+      el('td', { 'data-label': 'Hash', class: 'hash', title: e.hash }, e.hash.slice(0, 12)),
     ),
   );
 }
@@ -225,7 +229,9 @@ async function load() {
     $('rounds-count').textContent = String(rounds.rounds.length);
     $('audit-table').tBodies[0].replaceChildren(...auditRows(audit.events));
     const groups = new Set(register.rows.map((r) => r.party)).size;
-    $('register-summary').textContent = `${register.rows.length} offers to ${groups} groups in ${new Set(register.rows.map((r) => r.roundId)).size} rounds.`;
+    const plural = (k, word) => `${k} ${word}${k === 1 ? '' : 's'}`;
+    const roundCount = new Set(register.rows.map((r) => r.roundId)).size;
+    $('register-summary').textContent = `${plural(register.rows.length, 'offer')} to ${plural(groups, 'group')} in ${plural(roundCount, 'round')}.`;
     document.body.dataset.loaded = 'true';
   } catch (err) {
     say(err.message, 'error');
