@@ -3,7 +3,7 @@
  * the `lint` queue as an `imap-draft` job (by reference, debounced per draft). The lint worker does the check
  * and delivers the nudge. Configuration: docs/imap.md. Credentials come from the environment and are never logged.
  *
- *   node dist/workers/imap-watcher.js        (or: npx tsx workers/imap-watcher.ts)
+ *   node --import tsx workers/imap-watcher.ts
  */
 import { Queue } from 'bullmq';
 import { DEFAULT_DEBOUNCE_MS, enqueueDraft } from '../src/mail/draft-job.js';
@@ -11,8 +11,9 @@ import { mailboxesFromEnv } from '../src/mail/imap-config.js';
 import { DraftState } from '../src/mail/imap-state.js';
 import { DEFAULT_LOOKBACK_MS, DEFAULT_RESCAN_INTERVAL_MS, DraftsWatcher } from '../src/mail/imap-watcher.js';
 import { LINT_JOB_OPTIONS, LINT_QUEUE } from '../src/queue/lint-jobs.js';
+import { logLevel, redisSettings } from '../src/queue/env.js';
 import { errorFields, jsonLog } from '../src/queue/log.js';
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, workerConnection } from '../src/queue/redis.js';
+import { workerConnection } from '../src/queue/redis.js';
 
 /** How long SIGTERM waits for sessions to log out (docker sends SIGKILL after 10 s). */
 const SHUTDOWN_MS = 8_000;
@@ -26,20 +27,21 @@ function numberFromEnv(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const log = jsonLog('imap-watcher', { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const log = jsonLog('imap-watcher', { level: logLevel(process.env) });
   const mailboxes = mailboxesFromEnv(process.env);
   if (mailboxes.length === 0) {
     log.error({}, 'PROBITY_IMAP_MAILBOXES lists no mailbox: nothing to watch');
     process.exitCode = 1;
     return;
   }
-  const prefix = process.env.PROBITY_QUEUE_PREFIX?.trim() || DEFAULT_QUEUE_PREFIX;
+  // The same queue prefix and key prefix as the lint worker, which runs the imap-draft jobs.
+  const { url, prefix, keyPrefix } = redisSettings(process.env);
   // A long-running process: commands wait for Redis to come back rather than fail, so no draft is dropped.
-  const redis = workerConnection(process.env.REDIS_URL || DEFAULT_REDIS_URL, { connectionName: 'probity-imap-watcher' });
+  const redis = workerConnection(url, { connectionName: 'probity-imap-watcher' });
   redis.on('error', (error) => log.warn(errorFields(error), 'redis error'));
   const queue = new Queue(LINT_QUEUE, { connection: redis, prefix, defaultJobOptions: LINT_JOB_OPTIONS });
   queue.on('error', (error) => log.warn(errorFields(error), 'queue error'));
-  const state = new DraftState(redis, `${prefix}:`);
+  const state = new DraftState(redis, keyPrefix);
   const debounceMs = numberFromEnv('PROBITY_IMAP_DEBOUNCE_MS', DEFAULT_DEBOUNCE_MS);
   const rescanIntervalMs = numberFromEnv('PROBITY_IMAP_RESCAN_MS', DEFAULT_RESCAN_INTERVAL_MS);
   const lookbackMs = numberFromEnv('PROBITY_IMAP_LOOKBACK_HOURS', DEFAULT_LOOKBACK_MS / 3600_000) * 3600_000;
