@@ -1,0 +1,45 @@
+/** Lexicons are data that prove themselves: a bad entry stops the lexicon from loading, with a reason. */
+import { describe, expect, it } from 'vitest';
+import { Lexicon, LexiconError, parseLexiconFile } from '../src/lexicon/lexicon.js';
+import { loadLexicon } from '../src/lint/load.js';
+import { tokenise } from '../src/nlp/tokens.js';
+
+const file = (entries: string) => `category: test\ndescription: a test category\nsource: "North East Derbyshire 5.7"\nentries:\n${entries}`;
+
+describe('lexicon files', () => {
+  it('every bundled lexicon loads, each entry with a note, a source and examples it matches', () => {
+    const entries = loadLexicon();
+    expect(entries.length).toBeGreaterThan(100);
+    for (const e of entries) {
+      expect(e.note.length).toBeGreaterThan(2);
+      expect(e.source.length).toBeGreaterThan(2);
+    }
+  });
+
+  it('refuses an entry whose example it does not match', () => {
+    expect(() => parseLexiconFile(file('  - { pattern: "leaflet", note: "a note", match: "a poster" }'), 't.yaml')).toThrow(/does not match its example "a poster"/);
+  });
+
+  it('refuses an entry that matches its counter-example', () => {
+    expect(() => parseLexiconFile(file('  - { pattern: "campaign", note: "a note", match: "our campaign", nomatch: "campaigning" }'), 't.yaml')).toThrow(LexiconError);
+  });
+
+  it('refuses duplicates and malformed files, naming the place', () => {
+    expect(() => parseLexiconFile(file('  - { pattern: "a b", note: "a note", match: "a b" }\n  - { pattern: "A  b", note: "a note", match: "a b" }'), 't.yaml')).toThrow(/entries\.1 .*duplicate/);
+    expect(() => parseLexiconFile('category: x\nentries: [', 't.yaml')).toThrow(/t\.yaml: line/);
+    expect(() => parseLexiconFile(file('  - { pattern: "x", match: "x" }'), 't.yaml')).toThrow(/note/);
+  });
+
+  it('matches by stem, exact word, prefix, alternatives, phrases and gaps', () => {
+    const lex = new Lexicon();
+    for (const e of parseLexiconFile(file([
+      '  - { pattern: "leaflet", note: "a note", match: "leafleting" }',
+      '  - { pattern: "=us", note: "a note", match: "us" }',
+      '  - { pattern: "incompet*", note: "a note", match: "incompetence" }',
+      '  - { pattern: "let me/us know | keep me posted", note: "a note", match: ["let us know", "keep me posted"] }',
+      '  - { pattern: "take ...7 out", note: "a note", match: "take option 3 out" }',
+    ].join('\n')), 't.yaml')) lex.add(e);
+    const hits = lex.match(tokenise('Please let us know; take Option 3 (the park site) out of the leaflets, incompetently.'));
+    expect(hits.map((h) => h.entry.pattern).sort()).toEqual(['=us', 'incompet*', 'leaflet', 'let me/us know | keep me posted', 'take ...7 out']);
+  });
+});
