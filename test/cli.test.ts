@@ -263,6 +263,10 @@ describe('probity check (in process)', SLOW, () => {
   it('lets bad input (2) win over findings (1)', async () => {
     const r = await inProcess(['check', file('mixed.jsonl', [line(breach), 'not json'].join('\n'))]);
     expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/; 1 could not be read\n$/);
+    const clean2 = await inProcess(['check', file('mixed-clean.jsonl', [line(clean), '[]'].join('\n'))]);
+    expect(clean2.stdout).toBe('! 1 message checked, no problems; 1 could not be read\n');
+    expect(clean2.stderr).toMatch(/mixed-clean\.jsonl:2: expected a message object, got an array\n$/);
   });
 
   // Depends on the engine flagging `breach`: the layout of the text output.

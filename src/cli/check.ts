@@ -38,6 +38,7 @@ export async function check(file: string, options: CheckOptions, io: Io): Promis
   for await (const item of readInput(file, { stdin: () => io.stdin })) {
     if (item.kind === 'problem') {
       badInput = true;
+      counts.unreadable++;
       await write(io.stderr, `probity: ${item.where}: ${item.reason}\n`);
       continue;
     }
@@ -47,6 +48,7 @@ export async function check(file: string, options: CheckOptions, io: Io): Promis
     } catch (err) {
       // An engine bug on one message must not stop an audit of thousands: report it and go on.
       badInput = true;
+      counts.unreadable++;
       await write(io.stderr, `probity: ${item.header}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
       continue;
     }
