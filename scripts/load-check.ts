@@ -2,8 +2,9 @@
  * Load test for `POST /v1/check`: autocannon against a real listening server at 10, 50 and 200 concurrent
  * clients, then a deliberate overload, printing throughput, p50, p99, errors and status codes.
  *
- *   npx tsx scripts/load-check.ts [--duration 10] [--overload 2000]
+ *   npx tsx scripts/load-check.ts [--duration 10] [--overload 2000] [--noop]
  *
+ * `--noop` swaps the engine for one that finds nothing, to separate the HTTP path's cost from the engine's.
  * The server runs in its own process (as in production), with the real engine, the example council, the check
  * route's default overload guard and nothing else; the bodies are the example messages (examples/messages.jsonl),
  * cycled per connection. Overload must answer 503 with Retry-After, never leave clients to time out.
@@ -12,13 +13,14 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { issueToken } from '../src/http/auth.js';
 import { checkRoutes } from '../src/http/check.route.js';
+import type { Linter } from '../src/lint/engine.js';
 import { loadLinter, PACKAGE_ROOT } from '../src/lint/load.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -31,9 +33,11 @@ function arg(name: string, fallback: number): number {
 }
 
 /** Child mode: serve /v1/check on an ephemeral loopback port and report it to the parent. */
-async function serve(secret: string): Promise<void> {
+async function serve(secret: string, noop: boolean): Promise<void> {
   const app = Fastify({ logger: false });
-  await app.register(checkRoutes, { linter: loadLinter(), auth: { secret } });
+  const real = loadLinter();
+  const linter: Linter = noop ? { council: real.council, rules: () => real.rules(), lint: (m) => ({ ...(m.id ? { id: m.id } : {}), findings: [] }) } : real;
+  await app.register(checkRoutes, { linter, auth: { secret } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   process.send?.({ address });
   process.on('message', (m) => {
@@ -104,7 +108,8 @@ async function main(): Promise<void> {
       return JSON.stringify(message);
     });
 
-  const child = fork(SELF, ['--serve'], { env: { ...process.env, LOAD_CHECK_SECRET: secret }, stdio: 'inherit' });
+  const noop = process.argv.includes('--noop');
+  const child = fork(SELF, ['--serve', ...(noop ? ['--noop'] : [])], { env: { ...process.env, LOAD_CHECK_SECRET: secret }, stdio: 'inherit' });
   const { address } = await new Promise<{ address: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { address: string }));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -120,7 +125,10 @@ async function main(): Promise<void> {
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nPOST /v1/check on ${availableParallelism()} × ${cpu}, node ${process.version}, ${bodies.length} example messages cycled, ${duration} s per run\n`);
+  console.log(
+    `\nPOST /v1/check${noop ? ' (engine replaced by a no-op: HTTP path only)' : ''} on ${availableParallelism()} × ${cpu}, ` +
+      `node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end, ${bodies.length} example messages cycled, ${duration} s per run\n`,
+  );
   console.log('| run | req/s | p50 ms | p99 ms | max ms | requests | errors | timeouts | status codes |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of runs) {
@@ -130,11 +138,11 @@ async function main(): Promise<void> {
   const shed = runs.reduce((n, r) => n + (r.statuses['503'] ?? 0) + (r.statuses['429'] ?? 0), 0);
   const missing = runs.reduce((n, r) => n + r.retryAfterMissing, 0);
   console.log(`\nshed with 503/429: ${shed}; of those without Retry-After: ${missing}`);
-  console.log(`reproduce: npx tsx scripts/load-check.ts --duration ${duration} --overload ${overload}`);
+  console.log(`reproduce: npx tsx scripts/load-check.ts --duration ${duration} --overload ${overload}${noop ? ' --noop' : ''}`);
 }
 
 if (process.argv.includes('--serve')) {
-  await serve(process.env.LOAD_CHECK_SECRET ?? '');
+  await serve(process.env.LOAD_CHECK_SECRET ?? '', process.argv.includes('--noop'));
 } else {
   await main();
 }
