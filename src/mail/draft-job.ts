@@ -22,7 +22,7 @@ export interface ImapDraftJob {
  */
 export const DEFAULT_DEBOUNCE_MS = 15_000;
 
-/** One draft across its autosaved copies (see `draftKey`); hashed, so no Message-ID sits in Redis. */
+/** One draft across its autosaved copies (see `draftKeys`); hashed, so no Message-ID sits in Redis. */
 export function draftDeduplicationId(job: ImapDraftJob, messageId: string | undefined): string {
   const identity = messageId?.trim() ? `message-id\0${messageId.trim().toLowerCase()}` : `uid\0${job.uidValidity}\0${job.uid}`;
   const hash = createHash('sha256').update(`${job.mailbox}\0${job.folder}\0${identity}`).digest('hex');

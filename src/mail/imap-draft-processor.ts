@@ -14,7 +14,7 @@ import type { ImapDraftJob } from './draft-job.js';
 import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
 import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
 import { parseDraft, type ParsedDraft } from './imap-parse.js';
-import { DraftState, draftKey } from './imap-state.js';
+import { DraftState, draftKeys } from './imap-state.js';
 import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
 
 /** What the processor needs beyond the shared context: which mailboxes it may open, and how to nudge. */
@@ -139,14 +139,14 @@ async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapD
   if (findings.length === 0) return none('clean');
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
 
-  const key = draftKey(config.id, draft.messageId, draft.message);
-  const fresh = await deps.state.claimNudge(key, rules);
+  const keys = draftKeys(config.id, draft.messageId, draft.message);
+  const fresh = await deps.state.claimNudge(keys, rules);
   if (fresh.length > 0) {
     try {
-      await client.append(config.inboxPath, await nudgeFor(config, draft, findings, key, rules, deps), []);
+      await client.append(config.inboxPath, await nudgeFor(config, draft, findings, keys[0]!, rules, deps), []);
     } catch (error) {
       // Not delivered: give the claim back so the retry can deliver it.
-      await deps.state.releaseNudge(key, fresh);
+      await deps.state.releaseNudge(keys, fresh);
       throw error;
     }
   }

@@ -26,13 +26,14 @@ function sha256(...parts: string[]): string {
 }
 
 /**
- * Names one draft across its autosaved copies: the Message-ID survives a client's save-new-copy-delete-old,
- * the UID does not. Without a Message-ID, the content is the only identity there is.
+ * Names one draft across its autosaved copies. Two names, both hashes: the Message-ID, which most clients keep
+ * across a save-new-copy-delete-old (the UID does not survive it); and the content, for clients that mint a new
+ * Message-ID on every save. A draft counts as already nudged about a rule if either name has it.
  */
-export function draftKey(mailboxId: string, messageId: string | undefined, message: Pick<Message, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'text'>): string {
+export function draftKeys(mailboxId: string, messageId: string | undefined, message: Pick<Message, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'text'>): string[] {
+  const content = sha256('content', mailboxId, message.from, message.to.join(','), message.cc.join(','), message.bcc.join(','), message.subject ?? '', message.text);
   const id = messageId?.trim();
-  if (id) return sha256('message-id', mailboxId, id.toLowerCase());
-  return sha256('content', mailboxId, message.from, message.to.join(','), message.cc.join(','), message.bcc.join(','), message.subject ?? '', message.text);
+  return id ? [sha256('message-id', mailboxId, id.toLowerCase()), content] : [content];
 }
 
 export class DraftState {
@@ -62,22 +63,28 @@ export class DraftState {
   }
 
   /**
-   * Atomically claims the rules not nudged yet for this draft and returns them (empty: nothing new to say).
-   * Claiming before the APPEND means two workers racing on one draft cannot both nudge.
+   * Atomically claims the rules not yet nudged about under any of the draft's names, and returns them (empty:
+   * nothing new to say). Claiming before the APPEND means two workers racing on one draft cannot both nudge.
    */
-  async claimNudge(draft: string, rules: readonly string[]): Promise<string[]> {
-    const key = this.nudgedKey(draft);
+  async claimNudge(keys: readonly string[], rules: readonly string[]): Promise<string[]> {
     const unique = [...new Set(rules)].sort();
-    if (unique.length === 0) return [];
+    if (unique.length === 0 || keys.length === 0) return [];
     const multi = this.redis.multi();
-    for (const rule of unique) multi.sadd(key, rule);
-    multi.expire(key, NUDGED_TTL_SECONDS);
+    for (const key of keys) {
+      for (const rule of unique) multi.sadd(this.nudgedKey(key), rule);
+      multi.expire(this.nudgedKey(key), NUDGED_TTL_SECONDS);
+    }
     const replies = (await multi.exec()) ?? [];
-    return unique.filter((_, i) => replies[i]?.[1] === 1);
+    const stride = unique.length + 1;
+    // Fresh only if no name had it: added (1) under every key.
+    return unique.filter((_, i) => keys.every((_k, k) => replies[k * stride + i]?.[1] === 1));
   }
 
   /** Gives back a claim when the nudge could not be delivered, so the retried job can deliver it. */
-  async releaseNudge(draft: string, rules: readonly string[]): Promise<void> {
-    if (rules.length > 0) await this.redis.srem(this.nudgedKey(draft), ...rules);
+  async releaseNudge(keys: readonly string[], rules: readonly string[]): Promise<void> {
+    if (rules.length === 0) return;
+    const multi = this.redis.multi();
+    for (const key of keys) multi.srem(this.nudgedKey(key), ...rules);
+    await multi.exec();
   }
 }

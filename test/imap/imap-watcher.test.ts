@@ -288,6 +288,17 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
     expect(statuses.filter((s) => s === 'nudged')).toHaveLength(1);
   });
 
+  it('recognises the same draft saved under a new Message-ID (clients that mint one per save)', async () => {
+    const config = mailbox('new-message-id');
+    await started(watch(config));
+    const first = await appendDraft(config, { messageId: '<save-1@example.test>', subject: 'Campaign', text: FLAGGED });
+    await until('the first copy to be checked', () => checkedFor(config, first).length > 0);
+    const second = await appendDraft(config, { messageId: '<save-2@example.test>', subject: 'Campaign', text: FLAGGED });
+    await until('the second copy to be checked', () => checkedFor(config, second).length > 0);
+    expect(checkedFor(config).map((c) => c.status)).toEqual(['nudged', 'already-nudged']);
+    expect(await nudges(config)).toHaveLength(1);
+  });
+
   it('sends no nudge for a clean draft', async () => {
     const config = mailbox('clean');
     await started(watch(config));

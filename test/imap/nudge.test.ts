@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/lint/types.js';
 import { draftDeduplicationId, draftJobOptions } from '../../src/mail/draft-job.js';
 import { describeMailbox, mailboxesFromEnv, MailboxConfigError } from '../../src/mail/imap-config.js';
-import { draftKey } from '../../src/mail/imap-state.js';
+import { draftKeys } from '../../src/mail/imap-state.js';
 import { backoffDelay } from '../../src/mail/imap-watcher.js';
 import { buildNudgeMessage, nudgeMessageId, nudgeSubject, renderNudgeHtml, renderNudgeText } from '../../src/mail/nudge.js';
 
@@ -89,12 +89,14 @@ describe('draft identity', () => {
     expect(options.deduplication).toEqual({ id: 'imap-draft-x', ttl: 15_000, extend: true, replace: true });
   });
 
-  it('names a draft by mailbox + Message-ID, or by its content when it has none', () => {
+  it('names a draft by mailbox + Message-ID and by its content', () => {
     const message = { from: 'a@x', to: ['b@x'], cc: [], bcc: [], subject: 's', text: 't' };
-    expect(draftKey('m', '<id@x>', message)).toBe(draftKey('m', '<id@x>', { ...message, text: 'changed' }));
-    expect(draftKey('m', '<id@x>', message)).not.toBe(draftKey('n', '<id@x>', message));
-    expect(draftKey('m', undefined, message)).not.toBe(draftKey('m', undefined, { ...message, text: 'changed' }));
-    expect(draftKey('m', undefined, message)).toMatch(/^[0-9a-f]{64}$/);
+    const [byId, byContent] = draftKeys('m', '<id@x>', message);
+    expect(draftKeys('m', '<id@x>', { ...message, text: 'changed' })[0]).toBe(byId);
+    expect(draftKeys('m', '<other@x>', message)[1]).toBe(byContent);
+    expect(draftKeys('n', '<id@x>', message)[0]).not.toBe(byId);
+    expect(draftKeys('m', undefined, message)).toEqual([byContent]);
+    expect(byContent).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
