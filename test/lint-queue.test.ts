@@ -42,6 +42,7 @@ const processors: ProcessorRegistry = {
 
 const redis = producerConnection(REDIS_URL);
 const workerRedis = workerConnection(REDIS_URL);
+const eventsRedis = workerConnection(REDIS_URL);
 let producer: LintProducer;
 let worker: LintWorker;
 let events: QueueEvents;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   await whenReady(redis);
   producer = createLintProducer({ connection: redis, prefix });
   worker = createLintWorker({ connection: workerRedis, prefix, processors, context: { linter, redis: workerRedis, keyPrefix: `${prefix}:`, log } });
-  events = new QueueEvents(LINT_QUEUE, { connection: workerConnection(REDIS_URL), prefix });
+  events = new QueueEvents(LINT_QUEUE, { connection: eventsRedis, prefix });
   await Promise.all([worker.worker.waitUntilReady(), events.waitUntilReady()]);
 });
 
@@ -62,6 +63,7 @@ afterAll(async () => {
   for (const key of (await dumpKeys(redis, `${prefix}*`)).keys()) await redis.del(key);
   await redis.quit();
   await workerRedis.quit();
+  await eventsRedis.quit().catch(() => eventsRedis.disconnect());
 });
 
 const slackMessage = (text: string) => ({
