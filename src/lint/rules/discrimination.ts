@@ -39,7 +39,8 @@ export const rule: Rule = {
       }
       if (!group) return;
       // The judgement often follows in the next sentence: "…the Polish families keep getting the flats. They don't even speak English."
-      const frame = s.of('demeaning')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
+      // A belittling judgement about the group counts as much as a stereotype ("the Polish lads are lazy").
+      const frame = s.of('demeaning')[0] ?? s.of('insult')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
       if (frame) ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) } });
     });
   },
