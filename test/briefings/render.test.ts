@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/briefings/memory-store.js';
 import type { Notice } from '../../src/briefings/types.js';
 import { buildContext } from '../../src/notices/context.js';
 import { ConfidentialityError, renderNotice } from '../../src/notices/render.js';
@@ -8,7 +9,8 @@ const deps = { publicUrl: 'https://probity.ashcombe.gov.uk', from: { name: "Chie
 
 async function everyKindOfNotice() {
   const c = clock('2026-11-24T10:00:00Z');
-  const s = service({ clock: c, briefings: '  independents: individual\n' });
+  const s = service({ clock: c, briefings: '  independents: individual\n', store: new MemoryStore() });
+  const store = s.store as MemoryStore;
   const req = await s.svc.request(actors.labourLeader, LABOUR_REQUEST);
   const declinedReq = await s.svc.request(actors.toryLeader, { ...LABOUR_REQUEST, premises: { councilControlled: false } });
   await s.svc.decide(actors.authoriser, declinedReq.id, { decision: 'decline', reason: 'non-council-premises', note: 'Committee Room 1 is free.' });
@@ -26,8 +28,8 @@ async function everyKindOfNotice() {
   const invitations = await s.svc.listInvitations(actors.office);
   await s.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.sessionId === labourSession.id)!.id, 'accept');
   await s.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.sessionId !== labourSession.id)!.id, 'decline').catch(() => undefined);
-  const notices = (await s.store.reader().getMany('notice', [...s.store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)))) as Notice[];
-  return { ...s, notices, offer, round: round! };
+  const notices = (await store.reader().getMany('notice', [...store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)))) as Notice[];
+  return { ...s, store, notices, offer, round: round! };
 }
 
 describe('rendering notices', () => {
