@@ -21,6 +21,8 @@ const rt = loadRuntime();
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const clock = () => new Date();
+/** How long to wait for Redis at start before giving up (a supervisor restarts the process). */
+const STARTUP_REDIS_WAIT_MS = 15_000;
 
 // Fail fast from HTTP handlers when Redis is away (a 503 beats a request hanging in an offline queue).
 const redis = new Redis(rt.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -44,6 +46,15 @@ const app = await buildApp({
   rateLimit: { max: Number(process.env.PROBITY_RATE_LIMIT ?? 600), timeWindow: '1 minute' },
 });
 redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'));
+// With the offline queue off, commands before the first connection would fail: wait for it (bounded).
+await new Promise<void>((resolve, reject) => {
+  if (redis.status === 'ready') return resolve();
+  const timer = setTimeout(() => reject(new Error(`Redis at ${rt.redisUrl} not ready after ${STARTUP_REDIS_WAIT_MS} ms`)), STARTUP_REDIS_WAIT_MS);
+  redis.once('ready', () => {
+    clearTimeout(timer);
+    resolve();
+  });
+});
 queueRedis.on('error', (err) => app.log.warn({ err: err.message }, 'redis (queue) connection error'));
 
 let stopping = false;

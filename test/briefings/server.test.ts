@@ -1,0 +1,73 @@
+/** The API as a real process (src/http/server.ts): starts from the environment, serves, enqueues, stops cleanly. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../src/http/auth.js';
+import { NOTICES_QUEUE } from '../../src/notices/queue.js';
+import { LABOUR_REQUEST } from './fixtures.js';
+import { deletePrefix, freePort, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
+import { until } from './world.js';
+
+const SECRET = 'server-test-secret-0123456789abcdefghijkl';
+const bearer = (sub: string, role: 'group-leader' | 'authoriser', group?: string) =>
+  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 600 })}`;
+
+describe('the API process', () => {
+  const redis = sharedRedis();
+  const prefix = uniquePrefix('server');
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('serves the API and the page, moves a round to the queue, and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PROBITY_TOKEN_SECRET: SECRET,
+        REDIS_URL: SHARED_REDIS_URL,
+        PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
+        PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
+    child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await until(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok, 'server up', 100);
+      expect((await fetch(`${base}/office/`)).headers.get('content-security-policy')).toContain("script-src 'self'");
+      const created = await fetch(`${base}/v1/briefings`, {
+        method: 'POST',
+        headers: { authorization: bearer('cllr-hale', 'group-leader', 'labour'), 'content-type': 'application/json' },
+        body: JSON.stringify(LABOUR_REQUEST),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const decided = await fetch(`${base}/v1/briefings/${id}/decision`, {
+        method: 'POST',
+        headers: { authorization: bearer('o-murray', 'authoriser'), 'content-type': 'application/json' },
+        body: JSON.stringify({ decision: 'approve' }),
+      });
+      expect(decided.status).toBe(200);
+      const { round } = (await decided.json()) as { round: { id: string } };
+      const queue = new Queue(NOTICES_QUEUE, { connection: redis, prefix: `${prefix}-bull` });
+      const parent = await until(() => queue.getJob(`round-${round.id}`), 'round flow enqueued');
+      expect(await parent.getState()).toBe('waiting-children');
+      expect((await parent.getDependenciesCount({ unprocessed: true })).unprocessed).toBe(10); // 5 groups × email, Slack
+      await queue.close();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output.join('')).not.toContain(LABOUR_REQUEST.details);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
