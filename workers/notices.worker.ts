@@ -16,7 +16,7 @@ import { BriefingService } from '../src/briefings/service.js';
 import { NoticeProcessor } from '../src/notices/deliver.js';
 import { EmailSender } from '../src/notices/email.js';
 import { NOTICES_QUEUE, NoticeDispatcher } from '../src/notices/queue.js';
-import { jsonLog, loadRuntime, randomId } from '../src/notices/runtime.js';
+import { jsonLog, loadCouncilFile, loadRuntime, randomId } from '../src/notices/runtime.js';
 import { SlackSender } from '../src/notices/slack.js';
 
 const log = jsonLog('notices-worker', process.env.LOG_LEVEL === 'warn');
@@ -86,3 +86,12 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// SIGHUP: reload council.yaml (new contacts, new addresses) without dropping jobs in hand.
+process.on('SIGHUP', () => {
+  try {
+    service.setCouncil(loadCouncilFile(rt.councilFile));
+    log.info('council directory reloaded');
+  } catch (err) {
+    log.error('council directory reload failed; keeping the previous one', { error: (err as Error).message });
+  }
+});

@@ -90,6 +90,14 @@ export class BriefingService {
   refreshRound(actor: Actor, roundId: string) {
     return this.run((tx) => refreshRound(tx, this.ctx, actor, roundId));
   }
+  /** After the directory changed: late offers in every open round to groups formed since it opened. */
+  async refreshOpenRounds(): Promise<number> {
+    const r = this.store.reader();
+    const open = (await r.getMany('round', await r.index('rounds'))).filter((x) => x.status === 'open');
+    let late = 0;
+    for (const round of open) late += (await this.refreshRound({ id: 'system', role: 'system' }, round.id)).length;
+    return late;
+  }
   scheduleSession(actor: Actor, input: SessionInput) {
     return this.run((tx) => scheduleSession(tx, this.ctx, actor, input));
   }

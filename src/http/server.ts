@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { RedisStore } from '../briefings/redis-store.js';
 import { BriefingService } from '../briefings/service.js';
 import { NoticeDispatcher } from '../notices/queue.js';
-import { loadRuntime, randomId } from '../notices/runtime.js';
+import { loadCouncilFile, loadRuntime, randomId } from '../notices/runtime.js';
 import { buildApp } from './app.js';
 import { assertSecret } from './auth.js';
 
@@ -31,16 +31,17 @@ const queueRedis = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
 
 const store = new RedisStore(redis, rt.ledgerPrefix);
 const dispatcher = new NoticeDispatcher({ connection: queueRedis, prefix: rt.queuePrefix, store, clock, backoffMs: rt.notice.backoffMs, attempts: rt.notice.attempts });
+const service = new BriefingService({
+  council: rt.council,
+  store,
+  clock,
+  newId: randomId,
+  // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
+  // here delays notices but never loses them.
+  onOutbox: () => void dispatcher.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'outbox flush failed; the worker will retry')),
+});
 const app = await buildApp({
-  service: new BriefingService({
-    council: rt.council,
-    store,
-    clock,
-    newId: randomId,
-    // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
-    // here delays notices but never loses them.
-    onOutbox: () => void dispatcher.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'outbox flush failed; the worker will retry')),
-  }),
+  service,
   auth: { secret },
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   rateLimit: { max: Number(process.env.PROBITY_RATE_LIMIT ?? 600), timeWindow: '1 minute' },
@@ -70,6 +71,18 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// SIGHUP: reload council.yaml; a group that has formed since a round opened gets a late offer in it.
+process.on('SIGHUP', () => {
+  void (async () => {
+    try {
+      service.setCouncil(loadCouncilFile(rt.councilFile));
+      const late = await service.refreshOpenRounds();
+      app.log.info({ lateOffers: late }, 'council directory reloaded');
+    } catch (err) {
+      app.log.error({ err: (err as Error).message }, 'council directory reload failed; keeping the previous one');
+    }
+  })();
+});
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
 await app.listen({ port, host });

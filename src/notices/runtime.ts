@@ -46,15 +46,20 @@ export function parseFrom(raw: string): { name: string; email: string } {
   return m ? { name: m[1]!.replace(/^"|"$/g, '') || m[2]!, email: m[2]! } : { name: raw.trim(), email: raw.trim() };
 }
 
-export function loadRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
-  const councilFile = env.PROBITY_COUNCIL ?? 'examples/council.yaml';
+/** Read and validate the council directory (again, on SIGHUP). */
+export function loadCouncilFile(councilFile: string): Council {
   let text: string;
   try {
     text = readFileSync(councilFile, 'utf8');
   } catch {
     throw new ConfigError(`PROBITY_COUNCIL: cannot read "${councilFile}"`);
   }
-  const council = parseCouncil(text, councilFile);
+  return parseCouncil(text, councilFile);
+}
+
+export function loadRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
+  const councilFile = env.PROBITY_COUNCIL ?? 'examples/council.yaml';
+  const council = loadCouncilFile(councilFile);
   const domain = council.domain ?? 'localhost';
   const from = parseFrom(env.NOTICE_FROM ?? `Chief Executive's Office <briefings@${domain}>`);
   const smtp: SmtpOptions | undefined =

@@ -1,16 +1,19 @@
 /** The API as a real process (src/http/server.ts): starts from the environment, serves, enqueues, stops cleanly. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/http/auth.js';
 import { NOTICES_QUEUE } from '../../src/notices/queue.js';
-import { LABOUR_REQUEST } from './fixtures.js';
+import { exampleYaml, LABOUR_REQUEST } from './fixtures.js';
 import { deletePrefix, freePort, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { until } from './world.js';
 
 const SECRET = 'server-test-secret-0123456789abcdefghijkl';
-const bearer = (sub: string, role: 'group-leader' | 'authoriser', group?: string) =>
+const bearer = (sub: string, role: 'group-leader' | 'authoriser' | 'ce-office', group?: string) =>
   `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 600 })}`;
 
 describe('the API process', () => {
@@ -21,13 +24,16 @@ describe('the API process', () => {
     redis.disconnect();
   });
 
-  it('serves the API and the page, moves a round to the queue, and exits 0 on SIGTERM', async () => {
+  it('serves the API and the page, moves a round to the queue, makes late offers on SIGHUP, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
+    const councilFile = join(mkdtempSync(join(tmpdir(), 'probity-server-')), 'council.yaml');
+    writeFileSync(councilFile, exampleYaml);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
       cwd: fileURLToPath(new URL('../../', import.meta.url)),
       env: {
         ...process.env,
         PORT: String(port),
+        PROBITY_COUNCIL: councilFile,
         PROBITY_TOKEN_SECRET: SECRET,
         REDIS_URL: SHARED_REDIS_URL,
         PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
@@ -63,6 +69,20 @@ describe('the API process', () => {
       expect(await parent.getState()).toBe('waiting-children');
       expect((await parent.getDependenciesCount({ unprocessed: true })).unprocessed).toBe(10); // 5 groups × email, Slack
       await queue.close();
+
+      // A group forms mid-round: the directory is edited and the server told to reload.
+      writeFileSync(
+        councilFile,
+        exampleYaml
+          .replace('groups:\n', 'groups:\n  - { id: alliance, name: Independent Alliance }\n')
+          .replace('people:\n', 'people:\n  - { id: cllr-a, name: Cllr Ann Ash, email: ann@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n'),
+      );
+      child.kill('SIGHUP');
+      const roundView = async () =>
+        (await (await fetch(`${base}/v1/rounds/${round.id}`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as { offers: { party: { id: string }; kind: string }[] };
+      await until(async () => (await roundView()).offers.length === 6, 'late offer');
+      expect((await roundView()).offers.at(-1)).toMatchObject({ party: { id: 'alliance' }, kind: 'late' });
+
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output.join('')).not.toContain(LABOUR_REQUEST.details);
