@@ -11,7 +11,7 @@ export const rule: Rule = {
     severity: 'error',
     description: "Asks to exclude an option, or alter or remove an officer's professional opinion, recommendation, legal, financial or key-decision statement, or consultation responses in a report.",
     messages: {
-      change: 'This asks to {{verb}} {{part}} in an officer\'s report; the officer\'s professional view and statutory statements are theirs to give.',
+      change: 'This asks to {{verb}} "{{part}}" in an officer\'s report; the officer\'s professional view and statutory statements are theirs to give.',
       dictate: 'This tells the officer what their report should recommend.',
     },
     suggestion: 'You may ask for an extra option, a clarification, more detail or a correction of fact. If you disagree with the recommendation, say so at the meeting or put your view in writing to be reported alongside it.',
