@@ -4,15 +4,18 @@
  *
  *   npx tsx scripts/load-check.ts [--duration 10] [--overload 2000] [--noop]
  *
+ * `--overload N` puts N requests in flight at once (200 connections, N/200 pipelined on each).
+ *
  * `--noop` swaps the engine for one that finds nothing, to separate the HTTP path's cost from the engine's.
  * The server runs in its own process (as in production), with the real engine, the example council, the check
- * route's default overload guard and nothing else; the bodies are the example messages (examples/messages.jsonl),
+ * route's default overload guard and nothing else (listen backlog: LOAD_CHECK_BACKLOG, default 511); the bodies are the example messages (examples/messages.jsonl),
  * cycled per connection. Overload must answer 503 with Retry-After, never leave clients to time out.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +35,31 @@ function arg(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * Child mode for the baseline: a bare node:http server answering every request with a constant. How many
+ * requests *it* loses at the overload level shows what the box and the client alone cost.
+ */
+function serveBare(): void {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"findings":[]}');
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.send?.({ address: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  process.on('message', (m) => {
+    if (m === 'stop') server.close(() => process.exit(0));
+  });
+}
+
 /** Child mode: serve /v1/check on an ephemeral loopback port and report it to the parent. */
 async function serve(secret: string, noop: boolean): Promise<void> {
   const app = Fastify({ logger: false });
   const real = loadLinter();
   const linter: Linter = noop ? { council: real.council, rules: () => real.rules(), lint: (m) => ({ ...(m.id ? { id: m.id } : {}), findings: [] }) } : real;
   await app.register(checkRoutes, { linter, auth: { secret } });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = await app.listen({ port: 0, host: '127.0.0.1', backlog: Number(process.env.LOAD_CHECK_BACKLOG ?? 511) });
   process.send?.({ address });
   process.on('message', (m) => {
     if (m === 'stop') void app.close().then(() => process.exit(0));
@@ -59,11 +80,20 @@ interface Run {
   retryAfterMissing: number;
 }
 
-async function measure(url: string, token: string, bodies: string[], connections: number, duration: number, label: string): Promise<Run> {
+async function measure(
+  url: string,
+  token: string,
+  bodies: string[],
+  connections: number,
+  duration: number,
+  label: string,
+  pipelining = 1,
+): Promise<Run> {
   let retryAfterMissing = 0;
   const result = await autocannon({
     url: `${url}/v1/check`,
     connections,
+    pipelining,
     duration,
     // A client that waited this long has given up (the Outlook add-in gives up at ~3 s).
     timeout: 5,
@@ -95,6 +125,15 @@ async function measure(url: string, token: string, bodies: string[], connections
   };
 }
 
+async function startChild(args: string[], secret: string): Promise<{ child: ChildProcess; address: string }> {
+  const child = fork(SELF, args, { env: { ...process.env, LOAD_CHECK_SECRET: secret }, stdio: 'inherit' });
+  const { address } = await new Promise<{ address: string }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { address: string }));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, address };
+}
+
 async function main(): Promise<void> {
   const duration = arg('duration', 10);
   const overload = arg('overload', 2000);
@@ -109,19 +148,24 @@ async function main(): Promise<void> {
     });
 
   const noop = process.argv.includes('--noop');
-  const child = fork(SELF, ['--serve', ...(noop ? ['--noop'] : [])], { env: { ...process.env, LOAD_CHECK_SECRET: secret }, stdio: 'inherit' });
-  const { address } = await new Promise<{ address: string }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { address: string }));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-
   const runs: Run[] = [];
+  const check = await startChild(['--serve', ...(noop ? ['--noop'] : [])], secret);
   try {
-    await measure(address, token, bodies, 10, 2, 'warm-up');
-    for (const connections of [10, 50, 200]) runs.push(await measure(address, token, bodies, connections, duration, `${connections} clients`));
-    runs.push(await measure(address, token, bodies, overload, duration, `overload: ${overload} clients`));
+    await measure(check.address, token, bodies, 10, 2, 'warm-up');
+    for (const connections of [10, 50, 200]) runs.push(await measure(check.address, token, bodies, connections, duration, `${connections} clients`));
+    // Overload as requests in flight over 200 connections (pipelined): thousands of TCP connections on one small
+    // box measure the kernel and the client's connect path rather than the server (see the baseline row).
+    const pipelining = Math.max(1, Math.round(overload / 200));
+    runs.push(await measure(check.address, token, bodies, 200, duration, `overload: ${200 * pipelining} in flight (200 conn × ${pipelining})`, pipelining));
   } finally {
-    child.send('stop');
+    check.child.send('stop');
+  }
+  const bare = await startChild(['--serve-bare'], secret);
+  try {
+    const pipelining = Math.max(1, Math.round(overload / 200));
+    runs.push(await measure(bare.address, token, bodies, 200, duration, `baseline: bare node:http, ${200 * pipelining} in flight`, pipelining));
+  } finally {
+    bare.child.send('stop');
   }
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -135,13 +179,16 @@ async function main(): Promise<void> {
     const codes = Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
     console.log(`| ${r.label} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.timeouts} | ${codes} |`);
   }
+  console.log('\nThe baseline row is a constant-answer server under the same client: timeouts there are the box and the client, not Probity.');
   const shed = runs.reduce((n, r) => n + (r.statuses['503'] ?? 0) + (r.statuses['429'] ?? 0), 0);
   const missing = runs.reduce((n, r) => n + r.retryAfterMissing, 0);
   console.log(`\nshed with 503/429: ${shed}; of those without Retry-After: ${missing}`);
   console.log(`reproduce: npx tsx scripts/load-check.ts --duration ${duration} --overload ${overload}${noop ? ' --noop' : ''}`);
 }
 
-if (process.argv.includes('--serve')) {
+if (process.argv.includes('--serve-bare')) {
+  serveBare();
+} else if (process.argv.includes('--serve')) {
   await serve(process.env.LOAD_CHECK_SECRET ?? '', process.argv.includes('--noop'));
 } else {
   await main();
