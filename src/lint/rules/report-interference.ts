@@ -64,5 +64,5 @@ const PART_WINDOW = 12;
 const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'those', 'these']);
 
 function wantStatement(s: { tokens: { word: string }[] }): boolean {
-  return s.tokens.some((t) => /^(want|need|should|must|like|think)$/.test(t.word));
+  return s.tokens.some((t) => /^(want|need|should|must|like|think|rather|sooner|prefer|suggest|wonder|trust|necessary|sure)$/.test(t.word));
 }
