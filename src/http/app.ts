@@ -65,6 +65,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: ERROR[error.statusCode] ?? 'bad_request', message: error.message });
     }
+    if (error.name === 'MaxRetriesPerRequestError' || /enableOfflineQueue|Connection is closed|ECONNREFUSED/.test(error.message)) {
+      request.log.warn({ reqId: request.id }, 'ledger unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'the briefing ledger is unavailable; try again shortly' });
+    }
     request.log.error({ err: error }, 'unhandled error');
     const status = error.statusCode === 503 ? 503 : 500;
     return reply.code(status).send({ error: status === 503 ? 'unavailable' : 'internal', message: `something went wrong on our side (request ${request.id})` });

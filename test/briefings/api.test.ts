@@ -178,6 +178,18 @@ describe('the briefings API', () => {
 });
 
 describe('errors never leak internals', () => {
+  it('answers 503 when the ledger\'s Redis is unreachable', async () => {
+    const { Redis } = await import('ioredis');
+    const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+    down.on('error', () => undefined);
+    const broken = await buildApp({ service: new BriefingService({ council: council(), store: new RedisStore(down, 'x'), clock: clock(), newId: ids() }), auth: { secret: SECRET } });
+    const res = await broken.inject({ method: 'GET', url: '/v1/rounds', headers: { authorization: T.office } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toBe('unavailable');
+    await broken.close();
+    down.disconnect();
+  });
+
   it('answers 500 with a request reference and no detail', async () => {
     const store = new MemoryStore();
     store.reader = () => {
