@@ -36,6 +36,7 @@ export class SentenceView {
     readonly tokens: Token[],
     hits: Hit[],
     private readonly names: (token: Token) => boolean,
+    private readonly vocative: (token: Token) => boolean = names,
   ) {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
     // when written with a capital.
@@ -86,6 +87,7 @@ export class SentenceView {
       hits: this.hits,
       isNegated: (h) => this.isNegated(h),
       isName: this.names,
+      isVocative: this.vocative,
     });
     return this.moodCache;
   }
@@ -147,9 +149,10 @@ export class RuleContext {
       message[field].map((address) => ({ address, person: resolve(council, address), field })),
     );
     const names = (t: Token) => t.capital && this.isNameToken(t);
+    const vocative = (t: Token) => this.isNameToken(t);
     this.sentences = splitSentences(normalised.text).map((s) => {
       const tokens = tokenise(s.text, s.start);
-      return new SentenceView(s.text, s.start, s.end, tokens, lexicon.match(tokens), names);
+      return new SentenceView(s.text, s.start, s.end, tokens, lexicon.match(tokens), names, vocative);
     });
     const subjectTokens = tokenise(normalised.subject);
     this.subjectView = new SentenceView(normalised.subject, 0, normalised.subject.length, subjectTokens, lexicon.match(subjectTokens), names);

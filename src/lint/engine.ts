@@ -36,6 +36,7 @@ export interface LinterData {
 }
 
 const EXCERPT_CHARS = 200;
+const ABSORBS_IMPERATIVES = new Set(['political-request', 'familiarity', 'undue-pressure', 'group-decision', 'report-interference', 'silent-copy', 'group-confidentiality']);
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function createLinter(data: LinterData): Linter {
@@ -94,7 +95,9 @@ export function createLinter(data: LinterData): Linter {
         foundIn.set(key, (foundIn.get(key) ?? new Set()).add(r.rule));
       }
       const givesWay = (rule: Rule, sentence: number | undefined, weak: boolean) => {
-        if (rule.meta.generic && weak && [...foundIn.values()].some((ids) => [...ids].some((id) => !byId.get(id)!.meta.generic))) return true;
+        // A bare imperative in a message asking for something specific (leaflets, a favour, a drink) is usually
+        // part of that ask; next to an insult it is still an instruction of its own.
+        if (rule.meta.generic && weak && [...foundIn.values()].some((ids) => [...ids].some((id) => ABSORBS_IMPERATIVES.has(id)))) return true;
         const there = foundIn.get(sentence);
         if (!there) return false;
         if (rule.meta.generic) return [...there].some((id) => !byId.get(id)!.meta.generic);

@@ -33,6 +33,8 @@ export interface MoodInput {
   isNegated(hit: Hit): boolean;
   /** Person names from the directory at the start are vocatives ("Amir, send me…"). */
   isName(token: Token): boolean;
+  /** A directory name in any case (Slack is often all lower case: "owen pull the infographic"). */
+  isVocative(token: Token): boolean;
 }
 
 export function classifyMood(s: MoodInput): Mood {
@@ -40,7 +42,12 @@ export function classifyMood(s: MoodInput): Mood {
   const question = /\?\s*$/.test(s.text);
   const infoVerbs = of('info-verb');
   // "I'll make sure she pays" is the writer's own promise, not an instruction.
-  const instruction = of('instruction-frame').filter((h) => !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall)$/.test(s.tokens[h.from - 1]!.word)));
+  const instruction = of('instruction-frame').filter(
+    (h) =>
+      !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall)$/.test(s.tokens[h.from - 1]!.word)) &&
+      // "You need to know that the meeting has moved" passes on information.
+      !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : s.tokens[h.to]?.word ?? ''),
+  );
   if (instruction.length > 0 && !question) return 'instruction';
 
   const request = of('request-frame');
@@ -94,9 +101,9 @@ function firstContentToken(s: MoodInput): number | undefined {
     }
     // A vocative: a name opening the sentence ("Amir, can you…", "Lisa tell your team…", "Cllr Hale,"),
     // when more words follow.
-    if ((s.isName(t) || t.word === 'cllr') && i === 0) {
+    if ((s.isName(t) || s.isVocative(t) || t.word === 'cllr') && i === 0) {
       let j = i;
-      while (j < s.tokens.length && (s.isName(s.tokens[j]!) || s.tokens[j]!.word === 'cllr')) j++;
+      while (j < s.tokens.length && (s.isName(s.tokens[j]!) || s.isVocative(s.tokens[j]!) || s.tokens[j]!.word === 'cllr')) j++;
       if (j < s.tokens.length - 1) {
         i = j;
         continue;
