@@ -27,7 +27,20 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (ctx.senderRole === 'officer' || ctx.officers(['to', 'cc']).length === 0) return;
+    // Declaring an interest and stepping back is the member doing the right thing.
+    const declared = ctx.anywhere('declaration').length > 0;
     const casework = ctx.anywhere('decision-pressure', 'decision').length > 0 || ctx.subjectView.has('decision-pressure', 'decision');
+    // Someone close to the writer, a case in front of the officer, and a push for it, anywhere in the message.
+    // The person close to the writer is tied to the case: named in its sentence or the one next to it.
+    const caseNear = (i: number) => [i - 1, i, i + 1].some((j) => ctx.sentences[j]?.has('decision-pressure', 'decision'));
+    const close = ctx.sentences
+      .flatMap((s, i) => (caseNear(i) ? s.of('decision-pressure', 'favour') : []))
+      .find((h) => !isFamilyOnly(h.text) || casework);
+    const pressing = ctx.sentences.some((s) => s.asks || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
+    if (close && casework && pressing && !declared) {
+      ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
+      return;
+    }
     for (const s of ctx.sentences) {
       const threat = s.of('threat')[0];
       if (threat) {
@@ -36,7 +49,7 @@ export const rule: Rule = {
       }
       const favour = s.of('decision-pressure', 'favour')[0];
       if (favour && (s.asks || s.mood === 'statement') && (casework || /queue|list|pile|rules|favour|blind eye|slide/.test(favour.text.toLowerCase()))) {
-        if (isFamily(favour.text) && !s.asks) continue;
+        if (isFamily(favour.text) || declared) continue;
         ctx.report({ messageId: 'favour', at: favour, data: { word: favour.text } });
         continue;
       }
@@ -50,6 +63,12 @@ export const rule: Rule = {
     }
   },
 };
+
+const WISH = /\b(i trust|i'm sure|i am sure|i hope|i'd hate|i would hate|i'd much rather|i'd rather|would mean a lot|it would be wise|any way|see your way)\b/i;
+
+function isFamilyOnly(text: string): boolean {
+  return /^(a good friend|my friend's|a friend)$/i.test(text);
+}
 
 function isFamily(text: string): boolean {
   return /^my (brother|sister|son|daughter|wife|husband|cousin|neighbour|mate)/i.test(text);
