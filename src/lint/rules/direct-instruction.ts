@@ -27,7 +27,7 @@ export const rule: Rule = {
       { from: 'cllr-hale', to: ['cllr-price'], text: 'Get the leaflets out this weekend.' },
     ],
     invalid: [
-      { from: 'cllr-price', to: ['o-patel'], text: 'I want you to refuse the Elm Street application.', messageId: 'junior' },
+      { from: 'cllr-price', to: ['o-patel'], text: 'I want you to visit the Elm Street site today and photograph the fence.', messageId: 'junior' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Get the tree preservation order issued by Friday.', messageId: 'instruction' },
       { from: 'cllr-doyle', to: ['o-hughes'], text: 'Could you take Amir off the Elm Street case and put someone else on it?', messageId: 'management' },
       { from: 'cllr-doyle', to: ['o-reid'], text: "Don't tell your manager, just come straight to me with the results.", messageId: 'bypass' },

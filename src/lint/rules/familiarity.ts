@@ -17,10 +17,11 @@ export const rule: Rule = {
     valid: [
       { from: 'cllr-lowe', to: ['o-reid'], text: 'Thank you for your help on the ward walkabout, it was really useful.' },
       { from: 'o-bell', to: ['cllr-moss'], text: 'The staff awards are in the Council Chamber on Friday; all members are invited.' },
+      { from: 'cllr-webb', to: ['o-patel'], text: 'Keep this between us for now: the report is confidential until Cabinet.' },
     ],
     invalid: [
       { from: 'cllr-evans', to: ['o-ahmed'], text: 'Fancy a drink on Friday, just the two of us?', messageId: 'social' },
-      { from: 'cllr-webb', to: ['o-patel'], text: 'Keep this between us, but I can tell you what the group thinks.', messageId: 'secrecy' },
+      { from: 'cllr-webb', to: ['o-patel'], text: 'Great night on Friday. Nobody at work needs to know, so delete these messages.', messageId: 'secrecy' },
     ],
   },
   check(ctx) {

@@ -55,7 +55,7 @@ export const rule: Rule = {
       }
       // The outcome is what the sentence asks for ("please drop the enforcement notice"), not what it asks about.
       const asked = s.of('request-frame')[0] ?? s.of('instruction-frame')[0];
-      const outcome = s.of('decision-pressure', 'outcome').find((h) => (!asked || h.from > asked.from) && !/^(has|have|had|was|were|been|is|are)$/.test(s.tokens[h.from - 1]?.word ?? ''));
+      const outcome = s.of('decision-pressure', 'outcome').find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
       const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && /\b(need|needs|should|must|want|i'd just|i would just)\b/i.test(s.text));
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
