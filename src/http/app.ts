@@ -13,7 +13,9 @@ import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Linter } from '../lint/engine.js';
 import type { AuthOptions } from './auth.js';
+import { addinRoutes, type AddinRoutesOptions } from './addin.route.js';
 import { briefingRoutes } from './briefings.route.js';
+import { checkRoutes } from './check.route.js';
 import { offerRoutes } from './offers.route.js';
 import { pageRoutes } from './page.route.js';
 import { registerRoutes } from './register.route.js';
@@ -25,8 +27,10 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export interface AppDeps {
   service: BriefingService;
   auth: AuthOptions;
-  /** The linter, for the `/v1/check` plugin (registered by its owners below). */
+  /** The linter: with it, `POST /v1/check` is served. */
   linter?: Linter;
+  /** The Outlook add-in's files and manifest (and the add-in origin allowed to call /v1/check). */
+  addin?: AddinRoutesOptions;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
   /** Per-client request limit; off unless given (the server turns it on). */
@@ -101,9 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(registerRoutes, routeOptions);
   await app.register(pageRoutes, { ...(deps.pageDir ? { dir: deps.pageDir } : {}) });
 
-  // ---- Other route plugins are registered here by their owners ----
-  // e.g. `if (deps.linter) await app.register(checkRoutes, { linter: deps.linter, auth: deps.auth })` (check.route.ts)
-  //      `await app.register(addinRoutes, addinOptions)` (addin.route.ts)
+  // The channels: the check API (Outlook, any HTTP client) and the Outlook add-in's files.
+  if (deps.linter) {
+    const addinOrigin = deps.addin ? new URL(deps.addin.publicUrl).origin : undefined;
+    await app.register(checkRoutes, { linter: deps.linter, auth: deps.auth, ...(addinOrigin ? { addinOrigin } : {}) });
+  }
+  if (deps.addin) await app.register(addinRoutes, deps.addin);
   for (const plugin of deps.plugins ?? []) await plugin(app);
 
   return app;

@@ -12,6 +12,8 @@ import { RedisStore } from '../briefings/redis-store.js';
 import { BriefingService } from '../briefings/service.js';
 import { NoticeDispatcher } from '../notices/queue.js';
 import { loadCouncilFile, loadRuntime, randomId } from '../notices/runtime.js';
+import { loadLinter } from '../lint/load.js';
+import { addinOptionsFromEnv } from './addin.route.js';
 import { buildApp } from './app.js';
 import { assertSecret } from './auth.js';
 
@@ -40,8 +42,11 @@ const service = new BriefingService({
   // here delays notices but never loses them.
   onOutbox: () => void dispatcher.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'outbox flush failed; the worker will retry')),
 });
+const addin = addinOptionsFromEnv(process.env);
 const app = await buildApp({
   service,
+  linter: loadLinter({ councilFile: rt.councilFile }),
+  ...(addin ? { addin } : {}),
   auth: { secret },
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
   rateLimit: { max: Number(process.env.PROBITY_RATE_LIMIT ?? 600), timeWindow: '1 minute' },

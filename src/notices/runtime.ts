@@ -3,6 +3,7 @@
  * council, ledger and queue. Read once at start; a missing or wrong value stops the process with a message
  * naming the variable.
  */
+import { EXAMPLE_COUNCIL } from '../lint/load.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseCouncil, type Council } from '../directory/council.js';
@@ -58,7 +59,7 @@ export function loadCouncilFile(councilFile: string): Council {
 }
 
 export function loadRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
-  const councilFile = env.PROBITY_COUNCIL ?? 'examples/council.yaml';
+  const councilFile = env.PROBITY_COUNCIL ?? EXAMPLE_COUNCIL;
   const council = loadCouncilFile(councilFile);
   const domain = council.domain ?? 'localhost';
   const from = parseFrom(env.NOTICE_FROM ?? `Chief Executive's Office <briefings@${domain}>`);

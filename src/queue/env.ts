@@ -16,8 +16,9 @@ export function redisSettings(env: NodeJS.ProcessEnv): RedisSettings {
   return { url: env.REDIS_URL?.trim() || DEFAULT_REDIS_URL, prefix, keyPrefix: `${prefix}:` };
 }
 
+/** PROBITY_COUNCIL, as for the API and the CLI. */
 export function councilFile(env: NodeJS.ProcessEnv): string {
-  return env.PROBITY_COUNCIL_FILE?.trim() || EXAMPLE_COUNCIL;
+  return env.PROBITY_COUNCIL?.trim() || EXAMPLE_COUNCIL;
 }
 
 export function required(env: NodeJS.ProcessEnv, name: string): string {
