@@ -306,3 +306,29 @@ describe('probity check (in process)', SLOW, () => {
     for (const rule of rules) expect(rule).toMatchObject({ severity: expect.any(String), description: expect.any(String), clauses: expect.any(Array), goodPractice: expect.any(Boolean) });
   });
 });
+
+describe('probity token', () => {
+  it('issues a token the API verifies, with the role and group asked for', async () => {
+    const { verifyToken } = await import('../src/http/auth.js');
+    const { run } = await import('../src/cli/program.js');
+    const secret = 's'.repeat(40);
+    let out = '';
+    let err = '';
+    const io = { stdin: process.stdin, stdout: { write: (t: string) => ((out += t), true), isTTY: false }, stderr: { write: (t: string) => ((err += t), true), isTTY: false }, env: { PROBITY_TOKEN_SECRET: secret }, cwd: process.cwd() } as never;
+    expect(await run(['token', '--role', 'group-leader', '--group', 'labour', '--sub', 'cllr-hale', '--days', '30'], io)).toBe(0);
+    const verified = verifyToken(secret, out.trim(), Math.floor(Date.now() / 1000));
+    expect(verified).toMatchObject({ ok: true, claims: { role: 'group-leader', group: 'labour', sub: 'cllr-hale' } });
+    expect(err).toMatch(/valid 30 days/);
+  });
+
+  it('refuses a missing secret, an unknown role and a leader token without a group, in one line', async () => {
+    const { run } = await import('../src/cli/program.js');
+    let err = '';
+    const io = (env: Record<string, string>) => ({ stdin: process.stdin, stdout: { write: () => true, isTTY: false }, stderr: { write: (t: string) => ((err += t), true), isTTY: false }, env, cwd: process.cwd() }) as never;
+    expect(await run(['token', '--role', 'checker', '--sub', 'outlook-addin'], io({}))).toBe(2);
+    expect(err).toMatch(/PROBITY_TOKEN_SECRET must be set/);
+    expect(await run(['token', '--role', 'king', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
+    expect(await run(['token', '--role', 'group-leader', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -8,6 +8,7 @@ import { InputError } from '../mail/errors.js';
 import type { CheckOptions, FailOn } from './check.js';
 import { EXIT, type Io } from './io.js';
 import type { RulesOptions } from './rules.js';
+import type { TokenOptions } from './token.js';
 
 // The engine, its lexicons and mailparser take a while to load: commands import them when they run, so
 // `--help`, `--version` and usage errors answer at once.
@@ -86,6 +87,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (options: RulesOptions) => {
       const { rules } = await import('./rules.js');
       status = await rules(options, io);
+    });
+
+  program
+    .command('token')
+    .description('issue a signed API token (reads the secret from $PROBITY_TOKEN_SECRET)')
+    .requiredOption('--role <role>', 'ce-office, authoriser, monitoring-officer, group-leader, officer or checker')
+    .requiredOption('--sub <who>', 'who the token is for: a person id from council.yaml or a service name (outlook-addin)')
+    .option('--group <id>', 'for a group-leader token: the group it may see')
+    .option('--days <n>', 'days until it expires', '90')
+    .action(async (options: TokenOptions) => {
+      const { token } = await import('./token.js');
+      status = await token(options, io, Date.now());
     });
 
   try {
