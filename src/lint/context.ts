@@ -41,7 +41,7 @@ export class SentenceView {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
     // when written with a capital.
     this.hits = hits
-      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital)
+      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital || /^(cllr|councillor)$/.test(tokens[h.from]!.word))
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }
 
@@ -114,6 +114,8 @@ export interface Report {
   at: Hit | SentenceView | { start: number; end: number };
   /** Overrides the rule's default severity (e.g. a junior officer makes an instruction an error). */
   severity?: Severity;
+  /** Found in the subject line: `at` is then in the subject's coordinates. */
+  inSubject?: boolean;
 }
 
 export interface RawReport extends Report {
@@ -121,6 +123,8 @@ export interface RawReport extends Report {
   start: number;
   end: number;
   sentence?: SentenceView;
+  /** Set when the words are not in the body (the subject line). */
+  excerpt?: string;
 }
 
 const NONE: Hit[] = [];
@@ -182,6 +186,11 @@ export class RuleContext {
   }
 
   report(r: Report): void {
+    if (r.inSubject) {
+      // Spans index the body; a subject finding points at its start and quotes the subject.
+      this.reports.push({ ...r, rule: this.currentRule, start: 0, end: 0, excerpt: this.normalised.subject });
+      return;
+    }
     const at = r.at;
     const start = 'start' in at ? at.start : 0;
     const end = 'end' in at ? at.end : 0;

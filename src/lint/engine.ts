@@ -157,6 +157,7 @@ export function spanOf(text: string, start: number, end: number): Span {
 }
 
 function excerptOf(text: string, report: RawReport): string {
+  if (report.excerpt !== undefined) return report.excerpt.slice(0, EXCERPT_CHARS);
   const s = report.sentence;
   const raw = s ? s.text : text.slice(report.start, report.end);
   if (raw.length <= EXCERPT_CHARS) return raw;

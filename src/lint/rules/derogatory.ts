@@ -29,15 +29,19 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of ctx.sentences) {
+    // The subject line is read too ("Your useless head of comms" can sit above a polite body), unless it is the
+    // subject of the message being answered or passed on.
+    const ownSubject = !/^\s*(re|fw|fwd|aw|sv)\s*:/i.test(ctx.message.subject ?? '');
+    for (const s of ownSubject ? [ctx.subjectView, ...ctx.sentences] : ctx.sentences) {
+      const inSubject = s === ctx.subjectView;
       const bullying = s.of('bullying')[0];
       if (bullying) {
-        ctx.report({ messageId: 'bullying', at: bullying, data: { word: bullying.text } });
+        ctx.report({ messageId: 'bullying', at: bullying, data: { word: bullying.text }, inSubject });
         continue;
       }
       const pub = s.of('public-criticism')[0];
       if (pub && ctx.senderRole !== 'officer') {
-        ctx.report({ messageId: 'public', at: pub });
+        ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
       }
       for (const hit of s.of('insult')) {
@@ -47,7 +51,7 @@ export const rule: Rule = {
         const standalone = s.tokens.length <= 3 && ctx.recipients.some((r) => r.person);
         if (kind === 'judgement' && !standalone && !aimedAtPerson(s, hit)) continue;
         if (kind === 'insult' && aimedAtThing(s, hit)) continue;
-        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text } });
+        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject });
         break;
       }
     }
@@ -59,7 +63,9 @@ function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<ty
   return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
 }
 
+/** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth". */
 function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number }): boolean {
-  const near = tokens.slice(Math.max(0, hit.from - 2), hit.to + 2).map((t) => t.word);
-  return near.includes('myself') || (near.includes('i') && near.includes('am'));
+  const near = tokens.slice(Math.max(0, hit.from - 4), hit.to + 2).map((t) => t.word);
+  const text = near.join(' ');
+  return near.includes('myself') || /\bi am\b/.test(text) || /\b(sounding|sound|feel|felt|look|looking) like\b/.test(text);
 }
