@@ -6,7 +6,8 @@
  *
  * `--overload N` puts N requests in flight at once (200 connections, N/200 pipelined on each).
  *
- * `--noop` swaps the engine for one that finds nothing, to separate the HTTP path's cost from the engine's.
+ * `--noop` swaps the engine for one that finds nothing, to separate the HTTP path's cost from the engine's;
+ * `--no-guard` turns the overload guard off, to see what it saves.
  * The server runs in its own process (as in production), with the real engine, the example council, the check
  * route's default overload guard and nothing else (listen backlog: LOAD_CHECK_BACKLOG, default 511); the bodies are the example messages (examples/messages.jsonl),
  * cycled per connection. Overload must answer 503 with Retry-After, never leave clients to time out.
@@ -54,11 +55,11 @@ function serveBare(): void {
 }
 
 /** Child mode: serve /v1/check on an ephemeral loopback port and report it to the parent. */
-async function serve(secret: string, noop: boolean): Promise<void> {
+async function serve(secret: string, noop: boolean, guard: boolean): Promise<void> {
   const app = Fastify({ logger: false });
   const real = loadLinter();
   const linter: Linter = noop ? { council: real.council, rules: () => real.rules(), lint: (m) => ({ ...(m.id ? { id: m.id } : {}), findings: [] }) } : real;
-  await app.register(checkRoutes, { linter, auth: { secret } });
+  await app.register(checkRoutes, { linter, auth: { secret }, ...(guard ? {} : { overload: false as const }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1', backlog: Number(process.env.LOAD_CHECK_BACKLOG ?? 511) });
   process.send?.({ address });
   process.on('message', (m) => {
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
 
   const noop = process.argv.includes('--noop');
   const runs: Run[] = [];
-  const check = await startChild(['--serve', ...(noop ? ['--noop'] : [])], secret);
+  const guard = !process.argv.includes('--no-guard');
+  const check = await startChild(['--serve', ...(noop ? ['--noop'] : []), ...(guard ? [] : ['--no-guard'])], secret);
   try {
     await measure(check.address, token, bodies, 10, 2, 'warm-up');
     for (const connections of [10, 50, 200]) runs.push(await measure(check.address, token, bodies, connections, duration, `${connections} clients`));
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\nPOST /v1/check${noop ? ' (engine replaced by a no-op: HTTP path only)' : ''} on ${availableParallelism()} × ${cpu}, ` +
+    `\nPOST /v1/check${noop ? ' (engine replaced by a no-op: HTTP path only)' : ''}${guard ? '' : ' WITHOUT the overload guard'} on ${availableParallelism()} × ${cpu}, ` +
       `node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end, ${bodies.length} example messages cycled, ${duration} s per run\n`,
   );
   console.log('| run | req/s | p50 ms | p99 ms | max ms | requests | errors | timeouts | status codes |');
@@ -183,13 +185,13 @@ async function main(): Promise<void> {
   const shed = runs.reduce((n, r) => n + (r.statuses['503'] ?? 0) + (r.statuses['429'] ?? 0), 0);
   const missing = runs.reduce((n, r) => n + r.retryAfterMissing, 0);
   console.log(`\nshed with 503/429: ${shed}; of those without Retry-After: ${missing}`);
-  console.log(`reproduce: npx tsx scripts/load-check.ts --duration ${duration} --overload ${overload}${noop ? ' --noop' : ''}`);
+  console.log(`reproduce: npx tsx scripts/load-check.ts --duration ${duration} --overload ${overload}${noop ? ' --noop' : ''}${guard ? '' : ' --no-guard'}`);
 }
 
 if (process.argv.includes('--serve-bare')) {
   serveBare();
 } else if (process.argv.includes('--serve')) {
-  await serve(process.env.LOAD_CHECK_SECRET ?? '', process.argv.includes('--noop'));
+  await serve(process.env.LOAD_CHECK_SECRET ?? '', process.argv.includes('--noop'), !process.argv.includes('--no-guard'));
 } else {
   await main();
 }
