@@ -22,6 +22,16 @@ export interface Party {
 /** Names from council.yaml that are also common words ("Green", "Price", "Abbey") count only with a capital. */
 const CAPITALISED = new Set(['group-name', 'ward-name', 'person-name']);
 
+/**
+ * In lower-case Slack a party is still a party when the words say so: "the greens", "the tories", "the labour group".
+ */
+function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
+  if (h.category !== 'group-name' && h.entry.kind !== 'name') return false;
+  const last = tokens[h.to - 1]!.word;
+  const next = tokens[h.to]?.word ?? '';
+  return (last.endsWith('s') && tokens[h.from - 1]?.word === 'the') || /^(group|groups|lot|briefing|councillors|members|leader)$/.test(next);
+}
+
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */
 const NEGATION_WINDOW = 5;
 
@@ -41,7 +51,7 @@ export class SentenceView {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
     // when written with a capital.
     this.hits = hits
-      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital || /^(cllr|councillor)$/.test(tokens[h.from]!.word))
+      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital || /^(cllr|councillor)$/.test(tokens[h.from]!.word) || lowerCaseGroup(h, tokens))
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }
 

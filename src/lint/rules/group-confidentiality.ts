@@ -43,9 +43,14 @@ export const rule: Rule = {
       for (const s of ctx.sentences) {
         const ask = s.of('group-discussion', 'ask')[0];
         if (!ask) continue;
-        const other = groupsNamed(s).filter((g) => g.entry.kind !== ctx.sender?.group);
-        if (other.length === 0 || !s.has('group-discussion', 'meeting') && !s.has('group-discussion', 'content')) continue;
+        // The group and its meeting may be named in the sentence before ("You were at the Labour group's briefing.")
+        const previous = ctx.sentences[ctx.sentences.indexOf(s) - 1];
+        const scope = previous ? [s, previous, ctx.subjectView] : [s, ctx.subjectView];
+        const other = scope.flatMap(groupsNamed).filter((g) => g.entry.kind !== ctx.sender?.group);
+        const about = scope.some((v) => v.has('group-discussion', 'meeting') || v.has('group-discussion', 'content'));
+        if (other.length === 0 || !about) continue;
         ctx.report({ messageId: 'ask', at: ask });
+        break;
       }
     }
   },
