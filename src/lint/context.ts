@@ -29,7 +29,7 @@ function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
   if (h.category !== 'group-name' && h.entry.kind !== 'name') return false;
   const last = tokens[h.to - 1]!.word;
   const next = tokens[h.to]?.word ?? '';
-  return (last.endsWith('s') && tokens[h.from - 1]?.word === 'the') || /^(group|groups|lot|briefing|councillors|members|leader)$/.test(next);
+  return (last.endsWith('s') && tokens[h.from - 1]?.word === 'the') || /^(group|groups|lot|briefing|councillors|members|leader|newsletter|leaflet|leaflets|campaign|candidate|candidates)$/.test(next);
 }
 
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */

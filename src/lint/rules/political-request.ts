@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
 
 /** Asking officers for party-political work, council resources for party purposes, or their political view. */
@@ -35,7 +36,10 @@ export const rule: Rule = {
     // A group's briefing request to the designated officer is the protocol working.
     const toBriefingRecipient = ctx.recipients.some((r) => r.person && r.person.id === ctx.council.designated.briefingRecipient);
     const partyContext = ctx.sentences.some(hasParty) || hasParty(ctx.subjectView) || ctx.anywhere('political-work', 'strong').length > 0;
-    for (const s of ctx.sentences) {
+    for (const [i, s] of ctx.sentences.entries()) {
+      // The party may be named in the sentence before the ask ("Our Green group is hosting… Could you book…").
+      const previous = ctx.sentences[i - 1];
+      const partyHere = hasParty(s) || (previous !== undefined && (hasParty(previous) || previous.has('political-work', 'strong')));
       const view = s.of('political-view').find((h) => h.entry.kind !== 'opinion' || hasParty(s) || /politic/i.test(s.text));
       if (view) {
         ctx.report({ messageId: 'view', at: view });
@@ -43,28 +47,35 @@ export const rule: Rule = {
       }
       if (!s.asks && !(s.mood === 'statement' && wants(s))) continue;
       if (toBriefingRecipient && /\bbriefing\b/i.test(s.text)) continue;
-      const meeting = s.of('party-meeting').find((h) => h.entry.kind !== 'event' || hasParty(s) || s.has('political-work', 'strong'));
+      const meeting =
+        s.of('party-meeting').find((h) => !councils(s, h) && (h.entry.kind !== 'event' || partyHere || s.has('political-work', 'strong'))) ??
+        (partyHere && /\b(come|attend|speak|say a few words|join us)\b/i.test(s.text) ? previous?.of('party-meeting')[0] : undefined);
       if (meeting) {
         ctx.report({ messageId: 'meeting', at: meeting, data: { what: meeting.text } });
         continue;
       }
       // "until after the by-election" dates something; it does not ask for election work.
-      const strong = s.of('political-work', 'strong').find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 2), h.from).map((t) => t.word).join(' ')));
-      const weak = s.of('political-work', 'weak')[0];
+      const strong = s.of('political-work', 'strong').find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word).join(' ')) && !councils(s, h));
+      const weak = s.of('political-work', 'weak').find((h) => !councils(s, h));
       const work = strong ?? (partyContext ? weak : undefined);
       const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
       if (work && resource && /council|press|social|twitter|facebook|mailing|database|franking|list|logo|letterhead/i.test(resource.text)) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       } else if (work) {
         ctx.report({ messageId: 'work', at: work, data: { what: work.text } });
-      } else if (resource && partyContext && (hasParty(s) || resource.entry.kind === 'data' || ctx.sentences[ctx.sentences.indexOf(s) + 1]?.of('party').length)) {
+      } else if (resource && partyContext && (partyHere || resource.entry.kind === 'data' || ctx.sentences[i + 1]?.of('party').length)) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       }
     }
   },
 };
 
-const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to)( the| this| next)?$/;
+const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to|with)\b/;
+
+/** "the council's anti-fly-tipping campaign": the council's own work, not a party's. */
+function councils(s: SentenceView, h: Hit): boolean {
+  return s.tokens.slice(Math.max(0, h.from - 4), h.from).some((t) => t.word === 'council' || t.word === "council's");
+}
 
 function hasParty(s: SentenceView): boolean {
   // "working party" and "third party" are not politics.

@@ -1,6 +1,6 @@
 import type { Person } from '../../directory/council.js';
 import { resolve } from '../../directory/council.js';
-import type { RuleContext } from '../context.js';
+import type { RuleContext, SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -40,7 +40,9 @@ export const rule: Rule = {
     const bcc = membersIn(['bcc']);
     const open = membersIn(['to', 'cc']);
     const authors = correspondents(ctx);
-    const bccAuthor = [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id));
+    // Correspondence: a reply or forward of a member's message (a fresh notice Bcc'd to several members is not).
+    const isCorrespondence = authors.length > 0 || /^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '');
+    const bccAuthor = isCorrespondence ? [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id)) : undefined;
     if (bcc.length > 0 && bccAuthor && !/\b(bcc|blind[- ]cop)/i.test(ctx.normalised.text)) {
       ctx.report({ messageId: 'bcc', at, data: { copied: names(bcc), author: bccAuthor.name } });
       return;
@@ -79,10 +81,21 @@ export const rule: Rule = {
 function relayedFrom(ctx: RuleContext): Person[] {
   const quotation = ctx.normalised.quoted.some((q) => q.kind === 'slack-quote' || q.kind === 'reply') || /["“][^"”]{12,}["”]/.test(ctx.normalised.text);
   if (!quotation) return [];
+  // Names in lower-case Slack count here ("webb just sent me this:"), and "this is what he sent" points back to
+  // the member named in the sentence before.
+  const named = (s: SentenceView) => [
+    ...s.of('person-name').map((h) => ctx.council.byId.get(h.entry.kind!)),
+    ...s.tokens.map((t) => councillorByName(ctx, t.word)),
+  ];
   return ctx.sentences
-    .filter((s) => s.has('relay'))
-    .flatMap((s) => s.of('person-name').map((h) => ctx.council.byId.get(h.entry.kind!)))
+    .flatMap((s, i) => (s.has('relay') ? [...named(s), ...(i > 0 ? named(ctx.sentences[i - 1]!) : [])] : []))
     .filter((p): p is Person => p !== undefined && p.id !== ctx.sender?.id);
+}
+
+/** A councillor whose first name or surname is this word, when only one councillor has it. */
+function councillorByName(ctx: RuleContext, word: string): Person | undefined {
+  const matches = ctx.council.people.filter((p) => p.role === 'councillor' && p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/).includes(word));
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Members whose own words are quoted in the message (the correspondence being answered or passed on). */
