@@ -22,7 +22,7 @@ import { clock, council, ids, LABOUR_REQUEST, SHA } from '../briefings/fixtures.
 
 const SECRET = 'authz-matrix-secret-0123456789abcdefghij';
 const now = () => Math.floor(Date.now() / 1000);
-const sign = (claims: Partial<Claims> & { sub: string; role: string }, secret = SECRET) =>
+const sign = (claims: Omit<Partial<Claims>, 'role'> & { sub: string; role: string }, secret = SECRET) =>
   issueToken(secret, { exp: now() + 3600, ...claims } as Claims);
 
 /** Who each role is in the example council (a real person where the domain looks the caller up). */
@@ -110,15 +110,28 @@ const state = {} as {
 };
 
 const auth = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: token });
-const inject = (opts: InjectOptions) => app.inject(opts);
-const bearer = (claims: Partial<Claims> & { sub: string; role: string }, secret?: string) => `Bearer ${sign(claims, secret)}`;
+/**
+ * The check route's overload guard (under-pressure, on whenever buildApp serves /v1/check) answers 503 before the
+ * gate when this process's event loop lagged, as it can on a busy CI box: wait and ask again, so the gate is tested.
+ */
+async function inject(opts: InjectOptions) {
+  for (let attempt = 0; ; attempt++) {
+    const r = await app.inject(opts);
+    if (r.statusCode !== 503 || !r.headers['retry-after'] || attempt >= 20) return r;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+const bearer = (claims: Omit<Partial<Claims>, 'role'> & { sub: string; role: string }, secret?: string) => `Bearer ${sign(claims, secret)}`;
 
 beforeAll(async () => {
   const service = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date().toISOString()), newId: ids('az') });
+  const linter = loadLinter();
+  // Warm the engine (its NLP loads lazily) before the overload guard starts sampling the event loop.
+  linter.lint({ channel: 'email', from: 'a@b.example', to: [], cc: [], bcc: [], text: 'Could you send me the report? I want you to print leaflets.' });
   app = await buildApp({
     service,
     auth: { secret: SECRET },
-    linter: loadLinter(),
+    linter,
     addin: { publicUrl: 'https://probity.ashcombe.gov.uk', token: sign(PRINCIPALS.checker) },
   });
   await app.ready();
