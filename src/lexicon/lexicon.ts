@@ -136,8 +136,10 @@ function matchAt(slots: Slot[], tokens: Token[], i: number, s = 0): number {
 
 /** All categories compiled into one index keyed by the first word's stem, so matching is one pass over tokens. */
 export class Lexicon {
-  private readonly byFirstStem = new Map<string, Compiled[]>();
-  private readonly byFirstExact = new Map<string, Compiled[]>();
+  // Indexed by the first word and, where the second slot is a plain word, by the second too: "my", "the" and
+  // "i" open a hundred patterns each, and only those whose second word follows are worth trying.
+  private readonly byFirstStem = new Map<string, Bucket>();
+  private readonly byFirstExact = new Map<string, Bucket>();
   private readonly prefixFirst: Compiled[] = [];
   readonly categories = new Map<string, Entry[]>();
 
@@ -145,8 +147,8 @@ export class Lexicon {
     for (const slots of compilePattern(entry.pattern)) {
       const compiled = { entry, slots, key: `${entry.category}/${entry.kind ?? ''}` };
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
-      for (const s of first.stems) push(this.byFirstStem, s, compiled);
-      for (const e of first.exact) push(this.byFirstExact, e, compiled);
+      for (const s of first.stems) addToBucket(this.byFirstStem, s, compiled);
+      for (const e of first.exact) addToBucket(this.byFirstExact, e, compiled);
       if (first.prefixes.length > 0) this.prefixFirst.push(compiled);
     }
     const list = this.categories.get(entry.category) ?? [];
@@ -161,8 +163,15 @@ export class Lexicon {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       best.clear();
-      this.tryAll(this.byFirstStem.get(t.stem), tokens, i, best);
-      this.tryAll(this.byFirstExact.get(t.word), tokens, i, best);
+      const next = tokens[i + 1];
+      for (const bucket of [this.byFirstStem.get(t.stem), this.byFirstExact.get(t.word)]) {
+        if (!bucket) continue;
+        this.tryAll(bucket.any, tokens, i, best);
+        if (next) {
+          this.tryAll(bucket.byNext.get(next.stem), tokens, i, best);
+          this.tryAll(bucket.byNext.get(`=${next.word}`), tokens, i, best);
+        }
+      }
       this.tryAll(this.prefixFirst, tokens, i, best);
       for (const h of best.values()) hits.push(h);
     }
@@ -184,6 +193,28 @@ export class Lexicon {
   has(category: string): boolean {
     return this.categories.has(category);
   }
+}
+
+interface Bucket {
+  /** Patterns of one word, or whose second slot is a gap or a prefix. */
+  any: Compiled[];
+  /** The rest, by their second word's stem (or `=word` for an exact word). */
+  byNext: Map<string, Compiled[]>;
+}
+
+function addToBucket(index: Map<string, Bucket>, key: string, compiled: Compiled): void {
+  let bucket = index.get(key);
+  if (!bucket) {
+    bucket = { any: [], byNext: new Map() };
+    index.set(key, bucket);
+  }
+  const second = compiled.slots[1];
+  if (!second || second.type === 'gap' || second.prefixes.length > 0) {
+    bucket.any.push(compiled);
+    return;
+  }
+  for (const s of second.stems) push(bucket.byNext, s, compiled);
+  for (const e of second.exact) push(bucket.byNext, `=${e}`, compiled);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
