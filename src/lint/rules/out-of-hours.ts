@@ -1,3 +1,4 @@
+import Holidays from 'date-holidays';
 import type { Rule } from '../rule.js';
 
 /** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
@@ -27,7 +28,7 @@ export const rule: Rule = {
     if (ctx.officers(['to', 'cc']).length === 0) return;
     let outside: string | undefined | null = null; // computed only when an urgent demand needs it
     for (const s of ctx.sentences) {
-      const asking = s.asks || /\b(i|we) (need|want|expect)\b/i.test(s.text);
+      const asking = s.asks || /\b(i|we) (need|want|expect)\b|\bneeds? doing\b|\bwould need\b/i.test(s.text);
       if (!asking) continue;
       const deadline = s.of('deadline', 'deadline')[0];
       if (deadline) {
@@ -54,8 +55,9 @@ export function outsideHours(sentAt: string | undefined, timeZone: string, hours
   const hour = Number(get('hour'));
   const weekday = get('weekday');
   const weekend = weekday === 'Saturday' || weekday === 'Sunday';
-  if (!weekend && hour >= hours.start && hour < hours.end) return undefined;
-  return `${weekday} ${get('hour')}:${get('minute')}`;
+  const holiday = bankHoliday(date);
+  if (!weekend && !holiday && hour >= hours.start && hour < hours.end) return undefined;
+  return `${holiday ? `${holiday}, ` : ''}${weekday} ${get('hour')}:${get('minute')}`;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -66,4 +68,12 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
+}
+
+let holidays: Holidays | undefined;
+/** England and Wales bank holidays (date-holidays' data), loaded the first time a demand needs the date. */
+function bankHoliday(date: Date): string | undefined {
+  holidays ??= new Holidays('GB', 'ENG');
+  const found = holidays.isHoliday(date);
+  return found ? found.find((h) => h.type === 'public')?.name : undefined;
 }

@@ -40,7 +40,9 @@ export const rule: Rule = {
         continue;
       }
       if (!s.asks && !wantStatement(s)) continue;
-      const previous = ctx.sentences[ctx.sentences.indexOf(s) - 1];
+      // A pronoun may point back over a sentence ("para 6.3 … is that really necessary?? can it come out").
+      const index = ctx.sentences.indexOf(s);
+      const previous = [ctx.sentences[index - 1], ctx.sentences[index - 2]].find((p) => p?.of('report-part').length);
       for (const change of s.of('report-change').filter((h) => h.entry.kind !== 'dictate')) {
         // The part changed is in the same sentence ("take Option 3 out of the report"), or a pronoun points back
         // to it ("I don't think we need the legal paragraph. Can that come out?").
