@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../mail/errors.js';
+import type { AuditOptions } from './audit.js';
 import type { CheckOptions, FailOn } from './check.js';
 import { EXIT, type Io } from './io.js';
 import type { RulesOptions } from './rules.js';
@@ -99,6 +100,27 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (options: TokenOptions) => {
       const { token } = await import('./token.js');
       status = await token(options, io, Date.now());
+    });
+
+  program
+    .command('audit')
+    .description('audit a mailbox export (mbox, Maildir, folder of .eml), a Slack export (folder or .zip) or an IMAP folder')
+    .argument('[input]', 'the mbox file, Maildir, folder of .eml or Slack export')
+    .addOption(councilOption())
+    .addOption(new Option('--kind <kind>', 'what the input is (default: worked out)').choices(['mbox', 'maildir', 'eml', 'slack']))
+    .option('--imap <mailbox>', 'audit a live IMAP folder of a mailbox configured in PROBITY_IMAP_MAILBOXES')
+    .option('--folder <name>', 'the IMAP folder, with --imap', 'INBOX')
+    .option('--json <file>', 'write the report as JSON')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
+    .option('--state <file>', 'where to keep the resume state (default: next to the report)')
+    .option('--resume', 'continue an audit that was stopped')
+    .option('--names', 'show people by name (default: keyed pseudonyms)')
+    .option('--excerpts', 'include subjects and excerpts of the messages with findings')
+    .option('--pseudonym-key <key>', 'key for the pseudonyms (default: $PROBITY_AUDIT_KEY, else random per run)')
+    .option('--no-progress', 'no progress bar or progress lines')
+    .action(async (input: string | undefined, options: AuditOptions) => {
+      const { audit } = await import('./audit.js');
+      status = await audit(input, options, io);
     });
 
   try {

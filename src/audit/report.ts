@@ -1,0 +1,94 @@
+/**
+ * The audit report as data: what `--json` writes, and what the terminal summary and the HTML report render.
+ * People appear as their labels (pseudonyms unless `--names`); message text (subjects, excerpts, finding
+ * messages, which can quote the text) only in `examples`, which exists only with `--excerpts`.
+ */
+import type { RunResult } from './run.js';
+import type { ClauseCount, Counts, Example, SenderCount } from './tally.js';
+import type { AuditSource } from './types.js';
+
+/** Clauses and senders listed in the report. */
+const TOP_CLAUSES = 15;
+const TOP_SENDERS = 20;
+
+export interface AuditReport {
+  report: 'probity-audit';
+  version: 1;
+  generatedAt: string;
+  startedAt: string;
+  complete: boolean;
+  council: { name: string; protocol: string };
+  input: { kind: AuditSource['kind']; label: string };
+  people: { mode: 'pseudonyms' | 'names'; key: 'given' | 'random'; note: string };
+  excerpts: boolean;
+  totals: { messages: number; unreadable: number; messagesWithFindings: number; findings: number };
+  bySeverity: Counts;
+  byRule: Counts;
+  byChannel: Counts;
+  bySenderRole: Counts;
+  byMonth: Counts;
+  messagesByMonth: Counts;
+  ruleByMonth: Record<string, Counts>;
+  byRolePair: Counts;
+  topClauses: ClauseCount[];
+  topSenders: Array<SenderCount & { label: string }>;
+  unreadable: { reasons: Counts; at: string[] };
+  examples?: Example[];
+}
+
+function sortedCounts(counts: Counts, by: 'count' | 'key' = 'count'): Counts {
+  const entries = Object.entries(counts);
+  entries.sort(by === 'key' ? (a, b) => a[0].localeCompare(b[0]) : (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return Object.fromEntries(entries);
+}
+
+export interface ReportMeta {
+  council: { name: string; protocol: string };
+  source: AuditSource;
+  names: boolean;
+  now: Date;
+}
+
+export function buildReport(result: RunResult, meta: ReportMeta): AuditReport {
+  const t = result.tally;
+  const randomKey = result.key.source === 'random';
+  const report: AuditReport = {
+    report: 'probity-audit',
+    version: 1,
+    generatedAt: meta.now.toISOString(),
+    startedAt: result.startedAt,
+    complete: result.complete,
+    council: meta.council,
+    input: { kind: meta.source.kind, label: meta.source.label },
+    people: {
+      mode: meta.names ? 'names' : 'pseudonyms',
+      key: randomKey ? 'random' : 'given',
+      note: meta.names
+        ? 'People are shown by name (--names).'
+        : randomKey
+          ? 'People are pseudonymised with a random key made for this run: the pseudonyms match no other report. Give --pseudonym-key or PROBITY_AUDIT_KEY for pseudonyms that stay the same between audits.'
+          : 'People are pseudonymised with a keyed hash (HMAC-SHA256): the same person has the same pseudonym in every audit made with this key.',
+    },
+    excerpts: result.examples !== undefined,
+    totals: { messages: t.messages, unreadable: t.unreadable, messagesWithFindings: t.messagesWithFindings, findings: t.findings },
+    bySeverity: t.bySeverity,
+    byRule: sortedCounts(t.byRule),
+    byChannel: sortedCounts(t.byChannel),
+    bySenderRole: sortedCounts(t.bySenderRole),
+    byMonth: sortedCounts(t.byMonth, 'key'),
+    messagesByMonth: sortedCounts(t.messagesByMonth, 'key'),
+    ruleByMonth: Object.fromEntries(Object.entries(t.ruleByMonth).sort((a, b) => a[0].localeCompare(b[0])).map(([rule, c]) => [rule, sortedCounts(c, 'key')])),
+    byRolePair: sortedCounts(t.byRolePair),
+    topClauses: Object.values(t.clauses)
+      .sort((a, b) => b.count - a.count || a.ref.localeCompare(b.ref))
+      .slice(0, TOP_CLAUSES),
+    topSenders: Object.entries(t.senders)
+      .filter(([, s]) => s.findings > 0)
+      .sort((a, b) => b[1].findings - a[1].findings || a[0].localeCompare(b[0]))
+      .slice(0, TOP_SENDERS)
+      .map(([label, s]) => ({ label, ...s })),
+    unreadable: { reasons: sortedCounts(t.unreadableReasons), at: t.unreadableAt },
+  };
+  if (result.examples) report.examples = result.examples;
+  return report;
+}

@@ -1,0 +1,28 @@
+/** The terminal summary of an audit: totals, then findings by rule, severity, channel, sender role and month. */
+import pc from 'picocolors';
+import type { AuditReport } from './report.js';
+import type { Counts } from './tally.js';
+
+function table(title: string, counts: Counts, c: ReturnType<typeof pc.createColors>): string {
+  const entries = Object.entries(counts).filter(([, n]) => n > 0);
+  if (entries.length === 0) return '';
+  const width = Math.max(...entries.map(([k]) => k.length));
+  const lines = entries.map(([k, n]) => `  ${k.padEnd(width)}  ${String(n).padStart(7)}`);
+  return `${c.bold(title)}\n${lines.join('\n')}\n\n`;
+}
+
+export function formatAuditText(report: AuditReport, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const t = report.totals;
+  let out = `${c.bold('Probity audit')} of ${report.input.label} (${report.input.kind}) for ${report.council.name}${report.complete ? '' : c.yellow(' — stopped part way')}\n`;
+  out += `  ${t.messages} messages checked, ${t.messagesWithFindings} with findings, ${t.findings} findings`;
+  out += t.unreadable > 0 ? `, ${c.yellow(`${t.unreadable} unreadable`)}\n\n` : '\n\n';
+  out += table('By rule', report.byRule, c);
+  out += table('By severity', report.bySeverity, c);
+  out += table('By channel', report.byChannel, c);
+  out += table('By sender role', report.bySenderRole, c);
+  out += table('By month', report.byMonth, c);
+  out += table('Unreadable', report.unreadable.reasons, c);
+  out += `${c.dim(report.people.note)}\n`;
+  return out;
+}
