@@ -111,7 +111,7 @@ export function createLinter(data: LinterData): Linter {
         seen.add(key);
         const excerpt = excerptOf(normalised.text, report);
         if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
-        findings.push(toFinding(rule, infos.get(rule.meta.id)!, report, normalised.text, excerpt));
+        findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt));
       }
       findings.sort((a, b) => a.span.start - b.span.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
       return { id: message.id, findings };
@@ -119,13 +119,13 @@ export function createLinter(data: LinterData): Linter {
   };
 }
 
-function toFinding(rule: Rule, info: RuleInfo, report: RawReport, text: string, excerpt: string): Finding {
+function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, report: RawReport, text: string, excerpt: string): Finding {
   const template = rule.meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${report.messageId}"`);
   const message = template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => report.data?.[name] ?? '');
-  // A council's explicit setting wins; otherwise a rule may raise its own severity for a worse case, but a
-  // good-practice rule stays at info.
-  const severity: Severity = info.severity === 'off' ? 'info' : info.goodPractice || report.severity === undefined ? info.severity : moreSevere(report.severity, info.severity);
+  // A council's explicit setting wins, and a good-practice rule stays at info; otherwise a rule may grade its own
+  // case (an instruction to junior staff is an error, a Bcc on a fresh message a warning).
+  const severity: Severity = info.severity === 'off' ? 'info' : info.goodPractice || councilSetSeverity ? info.severity : (report.severity ?? info.severity);
   return {
     rule: rule.meta.id,
     severity,
@@ -136,10 +136,6 @@ function toFinding(rule: Rule, info: RuleInfo, report: RawReport, text: string, 
     ...(info.goodPractice ? { goodPractice: true } : {}),
     suggestion: rule.meta.suggestion,
   };
-}
-
-function moreSevere(a: Severity, b: Severity): Severity {
-  return SEVERITY_ORDER[a] < SEVERITY_ORDER[b] ? a : b;
 }
 
 function cite(packs: ReadonlyMap<string, ProtocolPack>, protocol: string, ref: string, quote: string): ClauseCitation {

@@ -3,18 +3,11 @@
  * the runtime has it (every Outlook runtime that has Smart Alerts does) and XMLHttpRequest otherwise, and it
  * gives up after `timeoutMs` whichever the transport. Any failure rejects; the caller decides what that means.
  */
-import type { Finding } from '../lint/types.js';
+import type { Finding, Message } from '../lint/types.js';
 import type { AddinConfig } from './config.js';
 
-export interface CheckRequest {
-  channel: 'email';
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject?: string;
-  text: string;
-}
+/** The engine's message model, as Outlook sends it (an email, never HTML: the body is read as text). */
+export type CheckRequest = Omit<Message, 'id' | 'html' | 'sentAt'> & { channel: 'email' };
 
 export interface CheckResponse {
   findings: Finding[];

@@ -40,11 +40,12 @@ export const rule: Rule = {
     const bcc = membersIn(['bcc']);
     const open = membersIn(['to', 'cc']);
     const authors = correspondents(ctx);
-    // Correspondence: a reply or forward of a member's message (a fresh notice Bcc'd to several members is not).
+    // On correspondence (a reply or forward of a member's message) a Bcc to another member is a silent copy; on
+    // a fresh message to a member it still hides one member from another, so it is worth a warning.
     const isCorrespondence = authors.length > 0 || /^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '');
-    const bccAuthor = isCorrespondence ? [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id)) : undefined;
+    const bccAuthor = [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id));
     if (bcc.length > 0 && bccAuthor && !/\b(bcc|blind[- ]cop)/i.test(ctx.normalised.text)) {
-      ctx.report({ messageId: 'bcc', at, data: { copied: names(bcc), author: bccAuthor.name } });
+      ctx.report({ messageId: 'bcc', at, data: { copied: names(bcc), author: bccAuthor.name }, ...(isCorrespondence ? {} : { severity: 'warning' as const }) });
       return;
     }
 
