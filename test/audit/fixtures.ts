@@ -56,7 +56,13 @@ export function variant(list: ExampleMessage[], i: number): ExampleMessage {
   return { ...base, id: `${base.id}-${i}`, sentAt: sent.toISOString(), text: `${base.text}\n\n${MARKER}` };
 }
 
-export function toEml(m: ExampleMessage, council: Council, extra: { subject?: string; fromName?: string } = {}): string {
+/** A made-up PDF's worth of base64 lines, so a generated mailbox has the bytes per message real mail has. */
+function attachment(kb: number, seed: number): string {
+  const line = Buffer.alloc(57, seed % 251).toString('base64');
+  return Array.from({ length: Math.ceil((kb * 1024) / 78) }, () => line).join('\r\n');
+}
+
+export function toEml(m: ExampleMessage, council: Council, extra: { subject?: string; fromName?: string; attachmentKb?: number } = {}): string {
   const email = (a: string) => addressAs(council, a, 'email');
   const subject = extra.subject ?? m.subject ?? 'Message';
   const lines = [
@@ -68,10 +74,15 @@ export function toEml(m: ExampleMessage, council: Council, extra: { subject?: st
     `Date: ${rfc2822(m.sentAt)}`,
     `Message-ID: <${m.id}@example.test>`,
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
   ].filter(Boolean);
-  return `${lines.join('\r\n')}\r\n\r\n${m.text.replace(/\r?\n/g, '\r\n')}\r\n`;
+  const body = m.text.replace(/\r?\n/g, '\r\n');
+  if (!extra.attachmentKb) return `${lines.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${body}\r\n`;
+  const b = `b-${m.id}`;
+  return (
+    `${lines.join('\r\n')}\r\nContent-Type: multipart/mixed; boundary="${b}"\r\n\r\n` +
+    `--${b}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${body}\r\n` +
+    `--${b}\r\nContent-Type: application/pdf; name="report.pdf"\r\nContent-Disposition: attachment; filename="report.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n${attachment(extra.attachmentKb, m.id.length)}\r\n--${b}--\r\n`
+  );
 }
 
 /** mboxrd: body lines starting with (>*)From get one more `>`. */
@@ -79,7 +90,7 @@ export function mboxEntry(eml: string): string {
   return `From audit@example.test Mon May 12 10:00:00 2026\n${eml.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`;
 }
 
-export async function writeMbox(path: string, count: number, options: { junkEvery?: number } = {}): Promise<void> {
+export async function writeMbox(path: string, count: number, options: { junkEvery?: number; attachmentKb?: number } = {}): Promise<void> {
   const council = exampleCouncil();
   const list = examples();
   const out = createWriteStream(path);
@@ -87,7 +98,7 @@ export async function writeMbox(path: string, count: number, options: { junkEver
     const entry =
       options.junkEvery && i % options.junkEvery === options.junkEvery - 1
         ? 'From junk@example.test Mon May 12 10:00:00 2026\nthis is not a message at all\n\n'
-        : mboxEntry(toEml(variant(list, i), council));
+        : mboxEntry(toEml(variant(list, i), council, options.attachmentKb ? { attachmentKb: options.attachmentKb } : {}));
     if (!out.write(entry)) await once(out, 'drain');
   }
   out.end();
