@@ -1,0 +1,218 @@
+/**
+ * Privacy: a unique marker in the message body, through the channels, must appear in no log line, no Redis key or
+ * value under the run's prefix, and no file written.
+ *
+ *   1. The API server as a real process (src/http/server.ts, pino at `trace`, its stdout/stderr captured, HOME and
+ *      TMPDIR in a fresh temp dir): checks that succeed, 400 (bad field, bad JSON), 413 and 401, all with the
+ *      marker in the body (and the token). Then its Redis prefix and the temp dir are searched.
+ *   2. The check route with an engine that throws an error quoting the text: the 500 and its log line carry no text.
+ *   3. Slack: `/probity <draft>` through Bolt, the lint queue and the real `slack-check` processor (the message
+ *      event path is already covered by test/slack/message-events.test.ts "privacy").
+ *   4. `probity check` reading stdin as a real process with HOME/TMPDIR/cwd in a temp dir: no file holds the marker.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../src/http/auth.js';
+import { checkRoutes } from '../../src/http/check.route.js';
+import type { Linter } from '../../src/lint/engine.js';
+import { deletePrefix, freePort, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
+import { until } from '../briefings/world.js';
+import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, startHarness, type Harness } from '../slack/harness.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+const SECRET = 'privacy-test-secret-0123456789abcdefghijk';
+const marker = () => `zqmark${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+/** Every regular file under dir whose bytes contain `needle`. */
+function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (!st) continue;
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size < 50 * 1024 * 1024 && readFileSync(p).includes(needle)) hits.push(p);
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
+describe('the API server process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'probity-privacy-api-'));
+  const prefix = uniquePrefix('privacy-api');
+  const redis = sharedRedis();
+  const m = marker();
+  let child: ChildProcess;
+  let output = '';
+  let port = 0;
+
+  beforeAll(async () => {
+    port = await freePort();
+    child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/http/server.ts')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        TMPDIR: dir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PROBITY_TOKEN_SECRET: SECRET,
+        REDIS_URL: process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
+        PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
+        LOG_LEVEL: 'trace',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    await until(() => /Server listening/.test(output) || child.exitCode !== null, 'server up');
+    expect(child.exitCode, output).toBeNull();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs every request, but never the marker, and keeps it nowhere in Redis or on disk', async () => {
+    const token = issueToken(SECRET, { sub: 'outlook-addin', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3600 });
+    const post = async (body: string, auth = `Bearer ${token}`) => {
+      for (let attempt = 0; ; attempt++) {
+        const r = await fetch(`http://127.0.0.1:${port}/v1/check`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+        if (r.status !== 503 || attempt >= 20) return { status: r.status, text: await r.text() };
+        await new Promise((res) => setTimeout(res, 250));
+      }
+    };
+    const message = { channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], subject: `Leaflets ${m}`, text: `I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`, html: `<p>${m}</p>` };
+
+    const ok = await post(JSON.stringify(message));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('political-request');
+    expect((await post(JSON.stringify({ ...message, channel: m }))).status).toBe(400);
+    expect((await post(JSON.stringify({ ...message, sentAt: m }))).status).toBe(400);
+    expect((await post(JSON.stringify({ ...message, to: [m.repeat(30)] }))).status).toBe(400);
+    const badJson = await post(`{"channel":"email","text":"${m}`);
+    expect(badJson.status).toBe(400);
+    expect(badJson.text).not.toContain(m);
+    expect((await post(JSON.stringify({ ...message, text: `${m} `.repeat(30_000) }))).status).toBe(413);
+    expect((await post(JSON.stringify(message), `Bearer pb1.${m}.${m}`)).status).toBe(401);
+    expect((await post(JSON.stringify(message), 'Bearer ' + token.replace(/\.[^.]+$/, `.${m}`))).status).toBe(401);
+
+    // Graceful stop, so everything buffered is flushed to the captured streams.
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+
+    const lines = output.split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.includes('incoming request')).length).toBeGreaterThanOrEqual(8);
+    expect(lines.filter((l) => l.includes(m))).toEqual([]);
+    for (const [key, value] of await dumpKeys(redis, `${prefix}*`)) {
+      expect(key).not.toContain(m);
+      expect(value, key).not.toContain(m);
+    }
+    expect(filesContaining(dir, m)).toEqual([]);
+  });
+});
+
+describe('the check route when the engine fails', () => {
+  it('answers 500 without the text, and logs only the error name and code', async () => {
+    const m = marker();
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const throwing = {
+      lint(message: { text: string }) {
+        const err = new Error(`engine failed on: ${message.text}`) as Error & { code?: string };
+        err.code = 'E_TEST';
+        throw err;
+      },
+    } as unknown as Linter;
+    const app = Fastify({ logger: { level: 'trace', stream } });
+    await app.register(checkRoutes, { linter: throwing, auth: { secret: SECRET }, overload: false });
+    await app.ready();
+    try {
+      const token = issueToken(SECRET, { sub: 'outlook-addin', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3600 });
+      const r = await app.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token}` }, payload: { channel: 'email', from: 'a@b.example', text: `hello ${m}` } });
+      expect(r.statusCode).toBe(500);
+      expect(r.body).not.toContain(m);
+      expect(lines.some((l) => l.includes('check failed'))).toBe(true);
+      expect(lines.filter((l) => l.includes(m))).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('Slack: /probity <draft> through the queue', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers privately with the findings, and leaves the marker in no log record and no Redis key or value', async () => {
+    const m = marker();
+    const response = await h.postCommand({
+      user_id: COUNCILLOR,
+      user_name: 'daniel.okafor',
+      text: `${CAMPAIGN_REQUEST} ${m}`,
+      response_url: h.stub.responseUrl(`cmd-${m}`),
+      trigger_id: `${Date.now()}.1.deadbeef`,
+    });
+    expect(response.status).toBe(200);
+    await h.stub.waitFor((c) => c.method === 'response' && c.responseId === `cmd-${m}`);
+    // The job is removed on completion; wait for the queue to be empty of it.
+    await until(async () => (await h.lint.queue.getJobCounts('active', 'wait', 'delayed', 'completed', 'failed')).active === 0, 'queue drained');
+    await until(async () => {
+      for (const [key, value] of await h.dumpKeys()) if (key.includes(m) || value.includes(m)) return false;
+      return true;
+    }, 'no marker in Redis');
+    expect(JSON.stringify(h.log.records)).not.toContain(m);
+  });
+});
+
+describe('probity check (a real process reading stdin)', () => {
+  it('writes no file holding the message, wherever it could', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probity-privacy-cli-'));
+    const m = marker();
+    try {
+      const input = `${JSON.stringify({ id: 'one', channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text: `I want you to print 500 leaflets for our Labour campaign by Friday. ${m}` })}\n`;
+      const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'check', '--council', join(ROOT, 'examples/council.yaml'), '--fail-on', 'never', '-'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.stdin.end(input);
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code, out).toBe(0);
+      expect(out).toContain('political-request'); // the terminal is the user's own: findings show there
+      expect(filesContaining(dir, m)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
