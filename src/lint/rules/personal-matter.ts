@@ -27,17 +27,16 @@ export const rule: Rule = {
     for (const s of ctx.sentences) {
       const own = s.of('employment-matter', 'own')[0];
       const firstPerson = s.tokens.some((t) => /^(i|me|my|we|us|our)$/.test(t.word));
+      // "My manager will reply" is not an employment matter; "my manager refused my flexible working" is.
       const topic = s.of('employment-matter', 'topic')[0];
       const grievance = s.of('employment-matter', 'grievance')[0] ?? s.of('employment-matter', 'personal')[0] ?? (firstPerson ? s.of('employment-matter', 'plea')[0] : undefined);
       const allegation = s.of('staff-allegation', 'allegation')[0];
       const staff = s.of('staff-allegation', 'staff')[0] ?? s.hits.find((h) => h.category === 'person-name' || h.category === 'person-target');
       if (allegation && staff && !/\b(resident|tenant|landlord|constituent|applicant|neighbour)\b/i.test(s.text)) {
         ctx.report({ messageId: 'allegation', at: allegation });
-      } else if (own && (own.text.toLowerCase().startsWith('my manager') || own.text.toLowerCase().startsWith('my line manager') || own.text.toLowerCase().startsWith('my boss') || own.text.toLowerCase().startsWith('my director')) && !grievance && !topic) {
-        continue; // "my manager will reply" is not an employment matter
       } else if (own) {
         ctx.report({ messageId: 'own', at: own, data: { word: own.text.toLowerCase() } });
-      } else if (firstPerson && (grievance || topic) && (grievance ? true : s.has('employment-matter', 'self') || /\bmy\b/i.test(s.text))) {
+      } else if (firstPerson && (grievance || (topic && (s.has('employment-matter', 'self') || s.has('employment-matter', 'manager') || /\bmy\b/i.test(s.text))))) {
         const at = grievance ?? topic!;
         ctx.report({ messageId: 'own', at, data: { word: at.text.toLowerCase() } });
       }
