@@ -12,7 +12,7 @@ const PLAIN_EVERY_MS = 5_000;
 const ETA_BUFFER = 200;
 
 function unitLabel(unit: AuditSource['unit'], value: number): string {
-  if (unit === 'bytes') return `${(value / 1024 / 1024).toFixed(1)} MB`;
+  if (unit === 'bytes') return value < 1024 * 1024 ? `${Math.round(value / 1024)} KB` : `${(value / 1024 / 1024).toFixed(1)} MB`;
   return `${Math.floor(value)} ${unit}`;
 }
 
