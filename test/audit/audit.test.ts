@@ -187,6 +187,21 @@ describe('resume', () => {
     });
   }
 
+  it('keeps the excerpts of the first part apart from the state file, and reports them all after --resume', async () => {
+    const path = join(tmp, 'sent.mbox');
+    const base = { linter, councilFile: EXAMPLE_COUNCIL, names: false, excerpts: true, key: KEY };
+    const whole = await runAudit({ ...base, source: await mboxSource(path), statePath: join(tmp, 'ex-whole.json'), resume: false });
+    const statePath = join(tmp, 'ex-state.json');
+    const controller = new AbortController();
+    const progress: ProgressSink = { start: () => {}, update: (_at, done) => done === 9 && controller.abort(), stop: () => {} };
+    await runAudit({ ...base, source: await mboxSource(path), statePath, resume: false, signal: controller.signal, progress });
+    expect(readFileSync(statePath, 'utf8')).not.toContain(MARKER);
+    expect(readFileSync(`${statePath}.excerpts.json`, 'utf8').length).toBeGreaterThan(2);
+    const second = await runAudit({ ...base, source: await mboxSource(path), statePath, resume: true });
+    expect(second.examples).toEqual(whole.examples);
+    expect(existsSync(`${statePath}.excerpts.json`)).toBe(false);
+  });
+
   it('refuses to resume against a changed input', async () => {
     const path = join(tmp, 'changing.mbox');
     await writeMbox(path, 10);
@@ -207,6 +222,7 @@ describe('the command', () => {
       const r = await runCli(['audit', 'sent.mbox', '--json', `${run}.json`, '--html', `${run}.html`, '--pseudonym-key', 'k1'], tmp);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/By rule/);
+      expect(r.stdout + r.stderr).not.toContain(MARKER);
       for (const file of [`${run}.json`, `${run}.html`]) {
         const text = readFileSync(join(tmp, file), 'utf8');
         expect(text).not.toContain(MARKER);
