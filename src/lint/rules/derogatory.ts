@@ -47,6 +47,7 @@ export const rule: Rule = {
       for (const hit of s.of('insult')) {
         const kind = hit.entry.kind;
         if (aboutWriter(s.tokens, hit)) continue; // "What an idiot I am"
+        if (quoted(s.text.slice(0, hit.start - s.start))) continue; // reported speech: the message said 'utterly useless'
         // "Useless. Absolutely useless." on its own, to someone, is aimed at them.
         const standalone = s.tokens.length <= 3 && ctx.recipients.some((r) => r.person);
         if (kind === 'judgement' && !standalone && !aimedAtPerson(s, hit)) continue;
@@ -68,4 +69,14 @@ function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number
   const near = tokens.slice(Math.max(0, hit.from - 4), hit.to + 2).map((t) => t.word);
   const text = near.join(' ');
   return near.includes('myself') || /\bi am\b/.test(text) || /\b(sounding|sound|feel|felt|look|looking) like\b/.test(text);
+}
+
+/**
+ * The word is inside someone else's quoted words ("the message she received - 'utterly useless' and so on"):
+ * an open quotation, introduced as what another person said or sent. The writer's own quote for the press is
+ * still theirs.
+ */
+function quoted(before: string): boolean {
+  const open = /(^|[\s(])["'\u2018\u201c][^"'\u2019\u201d]*$/.exec(before);
+  return open !== null && /\b(said|says|called|wrote|writes|sent|received|message|accused|told|complained)\b/i.test(before.slice(0, open.index));
 }
