@@ -76,6 +76,7 @@ export function progressSink(stream: Stream, clock: () => number = Date.now): Pr
       at = position;
       startTime = lastLine = clock();
       startDone = done = d;
+      stream.write(`probity audit: started${d > 0 ? ` after ${d} entries` : ''}${t !== undefined ? `, ${unitLabel(u, t)} in all` : ''}\n`);
     },
     update(position, d) {
       at = position;
