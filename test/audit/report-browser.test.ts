@@ -32,6 +32,11 @@ beforeAll(async () => {
   }
   const h = await runCli(['audit', 'hostile', '--council', 'hostile.yaml', '--names', '--excerpts', '--html', 'hostile.html', '--no-progress'], tmp);
   if (h.code !== 0) throw new Error(h.stderr);
+  // A report with nothing to chart must still open cleanly.
+  writeEmlFolder(join(tmp, 'clean'), 0);
+  writeFileSync(join(tmp, 'clean', 'clean.eml'), toEml(variant(list, list.findIndex((m) => m.id === 'clean-information-request')), exampleCouncil()));
+  const c = await runCli(['audit', 'clean', '--html', 'clean.html', '--no-progress'], tmp);
+  if (c.code !== 0) throw new Error(c.stderr);
   browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_ARGS });
 });
 
@@ -84,6 +89,14 @@ describe.skipIf(!CHROMIUM)('the HTML audit report in Chromium', () => {
     for (const n of drawn) expect(n).toBeGreaterThan(1000);
     expect(await page.textContent('h1')).toContain('Ashcombe District Council');
     expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('opens a report with no findings without errors', async () => {
+    const { page, context, errors } = await open('clean.html');
+    expect(await page.$$('canvas')).toHaveLength(4);
+    expect(await page.textContent('.totals')).toMatch(/1\s*messages checked/);
     expect(errors).toEqual([]);
     await context.close();
   });
