@@ -121,6 +121,18 @@ describe('mbox', () => {
     expect(result.tally.messages).toBe(2);
     expect(result.tally.unreadable).toBe(1);
   });
+
+  it('drops a message over the size limit without holding it, and goes on', async () => {
+    const path = join(tmp, 'large.mbox');
+    const big = `From: a@example.test\nSubject: big\n\n${'x'.repeat(5000)}\n${'y'.repeat(300)}\n`;
+    writeFileSync(path, `From x Mon May 12 10:00:00 2026\n${big}\nFrom y Mon May 12 10:00:00 2026\nFrom: b@example.test\nSubject: small\n\nhello\n`);
+    const entries = [];
+    for await (const e of mboxEntries(path, 0, 1024)) entries.push(e);
+    expect(entries).toHaveLength(2);
+    expect(entries[0]!.raw).toBeUndefined();
+    expect(entries[1]!.raw!.toString()).toContain('Subject: small');
+    expect(entries[1]!.start).toBe(entries[0]!.end);
+  });
 });
 
 describe('Maildir and a folder of .eml', () => {

@@ -105,6 +105,7 @@ export async function* mboxEntries(path: string, offset = 0, maxBytes = MAX_EML_
         if (carry.length > maxBytes) {
           tooLarge = true;
           parts = [];
+          prevBlank = false;
           lineStart += carry.length;
           carry = null;
         }
