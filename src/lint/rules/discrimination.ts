@@ -39,12 +39,16 @@ export const rule: Rule = {
       }
       if (!group) return;
       // The judgement often follows in the next sentence: "…the Polish families keep getting the flats. They don't even speak English."
-      // A belittling judgement about the group counts as much as a stereotype ("the Polish lads are lazy").
-      const frame = s.of('demeaning')[0] ?? s.of('insult')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
+      // A belittling judgement about a group counts as much as a stereotype ("the Polish lads are lazy"); about
+      // "the woman" or "a kid" it is an insult (derogatory), not discrimination.
+      const insultCounts = INSULT_IS_DEMEANING.has(group.entry.kind ?? '');
+      const frame = s.of('demeaning')[0] ?? (insultCounts ? s.of('insult')[0] : undefined) ?? ctx.sentences[i + 1]?.of('demeaning')[0];
       if (frame) ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) } });
     });
   },
 };
+
+const INSULT_IS_DEMEANING = new Set(['race-religion', 'orientation-gender', 'disability', 'pregnancy']);
 
 function describe(note: string): string {
   return note.replace(/\.$/, '').toLowerCase();
