@@ -5,12 +5,16 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Linter } from '../lint/engine.js';
-import type { Message } from '../lint/types.js';
+import type { Finding, Message } from '../lint/types.js';
 import { InputError } from '../mail/errors.js';
+import { LintPool } from './pool.js';
+import { reasonOf } from './reason.js';
 import { keyFingerprint, people, type PseudonymKey } from './pseudonym.js';
 import { mismatch, readState, removeState, writeState, type AuditState } from './state.js';
 import { addMessage, addUnreadable, emptyTally, type Example, type Tally } from './tally.js';
-import type { AuditSource, Cursor } from './types.js';
+import type { AuditItem, AuditSource, Cursor } from './types.js';
+
+export { reasonOf } from './reason.js';
 
 /** Checkpoint at least this often (messages)… */
 const CHECKPOINT_MESSAGES = 5_000;
@@ -38,7 +42,14 @@ export interface RunOptions {
   /** One-line notes for the person running it (stderr). */
   note?: (line: string) => void;
   clock?: () => number;
+  /** Worker threads that parse and lint (default 1: all in this thread). */
+  jobs?: number;
 }
+
+/** Messages in flight per worker: enough that none waits for the next while this thread reads and counts. */
+const IN_FLIGHT_PER_JOB = 8;
+
+type Outcome = { message: Message; findings: Finding[] } | { reason: string };
 
 export interface RunResult {
   tally: Tally;
@@ -50,16 +61,6 @@ export interface RunResult {
   done: number;
   startedAt: string;
   key: PseudonymKey;
-}
-
-/** A reason of our own words: parsers' messages can quote the input, so only InputError's are passed on. */
-export function reasonOf(err: unknown): string {
-  if (err instanceof InputError) {
-    const m = err.message;
-    if (m.startsWith('not a readable email message')) return 'not a readable email message';
-    return m;
-  }
-  return 'could not be read';
 }
 
 function examplesPath(statePath: string): string {
@@ -117,39 +118,68 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
   let lastCheckpoint = clock();
   let sinceCheckpoint = 0;
   options.progress?.start(source.total, source.unit, 0, done);
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  const pool = jobs > 1 ? LintPool.start(jobs, { councilFile: options.councilFile, excerpts: options.excerpts }) : undefined;
+
+  const check = async (item: AuditItem): Promise<Outcome> => {
+    if (pool) {
+      let reply;
+      try {
+        reply = item.raw ? await pool.check({ raw: await item.raw() }) : await pool.check({ message: await item.load() });
+      } catch (err) {
+        return { reason: reasonOf(err) };
+      }
+      return reply.ok ? { message: reply.message, findings: reply.findings } : { reason: reply.reason };
+    }
+    let message: Message;
+    try {
+      message = await item.load();
+    } catch (err) {
+      return { reason: reasonOf(err) };
+    }
+    try {
+      return { message, findings: linter.lint(message).findings };
+    } catch {
+      // An engine bug on one message must not stop an audit of millions: count it and go on.
+      return { reason: 'internal error in the engine' };
+    }
+  };
+
+  // Results are applied in input order, so the cursor and the counts always describe a prefix of the input.
+  const apply = (item: AuditItem, outcome: Outcome) => {
+    if ('reason' in outcome) addUnreadable(tally, item.where, outcome.reason);
+    else addMessage(tally, outcome.message, outcome.findings, { people: who, timeZone, where: item.where, ...(examples ? { examples } : {}) });
+    cursor = item.cursor;
+    done++;
+    options.progress?.update(item.progress, done);
+    if (++sinceCheckpoint >= CHECKPOINT_MESSAGES || clock() - lastCheckpoint >= CHECKPOINT_MS) {
+      checkpoint();
+      sinceCheckpoint = 0;
+      lastCheckpoint = clock();
+    }
+  };
+
+  const window = pool ? jobs * IN_FLIGHT_PER_JOB : 1;
+  const pending: Array<{ item: AuditItem; outcome: Promise<Outcome> }> = [];
+  const applyFirst = async () => {
+    const { item, outcome } = pending.shift()!;
+    apply(item, await outcome);
+  };
   try {
     for await (const item of source.items(cursor ?? undefined)) {
       if (options.signal?.aborted) {
         complete = false;
         break;
       }
-      let message: Message | undefined;
-      try {
-        message = await item.load();
-      } catch (err) {
-        addUnreadable(tally, item.where, reasonOf(err));
-      }
-      if (message) {
-        try {
-          const { findings } = linter.lint(message);
-          addMessage(tally, message, findings, { people: who, timeZone, where: item.where, ...(examples ? { examples } : {}) });
-        } catch {
-          // An engine bug on one message must not stop an audit of millions: count it and go on.
-          addUnreadable(tally, item.where, 'internal error in the engine');
-        }
-      }
-      cursor = item.cursor;
-      done++;
-      options.progress?.update(item.progress, done);
-      if (++sinceCheckpoint >= CHECKPOINT_MESSAGES || clock() - lastCheckpoint >= CHECKPOINT_MS) {
-        checkpoint();
-        sinceCheckpoint = 0;
-        lastCheckpoint = clock();
-      }
+      pending.push({ item, outcome: check(item) });
+      while (pending.length >= window) await applyFirst();
     }
+    // Messages already read are finished even when stopping: they are in memory, and it keeps the cursor simple.
+    while (pending.length > 0) await applyFirst();
     if (options.signal?.aborted) complete = false;
   } finally {
     options.progress?.stop();
+    await pool?.close();
     await source.close?.();
   }
   if (complete) {

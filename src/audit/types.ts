@@ -13,6 +13,8 @@ export interface AuditItem {
   where: string;
   /** Parses the item; throws (an InputError, or anything) when it cannot be read. */
   load(): Promise<Message> | Message;
+  /** For MIME sources: the bytes, so a worker can parse them (`--jobs`); throws as `load` would. */
+  raw?(): Promise<Buffer> | Buffer;
 }
 
 export interface AuditSource {

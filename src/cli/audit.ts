@@ -30,7 +30,11 @@ export interface AuditOptions {
   excerpts?: boolean;
   pseudonymKey?: string;
   progress?: boolean;
+  jobs?: string;
 }
+
+/** More threads than this is never faster: reading and counting in the main thread becomes the limit. */
+const MAX_JOBS = 32;
 
 /** What the shell reports for a run stopped by Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
@@ -68,6 +72,8 @@ function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
 export async function audit(input: string | undefined, options: AuditOptions, io: Io, hooks: AuditHooks = {}): Promise<number> {
   if (!input && !options.imap) throw new InputError('audit: name an mbox, Maildir, folder of .eml or Slack export, or give --imap <mailbox>');
   if (input && options.imap) throw new InputError('audit: give either a file or folder, or --imap, not both');
+  const jobs = options.jobs === undefined ? 1 : Number(options.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new InputError(`--jobs must be a whole number from 1 to ${MAX_JOBS}`);
   const file = councilFile(options.council ? resolvePath(io.cwd, options.council) : undefined, io.env, io.cwd);
   const linter = loadCouncilLinter(file);
 
@@ -97,6 +103,7 @@ export async function audit(input: string | undefined, options: AuditOptions, io
       ...(options.progress === false ? {} : { progress: progressSink(io.stderr, clock) }),
       note: (line) => void io.stderr.write(`probity audit: ${line}\n`),
       clock,
+      jobs,
     });
   } finally {
     signals?.dispose();

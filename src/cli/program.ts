@@ -118,6 +118,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--excerpts', 'include subjects and excerpts of the messages with findings')
     .option('--pseudonym-key <key>', 'key for the pseudonyms (default: $PROBITY_AUDIT_KEY, else random per run)')
     .option('--no-progress', 'no progress bar or progress lines')
+    .option('--jobs <n>', 'worker threads that parse and lint (default 1)')
     .action(async (input: string | undefined, options: AuditOptions) => {
       const { audit } = await import('./audit.js');
       status = await audit(input, options, io);

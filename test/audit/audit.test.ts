@@ -135,6 +135,16 @@ describe('mbox', () => {
   });
 });
 
+describe('--jobs', () => {
+  it('worker threads give the counts and the excerpts of one thread, in the same order', async () => {
+    const base = { linter, councilFile: EXAMPLE_COUNCIL, names: false, excerpts: true, key: KEY, resume: false };
+    const one = await runAudit({ ...base, source: await mboxSource(join(tmp, 'sent.mbox')), statePath: join(tmp, 'jobs-1.json') });
+    const two = await runAudit({ ...base, source: await mboxSource(join(tmp, 'sent.mbox')), statePath: join(tmp, 'jobs-2.json'), jobs: 2 });
+    expect(two.tally).toEqual(one.tally);
+    expect(two.examples).toEqual(one.examples);
+  });
+});
+
 describe('Maildir and a folder of .eml', () => {
   it('give the same counts as linting each message alone', async () => {
     const expected = sorted(await expectedEmailByRule(FOLDER_COUNT));

@@ -31,10 +31,13 @@ async function fileSource(kind: 'maildir' | 'eml-folder', root: string, files: s
           cursor: { last: file },
           progress: done,
           where: file,
-          load: async () => {
+          raw: async () => {
             const info = await stat(path);
             if (info.size > MAX_EML_BYTES) throw new InputError(`message is larger than ${describeBytes(MAX_EML_BYTES)}`);
-            return parseEml(await readFile(path));
+            return readFile(path);
+          },
+          async load() {
+            return parseEml(await this.raw!());
           },
         };
       }

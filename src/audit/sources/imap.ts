@@ -74,16 +74,12 @@ export async function imapSource(config: MailboxConfig, folder: string): Promise
           done++;
           const source = fetched.get(uid);
           const missing = !fetched.has(uid);
-          yield {
-            cursor: { uidValidity, uid },
-            progress: done,
-            where: `${folder}#${uid}`,
-            load: () => {
-              if (missing) throw new InputError('message was removed during the audit');
-              if (!source) throw new InputError(`message is larger than ${describeBytes(MAX_EML_BYTES)}`);
-              return parseEml(source);
-            },
+          const bytes = (): Buffer => {
+            if (missing) throw new InputError('message was removed during the audit');
+            if (!source) throw new InputError(`message is larger than ${describeBytes(MAX_EML_BYTES)}`);
+            return source;
           };
+          yield { cursor: { uidValidity, uid }, progress: done, where: `${folder}#${uid}`, raw: bytes, load: () => parseEml(bytes()) };
         }
         fetched.clear();
       }

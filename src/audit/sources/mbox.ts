@@ -149,15 +149,17 @@ export async function mboxSource(path: string): Promise<AuditSource> {
       const offset = typeof cursor?.offset === 'number' ? cursor.offset : 0;
       for await (const entry of mboxEntries(path, offset)) {
         const raw = entry.raw;
+        const bytes = (): Buffer => {
+          if (entry.preamble) throw new InputError('text before the first "From " line is not an mbox message');
+          if (raw === undefined) throw new InputError(`message is larger than ${describeBytes(MAX_EML_BYTES)}`);
+          return raw;
+        };
         yield {
           cursor: { offset: entry.end },
           progress: entry.end,
           where: `${name}@${entry.start}`,
-          load: () => {
-            if (entry.preamble) throw new InputError('text before the first "From " line is not an mbox message');
-            if (raw === undefined) throw new InputError(`message is larger than ${describeBytes(MAX_EML_BYTES)}`);
-            return parseEml(raw);
-          },
+          raw: bytes,
+          load: () => parseEml(bytes()),
         };
       }
     },
