@@ -7,20 +7,21 @@
  * `--attachment-kb K` gives every message a base64 attachment of K KB, for a file of realistic bytes per message
  * (attachments are parsed but not linted).
  *
- *   npx tsx scripts/audit-bench.ts [--messages 50000] [--attachment-kb 0] [--keep]
+ *   npx tsx scripts/audit-bench.ts [--messages 50000] [--attachment-kb 0] [--jobs 1] [--keep]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../src/lint/load.js';
 import { writeMbox } from '../test/audit/fixtures.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '50000' }, 'attachment-kb': { type: 'string', default: '0' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '50000' }, 'attachment-kb': { type: 'string', default: '0' }, jobs: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false } } });
 const count = Number(values.messages);
 if (!Number.isInteger(count) || count < 1) throw new Error('--messages must be a whole number');
 const attachmentKb = Number(values['attachment-kb']);
+const jobs = Number(values.jobs);
 
 const GNU_TIME = '/usr/bin/time';
 const tmp = mkdtempSync(join(tmpdir(), 'probity-audit-bench-'));
@@ -33,7 +34,7 @@ try {
   const bytes = statSync(mbox).size;
   console.log(`generated ${count} messages, ${(bytes / 1024 / 1024).toFixed(1)} MB, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const args = ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'audit', mbox, '--json', report, '--pseudonym-key', 'bench'];
+  const args = ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'audit', mbox, '--json', report, '--pseudonym-key', 'bench', '--jobs', String(jobs)];
   const useTime = existsSync(GNU_TIME);
   const [cmd, argv] = useTime ? [GNU_TIME, ['-v', process.execPath, ...args]] : [process.execPath, args];
   const started = Date.now();
@@ -66,8 +67,8 @@ try {
     `audited ${totals.messages} messages (+${totals.unreadable} unreadable, ${totals.findings} findings) from a ${(bytes / 1024 / 1024).toFixed(1)} MB mbox in ${seconds.toFixed(1)} s: ` +
       `${Math.round((totals.messages + totals.unreadable) / seconds)} messages/s, ${((bytes / 1024 / 1024) / seconds).toFixed(2)} MB/s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
-  console.log(`(wall time includes loading the engine; node ${process.version}, one process)`);
-  console.log(`reproduce: npx tsx scripts/audit-bench.ts --messages ${count}${attachmentKb ? ` --attachment-kb ${attachmentKb}` : ''}`);
+  console.log(`(wall time includes loading the engine; node ${process.version}, one process, ${jobs} job${jobs === 1 ? '' : 's'}, ${availableParallelism()} cores)`);
+  console.log(`reproduce: npx tsx scripts/audit-bench.ts --messages ${count}${attachmentKb ? ` --attachment-kb ${attachmentKb}` : ''}${jobs > 1 ? ` --jobs ${jobs}` : ''}`);
 } finally {
   if (values.keep) console.log(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/lint/load.js';
 import { MARKER, writeMbox } from './fixtures.js';
 
-const COUNT = 1500;
+const COUNT = 1000;
 const JUNK_EVERY = 500;
 const tmp = mkdtempSync(join(tmpdir(), 'probity-audit-int-'));
 beforeAll(() => writeMbox(join(tmp, 'big.mbox'), COUNT, { junkEvery: JUNK_EVERY }));
