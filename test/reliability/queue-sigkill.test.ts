@@ -1,5 +1,5 @@
 /**
- * Queue reliability: N `slack-check` jobs (2,000 in CI; PROBITY_RELIABILITY_JOBS=10000 for the full run) through two real
+ * Queue reliability: N `slack-check` jobs (1,000 in CI; PROBITY_RELIABILITY_JOBS=10000 for the full run) through two real
  * worker processes (`node --import tsx workers/lint.worker.ts`, the real processor) on the shared Redis under a
  * unique prefix, answering through a loopback response_url stub that counts posts per job. One worker is
  * SIGKILLed when half the jobs are answered.
@@ -27,8 +27,8 @@ import { until } from '../briefings/world.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const REDIS_URL = process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-// 2,000 in CI (the 2-core budget); the issue's 10,000: PROBITY_RELIABILITY_JOBS=10000 (figures in docs/reliability.md).
-const JOBS = Number(process.env.PROBITY_RELIABILITY_JOBS ?? 2_000);
+// 1,000 in CI (the 2-core budget; most of the run is the stalled-job wait); the issue's 10,000: PROBITY_RELIABILITY_JOBS=10000 (figures in docs/reliability.md).
+const JOBS = Number(process.env.PROBITY_RELIABILITY_JOBS ?? 1_000);
 const prefix = `probity-test-rel-${process.pid}-${randomUUID().slice(0, 8)}`;
 
 /** Counts response_url posts per job id; every post is answered 200 at once. */
