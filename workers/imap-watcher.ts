@@ -5,6 +5,7 @@
  *
  *   node --import tsx workers/imap-watcher.ts
  */
+import '../src/process/fatal.js';
 import { Queue } from 'bullmq';
 import { DEFAULT_DEBOUNCE_MS, enqueueDraft } from '../src/mail/draft-job.js';
 import { mailboxesFromEnv } from '../src/mail/imap-config.js';

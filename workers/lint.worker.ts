@@ -4,6 +4,7 @@
  *
  * SIGTERM/SIGINT: stop taking jobs, let running ones finish (up to LINT_WORKER_SHUTDOWN_MS), exit 0.
  */
+import '../src/process/fatal.js';
 import { loadLinter } from '../src/lint/load.js';
 import { councilFile, logLevel, positiveInt, redisSettings, severitySetting } from '../src/queue/env.js';
 import { createLintWorker, LINT_WORKER_CONCURRENCY, LINT_WORKER_SHUTDOWN_MS } from '../src/queue/lint-worker.js';

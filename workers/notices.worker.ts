@@ -9,6 +9,7 @@
  *
  * Environment: see docs/briefings.md (REDIS_URL, PROBITY_COUNCIL, SMTP_*, SLACK_*, NOTICE_*).
  */
+import '../src/process/fatal.js';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../src/briefings/redis-store.js';

@@ -3,6 +3,7 @@
  * checks nothing itself: it queues lint jobs for the lint worker and records feedback.
  * Run: `node --import tsx workers/slack.ts`.
  */
+import '../src/process/fatal.js';
 import { readFileSync } from 'node:fs';
 import { LogLevel } from '@slack/bolt';
 import { parseCouncil } from '../src/directory/council.js';

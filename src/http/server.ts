@@ -7,6 +7,7 @@
  * Environment (see docs/briefings.md): PORT, HOST, PROBITY_TOKEN_SECRET, PROBITY_COUNCIL, REDIS_URL,
  * PROBITY_LEDGER_PREFIX, PROBITY_QUEUE_PREFIX, PROBITY_PUBLIC_URL, PROBITY_RATE_LIMIT, LOG_LEVEL.
  */
+import '../process/fatal.js';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../briefings/redis-store.js';
 import { BriefingService } from '../briefings/service.js';
