@@ -9,10 +9,12 @@
  *   3. Slack: `/probity <draft>` through Bolt, the lint queue and the real `slack-check` processor (the message
  *      event path is already covered by test/slack/message-events.test.ts "privacy").
  *   4. `probity check` reading stdin as a real process with HOME/TMPDIR/cwd in a temp dir: no file holds the marker.
+ *   5. `probity audit` of a folder of .eml and of a Slack export, JSON and HTML reports and resume state, without
+ *      `--excerpts`: no file written holds the marker, nor the senders' addresses (pseudonyms by default).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -215,4 +217,50 @@ describe('probity check (a real process reading stdin)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('probity audit (a real process) without --excerpts', () => {
+  async function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'audit', ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, TMPDIR: cwd, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    return { code, out };
+  }
+
+  it('writes reports and state that hold neither the message nor who wrote it', async () => {
+    const input = mkdtempSync(join(tmpdir(), 'probity-privacy-audit-in-'));
+    const work = mkdtempSync(join(tmpdir(), 'probity-privacy-audit-out-'));
+    const m = marker();
+    try {
+      const eml = join(input, 'mail');
+      mkdirSync(eml);
+      for (let i = 0; i < 3; i++) {
+        writeFileSync(
+          join(eml, `${i}.eml`),
+          `From: Daniel Okafor <daniel.okafor@ashcombe.gov.uk>\r\nTo: amir.patel@ashcombe.gov.uk\r\nSubject: Leaflets ${m}\r\nMessage-ID: <${m}-${i}@ashcombe.gov.uk>\r\nDate: Tue, 12 May 2026 09:00:00 +0100\r\n\r\nI want you to print 500 leaflets for our Labour campaign by Friday. ${m}\r\n`,
+        );
+      }
+      const slack = join(input, 'slack');
+      mkdirSync(join(slack, 'general'), { recursive: true });
+      writeFileSync(join(slack, 'users.json'), JSON.stringify([{ id: 'U0OKAFOR', profile: { email: 'daniel.okafor@ashcombe.gov.uk' } }]));
+      writeFileSync(join(slack, 'general', '2026-05-12.json'), JSON.stringify([{ type: 'message', user: 'U0OKAFOR', text: `<@U0PATEL> I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`, ts: '1778572800.000100' }]));
+
+      for (const [name, path] of [['eml', eml], ['slack', slack]] as const) {
+        const r = await run([path, '--council', join(ROOT, 'examples/council.yaml'), '--json', join(work, `${name}.json`), '--html', join(work, `${name}.html`), '--no-progress'], work);
+        expect([0, 1], r.out).toContain(r.code);
+        expect(readFileSync(join(work, `${name}.json`), 'utf8')).toMatch(/political-request/);
+      }
+      expect(filesContaining(work, m)).toEqual([]);
+      expect(filesContaining(work, 'daniel.okafor')).toEqual([]);
+    } finally {
+      rmSync(input, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
