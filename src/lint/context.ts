@@ -55,9 +55,12 @@ export class SentenceView {
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }
 
+  private negators?: Hit[];
+
   isNegated(hit: Hit): boolean {
-    for (const n of this.hits) {
-      if (n.category !== 'negator' || n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;
+    this.negators ??= this.hits.filter((h) => h.category === 'negator');
+    for (const n of this.negators) {
+      if (n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;
       // A negator inside a phrase of its own ("should not include", "don't tell anyone") belongs to that phrase.
       if (this.hits.some((p) => p !== hit && p.category !== 'negator' && p.from <= n.from && n.to <= p.to && p.to - p.from > 1)) continue;
       const between = this.text.slice(n.end - this.start, hit.start - this.start);
@@ -95,7 +98,7 @@ export class SentenceView {
       start: this.start,
       tokens: this.tokens,
       hits: this.hits,
-      isNegated: (h) => this.isNegated(h),
+      of: (category) => this.of(category),
       isName: this.names,
       isVocative: this.vocative,
     });

@@ -30,7 +30,8 @@ export interface MoodInput {
   start: number;
   tokens: Token[];
   hits: Hit[];
-  isNegated(hit: Hit): boolean;
+  /** Hits of a category that are not negated (indexed by the sentence). */
+  of(category: string): Hit[];
   /** Person names from the directory at the start are vocatives ("Amir, send me…"). */
   isName(token: Token): boolean;
   /** A directory name in any case (Slack is often all lower case: "owen pull the infographic"). */
@@ -38,7 +39,7 @@ export interface MoodInput {
 }
 
 export function classifyMood(s: MoodInput): Mood {
-  const of = (category: string) => s.hits.filter((h) => h.category === category && !s.isNegated(h));
+  const of = s.of;
   const question = /\?\s*$/.test(s.text);
   const infoVerbs = of('info-verb');
   // "I'll make sure she pays" is the writer's own promise, not an instruction.
