@@ -58,3 +58,14 @@ function expectedMessage(template: string, actual: string): string {
   const pattern = new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\\\{\\\{\w+\\\}\\\}/g, '.*')}$`);
   return pattern.test(actual) ? actual : template;
 }
+
+describe('docs/rules.md', () => {
+  it('is current: every rule documented from its own metadata, clauses and examples (npm run docs:rules)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { rulesDoc } = await import('../../src/lint/rules-doc.js');
+    const { loadProtocolPacks } = await import('../../src/lint/load.js');
+    const onDisk = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    expect(onDisk).toBe(rulesDoc(RULES, loadProtocolPacks()));
+    for (const rule of RULES) expect(onDisk).toContain(`## \`${rule.meta.id}\``);
+  });
+});
