@@ -142,7 +142,7 @@ function cite(packs: ReadonlyMap<string, ProtocolPack>, protocol: string, ref: s
   return { protocol, title: packs.get(protocol)?.title ?? protocol, ref, quote };
 }
 
-export function spanOf(text: string, start: number, end: number): Span {
+function spanOf(text: string, start: number, end: number): Span {
   let line = 1;
   let lineStart = 0;
   for (let i = text.indexOf('\n'); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) {
