@@ -101,7 +101,7 @@ describe('notice emails with a hostile briefing topic', () => {
     }
   });
 
-  // FINDING (src/notices/render.ts:93, `slack: fill(template.slack, v)`): the Slack notice text is sent to
+  // FINDING (src/notices/render.ts:94, `slack: fill(template.slack, v)`): the Slack notice text is sent to
   // chat.postMessage as mrkdwn without escaping, so a topic with `<!channel>` pings every group's channel and
   // `<https://evil.example|agenda>` shows as a disguised link. Unskip when the values are escaped with
   // escapeMrkdwn (src/slack/blocks.ts) before filling the Slack template.
