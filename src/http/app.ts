@@ -8,7 +8,8 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Linter } from '../lint/engine.js';
@@ -45,6 +46,11 @@ export interface AppDeps {
 
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
 const ERROR: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
+
+function rateKey(request: FastifyRequest): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  return token ? `token:${createHash('sha256').update(token).digest('base64url')}` : `ip:${request.ip}`;
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -93,7 +99,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   if (deps.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
-  if (deps.rateLimit) await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow });
+  if (deps.rateLimit) {
+    // Per token (hashed, so the token itself is never a key in memory), falling back to the address for callers
+    // without one: a council's add-in shares one token, and many people share a council's outbound address.
+    await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow, keyGenerator: rateKey });
+  }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));

@@ -66,7 +66,8 @@ declare module 'fastify' {
 }
 
 /**
- * A preHandler factory: `requireRole(auth, 'ce-office', 'authoriser')`. Answers 401 for a missing, forged or
+ * A preValidation hook factory (after the rate limit and the body-size check, before schema validation, so a
+ * caller without a token hears 401, not a schema error): `requireRole(auth, 'ce-office', 'authoriser')`. Answers 401 for a missing, forged or
  * expired token and 403 for a valid token of the wrong role, with a message that says which.
  */
 export interface AuthOptions {

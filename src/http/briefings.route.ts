@@ -82,7 +82,7 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     '/v1/briefings',
     {
       schema: { tags: ['briefings'], summary: 'Request a party-group briefing', security, body: requestBody },
-      preHandler: requireRole(auth, 'group-leader', 'ce-office'),
+      preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request, reply) => reply.code(201).send(await service.request(actorOf(request), request.body)),
   );
@@ -100,7 +100,7 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
           properties: { status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`, description: 'comma-separated statuses' } },
         },
       },
-      preHandler: requireRole(auth, ...OFFICE, 'group-leader'),
+      preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
     },
     async (request) => {
       const statuses = request.query.status?.split(',') as RequestStatus[] | undefined;
@@ -112,7 +112,7 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     '/v1/briefings/:id',
     {
       schema: { tags: ['briefings'], summary: 'One request, as the caller may see it', security, params: idParams('request') },
-      preHandler: requireRole(auth, ...OFFICE, 'group-leader'),
+      preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
     },
     async (request) => service.getRequest(actorOf(request), request.params.id),
   );
@@ -121,14 +121,14 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     '/v1/briefings/:id/decision',
     {
       schema: { tags: ['briefings'], summary: 'Approve, decline (with a reason code) or defer', security, params: idParams('request'), body: decisionBody },
-      preHandler: requireRole(auth, 'authoriser'),
+      preValidation: requireRole(auth, 'authoriser'),
     },
     async (request) => service.decide(actorOf(request), request.params.id, request.body),
   );
 
   app.get(
     '/v1/office',
-    { schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security }, preHandler: requireRole(auth, ...OFFICE) },
+    { schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security }, preValidation: requireRole(auth, ...OFFICE) },
     async () => {
       const c = service.council;
       return {
@@ -144,7 +144,7 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     '/v1/briefings/:id/withdraw',
     {
       schema: { tags: ['briefings'], summary: 'Withdraw a request (other groups keep their offers)', security, params: idParams('request') },
-      preHandler: requireRole(auth, 'group-leader', 'ce-office'),
+      preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request) => service.withdraw(actorOf(request), request.params.id),
   );

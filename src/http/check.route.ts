@@ -154,6 +154,10 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
         message: `The message is larger than ${Math.round(bodyLimit / 1024)} KiB; send its text without attachments or inline images.`,
       });
     }
+    if (error.statusCode === 429) {
+      // @fastify/rate-limit has set Retry-After.
+      return reply.code(429).send({ error: 'too_many_requests', message: 'Too many checks with this token; retry after the number of seconds in Retry-After.' });
+    }
     if (error.statusCode === 503) {
       // under-pressure has set Retry-After.
       return reply.code(503).send({ error: 'overloaded', message: 'Probity is busy; retry after the number of seconds in Retry-After.' });
@@ -178,7 +182,7 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
         body: checkBodySchema,
         response: { 200: checkResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
       },
-      preHandler: requireRole(options.auth, ...roles),
+      preValidation: requireRole(options.auth, ...roles),
     },
     async (request) => {
       const body = request.body;

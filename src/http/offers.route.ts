@@ -26,13 +26,13 @@ export const materialSchema = {
 export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
   app.get(
     '/v1/offers',
-    { schema: { tags: ['offers'], summary: "The calling group's own offers", security }, preHandler: requireRole(auth, 'group-leader') },
+    { schema: { tags: ['offers'], summary: "The calling group's own offers", security }, preValidation: requireRole(auth, 'group-leader') },
     async (request) => ({ offers: await service.listOffers(actorOf(request)) }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/offers/:id',
-    { schema: { tags: ['offers'], summary: 'One offer', security, params: idParams('offer') }, preHandler: requireRole(auth, ...OFFICE, 'group-leader') },
+    { schema: { tags: ['offers'], summary: 'One offer', security, params: idParams('offer') }, preValidation: requireRole(auth, ...OFFICE, 'group-leader') },
     async (request) => service.getOffer(actorOf(request), request.params.id),
   );
 
@@ -46,7 +46,7 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
         params: idParams('offer'),
         body: { type: 'object', required: ['response'], additionalProperties: false, properties: { response: { type: 'string', enum: ['accept', 'decline'] } } },
       },
-      preHandler: requireRole(auth, 'group-leader', 'ce-office'),
+      preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request) => {
       const actor = actorOf(request);
@@ -57,13 +57,13 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
 
   app.get(
     '/v1/rounds',
-    { schema: { tags: ['rounds'], summary: "Every round with each group's offer and notice delivery state", security }, preHandler: requireRole(auth, ...OFFICE) },
+    { schema: { tags: ['rounds'], summary: "Every round with each group's offer and notice delivery state", security }, preValidation: requireRole(auth, ...OFFICE) },
     async (request) => ({ rounds: await service.listRounds(actorOf(request)) }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/rounds/:id',
-    { schema: { tags: ['rounds'], summary: 'One round', security, params: idParams('round') }, preHandler: requireRole(auth, ...OFFICE) },
+    { schema: { tags: ['rounds'], summary: 'One round', security, params: idParams('round') }, preValidation: requireRole(auth, ...OFFICE) },
     async (request) => service.roundView(request.params.id),
   );
 
@@ -71,7 +71,7 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
     '/v1/rounds/:id/refresh',
     {
       schema: { tags: ['rounds'], summary: 'Make late offers to groups formed since the round opened', security, params: idParams('round') },
-      preHandler: requireRole(auth, 'ce-office'),
+      preValidation: requireRole(auth, 'ce-office'),
     },
     async (request) => ({ lateOffers: await service.refreshRound(actorOf(request), request.params.id) }),
   );
@@ -91,7 +91,7 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
           properties: { answer: { type: 'string', minLength: 1, maxLength: 10_000 }, material: materialSchema },
         },
       },
-      preHandler: requireRole(auth, 'ce-office', 'officer'),
+      preValidation: requireRole(auth, 'ce-office', 'officer'),
     },
     async (request, reply) => reply.code(201).send(await service.followUp(actorOf(request), request.params.id, request.body)),
   );

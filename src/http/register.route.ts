@@ -21,7 +21,7 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
         security,
         querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['json', 'csv'] } } },
       },
-      preHandler: requireRole(auth, ...OFFICE),
+      preValidation: requireRole(auth, ...OFFICE),
     },
     async (request, reply) => {
       const rows = await service.register(actorOf(request));
@@ -52,7 +52,7 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
           },
         },
       },
-      preHandler: requireRole(auth, ...OFFICE),
+      preValidation: requireRole(auth, ...OFFICE),
     },
     async (request) => {
       const head = await service.store.head();
@@ -65,7 +65,7 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
 
   app.get(
     '/v1/audit/verify',
-    { schema: { tags: ['register'], summary: 'Verify the hash chain of the audit trail', security }, preHandler: requireRole(auth, ...OFFICE) },
+    { schema: { tags: ['register'], summary: 'Verify the hash chain of the audit trail', security }, preValidation: requireRole(auth, ...OFFICE) },
     async (request) => service.verifyAudit(actorOf(request)),
   );
 };

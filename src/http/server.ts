@@ -16,7 +16,7 @@ import { loadCouncilFile, loadRuntime, randomId } from '../notices/runtime.js';
 import { loadLinter } from '../lint/load.js';
 import { addinOptionsFromEnv } from './addin.route.js';
 import { buildApp } from './app.js';
-import { assertSecret } from './auth.js';
+import { assertSecret, verifyToken } from './auth.js';
 
 const secret = process.env.PROBITY_TOKEN_SECRET;
 assertSecret(secret);
@@ -44,6 +44,12 @@ const service = new BriefingService({
   onOutbox: () => void dispatcher.flush().catch((err: Error) => app.log.warn({ err: err.message }, 'outbox flush failed; the worker will retry')),
 });
 const addin = addinOptionsFromEnv(process.env);
+// The add-in's token is served in public JavaScript: it must be a valid token that can do nothing but check.
+if (addin?.token) {
+  const verified = verifyToken(secret, addin.token, Math.floor(Date.now() / 1000));
+  if (!verified.ok) throw new Error(`PROBITY_ADDIN_TOKEN: ${verified.reason}`);
+  if (verified.claims.role !== 'checker') throw new Error(`PROBITY_ADDIN_TOKEN must be a checker token (it is ${verified.claims.role}); it is served to every Outlook user`);
+}
 const app = await buildApp({
   service,
   linter: loadLinter({ councilFile: rt.councilFile }),

@@ -30,7 +30,7 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
           properties: { offerId: idParams('offer').properties.id, officers, venue, startsAt: when, endsAt: when, material: materialSchema },
         },
       },
-      preHandler: requireRole(auth, 'ce-office'),
+      preValidation: requireRole(auth, 'ce-office'),
     },
     async (request, reply) => reply.code(201).send(await service.scheduleSession(actorOf(request), request.body)),
   );
@@ -50,14 +50,14 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
           properties: { venue, startsAt: when, endsAt: when, material: materialSchema, cancel: { type: 'boolean', const: true } },
         },
       },
-      preHandler: requireRole(auth, 'ce-office'),
+      preValidation: requireRole(auth, 'ce-office'),
     },
     async (request) => service.changeSession(actorOf(request), request.params.id, request.body),
   );
 
   app.get(
     '/v1/invitations',
-    { schema: { tags: ['sessions'], summary: "An officer's invitations", security }, preHandler: requireRole(auth, 'officer', ...OFFICE) },
+    { schema: { tags: ['sessions'], summary: "An officer's invitations", security }, preValidation: requireRole(auth, 'officer', ...OFFICE) },
     async (request) => ({ invitations: await service.listInvitations(actorOf(request)) }),
   );
 
@@ -76,7 +76,7 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
           properties: { response: { type: 'string', enum: ['accept', 'decline'] }, reason: { type: 'string', maxLength: 500 } },
         },
       },
-      preHandler: requireRole(auth, 'officer', 'ce-office'),
+      preValidation: requireRole(auth, 'officer', 'ce-office'),
     },
     async (request) => service.respondToInvitation(actorOf(request), request.params.id, request.body.response, request.body.reason),
   );

@@ -3,6 +3,7 @@
  * for a session. The last step is a guard: a notice to a group that names another group, or a councillor
  * outside the group, is refused (never sent), whatever slipped through upstream.
  */
+import { escapeMrkdwn } from '../slack/blocks.js';
 import { mentionedName } from '../briefings/parties.js';
 import type { Council } from '../directory/council.js';
 import type { NoticeContext } from './context.js';
@@ -91,7 +92,8 @@ export function renderNotice(council: Council, ctx: NoticeContext): RenderedNoti
   const rendered: RenderedNotice = {
     subject: fill(template.subject, v),
     text: fill(template.text, v).replace(/\n{3,}/g, '\n\n'),
-    slack: fill(template.slack, v),
+    // Slack reads <!channel>, <url|label> and *bold* in text: every value people typed goes in escaped.
+    slack: fill(template.slack, Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escapeMrkdwn(x)]))),
   };
   if (ctx.session) {
     const invite = sessionInvite({

@@ -105,7 +105,7 @@ describe('notice emails with a hostile briefing topic', () => {
   // chat.postMessage as mrkdwn without escaping, so a topic with `<!channel>` pings every group's channel and
   // `<https://evil.example|agenda>` shows as a disguised link. Unskip when the values are escaped with
   // escapeMrkdwn (src/slack/blocks.ts) before filling the Slack template.
-  it.skip('the Slack notice text shows the topic as text (no mention, no disguised link)', async () => {
+  it('the Slack notice text shows the topic as text (no mention, no disguised link)', async () => {
     const rendered = await noticesFor(HOSTILE);
     for (const { out } of rendered) {
       expect(out.slack).not.toMatch(/<!channel>|<https:\/\/evil|<script>/);
