@@ -55,7 +55,7 @@ export function outsideHours(sentAt: string | undefined, timeZone: string, hours
   const hour = Number(get('hour'));
   const weekday = get('weekday');
   const weekend = weekday === 'Saturday' || weekday === 'Sunday';
-  const holiday = bankHoliday(date);
+  const holiday = bankHoliday(`${get('year')}-${get('month')}-${get('day')}`);
   if (!weekend && !holiday && hour >= hours.start && hour < hours.end) return undefined;
   return `${holiday ? `${holiday}, ` : ''}${weekday} ${get('hour')}:${get('minute')}`;
 }
@@ -64,16 +64,24 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
 let holidays: Holidays | undefined;
-/** England and Wales bank holidays (date-holidays' data), loaded the first time a demand needs the date. */
-function bankHoliday(date: Date): string | undefined {
-  holidays ??= new Holidays('GB', 'ENG');
-  const found = holidays.isHoliday(date);
-  return found ? found.find((h) => h.type === 'public')?.name : undefined;
+/** England and Wales bank holidays by local date ("2026-05-04" → name), worked out once a year is asked for. */
+const byYear = new Map<string, Map<string, string>>();
+
+/** `day` is the council's local date, YYYY-MM-DD. date-holidays' data, loaded the first time a demand needs it. */
+function bankHoliday(day: string): string | undefined {
+  const year = day.slice(0, 4);
+  let days = byYear.get(year);
+  if (!days) {
+    holidays ??= new Holidays('GB', 'ENG');
+    days = new Map(holidays.getHolidays(Number(year)).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
+    byYear.set(year, days);
+  }
+  return days.get(day);
 }
