@@ -20,6 +20,8 @@ export interface ReceivedMail {
 export interface SmtpSinkOptions {
   /** Decide the reply per message: undefined accepts; a number rejects with that SMTP code. */
   reply?: (mail: ReceivedMail, count: number) => number | undefined | Promise<number | undefined>;
+  /** Listen on this port (to come back where a stopped sink was); default: any free port. */
+  port?: number;
 }
 
 export class SmtpSink {
@@ -67,7 +69,7 @@ export class SmtpSink {
     });
     // A client killed mid-message (the fault tests) resets its connection; that is expected, not a failure.
     sink.server.on('error', () => undefined);
-    await new Promise<void>((resolve) => sink.server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => sink.server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
     sink.port = (sink.server.server.address() as AddressInfo).port;
     return sink;
   }

@@ -42,7 +42,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function world(opts: { smtp?: SmtpSink; slack?: SlackStub; council?: Council; worker?: boolean; label?: string; concurrency?: number } = {}): Promise<World> {
+export async function world(opts: { smtp?: Pick<SmtpSink, 'port'>; slack?: SlackStub; council?: Council; worker?: boolean; label?: string; concurrency?: number; attempts?: number; backoffMs?: number } = {}): Promise<World> {
   const redis = sharedRedis();
   const prefix = uniquePrefix(opts.label ?? 'world');
   const ledgerPrefix = `${prefix}:ledger`;
@@ -50,7 +50,7 @@ export async function world(opts: { smtp?: SmtpSink; slack?: SlackStub; council?
   const c = clock(new Date().toISOString());
   const store = new RedisStore(redis, ledgerPrefix);
   // Fast retries in tests: the backoff shape is what is being tested, not its length.
-  const dispatcher = new NoticeDispatcher({ connection: redis, prefix: queuePrefix, store, clock: c, backoffMs: 30, attempts: 4 });
+  const dispatcher = new NoticeDispatcher({ connection: redis, prefix: queuePrefix, store, clock: c, backoffMs: opts.backoffMs ?? 30, attempts: opts.attempts ?? 4 });
   const svc = new BriefingService({ council: opts.council ?? exampleCouncil(), store, clock: c, newId: ids(prefix.slice(-6)), onOutbox: () => void dispatcher.flush() });
   const email = opts.smtp ? new EmailSender({ host: '127.0.0.1', port: opts.smtp.port, secure: false, ignoreTLS: true, from: FROM }) : undefined;
   const slack = opts.slack ? await SlackSender.create({ token: 'xoxb-test', slackApiUrl: opts.slack.apiUrl }) : undefined;
