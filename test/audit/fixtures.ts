@@ -13,17 +13,8 @@ import type { Message } from '../../src/lint/types.js';
 
 export const MARKER = 'ZQX-BODY-MARKER-7731';
 
-export interface ExampleMessage {
-  id: string;
-  channel: 'email' | 'slack';
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject?: string;
-  text: string;
-  sentAt?: string;
-}
+/** A message of examples/messages.jsonl: the engine's model, always with an id. */
+export type ExampleMessage = Message & { id: string };
 
 export function exampleCouncil(): Council {
   return parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);

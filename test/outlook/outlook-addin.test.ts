@@ -3,8 +3,8 @@
  * REAL add-in plugin, calling the REAL check route with the real engine, over HTTP on loopback. Office.js is a
  * stand-in (office-stub.js) that records what the handler passes to `event.completed(...)`.
  */
+import { freePort } from '../helpers/free-port.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,16 +49,6 @@ interface Completed {
 const flaggedDraft: Compose = { from: COUNCILLOR, to: [JUNIOR_OFFICER], subject: 'Leaflets', body: FLAGGED };
 const cleanDraft: Compose = { from: COUNCILLOR, to: [JUNIOR_OFFICER], subject: 'Riverside footpath', body: CLEAN };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const linter = loadLinter();
 let outDir: string;

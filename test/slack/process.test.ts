@@ -1,8 +1,8 @@
 /** workers/slack.ts as a real process: starts against the stubbed Slack API, serves Slack, stops on SIGTERM. */
+import { freePort } from '../helpers/free-port.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { producerConnection, whenReady } from '../../src/queue/redis.js';
@@ -23,13 +23,6 @@ afterAll(async () => {
   await stub.close();
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('workers/slack.ts', () => {
   it('verifies its token, answers Slack and /healthz, and exits 0 on SIGTERM', async () => {
