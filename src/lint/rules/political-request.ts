@@ -74,7 +74,8 @@ const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run u
 
 /** "the council's anti-fly-tipping campaign": the council's own work, not a party's. */
 function councils(s: SentenceView, h: Hit): boolean {
-  return s.tokens.slice(Math.max(0, h.from - 4), h.from).some((t) => t.word === 'council' || t.word === "council's");
+  // The tokeniser drops the possessive, so "council's" is the word "council".
+  return s.tokens.slice(Math.max(0, h.from - 4), h.from).some((t) => t.word === 'council');
 }
 
 function hasParty(s: SentenceView): boolean {
