@@ -3,6 +3,7 @@
  * the author has not been told about, append a nudge to their INBOX and keyword the draft (where the server keeps
  * keywords). The draft's text exists only in this function's memory; the draft itself is never changed.
  */
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { ImapFlow, MailboxObject } from 'imapflow';
 import type { Linter } from '../lint/engine.js';
@@ -14,7 +15,7 @@ import type { ImapDraftJob } from './draft-job.js';
 import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
 import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
 import { parseDraft, type ParsedDraft } from './imap-parse.js';
-import { DraftState, draftKeys } from './imap-state.js';
+import { DraftState, draftKeys, type NudgeClaim } from './imap-state.js';
 import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
 
 /** What the processor needs beyond the shared context: which mailboxes it may open, and how to nudge. */
@@ -82,11 +83,25 @@ export interface CheckDraftDeps {
   state: DraftState;
   log: Log;
   now?: () => Date;
+  /**
+   * Who is checking: the job id, the same on every run of one job (a retry, or a run after a killed worker's
+   * lock lapsed). A run finding its own lease on a nudge knows an earlier run may have appended it.
+   */
+  owner?: string;
+  /** No retry follows if this run fails: give the claim back so a later save of the draft can still nudge. */
+  finalAttempt?: boolean;
 }
 
 export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, context, job): Promise<LintJobResult> => {
   const imap = context.imap ?? (fromEnv ??= imapContextFromEnv(process.env, context.linter));
-  const outcome = await checkDraft(data, { imap, linter: context.linter, state: new DraftState(context.redis, context.keyPrefix), log: context.log });
+  const outcome = await checkDraft(data, {
+    imap,
+    linter: context.linter,
+    state: new DraftState(context.redis, context.keyPrefix),
+    log: context.log,
+    owner: `job:${job.id}`,
+    finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+  });
   context.log.info({ jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules }, 'imap draft checked');
   return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
 };
@@ -97,22 +112,63 @@ export async function checkDraft(job: ImapDraftJob, deps: CheckDraftDeps): Promi
   if (!config) throw new UnrecoverableError(`imap-draft job for a mailbox that is not configured here: ${job.mailbox}`);
   const client = createImapClient(config, { idle: false });
   client.on('error', (error: unknown) => deps.log.warn({ mailbox: config.id, ...errorSummary(error) }, 'imap error'));
+  const owner = deps.owner ?? `run:${randomUUID()}`;
   try {
     await client.connect();
     const lock = await client.getMailboxLock(job.folder);
+    let checked: Checked;
     try {
-      return await checkSelected(client, config, job, deps);
+      checked = await checkSelected(client, config, job, deps, owner);
     } finally {
       lock.release();
     }
+    if (!checked.nudge) return checked.outcome;
+    return await deliverNudge(client, config, checked.outcome, checked.nudge, deps, owner);
   } finally {
     await closeQuietly(client);
   }
 }
 
-const none = (status: DraftStatus): DraftOutcome => ({ status, findings: 0, rules: [] });
+interface Checked {
+  outcome: DraftOutcome;
+  /** Set when a nudge is to be appended (claimed now, or resumed after an interrupted run of this job). */
+  nudge?: { keys: string[]; claim: Extract<NudgeClaim, { rules: string[] }>; messageId: string; source: Buffer };
+}
 
-async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapDraftJob, deps: CheckDraftDeps): Promise<DraftOutcome> {
+const none = (status: DraftStatus): Checked => ({ outcome: { status, findings: 0, rules: [] } });
+
+/**
+ * Appends the nudge to INBOX exactly once. Resuming after a run of this job that was killed after its claim, the
+ * nudge's fixed Message-ID is looked for first: the earlier run may have appended it before it died. A failure
+ * keeps the claim for the job's retry (which resumes and looks again, so an APPEND that reached the server but
+ * lost its answer is not repeated), except on the last attempt, which gives it back.
+ */
+async function deliverNudge(client: ImapFlow, config: MailboxConfig, outcome: DraftOutcome, nudge: NonNullable<Checked['nudge']>, deps: CheckDraftDeps, owner: string): Promise<DraftOutcome> {
+  try {
+    if (nudge.claim.kind === 'resume' && (await inFolder(client, config.inboxPath, nudge.messageId))) {
+      await deps.state.finishNudge(nudge.messageId, owner);
+      return { ...outcome, status: 'already-nudged' };
+    }
+    await client.append(config.inboxPath, nudge.source, []);
+  } catch (error) {
+    if (deps.finalAttempt ?? true) await deps.state.releaseNudge(nudge.keys, nudge.claim.rules, nudge.messageId, owner);
+    throw error;
+  }
+  await deps.state.finishNudge(nudge.messageId, owner);
+  return { ...outcome, status: 'nudged' };
+}
+
+async function inFolder(client: ImapFlow, path: string, messageId: string): Promise<boolean> {
+  const lock = await client.getMailboxLock(path);
+  try {
+    const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+    return Array.isArray(found) && found.length > 0;
+  } finally {
+    lock.release();
+  }
+}
+
+async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapDraftJob, deps: CheckDraftDeps, owner: string): Promise<Checked> {
   const folder = client.mailbox as MailboxObject;
   // The folder was recreated since the scan: these UIDs mean other messages now. The watcher rescans it.
   if (folder.uidValidity.toString() !== job.uidValidity) return none('stale');
@@ -140,31 +196,25 @@ async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapD
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
 
   const keys = draftKeys(config.id, draft.messageId, draft.message);
-  const fresh = await deps.state.claimNudge(keys, rules);
-  if (fresh.length > 0) {
-    try {
-      await client.append(config.inboxPath, await nudgeFor(config, draft, findings, keys[0]!, rules, deps), []);
-    } catch (error) {
-      // Not delivered: give the claim back so the retry can deliver it.
-      await deps.state.releaseNudge(keys, fresh);
-      throw error;
-    }
-  }
+  const messageId = nudgeMessageId(keys[0]!, rules);
+  const claim = await deps.state.claimNudge(keys, rules, messageId, owner);
   const keyword = deps.imap.keyword;
   if (folder.permanentFlags?.has('\\*') && !meta.flags?.has(keyword)) {
     await client.messageFlagsAdd(uid, [keyword], { uid: true });
   }
-  return { status: fresh.length > 0 ? 'nudged' : 'already-nudged', findings: findings.length, rules };
+  const outcome: DraftOutcome = { status: 'already-nudged', findings: findings.length, rules };
+  if (claim.kind === 'done') return { outcome };
+  return { outcome, nudge: { keys, claim, messageId, source: await nudgeFor(config, draft, findings, messageId, deps) } };
 }
 
-function nudgeFor(config: MailboxConfig, draft: ParsedDraft, findings: Finding[], key: string, rules: string[], deps: CheckDraftDeps): Promise<Buffer> {
+function nudgeFor(config: MailboxConfig, draft: ParsedDraft, findings: Finding[], messageId: string, deps: CheckDraftDeps): Promise<Buffer> {
   const { message } = draft;
   return buildNudgeMessage(
     { draftSubject: message.subject, to: message.to, cc: message.cc, bcc: message.bcc, findings, council: deps.linter.council.council },
     {
       from: deps.imap.nudgeFrom,
       to: config.address ?? (message.from || config.user),
-      messageId: nudgeMessageId(key, rules),
+      messageId,
       date: deps.now?.() ?? new Date(),
     },
   );
