@@ -23,8 +23,16 @@ export interface LintWorkerOptions {
   prefix: string;
   context: Omit<ProcessorContext, 'rateLimit'>;
   concurrency?: number;
+  /**
+   * How long a job's lock lasts without renewal (renewed every half of it while the job runs), and how often
+   * stalled jobs are looked for. A killed worker's jobs go to another worker within about twice this. BullMQ's
+   * default, 30 s, suits most; lower it to hand work on sooner, never below a few seconds of event-loop stall.
+   */
+  lockDurationMs?: number;
   processors?: ProcessorRegistry;
 }
+
+export const LINT_LOCK_DURATION_MS = 30_000;
 
 export interface LintWorker {
   readonly worker: Worker;
@@ -47,7 +55,13 @@ export function createLintWorker(options: LintWorkerOptions): LintWorker {
       if (!processor) throw new UnrecoverableError(`no processor for lint job "${job.name}"`);
       return processor(job.data as never, fullContext, job);
     },
-    { connection, prefix, concurrency: options.concurrency ?? LINT_WORKER_CONCURRENCY },
+    {
+      connection,
+      prefix,
+      concurrency: options.concurrency ?? LINT_WORKER_CONCURRENCY,
+      lockDuration: options.lockDurationMs ?? LINT_LOCK_DURATION_MS,
+      stalledInterval: options.lockDurationMs ?? LINT_LOCK_DURATION_MS,
+    },
   );
 
   worker.on('error', (error) => log.error(errorFields(error), 'lint worker error'));
