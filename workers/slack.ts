@@ -13,7 +13,7 @@ import { errorFields, jsonLog } from '../src/queue/log.js';
 import { producerConnection, whenReady } from '../src/queue/redis.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { redisDeduper } from '../src/slack/dedupe.js';
-import { DEFAULT_FEEDBACK_RETENTION_DAYS, redisFeedbackStore } from '../src/slack/feedback-store.js';
+import { redisFeedbackStore } from '../src/slack/feedback-store.js';
 import { SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
 
 const env = process.env;
@@ -36,10 +36,8 @@ const slack = createSlackApp({
     council,
     lint,
     dedupe: redisDeduper(redis, redisConfig.keyPrefix),
-    feedback: redisFeedbackStore(redis, {
-      keyPrefix: redisConfig.keyPrefix,
-      retentionDays: positiveInt(env, 'PROBITY_FEEDBACK_RETENTION_DAYS', DEFAULT_FEEDBACK_RETENTION_DAYS),
-    }),
+    // Acknowledgements and false alarms are audit events: council.yaml's `retention.events` says how long they stay.
+    feedback: redisFeedbackStore(redis, { keyPrefix: redisConfig.keyPrefix, retentionMs: council.retention.events }),
     log,
     responseUrlPrefix: env.SLACK_RESPONSE_URL_PREFIX?.trim() || SLACK_RESPONSE_URL_PREFIX,
   },

@@ -86,7 +86,7 @@ export interface CheckDraftDeps {
 
 export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, context, job): Promise<LintJobResult> => {
   const imap = context.imap ?? (fromEnv ??= imapContextFromEnv(process.env, context.linter));
-  const outcome = await checkDraft(data, { imap, linter: context.linter, state: new DraftState(context.redis, context.keyPrefix), log: context.log });
+  const outcome = await checkDraft(data, { imap, linter: context.linter, state: new DraftState(context.redis, context.keyPrefix, { nudgedTtlSeconds: Math.ceil(context.linter.council.retention.findings / 1000) }), log: context.log });
   context.log.info({ jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules }, 'imap draft checked');
   return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
 };

@@ -36,12 +36,23 @@ export function draftKeys(mailboxId: string, messageId: string | undefined, mess
   return id ? [sha256('message-id', mailboxId, id.toLowerCase()), content] : [content];
 }
 
+export interface DraftStateOptions {
+  /** How long a nudged set lives: the council's `retention.findings` (default NUDGED_TTL_SECONDS). */
+  nudgedTtlSeconds?: number;
+}
+
 export class DraftState {
+  private readonly nudgedTtlSeconds: number;
+
   constructor(
     private readonly redis: Redis,
     /** Prepended to every key, e.g. `probity:`; tests use a unique one per run. */
     private readonly keyPrefix: string,
-  ) {}
+    options: DraftStateOptions = {},
+  ) {
+    this.nudgedTtlSeconds = options.nudgedTtlSeconds ?? NUDGED_TTL_SECONDS;
+    if (!Number.isInteger(this.nudgedTtlSeconds) || this.nudgedTtlSeconds <= 0) throw new Error('DraftState: nudgedTtlSeconds must be a positive whole number');
+  }
 
   private cursorKey(mailboxId: string, folder: string): string {
     return `${this.keyPrefix}imap:cursor:${mailboxId}:${sha256(folder).slice(0, 16)}`;
@@ -72,7 +83,7 @@ export class DraftState {
     const multi = this.redis.multi();
     for (const key of keys) {
       for (const rule of unique) multi.sadd(this.nudgedKey(key), rule);
-      multi.expire(this.nudgedKey(key), NUDGED_TTL_SECONDS);
+      multi.expire(this.nudgedKey(key), this.nudgedTtlSeconds);
     }
     const replies = (await multi.exec()) ?? [];
     const stride = unique.length + 1;

@@ -3,13 +3,12 @@
  * Officer and for tuning the rules. A record holds the rule, severity and clause, who, where and when, and the
  * reason; never the message text.
  *
- * Stored as a Redis stream (append-only, ordered by time). Retention: every append trims entries older than the
- * retention window (`XADD … MINID`), and the key expires one window after the last append.
+ * Stored as a Redis stream (append-only, ordered by time). These are audit events, so the council's `retention.events`
+ * applies: every append trims entries older than the window (`XADD … MINID`), and the key expires one window after
+ * the last append.
  */
 import type { Redis } from 'ioredis';
 import type { FeedbackKind, FindingRef } from './blocks.js';
-
-export const DEFAULT_FEEDBACK_RETENTION_DAYS = 365;
 
 export interface FeedbackRecord {
   kind: FeedbackKind;
@@ -35,13 +34,15 @@ export interface FeedbackStore {
 
 export interface FeedbackStoreOptions {
   keyPrefix: string;
-  retentionDays?: number;
+  /** How long a record is kept: the council's `retention.events`, in milliseconds. */
+  retentionMs: number;
   now?: () => number;
 }
 
 export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions): FeedbackStore {
   const key = `${options.keyPrefix}slack:feedback`;
-  const retentionMs = (options.retentionDays ?? DEFAULT_FEEDBACK_RETENTION_DAYS) * 24 * 60 * 60 * 1000;
+  const { retentionMs } = options;
+  if (!Number.isInteger(retentionMs) || retentionMs <= 0) throw new Error('feedback: retentionMs must be a positive whole number');
   const now = options.now ?? Date.now;
   return {
     async record(entry) {
