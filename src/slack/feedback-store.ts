@@ -4,8 +4,8 @@
  * reason; never the message text.
  *
  * Stored as a Redis stream (append-only, ordered by time). These are audit events, so the council's `retention.events`
- * applies: every append trims entries older than the window (`XADD … MINID`), and the key expires one window after
- * the last append.
+ * applies: every append trims entries older than the window (`XADD … MINID`), `trim()` does the same between appends
+ * (the Slack app calls it periodically), and the key expires one window after the last append.
  */
 import type { Redis } from 'ioredis';
 import type { FeedbackKind, FindingRef } from './blocks.js';
@@ -30,6 +30,8 @@ export interface StoredFeedback extends FeedbackRecord {
 export interface FeedbackStore {
   record(entry: FeedbackRecord): Promise<string>;
   list(count?: number): Promise<StoredFeedback[]>;
+  /** Remove records older than the retention period now, without waiting for the next write. Resolves to how many. */
+  trim(): Promise<number>;
 }
 
 export interface FeedbackStoreOptions {
@@ -59,12 +61,17 @@ export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions):
       ];
       const id = await redis
         .multi()
-        .xadd(key, 'MINID', '~', String(at - retentionMs), '*', ...fields)
+        // Exact, not `~`: an approximate trim only drops whole stream nodes (100 entries), so at a council's volume
+        // an old record could sit behind newer ones in the same node for years.
+        .xadd(key, 'MINID', String(at - retentionMs), '*', ...fields)
         .pexpire(key, retentionMs)
         .exec();
       const added = id?.[0]?.[1];
       if (typeof added !== 'string') throw new Error('feedback: XADD failed');
       return added;
+    },
+    async trim() {
+      return redis.xtrim(key, 'MINID', String(now() - retentionMs));
     },
     async list(count = 100) {
       const entries = await redis.xrevrange(key, '+', '-', 'COUNT', count);

@@ -23,6 +23,7 @@ import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
 import { loadLexicon, loadProtocolPacks } from '../../src/lint/load.js';
 import { DraftState, draftKeys } from '../../src/mail/imap-state.js';
+import { redisFeedbackStore } from '../../src/slack/feedback-store.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { actors, exampleYaml, LABOUR_REQUEST } from '../briefings/fixtures.js';
 import { SlackStub as BriefingSlackStub, SmtpSink } from '../briefings/sinks.js';
@@ -183,6 +184,8 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(noticeIds.length).toBeGreaterThan(0);
     await settled(w, noticeIds);
     await until(async () => (await w.store.outbox()).length === 0, 'outbox dispatched');
+    // The round's parent job records "notices settled" once its children are done: let it, so the snapshot is stable.
+    await until(async () => (await w.dispatcher.queue.getJobCountByTypes('wait', 'active', 'waiting-children', 'prioritized')) === 0, 'notices queue idle');
     const auditBefore = await w.store.auditEvents();
     expect(verifyChain(auditBefore, await w.store.head())).toMatchObject({ ok: true });
 
@@ -233,6 +236,40 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect((await w.svc.roundView(round!.id)).offers.flatMap((o) => o.notices).every((n) => n.state === 'sent')).toBe(true);
     // The same claim can be made again: the draft is no longer remembered.
     expect(await drafts.claimNudge(keys, ['political-request'])).toEqual(['political-request']);
+  });
+
+  it('a feedback record older than the period goes at the next write, even in a stream that is still live', async () => {
+    // A, then M half a period later (the stream now lives until M + period), then B once A is past the period:
+    // the write of B must drop A. (Had the stream expired first, A would be gone anyway: this can pass early under
+    // load, never fail wrongly.)
+    const keyPrefix = `${h.keyPrefix}next-write:`;
+    const store = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: EVENTS_MS });
+    const serverMs = async () => {
+      const [seconds, micro] = await h.redis.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micro) / 1000);
+    };
+    const write = (n: number) => store.record({ kind: 'false-alarm', findings: [], user: COUNCILLOR, channel: 'C0TRIM', ts: `1700000000.00000${n}` });
+    const a = Number((await write(1)).split('-')[0]);
+    await until(async () => (await serverMs()) > a + EVENTS_MS / 2, 'half a period');
+    await write(2);
+    await until(async () => (await serverMs()) > a + EVENTS_MS, 'A past the period');
+    await write(3);
+    const left = (await store.list()).map((r) => r.ts);
+    expect(left).toContain('1700000000.000003');
+    expect(left).not.toContain('1700000000.000001');
+  });
+
+  it('trim() removes records older than the period without waiting for a write (the Slack app sweeps with it)', async () => {
+    const keyPrefix = `${h.keyPrefix}trim:`;
+    let now = Date.now();
+    const store = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: 60_000, now: () => now });
+    await store.record({ kind: 'false-alarm', findings: [], user: COUNCILLOR, channel: 'C0SWEEP', ts: '1700000000.000001' });
+    await store.record({ kind: 'false-alarm', findings: [], user: COUNCILLOR, channel: 'C0SWEEP', ts: '1700000000.000002' });
+    expect(await store.trim()).toBe(0);
+    expect(await store.list()).toHaveLength(2);
+    now += 60_000 + 10_000;
+    expect(await store.trim()).toBe(2);
+    expect(await store.list()).toEqual([]);
   });
 
   it('an unclassified key fails the classification', async () => {
