@@ -14,20 +14,28 @@
  * have one no longer than the configured period; operational keys are listed with the reason they are neither.
  * After the period (polled, not timed) the finding and event keys are gone and the register and its audit chain
  * are intact.
+ *
+ * Also: a feedback record past the period is dropped by the next write while its stream is still live, `trim()`
+ * drops it without a write, and (where Dovecot is installed) the real `imap-draft` processor gives its nudged sets
+ * the council's findings retention.
  */
 import { randomUUID } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/briefings/audit.js';
 import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
 import { loadLexicon, loadProtocolPacks } from '../../src/lint/load.js';
+import { mailboxConfig } from '../../src/mail/imap-config.js';
+import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, draftKeys } from '../../src/mail/imap-state.js';
 import { redisFeedbackStore } from '../../src/slack/feedback-store.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { actors, exampleYaml, LABOUR_REQUEST } from '../briefings/fixtures.js';
 import { SlackStub as BriefingSlackStub, SmtpSink } from '../briefings/sinks.js';
 import { settled, until, world, type World } from '../briefings/world.js';
+import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, messageEvent, startHarness, TEAM, type Harness } from '../slack/harness.js';
 
 const FINDINGS_MS = 2_000;
@@ -270,6 +278,41 @@ describe('retention of findings and audit events; the briefing register is kept'
     now += 60_000 + 10_000;
     expect(await store.trim()).toBe(2);
     expect(await store.list()).toEqual([]);
+  });
+
+  it.skipIf(!DOVECOT_BIN)('the imap-draft processor gives its nudged sets the council’s findings retention (real Dovecot)', async () => {
+    const dovecot = new Dovecot();
+    await dovecot.start();
+    try {
+      const user = `retention-${randomUUID().slice(0, 8)}`;
+      const config = mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` }, DOVECOT_PASSWORD);
+      const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false, disableAutoIdle: true });
+      client.on('error', () => {});
+      await client.connect();
+      const source = ['From: daniel.okafor@ashcombe.gov.uk', 'To: amir.patel@ashcombe.gov.uk', 'Subject: Leaflets', 'Message-ID: <retention-1@example.test>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', `I want you to print 500 leaflets for our Labour campaign by Friday. ${textMarker}`, ''].join('\r\n');
+      const appended = await client.append('Drafts', source, ['\\Draft']);
+      await client.logout().catch(() => client.close());
+      expect(appended && appended.uid && appended.uidValidity).toBeTruthy();
+
+      const keyPrefix = `${h.keyPrefix}imap-processor:`;
+      const imap = { mailboxes: new Map([[config.id, config]]), minSeverity: 'warning' as const, nudgeFrom: 'Probity <probity@ashcombe.gov.uk>', keyword: '$ProbityChecked' };
+      const result = await imapDraftProcessor(
+        { mailbox: config.id, folder: 'Drafts', uidValidity: String(appended && appended.uidValidity), uid: Number(appended && appended.uid) },
+        { linter: h.linter, redis: h.redis, keyPrefix, log: h.log, imap, rateLimit: async () => {} },
+        { id: 'retention-1', name: 'imap-draft', attemptsMade: 0 },
+      );
+      expect(result.delivered).toBe('imap-nudge');
+      const nudged = await scan(h.redis, `${keyPrefix}imap:nudged:*`);
+      expect(nudged).toHaveLength(2); // the Message-ID hash and the content hash
+      for (const key of nudged) {
+        const pttl = await h.redis.pttl(key);
+        expect(pttl, key).toBeGreaterThan(0);
+        expect(pttl, key).toBeLessThanOrEqual(FINDINGS_MS);
+      }
+      await until(async () => (await h.redis.exists(...nudged)) === 0, 'nudged sets expired');
+    } finally {
+      await dovecot.dispose();
+    }
   });
 
   it('an unclassified key fails the classification', async () => {
