@@ -1,7 +1,7 @@
 /** council.yaml: validated, with errors that name the field and its line, never a stack trace. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CouncilConfigError, parseCouncil, resolve } from '../src/directory/council.js';
+import { CouncilConfigError, DEFAULT_EVENTS_RETENTION_MS, DEFAULT_FINDINGS_RETENTION_MS, parseCouncil, resolve } from '../src/directory/council.js';
 import { EXAMPLE_COUNCIL } from '../src/lint/load.js';
 
 describe('council.yaml', () => {
@@ -29,5 +29,59 @@ describe('council.yaml', () => {
     expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: councillor, group: nope }\n')).toThrow(/unknown group "nope"/);
     expect(() => parseCouncil('council: X\nprotocol: kirklees\nrules:\n  no-such-rule: off\n')).toThrow(/rules\.no-such-rule: unknown rule/);
     expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: officer, email: x@y.uk }\n  - { id: b, name: B, role: officer, email: X@y.uk }\n')).toThrow(/also used by a/);
+  });
+
+  describe('retention', () => {
+    const base = 'council: X\nprotocol: kirklees\n';
+    const DAY = 86_400_000;
+    const problem = (yaml: string): string => {
+      try {
+        parseCouncil(base + yaml, 'council.yaml');
+      } catch (e) {
+        expect(e).toBeInstanceOf(CouncilConfigError);
+        return (e as Error).message;
+      }
+      return expect.unreachable('parsed');
+    };
+
+    it('defaults to 90 days for findings and 365 for events', () => {
+      const c = parseCouncil(base);
+      expect(c.retention).toEqual({ findings: 90 * DAY, events: 365 * DAY });
+      expect(DEFAULT_FINDINGS_RETENTION_MS).toBe(90 * DAY);
+      expect(DEFAULT_EVENTS_RETENTION_MS).toBe(365 * DAY);
+      // One setting given: the other keeps its default.
+      expect(parseCouncil(`${base}retention: { events: 30d }\n`).retention).toEqual({ findings: 90 * DAY, events: 30 * DAY });
+    });
+
+    it('reads durations in days, hours, minutes and seconds', () => {
+      expect(parseCouncil(`${base}retention:\n  findings: 30d\n  events: 2h\n`).retention).toEqual({ findings: 30 * DAY, events: 2 * 3_600_000 });
+      expect(parseCouncil(`${base}retention: { findings: 15m, events: 3s }\n`).retention).toEqual({ findings: 15 * 60_000, events: 3_000 });
+      expect(parseCouncil(`${base}retention: { findings: 3650d }\n`).retention.findings).toBe(3650 * DAY);
+    });
+
+    it('the example council states its retention', () => {
+      expect(readFileSync(EXAMPLE_COUNCIL, 'utf8')).toMatch(/^retention:\n  findings: 90d\b.*\n  events: 365d\b/m);
+      expect(parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8')).retention).toEqual({ findings: 90 * DAY, events: 365 * DAY });
+    });
+
+    it.each([
+      ['0d', 'zero'],
+      ['-1d', 'negative'],
+      ['1.5h', 'a fraction'],
+      ['90', 'a bare number'],
+      ['90 days', 'a word for the unit'],
+      ['2w', 'an unknown unit'],
+      ['soon', 'garbage'],
+      ['', 'empty'],
+    ])('rejects %j (%s) naming the field and its line', (value, _what) => {
+      const message = problem(`words:\n  parties: []\nretention:\n  findings: 90d\n  events: ${value === '' ? "''" : value}\n`);
+      expect(message).toMatch(/^council\.yaml: line 7: retention\.events: must be a whole number above zero with a unit, like 90d/);
+    });
+
+    it('rejects a period over ten years, an unknown key and a scalar section', () => {
+      expect(problem('retention:\n  findings: 4000d\n')).toMatch(/line 4: retention\.findings: must be at most 3650d \(got 4000d\)/);
+      expect(problem('retention:\n  findings: 90d\n  register: 10d\n')).toMatch(/line 4: retention: .*register/);
+      expect(problem('retention: 90d\n')).toMatch(/line 3: retention: .*object/);
+    });
   });
 });

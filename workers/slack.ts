@@ -13,7 +13,7 @@ import { errorFields, jsonLog } from '../src/queue/log.js';
 import { producerConnection, whenReady } from '../src/queue/redis.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { redisDeduper } from '../src/slack/dedupe.js';
-import { DEFAULT_FEEDBACK_RETENTION_DAYS, redisFeedbackStore } from '../src/slack/feedback-store.js';
+import { redisFeedbackStore } from '../src/slack/feedback-store.js';
 import { SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
 
 const env = process.env;
@@ -26,6 +26,18 @@ const redis = producerConnection(redisConfig.url);
 redis.on('error', (error) => log.warn(errorFields(error), 'redis connection error'));
 await whenReady(redis);
 const lint = createLintProducer({ connection: redis, prefix: redisConfig.prefix, log });
+// Acknowledgements and false alarms are audit events: council.yaml's `retention.events` says how long they stay.
+const feedback = redisFeedbackStore(redis, { keyPrefix: redisConfig.keyPrefix, retentionMs: council.retention.events });
+
+/**
+ * Every write trims feedback older than the period; this sweep covers quiet spells with no writes, so a record
+ * outlives `retention.events` by at most an hour (or by one period, when that is shorter).
+ */
+const FEEDBACK_TRIM_INTERVAL_MS = 60 * 60 * 1000;
+const trimTimer = setInterval(() => {
+  feedback.trim().catch((error: unknown) => log.warn(errorFields(error), 'feedback trim failed'));
+}, Math.min(FEEDBACK_TRIM_INTERVAL_MS, council.retention.events));
+trimTimer.unref();
 
 const slack = createSlackApp({
   signingSecret: required(env, 'SLACK_SIGNING_SECRET'),
@@ -36,10 +48,7 @@ const slack = createSlackApp({
     council,
     lint,
     dedupe: redisDeduper(redis, redisConfig.keyPrefix),
-    feedback: redisFeedbackStore(redis, {
-      keyPrefix: redisConfig.keyPrefix,
-      retentionDays: positiveInt(env, 'PROBITY_FEEDBACK_RETENTION_DAYS', DEFAULT_FEEDBACK_RETENTION_DAYS),
-    }),
+    feedback,
     log,
     responseUrlPrefix: env.SLACK_RESPONSE_URL_PREFIX?.trim() || SLACK_RESPONSE_URL_PREFIX,
   },
@@ -52,6 +61,7 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'slack app stopping');
+  clearInterval(trimTimer);
   await slack.stop().catch((error: unknown) => log.warn(errorFields(error), 'slack receiver stop'));
   await lint.close().catch(() => undefined);
   await redis.quit().catch(() => redis.disconnect());

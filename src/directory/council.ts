@@ -5,6 +5,7 @@
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import { RULE_IDS, type RuleId } from '../lint/rule-ids.js';
+import { parseDuration } from './duration.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case id (letters, digits, hyphens)');
 const severitySetting = z.enum(['off', 'error', 'warning', 'info']);
@@ -26,6 +27,28 @@ const person = z
     title: z.string().min(1).optional(),
   })
   .strict();
+
+const DAY_MS = 86_400_000;
+/** Finding records (what a warning or nudge was about) are kept this long unless the council says otherwise. */
+export const DEFAULT_FINDINGS_RETENTION_MS = 90 * DAY_MS;
+/** Audit events (acknowledgements, false alarms) are kept this long unless the council says otherwise. */
+export const DEFAULT_EVENTS_RETENTION_MS = 365 * DAY_MS;
+/** A longer period is almost certainly a typo (the briefing register, which is kept for good, is not governed by it). */
+const MAX_RETENTION_MS = 3650 * DAY_MS;
+
+/** `90d`, `12h`, `30m`, `45s` → milliseconds. */
+const duration = z.unknown().transform((value, ctx) => {
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number above zero with a unit, like 90d, 12h, 30m or 45s (got ${JSON.stringify(value) ?? 'nothing'})` });
+    return z.NEVER;
+  }
+  if (ms > MAX_RETENTION_MS) {
+    ctx.addIssue({ code: 'custom', message: `must be at most 3650d (got ${String(value)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const ruleSetting = z.union([severitySetting, z.object({ severity: severitySetting }).strict()]);
 
@@ -63,6 +86,18 @@ export const councilSchema = z
       })
       .strict()
       .default({ parties: [], titles: [] }),
+    /**
+     * How long stored records live, in milliseconds once parsed. `findings`: what a warning or nudge was about
+     * (rule ids per draft hash, "this message was warned" markers). `events`: audit events such as authors'
+     * acknowledgements and false alarms. The briefing register is not governed by either: it is kept.
+     */
+    retention: z
+      .object({
+        findings: duration.default(DEFAULT_FINDINGS_RETENTION_MS),
+        events: duration.default(DEFAULT_EVENTS_RETENTION_MS),
+      })
+      .strict()
+      .default({ findings: DEFAULT_FINDINGS_RETENTION_MS, events: DEFAULT_EVENTS_RETENTION_MS }),
     /** Briefing scheduler settings (see the briefings module). Validated there. */
     briefings: z.record(z.string(), z.unknown()).optional(),
   })

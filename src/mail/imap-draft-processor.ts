@@ -97,7 +97,7 @@ export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, cont
   const outcome = await checkDraft(data, {
     imap,
     linter: context.linter,
-    state: new DraftState(context.redis, context.keyPrefix),
+    state: new DraftState(context.redis, context.keyPrefix, { nudgedTtlSeconds: Math.ceil(context.linter.council.retention.findings / 1000) }),
     log: context.log,
     owner: `job:${job.id}`,
     finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),

@@ -38,12 +38,23 @@ export function draftKeys(mailboxId: string, messageId: string | undefined, mess
   return id ? [sha256('message-id', mailboxId, id.toLowerCase()), content] : [content];
 }
 
+export interface DraftStateOptions {
+  /** How long a nudged set lives: the council's `retention.findings` (default NUDGED_TTL_SECONDS). */
+  nudgedTtlSeconds?: number;
+}
+
 export class DraftState {
+  private readonly nudgedTtlSeconds: number;
+
   constructor(
     private readonly redis: Redis,
     /** Prepended to every key, e.g. `probity:`; tests use a unique one per run. */
     private readonly keyPrefix: string,
-  ) {}
+    options: DraftStateOptions = {},
+  ) {
+    this.nudgedTtlSeconds = options.nudgedTtlSeconds ?? NUDGED_TTL_SECONDS;
+    if (!Number.isInteger(this.nudgedTtlSeconds) || this.nudgedTtlSeconds <= 0) throw new Error('DraftState: nudgedTtlSeconds must be a positive whole number');
+  }
 
   private cursorKey(mailboxId: string, folder: string): string {
     return `${this.keyPrefix}imap:cursor:${mailboxId}:${sha256(folder).slice(0, 16)}`;
@@ -86,8 +97,8 @@ export class DraftState {
       this.pendingKey(nudgeId),
       ...keys.map((k) => this.nudgedKey(k)),
       owner,
-      String(NUDGED_TTL_SECONDS),
-      String(PENDING_TTL_SECONDS),
+      String(this.nudgedTtlSeconds),
+      String(Math.min(PENDING_TTL_SECONDS, this.nudgedTtlSeconds)),
       ...unique,
     )) as string[];
     const [kind, ...claimed] = reply;

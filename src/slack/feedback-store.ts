@@ -3,13 +3,12 @@
  * Officer and for tuning the rules. A record holds the rule, severity and clause, who, where and when, and the
  * reason; never the message text.
  *
- * Stored as a Redis stream (append-only, ordered by time). Retention: every append trims entries older than the
- * retention window (`XADD … MINID`), and the key expires one window after the last append.
+ * Stored as a Redis stream (append-only, ordered by time). These are audit events, so the council's `retention.events`
+ * applies: every append trims entries older than the window (`XADD … MINID`), `trim()` does the same between appends
+ * (the Slack app calls it periodically), and the key expires one window after the last append.
  */
 import type { Redis } from 'ioredis';
 import type { FeedbackKind, FindingRef } from './blocks.js';
-
-export const DEFAULT_FEEDBACK_RETENTION_DAYS = 365;
 
 export interface FeedbackRecord {
   kind: FeedbackKind;
@@ -31,17 +30,21 @@ export interface StoredFeedback extends FeedbackRecord {
 export interface FeedbackStore {
   record(entry: FeedbackRecord): Promise<string>;
   list(count?: number): Promise<StoredFeedback[]>;
+  /** Remove records older than the retention period now, without waiting for the next write. Resolves to how many. */
+  trim(): Promise<number>;
 }
 
 export interface FeedbackStoreOptions {
   keyPrefix: string;
-  retentionDays?: number;
+  /** How long a record is kept: the council's `retention.events`, in milliseconds. */
+  retentionMs: number;
   now?: () => number;
 }
 
 export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions): FeedbackStore {
   const key = `${options.keyPrefix}slack:feedback`;
-  const retentionMs = (options.retentionDays ?? DEFAULT_FEEDBACK_RETENTION_DAYS) * 24 * 60 * 60 * 1000;
+  const { retentionMs } = options;
+  if (!Number.isInteger(retentionMs) || retentionMs <= 0) throw new Error('feedback: retentionMs must be a positive whole number');
   const now = options.now ?? Date.now;
   return {
     async record(entry) {
@@ -58,12 +61,17 @@ export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions):
       ];
       const id = await redis
         .multi()
-        .xadd(key, 'MINID', '~', String(at - retentionMs), '*', ...fields)
+        // Exact, not `~`: an approximate trim only drops whole stream nodes (100 entries), so at a council's volume
+        // an old record could sit behind newer ones in the same node for years.
+        .xadd(key, 'MINID', String(at - retentionMs), '*', ...fields)
         .pexpire(key, retentionMs)
         .exec();
       const added = id?.[0]?.[1];
       if (typeof added !== 'string') throw new Error('feedback: XADD failed');
       return added;
+    },
+    async trim() {
+      return redis.xtrim(key, 'MINID', String(now() - retentionMs));
     },
     async list(count = 100) {
       const entries = await redis.xrevrange(key, '+', '-', 'COUNT', count);

@@ -126,7 +126,7 @@ describe('feedback on a warning', () => {
   it('the feedback stream carries a retention expiry', async () => {
     const ttl = await h.redis.pttl(`${h.keyPrefix}slack:feedback`);
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(30 * 24 * 60 * 60 * 1000);
+    expect(ttl).toBeLessThanOrEqual(h.linter.council.retention.events);
   });
 
   it('Dismiss deletes the warning', async () => {

@@ -98,7 +98,7 @@ export async function startHarness(options: { linter?: Linter } = {}): Promise<H
   await whenReady(redis);
   const workerRedis = workerConnection(REDIS_URL);
   const lint = createLintProducer({ connection: redis, prefix });
-  const feedback = redisFeedbackStore(redis, { keyPrefix, retentionDays: 30 });
+  const feedback = redisFeedbackStore(redis, { keyPrefix, retentionMs: linter.council.retention.events });
 
   const slack = createSlackApp({
     signingSecret: SIGNING_SECRET,

@@ -10,8 +10,11 @@ import type { LintProcessor, ProcessorContext } from '../../queue/processor.js';
 import { resolvedMessage, warningMessage, type SlackMessagePayload } from '../blocks.js';
 import { rethrowForQueue, slackErrorCode, type SlackDelivery } from '../web-client.js';
 
-/** A warned message can be edited for days; after a week a fix no longer gets a "thank you". */
-const WARNED_MARKER_TTL_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * A warned message can be edited for days; after a week a fix no longer gets a "thank you". The marker is a
+ * finding record (this message was warned), so the council's findings retention caps it when that is shorter.
+ */
+const WARNED_MARKER_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** postEphemeral errors meaning "the author cannot get an ephemeral here": fall back to the app's DM with them. */
 const EPHEMERAL_UNDELIVERABLE = new Set(['user_not_in_channel', 'channel_not_found', 'not_in_channel']);
@@ -57,7 +60,7 @@ export const slackMessageProcessor: LintProcessor<'slack-message'> = async (job,
     ...(permalink ? { permalink } : {}),
   });
   const delivered = await deliver(slack, context, job, payload);
-  await context.redis.set(marker, '1', 'EX', WARNED_MARKER_TTL_SECONDS);
+  await context.redis.set(marker, '1', 'PX', Math.min(WARNED_MARKER_TTL_MS, context.linter.council.retention.findings));
   context.log.info(
     { channel: job.channel, ts: job.ts, user: job.user, findings: findings.length, rules: findings.map((f) => f.rule), delivered },
     'slack warning sent',
