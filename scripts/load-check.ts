@@ -19,6 +19,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -62,9 +63,29 @@ async function serve(secret: string, noop: boolean, guard: boolean): Promise<voi
   await app.register(checkRoutes, { linter, auth: { secret }, ...(guard ? {} : { overload: false as const }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1', backlog: Number(process.env.LOAD_CHECK_BACKLOG ?? 511) });
   process.send?.({ address });
+  const stalls = watchStalls();
   process.on('message', (m) => {
+    if (m === 'stats') process.send?.({ stats: stalls.take() });
     if (m === 'stop') void app.close().then(() => process.exit(0));
   });
+}
+
+/** The server's longest event-loop stall and GC pause since the last `take()`: where a long tail comes from. */
+function watchStalls(): { take(): { maxStallMs: number; maxGcMs: number } } {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let maxGcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) maxGcMs = Math.max(maxGcMs, entry.duration);
+  }).observe({ entryTypes: ['gc'] });
+  return {
+    take() {
+      const out = { maxStallMs: Math.round(delay.max / 1e6), maxGcMs: Math.round(maxGcMs) };
+      delay.reset();
+      maxGcMs = 0;
+      return out;
+    },
+  };
 }
 
 interface Run {
@@ -79,6 +100,21 @@ interface Run {
   timeouts: number;
   statuses: Record<string, number>;
   retryAfterMissing: number;
+  /** The server's longest event-loop stall and GC pause during the run (ms). */
+  server?: { maxStallMs: number; maxGcMs: number };
+}
+
+function serverStats(child: ChildProcess): Promise<{ maxStallMs: number; maxGcMs: number }> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (m && typeof m === 'object' && 'stats' in m) {
+        child.off('message', onMessage);
+        resolve((m as { stats: { maxStallMs: number; maxGcMs: number } }).stats);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('stats');
+  });
 }
 
 async function measure(
@@ -154,11 +190,13 @@ async function main(): Promise<void> {
   const check = await startChild(['--serve', ...(noop ? ['--noop'] : []), ...(guard ? [] : ['--no-guard'])], secret);
   try {
     await measure(check.address, token, bodies, 10, 2, 'warm-up');
-    for (const connections of [10, 50, 200]) runs.push(await measure(check.address, token, bodies, connections, duration, `${connections} clients`));
+    await serverStats(check.child);
+    const withStats = async (run: Run) => ({ ...run, server: await serverStats(check.child) });
+    for (const connections of [10, 50, 200]) runs.push(await withStats(await measure(check.address, token, bodies, connections, duration, `${connections} clients`)));
     // Overload as requests in flight over 200 connections (pipelined): thousands of TCP connections on one small
     // box measure the kernel and the client's connect path rather than the server (see the baseline row).
     const pipelining = Math.max(1, Math.round(overload / 200));
-    runs.push(await measure(check.address, token, bodies, 200, duration, `overload: ${200 * pipelining} in flight (200 conn × ${pipelining})`, pipelining));
+    runs.push(await withStats(await measure(check.address, token, bodies, 200, duration, `overload: ${200 * pipelining} in flight (200 conn × ${pipelining})`, pipelining)));
   } finally {
     check.child.send('stop');
   }
@@ -175,11 +213,11 @@ async function main(): Promise<void> {
     `\nPOST /v1/check${noop ? ' (engine replaced by a no-op: HTTP path only)' : ''}${guard ? '' : ' WITHOUT the overload guard'} on ${availableParallelism()} × ${cpu}, ` +
       `node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end, ${bodies.length} example messages cycled, ${duration} s per run\n`,
   );
-  console.log('| run | req/s | p50 ms | p99 ms | max ms | requests | errors | timeouts | status codes |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| run | req/s | p50 ms | p99 ms | max ms | requests | errors | timeouts | status codes | server stall / GC ms |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of runs) {
     const codes = Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
-    console.log(`| ${r.label} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.timeouts} | ${codes} |`);
+    console.log(`| ${r.label} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.timeouts} | ${codes} | ${r.server ? `${r.server.maxStallMs} / ${r.server.maxGcMs}` : ''} |`);
   }
   console.log('\nThe baseline row is a constant-answer server under the same client: timeouts there are the box and the client, not Probity.');
   const shed = runs.reduce((n, r) => n + (r.statuses['503'] ?? 0) + (r.statuses['429'] ?? 0), 0);
