@@ -11,6 +11,9 @@
  *   4. `probity check` reading stdin as a real process with HOME/TMPDIR/cwd in a temp dir: no file holds the marker.
  *   5. `probity audit` of a folder of .eml and of a Slack export, JSON and HTML reports and resume state, without
  *      `--excerpts`: no file written holds the marker, nor the senders' addresses (pseudonyms by default).
+ *   6. IMAP: a draft saved in a real Dovecot, through the watcher and lint worker as real processes (logs at debug):
+ *      the nudge reaches the author's INBOX; no log line, Redis key or value, or file written holds the marker.
+ * (Outlook's add-in checks through /v1/check: section 1.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +23,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/http/auth.js';
 import { checkRoutes } from '../../src/http/check.route.js';
@@ -27,6 +31,7 @@ import type { Linter } from '../../src/lint/engine.js';
 import { deletePrefix, freePort, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
 import { until } from '../briefings/world.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, startHarness, type Harness } from '../slack/harness.js';
+import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -262,5 +267,120 @@ describe('probity audit (a real process) without --excerpts', () => {
       rmSync(input, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint worker processes (real Dovecot)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'probity-privacy-imap-'));
+  const prefix = uniquePrefix('privacy-imap');
+  const redis = sharedRedis();
+  const user = `privacy${randomUUID().slice(0, 6)}`;
+  const children: ChildProcess[] = [];
+  let output = '';
+  let dovecot: Dovecot;
+
+  const start = (script: string, env: Record<string, string>) => {
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, script)], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        TMPDIR: dir,
+        REDIS_URL: process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        PROBITY_REDIS_PREFIX: prefix,
+        PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml'),
+        LOG_LEVEL: 'debug',
+        PROBITY_IMAP_MAILBOXES: 'clerk',
+        PROBITY_IMAP_CLERK_HOST: '127.0.0.1',
+        PROBITY_IMAP_CLERK_PORT: String(dovecot.port),
+        PROBITY_IMAP_CLERK_SECURE: 'false',
+        PROBITY_IMAP_CLERK_STARTTLS: 'false',
+        PROBITY_IMAP_CLERK_USER: user,
+        PROBITY_IMAP_CLERK_PASSWORD: DOVECOT_PASSWORD,
+        PROBITY_IMAP_CLERK_ADDRESS: `${user}@example.test`,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    children.push(child);
+    return child;
+  };
+
+  const withMailbox = async <T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> => {
+    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  };
+
+  beforeAll(async () => {
+    dovecot = new Dovecot();
+    await dovecot.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
+    }
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    await dovecot?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('nudges the author, and leaves the marker in no log line (at debug), no Redis key or value and no file', async () => {
+    const m = marker();
+    const worker = start('workers/lint.worker.ts', {});
+    const watcher = start('workers/imap-watcher.ts', { PROBITY_IMAP_DEBOUNCE_MS: '200' });
+    await until(() => (/lint worker ready/.test(output) && /imap watcher started/.test(output)) || worker.exitCode !== null || watcher.exitCode !== null, 'processes up');
+    expect([worker.exitCode, watcher.exitCode], output).toEqual([null, null]);
+
+    await withMailbox((client) =>
+      client.append(
+        'Drafts',
+        `From: daniel.okafor@ashcombe.gov.uk\r\nTo: amir.patel@ashcombe.gov.uk\r\nSubject: Leaflets ${m}\r\nMessage-ID: <${m}@ashcombe.gov.uk>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi Amir, I want you to print 500 leaflets for our Labour campaign by Friday. ${m}\r\n`,
+        ['\\Draft'],
+      ),
+    );
+    // The nudge arrives in the author's own INBOX (quoting the draft there is the point of it).
+    const nudge = await until(
+      () =>
+        withMailbox(async (client) => {
+          const lock = await client.getMailboxLock('INBOX');
+          try {
+            if ((client.mailbox as { exists: number }).exists === 0) return '';
+            const first = await client.fetchOne('1', { source: true });
+            return first && first.source ? first.source.toString('utf8') : '';
+          } finally {
+            lock.release();
+          }
+        }),
+      'nudge in INBOX',
+      200,
+    );
+    expect(nudge).toContain('political-request');
+
+    // Graceful stop, so everything buffered is flushed to the captured streams.
+    for (const child of [watcher, worker]) {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    }
+    const lines = output.split('\n').filter(Boolean);
+    expect(lines.some((l) => l.includes('imap draft checked') && l.includes('nudged')), output.slice(-2000)).toBe(true);
+    expect(lines.filter((l) => l.includes(m))).toEqual([]);
+    for (const [key, value] of await dumpKeys(redis, `${prefix}*`)) {
+      expect(key).not.toContain(m);
+      expect(value, key).not.toContain(m);
+    }
+    expect(filesContaining(dir, m)).toEqual([]);
   }, 120_000);
 });
