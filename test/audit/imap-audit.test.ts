@@ -13,7 +13,7 @@ import { runAudit, type ProgressSink } from '../../src/audit/run.js';
 import { imapSource, mailboxFor } from '../../src/audit/sources/imap.js';
 import { EXAMPLE_COUNCIL, loadLinter } from '../../src/lint/load.js';
 import { parseEml } from '../../src/mail/eml.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
+import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, mailboxEnv } from '../imap/dovecot.js';
 import { MARKER, examples, exampleCouncil, toEml, variant } from './fixtures.js';
 import { runCli } from './helpers.js';
 
@@ -31,12 +31,7 @@ describe.skipIf(!DOVECOT_BIN)('probity audit --imap (real Dovecot)', () => {
     const user = `auditor-${process.pid}`;
     env = {
       PROBITY_IMAP_MAILBOXES: 'clerk',
-      PROBITY_IMAP_CLERK_HOST: '127.0.0.1',
-      PROBITY_IMAP_CLERK_PORT: String(dovecot.port),
-      PROBITY_IMAP_CLERK_SECURE: 'false',
-      PROBITY_IMAP_CLERK_STARTTLS: 'false',
-      PROBITY_IMAP_CLERK_USER: user,
-      PROBITY_IMAP_CLERK_PASSWORD: DOVECOT_PASSWORD,
+      ...mailboxEnv(dovecot, user),
     };
     const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
     await client.connect();

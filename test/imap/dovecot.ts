@@ -5,6 +5,7 @@
  */
 import { freePort } from '../helpers/free-port.js';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ImapFlow } from 'imapflow';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -149,4 +150,45 @@ service anvil {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A logged-in imapflow session as `user` (any user gets in with DOVECOT_PASSWORD), closed after `fn`. */
+export async function withImap<T>(dovecot: Pick<Dovecot, 'port'>, user: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+/** The Message-IDs of everything in `user`'s folder (INBOX: where nudges arrive). */
+export async function messageIdsIn(dovecot: Pick<Dovecot, 'port'>, user: string, folder = 'INBOX'): Promise<string[]> {
+  return withImap(dovecot, user, async (client) => {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      if ((client.mailbox as { exists: number }).exists === 0) return [];
+      const ids: string[] = [];
+      for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
+      return ids;
+    } finally {
+      lock.release();
+    }
+  });
+}
+
+/** The environment a Probity process reads to reach `user`'s mailbox here as mailbox `id` (see src/mail/imap-config.ts). */
+export function mailboxEnv(dovecot: Pick<Dovecot, 'port'>, user: string, id = 'clerk'): Record<string, string> {
+  const p = `PROBITY_IMAP_${id.toUpperCase().replace(/-/g, '_')}_`;
+  return {
+    [`${p}HOST`]: '127.0.0.1',
+    [`${p}PORT`]: String(dovecot.port),
+    [`${p}SECURE`]: 'false',
+    [`${p}STARTTLS`]: 'false',
+    [`${p}USER`]: user,
+    [`${p}PASSWORD`]: DOVECOT_PASSWORD,
+    [`${p}ADDRESS`]: `${user}@example.test`,
+  };
 }

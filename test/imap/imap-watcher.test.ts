@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDraft, IMAP_DRAFT_JOB, type ImapDraftJob } from '../../src/mail/draft-job.js';
@@ -19,7 +19,7 @@ import { loadLinter } from '../../src/lint/load.js';
 import type { LintJobResult } from '../../src/queue/lint-jobs.js';
 import type { Log, LogFields } from '../../src/queue/log.js';
 import type { ProcessorContext } from '../../src/queue/processor.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from './dovecot.js';
+import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, withImap } from './dovecot.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN = randomUUID().slice(0, 8);
@@ -91,23 +91,8 @@ async function started(watcher: DraftsWatcher): Promise<void> {
   await connected;
 }
 
-async function withClient<T>(config: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: config.host,
-    port: config.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: config.user, pass: config.password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
+function withClient<T>(config: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
+  return withImap(dovecot, config.user, fn);
 }
 
 interface DraftSpec {

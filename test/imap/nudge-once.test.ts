@@ -6,7 +6,6 @@
  * test/reliability/queue-sigkill.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinter } from '../../src/lint/load.js';
 import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
@@ -14,7 +13,7 @@ import { checkDraft, DEFAULT_KEYWORD, type CheckDraftDeps } from '../../src/mail
 import { DraftState, type NudgeClaim } from '../../src/mail/imap-state.js';
 import type { Log } from '../../src/queue/log.js';
 import { deletePrefix, sharedRedis } from '../briefings/redis-helpers.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from './dovecot.js';
+import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, messageIdsIn, withImap } from './dovecot.js';
 
 const KEY_PREFIX = `probity-test-nudge-once-${randomUUID().slice(0, 8)}:`;
 const FLAGGED = 'Hi Amir, I want you to print 500 leaflets for our Labour campaign by Friday.';
@@ -55,17 +54,6 @@ function deps(config: MailboxConfig, state: DraftState, owner: string, finalAtte
   };
 }
 
-async function withClient<T>(config: MailboxConfig, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: config.host, port: config.port, secure: false, doSTARTTLS: false, auth: { user: config.user, pass: DOVECOT_PASSWORD }, logger: false });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-
 async function saveDraft(config: MailboxConfig) {
   const id = randomUUID().slice(0, 8);
   const raw = [
@@ -78,7 +66,7 @@ async function saveDraft(config: MailboxConfig) {
     FLAGGED,
     '',
   ].join('\r\n');
-  return withClient(config, async (client) => {
+  return withImap(dovecot, config.user, async (client) => {
     const appended = await client.append('Drafts', raw, ['\\Draft']);
     const status = await client.status('Drafts', { uidValidity: true });
     if (!appended || !appended.uid || !status) throw new Error('could not save the draft');
@@ -87,19 +75,7 @@ async function saveDraft(config: MailboxConfig) {
 }
 
 /** Message-IDs of the nudges in INBOX. */
-async function nudges(config: MailboxConfig): Promise<string[]> {
-  return withClient(config, async (client) => {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      if ((client.mailbox as { exists: number }).exists === 0) return [];
-      const ids: string[] = [];
-      for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
-      return ids;
-    } finally {
-      lock.release();
-    }
-  });
-}
+const nudges = (config: MailboxConfig) => messageIdsIn(dovecot, config.user);
 
 async function leases(): Promise<string[]> {
   return redis.keys(`${KEY_PREFIX}imap:pending:*`);

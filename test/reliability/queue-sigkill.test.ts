@@ -21,7 +21,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapDraftJob } from '../../src/mail/draft-job.js';
 import type { SlackCheckJob, SlackMessageJob } from '../../src/queue/lint-jobs.js';
@@ -30,7 +29,7 @@ import { createLintProducer, type LintProducer } from '../../src/queue/lint-queu
 import { LINT_WORKER_CONCURRENCY } from '../../src/queue/lint-worker.js';
 import { producerConnection, whenReady } from '../../src/queue/redis.js';
 import { deletePrefix } from '../briefings/redis-helpers.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
+import { DOVECOT_BIN, Dovecot, mailboxEnv, messageIdsIn, withImap } from '../imap/dovecot.js';
 import { SlackStub } from '../slack/slack-stub.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,18 +57,7 @@ const mailboxId = (i: number) => `m${i}`;
 function startWorker(name: string): { child: ChildProcess; stderr: () => string } {
   let stderr = '';
   const imapEnv: Record<string, string> = { PROBITY_IMAP_MAILBOXES: users.map((_, i) => mailboxId(i)).join(',') };
-  users.forEach((user, i) => {
-    const p = `PROBITY_IMAP_M${i}_`;
-    Object.assign(imapEnv, {
-      [`${p}HOST`]: '127.0.0.1',
-      [`${p}PORT`]: String(dovecot.port),
-      [`${p}SECURE`]: 'false',
-      [`${p}STARTTLS`]: 'false',
-      [`${p}USER`]: user,
-      [`${p}PASSWORD`]: DOVECOT_PASSWORD,
-      [`${p}ADDRESS`]: `${user}@example.test`,
-    });
-  });
+  users.forEach((user, i) => Object.assign(imapEnv, mailboxEnv(dovecot, user, mailboxId(i))));
   const child = spawn(process.execPath, ['--import', TSX, 'workers/lint.worker.ts'], {
     cwd: ROOT,
     env: {
@@ -93,23 +81,12 @@ function startWorker(name: string): { child: ChildProcess; stderr: () => string 
   return { child, stderr: () => stderr };
 }
 
-async function withMailbox<T>(user: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-
 /** Saves the drafts (one per imap job, spread over the mailboxes) and returns each job's payload by job number. */
 async function saveDrafts(numbers: number[]): Promise<Map<number, ImapDraftJob>> {
   const jobs = new Map<number, ImapDraftJob>();
   await Promise.all(
     users.map((user, i) =>
-      withMailbox(user, async (client) => {
+      withImap(dovecot, user, async (client) => {
         for (const n of numbers.filter((_, k) => k % MAILBOXES === i)) {
           const raw = [
             'From: daniel.okafor@ashcombe.gov.uk',
@@ -132,23 +109,7 @@ async function saveDrafts(numbers: number[]): Promise<Map<number, ImapDraftJob>>
 }
 
 /** Message-IDs of everything in each mailbox's INBOX (only nudges arrive there). */
-async function inboxMessageIds(): Promise<string[][]> {
-  return Promise.all(
-    users.map((user) =>
-      withMailbox(user, async (client) => {
-        const lock = await client.getMailboxLock('INBOX');
-        try {
-          if ((client.mailbox as { exists: number }).exists === 0) return [];
-          const ids: string[] = [];
-          for await (const m of client.fetch('1:*', { envelope: true })) ids.push(m.envelope?.messageId ?? '');
-          return ids;
-        } finally {
-          lock.release();
-        }
-      }),
-    ),
-  );
-}
+const inboxMessageIds = () => Promise.all(users.map((user) => messageIdsIn(dovecot, user)));
 
 /** Polls `check` until it holds; past `limitMs` fails, saying what was awaited and where things stood. */
 async function until(check: () => unknown, what: string, intervalMs: number, limitMs = 300_000): Promise<void> {

@@ -23,7 +23,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/http/auth.js';
 import { checkRoutes } from '../../src/http/check.route.js';
@@ -31,7 +30,7 @@ import type { Linter } from '../../src/lint/engine.js';
 import { deletePrefix, freePort, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
 import { until } from '../briefings/world.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, startHarness, type Harness } from '../slack/harness.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
+import { DOVECOT_BIN, Dovecot, mailboxEnv, withImap } from '../imap/dovecot.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -291,13 +290,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
         PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml'),
         LOG_LEVEL: 'debug',
         PROBITY_IMAP_MAILBOXES: 'clerk',
-        PROBITY_IMAP_CLERK_HOST: '127.0.0.1',
-        PROBITY_IMAP_CLERK_PORT: String(dovecot.port),
-        PROBITY_IMAP_CLERK_SECURE: 'false',
-        PROBITY_IMAP_CLERK_STARTTLS: 'false',
-        PROBITY_IMAP_CLERK_USER: user,
-        PROBITY_IMAP_CLERK_PASSWORD: DOVECOT_PASSWORD,
-        PROBITY_IMAP_CLERK_ADDRESS: `${user}@example.test`,
+        ...mailboxEnv(dovecot, user),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -306,17 +299,6 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
     child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
     children.push(child);
     return child;
-  };
-
-  const withMailbox = async <T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> => {
-    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
-    client.on('error', () => {});
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
   };
 
   beforeAll(async () => {
@@ -344,7 +326,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
     await until(() => (/lint worker ready/.test(output) && /imap watcher started/.test(output)) || worker.exitCode !== null || watcher.exitCode !== null, 'processes up');
     expect([worker.exitCode, watcher.exitCode], output).toEqual([null, null]);
 
-    await withMailbox((client) =>
+    await withImap(dovecot, user, (client) =>
       client.append(
         'Drafts',
         `From: daniel.okafor@ashcombe.gov.uk\r\nTo: amir.patel@ashcombe.gov.uk\r\nSubject: Leaflets ${m}\r\nMessage-ID: <${m}@ashcombe.gov.uk>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi Amir, I want you to print 500 leaflets for our Labour campaign by Friday. ${m}\r\n`,
@@ -354,7 +336,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
     // The nudge arrives in the author's own INBOX (quoting the draft there is the point of it).
     const nudge = await until(
       () =>
-        withMailbox(async (client) => {
+        withImap(dovecot, user, async (client) => {
           const lock = await client.getMailboxLock('INBOX');
           try {
             if ((client.mailbox as { exists: number }).exists === 0) return '';
