@@ -7,7 +7,7 @@
 import '../src/process/fatal.js';
 import { loadLinter } from '../src/lint/load.js';
 import { councilFile, logLevel, positiveInt, redisSettings, severitySetting } from '../src/queue/env.js';
-import { createLintWorker, LINT_LOCK_DURATION_MS, LINT_WORKER_CONCURRENCY, LINT_WORKER_SHUTDOWN_MS } from '../src/queue/lint-worker.js';
+import { createLintWorker, LINT_LOCK_DURATION_MS, LINT_WORKER_CONCURRENCY, LINT_WORKER_SHUTDOWN_MS, MIN_LINT_LOCK_MS } from '../src/queue/lint-worker.js';
 import { errorFields, jsonLog } from '../src/queue/log.js';
 import { workerConnection } from '../src/queue/redis.js';
 import { createSlackClient, SLACK_RESPONSE_URL_PREFIX, type SlackDelivery } from '../src/slack/web-client.js';
@@ -28,11 +28,18 @@ const slack: SlackDelivery | undefined = token
     }
   : undefined;
 
+/** Below a few seconds a busy worker's own jobs look stalled and run twice; refuse it rather than find out. */
+function lockSetting(env: NodeJS.ProcessEnv): number {
+  const ms = positiveInt(env, 'PROBITY_LINT_LOCK_MS', LINT_LOCK_DURATION_MS);
+  if (ms < MIN_LINT_LOCK_MS) throw new Error(`PROBITY_LINT_LOCK_MS must be at least ${MIN_LINT_LOCK_MS} (milliseconds)`);
+  return ms;
+}
+
 const lint = createLintWorker({
   connection,
   prefix: redisConfig.prefix,
   concurrency: positiveInt(env, 'PROBITY_LINT_CONCURRENCY', LINT_WORKER_CONCURRENCY),
-  lockDurationMs: positiveInt(env, 'PROBITY_LINT_LOCK_MS', LINT_LOCK_DURATION_MS),
+  lockDurationMs: lockSetting(env),
   context: { linter, redis: connection, keyPrefix: redisConfig.keyPrefix, log, ...(slack ? { slack } : {}) },
 });
 lint.worker.once('ready', () => {

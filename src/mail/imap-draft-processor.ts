@@ -15,7 +15,7 @@ import type { ImapDraftJob } from './draft-job.js';
 import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
 import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
 import { parseDraft, type ParsedDraft } from './imap-parse.js';
-import { DraftState, draftKeys, type NudgeClaim } from './imap-state.js';
+import { DraftState, draftKeys } from './imap-state.js';
 import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
 
 /** What the processor needs beyond the shared context: which mailboxes it may open, and how to nudge. */
@@ -25,7 +25,7 @@ export interface ImapContext {
   minSeverity: Severity;
   /** `From:` of the nudge. */
   nudgeFrom: string;
-  /** Keyword set on a draft Probity nudged about, where the folder's PERMANENTFLAGS include `\*`. */
+  /** Keyword set on a draft in which Probity found something, where the folder's PERMANENTFLAGS include `\*`. */
   keyword: string;
 }
 
@@ -83,13 +83,19 @@ export interface CheckDraftDeps {
   state: DraftState;
   log: Log;
   now?: () => Date;
-  /**
-   * Who is checking: the job id, the same on every run of one job (a retry, or a run after a killed worker's
-   * lock lapsed). A run finding its own lease on a nudge knows an earlier run may have appended it.
-   */
+  /** Who is checking, for the nudge's lease: the job id, the same on every run of one job. */
   owner?: string;
-  /** No retry follows if this run fails: give the claim back so a later save of the draft can still nudge. */
-  finalAttempt?: boolean;
+}
+
+/**
+ * Another job holds the lease on this very nudge and may be appending it now. Thrown so BullMQ retries the job
+ * with backoff: by then the nudge is delivered (nothing to do) or the lease is old enough to take over.
+ */
+export class NudgeBusyError extends Error {
+  constructor() {
+    super('another job is delivering this nudge; retrying later');
+    this.name = 'NudgeBusyError';
+  }
 }
 
 export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, context, job): Promise<LintJobResult> => {
@@ -100,7 +106,6 @@ export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, cont
     state: new DraftState(context.redis, context.keyPrefix, { nudgedTtlSeconds: Math.ceil(context.linter.council.retention.findings / 1000) }),
     log: context.log,
     owner: `job:${job.id}`,
-    finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
   });
   context.log.info({ jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules }, 'imap draft checked');
   return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
@@ -131,38 +136,35 @@ export async function checkDraft(job: ImapDraftJob, deps: CheckDraftDeps): Promi
 
 interface Checked {
   outcome: DraftOutcome;
-  /** Set when a nudge is to be appended (claimed now, or resumed after an interrupted run of this job). */
-  nudge?: { keys: string[]; claim: Extract<NudgeClaim, { rules: string[] }>; messageId: string; source: Buffer };
+  /** Set when this run holds the lease on a nudge to deliver. */
+  nudge?: { keys: string[]; rules: string[]; messageId: string; source: Buffer };
 }
 
 const none = (status: DraftStatus): Checked => ({ outcome: { status, findings: 0, rules: [] } });
 
 /**
- * Appends the nudge to INBOX exactly once. Resuming after a run of this job that was killed after its claim, the
- * nudge's fixed Message-ID is looked for first: the earlier run may have appended it before it died. A failure
- * keeps the claim for the job's retry (which resumes and looks again, so an APPEND that reached the server but
- * lost its answer is not repeated), except on the last attempt, which gives it back.
+ * Appends the nudge to INBOX unless it is already there. Its Message-ID is fixed per draft and set of rules, so a
+ * nudge appended by an earlier run that died or lost the server's answer before recording it is found, not
+ * repeated. A failure records nothing: the lease lapses or is taken over, and the next run looks again.
  */
 async function deliverNudge(client: ImapFlow, config: MailboxConfig, outcome: DraftOutcome, nudge: NonNullable<Checked['nudge']>, deps: CheckDraftDeps, owner: string): Promise<DraftOutcome> {
-  try {
-    if (nudge.claim.kind === 'resume' && (await inFolder(client, config.inboxPath, nudge.messageId))) {
-      await deps.state.finishNudge(nudge.messageId, owner);
-      return { ...outcome, status: 'already-nudged' };
-    }
-    await client.append(config.inboxPath, nudge.source, []);
-  } catch (error) {
-    if (deps.finalAttempt ?? true) await deps.state.releaseNudge(nudge.keys, nudge.claim.rules, nudge.messageId, owner);
-    throw error;
+  const present = await inFolder(client, config.inboxPath, nudge.messageId);
+  if (present === 'unknown') {
+    // A server that refuses SEARCH HEADER: better a nudge twice (after a crash) than a breach unflagged.
+    deps.log.warn({ mailbox: config.id }, 'imap server refused SEARCH HEADER Message-ID; appending without looking');
   }
-  await deps.state.finishNudge(nudge.messageId, owner);
-  return { ...outcome, status: 'nudged' };
+  if (present !== true) await client.append(config.inboxPath, nudge.source, []);
+  await deps.state.finishNudge(nudge.keys, nudge.rules, nudge.messageId, owner);
+  return { ...outcome, status: present === true ? 'already-nudged' : 'nudged' };
 }
 
-async function inFolder(client: ImapFlow, path: string, messageId: string): Promise<boolean> {
+/** Whether a message with this Message-ID is in the folder; `unknown` when the server refuses the search. */
+async function inFolder(client: ImapFlow, path: string, messageId: string): Promise<boolean | 'unknown'> {
   const lock = await client.getMailboxLock(path);
   try {
     const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-    return Array.isArray(found) && found.length > 0;
+    if (!Array.isArray(found)) return 'unknown';
+    return found.length > 0;
   } finally {
     lock.release();
   }
@@ -198,13 +200,14 @@ async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapD
   const keys = draftKeys(config.id, draft.messageId, draft.message);
   const messageId = nudgeMessageId(keys[0]!, rules);
   const claim = await deps.state.claimNudge(keys, rules, messageId, owner);
+  if (claim.kind === 'busy') throw new NudgeBusyError();
   const keyword = deps.imap.keyword;
   if (folder.permanentFlags?.has('\\*') && !meta.flags?.has(keyword)) {
     await client.messageFlagsAdd(uid, [keyword], { uid: true });
   }
   const outcome: DraftOutcome = { status: 'already-nudged', findings: findings.length, rules };
   if (claim.kind === 'done') return { outcome };
-  return { outcome, nudge: { keys, claim, messageId, source: await nudgeFor(config, draft, findings, messageId, deps) } };
+  return { outcome, nudge: { keys, rules: claim.rules, messageId, source: await nudgeFor(config, draft, findings, messageId, deps) } };
 }
 
 function nudgeFor(config: MailboxConfig, draft: ParsedDraft, findings: Finding[], messageId: string, deps: CheckDraftDeps): Promise<Buffer> {

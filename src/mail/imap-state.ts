@@ -4,8 +4,8 @@
  *  - per draft, the rule ids already nudged about, so each distinct draft gets one nudge per kind of problem
  *    however often it is autosaved, rescanned or redelivered. The draft is named by a hash (mailbox +
  *    Message-ID, or mailbox + content when there is none): no address, subject or text is stored;
- *  - per nudge being delivered, a lease (the job id that claimed it and which rules), so a job killed between
- *    claiming and appending finishes the nudge when it runs again, looking in INBOX first. Dropped once delivered.
+ *  - per nudge being delivered, a lease (the job id that took it, and when), so two jobs do not append the same
+ *    nudge at once, and a job that died holding it is taken over. Dropped once delivered; an hour at most.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -41,10 +41,13 @@ export function draftKeys(mailboxId: string, messageId: string | undefined, mess
 export interface DraftStateOptions {
   /** How long a nudged set lives: the council's `retention.findings` (default NUDGED_TTL_SECONDS). */
   nudgedTtlSeconds?: number;
+  /** See LEASE_BUSY_MS; tests shorten it. */
+  leaseBusyMs?: number;
 }
 
 export class DraftState {
   private readonly nudgedTtlSeconds: number;
+  private readonly leaseBusyMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -54,6 +57,7 @@ export class DraftState {
   ) {
     this.nudgedTtlSeconds = options.nudgedTtlSeconds ?? NUDGED_TTL_SECONDS;
     if (!Number.isInteger(this.nudgedTtlSeconds) || this.nudgedTtlSeconds <= 0) throw new Error('DraftState: nudgedTtlSeconds must be a positive whole number');
+    this.leaseBusyMs = options.leaseBusyMs ?? LEASE_BUSY_MS;
   }
 
   private cursorKey(mailboxId: string, folder: string): string {
@@ -80,13 +84,15 @@ export class DraftState {
   }
 
   /**
-   * Claims the rules not yet nudged about under any of the draft's names, atomically, and says what to do:
-   *  - `deliver`: these rules are new; a lease on this nudge (its Message-ID) is taken for `owner` (the job id).
-   *  - `resume`: nothing new, but `owner` holds the lease: an earlier run of this same job claimed the rules and
-   *    stopped (killed) before it finished, so the nudge may or may not be in INBOX. Look before appending.
-   *  - `done`: nothing new to say, or another job holds the lease and is delivering this very nudge.
-   * Claiming before the APPEND means two jobs racing on one draft cannot both nudge; the lease means a job killed
-   * between claim and APPEND does not lose the nudge.
+   * Whether to deliver a nudge about `rules` for the draft known by `keys`, as `owner` (the job id), atomically:
+   *  - `deliver`: these rules have not been nudged about under any of the draft's names. A lease on this nudge
+   *    (its fixed Message-ID) is taken for `owner`. The caller looks for the Message-ID in INBOX (an earlier run,
+   *    killed or failed after its APPEND, may have put it there) and appends if absent, then `finishNudge`.
+   *  - `busy`: another job took the lease less than `leaseBusyMs` ago and may be appending right now; try later.
+   *    An older lease is taken over: its job died or failed, and the search in INBOX covers what it did.
+   *  - `done`: nothing new to say.
+   * The rules are recorded as nudged only by `finishNudge`, so a job that never finishes (killed, failed for good)
+   * loses nothing: its lease lapses and the next check of the draft delivers.
    */
   async claimNudge(keys: readonly string[], rules: readonly string[], nudgeId: string, owner: string): Promise<NudgeClaim> {
     const unique = [...new Set(rules)].sort();
@@ -97,63 +103,70 @@ export class DraftState {
       this.pendingKey(nudgeId),
       ...keys.map((k) => this.nudgedKey(k)),
       owner,
-      String(this.nudgedTtlSeconds),
+      String(this.leaseBusyMs),
       String(Math.min(PENDING_TTL_SECONDS, this.nudgedTtlSeconds)),
       ...unique,
     )) as string[];
-    const [kind, ...claimed] = reply;
-    if (kind === 'deliver') return { kind, rules: claimed };
-    if (kind === 'resume') return { kind, rules: (claimed[0] ?? '').split(',').filter(Boolean) };
+    const [kind, ...fresh] = reply;
+    if (kind === 'deliver') return { kind, rules: fresh };
+    if (kind === 'busy') return { kind };
     return { kind: 'done' };
   }
 
-  /** The nudge is in INBOX: drop the lease (only if `owner` still holds it). */
-  async finishNudge(nudgeId: string, owner: string): Promise<void> {
-    await this.redis.eval(FINISH_SCRIPT, 1, this.pendingKey(nudgeId), owner);
-  }
-
-  /** Gives back a claim when the nudge could not be delivered, so the retried job can deliver it. */
-  async releaseNudge(keys: readonly string[], rules: readonly string[], nudgeId: string, owner: string): Promise<void> {
-    const multi = this.redis.multi();
-    if (rules.length > 0) for (const key of keys) multi.srem(this.nudgedKey(key), ...rules);
-    multi.eval(FINISH_SCRIPT, 1, this.pendingKey(nudgeId), owner);
-    await multi.exec();
+  /**
+   * The nudge is in INBOX: record its rules as nudged under every name of the draft (for `retention.findings` from
+   * now) and drop the lease if `owner` still holds it.
+   */
+  async finishNudge(keys: readonly string[], rules: readonly string[], nudgeId: string, owner: string): Promise<void> {
+    if (rules.length === 0) return;
+    await this.redis.eval(FINISH_SCRIPT, keys.length + 1, this.pendingKey(nudgeId), ...keys.map((k) => this.nudgedKey(k)), owner, String(this.nudgedTtlSeconds), ...rules);
   }
 }
 
-export type NudgeClaim = { kind: 'deliver' | 'resume'; rules: string[] } | { kind: 'done' };
+export type NudgeClaim = { kind: 'deliver'; rules: string[] } | { kind: 'busy' } | { kind: 'done' };
 
 /**
- * How long a nudge's lease outlives a job that took it and vanished. Well past BullMQ's stalled-job check (a
- * killed worker's job runs again within about a minute) and the job's retries with backoff (under 2 minutes).
+ * How long a lease outlives a job that took it and vanished. Well past BullMQ's stalled-job check (a killed
+ * worker's job runs again within about a minute) and the job's retries with backoff (under 2 minutes); after it
+ * the next check of the draft delivers (after looking in INBOX) as if nothing had been claimed.
  */
 export const PENDING_TTL_SECONDS = 60 * 60;
 
-/** KEYS: lease, nudged sets…; ARGV: owner, nudged TTL, lease TTL, rules… (see `claimNudge`). */
+/**
+ * A lease younger than this belongs to a job that may be appending right now; older, its job has died or is
+ * waiting to retry, and another job may take it over. Longer than one run of a job (connect and greeting time
+ * out at 15 s each), shorter than an IMAP draft job's retries with backoff.
+ */
+export const LEASE_BUSY_MS = 30_000;
+
+/** KEYS: lease, nudged sets…; ARGV: owner, busy ms, lease TTL s, rules… (see `claimNudge`). */
 const CLAIM_SCRIPT = `
-local owner = redis.call('HGET', KEYS[1], 'owner')
-if owner and owner ~= ARGV[1] then return {'done'} end
 local fresh = {}
 for i = 4, #ARGV do
-  local new = true
+  local seen = false
   for k = 2, #KEYS do
-    if redis.call('SADD', KEYS[k], ARGV[i]) == 0 then new = false end
+    if redis.call('SISMEMBER', KEYS[k], ARGV[i]) == 1 then seen = true end
   end
-  if new then fresh[#fresh + 1] = ARGV[i] end
+  if not seen then fresh[#fresh + 1] = ARGV[i] end
 end
-for k = 2, #KEYS do redis.call('EXPIRE', KEYS[k], ARGV[2]) end
-if #fresh > 0 then
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'rules', table.concat(fresh, ','))
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
-  table.insert(fresh, 1, 'deliver')
-  return fresh
-end
-if owner then return {'resume', redis.call('HGET', KEYS[1], 'rules') or ''} end
-return {'done'}
+if #fresh == 0 then return {'done'} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local owner = redis.call('HGET', KEYS[1], 'owner')
+local at = tonumber(redis.call('HGET', KEYS[1], 'at') or '0')
+if owner and owner ~= ARGV[1] and now - at < tonumber(ARGV[2]) then return {'busy'} end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+table.insert(fresh, 1, 'deliver')
+return fresh
 `;
 
+/** KEYS: lease, nudged sets…; ARGV: owner, nudged TTL s, rules… (see `finishNudge`). */
 const FINISH_SCRIPT = `
-if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+for k = 2, #KEYS do
+  for i = 3, #ARGV do redis.call('SADD', KEYS[k], ARGV[i]) end
+  redis.call('EXPIRE', KEYS[k], ARGV[2])
+end
+if redis.call('HGET', KEYS[1], 'owner') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
 `;

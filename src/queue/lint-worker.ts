@@ -33,6 +33,7 @@ export interface LintWorkerOptions {
 }
 
 export const LINT_LOCK_DURATION_MS = 30_000;
+export const MIN_LINT_LOCK_MS = 5_000;
 
 export interface LintWorker {
   readonly worker: Worker;

@@ -25,7 +25,7 @@ export interface ProcessorContext {
 export type LintProcessor<K extends LintJobName> = (
   data: LintJobs[K],
   context: ProcessorContext,
-  job: Pick<Job, 'id' | 'name' | 'attemptsMade' | 'opts'>,
+  job: Pick<Job, 'id' | 'name' | 'attemptsMade'>,
 ) => Promise<LintJobResult>;
 
 export type ProcessorRegistry = { [K in LintJobName]: LintProcessor<K> };

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinter } from '../../src/lint/load.js';
 import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
-import { checkDraft, DEFAULT_KEYWORD, type CheckDraftDeps } from '../../src/mail/imap-draft-processor.js';
+import { checkDraft, DEFAULT_KEYWORD, NudgeBusyError, type CheckDraftDeps } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, type NudgeClaim } from '../../src/mail/imap-state.js';
 import type { Log } from '../../src/queue/log.js';
 import { deletePrefix, sharedRedis } from '../briefings/redis-helpers.js';
@@ -24,7 +24,7 @@ let dovecot: Dovecot;
 
 class Killed extends Error {}
 
-/** Dies (throws, and nothing after runs) right after the claim, or right before the lease is dropped. */
+/** Dies (throws, and nothing after runs) right after the claim, or right after the APPEND, before recording it. */
 class DyingState extends DraftState {
   constructor(private readonly dieAfter: 'claim' | 'append') {
     super(redis, KEY_PREFIX);
@@ -39,23 +39,25 @@ class DyingState extends DraftState {
   }
 }
 
+const state = (leaseBusyMs?: number) => new DraftState(redis, KEY_PREFIX, leaseBusyMs === undefined ? {} : { leaseBusyMs });
+
 function mailbox(inboxPath = 'INBOX', user = `once${randomUUID().slice(0, 8)}`): MailboxConfig {
   return mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath, address: `${user}@example.test` }, DOVECOT_PASSWORD);
 }
 
-function deps(config: MailboxConfig, state: DraftState, owner: string, finalAttempt = false): CheckDraftDeps {
+function deps(config: MailboxConfig, state: DraftState, owner: string): CheckDraftDeps {
   return {
     imap: { mailboxes: new Map([[config.id, config]]), minSeverity: 'warning', nudgeFrom: 'probity@ashcombe.gov.uk', keyword: DEFAULT_KEYWORD },
     linter,
     state,
     log: silent,
     owner,
-    finalAttempt,
   };
 }
 
-async function saveDraft(config: MailboxConfig) {
-  const id = randomUUID().slice(0, 8);
+/** Saves a draft; with `replaces`, as an autosave does: a new copy of that draft (same Message-ID), the old one deleted. */
+async function saveDraft(config: MailboxConfig, replaces?: { uid: number; draftId: string }) {
+  const id = replaces?.draftId ?? randomUUID().slice(0, 8);
   const raw = [
     'From: daniel.okafor@ashcombe.gov.uk',
     'To: amir.patel@ashcombe.gov.uk',
@@ -70,7 +72,15 @@ async function saveDraft(config: MailboxConfig) {
     const appended = await client.append('Drafts', raw, ['\\Draft']);
     const status = await client.status('Drafts', { uidValidity: true });
     if (!appended || !appended.uid || !status) throw new Error('could not save the draft');
-    return { mailbox: config.id, folder: 'Drafts', uidValidity: String(status.uidValidity), uid: appended.uid };
+    if (replaces) {
+      const lock = await client.getMailboxLock('Drafts');
+      try {
+        await client.messageDelete(String(replaces.uid), { uid: true });
+      } finally {
+        lock.release();
+      }
+    }
+    return { mailbox: config.id, folder: 'Drafts', uidValidity: String(status.uidValidity), uid: appended.uid, draftId: id };
   });
 }
 
@@ -92,25 +102,27 @@ describe.skipIf(!DOVECOT_BIN)('one nudge per draft, whatever dies when (real Dov
     redis.disconnect();
   });
 
-  it('a job killed after its claim, before the APPEND, still nudges when it runs again; another job does not nudge meanwhile', async () => {
+  it('a job killed after its claim, before the APPEND, nudges when it runs again; another job meanwhile waits its turn', async () => {
     const config = mailbox();
     const job = await saveDraft(config);
     await expect(checkDraft(job, deps(config, new DyingState('claim'), 'job:1'))).rejects.toBeInstanceOf(Killed);
     expect(await nudges(config)).toEqual([]);
     expect(await leases()).toHaveLength(1);
 
-    // A rescan's job for the same draft while the lease is held: the owner will deliver it; this one must not.
-    expect((await checkDraft(job, deps(config, new DraftState(redis, KEY_PREFIX), 'job:2'))).status).toBe('already-nudged');
+    // A rescan's job for the same draft while the lease is young: it may be being appended right now, so retry later.
+    await expect(checkDraft(job, deps(config, state(), 'job:2'))).rejects.toBeInstanceOf(NudgeBusyError);
     expect(await nudges(config)).toEqual([]);
 
-    // The killed job again (BullMQ hands it on with the same id): it finds its lease, looks in INBOX, appends.
-    const again = await checkDraft(job, deps(config, new DraftState(redis, KEY_PREFIX), 'job:1'));
-    expect(again.status).toBe('nudged');
+    // The killed job again (BullMQ hands it on with the same id): not in INBOX, so it appends.
+    expect((await checkDraft(job, deps(config, state(), 'job:1'))).status).toBe('nudged');
     expect(await nudges(config)).toHaveLength(1);
     expect(await leases()).toEqual([]);
+    // Recorded: later checks say nothing more.
+    expect((await checkDraft(job, deps(config, state(), 'job:2'))).status).toBe('already-nudged');
+    expect(await nudges(config)).toHaveLength(1);
   }, 60_000);
 
-  it('a job killed after the APPEND, before it recorded it, does not append again when it runs again', async () => {
+  it('a job killed after the APPEND, before it recorded it, finds the nudge in INBOX and does not append again', async () => {
     const config = mailbox();
     const job = await saveDraft(config);
     await expect(checkDraft(job, deps(config, new DyingState('append'), 'job:3'))).rejects.toBeInstanceOf(Killed);
@@ -118,34 +130,31 @@ describe.skipIf(!DOVECOT_BIN)('one nudge per draft, whatever dies when (real Dov
     expect(first).toMatch(/^<nudge-[0-9a-f]{32}@/);
     expect(await leases()).toHaveLength(1);
 
-    const again = await checkDraft(job, deps(config, new DraftState(redis, KEY_PREFIX), 'job:3'));
-    expect(again.status).toBe('already-nudged');
+    expect((await checkDraft(job, deps(config, state(), 'job:3'))).status).toBe('already-nudged');
     expect(await nudges(config)).toEqual([first]);
     expect(await leases()).toEqual([]);
-    // And later saves of the same draft say nothing more.
-    expect((await checkDraft(job, deps(config, new DraftState(redis, KEY_PREFIX), 'job:4'))).status).toBe('already-nudged');
+    expect((await checkDraft(job, deps(config, state(), 'job:4'))).status).toBe('already-nudged');
     expect(await nudges(config)).toEqual([first]);
   }, 60_000);
 
-  it('a failed APPEND keeps the claim for the retry, and gives it back on the last attempt', async () => {
-    // INBOX path that does not exist: Dovecot refuses the APPEND ([TRYCREATE]).
+  it('a job that fails and never comes back: the next save of the draft takes its lease over and nudges once', async () => {
+    // INBOX path that does not exist: Dovecot refuses the APPEND ([TRYCREATE]), as a server having a bad moment.
     const broken = mailbox('Missing');
     const fixed = mailbox('INBOX', broken.user);
     const job = await saveDraft(broken);
-
-    await expect(checkDraft(job, deps(broken, new DraftState(redis, KEY_PREFIX), 'job:5', false))).rejects.toThrow();
+    await expect(checkDraft(job, deps(broken, state(), 'job:5'))).rejects.toThrow();
     expect(await leases()).toHaveLength(1);
-    // The retry (same job id) resumes: not in INBOX, so it appends.
-    expect((await checkDraft(job, deps(fixed, new DraftState(redis, KEY_PREFIX), 'job:5'))).status).toBe('nudged');
-    expect(await nudges(fixed)).toHaveLength(1);
 
-    const other = mailbox('Missing');
-    const otherJob = await saveDraft(other);
-    await expect(checkDraft(otherJob, deps(other, new DraftState(redis, KEY_PREFIX), 'job:6', true))).rejects.toThrow();
-    // Last attempt: claim and lease given back, so the next save of the draft can nudge.
+    // The client autosaves: a new copy (new UID, same Message-ID), the old one deleted. Its job runs…
+    const copy = await saveDraft(fixed, job);
+    // …while job:5's lease is young: it waits its turn;
+    await expect(checkDraft(copy, deps(fixed, state(), 'job:6'))).rejects.toBeInstanceOf(NudgeBusyError);
+    // once the lease is older than a run can take (LEASE_BUSY_MS, shortened here), it takes it over and nudges.
+    expect((await checkDraft(copy, deps(fixed, state(0), 'job:6'))).status).toBe('nudged');
+    expect(await nudges(fixed)).toHaveLength(1);
     expect(await leases()).toEqual([]);
-    const otherFixed = mailbox('INBOX', other.user);
-    expect((await checkDraft(otherJob, deps(otherFixed, new DraftState(redis, KEY_PREFIX), 'job:7'))).status).toBe('nudged');
-    expect(await nudges(otherFixed)).toHaveLength(1);
+    // job:5's retry finds its draft gone (replaced by the copy); nothing more is sent.
+    expect((await checkDraft(job, deps(fixed, state(), 'job:5'))).status).toBe('gone');
+    expect(await nudges(fixed)).toHaveLength(1);
   }, 60_000);
 });

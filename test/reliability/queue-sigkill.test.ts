@@ -51,6 +51,8 @@ let dovecot: Dovecot;
 let redis: ReturnType<typeof producerConnection>;
 let producer: LintProducer;
 const workers: { child: ChildProcess; stderr: () => string }[] = [];
+/** IMAP job id → the status of each run that finished (nudged, already-nudged, …). */
+const imapRuns = new Map<string, string[]>();
 const users = Array.from({ length: MAILBOXES }, (_, i) => `rel${i}-${run}`);
 const mailboxId = (i: number) => `m${i}`;
 
@@ -69,14 +71,25 @@ function startWorker(name: string): { child: ChildProcess; stderr: () => string 
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_API_URL: stub.apiUrl,
       SLACK_RESPONSE_URL_PREFIX: stub.baseUrl,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       WORKER_NAME: name,
       ...imapEnv,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (c: Buffer) => {
     stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
+  // Each IMAP job's outcome, from the worker's log (ids and statuses only): shows whether any ran twice.
+  let partial = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    const lines = (partial + c.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"imap draft checked"')) continue;
+      const { jobId, status } = JSON.parse(line) as { jobId: string; status: string };
+      imapRuns.set(jobId, [...(imapRuns.get(jobId) ?? []), status]);
+    }
   });
   return { child, stderr: () => stderr };
 }
@@ -235,6 +248,9 @@ describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, S
       duplicatedAnswers: duplicated.filter(([id]) => id.startsWith('chk-')).length,
       nudges: nudges.length,
       duplicatedNudges: nudges.length - new Set(nudges).size,
+      // Runs that finished, and those that found their nudge already in INBOX (appended by the killed worker).
+      imapRunsFinished: [...imapRuns.values()].flat().length,
+      imapNudgesFoundAlreadyThere: [...imapRuns.values()].flat().filter((status) => status === 'already-nudged').length,
     };
     console.log(`[reliability] ${LINT_QUEUE} SIGKILL run: ${JSON.stringify(figures)}`);
 

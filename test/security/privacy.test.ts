@@ -270,9 +270,9 @@ describe('probity audit (a real process) without --excerpts', () => {
 });
 
 describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint worker processes (real Dovecot)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'probity-privacy-imap-'));
   const prefix = uniquePrefix('privacy-imap');
-  const redis = sharedRedis();
+  let dir: string;
+  let redis: ReturnType<typeof sharedRedis>;
   const user = `privacy${randomUUID().slice(0, 6)}`;
   const children: ChildProcess[] = [];
   let output = '';
@@ -302,6 +302,8 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
   };
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'probity-privacy-imap-'));
+    redis = sharedRedis();
     dovecot = new Dovecot();
     await dovecot.start();
   }, 60_000);

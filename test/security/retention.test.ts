@@ -38,9 +38,11 @@ import { settled, until, world, type World } from '../briefings/world.js';
 import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, messageEvent, startHarness, TEAM, type Harness } from '../slack/harness.js';
 
-const FINDINGS_MS = 2_000;
-const EVENTS_MS = 3_000;
+// Long enough for the whole setup (a Slack warning, a round of notices) to run inside it on a busy 2-core box.
+const FINDINGS_MS = 8_000;
+const EVENTS_MS = 10_000;
 const NUDGE_ID = '<nudge-0123456789abcdef0123456789abcdef@probity.invalid>';
+const OTHER_NUDGE_ID = '<nudge-fedcba9876543210fedcba9876543210@probity.invalid>';
 
 function councilWithRetention(): Council {
   const text = exampleYaml.replace(/^retention:\n(?: {2}.*\n)+/m, `retention:\n  findings: ${FINDINGS_MS / 1000}s\n  events: ${EVENTS_MS / 1000}s\n`);
@@ -83,7 +85,7 @@ function rules(slackPrefix: string, briefingPrefix: string): Rule[] {
     // Finding records: retention.findings.
     { pattern: new RegExp(`^${k}slack:warned:[^:]+:[0-9.]+$`), kind: 'finding', why: 'this Slack message was warned' },
     { pattern: new RegExp(`^${k}imap:nudged:[0-9a-f]{64}$`), kind: 'finding', why: 'rule ids already nudged about, per draft hash' },
-    { pattern: new RegExp(`^${k}imap:pending:[0-9a-f]{40}$`), kind: 'finding', why: 'lease on a nudge being delivered: the job id and rule ids (an hour at most)' },
+    { pattern: new RegExp(`^${k}imap:pending:[0-9a-f]{40}$`), kind: 'finding', why: 'lease on a nudge being delivered: which job holds it and since when (an hour at most)' },
     // Audit events: retention.events.
     { pattern: new RegExp(`^${k}slack:feedback$`), kind: 'event', why: "authors' acknowledgements and false alarms" },
     // Operational: no finding, no message data.
@@ -183,8 +185,10 @@ describe('retention of findings and audit events; the briefing register is kept'
     // IMAP: a nudge claimed with the TTL the lint worker derives from the council (imap-draft-processor), and a cursor.
     const drafts = new DraftState(h.redis, h.keyPrefix, { nudgedTtlSeconds: Math.ceil(council.retention.findings / 1000) });
     const keys = draftKeys('main', '<draft-1@ashcombe.gov.uk>', { from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], cc: [], bcc: [], subject: 'Leaflets', text: textMarker });
-    // Claimed and not yet delivered: the nudged sets and the nudge's lease (rule ids and a job id) are both there.
+    // One nudge delivered (its rules recorded under both of the draft's names), and one claimed but not delivered (its lease).
     expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', rules: ['political-request'] });
+    await drafts.finishNudge(keys, ['political-request'], NUDGE_ID, 'job:retention');
+    expect(await drafts.claimNudge(keys, ['derogatory'], OTHER_NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', rules: ['derogatory'] });
     await drafts.setCursor('main', 'Drafts', { uidValidity: '1', lastUid: 7 });
 
     // Briefings: a request approved into a round; every notice sent.
@@ -302,7 +306,7 @@ describe('retention of findings and audit events; the briefing register is kept'
       const result = await imapDraftProcessor(
         { mailbox: config.id, folder: 'Drafts', uidValidity: String(appended && appended.uidValidity), uid: Number(appended && appended.uid) },
         { linter: h.linter, redis: h.redis, keyPrefix, log: h.log, imap, rateLimit: async () => {} },
-        { id: 'retention-1', name: 'imap-draft', attemptsMade: 0, opts: { attempts: 1 } },
+        { id: 'retention-1', name: 'imap-draft', attemptsMade: 0 },
       );
       expect(result.delivered).toBe('imap-nudge');
       const nudged = await scan(h.redis, `${keyPrefix}imap:nudged:*`);
