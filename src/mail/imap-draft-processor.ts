@@ -15,7 +15,7 @@ import type { ImapDraftJob } from './draft-job.js';
 import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
 import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
 import { parseDraft, type ParsedDraft } from './imap-parse.js';
-import { DraftState, draftKeys } from './imap-state.js';
+import { DraftState, draftKeys, type NudgeLease } from './imap-state.js';
 import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
 
 /** What the processor needs beyond the shared context: which mailboxes it may open, and how to nudge. */
@@ -75,6 +75,8 @@ export interface DraftOutcome {
   /** Findings at or above the minimum severity. */
   findings: number;
   rules: string[];
+  /** When a nudge was delivered or found: how its lease was had (`own`/`taken`: an earlier run stopped part-way). */
+  lease?: NudgeLease;
 }
 
 export interface CheckDraftDeps {
@@ -107,7 +109,10 @@ export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, cont
     log: context.log,
     owner: `job:${job.id}`,
   });
-  context.log.info({ jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules }, 'imap draft checked');
+  context.log.info(
+    { jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules, ...(outcome.lease ? { lease: outcome.lease } : {}) },
+    'imap draft checked',
+  );
   return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
 };
 
@@ -137,7 +142,7 @@ export async function checkDraft(job: ImapDraftJob, deps: CheckDraftDeps): Promi
 interface Checked {
   outcome: DraftOutcome;
   /** Set when this run holds the lease on a nudge to deliver. */
-  nudge?: { keys: string[]; rules: string[]; messageId: string; source: Buffer };
+  nudge?: { keys: string[]; rules: string[]; lease: NudgeLease; messageId: string; source: Buffer };
 }
 
 const none = (status: DraftStatus): Checked => ({ outcome: { status, findings: 0, rules: [] } });
@@ -155,7 +160,7 @@ async function deliverNudge(client: ImapFlow, config: MailboxConfig, outcome: Dr
   }
   if (present !== true) await client.append(config.inboxPath, nudge.source, []);
   await deps.state.finishNudge(nudge.keys, nudge.rules, nudge.messageId, owner);
-  return { ...outcome, status: present === true ? 'already-nudged' : 'nudged' };
+  return { ...outcome, status: present === true ? 'already-nudged' : 'nudged', lease: nudge.lease };
 }
 
 /** Whether a message with this Message-ID is in the folder; `unknown` when the server refuses the search. */
@@ -207,7 +212,7 @@ async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapD
   }
   const outcome: DraftOutcome = { status: 'already-nudged', findings: findings.length, rules };
   if (claim.kind === 'done') return { outcome };
-  return { outcome, nudge: { keys, rules: claim.rules, messageId, source: await nudgeFor(config, draft, findings, messageId, deps) } };
+  return { outcome, nudge: { keys, rules: claim.rules, lease: claim.lease, messageId, source: await nudgeFor(config, draft, findings, messageId, deps) } };
 }
 
 function nudgeFor(config: MailboxConfig, draft: ParsedDraft, findings: Finding[], messageId: string, deps: CheckDraftDeps): Promise<Buffer> {

@@ -107,8 +107,8 @@ export class DraftState {
       String(Math.min(PENDING_TTL_SECONDS, this.nudgedTtlSeconds)),
       ...unique,
     )) as string[];
-    const [kind, ...fresh] = reply;
-    if (kind === 'deliver') return { kind, rules: fresh };
+    const [kind, lease, ...fresh] = reply;
+    if (kind === 'deliver') return { kind, lease: lease as NudgeLease, rules: fresh };
     if (kind === 'busy') return { kind };
     return { kind: 'done' };
   }
@@ -123,7 +123,10 @@ export class DraftState {
   }
 }
 
-export type NudgeClaim = { kind: 'deliver'; rules: string[] } | { kind: 'busy' } | { kind: 'done' };
+/** How the lease was had: taken fresh, already this job's (an earlier run of it stopped after claiming), or taken over. */
+export type NudgeLease = 'new' | 'own' | 'taken';
+
+export type NudgeClaim = { kind: 'deliver'; lease: NudgeLease; rules: string[] } | { kind: 'busy' } | { kind: 'done' };
 
 /**
  * How long a lease outlives a job that took it and vanished. Well past BullMQ's stalled-job check (a killed
@@ -155,8 +158,11 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local owner = redis.call('HGET', KEYS[1], 'owner')
 local at = tonumber(redis.call('HGET', KEYS[1], 'at') or '0')
 if owner and owner ~= ARGV[1] and now - at < tonumber(ARGV[2]) then return {'busy'} end
+local lease = 'new'
+if owner == ARGV[1] then lease = 'own' elseif owner then lease = 'taken' end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'at', tostring(now))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
+table.insert(fresh, 1, lease)
 table.insert(fresh, 1, 'deliver')
 return fresh
 `;

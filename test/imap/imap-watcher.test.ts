@@ -371,11 +371,26 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
       watcher.on('scanned', (result: { rescanned: boolean }) => result.rescanned && resolve());
     });
     await withClient(config, async (client) => {
-      await client.mailboxDelete('Drafts');
+      // The watcher's probe and the worker's sessions touch Drafts meanwhile; under load Dovecot can refuse the
+      // DELETE for a moment (seen once in CI). Try again briefly, and say what the server said if it persists.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.mailboxDelete('Drafts');
+          break;
+        } catch (error) {
+          const e = error as { serverResponseCode?: string; responseText?: string };
+          if (attempt >= 5) throw new Error(`DELETE Drafts refused: ${e.serverResponseCode ?? ''} ${e.responseText ?? String(error)}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      // Drafts is `auto = subscribe`: the watcher's probe may have recreated it already (a new UIDVALIDITY either way).
       await client.mailboxCreate('Drafts');
       // The same draft again (a client re-uploading it) and a new one.
       await client.append('Drafts', draftSource(draft), ['\\Draft']);
       await client.append('Drafts', draftSource({ messageId: '<uv-c@example.test>', subject: 'New draft', text: FLAGGED }), ['\\Draft']);
+    }).catch((error: { executedCommand?: string; responseText?: string; message?: string }) => {
+      // imapflow says only "Command failed"; keep what the server said, for the next time it happens.
+      throw new Error(`${error.message ?? 'IMAP error'}: ${error.executedCommand ?? ''} → ${error.responseText ?? ''}`);
     });
     const after = await uidValidityOf(config);
     expect(after).not.toBe(before);

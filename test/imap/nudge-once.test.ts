@@ -114,7 +114,7 @@ describe.skipIf(!DOVECOT_BIN)('one nudge per draft, whatever dies when (real Dov
     expect(await nudges(config)).toEqual([]);
 
     // The killed job again (BullMQ hands it on with the same id): not in INBOX, so it appends.
-    expect((await checkDraft(job, deps(config, state(), 'job:1'))).status).toBe('nudged');
+    expect(await checkDraft(job, deps(config, state(), 'job:1'))).toMatchObject({ status: 'nudged', lease: 'own' });
     expect(await nudges(config)).toHaveLength(1);
     expect(await leases()).toEqual([]);
     // Recorded: later checks say nothing more.
@@ -130,7 +130,7 @@ describe.skipIf(!DOVECOT_BIN)('one nudge per draft, whatever dies when (real Dov
     expect(first).toMatch(/^<nudge-[0-9a-f]{32}@/);
     expect(await leases()).toHaveLength(1);
 
-    expect((await checkDraft(job, deps(config, state(), 'job:3'))).status).toBe('already-nudged');
+    expect(await checkDraft(job, deps(config, state(), 'job:3'))).toMatchObject({ status: 'already-nudged', lease: 'own' });
     expect(await nudges(config)).toEqual([first]);
     expect(await leases()).toEqual([]);
     expect((await checkDraft(job, deps(config, state(), 'job:4'))).status).toBe('already-nudged');
@@ -150,7 +150,7 @@ describe.skipIf(!DOVECOT_BIN)('one nudge per draft, whatever dies when (real Dov
     // …while job:5's lease is young: it waits its turn;
     await expect(checkDraft(copy, deps(fixed, state(), 'job:6'))).rejects.toBeInstanceOf(NudgeBusyError);
     // once the lease is older than a run can take (LEASE_BUSY_MS, shortened here), it takes it over and nudges.
-    expect((await checkDraft(copy, deps(fixed, state(0), 'job:6'))).status).toBe('nudged');
+    expect(await checkDraft(copy, deps(fixed, state(0), 'job:6'))).toMatchObject({ status: 'nudged', lease: 'taken' });
     expect(await nudges(fixed)).toHaveLength(1);
     expect(await leases()).toEqual([]);
     // job:5's retry finds its draft gone (replaced by the copy); nothing more is sent.

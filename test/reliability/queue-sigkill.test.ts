@@ -87,8 +87,8 @@ function startWorker(name: string): { child: ChildProcess; stderr: () => string 
     partial = lines.pop() ?? '';
     for (const line of lines) {
       if (!line.includes('"imap draft checked"')) continue;
-      const { jobId, status } = JSON.parse(line) as { jobId: string; status: string };
-      imapRuns.set(jobId, [...(imapRuns.get(jobId) ?? []), status]);
+      const { jobId, status, lease } = JSON.parse(line) as { jobId: string; status: string; lease?: string };
+      imapRuns.set(jobId, [...(imapRuns.get(jobId) ?? []), `${status}/${lease ?? '-'}`]);
     }
   });
   return { child, stderr: () => stderr };
@@ -248,9 +248,11 @@ describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, S
       duplicatedAnswers: duplicated.filter(([id]) => id.startsWith('chk-')).length,
       nudges: nudges.length,
       duplicatedNudges: nudges.length - new Set(nudges).size,
-      // Runs that finished, and those that found their nudge already in INBOX (appended by the killed worker).
+      // Runs that finished; those that were a killed run's second go (their own lease, or one taken over); and
+      // those that found their nudge already in INBOX (appended by the killed worker before it recorded it).
       imapRunsFinished: [...imapRuns.values()].flat().length,
-      imapNudgesFoundAlreadyThere: [...imapRuns.values()].flat().filter((status) => status === 'already-nudged').length,
+      imapRunsAfterAKill: [...imapRuns.values()].flat().filter((run) => /\/(own|taken)$/.test(run)).length,
+      imapNudgesFoundAlreadyThere: [...imapRuns.values()].flat().filter((run) => run.startsWith('already-nudged/')).length,
     };
     console.log(`[reliability] ${LINT_QUEUE} SIGKILL run: ${JSON.stringify(figures)}`);
 

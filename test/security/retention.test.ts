@@ -186,9 +186,9 @@ describe('retention of findings and audit events; the briefing register is kept'
     const drafts = new DraftState(h.redis, h.keyPrefix, { nudgedTtlSeconds: Math.ceil(council.retention.findings / 1000) });
     const keys = draftKeys('main', '<draft-1@ashcombe.gov.uk>', { from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], cc: [], bcc: [], subject: 'Leaflets', text: textMarker });
     // One nudge delivered (its rules recorded under both of the draft's names), and one claimed but not delivered (its lease).
-    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', rules: ['political-request'] });
+    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', lease: 'new', rules: ['political-request'] });
     await drafts.finishNudge(keys, ['political-request'], NUDGE_ID, 'job:retention');
-    expect(await drafts.claimNudge(keys, ['derogatory'], OTHER_NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', rules: ['derogatory'] });
+    expect(await drafts.claimNudge(keys, ['derogatory'], OTHER_NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', lease: 'new', rules: ['derogatory'] });
     await drafts.setCursor('main', 'Drafts', { uidValidity: '1', lastUid: 7 });
 
     // Briefings: a request approved into a round; every notice sent.
@@ -250,7 +250,7 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(verifyChain(auditAfter, await w.store.head())).toEqual({ ok: true, count: auditBefore.length, head: await w.store.head() });
     expect((await w.svc.roundView(round!.id)).offers.flatMap((o) => o.notices).every((n) => n.state === 'sent')).toBe(true);
     // The same claim can be made again: the draft is no longer remembered.
-    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention-2')).toEqual({ kind: 'deliver', rules: ['political-request'] });
+    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention-2')).toEqual({ kind: 'deliver', lease: 'new', rules: ['political-request'] });
   });
 
   it('a feedback record older than the period goes at the next write, even in a stream that is still live', async () => {
