@@ -4,8 +4,10 @@
  * reason; never the message text.
  *
  * Stored as a Redis stream (append-only, ordered by time). These are audit events, so the council's `retention.events`
- * applies: every append trims entries older than the window (`XADD … MINID`), `trim()` does the same between appends
- * (the Slack app calls it periodically), and the key expires one window after the last append.
+ * applies: every append trims entries older than the window, `trim()` does the same between appends (the Slack app
+ * calls it periodically), and the key expires one window after its newest entry. All of it on Redis's clock, which
+ * also stamps the entry ids, so a skewed app clock cannot shift what is kept; and `trim()` re-sets the expiry, so a
+ * window made longer in council.yaml takes effect without waiting for a write.
  */
 import type { Redis } from 'ioredis';
 import type { FeedbackKind, FindingRef } from './blocks.js';
@@ -38,6 +40,7 @@ export interface FeedbackStoreOptions {
   keyPrefix: string;
   /** How long a record is kept: the council's `retention.events`, in milliseconds. */
   retentionMs: number;
+  /** Clock for the `at` field shown to people (trimming and expiry use Redis's own clock). */
   now?: () => number;
 }
 
@@ -59,19 +62,12 @@ export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions):
         ...(entry.teamId ? ['teamId', entry.teamId] : []),
         ...(entry.reason ? ['reason', entry.reason] : []),
       ];
-      const id = await redis
-        .multi()
-        // Exact, not `~`: an approximate trim only drops whole stream nodes (100 entries), so at a council's volume
-        // an old record could sit behind newer ones in the same node for years.
-        .xadd(key, 'MINID', String(at - retentionMs), '*', ...fields)
-        .pexpire(key, retentionMs)
-        .exec();
-      const added = id?.[0]?.[1];
+      const added = await redis.eval(RECORD_SCRIPT, 1, key, String(retentionMs), ...fields);
       if (typeof added !== 'string') throw new Error('feedback: XADD failed');
       return added;
     },
     async trim() {
-      return redis.xtrim(key, 'MINID', String(now() - retentionMs));
+      return Number(await redis.eval(TRIM_SCRIPT, 1, key, String(retentionMs)));
     },
     async list(count = 100) {
       const entries = await redis.xrevrange(key, '+', '-', 'COUNT', count);
@@ -93,3 +89,29 @@ export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions):
     },
   };
 }
+
+/**
+ * KEYS: the stream; ARGV: retention ms, then the fields. Trims exactly, not with `~`: an approximate trim only drops
+ * whole stream nodes (100 entries), so at a council's volume an old record could sit behind newer ones for years.
+ */
+const RECORD_SCRIPT = `
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - tonumber(ARGV[1])))
+redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', now + tonumber(ARGV[1])))
+return id
+`;
+
+/** KEYS: the stream; ARGV: retention ms. Returns how many entries went. */
+const TRIM_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local removed = redis.call('XTRIM', KEYS[1], 'MINID', string.format('%.0f', now - tonumber(ARGV[1])))
+local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #newest > 0 then
+  local ms = tonumber(string.match(newest[1][1], '^(%d+)'))
+  redis.call('PEXPIREAT', KEYS[1], string.format('%.0f', ms + tonumber(ARGV[1])))
+end
+return removed
+`;

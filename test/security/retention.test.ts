@@ -274,17 +274,26 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(left).not.toContain('1700000000.000001');
   });
 
-  it('trim() removes records older than the period without waiting for a write (the Slack app sweeps with it)', async () => {
+  it('trim() removes records older than the period without waiting for a write, on Redis\'s clock, and re-sets the expiry', async () => {
     const keyPrefix = `${h.keyPrefix}trim:`;
-    let now = Date.now();
-    const store = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: 60_000, now: () => now });
-    await store.record({ kind: 'false-alarm', findings: [], user: COUNCILLOR, channel: 'C0SWEEP', ts: '1700000000.000001' });
-    await store.record({ kind: 'false-alarm', findings: [], user: COUNCILLOR, channel: 'C0SWEEP', ts: '1700000000.000002' });
-    expect(await store.trim()).toBe(0);
-    expect(await store.list()).toHaveLength(2);
-    now += 60_000 + 10_000;
-    expect(await store.trim()).toBe(2);
-    expect(await store.list()).toEqual([]);
+    const key = `${keyPrefix}slack:feedback`;
+    const store = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: 60_000 });
+    const [seconds] = await h.redis.time();
+    const serverNow = Number(seconds) * 1000;
+    // Two records written 70 s and 10 s ago by Redis's clock (entry ids are Redis times), one just now.
+    await h.redis.xadd(key, `${serverNow - 70_000}-0`, 'kind', 'false-alarm', 'ts', '1700000000.000001');
+    await h.redis.xadd(key, `${serverNow - 10_000}-0`, 'kind', 'false-alarm', 'ts', '1700000000.000002');
+    expect(await store.trim()).toBe(1);
+    expect((await store.list()).map((r) => r.ts)).toEqual(['1700000000.000002']);
+    // The key now expires one period after its newest entry (10 s ago): about 50 s.
+    const pttl = await h.redis.pttl(key);
+    expect(pttl).toBeGreaterThan(40_000);
+    expect(pttl).toBeLessThanOrEqual(50_000);
+
+    // The council lengthens the period: the next sweep moves the expiry out without waiting for a write.
+    const longer = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: 3_600_000 });
+    expect(await longer.trim()).toBe(0);
+    expect(await h.redis.pttl(key)).toBeGreaterThan(3_500_000);
   });
 
   it.skipIf(!DOVECOT_BIN)('the imap-draft processor gives its nudged sets the council’s findings retention (real Dovecot)', async () => {
