@@ -28,11 +28,16 @@ export const rule: Rule = {
     if (ctx.officers(['to', 'cc']).length === 0) return;
     let outside: string | undefined | null = null; // computed only when an urgent demand needs it
     for (const s of ctx.sentences) {
-      const asking = s.asks || /\b(i|we) (need|want|expect)\b|\bneeds? doing\b|\bwould need\b/i.test(s.text);
+      const asking = s.asks || NEEDS.test(s.text);
       if (!asking) continue;
       const deadline = s.of('deadline', 'deadline')[0];
       if (deadline) {
         ctx.report({ messageId: 'deadline', at: deadline, data: { word: deadline.text } });
+        return;
+      }
+      const early = EARLY_HOUR.exec(s.text);
+      if (early && Number(early[1]) < ctx.council.workingHours.start) {
+        ctx.report({ messageId: 'deadline', at: { start: s.start + early.index, end: s.start + early.index + early[0].length }, data: { word: early[0] } });
         return;
       }
       const urgent = s.of('deadline', 'urgency')[0];
@@ -44,6 +49,15 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * A demand without "please" or a question: "I need…", "I'll need…", "we'd want…", or a sentence that opens with
+ * "need…" after at most a name ("mark need a statement by 6am", "Need the wording checked").
+ */
+const NEEDS = /\b(i|we)(?:'ll|'d| will| would| do| really| urgently)? (need|want|expect)\b|^\s*(?:[a-z]+\s*[,-]?\s+)?(?:really )?needs? (?!to know\b)|\bneeds? doing\b/i;
+
+/** A clock time early in the morning as the deadline: "by 6am", "monday 7am", "for 7.30 am" (hour before the working day). */
+const EARLY_HOUR = /\b([0-9])(?:[:.][0-5][0-9])?\s?(?:am|a\.m\.)\b/i;
 
 /** "Saturday 23:15" when `sentAt` falls outside the council's working hours or on a weekend; else undefined. */
 export function outsideHours(sentAt: string | undefined, timeZone: string, hours: { start: number; end: number }): string | undefined {
