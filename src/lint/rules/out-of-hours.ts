@@ -20,6 +20,7 @@ export const rule: Rule = {
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-hughes'], text: 'I need the revised figures by tomorrow morning.', messageId: 'deadline' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'Lisa, need a holding statement on the depot fire for 6am.', messageId: 'deadline' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Send me the figures urgently.', sentAt: '2026-03-07T23:15:00+00:00', messageId: 'late' },
     ],
   },
