@@ -61,6 +61,11 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
+# Worker processes open a session per job: the default (10 per user and address) is a real server's guard against
+# runaway clients, not what a test with 16 jobs in flight for one mailbox should trip over.
+protocol imap {
+  mail_max_userip_connections = 100
+}
 passdb {
   driver = static
   args = password=${DOVECOT_PASSWORD}
