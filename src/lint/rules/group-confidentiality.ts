@@ -18,6 +18,7 @@ export const rule: Rule = {
     valid: [
       { from: 'o-carter', to: ['cllr-hale'], text: 'The same budget briefing has been offered to every group.' },
       { from: 'o-carter', to: ['o-murray'], text: 'At the Conservative group briefing they were worried about the car park charges.' },
+      { from: 'o-carter', to: ['cllr-hale'], text: "I'm sorry, but I can't tell you what was discussed at the Conservative group briefing." },
     ],
     invalid: [
       { from: 'o-murray', to: ['cllr-hale'], text: 'At the Conservative group briefing they were worried about the car park charges.', messageId: 'relay' },
@@ -31,6 +32,8 @@ export const rule: Rule = {
       for (const s of ctx.sentences) {
         const discussion = s.of('group-discussion').filter((h) => h.entry.kind !== 'ask');
         if (discussion.length === 0) continue;
+        // Declining is the protocol working: "I can't tell you what was discussed at another group's briefing".
+        if (REFUSAL.test(s.text)) continue;
         const groups = groupsNamed(s);
         if (groups.length === 0 && !/\b(the other group|another group|their group|the group meeting|group meeting)\b/i.test(s.text)) continue;
         // Telling a group about its own meeting is fine.
@@ -57,6 +60,8 @@ export const rule: Rule = {
 };
 
 /** Group names from council.yaml carry the group id as their kind; national party names are kept too. */
+const REFUSAL = /\b(?:can['’]t|cannot|can not|won['’]t|will not|wouldn['’]t|would not|am not able to|['’]m not able to|am unable to|['’]m unable to|mustn['’]t|must not)\s+(?:tell|share|say|pass on|pass that on|disclose|discuss|reveal|repeat)\b/i;
+
 function groupsNamed(s: SentenceView): Hit[] {
   const local = s.of('group-name');
   const national = s.of('party', 'name').filter((p) => !local.some((g) => g.start < p.end && p.start < g.end));
