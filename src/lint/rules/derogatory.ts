@@ -20,6 +20,7 @@ export const rule: Rule = {
       { from: 'cllr-webb', to: ['o-hughes'], text: 'The underpass is a disgrace and residents deserve better.' },
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },
+      { from: 'cllr-evans', to: ['o-hughes'], text: 'Could you check the consultation dates in the notice before it goes to the Echo?' },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
@@ -39,7 +40,9 @@ export const rule: Rule = {
         ctx.report({ messageId: 'bullying', at: bullying, data: { word: bullying.text }, inSubject });
         continue;
       }
-      const pub = s.of('public-criticism')[0];
+      // A newspaper or Facebook group named is criticism when a statement aims it at someone ("the local paper will
+      // hear about him"), not when a question mentions it ("could you check this before we send it to the Echo?").
+      const pub = s.of('public-criticism').find((h) => h.entry.kind !== 'venue' || (!s.asks && AIMED.test(s.text)));
       if (pub && ctx.senderRole !== 'officer') {
         ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
@@ -65,6 +68,8 @@ function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<ty
 }
 
 /** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth". */
+const AIMED = /\b(?:you|your|him|his|her|them|their)\b/i;
+
 function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number }): boolean {
   const near = tokens.slice(Math.max(0, hit.from - 4), hit.to + 2).map((t) => t.word);
   const text = near.join(' ');
