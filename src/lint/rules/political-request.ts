@@ -18,6 +18,7 @@ export const rule: Rule = {
   },
   examples: {
     valid: [
+      { from: 'cllr-moss', to: ['o-bell'], text: 'Could you remind me what the turnout was in Market ward at the last by-election?' },
       { from: 'cllr-hale', to: ['cllr-price'], text: 'Can you get our campaign leaflets printed this week?' },
       { from: 'cllr-price', to: ['o-jones'], text: 'Could you print 200 copies of the bin collection leaflet for my ward surgery?' },
       { from: 'cllr-webb', to: ['o-carter'], text: 'The Conservative Group would like a briefing on the budget proposals, please.' },
@@ -55,7 +56,9 @@ export const rule: Rule = {
         continue;
       }
       // "until after the by-election" dates something; it does not ask for election work.
-      const strong = s.of('political-work', 'strong').find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word).join(' ')) && !councils(s, h));
+      const strong = s
+        .of('political-work', 'strong')
+        .find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word).join(' ')) && !councils(s, h) && !electionFact(s, h));
       const weak = s.of('political-work', 'weak').find((h) => !councils(s, h));
       const work = strong ?? (partyContext ? weak : undefined);
       const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
@@ -69,6 +72,15 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Asking an officer for a fact about an election ("what was the turnout at the by-election?", "when do nominations
+ * close?") is the elections office's everyday business, not election work.
+ */
+const ELECTION_FACT = /\b(?:turnout|results?|majority|count|nominations?|polling stations?|electorate|how many (?:votes|voters)|postal vote deadline)\b/i;
+function electionFact(s: { text: string; has(category: string): boolean }, hit: { text: string }): boolean {
+  return /elect|polling/i.test(hit.text) && ELECTION_FACT.test(s.text) && s.has('info-verb') && !/\b(?:our|my) (?:campaign|candidate|leaflets?)\b/i.test(s.text);
+}
 
 const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to|with)\b/;
 
