@@ -26,6 +26,7 @@ export const rule: Rule = {
       { from: 'cllr-okafor', to: ['o-hughes'], text: 'Please take out the objections from the committee report.', messageId: 'change' },
       { from: 'cllr-grant', to: ['o-walsh'], text: 'I want you to tone down the financial implications in the Cabinet report.', messageId: 'change' },
       { from: 'cllr-hale', to: ['o-hughes'], text: 'The recommendation should be approval, not refusal, in the report.', messageId: 'dictate' },
+      { from: 'cllr-grant', to: ['o-walsh'], text: 'On the Cabinet report: could the maintenance figure be taken out and the paragraph kept to the revenue costs?', messageId: 'change' },
     ],
   },
   check(ctx) {
@@ -33,7 +34,8 @@ export const rule: Rule = {
     if (ctx.senderRole === 'officer' && ctx.members().length > 0) return; // an officer explaining a report to members
     const reportContext = ctx.anywhere('report-context').length > 0 || ctx.subjectView.has('report-context');
     for (const s of ctx.sentences) {
-      if (s.has('report-allowed')) continue;
+      // Typos, figures and clarity are the member's to raise; taking something out is not a clarification.
+      if (s.has('report-allowed') && s.of('report-change', 'removal').length === 0) continue;
       const dictate = s.of('report-change', 'dictate')[0];
       if (dictate && reportContext && (s.asks || s.mood === 'statement')) {
         ctx.report({ messageId: 'dictate', at: dictate });
