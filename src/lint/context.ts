@@ -23,13 +23,20 @@ export interface Party {
 const CAPITALISED = new Set(['group-name', 'ward-name', 'person-name']);
 
 /**
- * In lower-case Slack a party is still a party when the words say so: "the greens", "the tories", "the labour group".
+ * In lower-case Slack a party is still a party when the words say so: "the greens", "the tories", "the labour group",
+ * "our lib dem action day".
  */
 function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
   if (h.category !== 'group-name' && h.entry.kind !== 'name') return false;
   const last = tokens[h.to - 1]!.word;
   const next = tokens[h.to]?.word ?? '';
-  return (last.endsWith('s') && tokens[h.from - 1]?.word === 'the') || /^(group|groups|lot|briefing|councillors|members|leader|newsletter|leaflet|leaflets|campaign|candidate|candidates)$/.test(next);
+  const before = tokens[h.from - 1]?.word ?? '';
+  return (
+    (last.endsWith('s') && before === 'the') ||
+    // "our labour update", "our lib dem action day": a writer's own party.
+    before === 'our' ||
+    /^(group|groups|lot|briefing|councillors|members|leader|newsletter|leaflet|leaflets|campaign|candidate|candidates|update|survey|flyer|flyers|branch|party|supporters|activists|team|event|meeting|website|page|post|posts|mp)$/.test(next)
+  );
 }
 
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */

@@ -66,7 +66,7 @@ export const rule: Rule = {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       } else if (work) {
         ctx.report({ messageId: 'work', at: work, data: { what: work.text } });
-      } else if (resource && partyContext && (partyHere || resource.entry.kind === 'data' || ctx.sentences[i + 1]?.of('party').length)) {
+      } else if (resource && partyContext && (partyHere || resource.entry.kind === 'data' || partyNext(ctx.sentences[i + 1]))) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       }
     }
@@ -88,6 +88,11 @@ const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run u
 function councils(s: SentenceView, h: Hit): boolean {
   // The tokeniser drops the possessive, so "council's" is the word "council".
   return s.tokens.slice(Math.max(0, h.from - 4), h.from).some((t) => t.word === 'council');
+}
+
+/** The sentence after an ask says what it is for: "…on the print room machine? It's for the doorknock on Saturday." */
+function partyNext(next: SentenceView | undefined): boolean {
+  return next !== undefined && (next.of('party').length > 0 || next.has('political-work', 'strong'));
 }
 
 function hasParty(s: SentenceView): boolean {
