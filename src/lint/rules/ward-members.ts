@@ -1,6 +1,16 @@
 import type { Person } from '../../directory/council.js';
 import type { Rule } from '../rule.js';
 
+/**
+ * Employment words that are about the writer ("my regrading", "put in a word", "I've been acting up… the regrading"),
+ * not a conservation area appraisal.
+ */
+function ownEmploymentMatter(kinds: string[]): boolean {
+  const has = (k: string) => kinds.includes(k);
+  return has('own') || has('plea') || has('grievance') || (has('self') && (has('topic') || has('personal') || has('manager')));
+}
+const PORTFOLIO = /\b(?:as|the) portfolio holder\b|\byour portfolio\b|\bas cabinet member\b/i;
+
 /** Advisory: a ward matter that reaches some but not all of the ward's members. */
 export const rule: Rule = {
   meta: {
@@ -16,6 +26,7 @@ export const rule: Rule = {
     valid: [
       { from: 'o-hughes', to: ['cllr-hale', 'cllr-okafor'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.' },
       { from: 'o-hughes', to: ['cllr-hale'], text: 'Thank you for your comments on the budget.' },
+      { from: 'o-hughes', to: ['cllr-okafor'], text: 'As portfolio holder, here is the draft release for the Northgate consultation.' },
     ],
     invalid: [
       { from: 'o-hughes', to: ['cllr-hale'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.', messageId: 'missing' },
@@ -27,6 +38,9 @@ export const rule: Rule = {
     if (members.length === 0) return;
     // A reply to a member's own casework goes to that member: copying the others would itself be a silent copy.
     if (/^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '') || ctx.normalised.quoted.length > 0) return;
+    // An officer's own employment matter is not a ward matter (personal-matter speaks to it), and a cabinet
+    // member's portfolio business goes to that member ("As portfolio holder, here's the draft release…").
+    if (ownEmploymentMatter(ctx.anywhere('employment-matter').map((h) => h.entry.kind ?? '')) || PORTFOLIO.test(ctx.normalised.text)) return;
     // The ward must be named, on its own or in a place in it ("Northgate Library").
     const wardHits = [...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')];
     const wards = [...new Set(wardHits.map((h) => h.entry.kind!))];
