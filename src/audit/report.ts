@@ -4,14 +4,14 @@
  * messages, which can quote the text) only in `examples`, which exists only with `--excerpts`.
  */
 import type { RunResult } from './run.js';
-import type { ClauseCount, Counts, Example, SenderCount } from './tally.js';
+import type { ClauseCount, Counts, Example, SenderCount, TallyCounts } from './tally.js';
 import type { AuditSource } from './types.js';
 
 /** Clauses and senders listed in the report. */
 const TOP_CLAUSES = 15;
 const TOP_SENDERS = 20;
 
-export interface AuditReport {
+export interface AuditReport extends TallyCounts {
   report: 'probity-audit';
   version: 1;
   generatedAt: string;
@@ -22,14 +22,6 @@ export interface AuditReport {
   people: { mode: 'pseudonyms' | 'names'; key: 'given' | 'random'; note: string };
   excerpts: boolean;
   totals: { messages: number; unreadable: number; messagesWithFindings: number; findings: number };
-  bySeverity: Counts;
-  byRule: Counts;
-  byChannel: Counts;
-  bySenderRole: Counts;
-  byMonth: Counts;
-  messagesByMonth: Counts;
-  ruleByMonth: Record<string, Counts>;
-  byRolePair: Counts;
   topClauses: ClauseCount[];
   topSenders: Array<SenderCount & { label: string }>;
   unreadable: { reasons: Counts; at: string[] };

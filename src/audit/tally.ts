@@ -29,6 +29,12 @@ export interface SenderCount {
   findings: number;
 }
 
+/** The counts the report carries over from the tally as they are (sorted, but the same shape). */
+export type TallyCounts = Pick<
+  Tally,
+  'bySeverity' | 'byRule' | 'byChannel' | 'bySenderRole' | 'byMonth' | 'messagesByMonth' | 'ruleByMonth' | 'byRolePair'
+>;
+
 export interface Tally {
   messages: number;
   unreadable: number;
