@@ -13,19 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { slackExportMessage, slackExportSource } from '../../src/audit/sources/slack-export.js';
 import { InputError } from '../../src/mail/errors.js';
 import { council as exampleCouncil } from '../briefings/fixtures.js';
+import { bounded } from '../helpers/bounded.js';
 
 const council = exampleCouncil();
-const HANG_MS = 10_000;
-function bounded<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`hang: ${what}`)), HANG_MS);
-    }),
-  ]);
-}
-
 const root = mkdtempSync(join(tmpdir(), 'probity-fuzz-slack-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;

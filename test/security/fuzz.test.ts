@@ -21,18 +21,7 @@ import { loadLinter } from '../../src/lint/load.js';
 import { parseEml } from '../../src/mail/eml.js';
 import { InputError } from '../../src/mail/errors.js';
 import { clock, council, ids } from '../briefings/fixtures.js';
-
-/** Only a hang trips this; nothing here is a timing assertion. */
-const HANG_MS = 10_000;
-function bounded<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`hang: ${what} did not finish in ${HANG_MS} ms`)), HANG_MS);
-    }),
-  ]);
-}
+import { bounded } from '../helpers/bounded.js';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const emails = readdirSync(FIXTURES)
