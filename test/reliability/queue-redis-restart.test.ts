@@ -1,14 +1,12 @@
 /**
  * Redis SIGKILLed and restarted under a running lint worker: its own `redis-server` (AOF, fsync always), 1,000
  * `slack-check` jobs queued (acknowledged by Redis), one real worker process answering through a loopback
- * response_url stub. Redis is killed when a third are answered and started again on the same port. The worker
+ * response_url stub (test/slack/slack-stub.ts). Redis is killed when a third are answered and started again on the same port. The worker
  * reconnects by itself (it is not restarted), every acknowledged job is answered, and the queue drains. Duplicates
  * (jobs answered but not yet marked complete when Redis died, or whose completion was lost) are counted and
  * bounded by the worker's concurrency.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackCheckJob } from '../../src/queue/lint-jobs.js';
@@ -17,15 +15,20 @@ import { LINT_WORKER_CONCURRENCY } from '../../src/queue/lint-worker.js';
 import { producerConnection, whenReady } from '../../src/queue/redis.js';
 import { OwnRedis } from '../briefings/redis-helpers.js';
 import { until } from '../briefings/world.js';
+import { SlackStub } from '../slack/slack-stub.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 const JOBS = 1000;
 const prefix = 'probity-rel-restart';
 
-let posts = new Map<string, number>();
-let server: Server;
-let base = '';
+const stub = new SlackStub();
+/** response_url answers Slack accepted, per job id. */
+function answers(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const call of stub.callsOf('response')) counts.set(call.responseId!, (counts.get(call.responseId!) ?? 0) + 1);
+  return counts;
+}
 let redis: OwnRedis;
 let worker: ChildProcess;
 let stderr = '';
@@ -33,17 +36,7 @@ let connection: ReturnType<typeof producerConnection>;
 let producer: LintProducer;
 
 beforeAll(async () => {
-  posts = new Map();
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = (req.url ?? '').replace(/^\/response\//, '');
-      posts.set(id, (posts.get(id) ?? 0) + 1);
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  await stub.start();
   redis = await OwnRedis.start();
   connection = producerConnection(redis.url);
   connection.on('error', () => undefined); // expected while Redis is down
@@ -59,8 +52,7 @@ afterAll(async () => {
   await producer?.close().catch(() => undefined);
   connection?.disconnect();
   await redis?.stop();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await stub.close();
 });
 
 const job = (n: number): SlackCheckJob => ({
@@ -69,7 +61,7 @@ const job = (n: number): SlackCheckJob => ({
   from: 'U0OKAFOR',
   to: [],
   text: n % 10 === 0 ? 'I want you to print 500 leaflets for our Labour campaign by Friday.' : `Could you send me report ${n}?`,
-  reply: { via: 'response_url', url: `${base}response/rr-${n}` },
+  reply: { via: 'response_url', url: stub.responseUrl(`rr-${n}`) },
 });
 
 describe('reliability: Redis restarted under a running lint worker', () => {
@@ -87,24 +79,24 @@ describe('reliability: Redis restarted under a running lint worker', () => {
         REDIS_URL: redis.url,
         PROBITY_REDIS_PREFIX: prefix,
         SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_API_URL: `${base}api/`,
-        SLACK_RESPONSE_URL_PREFIX: base,
+        SLACK_API_URL: stub.apiUrl,
+        SLACK_RESPONSE_URL_PREFIX: stub.baseUrl,
         LOG_LEVEL: 'error',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     worker.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
 
-    await until(() => posts.size >= JOBS / 3 || worker.exitCode !== null, 'a third answered', 20);
+    await until(() => answers().size >= JOBS / 3 || worker.exitCode !== null, 'a third answered', 20);
     expect(worker.exitCode, stderr).toBeNull();
     await redis.crash();
-    const answeredWhenKilled = posts.size;
+    const answeredWhenKilled = answers().size;
     await new Promise((r) => setTimeout(r, 1500)); // Redis stays away a moment: the worker sees it gone
     await redis.start();
 
     await until(async () => {
       if (worker.exitCode !== null) return true;
-      if (posts.size < JOBS) return false;
+      if (answers().size < JOBS) return false;
       try {
         const counts = await producer.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
         return Object.values(counts).every((c) => c === 0);
@@ -114,6 +106,7 @@ describe('reliability: Redis restarted under a running lint worker', () => {
     }, 'all answered after the restart', 200);
     expect(worker.exitCode, stderr).toBeNull();
 
+    const posts = answers();
     const missing = [];
     for (let n = 0; n < JOBS; n++) if (!posts.has(`rr-${n}`)) missing.push(n);
     expect(missing).toEqual([]);
