@@ -50,6 +50,10 @@ const duration = z.unknown().transform((value, ctx) => {
   return ms;
 });
 
+/** Default thresholds per stage (see `confidence` below and docs/rules.md). */
+export const DEFAULT_CONFIDENCE = { 'post-send': 0.8, 'pre-send': 0.5, audit: 0 } as const;
+export type ConfidenceStage = keyof typeof DEFAULT_CONFIDENCE;
+
 const ruleSetting = z.union([severitySetting, z.object({ severity: severitySetting }).strict()]);
 
 export const councilSchema = z
@@ -98,6 +102,20 @@ export const councilSchema = z
       })
       .strict()
       .default({ findings: DEFAULT_FINDINGS_RETENTION_MS, events: DEFAULT_EVENTS_RETENTION_MS }),
+    /**
+     * The least confidence (0–1) a finding needs before a channel shows it. `post-send`: the Slack warning after a
+     * message is posted, where a false alarm costs most. `pre-send`: checks the writer asks for or meets before
+     * sending (/probity, Outlook on Send, the IMAP nudge, `probity check`, `/v1/check`). `audit`: the Monitoring
+     * Officer's audit, which shows everything with its confidence by default.
+     */
+    confidence: z
+      .object({
+        'post-send': z.number().min(0).max(1).default(DEFAULT_CONFIDENCE['post-send']),
+        'pre-send': z.number().min(0).max(1).default(DEFAULT_CONFIDENCE['pre-send']),
+        audit: z.number().min(0).max(1).default(DEFAULT_CONFIDENCE.audit),
+      })
+      .strict()
+      .default({ ...DEFAULT_CONFIDENCE }),
     /** Briefing scheduler settings (see the briefings module). Validated there. */
     briefings: z.record(z.string(), z.unknown()).optional(),
   })

@@ -77,6 +77,7 @@ export function createLinter(data: LinterData): Linter {
           excerpt: '',
           clause: null,
           suggestion: 'Check long documents section by section, or send the rest as a separate message.',
+          confidence: 1,
         });
       }
       if (normalised.text.trim() === '' && normalised.quoted.length === 0) return { id: message.id, findings };
@@ -135,6 +136,7 @@ function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, repo
     clause: info.clauses[0] ?? null,
     ...(info.goodPractice ? { goodPractice: true } : {}),
     suggestion: rule.meta.suggestion,
+    confidence: report.weak ? 0.5 : 0.9,
   };
 }
 

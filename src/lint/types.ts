@@ -48,6 +48,11 @@ export interface Finding {
   /** True when the configured council's protocol does not back the rule: reported as good practice. */
   goodPractice?: boolean;
   suggestion: string;
+  /**
+   * How sure Probity is that this finding is right, 0–1: a calibrated probability from the rule's learned model
+   * (lexicons/models). Channels show it and apply the council's thresholds (council.yaml `confidence`).
+   */
+  confidence: number;
 }
 
 export interface LintResult {

@@ -17,6 +17,7 @@ const finding: Finding = {
   excerpt: 'print 500 leaflets for our "Labour" campaign <script>alert(1)</script>',
   clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref: '5.7', quote: 'never be used in connection with party political or campaigning activities' },
   suggestion: 'Use your group’s own resources & volunteers.',
+  confidence: 0.9,
 };
 
 const input = {

@@ -18,6 +18,7 @@ function finding(rule: string, severity: Finding['severity'], ref: string, lengt
     excerpt: 'the words',
     clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref, quote: 'a quote' },
     suggestion: `Say it this way instead ${'with more detail '.repeat(10)}`,
+    confidence: 0.9,
   };
 }
 

@@ -23,6 +23,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     excerpt: 'print 500 leaflets',
     clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref: '5.7', quote: 'never be used in connection with party political or campaigning activities' },
     suggestion: 'Use your group’s own resources.',
+    confidence: 0.9,
     ...overrides,
   };
 }
