@@ -12,6 +12,7 @@ import { createLintProducer } from '../src/queue/lint-queue.js';
 import { errorFields, jsonLog } from '../src/queue/log.js';
 import { producerConnection, whenReady } from '../src/queue/redis.js';
 import { createSlackApp } from '../src/slack/app.js';
+import { redisChannelMembers } from '../src/slack/channel-members.js';
 import { redisDeduper } from '../src/slack/dedupe.js';
 import { redisFeedbackStore } from '../src/slack/feedback-store.js';
 import { SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
@@ -49,6 +50,7 @@ const slack = createSlackApp({
     lint,
     dedupe: redisDeduper(redis, redisConfig.keyPrefix),
     feedback,
+    members: redisChannelMembers(redis, redisConfig.keyPrefix),
     log,
     responseUrlPrefix: env.SLACK_RESPONSE_URL_PREFIX?.trim() || SLACK_RESPONSE_URL_PREFIX,
   },

@@ -5,6 +5,7 @@
 import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Hit, Lexicon } from '../lexicon/lexicon.js';
+import { judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
 import { classifyMood, type Mood } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../nlp/tokens.js';
@@ -54,6 +55,7 @@ export class SentenceView {
     hits: Hit[],
     private readonly names: (token: Token) => boolean,
     private readonly vocative: (token: Token) => boolean = names,
+    private readonly resources?: Resources,
   ) {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
     // when written with a capital.
@@ -99,6 +101,19 @@ export class SentenceView {
     return this.of(category, kind).length > 0;
   }
 
+  private judgementCache?: Judgement[];
+
+  /** Judgements of people in this sentence (profanity, name-calling, negative words said of a person). */
+  get judgements(): Judgement[] {
+    if (!this.resources) return [];
+    if (!this.judgementCache) {
+      const people = new Set<number>();
+      for (const h of this.hits) if (PERSON_WORDS.has(h.category)) for (let i = h.from; i < h.to; i++) people.add(i);
+      this.judgementCache = judgementsIn({ text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: (i) => people.has(i) }, this.resources);
+    }
+    return this.judgementCache;
+  }
+
   get mood(): Mood {
     this.moodCache ??= classifyMood({
       text: this.text,
@@ -136,6 +151,8 @@ export interface Report {
   severity?: Severity;
   /** Found in the subject line: `at` is then in the subject's coordinates. */
   inSubject?: boolean;
+  /** What the rule saw, as features for the confidence model (numbers, or strings that name a kind). */
+  evidence?: Record<string, number | string | boolean>;
 }
 
 export interface RawReport extends Report {
@@ -148,6 +165,7 @@ export interface RawReport extends Report {
 }
 
 const NONE: Hit[] = [];
+const PERSON_WORDS = new Set(['person-target', 'person-name', 'group-name']);
 
 /** People's name words per council, computed once. */
 const NAME_WORDS = new WeakMap<Council, Set<string>>();
@@ -166,6 +184,7 @@ export class RuleContext {
     readonly normalised: NormalisedMessage,
     readonly council: Council,
     readonly lexicon: Lexicon,
+    readonly resources?: Resources,
   ) {
     this.sender = resolve(council, message.from);
     this.senderRole = this.sender?.role ?? 'external';
@@ -176,10 +195,10 @@ export class RuleContext {
     const vocative = (t: Token) => this.isNameToken(t);
     this.sentences = splitSentences(normalised.text).map((s) => {
       const tokens = tokenise(s.text, s.start);
-      return new SentenceView(s.text, s.start, s.end, tokens, lexicon.match(tokens), names, vocative);
+      return new SentenceView(s.text, s.start, s.end, tokens, lexicon.match(tokens), names, vocative, resources);
     });
     const subjectTokens = tokenise(normalised.subject);
-    this.subjectView = new SentenceView(normalised.subject, 0, normalised.subject.length, subjectTokens, lexicon.match(subjectTokens), names);
+    this.subjectView = new SentenceView(normalised.subject, 0, normalised.subject.length, subjectTokens, lexicon.match(subjectTokens), names, names, resources);
   }
 
   private isNameToken(t: Token): boolean {

@@ -5,6 +5,7 @@
 import type { Council } from '../directory/council.js';
 import type { ProtocolPack } from '../directory/protocol-pack.js';
 import { Lexicon, localEntry, type Entry } from '../lexicon/lexicon.js';
+import type { Resources } from '../nlp/judgement.js';
 import { RuleContext, type RawReport } from './context.js';
 import { MAX_ANALYSED_CHARS, normalise } from './normalise.js';
 import type { Rule } from './rule.js';
@@ -33,6 +34,8 @@ export interface LinterData {
   packs: ReadonlyMap<string, ProtocolPack>;
   /** Lexicon entries from lexicons/terms (already validated). */
   lexicon: Entry[];
+  /** Kept lexical resources (lexicons/resources): valence for the language of judgement. */
+  resources: Resources;
 }
 
 const EXCERPT_CHARS = 200;
@@ -81,7 +84,7 @@ export function createLinter(data: LinterData): Linter {
         });
       }
       if (normalised.text.trim() === '' && normalised.quoted.length === 0) return { id: message.id, findings };
-      const context = new RuleContext(message, normalised, council, lexicon);
+      const context = new RuleContext(message, normalised, council, lexicon, data.resources);
       for (const rule of active) {
         context.currentRule = rule.meta.id;
         rule.check(context);

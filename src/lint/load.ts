@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCouncil } from '../directory/council.js';
 import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
 import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
+import type { Resources } from '../nlp/judgement.js';
 import { createLinter, type Linter } from './engine.js';
 
 /** The repository root (works from src/ under tsx and from dist/src/ when built). */
@@ -40,6 +41,12 @@ export function loadLexicon(dir = join(LEXICON_DIR, 'terms')): Entry[] {
     .flatMap((name) => parseLexiconFile(readFileSync(join(dir, name), 'utf8'), join('lexicons/terms', name)));
 }
 
+/** Kept lexical resources, built by `npm run build:resources` (see lexicons/resources/MANIFEST.md). */
+export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
+  const valence = JSON.parse(readFileSync(join(dir, 'valence.json'), 'utf8')) as Record<string, number>;
+  return { valence: new Map(Object.entries(valence)) };
+}
+
 export interface LoadOptions {
   /** Path to council.yaml (default: the bundled example council). */
   councilFile?: string;
@@ -48,5 +55,5 @@ export interface LoadOptions {
 export function loadLinter(options: LoadOptions = {}): Linter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
   const council = parseCouncil(readFileSync(file, 'utf8'), file);
-  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon() });
+  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
 }

@@ -23,7 +23,10 @@ export interface SlackMessageJob {
   threadTs?: string;
   /** Author's Slack user id: the only person who sees the warning. */
   user: string;
-  /** Slack user ids the message addresses (mentions). */
+  /**
+   * Slack user ids @mentioned. The processor adds the channel's members the text names (or, naming nobody, the
+   * channel's members in the directory) when it runs, from the members cache.
+   */
   to: string[];
   /** Plain text for the engine (Slack markup already converted). Held only while the job runs. */
   text: string;
@@ -44,8 +47,12 @@ export interface SlackCheckJob {
   to: string[];
   text: string;
   reply: SlackReply;
-  /** For the message shortcut: which message was checked (ids only). */
+  /**
+   * The conversation: for the message shortcut the message's, for `/probity` the one the draft was typed in (its
+   * members are who a draft there would address). Absent for the modal, which names its recipients itself.
+   */
   channel?: string;
+  /** For the message shortcut: which message was checked. */
   ts?: string;
 }
 

@@ -8,6 +8,7 @@
  * `<script>` shows as typed and cannot mention, link or notify anyone.
  */
 import type { types } from '@slack/bolt';
+import { confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
 import { ACTION, BLOCK, CALLBACK } from './ids.js';
 
@@ -84,7 +85,10 @@ function clauseLine(finding: Finding): string {
 }
 
 export function findingBlocks(finding: Finding): KnownBlock[] {
-  const head = `${BADGE[finding.severity]} · ${escapeMrkdwn(ruleTitle(finding.rule))}\n${escapeMrkdwn(truncate(finding.message, MAX_ENGINE_TEXT))}`;
+  // How sure Probity is rides on the heading line: the warning stays as short as it was.
+  const head =
+    `${BADGE[finding.severity]} · ${escapeMrkdwn(ruleTitle(finding.rule))} · _${confidenceSentence(finding.confidence)}_\n` +
+    escapeMrkdwn(truncate(finding.message, MAX_ENGINE_TEXT));
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(head) }];
   if (finding.excerpt.trim()) blocks.push({ type: 'section', text: mrkdwn(blockquote(finding.excerpt, MAX_EXCERPT)) });
   if (finding.suggestion.trim()) {

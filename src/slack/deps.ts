@@ -2,6 +2,7 @@
 import type { Council } from '../directory/council.js';
 import type { LintProducer } from '../queue/lint-queue.js';
 import type { Log } from '../queue/log.js';
+import type { ChannelMemberCache } from './channel-members.js';
 import type { EventDeduper } from './dedupe.js';
 import type { FeedbackStore } from './feedback-store.js';
 
@@ -11,6 +12,8 @@ export interface SlackDeps {
   lint: Pick<LintProducer, 'add'>;
   dedupe: EventDeduper;
   feedback: FeedbackStore;
+  /** Channel members, shared with the lint workers: joins and leaves drop a channel's copy. */
+  members: Pick<ChannelMemberCache, 'invalidate'>;
   log: Log;
   /** Only response_urls with this prefix are followed (Slack's: https://hooks.slack.com/). */
   responseUrlPrefix: string;

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/briefings/audit.js';
 import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
-import { loadLexicon, loadProtocolPacks } from '../../src/lint/load.js';
+import { loadLexicon, loadResources, loadProtocolPacks } from '../../src/lint/load.js';
 import { mailboxConfig } from '../../src/mail/imap-config.js';
 import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, draftKeys } from '../../src/mail/imap-state.js';
@@ -144,7 +144,7 @@ const textMarker = `zqret${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 beforeAll(async () => {
   council = councilWithRetention();
-  const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon() });
+  const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
   h = await startHarness({ linter });
   smtp = await SmtpSink.start();
   briefingSlack = await BriefingSlackStub.start();

@@ -100,6 +100,16 @@ describe('the warning', () => {
     for (const button of actions.elements) expect((button.value ?? '').length).toBeLessThanOrEqual(2000);
   });
 
+  it('says how sure Probity is, in words and a percentage, on the finding\'s heading line', () => {
+    const { blocks } = warningMessage([finding({ confidence: 0.82 }), finding({ rule: 'derogatory', confidence: 0.955 })], { channel: 'C0X', ts: '1.2' });
+    const heads = mrkdwnObjects(blocks).filter((o) => o.text.includes('Likely breach'));
+    expect(heads[0]!.text.split('\n')[0]).toContain('Probity is fairly sure (82%)');
+    expect(heads[1]!.text.split('\n')[0]).toContain('Probity is very sure (96%)');
+    // Still one short warning: the confidence adds no block.
+    const without = warningMessage([finding()], { channel: 'C0X', ts: '1.2' }).blocks.length;
+    expect(without).toBe(warningMessage([finding({ confidence: 0.5 })], { channel: 'C0X', ts: '1.2' }).blocks.length);
+  });
+
   it('labels a good-practice finding as outside the council protocol', () => {
     const { blocks } = warningMessage([finding({ severity: 'info', goodPractice: true })], { channel: 'C0X', ts: '1.2' });
     expect(blockText(blocks)).toContain('does not cover this');
@@ -126,6 +136,11 @@ describe('modals and answers', () => {
     expect(JSON.stringify(view)).toContain('"initial_value":"hello"');
     expect(JSON.stringify(view)).toContain('"initial_users":["U0PATEL"]');
     expect(view.submit?.text).toBe('Check again');
+  });
+
+  it('an on-demand answer says how sure Probity is of each finding', () => {
+    const { blocks } = checkResultMessage([finding({ confidence: 0.61 })], { subject: 'draft', councilName: 'Ashcombe' });
+    expect(blockText(blocks)).toContain('Probity thinks it likely (61%)');
   });
 
   it('an answer with no findings says so, and escapes the council name', () => {

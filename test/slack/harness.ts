@@ -12,6 +12,7 @@ import { createLintWorker, type LintWorker } from '../../src/queue/lint-worker.j
 import type { Log, LogFields } from '../../src/queue/log.js';
 import { producerConnection, whenReady, workerConnection } from '../../src/queue/redis.js';
 import { createSlackApp, SLACK_ENDPOINT, type SlackApp } from '../../src/slack/app.js';
+import { redisChannelMembers } from '../../src/slack/channel-members.js';
 import { redisDeduper } from '../../src/slack/dedupe.js';
 import { redisFeedbackStore, type FeedbackStore } from '../../src/slack/feedback-store.js';
 import { createSlackClient } from '../../src/slack/web-client.js';
@@ -112,6 +113,7 @@ export async function startHarness(options: { linter?: Linter } = {}): Promise<H
       lint,
       dedupe: redisDeduper(redis, keyPrefix),
       feedback,
+      members: redisChannelMembers(redis, keyPrefix),
       log,
       responseUrlPrefix: stub.baseUrl,
     },

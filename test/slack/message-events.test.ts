@@ -3,7 +3,7 @@
  * an ephemeral warning with the clause; retries warn once; edits are checked again; strangers are ignored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockText, CAMPAIGN_REQUEST, COUNCILLOR, messageEvent, nextTs, startHarness, type Harness } from './harness.js';
+import { blockText, CAMPAIGN_REQUEST, COUNCILLOR, messageEvent, nextTs, startHarness, TEAM, type Harness } from './harness.js';
 import type { StubCall } from './slack-stub.js';
 
 let h: Harness;
@@ -132,6 +132,60 @@ describe('a message just posted', () => {
     await h.log.waitFor((r) => r.msg === 'slack message queued' && r.fields.eventId === eventId);
     await sentinel('C0FINE');
     expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0FINE' && c.args.user === COUNCILLOR)).toHaveLength(0);
+  });
+});
+
+describe('who a channel message is to', () => {
+  const NAMED = 'Amir, I want you to send me the planning figures tonight.';
+
+  it('reads the channel members from conversations.members and warns when a member is addressed by name', async () => {
+    h.stub.members.set('C0NAMED', [COUNCILLOR, 'U0PATEL', 'U0HUGHES']);
+    await h.postEvent(messageEvent({ channel: 'C0NAMED', text: NAMED }));
+    const ephemeral = await h.stub.waitFor(ephemeralFor('C0NAMED', COUNCILLOR));
+    expect(blockText(ephemeral.args.blocks)).toMatch(/direct instruction/i);
+    expect(blockText(ephemeral.args.blocks)).toContain('Amir Patel');
+    expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0NAMED')).toHaveLength(1);
+    const sent = await h.log.waitFor((r) => r.msg === 'slack warning sent' && r.fields.channel === 'C0NAMED');
+    expect(sent.fields.addressees).toBe(1);
+  });
+
+  it('caches the members, and a member_joined_channel event refreshes them', async () => {
+    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0HUGHES']);
+    const first = await h.postEvent(messageEvent({ channel: 'C0JOIN', text: NAMED }));
+    await h.log.waitFor((r) => r.msg === 'slack message queued' && r.fields.eventId === first.eventId);
+    await sentinel('C0JOIN');
+    // Amir is not in the channel: the message names nobody there.
+    expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0JOIN' && c.args.user === COUNCILLOR)).toHaveLength(0);
+    expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(1);
+    expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(1);
+
+    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0HUGHES', 'U0HALE', 'U0PATEL']);
+    const joined = await h.postEvent({ type: 'member_joined_channel', user: 'U0PATEL', channel: 'C0JOIN', channel_type: 'C', team: TEAM, inviter: COUNCILLOR, event_ts: nextTs() });
+    expect(joined.response.status).toBe(200);
+    await h.log.waitFor((r) => r.msg === 'slack channel member joined' && r.fields.channel === 'C0JOIN');
+    expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(0);
+
+    await h.postEvent(messageEvent({ channel: 'C0JOIN', text: NAMED }));
+    const ephemeral = await h.stub.waitFor(ephemeralFor('C0JOIN', COUNCILLOR));
+    expect(blockText(ephemeral.args.blocks)).toMatch(/direct instruction/i);
+    expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(2);
+  });
+
+  it('a member_left_channel event refreshes them too', async () => {
+    h.stub.members.set('C0LEAVE', [COUNCILLOR, 'U0HALE']);
+    await sentinel('C0LEAVE');
+    expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0LEAVE`)).toBe(1);
+    await h.postEvent({ type: 'member_left_channel', user: 'U0HALE', channel: 'C0LEAVE', channel_type: 'C', team: TEAM, event_ts: nextTs() });
+    await h.log.waitFor((r) => r.msg === 'slack channel member left' && r.fields.channel === 'C0LEAVE');
+    expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0LEAVE`)).toBe(0);
+  });
+
+  it('still checks when Slack will not list the members, looking names up in the directory', async () => {
+    h.stub.script('conversations.members', { body: { ok: false, error: 'channel_not_found' } });
+    await h.postEvent(messageEvent({ channel: 'C0NOLIST', text: NAMED }));
+    const ephemeral = await h.stub.waitFor(ephemeralFor('C0NOLIST', COUNCILLOR));
+    expect(blockText(ephemeral.args.blocks)).toMatch(/direct instruction/i);
+    await h.log.waitFor((r) => r.msg === 'channel members unavailable; names looked up in the directory' && r.fields.slackError === 'channel_not_found');
   });
 });
 

@@ -25,6 +25,8 @@ type Waiter = { predicate: (call: StubCall) => boolean; resolve: (call: StubCall
 export class SlackStub {
   readonly calls: StubCall[] = [];
   private readonly scripted = new Map<string, StubReply[]>();
+  /** What `conversations.members` answers per channel (none: an empty channel). */
+  readonly members = new Map<string, string[]>();
   private waiters: Waiter[] = [];
   private server!: Server;
   baseUrl = '';
@@ -65,6 +67,10 @@ export class SlackStub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  private membersReply(call: StubCall): StubReply {
+    return pageOf(this.members.get(String(call.args.channel)) ?? [], call.args);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -77,7 +83,7 @@ export class SlackStub {
       const method = url.pathname.replace(/^\/api\//, '');
       call = { method, args: parseArgs(raw, req.headers['content-type'] ?? '') };
     }
-    const reply = this.scripted.get(call.method)?.shift() ?? defaultReply(call);
+    const reply = this.scripted.get(call.method)?.shift() ?? (call.method === 'conversations.members' ? this.membersReply(call) : defaultReply(call));
     const status = reply.status ?? 200;
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
     res.end(JSON.stringify(reply.body));
@@ -90,6 +96,13 @@ export class SlackStub {
       return false;
     });
   }
+}
+
+function pageOf(all: string[], args: Record<string, unknown>): StubReply {
+  const limit = Number(args.limit ?? 100) || 100;
+  const start = Number(args.cursor ?? 0) || 0;
+  const next = start + limit < all.length ? String(start + limit) : '';
+  return { body: { ok: true, members: all.slice(start, start + limit), response_metadata: { next_cursor: next } } };
 }
 
 function parseArgs(raw: string, contentType: string): Record<string, unknown> {

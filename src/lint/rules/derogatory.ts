@@ -40,22 +40,33 @@ export const rule: Rule = {
         ctx.report({ messageId: 'bullying', at: bullying, data: { word: bullying.text }, inSubject });
         continue;
       }
-      // A newspaper or Facebook group named is criticism when a statement aims it at someone ("the local paper will
-      // hear about him"), not when a question mentions it ("could you check this before we send it to the Echo?").
-      const pub = s.of('public-criticism').find((h) => h.entry.kind !== 'venue' || (!s.asks && AIMED.test(s.text)));
+      // Naming a newspaper or a Facebook group is not criticism by itself ("thank you for your response to the
+      // journalist"); the frame that takes someone there is ("I will name and shame you").
+      const pub = s.of('public-criticism')[0];
       if (pub && ctx.senderRole !== 'officer') {
         ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
       }
+      const judgement = s.judgements.find((j) => !aboutWriter(s.tokens, j) && !quoted(s.text.slice(0, s.tokens[j.from]!.start - s.start)));
+      if (judgement) {
+        const at = { start: s.tokens[judgement.from]!.start, end: s.tokens[judgement.to - 1]!.end };
+        ctx.report({
+          messageId: 'insult',
+          at,
+          data: { word: s.text.slice(at.start - s.start, at.end - s.start) },
+          inSubject,
+          evidence: { kind: judgement.kind, score: judgement.score, count: judgement.count, profane: judgement.profane, secondPerson: judgement.secondPerson },
+        });
+        continue;
+      }
       for (const hit of s.of('insult')) {
-        const kind = hit.entry.kind;
         if (aboutWriter(s.tokens, hit)) continue; // "What an idiot I am"
         if (quoted(s.text.slice(0, hit.start - s.start))) continue; // reported speech: the message said 'utterly useless'
-        // "Useless. Absolutely useless." on its own, to someone, is aimed at them.
-        const standalone = s.tokens.length <= 3 && ctx.recipients.some((r) => r.person);
-        if (kind === 'judgement' && !standalone && !aimedAtPerson(s, hit)) continue;
-        if (kind === 'insult' && aimedAtThing(s, hit)) continue;
-        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject });
+        if (hit.entry.kind === 'insult' && aimedAtThing(s, hit)) continue;
+        // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
+        const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
+        if (hit.entry.kind === 'insult' && !standalone && !aimedAtPerson(s, hit)) continue;
+        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject, evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true } });
         break;
       }
     }
@@ -68,8 +79,6 @@ function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<ty
 }
 
 /** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth". */
-const AIMED = /\b(?:you|your|him|his|her|them|their)\b/i;
-
 function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number }): boolean {
   const near = tokens.slice(Math.max(0, hit.from - 4), hit.to + 2).map((t) => t.word);
   const text = near.join(' ');

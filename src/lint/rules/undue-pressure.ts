@@ -36,7 +36,9 @@ export const rule: Rule = {
     const close = ctx.sentences
       .flatMap((s, i) => (caseNear(i) ? s.of('decision-pressure', 'favour') : []))
       .find((h) => !isFamilyOnly(h.text) || casework);
-    const pressing = ctx.sentences.some((s) => s.asks || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
+    // Asking how a case stands is casework, whoever the applicant is; pressing is asking for something to be done
+    // about it, or signalling the outcome wanted.
+    const pressing = ctx.sentences.some((s) => (s.asks && s.mood !== 'info-request' && s.mood !== 'question') || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
     if (close && casework && pressing && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;

