@@ -165,7 +165,7 @@ export interface RawReport extends Report {
 }
 
 const NONE: Hit[] = [];
-const PERSON_WORDS = new Set(['person-target', 'person-name', 'group-name']);
+const PERSON_WORDS = new Set(['person-target', 'person-name', 'group-name', 'protected-group']);
 
 /** People's name words per council, computed once. */
 const NAME_WORDS = new WeakMap<Council, Set<string>>();

@@ -35,6 +35,8 @@ export interface Judgement {
   profane: boolean;
   /** A second-person address (you, your, yourselves) carries it, rather than a third-person mention. */
   secondPerson: boolean;
+  /** Token index of the person (or group) the judgement is said of, when a frame names one. */
+  subject?: number;
 }
 
 /** What the module needs of a sentence: its tokens, its text, and its lexicon hits (person and state words). */
@@ -140,7 +142,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.word;
     const isSubject = SECOND.has(w) || /^(he|she|they|him|her|them|his|their)$/.test(w) || s.isPerson(i);
-    if (!isSubject) continue;
+    // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject.
+    if (!isSubject || (i + 1 < tokens.length && s.isPerson(i + 1) && !SECOND.has(w))) continue;
     const second = SECOND.has(w);
     let j = i + 1;
     // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
@@ -150,7 +153,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       j++;
     }
     const found = predicate(s, resources, j, states, profaneAt);
-    if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second });
+    if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
 
   // 2. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".

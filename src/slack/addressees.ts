@@ -89,8 +89,8 @@ export interface AddresseeInput {
   mentions: readonly string[];
   /** DMs keep their @mentions only (the app is the other party). */
   direct: boolean;
-  /** The channel's members; undefined when they could not be read (then only names count). */
-  members?: { ids: readonly string[]; complete: boolean };
+  /** The channel's members (user ids); undefined when they could not be read (then only names count). */
+  members?: readonly string[];
   council: Council;
   max?: number;
 }
@@ -105,7 +105,7 @@ export function addressees(input: AddresseeInput): string[] {
   for (const id of input.mentions) add(out, id);
   if (input.direct) return out;
 
-  const memberIds = new Set(input.members?.ids ?? []);
+  const memberIds = new Set(input.members ?? []);
   const inDirectory = input.council.people.filter((p) => p.slack && p.slack !== input.author);
   const present = inDirectory.filter((p) => memberIds.has(p.slack!));
   // A name is first someone in the channel ("Amir" is the Amir here); failing that, someone in the directory

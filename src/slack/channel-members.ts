@@ -14,21 +14,15 @@ import type { SlackClient } from './web-client.js';
 /** Joins and leaves refresh the list at once; an hour bounds how stale it can get if Slack drops those events. */
 export const CHANNEL_MEMBERS_TTL_SECONDS = 60 * 60;
 /**
- * Members read per channel (pages of 1,000). Addressees are looked for among people in the directory, so a
- * workspace-wide channel larger than this is read only this far; names then fall back to the whole directory.
+ * Members read per channel (pages of 1,000). A workspace-wide channel larger than this is read only this far: a
+ * name used there is still found in the directory, and "the channel" as an audience is capped far lower anyway.
  */
 export const MAX_CHANNEL_MEMBERS = 5_000;
 const PAGE_SIZE = 1_000;
 
-export interface ChannelMembersLookup {
-  /** Channel members (user ids), and whether the list is complete. */
-  members: string[];
-  complete: boolean;
-}
-
 export interface ChannelMemberCache {
   /** The channel's members: from the cache, else from `fetch` (then cached unless a join or leave raced it). */
-  lookup(channel: string, fetch: () => Promise<ChannelMembersLookup>): Promise<ChannelMembersLookup>;
+  lookup(channel: string, fetch: () => Promise<string[]>): Promise<string[]>;
   /** Someone joined or left: the next lookup fetches afresh. */
   invalidate(channel: string): Promise<void>;
 }
@@ -67,18 +61,17 @@ export function redisChannelMembers(redis: Redis, keyPrefix: string, ttlSeconds 
   };
 }
 
-function parseCached(text: string): ChannelMembersLookup | undefined {
+function parseCached(text: string): string[] | undefined {
   try {
-    const value = JSON.parse(text) as Partial<ChannelMembersLookup>;
-    if (!Array.isArray(value.members) || !value.members.every((m) => typeof m === 'string')) return undefined;
-    return { members: value.members, complete: value.complete === true };
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) && value.every((m) => typeof m === 'string') ? value : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** `conversations.members`, page by page, up to `max`. Slack's errors are the caller's to handle. */
-export async function fetchChannelMembers(client: SlackClient, channel: string, max = MAX_CHANNEL_MEMBERS): Promise<ChannelMembersLookup> {
+export async function fetchChannelMembers(client: SlackClient, channel: string, max = MAX_CHANNEL_MEMBERS): Promise<string[]> {
   const members: string[] = [];
   let cursor: string | undefined;
   do {
@@ -86,5 +79,5 @@ export async function fetchChannelMembers(client: SlackClient, channel: string, 
     members.push(...(page.members ?? []));
     cursor = page.response_metadata?.next_cursor || undefined;
   } while (cursor && members.length < max);
-  return { members: members.slice(0, max), complete: !cursor && members.length <= max };
+  return members.slice(0, max);
 }

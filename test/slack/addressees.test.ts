@@ -1,18 +1,18 @@
 /** Who a Slack message addresses: @mentions, names used as an address among the channel's members, else the channel. Pure. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCouncil } from '../../src/directory/council.js';
-import { loadLinter } from '../../src/lint/load.js';
 import { addressedByName, addressees, MAX_ADDRESSEES } from '../../src/slack/addressees.js';
 
-const council = loadLinter().council;
+const council = parseCouncil(readFileSync('examples/council.yaml', 'utf8'));
 const AUTHOR = 'U0OKAFOR';
 /** #planning: the author, Amir Patel (junior), Lisa Hughes, Cllr Tom Webb, Mark Ford, and someone not in the directory. */
 const PLANNING = ['U0OKAFOR', 'U0PATEL', 'U0HUGHES', 'U0WEBB', 'U0FORD', 'U0STRANGER'];
 /** In the directory's order. */
 const everyoneElse = ['U0WEBB', 'U0HUGHES', 'U0FORD', 'U0PATEL'];
 
-function to(text: string, options: { mentions?: string[]; members?: string[] | null; complete?: boolean; direct?: boolean } = {}): string[] {
-  const members = options.members === null ? undefined : { ids: options.members ?? PLANNING, complete: options.complete ?? true };
+function to(text: string, options: { mentions?: string[]; members?: string[] | null; direct?: boolean } = {}): string[] {
+  const members = options.members === null ? undefined : (options.members ?? PLANNING);
   return addressees({ text, author: AUTHOR, mentions: options.mentions ?? [], direct: options.direct ?? false, council, ...(members ? { members } : {}) });
 }
 
@@ -46,14 +46,14 @@ describe('a name used as an address', () => {
     expect(to('<@U0HUGHES> thanks. Amir, please look too. Daniel, note this.', { mentions: ['U0HUGHES', 'U0OKAFOR'] })).toEqual(['U0HUGHES', 'U0PATEL']);
   });
 
-  it('a name of someone not in the channel addresses nobody there', () => {
+  it('a name is someone in the channel first, else someone in the directory', () => {
     const withoutAmir = PLANNING.filter((id) => id !== 'U0PATEL');
-    expect(to('Amir, I want you to send me the planning figures tonight.', { members: withoutAmir })).toEqual(['U0WEBB', 'U0HUGHES', 'U0FORD']);
+    expect(to('Amir, I want you to send me the planning figures tonight.', { members: withoutAmir })).toEqual(['U0PATEL']);
+    expect(to('Kasia, please send the figures.')).toEqual(['U0NOWAK']);
   });
 
-  it('without the member list (Slack unavailable, or a huge channel read in part) names are looked up in the whole directory', () => {
+  it('without the member list (Slack would not give it) names and mentions still count', () => {
     expect(to('Amir, I want you to send me the planning figures tonight.', { members: null })).toEqual(['U0PATEL']);
-    expect(to('Kasia, please send the figures.', { members: ['U0OKAFOR'], complete: false })).toEqual(['U0NOWAK']);
     expect(to('Thanks all, see you on Tuesday.', { members: null })).toEqual([]);
   });
 
@@ -66,7 +66,7 @@ describe('a name used as an address', () => {
     const people = Array.from({ length: 80 }, (_, i) => `  - { id: p-${i}, name: Person ${i}, slack: U0P${i}, role: officer, grade: junior }`).join('\n');
     const big = parseCouncil(`council: Big\nprotocol: model\npeople:\n${people}\n`);
     const members = [...Array.from({ length: 80 }, (_, i) => `U0P${i}`), 'U0OUTSIDER'];
-    const audience = addressees({ text: 'Morning all.', author: 'U0P0', mentions: [], direct: false, council: big, members: { ids: members, complete: true } });
+    const audience = addressees({ text: 'Morning all.', author: 'U0P0', mentions: [], direct: false, council: big, members });
     expect(audience).toHaveLength(MAX_ADDRESSEES);
     expect(audience).not.toContain('U0P0');
     expect(audience).not.toContain('U0OUTSIDER');

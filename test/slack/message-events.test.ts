@@ -150,22 +150,23 @@ describe('who a channel message is to', () => {
   });
 
   it('caches the members, and a member_joined_channel event refreshes them', async () => {
-    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0HUGHES']);
-    const first = await h.postEvent(messageEvent({ channel: 'C0JOIN', text: NAMED }));
+    // Naming nobody, a message is to the channel's members in the directory: at first nobody but its author.
+    const UNNAMED = 'I want you to send me the planning figures tonight.';
+    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0STRANGER']);
+    const first = await h.postEvent(messageEvent({ channel: 'C0JOIN', text: UNNAMED }));
     await h.log.waitFor((r) => r.msg === 'slack message queued' && r.fields.eventId === first.eventId);
     await sentinel('C0JOIN');
-    // Amir is not in the channel: the message names nobody there.
     expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0JOIN' && c.args.user === COUNCILLOR)).toHaveLength(0);
     expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(1);
     expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(1);
 
-    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0HUGHES', 'U0HALE', 'U0PATEL']);
+    h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0STRANGER', 'U0PATEL']);
     const joined = await h.postEvent({ type: 'member_joined_channel', user: 'U0PATEL', channel: 'C0JOIN', channel_type: 'C', team: TEAM, inviter: COUNCILLOR, event_ts: nextTs() });
     expect(joined.response.status).toBe(200);
     await h.log.waitFor((r) => r.msg === 'slack channel member joined' && r.fields.channel === 'C0JOIN');
     expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(0);
 
-    await h.postEvent(messageEvent({ channel: 'C0JOIN', text: NAMED }));
+    await h.postEvent(messageEvent({ channel: 'C0JOIN', text: UNNAMED }));
     const ephemeral = await h.stub.waitFor(ephemeralFor('C0JOIN', COUNCILLOR));
     expect(blockText(ephemeral.args.blocks)).toMatch(/direct instruction/i);
     expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(2);
@@ -180,12 +181,12 @@ describe('who a channel message is to', () => {
     expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0LEAVE`)).toBe(0);
   });
 
-  it('still checks when Slack will not list the members, looking names up in the directory', async () => {
+  it('still checks when Slack will not list the members, by the names used', async () => {
     h.stub.script('conversations.members', { body: { ok: false, error: 'channel_not_found' } });
     await h.postEvent(messageEvent({ channel: 'C0NOLIST', text: NAMED }));
     const ephemeral = await h.stub.waitFor(ephemeralFor('C0NOLIST', COUNCILLOR));
     expect(blockText(ephemeral.args.blocks)).toMatch(/direct instruction/i);
-    await h.log.waitFor((r) => r.msg === 'channel members unavailable; names looked up in the directory' && r.fields.slackError === 'channel_not_found');
+    await h.log.waitFor((r) => r.msg === 'channel members unavailable; checking by names and mentions' && r.fields.slackError === 'channel_not_found');
   });
 });
 

@@ -12,7 +12,7 @@ export const rule: Rule = {
       bullying: 'This reads as bullying or hectoring ("{{word}}").',
       public: 'This threatens to criticise an officer in public or to the media, where they cannot answer back.',
     },
-    yieldsTo: ['personal-matter'],
+    yieldsTo: ['personal-matter', 'discrimination'],
     suggestion: 'Criticise the work, not the person: say what is wrong and what you need ("The report does not address the flood risk; could it cover…"). Concerns about an officer\'s conduct go privately to their chief officer.',
   },
   examples: {

@@ -38,17 +38,21 @@ export const rule: Rule = {
         return;
       }
       if (!group) return;
-      // The judgement often follows in the next sentence: "…the Polish families keep getting the flats. They don't even speak English."
-      // A belittling judgement about a group counts as much as a stereotype ("the Polish lads are lazy"); about
-      // "the woman" or "a kid" it is an insult (derogatory), not discrimination.
-      const insultCounts = INSULT_IS_DEMEANING.has(group.entry.kind ?? '');
-      const frame = s.of('demeaning')[0] ?? (insultCounts ? s.of('insult')[0] : undefined) ?? ctx.sentences[i + 1]?.of('demeaning')[0];
-      if (frame) ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) } });
+      // Contempt said of people who are named by a protected characteristic: "homosexuality is an immoral perversion",
+      // "the Polish lads are lazy".
+      const groupAt = (i: number | undefined) => i !== undefined && s.of('protected-group').some((h) => h.from <= i + 1 && i - 1 < h.to);
+      const contempt = s.judgements.find((j) => groupAt(j.subject));
+      if (contempt) {
+        ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) }, evidence: { kind: 'contempt', score: contempt.score, count: contempt.count } });
+        return;
+      }
+      // A stereotyping or excluding frame, in the sentence or the one after ("…the Polish families keep getting the
+      // flats. You know what they're like.").
+      const frame = s.of('demeaning')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
+      if (frame) ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) }, evidence: { kind: 'frame', nextSentence: !s.of('demeaning')[0] } });
     });
   },
 };
-
-const INSULT_IS_DEMEANING = new Set(['race-religion', 'orientation-gender', 'disability', 'pregnancy']);
 
 function describe(note: string): string {
   return note.replace(/\.$/, '').toLowerCase();
