@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCouncil } from '../src/directory/council.js';
 import { createLinter } from '../src/lint/engine.js';
-import { loadLexicon, loadResources, loadProtocolPacks, loadLinter } from '../src/lint/load.js';
+import { loadLexicon, loadModel, loadResources, loadProtocolPacks, loadLinter } from '../src/lint/load.js';
 import { normalise } from '../src/lint/normalise.js';
 import type { Message } from '../src/lint/types.js';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ const base: Message = { channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk',
 
 function withCouncil(extra: string) {
   const text = readFileSync(EXAMPLE_COUNCIL, 'utf8') + '\n' + extra;
-  return createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+  return createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
 }
 
 describe('engine properties', () => {
@@ -84,26 +84,26 @@ describe('the council adjusts rules as it would ESLint', () => {
     const off = withCouncil('').council;
     expect(off.rules['out-of-hours']).toBe('info');
     const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('  out-of-hours: info', '  out-of-hours: info\n  political-request: off');
-    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
     expect(l.lint(leaflets).findings.map((f) => f.rule)).not.toContain('political-request');
     expect(l.rules().find((r) => r.id === 'political-request')?.severity).toBe('off');
   });
 
   it('sets another severity', () => {
     const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('  out-of-hours: info', '  out-of-hours: info\n  political-request: { severity: warning }');
-    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
     expect(l.lint(leaflets).findings.find((f) => f.rule === 'political-request')?.severity).toBe('warning');
   });
 
   it('suppresses a phrase the council always allows', () => {
     const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('  - "as agreed at Cabinet"', '  - "as agreed at Cabinet"\n  - "our Labour campaign"');
-    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
     expect(l.lint(leaflets).findings.map((f) => f.rule)).not.toContain('political-request');
   });
 
   it('cites the configured council and falls back to good practice at info', () => {
     const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('protocol: north-east-derbyshire', 'protocol: part-5');
-    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+    const l = createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
     const silent = l.rules().find((r) => r.id === 'silent-copy')!;
     expect(silent.goodPractice).toBe(true);
     expect(silent.severity).toBe('info');

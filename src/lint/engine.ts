@@ -6,6 +6,7 @@ import type { Council } from '../directory/council.js';
 import type { ProtocolPack } from '../directory/protocol-pack.js';
 import { Lexicon, localEntry, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
+import { confidenceOf, featuresOf, type ConfidenceModel, type Features } from './confidence-model.js';
 import { RuleContext, type RawReport } from './context.js';
 import { MAX_ANALYSED_CHARS, normalise } from './normalise.js';
 import type { Rule } from './rule.js';
@@ -29,6 +30,11 @@ export interface Linter {
   rules(): RuleInfo[];
 }
 
+/** The engine itself: also shows the features each finding's confidence came from (for training and evaluation). */
+export interface ExplainingLinter extends Linter {
+  explain(message: Message): { findings: Finding[]; features: Features[] };
+}
+
 export interface LinterData {
   council: Council;
   packs: ReadonlyMap<string, ProtocolPack>;
@@ -36,13 +42,15 @@ export interface LinterData {
   lexicon: Entry[];
   /** Kept lexical resources (lexicons/resources): valence for the language of judgement. */
   resources: Resources;
+  /** The learned confidence model (lexicons/models/confidence.json). */
+  model: ConfidenceModel;
 }
 
 const EXCERPT_CHARS = 200;
 const ABSORBS_IMPERATIVES = new Set(['political-request', 'familiarity', 'undue-pressure', 'group-decision', 'report-interference', 'silent-copy', 'group-confidentiality']);
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function createLinter(data: LinterData): Linter {
+export function createLinter(data: LinterData): ExplainingLinter {
   const { council, packs } = data;
   const lexicon = new Lexicon();
   for (const entry of [...data.lexicon, ...councilEntries(council)]) lexicon.add(entry);
@@ -65,10 +73,15 @@ export function createLinter(data: LinterData): Linter {
   const active = RULES.filter((r) => infos.get(r.meta.id)!.severity !== 'off');
   const allow = council.allow.map((a) => a.toLowerCase());
 
-  return {
+  const linter: ExplainingLinter = {
     council,
     rules: () => [...infos.values()],
-    lint(message) {
+    lint: (message) => {
+      const { findings } = linter.explain(message);
+      return { id: message.id, findings };
+    },
+    explain(message) {
+      const features: Features[] = [];
       const normalised = normalise(message, { maxChars: MAX_ANALYSED_CHARS });
       const findings: Finding[] = [];
       if (normalised.truncated) {
@@ -82,8 +95,9 @@ export function createLinter(data: LinterData): Linter {
           suggestion: 'Check long documents section by section, or send the rest as a separate message.',
           confidence: 1,
         });
+        features.push(new Map());
       }
-      if (normalised.text.trim() === '' && normalised.quoted.length === 0) return { id: message.id, findings };
+      if (normalised.text.trim() === '' && normalised.quoted.length === 0) return { findings, features };
       const context = new RuleContext(message, normalised, council, lexicon, data.resources);
       for (const rule of active) {
         context.currentRule = rule.meta.id;
@@ -107,6 +121,7 @@ export function createLinter(data: LinterData): Linter {
         if (rule.meta.generic) return [...there].some((id) => !byId.get(id)!.meta.generic);
         return (rule.meta.yieldsTo ?? []).some((id) => there.has(id));
       };
+      const kept: { report: RawReport; rule: Rule; excerpt: string }[] = [];
       for (const report of context.reports) {
         const rule = byId.get(report.rule)!;
         if (givesWay(rule, report.sentence?.start, report.weak === true)) continue;
@@ -115,15 +130,21 @@ export function createLinter(data: LinterData): Linter {
         seen.add(key);
         const excerpt = excerptOf(normalised.text, report);
         if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
-        findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt));
+        kept.push({ report, rule, excerpt });
       }
-      findings.sort((a, b) => a.span.start - b.span.start || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-      return { id: message.id, findings };
+      for (const { report, rule, excerpt } of kept) {
+        const f = featuresOf(report, context, kept.length);
+        findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidenceOf(data.model, f)));
+        features.push(f);
+      }
+      const order = findings.map((_, i) => i).sort((i, j) => findings[i]!.span.start - findings[j]!.span.start || SEVERITY_ORDER[findings[i]!.severity] - SEVERITY_ORDER[findings[j]!.severity]);
+      return { findings: order.map((i) => findings[i]!), features: order.map((i) => features[i]!) };
     },
   };
+  return linter;
 }
 
-function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, report: RawReport, text: string, excerpt: string): Finding {
+function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, report: RawReport, text: string, excerpt: string, confidence: number): Finding {
   const template = rule.meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} has no message "${report.messageId}"`);
   const message = template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => report.data?.[name] ?? '');
@@ -139,7 +160,7 @@ function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, repo
     clause: info.clauses[0] ?? null,
     ...(info.goodPractice ? { goodPractice: true } : {}),
     suggestion: rule.meta.suggestion,
-    confidence: report.weak ? 0.5 : 0.9,
+    confidence,
   };
 }
 

@@ -6,7 +6,8 @@ import { parseCouncil } from '../directory/council.js';
 import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
 import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
-import { createLinter, type Linter } from './engine.js';
+import type { ConfidenceModel } from './confidence-model.js';
+import { createLinter, type ExplainingLinter } from './engine.js';
 
 /** The repository root (works from src/ under tsx and from dist/src/ when built). */
 export const PACKAGE_ROOT = (() => {
@@ -47,13 +48,19 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   return { valence: new Map(Object.entries(valence)) };
 }
 
+/** The learned confidence model, trained by `npm run train` (see lexicons/models/MANIFEST.md). */
+export function loadModel(file = join(LEXICON_DIR, 'models', 'confidence.json')): ConfidenceModel {
+  const { weights, platt } = JSON.parse(readFileSync(file, 'utf8')) as ConfidenceModel;
+  return { weights, platt };
+}
+
 export interface LoadOptions {
   /** Path to council.yaml (default: the bundled example council). */
   councilFile?: string;
 }
 
-export function loadLinter(options: LoadOptions = {}): Linter {
+export function loadLinter(options: LoadOptions = {}): ExplainingLinter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
   const council = parseCouncil(readFileSync(file, 'utf8'), file);
-  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
 }

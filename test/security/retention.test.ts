@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/briefings/audit.js';
 import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
-import { loadLexicon, loadResources, loadProtocolPacks } from '../../src/lint/load.js';
+import { loadLexicon, loadModel, loadResources, loadProtocolPacks } from '../../src/lint/load.js';
 import { mailboxConfig } from '../../src/mail/imap-config.js';
 import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, draftKeys } from '../../src/mail/imap-state.js';
@@ -90,6 +90,8 @@ function rules(slackPrefix: string, briefingPrefix: string): Rule[] {
     { pattern: new RegExp(`^${k}slack:feedback$`), kind: 'event', why: "authors' acknowledgements and false alarms" },
     // Operational: no finding, no message data.
     { pattern: new RegExp(`^${k}slack:event:[A-Za-z0-9]+$`), kind: 'operational', why: "Slack event id claim (1 h) so Slack's retries warn once" },
+    { pattern: new RegExp(`^${k}slack:members:[A-Z0-9]+$`), kind: 'operational', why: "a channel's member ids (1 h, or until someone joins or leaves): who a message is to" },
+    { pattern: new RegExp(`^${k}slack:members-epoch:[A-Z0-9]+$`), kind: 'operational', why: "a counter of a channel's joins and leaves (1 h), so a stale member list is not stored" },
     { pattern: new RegExp(`^${k}imap:cursor:[^:]+:[0-9a-f]{16}$`), kind: 'operational', why: 'IMAP folder cursor: UIDVALIDITY and last UID' },
     {
       pattern: new RegExp(`^${lint}events$`),
@@ -144,7 +146,7 @@ const textMarker = `zqret${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 beforeAll(async () => {
   council = councilWithRetention();
-  const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources() });
+  const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
   h = await startHarness({ linter });
   smtp = await SmtpSink.start();
   briefingSlack = await BriefingSlackStub.start();
