@@ -1,9 +1,11 @@
 /** POST /v1/check: the check API plugin, through app.inject and through a real listening server. */
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type Role } from '../src/http/auth.js';
 import { checkRoutes, DEFAULT_CHECK_BODY_LIMIT } from '../src/http/check.route.js';
 import { loadLinter } from '../src/lint/load.js';
+import { exampleCouncil, scriptedLinter } from './helpers/scripted-linter.js';
 
 const SECRET = 'check-api-test-secret-0123456789abcdef';
 const ADDIN = 'https://addin.ashcombe.gov.uk';
@@ -55,7 +57,16 @@ describe('POST /v1/check', () => {
   it('returns no findings for an ordinary message, with to/cc/bcc optional', async () => {
     const response = await post({ channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', text: 'Could you let me know when the report will be published?' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ findings: [] });
+    expect(response.json()).toEqual({ findings: [], stage: 'pre-send', minConfidence: linter.council.confidence['pre-send'] });
+  });
+
+  it('gives each finding its confidence', async () => {
+    const body = (await post(breach)).json() as { findings: { confidence: number }[] };
+    expect(body.findings.length).toBeGreaterThan(0);
+    for (const f of body.findings) {
+      expect(f.confidence).toBeGreaterThanOrEqual(0);
+      expect(f.confidence).toBeLessThanOrEqual(1);
+    }
   });
 
   it('accepts every role with a valid token', async () => {
@@ -81,6 +92,12 @@ describe('POST /v1/check', () => {
     expect(officer.statusCode).toBe(403);
     expect((await strict.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token('checker')}` }, payload: breach })).statusCode).toBe(200);
     await strict.close();
+  });
+
+  it('answers 400 naming the parameter for an unknown stage', async () => {
+    const response = await app.inject({ method: 'POST', url: '/v1/check?stage=sometime', headers: { authorization: `Bearer ${token()}` }, payload: breach });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ field: 'stage', message: 'stage: must be one of pre-send, post-send, audit' });
   });
 
   it.each([
@@ -149,6 +166,61 @@ describe('POST /v1/check', () => {
     expect(response.headers['retry-after']).toBe('3');
     expect(response.json()).toMatchObject({ error: 'overloaded' });
     await busy.close();
+  });
+});
+
+describe('the stage and its confidence threshold', () => {
+  // Findings with the confidences the text names; thresholds post-send 0.8, pre-send 0.5, audit 0.
+  let scripted: FastifyInstance;
+  beforeAll(async () => {
+    scripted = await build({ linter: scriptedLinter(exampleCouncil({ 'post-send': 0.8, 'pre-send': 0.5, audit: 0 })) });
+  });
+  afterAll(async () => {
+    await scripted?.close();
+  });
+  const check = async (query: string) => {
+    const response = await scripted.inject({
+      method: 'POST',
+      url: `/v1/check${query}`,
+      headers: { authorization: `Bearer ${token()}` },
+      payload: { channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', text: 'a [conf 0.95] b [conf 0.8] c [conf 0.79] d [conf 0.5] e [conf 0.49] f [conf 0.1]' },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as { findings: { confidence: number }[]; stage: string; minConfidence: number };
+    return { stage: body.stage, minConfidence: body.minConfidence, confidences: body.findings.map((f) => f.confidence) };
+  };
+
+  it('pre-send by default: what the add-in and a plain caller get', async () => {
+    expect(await check('')).toEqual({ stage: 'pre-send', minConfidence: 0.5, confidences: [0.95, 0.8, 0.79, 0.5] });
+    expect(await check('?stage=pre-send')).toEqual({ stage: 'pre-send', minConfidence: 0.5, confidences: [0.95, 0.8, 0.79, 0.5] });
+  });
+
+  it('post-send: only what Probity is sure enough of to warn about unasked', async () => {
+    expect(await check('?stage=post-send')).toEqual({ stage: 'post-send', minConfidence: 0.8, confidences: [0.95, 0.8] });
+  });
+
+  it('audit: everything, each with its confidence', async () => {
+    expect(await check('?stage=audit')).toEqual({ stage: 'audit', minConfidence: 0, confidences: [0.95, 0.8, 0.79, 0.5, 0.49, 0.1] });
+  });
+
+  it('is documented in the OpenAPI description: the stage parameter, the confidence and the threshold applied', async () => {
+    const documented = Fastify({ logger: false });
+    await documented.register(swagger, { openapi: { info: { title: 'Probity', version: 'test' } } });
+    await documented.register(checkRoutes, { linter, auth: { secret: SECRET }, overload: false });
+    await documented.ready();
+    const spec = documented.swagger() as {
+      paths: Record<string, { post: { parameters: { name: string; in: string; schema: { enum: string[]; default: string }; description?: string }[]; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, { items?: { properties: Record<string, unknown> } }> } }> }> } }>;
+    };
+    const operation = spec.paths['/v1/check']!.post;
+    const stage = operation.parameters.find((p) => p.name === 'stage')!;
+    expect(stage.in).toBe('query');
+    expect(stage.schema.enum).toEqual(['pre-send', 'post-send', 'audit']);
+    expect(stage.schema.default).toBe('pre-send');
+    const ok = operation.responses['200']!.content['application/json']!.schema.properties;
+    expect(ok.findings!.items!.properties.confidence).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    expect(ok.minConfidence).toMatchObject({ type: 'number' });
+    expect(ok.stage).toMatchObject({ type: 'string' });
+    await documented.close();
   });
 });
 

@@ -1,5 +1,8 @@
 /**
- * `POST /v1/check`: one message (the engine's model) in, its findings with the council's clause citations out.
+ * `POST /v1/check?stage=pre-send`: one message (the engine's model) in, its findings with the council's clause
+ * citations and each finding's confidence out, filtered at the council's threshold for the stage asked for
+ * (council.yaml `confidence`): `pre-send` by default (the Outlook add-in, a check before sending), `post-send` for
+ * a warning after the fact, `audit` for everything. The answer says which stage and threshold it applied.
  * Used by the Outlook add-in and by anything else that wants a check over HTTP.
  *
  * A Fastify plugin, encapsulated: its CORS (only the configured add-in origin), overload answer (503 +
@@ -11,6 +14,8 @@
 import cors from '@fastify/cors';
 import underPressure, { type FastifyUnderPressureOptions } from '@fastify/under-pressure';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ConfidenceStage } from '../directory/council.js';
+import { atConfidence, thresholdFor } from '../lint/confidence.js';
 import type { Linter } from '../lint/engine.js';
 import type { Message } from '../lint/types.js';
 import { requireRole, ROLES, type AuthOptions, type Role } from './auth.js';
@@ -68,6 +73,20 @@ export const checkBodySchema = {
   },
 } as const;
 
+export const checkQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    stage: {
+      type: 'string',
+      enum: ['pre-send', 'post-send', 'audit'],
+      default: 'pre-send',
+      description:
+        "Where the answer will be shown, which sets how sure Probity must be of a finding to return it (council.yaml `confidence`): `pre-send` (default: a check before sending, such as Outlook's), `post-send` (a warning after a message went), `audit` (everything the council's audit threshold lets through: all findings by default).",
+    },
+  },
+} as const;
+
 const span = {
   type: 'object',
   properties: { start: { type: 'integer' }, end: { type: 'integer' }, line: { type: 'integer' }, column: { type: 'integer' } },
@@ -95,9 +114,17 @@ export const checkResponseSchema = {
           clause,
           goodPractice: { type: 'boolean' },
           suggestion: { type: 'string' },
+          confidence: {
+            type: 'number',
+            minimum: 0,
+            maximum: 1,
+            description: 'How sure Probity is that this finding is right: a calibrated probability (0.82: about 82 in 100 such findings are right).',
+          },
         },
       },
     },
+    stage: { type: 'string', description: 'The stage whose threshold was applied.' },
+    minConfidence: { type: 'number', description: "The council's threshold for that stage: findings less sure than this were left out." },
   },
 } as const;
 
@@ -145,7 +172,8 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
       const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
       const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
       const field = missing ? (path ? `${path}.${missing}` : missing) : path || '(body)';
-      const what = missing ? 'is required' : (first?.message ?? 'is invalid');
+      const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
+      const what = missing ? 'is required' : allowed ? `must be one of ${allowed.join(', ')}` : (first?.message ?? 'is invalid');
       return reply.code(400).send({ error: 'bad_request', field, message: `${field}: ${what}` });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
@@ -174,11 +202,15 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
   });
 
   const roles = [...(options.roles ?? ROLES)];
-  scope.post<{ Body: CheckBody }>(
+  scope.post<{ Body: CheckBody; Querystring: { stage: ConfidenceStage } }>(
     '/check',
     {
       bodyLimit,
       schema: {
+        summary: 'Check a message against the council protocol',
+        description:
+          "Findings at or above the council's confidence threshold for `stage`, each with its `confidence`; the answer names the stage and threshold applied.",
+        querystring: checkQuerySchema,
         body: checkBodySchema,
         response: { 200: checkResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
       },
@@ -192,7 +224,10 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
         cc: body.cc ?? [],
         bcc: body.bcc ?? [],
       };
-      return options.linter.lint(message);
+      const { council } = options.linter;
+      const stage = request.query.stage;
+      const result = options.linter.lint(message);
+      return { ...result, findings: atConfidence(result.findings, council, stage), stage, minConfidence: thresholdFor(council, stage) };
     },
   );
 }

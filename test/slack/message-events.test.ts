@@ -154,11 +154,14 @@ describe('who a channel message is to', () => {
     const UNNAMED = 'I want you to send me the planning figures tonight.';
     h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0STRANGER']);
     const first = await h.postEvent(messageEvent({ channel: 'C0JOIN', text: UNNAMED }));
-    await h.log.waitFor((r) => r.msg === 'slack message queued' && r.fields.eventId === first.eventId);
-    await sentinel('C0JOIN');
-    expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0JOIN' && c.args.user === COUNCILLOR)).toHaveLength(0);
-    expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(1);
+    const done = await h.log.waitFor((r) => r.msg === 'lint job done' && r.fields.jobId === `slack-message-${first.eventId}`);
+    expect(done.fields.delivered).toBe('none');
     expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(1);
+    // Cached: a second message does not ask Slack again.
+    const second = await h.postEvent(messageEvent({ channel: 'C0JOIN', text: UNNAMED }));
+    await h.log.waitFor((r) => r.msg === 'lint job done' && r.fields.jobId === `slack-message-${second.eventId}`);
+    expect(h.stub.callsOf('conversations.members', (c) => c.args.channel === 'C0JOIN')).toHaveLength(1);
+    expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0JOIN')).toHaveLength(0);
 
     h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0STRANGER', 'U0PATEL']);
     const joined = await h.postEvent({ type: 'member_joined_channel', user: 'U0PATEL', channel: 'C0JOIN', channel_type: 'C', team: TEAM, inviter: COUNCILLOR, event_ts: nextTs() });
