@@ -1,9 +1,11 @@
 /**
  * What the Smart Alert and the compose-form notification say: renderings of findings, like the Slack warning and
  * the IMAP nudge. Outlook shows at most 500 characters in a Smart Alert and 150 in a notification bar, so the text
- * is built to fit: the first finding (what is wrong and what to do instead), the clause it rests on, then the
- * other rules by name.
+ * is built to fit: the first finding (what is wrong and what to do instead), the clause it rests on, how sure
+ * Probity is, then the other rules by name. The findings have already passed the council's `pre-send` confidence
+ * threshold (the API applies it: `/v1/check?stage=pre-send`).
  */
+import { confidencePercent, confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
 
 export const MAX_ALERT_CHARS = 500;
@@ -53,14 +55,15 @@ export function alertMessage(findings: readonly Finding[], options: AlertOptions
   // add-in's name in the dialog's title bar.
   const problem = first.message.trim().replace(/[.\s]+$/, '');
   const fix = (first.suggestion ?? '').trim();
+  const sure = ` ${confidenceSentence(first.confidence)}.`;
   for (const cite of [citation(first, true), citation(first, false)]) {
-    const lead = `${problem}${cite}.`;
+    const lead = `${problem}${cite}.${sure}`;
     const room = MAX_ALERT_CHARS - lead.length - rest.length;
     // The full clause title only if it leaves room to say what to do instead.
     if (room >= (fix ? Math.min(fix.length + 1, 120) : 0)) return `${lead}${fix ? ` ${cut(fix, room - 1)}` : ''}${rest}`;
   }
   const cite = citation(first, false);
-  return `${cut(problem, Math.max(20, MAX_ALERT_CHARS - cite.length - 1 - rest.length))}${cite}.${rest}`.slice(0, MAX_ALERT_CHARS);
+  return `${cut(problem, Math.max(20, MAX_ALERT_CHARS - cite.length - 1 - sure.length - rest.length))}${cite}.${sure}${rest}`.slice(0, MAX_ALERT_CHARS);
 }
 
 /** The notification bar shown when recipients change: one line, the first finding and its clause. */
@@ -69,7 +72,7 @@ export function notificationMessage(findings: readonly Finding[]): string {
   if (!first) return '';
   const cite = first.clause ? ` (protocol ${first.clause.ref})` : '';
   const more = findings.length > 1 ? ` +${findings.length - 1} more` : '';
-  const head = 'Probity: ';
+  const head = `Probity (${confidencePercent(first.confidence)}% sure): `;
   return `${head}${cut(first.message, MAX_NOTIFICATION_CHARS - head.length - cite.length - more.length)}${cite}${more}`;
 }
 

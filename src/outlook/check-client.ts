@@ -1,5 +1,7 @@
 /**
- * The add-in's call to `POST /v1/check`, for both the send-time handler and the task pane. It uses `fetch` where
+ * The add-in's call to `POST /v1/check?stage=pre-send`, for both the send-time handler and the task pane: the
+ * API returns only the findings sure enough for a check before sending (council.yaml `confidence.pre-send`),
+ * each with its confidence. It uses `fetch` where
  * the runtime has it (every Outlook runtime that has Smart Alerts does) and XMLHttpRequest otherwise, and it
  * gives up after `timeoutMs` whichever the transport. Any failure rejects; the caller decides what that means.
  */
@@ -12,6 +14,9 @@ export type CheckRequest = Omit<Message, 'id' | 'html' | 'sentAt'> & { channel: 
 export interface CheckResponse {
   findings: Finding[];
 }
+
+/** The add-in checks before the mail goes: the API applies the council's pre-send threshold. */
+export const CHECK_STAGE = 'pre-send';
 
 export class CheckFailed extends Error {
   constructor(readonly reason: 'timeout' | 'network' | 'status' | 'body', detail = '') {
@@ -73,7 +78,7 @@ function viaXhr(url: string, init: { headers: Record<string, string>; body: stri
 }
 
 export function postCheck(config: Pick<AddinConfig, 'apiUrl' | 'token' | 'timeoutMs'>, message: CheckRequest): Promise<CheckResponse> {
-  const url = `${config.apiUrl}/v1/check`;
+  const url = `${config.apiUrl}/v1/check?stage=${CHECK_STAGE}`;
   const init = {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${config.token}` },
     body: JSON.stringify(message),

@@ -2,8 +2,9 @@
  * The add-in's event handlers, bundled by scripts/build-outlook.ts into one ES2016 file with no imports, because
  * classic Outlook on Windows runs it in a JavaScript-only runtime (no DOM, no modules, no Office.onReady).
  *
- * - OnMessageSend: read the draft, POST it to /v1/check (gives up at ~3 s), and if findings at the council's
- *   chosen severity come back, stop the send with a Smart Alert that says what to fix and cites the clause.
+ * - OnMessageSend: read the draft, POST it to /v1/check?stage=pre-send (gives up at ~3 s; the API returns only
+ *   findings at the council's pre-send confidence threshold), and if findings at the chosen severity come back,
+ *   stop the send with a Smart Alert that says what to fix, cites the clause and says how sure Probity is.
  *   Anything that goes wrong (timeout, network, 5xx, an unreadable item) lets the mail go: never a broken Send.
  * - OnMessageRecipientsChanged: the same check, early, shown in the compose form's notification bar, so a Bcc to
  *   a councillor is flagged before the author reaches Send.

@@ -3,6 +3,7 @@
  * Opened from the ribbon or from the Smart Alert's "See details". Finding text is set with `textContent`,
  * never parsed as HTML.
  */
+import { confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
 import { postCheck } from './check-client.js';
 import { readConfig } from './config.js';
@@ -33,6 +34,7 @@ export function renderFindings(list: HTMLElement, findings: readonly Finding[]):
     const head = el('div', 'head');
     head.appendChild(el('span', `badge ${finding.severity}`, LABEL[finding.severity] ?? finding.severity));
     head.appendChild(el('span', 'rule', finding.rule));
+    head.appendChild(el('span', 'confidence', confidenceSentence(finding.confidence)));
     item.appendChild(head);
     item.appendChild(el('p', 'message', finding.message));
     if (finding.excerpt) item.appendChild(el('blockquote', 'excerpt', finding.excerpt));

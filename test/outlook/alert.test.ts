@@ -53,8 +53,18 @@ describe('Smart Alert text', () => {
   it('fits the notification bar (150 characters)', () => {
     const text = notificationMessage([finding('silent-copy', 'error', '9.1', 400), finding('ward-members', 'warning', '7.8')]);
     expect(text.length).toBeLessThanOrEqual(MAX_NOTIFICATION_CHARS);
-    expect(text).toMatch(/^Probity: /);
+    expect(text).toMatch(/^Probity \(90% sure\): /);
     expect(text).toContain('(protocol 9.1) +1 more');
+  });
+
+  it('says how sure Probity is of the finding it leads with, in words, within the limits', () => {
+    const sure = { ...finding('direct-instruction', 'error', '2.1'), confidence: 0.82 };
+    const text = alertMessage([sure], { resendHint: true });
+    expect(text).toContain('(Protocol for Councillor – Officer relations, 2.1). Probity is fairly sure (82%).');
+    const long = alertMessage([{ ...finding('direct-instruction', 'error', '2.1', 900), confidence: 0.55 }, finding('political-request', 'error', '5.7', 900)], { resendHint: true });
+    expect(long.length).toBeLessThanOrEqual(MAX_ALERT_CHARS);
+    expect(long).toContain('Probity thinks it likely (55%).');
+    expect(notificationMessage([{ ...finding('silent-copy', 'error', '9.1', 400), confidence: 0.97 }])).toMatch(/^Probity \(97% sure\): /);
   });
 
   it('fingerprints a draft without keeping its text', () => {

@@ -19,6 +19,7 @@ import { checkRoutes } from '../../src/http/check.route.js';
 import { loadLinter } from '../../src/lint/load.js';
 import type { Finding } from '../../src/lint/types.js';
 import { renderNudgeHtml } from '../../src/mail/nudge.js';
+import { scriptedLinter } from '../helpers/scripted-linter.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -57,6 +58,7 @@ let origin: string;
 let downUrl: string;
 let browser: Browser;
 let lastBlocked: string | undefined;
+const scriptedUrls: string[] = [];
 
 async function harness(page: Page, apiPath = ''): Promise<void> {
   await page.goto(`${origin}/test/harness.html`);
@@ -95,6 +97,11 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
       return linter.lint({ channel: 'email', from: COUNCILLOR, to: [JUNIOR_OFFICER], cc: [], bcc: [], text: FLAGGED, ...(request.body as object) });
     });
     app.post('/broken/v1/check', async (_r, reply) => reply.code(500).send({ error: 'internal', message: 'The check failed.' }));
+    // The real check route over a linter whose findings carry the confidences the draft names ("[conf 0.49]").
+    await app.register(checkRoutes, { prefix: '/scripted', linter: scriptedLinter(), auth: { secret: SECRET }, addinOrigin: origin, overload: false });
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/scripted/')) scriptedUrls.push(request.url);
+    });
     await app.listen({ host: '127.0.0.1', port });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -172,6 +179,20 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     await page.close();
   });
 
+  it('asks the API for the pre-send stage: no alert below the council threshold (0.5), an alert saying how sure at it', async () => {
+    const page = await browser.newPage();
+    await harness(page, `${origin}/scripted`);
+    await compose(page, { ...flaggedDraft, body: 'Send me the figures. [conf 0.49]' });
+    expect(await fire(page, 'onMessageSendHandler')).toEqual({ options: { allowEvent: true }, calls: 1 });
+    expect(scriptedUrls.at(-1)).toBe('/scripted/v1/check?stage=pre-send');
+
+    await compose(page, { ...flaggedDraft, subject: 'Figures', body: 'Send me the figures. [conf 0.5]' });
+    const { options } = await fire(page, 'onMessageSendHandler');
+    expect(options?.allowEvent).toBe(false);
+    expect(options?.errorMessage).toContain('Probity thinks it likely (50%).');
+    await page.close();
+  });
+
   it('lets a clean draft go', async () => {
     const page = await browser.newPage();
     await harness(page);
@@ -218,7 +239,7 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     expect(calls).toBe(1);
     const notices = await page.evaluate(() => (window as unknown as { __outlook: { notifications(): Record<string, { message: string; type: string }> } }).__outlook.notifications());
     expect(notices.probity?.type).toBe('informationalMessage');
-    expect(notices.probity?.message).toMatch(/^Probity: /);
+    expect(notices.probity?.message).toMatch(/^Probity \(\d+% sure\): /);
     expect(notices.probity?.message).toMatch(/Tom Webb|blind-cop|Bcc/i);
     expect(notices.probity!.message.length).toBeLessThanOrEqual(150);
 
@@ -240,6 +261,7 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const items = await page.$$eval('#findings li', (lis) => lis.map((li) => li.textContent ?? ''));
     expect(items.length).toBeGreaterThan(0);
     expect(items.join(' ')).toMatch(/5\.7|2\.1/);
+    expect(items.join(' ')).toMatch(/Probity (is|thinks) [a-z ]+ \(\d+%\)/);
     expect(await page.$$eval('#findings img', (imgs) => imgs.length)).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await page.close();
