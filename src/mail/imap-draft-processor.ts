@@ -1,11 +1,13 @@
 /**
  * The `imap-draft` processor on the lint queue: fetch one saved draft by UID, lint it, and when it has findings
- * the author has not been told about, append a nudge to their INBOX and keyword the draft (where the server keeps
- * keywords). The draft's text exists only in this function's memory; the draft itself is never changed.
+ * (at the minimum severity and the council's `pre-send` confidence threshold) the author has not been told about,
+ * append a nudge to their INBOX and keyword the draft (where the server keeps keywords). The draft's text exists
+ * only in this function's memory; the draft itself is never changed.
  */
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { ImapFlow, MailboxObject } from 'imapflow';
+import { atConfidence } from '../lint/confidence.js';
 import type { Linter } from '../lint/engine.js';
 import type { Finding, Severity } from '../lint/types.js';
 import type { LintJobResult } from '../queue/lint-jobs.js';
@@ -72,7 +74,7 @@ export type DraftStatus = 'nudged' | 'already-nudged' | 'clean' | 'gone' | 'stal
 
 export interface DraftOutcome {
   status: DraftStatus;
-  /** Findings at or above the minimum severity. */
+  /** Findings at or above the minimum severity and the pre-send confidence threshold. */
   findings: number;
   rules: string[];
   /** When a nudge was delivered or found: how its lease was had (`own`/`taken`: an earlier run stopped part-way). */
@@ -198,7 +200,9 @@ async function checkSelected(client: ImapFlow, config: MailboxConfig, job: ImapD
   // Some clients add From only at send time; the mailbox owner is the author.
   if (!draft.message.from && config.address) draft.message.from = config.address.toLowerCase();
 
-  const findings = deps.linter.lint(draft.message).findings.filter((f) => atLeast(f.severity, deps.imap.minSeverity));
+  // A nudge comes before sending: the council's pre-send threshold, as for /probity and Outlook.
+  const serious = deps.linter.lint(draft.message).findings.filter((f) => atLeast(f.severity, deps.imap.minSeverity));
+  const findings = atConfidence(serious, deps.linter.council, 'pre-send');
   if (findings.length === 0) return none('clean');
   const rules = [...new Set(findings.map((f) => f.rule))].sort();
 

@@ -1,11 +1,12 @@
 /**
  * The nudge: a message Probity appends to the author's INBOX when a saved draft has findings, before it is sent.
- * It is a rendering of the findings, like the Slack warning and the Outlook alert: what looks risky, the words
- * that triggered it, the council's own clause, and a better way to say or route it. Plain text and HTML, every
- * piece of user or engine text escaped in the HTML.
+ * It is a rendering of the findings, like the Slack warning and the Outlook alert: what looks risky and how sure
+ * Probity is, the words that triggered it, the council's own clause, and a better way to say or route it. Plain
+ * text and HTML, every piece of user or engine text escaped in the HTML.
  */
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
 
 export const NUDGE_SUBJECT_PREFIX = 'Protocol check: ';
@@ -73,7 +74,7 @@ export function renderNudgeText(input: NudgeInput): string {
   out.push(`Draft: ${(input.draftSubject ?? '').trim() || '(no subject)'}`, ...recipientsLine(input), '');
   out.push(countLine(input.findings), '');
   input.findings.forEach((finding, i) => {
-    out.push(`${i + 1}. ${finding.message} [${SEVERITY_LABEL[finding.severity]}: ${finding.rule}]`);
+    out.push(`${i + 1}. ${finding.message} [${SEVERITY_LABEL[finding.severity]}: ${finding.rule}; ${confidenceSentence(finding.confidence)}]`);
     if (finding.excerpt) out.push(`   You wrote: “${finding.excerpt}”`);
     const clause = clauseLine(finding);
     if (clause) out.push(`   ${finding.goodPractice ? 'Good practice' : 'Protocol'}: ${clause}`);
@@ -91,7 +92,7 @@ export function renderNudgeHtml(input: NudgeInput): string {
       const clause = clauseLine(finding);
       return [
         '<li style="margin:0 0 16px 0">',
-        `<div><strong>${e(finding.message)}</strong> <span style="color:#555;font-size:90%">${e(SEVERITY_LABEL[finding.severity])} · ${e(finding.rule)}</span></div>`,
+        `<div><strong>${e(finding.message)}</strong> <span style="color:#555;font-size:90%">${e(SEVERITY_LABEL[finding.severity])} · ${e(finding.rule)} · ${e(confidenceSentence(finding.confidence))}</span></div>`,
         finding.excerpt ? `<div style="margin:4px 0;padding:4px 8px;border-left:3px solid #c9a227;background:#fdf8e6">You wrote: “${e(finding.excerpt)}”</div>` : '',
         clause ? `<div style="margin:4px 0;color:#333">${finding.goodPractice ? 'Good practice' : 'Protocol'}: ${e(clause)}</div>` : '',
         finding.suggestion ? `<div style="margin:4px 0;color:#1b5e20">Instead: ${e(finding.suggestion)}</div>` : '',

@@ -46,6 +46,14 @@ describe('nudge', () => {
     expect(text).toContain('Your draft has not been changed');
   });
 
+  it('says how sure Probity is of each finding, in both parts', () => {
+    const sure = { ...input, findings: [{ ...finding, confidence: 0.82 }, { ...finding, rule: 'familiarity', severity: 'warning' as const, confidence: 0.51 }] };
+    const text = renderNudgeText(sure);
+    expect(text).toContain('[Must fix: political-request; Probity is fairly sure (82%)]');
+    expect(text).toContain('[Check: familiarity; Probity thinks it likely (51%)]');
+    expect(renderNudgeHtml(sure)).toContain('Must fix · political-request · Probity is fairly sure (82%)');
+  });
+
   it('escapes every piece of user and engine text in the HTML part', () => {
     const html = renderNudgeHtml(input);
     expect(html).not.toContain('<script>');
