@@ -146,9 +146,11 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (!isSubject || (i + 1 < tokens.length && s.isPerson(i + 1) && !SECOND.has(w))) continue;
     const second = SECOND.has(w);
     let j = i + 1;
+    // "he's useless": the tokeniser keeps the pronoun of a contracted "is".
+    const contracted = /^(he|she|it|that|who)$/.test(w) && /['’]s$/i.test(s.text.slice(tokens[i]!.start - s.start, tokens[i]!.end - s.start));
     // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
     const direct = second && j < tokens.length && !COPULA.has(tokens[j]!.word) && !/^(are|were|will|would|can|could|should|must|have|had|do|did|may|might|need|know|see|said|say|think|please|to|and)$/.test(tokens[j]!.word);
-    if (!direct) {
+    if (!direct && !contracted) {
       if (j >= tokens.length || !COPULA.has(tokens[j]!.word)) continue;
       j++;
     }
@@ -161,8 +163,10 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (out.some((j) => i >= j.from && i < j.to)) continue;
     const t = tokens[i]!;
     const p = profaneAt(i) ? 2 : profanity(t.word);
-    const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3);
-    if (nameCall && p === 2) {
+    // A milder swear word is name-calling too when contempt comes before it ("that arrogant little shit").
+    const scorned = [1, 2].some((d) => i - d >= 0 && judging(resources, s, i - d, states) <= STRONG);
+    const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3 || scorned);
+    if (nameCall && (p === 2 || scorned)) {
       out.push({ kind: 'name-calling', from: i, to: i + 1, word: t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: tokens.slice(Math.max(0, i - 6), i).some((x) => SECOND.has(x.word)) });
     } else if (p === 2 || masked.some((m) => m.token === i)) {
       // Profanity as an intensifier counts when the clause is aimed at someone ("f***ing useless, the lot of you").
@@ -198,7 +202,12 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
   let nameCalling = false;
   for (let k = j; k < Math.min(tokens.length, j + PREDICATE_WINDOW); k++) {
     const t = tokens[k]!;
-    if (NEGATORS.has(t.word)) return undefined; // "he is not lazy", "you were never rude"
+    // "he is not lazy", "you were never rude"; a negation after the judgement starts a new thought ("you useless
+    // bastards couldn't find…").
+    if (NEGATORS.has(t.word)) {
+      if (count === 0) return undefined;
+      break;
+    }
     if (k > j && CLAUSE_END.has(t.word) && !/,\s*$/.test(s.text.slice(0, t.start - s.start)) && t.word !== 'and') break;
     // A new clause with its own verb ("you are right that the bins were late") ends the description.
     if (k > j && (t.word === 'about' || t.word === 'with' || t.word === 'by' || t.word === 'at' || t.word === 'for' || t.word === 'to') && count === 0) return undefined;
