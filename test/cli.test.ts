@@ -9,8 +9,10 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { check } from '../src/cli/check.js';
 import { run } from '../src/cli/program.js';
 import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { exampleCouncil, scriptedLinter } from './helpers/scripted-linter.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'probity-cli-'));
@@ -276,7 +278,8 @@ describe('probity check (in process)', SLOW, () => {
     const out = r.stdout.split('\n');
     expect(out[0]).toBe(`${path}#breach`);
     expect(out[1]).toMatch(/^ {2}\d+:\d+ +error +political-request +\S/);
-    expect(out[2]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);
+    expect(out[2]).toMatch(/^ +Probity (is|thinks) [a-z ]+ \(\d+%\)\.$/);
+    expect(out[3]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);
     expect(out.some((l) => /^ +→ \S/.test(l))).toBe(true);
     expect(r.stdout).toMatch(/\n✖ \d+ problems? \(\d+ errors?, \d+ warnings?, \d+ info\)\n$/);
     expect(r.stdout).not.toContain('\x1b['); // not a TTY: no colour
@@ -330,5 +333,57 @@ describe('probity token', () => {
     expect(await run(['token', '--role', 'king', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
     expect(await run(['token', '--role', 'group-leader', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('probity check: confidence', () => {
+  /** `check` in this process over a scripted linter (findings at the confidences the text names). */
+  async function scripted(options: Partial<Parameters<typeof check>[1]>, lines: string[]): Promise<Result> {
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true), once: () => undefined });
+    const path = file(`conf-${Math.random().toString(36).slice(2)}.jsonl`, lines.join('\n'));
+    const io = { stdin: new PassThrough(), stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd: ROOT };
+    const linter = scriptedLinter(exampleCouncil({ 'post-send': 0.8, 'pre-send': 0.5, audit: 0 }));
+    const code = await check(path, { format: 'text', failOn: 'error', ...options }, io, linter);
+    return { code, stdout, stderr };
+  }
+  const message = (id: string, text: string) => line({ ...base, id, text });
+
+  it('shows findings at the pre-send threshold by default, each with how sure Probity is, and says how many it left out', async () => {
+    const r = await scripted({}, [message('low', 'Send it [conf 0.49]'), message('mid', 'Send it [conf 0.5] [conf 0.3]')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('#low');
+    expect(r.stdout).toContain('#mid');
+    expect(r.stdout).toContain('Probity thinks it likely (50%).');
+    expect(r.stdout).not.toMatch(/\((49|30)%\)/);
+    expect(r.stdout).toMatch(/✖ 1 problem .*\n2 less sure findings not shown \(confidence below 0\.5; --min-confidence 0 shows every finding\)\n$/);
+  });
+
+  it('--stage picks the council threshold; --min-confidence overrides it', async () => {
+    const lines = [message('a', 'x [conf 0.95] [conf 0.8] [conf 0.79] [conf 0.1]')];
+    const count = (stdout: string) => (stdout.match(/^ +Probity /gm) ?? []).length;
+    expect(count((await scripted({ stage: 'post-send' }, lines)).stdout)).toBe(2);
+    expect(count((await scripted({ stage: 'audit' }, lines)).stdout)).toBe(4);
+    expect(count((await scripted({ stage: 'post-send', minConfidence: 0.9 }, lines)).stdout)).toBe(1);
+    const none = await scripted({ minConfidence: 1 }, lines);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^✔ 1 message checked, no problems\n4 less sure findings not shown/);
+  });
+
+  it('JSON output gives each finding its confidence, and only those at the threshold', async () => {
+    const r = await scripted({ format: 'json' }, [message('j', 'x [conf 0.82] [conf 0.2]')]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 'j', findings: [{ confidence: 0.82 }] });
+    expect(JSON.parse(r.stdout).findings).toHaveLength(1);
+  });
+
+  it('refuses a threshold outside 0–1 or an unknown stage, in one line', async () => {
+    const path = file('conf-usage.jsonl', line(clean));
+    for (const args of [['--min-confidence', '1.5'], ['--min-confidence', 'high'], ['--stage', 'later']]) {
+      const r = await inProcess(['check', ...args, path]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^probity: [^\n]+\n$/);
+    }
+    expect((await inProcess(['check', '--min-confidence', '1.5', path])).stderr).toContain('give a number from 0 to 1');
   });
 });

@@ -1,9 +1,16 @@
-/** `probity check`: read messages, lint each, print findings, and say by exit code whether any reached --fail-on. */
+/**
+ * `probity check`: read messages, lint each, print the findings sure enough for the stage (council.yaml
+ * `confidence`, `pre-send` by default, or `--min-confidence`), and say by exit code whether any reached --fail-on.
+ */
+import type { ConfidenceStage } from '../directory/council.js';
+import { thresholdFor } from '../lint/confidence.js';
+import type { Linter } from '../lint/engine.js';
 import { formatMessageJson } from '../lint/format/json.js';
-import { countFindings, emptyCounts, formatMessageText, formatSummaryText } from '../lint/format/text.js';
+import { countFindings, emptyCounts, formatSummaryText } from '../lint/format/text.js';
 import type { Finding, Severity } from '../lint/types.js';
 import { InputError } from '../mail/errors.js';
 import { councilFile, loadCouncilLinter } from './council-file.js';
+import { formatFindingsText, hiddenLine } from './findings-text.js';
 import { readInput } from './input.js';
 import { useColor, write, type OutputStream } from './output.js';
 import { EXIT, type Io } from './io.js';
@@ -15,6 +22,15 @@ export interface CheckOptions {
   council?: string;
   format: OutputFormat;
   failOn: FailOn;
+  /** Whose threshold applies (default `pre-send`: a check before sending). */
+  stage?: ConfidenceStage;
+  /** Overrides the council's threshold for the stage. */
+  minConfidence?: number;
+}
+
+/** The findings sure enough to show; findings about the input itself (a truncated message) always are. */
+function sureEnough(findings: readonly Finding[], threshold: number): Finding[] {
+  return findings.filter((f) => f.rule === 'input-truncated' || f.confidence >= threshold);
 }
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
@@ -24,11 +40,14 @@ function reaches(findings: readonly Finding[], failOn: FailOn): boolean {
   return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
 }
 
-export async function check(file: string, options: CheckOptions, io: Io): Promise<number> {
+/** `linter` is for tests; the command loads the council's. */
+export async function check(file: string, options: CheckOptions, io: Io, linter?: Linter): Promise<number> {
   if (file === '-' && (io.stdin as { isTTY?: boolean }).isTTY) {
     throw new InputError('reading from stdin, but stdin is a terminal (pipe a message in, or name a file)');
   }
-  const linter = loadCouncilLinter(councilFile(options.council, io.env, io.cwd));
+  linter ??= loadCouncilLinter(councilFile(options.council, io.env, io.cwd));
+  const threshold = options.minConfidence ?? thresholdFor(linter.council, options.stage ?? 'pre-send');
+  let hidden = 0;
   const color = options.format === 'text' && useColor(io.stdout, io.env);
   const out: OutputStream = io.stdout;
   const counts = emptyCounts();
@@ -44,7 +63,9 @@ export async function check(file: string, options: CheckOptions, io: Io): Promis
     }
     let findings: Finding[];
     try {
-      findings = linter.lint(item.message).findings;
+      const all = linter.lint(item.message).findings;
+      findings = sureEnough(all, threshold);
+      hidden += all.length - findings.length;
     } catch (err) {
       // An engine bug on one message must not stop an audit of thousands: report it and go on.
       badInput = true;
@@ -54,9 +75,9 @@ export async function check(file: string, options: CheckOptions, io: Io): Promis
     }
     countFindings(counts, findings);
     if (reaches(findings, options.failOn)) failed = true;
-    await write(out, options.format === 'json' ? formatMessageJson(item.id, findings) : formatMessageText(item.header, findings, { color }));
+    await write(out, options.format === 'json' ? formatMessageJson(item.id, findings) : formatFindingsText(item.header, findings, { color }));
   }
-  if (options.format === 'text') await write(out, formatSummaryText(counts, { color }));
+  if (options.format === 'text') await write(out, formatSummaryText(counts, { color }) + hiddenLine(hidden, threshold, { color }));
   // Bad input wins over findings: the run did not check everything it was given.
   return badInput ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
 }

@@ -3,7 +3,8 @@
  * a stack trace is never shown.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseConfidence, STAGES } from '../channels/confidence.js';
 import { InputError } from '../mail/errors.js';
 import type { AuditOptions } from './audit.js';
 import type { CheckOptions, FailOn } from './check.js';
@@ -15,6 +16,13 @@ import type { TokenOptions } from './token.js';
 // `--help`, `--version` and usage errors answer at once.
 
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
+
+/** `--min-confidence 0.8`: a number from 0 to 1, or a one-line usage error. */
+function confidenceArgument(value: string): number {
+  const n = parseConfidence(value);
+  if (n === undefined) throw new InvalidArgumentError('give a number from 0 to 1, such as 0.8');
+  return n;
+}
 
 function version(): string {
   try {
@@ -75,6 +83,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(councilOption())
     .addOption(formatOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices(FAIL_ON).default('error'))
+    .addOption(new Option('--stage <stage>', "whose confidence threshold from council.yaml applies").choices(STAGES).default('pre-send'))
+    .addOption(new Option('--min-confidence <0-1>', "show findings at least this sure (overrides the council's threshold)").argParser(confidenceArgument))
     .action(async (file: string, options: CheckOptions) => {
       const { check } = await import('./check.js');
       status = await check(file, options, io);

@@ -1,0 +1,45 @@
+/**
+ * `probity check`'s text rendering of one message's findings: src/lint/format/text.ts's layout (ESLint's
+ * "stylish": `line:col  severity  rule  message`, the clause, the suggestion) with a line saying how sure Probity
+ * is of each finding, in the words every channel uses.
+ */
+import pc from 'picocolors';
+import { confidenceSentence } from '../channels/confidence.js';
+import { protocolLabel, trimQuote, type TextFormatOptions } from '../lint/format/text.js';
+import type { Finding, Severity } from '../lint/types.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+function severityLabel(severity: Severity, c: Colors): string {
+  const padded = severity.padEnd(7);
+  return severity === 'error' ? c.red(padded) : severity === 'warning' ? c.yellow(padded) : c.blue(padded);
+}
+
+/** One message's findings; '' when there are none (clean messages are not listed, as in ESLint). */
+export function formatFindingsText(header: string, findings: readonly Finding[], options: TextFormatOptions): string {
+  if (findings.length === 0) return '';
+  const c = pc.createColors(options.color);
+  const positions = findings.map((f) => `${f.span.line}:${f.span.column}`);
+  const posWidth = Math.max(...positions.map((p) => p.length));
+  const ruleWidth = Math.max(...findings.map((f) => f.rule.length));
+  const indent = ' '.repeat(2 + posWidth + 2 + 7 + 2);
+  const lines = [c.underline(header)];
+  findings.forEach((f, i) => {
+    lines.push(`  ${c.dim(positions[i]!.padEnd(posWidth))}  ${severityLabel(f.severity, c)}  ${c.dim(f.rule.padEnd(ruleWidth))}  ${f.message}`);
+    lines.push(`${indent}${c.dim(`${confidenceSentence(f.confidence)}.`)}`);
+    if (f.clause) {
+      const practice = f.goodPractice ? c.dim(' (good practice)') : '';
+      lines.push(`${indent}${c.cyan(`${protocolLabel(f.clause.protocol)} ${f.clause.ref}`)}: "${trimQuote(f.clause.quote)}"${practice}`);
+    }
+    if (f.suggestion) lines.push(`${indent}${c.green('→')} ${f.suggestion}`);
+  });
+  return lines.join('\n') + '\n\n';
+}
+
+/** The line after the summary when findings were left out: "2 less sure findings not shown (below 0.5; …)". */
+export function hiddenLine(hidden: number, threshold: number, options: TextFormatOptions): string {
+  if (hidden === 0) return '';
+  const c = pc.createColors(options.color);
+  const what = hidden === 1 ? '1 less sure finding' : `${hidden} less sure findings`;
+  return c.dim(`${what} not shown (confidence below ${threshold}; --min-confidence 0 shows every finding)`) + '\n';
+}
