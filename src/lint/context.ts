@@ -5,7 +5,7 @@
 import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Hit, Lexicon } from '../lexicon/lexicon.js';
-import { judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
+import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
 import { classifyMood, type Mood } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../nlp/tokens.js';
@@ -112,6 +112,14 @@ export class SentenceView {
       this.judgementCache = judgementsIn({ text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: (i) => people.has(i) }, this.resources);
     }
     return this.judgementCache;
+  }
+
+  private abuseCache?: number;
+
+  /** How much the sentence reads like abuse, 0–1 (lexicons/models/abuse.json). */
+  get abuse(): number {
+    this.abuseCache ??= this.resources ? Math.round(abuseScore(this.tokens, this.resources) * 100) / 100 : 0;
+    return this.abuseCache;
   }
 
   get mood(): Mood {

@@ -45,7 +45,8 @@ export function loadLexicon(dir = join(LEXICON_DIR, 'terms')): Entry[] {
 /** Kept lexical resources, built by `npm run build:resources` (see lexicons/resources/MANIFEST.md). */
 export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const valence = JSON.parse(readFileSync(join(dir, 'valence.json'), 'utf8')) as Record<string, number>;
-  return { valence: new Map(Object.entries(valence)) };
+  const abuse = JSON.parse(readFileSync(join(LEXICON_DIR, 'models', 'abuse.json'), 'utf8')) as { bias: number; weights: Record<string, number> };
+  return { valence: new Map(Object.entries(valence)), abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
 }
 
 /** The learned confidence model, trained by `npm run train` (see lexicons/models/MANIFEST.md). */

@@ -16,6 +16,20 @@ import type { Token } from './tokens.js';
 export interface Resources {
   /** Word → valence in -1..1 (negative is disapproving). */
   valence: ReadonlyMap<string, number>;
+  /** The abuse score learned from labelled tweets (lexicons/models/abuse.json). */
+  abuse: { bias: number; weights: ReadonlyMap<string, number> };
+}
+
+/** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
+export function abuseScore(tokens: readonly Token[], resources: Resources): number {
+  let z = resources.abuse.bias;
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (seen.has(t.word)) continue;
+    seen.add(t.word);
+    z += resources.abuse.weights.get(t.word) ?? 0;
+  }
+  return 1 / (1 + Math.exp(-z));
 }
 
 export type JudgementKind = 'name-calling' | 'described' | 'profanity';
@@ -158,7 +172,30 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
 
-  // 2. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".
+  // 2. Contempt before a person word: "incompetent, lazy officers", "the useless idiots in planning".
+  for (let i = 1; i < tokens.length; i++) {
+    const w = tokens[i]!.word;
+    if (!s.isPerson(i) || SECOND.has(w) || /^(he|she|they|him|her|them|his|their|i|we|me|us)$/.test(w)) continue;
+    if (out.some((j) => j.subject === i || (i >= j.from && i < j.to))) continue;
+    let score = 0;
+    let count = 0;
+    let worst = 0;
+    let from = i;
+    for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+      const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
+      if (v < 0) {
+        score += v;
+        count++;
+        worst = Math.min(worst, v);
+        from = k;
+      } else if (!/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(tokens[k]!.word)) break;
+    }
+    if (count === 0 || (worst > STRONG && score > LIST_TOTAL)) continue;
+    const second = tokens.slice(Math.max(0, from - 3), from).some((x) => SECOND.has(x.word));
+    out.push({ kind: 'described', from, to: i, word: tokens[from]!.word, score, count, profane: false, secondPerson: second, subject: i });
+  }
+
+  // 3. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".
   for (let i = 0; i < tokens.length; i++) {
     if (out.some((j) => i >= j.from && i < j.to)) continue;
     const t = tokens[i]!;

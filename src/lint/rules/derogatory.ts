@@ -55,7 +55,7 @@ export const rule: Rule = {
           at,
           data: { word: s.text.slice(at.start - s.start, at.end - s.start) },
           inSubject,
-          evidence: { kind: judgement.kind, score: judgement.score, count: judgement.count, profane: judgement.profane, secondPerson: judgement.secondPerson },
+          evidence: { kind: judgement.kind, score: judgement.score, count: judgement.count, profane: judgement.profane, secondPerson: judgement.secondPerson, abuse: s.abuse },
         });
         continue;
       }
@@ -66,7 +66,7 @@ export const rule: Rule = {
         // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
         const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
         if (hit.entry.kind === 'insult' && !standalone && !aimedAtPerson(s, hit)) continue;
-        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject, evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true } });
+        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject, evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true, abuse: s.abuse } });
         break;
       }
     }
