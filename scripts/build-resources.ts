@@ -103,5 +103,10 @@ mkdirSync(OUT_DIR, { recursive: true });
 const json = `${JSON.stringify(out, null, 0).replace(/,"/g, ',\n"')}\n`;
 writeFileSync(join(OUT_DIR, 'valence.json'), json);
 const sha = createHash('sha256').update(json).digest('hex');
+// Which scored words WordNet knows as adjectives: contempt before a person word ("lazy officers") must be an
+// adjective, not a noun that happens to sit there ("no problem Daniel").
+const adjectiveList = Object.keys(out).filter((w) => adjectives.has(w));
+writeFileSync(join(OUT_DIR, 'adjectives.json'), `${JSON.stringify(adjectiveList).replace(/,"/g, ',\n"')}\n`);
+console.log(`adjectives.json: ${adjectiveList.length} of them are adjectives in WordNet`);
 console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);
 console.log('reproduce: npm run build:resources');

@@ -16,6 +16,8 @@ import type { Token } from './tokens.js';
 export interface Resources {
   /** Word → valence in -1..1 (negative is disapproving). */
   valence: ReadonlyMap<string, number>;
+  /** Scored words WordNet knows as adjectives. */
+  adjectives: ReadonlySet<string>;
   /** The abuse score learned from labelled tweets (lexicons/models/abuse.json). */
   abuse: { bias: number; weights: ReadonlyMap<string, number> };
 }
@@ -73,6 +75,7 @@ const PROFANE_SCORE = [0, -0.5, -0.9] as const;
 const COPULA = new Set(['is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'seems', 'seem', 'seemed', 'sounds', 'sound', 'looks', 'look', 'appears', 'appear', 'remains', 'remain', 'become', 'becomes', 'became', 'acting', 'behaving', 'behaved', 'getting', 'got']);
 const SECOND = new Set(['you', 'your', 'yourself', 'yourselves', 'ye', 'ya']);
 const DETERMINERS = new Set(['a', 'an', 'the', 'those', 'these', 'such', 'absolute', 'complete', 'total', 'utter', 'bunch', 'lot', 'load', 'pack', 'shower', 'of']);
+const INTENSIFIERS = new Set(['absolute', 'absolutely', 'complete', 'completely', 'total', 'totally', 'utter', 'utterly', 'bloody', 'little', 'lot', 'bunch', 'pair', 'load', 'such', 'so', 'really', 'very', 'fucking', 'effing', 'flipping', 'bleeding', 'useless', 'stupid']);
 const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
 /** Where a predicate ends: a new clause. */
 const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
@@ -82,7 +85,14 @@ const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecom
 
 /** cuss sureness of a word or its singular: 2 = almost always profane, 1 = often, 0 = rarely. */
 export function profanity(word: string): 0 | 1 | 2 {
-  for (const w of [word, word.replace(/s$/, ''), word.replace(/es$/, ''), word.replace(/ing$/, ''), word.replace(/ed$/, '')]) {
+  // The word itself, else a plural or -ing/-ed form of a listed word ("bastards", "fucking"); never by chopping a
+  // word that merely ends like one ("assess" is not "asses").
+  const forms = [word];
+  if (/[^s]s$/.test(word)) forms.push(word.slice(0, -1));
+  if (/(ch|sh|x)es$/.test(word)) forms.push(word.slice(0, -2));
+  if (/ing$/.test(word)) forms.push(word.slice(0, -3));
+  if (/ed$/.test(word)) forms.push(word.slice(0, -2));
+  for (const w of forms) {
     const v = cuss[w];
     if (v !== undefined && w.length >= 3) return v as 0 | 1 | 2;
   }
@@ -155,6 +165,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.word;
+    // "thank you", "see you", "bless you": the address is not the start of a description.
+    if (SECOND.has(w) && /^(thank|thanks|see|bless|love|miss|told|tell|asked|ask|let|help|send|update|remind|owe|give|get)$/.test(tokens[i - 1]?.word ?? '')) continue;
     const isSubject = SECOND.has(w) || /^(he|she|they|him|her|them|his|their)$/.test(w) || s.isPerson(i);
     // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject.
     if (!isSubject || (i + 1 < tokens.length && s.isPerson(i + 1) && !SECOND.has(w))) continue;
@@ -163,12 +175,15 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     // "he's useless": the tokeniser keeps the pronoun of a contracted "is".
     const contracted = /^(he|she|it|that|who)$/.test(w) && /['’]s$/i.test(s.text.slice(tokens[i]!.start - s.start, tokens[i]!.end - s.start));
     // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
-    const direct = second && j < tokens.length && !COPULA.has(tokens[j]!.word) && !/^(are|were|will|would|can|could|should|must|have|had|do|did|may|might|need|know|see|said|say|think|please|to|and)$/.test(tokens[j]!.word);
+    // "you heartless bastards", "you absolute muppet": the address goes straight into contempt.
+    const direct = second && j < tokens.length && (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
     if (!direct && !contracted) {
       if (j >= tokens.length || !COPULA.has(tokens[j]!.word)) continue;
       j++;
     }
-    const found = predicate(s, resources, j, states, profaneAt);
+    // A clause that opens after the verb ("members are that the damaged lights…") describes something else.
+    if (j < tokens.length && /^(that|which|what|whether|if|when|because|to|there|it|this)$/.test(tokens[j]!.word)) continue;
+    const found = predicate(s, resources, direct ? j : j, states, profaneAt, direct);
     if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
 
@@ -182,7 +197,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     let worst = 0;
     let from = i;
     for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
-      const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
+      const adjective = resources.adjectives.has(tokens[k]!.word) || profaneAt(k);
+      const v = adjective ? (profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states)) : 0;
       if (v < 0) {
         score += v;
         count++;
@@ -227,7 +243,7 @@ interface Found {
 }
 
 /** The negative words of a predicate starting at token `j`, up to the end of its clause. */
-function predicate(s: JudgementInput, resources: Resources, j: number, states: Set<number>, profaneAt: (i: number) => boolean): Found | undefined {
+function predicate(s: JudgementInput, resources: Resources, j: number, states: Set<number>, profaneAt: (i: number) => boolean, direct = false): Found | undefined {
   const tokens = s.tokens;
   let score = 0;
   let count = 0;
@@ -249,6 +265,9 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
     // A new clause with its own verb ("you are right that the bins were late") ends the description.
     if (k > j && (t.word === 'about' || t.word === 'with' || t.word === 'by' || t.word === 'at' || t.word === 'for' || t.word === 'to') && count === 0) return undefined;
     const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
+    // Straight after "you", contempt runs word to word ("you heartless, target-driven bastards"); one other word
+    // may sit between judging words, no more.
+    if (direct && v === 0 && !INTENSIFIERS.has(t.word) && k > j && (k - (to < 0 ? j : to)) >= 1 && !(k + 1 < tokens.length && (profaneAt(k + 1) || judging(resources, s, k + 1, states) < 0))) break;
     if (v < 0) {
       // A feeling about something ("angry about", "disappointed with") is a state, not a judgement of the person.
       if (/^(about|with|by|at|that|over|for)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;

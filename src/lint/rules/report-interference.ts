@@ -11,7 +11,7 @@ export const rule: Rule = {
     severity: 'error',
     description: "Asks to exclude an option, or alter or remove an officer's professional opinion, recommendation, legal, financial or key-decision statement, or consultation responses in a report.",
     messages: {
-      change: 'This asks to {{verb}} "{{part}}" in an officer\'s report; the officer\'s professional view and statutory statements are theirs to give.',
+      change: 'This asks for the {{part}} in an officer\'s report to be changed or taken out ("{{verb}}"); the officer\'s professional view and statutory statements are theirs to give.',
       dictate: 'This tells the officer what their report should recommend.',
     },
     suggestion: 'You may ask for an extra option, a clarification, more detail or a correction of fact. If you disagree with the recommendation, say so at the meeting or put your view in writing to be reported alongside it.',
@@ -54,6 +54,11 @@ export const rule: Rule = {
           (s.tokens.some((t) => PRONOUNS.has(t.word)) ? previous?.of('report-part')[0] : undefined) ??
           (change.entry.kind === 'removal' ? s.of('report-context').find((p) => p.from > change.from && p.from - change.to <= PART_WINDOW) : undefined);
         if (!part) continue;
+        // "four cuts a year", "the cuts", "these changes": after a number or a determiner the word is a noun.
+        if (/^(\d+|one|two|three|four|five|six|the|these|those|any|budget|spending|service)$/.test(s.tokens[change.from - 1]?.word ?? '') && change.to - change.from === 1) continue;
+        // The verb must act on the part: "dropping verges to four cuts" has an object of its own, so a
+        // recommendation named earlier in the sentence is not what is being dropped.
+        if (ownObject(s, change) && !(part.from >= change.to && part.from - change.to <= OBJECT_WINDOW) && !(part.to <= change.from && change.from - part.to <= OBJECT_WINDOW)) continue;
         // "remove the option to pay by cheque" is not about a report: views and parts need a report in view.
         if (!reportContext && (part.entry.kind === 'view' || part.entry.kind === 'part')) continue;
         const span = part.start >= s.start && part.start < change.start ? { start: part.start, end: change.end } : part.start >= s.start ? { start: change.start, end: part.end } : change;
@@ -65,6 +70,16 @@ export const rule: Rule = {
 };
 
 const PART_WINDOW = 12;
+/** How close a part must be to a verb that has an object of its own. */
+const OBJECT_WINDOW = 4;
+const FUNCTION_WORDS = /^(the|a|an|this|that|these|those|it|them|out|up|off|down|of|from|in|on|to|all|any|our|your|their|its|para|paragraph|section|option|bit|part|line|sentence|wording|words|reference|references|mention|please|altogether|entirely|completely|now|before|and)$/;
+
+/** The change verb is followed straight away by a content word that names something else ("dropping verges"). */
+function ownObject(s: { tokens: { word: string }[]; hits: { category: string; from: number; to: number }[] }, change: { to: number }): boolean {
+  const next = s.tokens[change.to];
+  if (!next || FUNCTION_WORDS.test(next.word) || /^\d/.test(next.word)) return false;
+  return !s.hits.some((h) => (h.category === 'report-part' || h.category === 'report-context') && h.from <= change.to && change.to < h.to);
+}
 const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'those', 'these']);
 
 function wantStatement(s: { tokens: { word: string }[] }): boolean {
