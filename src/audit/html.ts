@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { bandOf, CONFIDENCE_BANDS, confidencePercent } from '../channels/confidence.js';
 import { protocolLabel } from '../lint/format/text.js';
 import type { AuditReport } from './report.js';
 import type { Counts } from './tally.js';
@@ -78,6 +79,66 @@ const CHART_SCRIPT = `
 })();
 `;
 
+/**
+ * The confidence filter: hides findings (rows with data-confidence, a percentage) and band columns (data-band-min)
+ * below the chosen level. Plain ES2017, reads only the page.
+ */
+const FILTER_SCRIPT = `
+(function () {
+  var select = document.getElementById('confidence-filter');
+  if (!select) return;
+  function apply() {
+    var min = Number(select.value);
+    var rows = document.querySelectorAll('tr[data-confidence]');
+    var shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var keep = Number(rows[i].getAttribute('data-confidence')) >= min;
+      rows[i].hidden = !keep;
+      if (keep && rows[i].closest('#finding-list')) shown++;
+    }
+    var cells = document.querySelectorAll('[data-band-min]');
+    for (var j = 0; j < cells.length; j++) cells[j].hidden = Number(cells[j].getAttribute('data-band-min')) < min;
+    var count = document.getElementById('confidence-shown');
+    if (count) count.textContent = shown + ' of ' + document.querySelectorAll('#finding-list tr[data-confidence]').length + ' listed findings shown';
+    document.body.setAttribute('data-confidence-filter', String(min));
+  }
+  select.addEventListener('change', apply);
+  apply();
+})();
+`;
+
+/** A finding's confidence as the page shows it: "fairly sure (82%)". */
+function sureText(confidence: number): string {
+  return `${bandOf(confidence).label} (${confidencePercent(confidence)}%)`;
+}
+
+function confidenceSections(report: AuditReport): string {
+  const bands = report.confidence.bands;
+  const minOf = (band: string) => CONFIDENCE_BANDS.find((b) => b.band === band)?.min ?? 0;
+  const head = bands.map((b) => `<th class="n" data-band-min="${minOf(b.band)}">${escapeHtml(b.label)}<br><span class="note">${escapeHtml(b.range)}</span></th>`).join('');
+  const row = (label: string, counts: Counts) =>
+    `<tr><td>${escapeHtml(label)}</td>${bands.map((b) => `<td class="n" data-band-min="${minOf(b.band)}">${counts[b.band] ?? 0}</td>`).join('')}</tr>`;
+  const rules = Object.entries(report.ruleByConfidence).map(([rule, counts]) => row(rule, counts)).join('');
+  const threshold =
+    report.confidence.threshold > 0
+      ? ` Only findings Probity was at least ${Math.round(report.confidence.threshold * 100)}% sure of were counted (${report.confidence.source === 'option' ? '--min-confidence' : "the council's audit threshold"}).`
+      : '';
+  const options = ['<option value="0">of any confidence</option>', ...[...CONFIDENCE_BANDS].reverse().filter((b) => b.min > 0).map((b) => `<option value="${b.min}">Probity is at least ${b.min}% sure of</option>`)].join('');
+  const listed = report.findingList.listed
+    .map((f) => {
+      const percent = confidencePercent(f.confidence);
+      return `<tr data-confidence="${percent}"><td>${escapeHtml(f.where)}</td><td>${escapeHtml(f.month)}</td><td>${escapeHtml(f.from)}</td><td>${escapeHtml(f.rule)} (${escapeHtml(f.severity)})</td><td>${f.clause ? escapeHtml(f.clause) : ''}</td><td class="n">${escapeHtml(sureText(f.confidence))}</td></tr>`;
+    })
+    .join('');
+  const unlisted = report.findingList.unlisted > 0 ? ` The first ${report.findingList.listed.length} are listed; ${report.findingList.unlisted} more are counted above.` : '';
+  return `<section class="wide"><h2>How sure Probity is</h2>
+<p class="note">Each finding carries a confidence: how likely it is to be right, learned from messages people have labelled. Of findings at 80%, about 8 in 10 are right.${escapeHtml(threshold)}</p>
+<p><label>Show findings <select id="confidence-filter">${options}</select></label> <span class="note" id="confidence-shown"></span></p>
+<table class="by-confidence"><thead><tr><th>rule</th>${head}</tr></thead><tbody>${rules || `<tr><td colspan="${bands.length + 1}">none</td></tr>`}${rules ? row('all rules', report.byConfidence) : ''}</tbody></table></section>
+<section class="wide"><h2>Findings, with how sure Probity is</h2><p class="note">No message text: where each finding is, who sent it (${report.people.mode === 'names' ? 'by name' : 'by pseudonym'}), the rule, the clause and the confidence.${escapeHtml(unlisted)}</p>
+<div class="scroll"><table id="finding-list"><thead><tr><th>where</th><th>month</th><th>from</th><th>rule</th><th>clause</th><th class="n">Probity is</th></tr></thead><tbody>${listed || '<tr><td colspan="6">none</td></tr>'}</tbody></table></div></section>`;
+}
+
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#222;background:#f6f7f9}
 header{background:#1d2b3a;color:#fff;padding:18px 28px}header h1{margin:0 0 4px;font-size:22px}header p{margin:0;opacity:.85}
@@ -87,6 +148,7 @@ section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:14px 
 .totals{display:flex;gap:26px;flex-wrap:wrap}.totals div{font-size:12px;color:#555}.totals b{display:block;font-size:24px;color:#111}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 8px;border-bottom:1px solid #eee;vertical-align:top}.n{text-align:right;font-variant-numeric:tabular-nums}
 .note{font-size:12px;color:#555}.warn{color:#a15c00}
+.scroll{max-height:480px;overflow:auto}[hidden]{display:none!important}
 `;
 
 export function renderHtml(report: AuditReport): string {
@@ -100,10 +162,10 @@ export function renderHtml(report: AuditReport): string {
     .map((c) => `<tr><td>${escapeHtml(protocolLabel(c.protocol))} ${escapeHtml(c.ref)}</td><td>${escapeHtml(c.rule)}</td><td class="n">${c.count}</td></tr>`)
     .join('');
   const examples = report.examples
-    ? `<section class="wide"><h2>Examples (--excerpts)</h2><table><thead><tr><th>where</th><th>from</th><th>rule</th><th>subject</th><th>excerpt</th></tr></thead><tbody>${report.examples
+    ? `<section class="wide"><h2>Examples (--excerpts)</h2><table><thead><tr><th>where</th><th>from</th><th>rule</th><th>subject</th><th>excerpt</th><th class="n">Probity is</th></tr></thead><tbody>${report.examples
         .map(
           (e) =>
-            `<tr><td>${escapeHtml(e.where)}</td><td>${escapeHtml(e.from)}</td><td>${escapeHtml(e.rule)} (${escapeHtml(e.severity)})</td><td>${escapeHtml(e.subject ?? '')}</td><td>${escapeHtml(e.excerpt)}</td></tr>`,
+            `<tr data-confidence="${confidencePercent(e.confidence)}"><td>${escapeHtml(e.where)}</td><td>${escapeHtml(e.from)}</td><td>${escapeHtml(e.rule)} (${escapeHtml(e.severity)})</td><td>${escapeHtml(e.subject ?? '')}</td><td>${escapeHtml(e.excerpt)}</td><td class="n">${escapeHtml(sureText(e.confidence))}</td></tr>`,
         )
         .join('')}</tbody></table></section>`
     : '';
@@ -140,11 +202,13 @@ ${countsTable('By sender role', report.bySenderRole, ['role', 'findings'])}
 ${countsTable('By channel', report.byChannel, ['channel', 'findings'])}
 <section><h2>Clauses</h2><table><thead><tr><th>clause</th><th>rule</th><th class="n">findings</th></tr></thead><tbody>${clauseRows || '<tr><td colspan="3">none</td></tr>'}</tbody></table></section>
 <section><h2>Senders with most findings</h2><table><thead><tr><th>${report.people.mode === 'names' ? 'name' : 'pseudonym'}</th><th>role</th><th class="n">messages</th><th class="n">findings</th></tr></thead><tbody>${senders || '<tr><td colspan="4">none</td></tr>'}</tbody></table></section>
+${confidenceSections(report)}
 ${unreadable}
 ${examples}
 </main>
 <script type="application/json" id="audit-data">${scriptJson(data)}</script>
 <script>${chartLibrary()}</script>
+<script>${FILTER_SCRIPT}</script>
 <script>${CHART_SCRIPT}</script>
 </body>
 </html>

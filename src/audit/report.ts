@@ -3,8 +3,9 @@
  * People appear as their labels (pseudonyms unless `--names`); message text (subjects, excerpts, finding
  * messages, which can quote the text) only in `examples`, which exists only with `--excerpts`.
  */
+import { CONFIDENCE_BANDS, type ConfidenceBand } from '../channels/confidence.js';
 import type { RunResult } from './run.js';
-import type { ClauseCount, Counts, Example, SenderCount, TallyCounts } from './tally.js';
+import type { ClauseCount, Counts, Example, ListedFinding, SenderCount, TallyCounts } from './tally.js';
 import type { AuditSource } from './types.js';
 
 /** Clauses and senders listed in the report. */
@@ -25,7 +26,24 @@ export interface AuditReport extends TallyCounts {
   topClauses: ClauseCount[];
   topSenders: Array<SenderCount & { label: string }>;
   unreadable: { reasons: Counts; at: string[] };
+  /**
+   * How sure Probity had to be for a finding to count (the council's `audit` threshold, 0 by default, or
+   * `--min-confidence`), and the bands `byConfidence` and `ruleByConfidence` group by, most sure first.
+   */
+  confidence: {
+    stage: 'audit';
+    threshold: number;
+    source: 'council' | 'option';
+    bands: Array<{ band: ConfidenceBand; label: string; range: string }>;
+  };
+  /** Every finding (up to the first 5,000) with its place, rule, clause and confidence; never its text. */
+  findingList: { listed: ListedFinding[]; unlisted: number };
   examples?: Example[];
+}
+
+/** Band counts in the bands' order (most sure first), every band present. */
+function bandCounts(counts: Counts): Counts {
+  return Object.fromEntries(CONFIDENCE_BANDS.map((b) => [b.band, counts[b.band] ?? 0]));
 }
 
 function sortedCounts(counts: Counts, by: 'count' | 'key' = 'count'): Counts {
@@ -71,6 +89,15 @@ export function buildReport(result: RunResult, meta: ReportMeta): AuditReport {
     messagesByMonth: sortedCounts(t.messagesByMonth, 'key'),
     ruleByMonth: Object.fromEntries(Object.entries(t.ruleByMonth).sort((a, b) => a[0].localeCompare(b[0])).map(([rule, c]) => [rule, sortedCounts(c, 'key')])),
     byRolePair: sortedCounts(t.byRolePair),
+    byConfidence: bandCounts(t.byConfidence),
+    ruleByConfidence: Object.fromEntries(Object.entries(t.ruleByConfidence).sort((a, b) => a[0].localeCompare(b[0])).map(([rule, c]) => [rule, bandCounts(c)])),
+    confidence: {
+      stage: 'audit',
+      threshold: result.confidence.threshold,
+      source: result.confidence.source,
+      bands: CONFIDENCE_BANDS.map(({ band, label, range }) => ({ band, label, range })),
+    },
+    findingList: { listed: t.listed, unlisted: t.unlisted },
     topClauses: Object.values(t.clauses)
       .sort((a, b) => b.count - a.count || a.ref.localeCompare(b.ref))
       .slice(0, TOP_CLAUSES),

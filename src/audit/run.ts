@@ -4,6 +4,7 @@
  * that `--resume` ends with the same totals as an uninterrupted run.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { atConfidence, thresholdFor } from '../lint/confidence.js';
 import type { Linter } from '../lint/engine.js';
 import type { Finding, Message } from '../lint/types.js';
 import { InputError } from '../mail/errors.js';
@@ -44,6 +45,11 @@ export interface RunOptions {
   clock?: () => number;
   /** Worker threads that parse and lint (default 1: all in this thread). */
   jobs?: number;
+  /**
+   * Count only findings at least this sure (0–1). Default: the council's `audit` threshold, 0 unless it says
+   * otherwise, so the audit shows everything with its confidence.
+   */
+  minConfidence?: number;
 }
 
 /** Messages in flight per worker: enough that none waits for the next while this thread reads and counts. */
@@ -61,6 +67,8 @@ export interface RunResult {
   done: number;
   startedAt: string;
   key: PseudonymKey;
+  /** The threshold applied, and whether the council's or `--min-confidence`'s. */
+  confidence: { threshold: number; source: 'council' | 'option' };
 }
 
 function examplesPath(statePath: string): string {
@@ -71,7 +79,10 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
   const { source, linter, statePath } = options;
   const clock = options.clock ?? Date.now;
   let key = options.key;
-  const settings = { council: options.councilFile, names: options.names, excerpts: options.excerpts, keyFingerprint: keyFingerprint(key.key) };
+  const threshold = options.minConfidence ?? thresholdFor(linter.council, 'audit');
+  // The council as the audit applies it: `--min-confidence` in place of its own audit threshold.
+  const thresholds = { ...linter.council, confidence: { ...linter.council.confidence, audit: threshold } };
+  const settings = { council: options.councilFile, names: options.names, excerpts: options.excerpts, keyFingerprint: keyFingerprint(key.key), minConfidence: threshold };
 
   let tally = emptyTally();
   let cursor: Cursor | null = null;
@@ -85,7 +96,8 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
     if (why) throw new InputError(`cannot resume from ${statePath}: ${why}`);
     if (previous.randomKey && key.source === 'random') key = { key: Buffer.from(previous.randomKey, 'hex'), source: 'random' };
     else if (previous.randomKey) throw new InputError(`cannot resume from ${statePath}: it used a random pseudonym key; resume without --pseudonym-key or PROBITY_AUDIT_KEY`);
-    tally = previous.tally;
+    // A state file from before a count was added lacks it: start that count from empty.
+    tally = { ...emptyTally(), ...previous.tally };
     cursor = previous.cursor;
     done = previous.done;
     startedAt = previous.startedAt;
@@ -148,7 +160,10 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
   // Results are applied in input order, so the cursor and the counts always describe a prefix of the input.
   const apply = (item: AuditItem, outcome: Outcome) => {
     if ('reason' in outcome) addUnreadable(tally, item.where, outcome.reason);
-    else addMessage(tally, outcome.message, outcome.findings, { people: who, timeZone, where: item.where, ...(examples ? { examples } : {}) });
+    else {
+      const findings = atConfidence(outcome.findings, thresholds, 'audit');
+      addMessage(tally, outcome.message, findings, { people: who, timeZone, where: item.where, ...(examples ? { examples } : {}) });
+    }
     cursor = item.cursor;
     done++;
     options.progress?.update(item.progress, done);
@@ -186,5 +201,5 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
     removeState(statePath);
     rmSync(examplesPath(statePath), { force: true });
   } else checkpoint();
-  return { tally, examples, complete, resumedAt, done, startedAt, key };
+  return { tally, examples, complete, resumedAt, done, startedAt, key, confidence: { threshold, source: options.minConfidence === undefined ? 'council' : 'option' } };
 }

@@ -17,7 +17,7 @@ export interface AuditState {
   version: typeof STATE_VERSION;
   identity: Record<string, string | number>;
   /** The options that change what is counted, or how people are named. */
-  settings: { council: string; names: boolean; excerpts: boolean; keyFingerprint: string };
+  settings: { council: string; names: boolean; excerpts: boolean; keyFingerprint: string; minConfidence?: number };
   /** Present only when no key was given. */
   randomKey?: string;
   cursor: Cursor | null;
@@ -61,5 +61,9 @@ export function mismatch(state: AuditState, identity: Record<string, string | nu
   if (state.settings.names !== settings.names) return `it was run ${state.settings.names ? 'with' : 'without'} --names`;
   if (state.settings.excerpts !== settings.excerpts) return `it was run ${state.settings.excerpts ? 'with' : 'without'} --excerpts`;
   if (state.settings.keyFingerprint !== settings.keyFingerprint && !state.randomKey) return 'it used another pseudonym key';
+  // A state file from before thresholds counted everything.
+  if ((state.settings.minConfidence ?? 0) !== (settings.minConfidence ?? 0)) {
+    return `it counted findings at confidence ${state.settings.minConfidence ?? 0} and up (--min-confidence)`;
+  }
   return undefined;
 }

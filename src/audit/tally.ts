@@ -3,6 +3,7 @@
  * per-sender table is capped). No message text goes in here unless excerpts were asked for, and those are kept
  * apart (`Examples`) so the resumable state never holds them.
  */
+import { confidenceBand, confidencePercent } from '../channels/confidence.js';
 import type { Finding, Message, Severity } from '../lint/types.js';
 import type { People, SenderRole } from './pseudonym.js';
 
@@ -12,6 +13,11 @@ const MAX_SENDERS = 20_000;
 const MAX_UNREADABLE_LISTED = 50;
 /** Findings shown with their text when `--excerpts` is given. */
 export const MAX_EXAMPLES = 200;
+/**
+ * Findings listed one by one (place, rule, clause, confidence; no text), so the report can be filtered by how
+ * sure Probity was. Beyond this they are counted only: the list is in the resume state, which stays small.
+ */
+export const MAX_LISTED = 5_000;
 
 export type Counts = Record<string, number>;
 
@@ -32,8 +38,21 @@ export interface SenderCount {
 /** The counts the report carries over from the tally as they are (sorted, but the same shape). */
 export type TallyCounts = Pick<
   Tally,
-  'bySeverity' | 'byRule' | 'byChannel' | 'bySenderRole' | 'byMonth' | 'messagesByMonth' | 'ruleByMonth' | 'byRolePair'
+  'bySeverity' | 'byRule' | 'byChannel' | 'bySenderRole' | 'byMonth' | 'messagesByMonth' | 'ruleByMonth' | 'byRolePair' | 'byConfidence' | 'ruleByConfidence'
 >;
+
+/** One finding, without any text: where it is, what it is, and how sure Probity was. */
+export interface ListedFinding {
+  where: string;
+  month: string;
+  channel: string;
+  from: string;
+  rule: string;
+  severity: Severity;
+  clause: string | null;
+  /** 0–1, as the engine gave it. */
+  confidence: number;
+}
 
 export interface Tally {
   messages: number;
@@ -48,6 +67,12 @@ export interface Tally {
   messagesByMonth: Counts;
   ruleByMonth: Record<string, Counts>;
   byRolePair: Counts;
+  /** Findings by confidence band (`very-sure`, `fairly-sure`, `likely`, `unsure`: see channels/confidence.ts). */
+  byConfidence: Counts;
+  ruleByConfidence: Record<string, Counts>;
+  /** The first MAX_LISTED findings; `unlisted` counts the rest. */
+  listed: ListedFinding[];
+  unlisted: number;
   clauses: Record<string, ClauseCount>;
   senders: Record<string, SenderCount>;
   unreadableReasons: Counts;
@@ -62,6 +87,7 @@ export interface Example {
   rule: string;
   severity: Severity;
   clause: string | null;
+  confidence: number;
   subject: string | null;
   message: string;
   excerpt: string;
@@ -81,6 +107,10 @@ export function emptyTally(): Tally {
     messagesByMonth: {},
     ruleByMonth: {},
     byRolePair: {},
+    byConfidence: {},
+    ruleByConfidence: {},
+    listed: [],
+    unlisted: 0,
     clauses: {},
     senders: {},
     unreadableReasons: {},
@@ -154,11 +184,18 @@ export function addMessage(tally: Tally, message: Message, findings: readonly Fi
     bump(tally.byMonth, month);
     bump((tally.ruleByMonth[f.rule] ??= {}), month);
     for (const pair of pairs) bump(tally.byRolePair, pair);
+    const band = confidenceBand(f.confidence);
+    bump(tally.byConfidence, band);
+    bump((tally.ruleByConfidence[f.rule] ??= {}), band);
+    const clause = f.clause ? `${f.clause.protocol} ${f.clause.ref}` : null;
     if (f.clause) {
-      const key = `${f.clause.protocol} ${f.clause.ref}`;
-      const c = (tally.clauses[key] ??= { protocol: f.clause.protocol, ref: f.clause.ref, title: f.clause.title, rule: f.rule, count: 0 });
+      const c = (tally.clauses[clause!] ??= { protocol: f.clause.protocol, ref: f.clause.ref, title: f.clause.title, rule: f.rule, count: 0 });
       c.count++;
     }
+    const confidence = confidencePercent(f.confidence) / 100;
+    if (tally.listed.length < MAX_LISTED) {
+      tally.listed.push({ where: options.where, month, channel: message.channel, from: label, rule: f.rule, severity: f.severity, clause, confidence });
+    } else tally.unlisted++;
     if (options.examples && options.examples.length < MAX_EXAMPLES) {
       options.examples.push({
         where: options.where,
@@ -167,7 +204,8 @@ export function addMessage(tally: Tally, message: Message, findings: readonly Fi
         from: label,
         rule: f.rule,
         severity: f.severity,
-        clause: f.clause ? `${f.clause.protocol} ${f.clause.ref}` : null,
+        clause,
+        confidence,
         subject: message.subject ?? null,
         message: f.message,
         excerpt: f.excerpt,

@@ -22,6 +22,11 @@ export function formatAuditText(report: AuditReport, options: { color: boolean }
   out += table('By channel', report.byChannel, c);
   out += table('By sender role', report.bySenderRole, c);
   out += table('By month', report.byMonth, c);
+  out += table('By how sure Probity is', Object.fromEntries(report.confidence.bands.map((b) => [`${b.label} (${b.range})`, report.byConfidence[b.band] ?? 0])), c);
+  if (report.confidence.threshold > 0) {
+    out += `${c.dim(`Counted only findings Probity is at least ${Math.round(report.confidence.threshold * 100)}% sure of (${report.confidence.source === 'option' ? '--min-confidence' : "the council's audit threshold"}).`)}
+`;
+  }
   out += table('Unreadable', report.unreadable.reasons, c);
   out += `${c.dim(report.people.note)}\n`;
   return out;

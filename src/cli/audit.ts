@@ -31,6 +31,8 @@ export interface AuditOptions {
   pseudonymKey?: string;
   progress?: boolean;
   jobs?: string;
+  /** Overrides council.yaml's `confidence.audit`. */
+  minConfidence?: number;
 }
 
 /** More threads than this is never faster: reading and counting in the main thread becomes the limit. */
@@ -104,6 +106,7 @@ export async function audit(input: string | undefined, options: AuditOptions, io
       note: (line) => void io.stderr.write(`probity audit: ${line}\n`),
       clock,
       jobs,
+      ...(options.minConfidence === undefined ? {} : { minConfidence: options.minConfidence }),
     });
   } finally {
     signals?.dispose();

@@ -129,6 +129,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--pseudonym-key <key>', 'key for the pseudonyms (default: $PROBITY_AUDIT_KEY, else random per run)')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--jobs <n>', 'worker threads that parse and lint (default 1)')
+    .addOption(new Option('--min-confidence <0-1>', "count only findings at least this sure (default: the council's audit threshold, 0)").argParser(confidenceArgument))
     .action(async (input: string | undefined, options: AuditOptions) => {
       const { audit } = await import('./audit.js');
       status = await audit(input, options, io);

@@ -93,6 +93,23 @@ describe.skipIf(!CHROMIUM)('the HTML audit report in Chromium', () => {
     await context.close();
   });
 
+  it('filters the findings and the band columns by how sure Probity is', async () => {
+    const { page, context, errors } = await open('report.html');
+    const all = await page.$$eval('#finding-list tr[data-confidence]', (rows) => rows.length);
+    expect(all).toBeGreaterThan(0);
+    expect(await page.textContent('#confidence-shown')).toBe(`${all} of ${all} listed findings shown`);
+    await page.selectOption('#confidence-filter', '90');
+    await page.waitForSelector('body[data-confidence-filter="90"]');
+    const visible = await page.$$eval('#finding-list tr[data-confidence]', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => Number(r.getAttribute('data-confidence'))));
+    for (const percent of visible) expect(percent).toBeGreaterThanOrEqual(90);
+    expect(await page.textContent('#confidence-shown')).toBe(`${visible.length} of ${all} listed findings shown`);
+    // Only the "very sure" column of the band table stays.
+    const columns = await page.$$eval('table.by-confidence thead th[data-band-min]', (cells) => cells.filter((c) => !(c as HTMLElement).hidden).map((c) => c.getAttribute('data-band-min')));
+    expect(columns).toEqual(['90']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('opens a report with no findings without errors', async () => {
     const { page, context, errors } = await open('clean.html');
     expect(await page.$$('canvas')).toHaveLength(4);
