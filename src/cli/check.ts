@@ -3,7 +3,7 @@
  * `confidence`, `pre-send` by default, or `--min-confidence`), and say by exit code whether any reached --fail-on.
  */
 import type { ConfidenceStage } from '../directory/council.js';
-import { thresholdFor } from '../lint/confidence.js';
+import { atConfidence, thresholdFor } from '../lint/confidence.js';
 import type { Linter } from '../lint/engine.js';
 import { formatMessageJson } from '../lint/format/json.js';
 import { countFindings, emptyCounts, formatSummaryText } from '../lint/format/text.js';
@@ -28,11 +28,6 @@ export interface CheckOptions {
   minConfidence?: number;
 }
 
-/** The findings sure enough to show; findings about the input itself (a truncated message) always are. */
-function sureEnough(findings: readonly Finding[], threshold: number): Finding[] {
-  return findings.filter((f) => f.rule === 'input-truncated' || f.confidence >= threshold);
-}
-
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
 function reaches(findings: readonly Finding[], failOn: FailOn): boolean {
@@ -46,7 +41,10 @@ export async function check(file: string, options: CheckOptions, io: Io, linter?
     throw new InputError('reading from stdin, but stdin is a terminal (pipe a message in, or name a file)');
   }
   linter ??= loadCouncilLinter(councilFile(options.council, io.env, io.cwd));
-  const threshold = options.minConfidence ?? thresholdFor(linter.council, options.stage ?? 'pre-send');
+  const stage = options.stage ?? 'pre-send';
+  const threshold = options.minConfidence ?? thresholdFor(linter.council, stage);
+  // The council as this run applies it: `--min-confidence` in place of the stage's own threshold.
+  const thresholds = { ...linter.council, confidence: { ...linter.council.confidence, [stage]: threshold } };
   let hidden = 0;
   const color = options.format === 'text' && useColor(io.stdout, io.env);
   const out: OutputStream = io.stdout;
@@ -64,7 +62,7 @@ export async function check(file: string, options: CheckOptions, io: Io, linter?
     let findings: Finding[];
     try {
       const all = linter.lint(item.message).findings;
-      findings = sureEnough(all, threshold);
+      findings = atConfidence(all, thresholds, stage);
       hidden += all.length - findings.length;
     } catch (err) {
       // An engine bug on one message must not stop an audit of thousands: report it and go on.
