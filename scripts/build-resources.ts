@@ -106,6 +106,18 @@ const sha = createHash('sha256').update(json).digest('hex');
 // Which scored words WordNet knows as adjectives: contempt before a person word ("lazy officers") must be an
 // adjective, not a noun that happens to sit there ("no problem Daniel").
 const adjectiveList = Object.keys(out).filter((w) => adjectives.has(w));
+// And which are verbs: contempt done to people ("hates all the …") is a verb or an adjective, never a noun ("the
+// crisis facing …").
+const verbs = new Set<string>();
+for (const line of readFileSync(join(wordnetDir, 'data.verb'), 'utf8').split('\n')) {
+  if (!/^\d{8} /.test(line)) continue;
+  const parts = line.split(' | ')[0]!.trim().split(/\s+/);
+  const count = parseInt(parts[3]!, 16);
+  for (let i = 0; i < count; i++) verbs.add(parts[4 + i * 2]!.toLowerCase());
+}
+const verbList = Object.keys(out).filter((w) => verbs.has(w) && out[w]! < 0);
+writeFileSync(join(OUT_DIR, 'verbs.json'), `${JSON.stringify(verbList).replace(/,"/g, ',\n"')}\n`);
+console.log(`verbs.json: ${verbList.length} negative words are verbs in WordNet`);
 writeFileSync(join(OUT_DIR, 'adjectives.json'), `${JSON.stringify(adjectiveList).replace(/,"/g, ',\n"')}\n`);
 console.log(`adjectives.json: ${adjectiveList.length} of them are adjectives in WordNet`);
 console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);

@@ -47,7 +47,8 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const valence = JSON.parse(readFileSync(join(dir, 'valence.json'), 'utf8')) as Record<string, number>;
   const abuse = JSON.parse(readFileSync(join(LEXICON_DIR, 'models', 'abuse.json'), 'utf8')) as { bias: number; weights: Record<string, number> };
   const adjectives = new Set(JSON.parse(readFileSync(join(dir, 'adjectives.json'), 'utf8')) as string[]);
-  return { valence: new Map(Object.entries(valence)), adjectives, abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
+  const verbs = new Set(JSON.parse(readFileSync(join(dir, 'verbs.json'), 'utf8')) as string[]);
+  return { valence: new Map(Object.entries(valence)), adjectives, verbs, abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
 }
 
 /** The learned confidence model, trained by `npm run train` (see lexicons/models/MANIFEST.md). */

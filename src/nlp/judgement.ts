@@ -18,11 +18,30 @@ export interface Resources {
   valence: ReadonlyMap<string, number>;
   /** Scored words WordNet knows as adjectives. */
   adjectives: ReadonlySet<string>;
+  /** Negative words WordNet knows as verbs ("hate", "despise", "ban"). */
+  verbs: ReadonlySet<string>;
   /** The abuse score learned from labelled tweets (lexicons/models/abuse.json). */
   abuse: { bias: number; weights: ReadonlyMap<string, number> };
 }
 
 /** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
+/**
+ * Contempt done to people: a negative verb or adjective just before the words for them ("hates all the …",
+ * "deport the …"), never a noun that happens to stand there ("the crisis facing …") nor a feeling or circumstance.
+ */
+export function contemptBefore(s: Pick<JudgementInput, 'tokens' | 'hits'>, resources: Resources, at: number): { word: string; score: number } | undefined {
+  const states = new Set<number>();
+  for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+  for (let k = at - 1; k >= Math.max(0, at - 3); k--) {
+    const t = s.tokens[k]!;
+    if (states.has(k)) return undefined;
+    const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
+    if (v !== undefined && v <= STRONG && (resources.verbs.has(t.word) || resources.verbs.has(t.stem) || resources.adjectives.has(t.word))) return { word: t.word, score: v };
+    if (!/^(all|the|those|these|of|them|any|more|bloody|our|their|so|many|lot|bunch)$/.test(t.word)) return undefined;
+  }
+  return undefined;
+}
+
 export function abuseScore(tokens: readonly Token[], resources: Resources): number {
   let z = resources.abuse.bias;
   const seen = new Set<string>();
@@ -168,8 +187,10 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     // "thank you", "see you", "bless you": the address is not the start of a description.
     if (SECOND.has(w) && /^(thank|thanks|see|bless|love|miss|told|tell|asked|ask|let|help|send|update|remind|owe|give|get)$/.test(tokens[i - 1]?.word ?? '')) continue;
     const isSubject = SECOND.has(w) || /^(he|she|they|him|her|them|his|their)$/.test(w) || s.isPerson(i);
-    // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject.
+    // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject, and the
+    // noun phrase opens its clause ("the crisis facing asylum seekers is getting worse" is about the crisis).
     if (!isSubject || (i + 1 < tokens.length && s.isPerson(i + 1) && !SECOND.has(w))) continue;
+    if (!SECOND.has(w) && !/^(he|she|they)$/.test(w) && !opensClause(s, i)) continue;
     const second = SECOND.has(w);
     let j = i + 1;
     // "he's useless": the tokeniser keeps the pronoun of a contracted "is".
@@ -187,7 +208,26 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
 
-  // 2. Contempt before a person word: "incompetent, lazy officers", "the useless idiots in planning".
+  // 2. The exclamation: "what a vile, disrespectful piece of garbage you are", "such a liar he is".
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (!/^(what|such)$/.test(tokens[i]!.word)) continue;
+    let score = 0;
+    let count = 0;
+    let k = i + 1;
+    for (; k < Math.min(tokens.length, i + 9); k++) {
+      const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
+      if (v < 0) {
+        score += v;
+        count++;
+      }
+      const w = tokens[k]!.word;
+      if (k + 1 < tokens.length && (SECOND.has(w) || /^(he|she|they)$/.test(w)) && COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)) break;
+    }
+    if (k >= tokens.length || count === 0 || score > LIST_TOTAL) continue;
+    out.push({ kind: 'described', from: i + 1, to: k, word: tokens[i + 1]!.word, score, count, profane: false, secondPerson: SECOND.has(tokens[k]!.word), subject: k });
+  }
+
+  // 3. Contempt before a person word: "incompetent, lazy officers", "the useless idiots in planning".
   for (let i = 1; i < tokens.length; i++) {
     const w = tokens[i]!.word;
     if (!s.isPerson(i) || SECOND.has(w) || /^(he|she|they|him|her|them|his|their|i|we|me|us)$/.test(w)) continue;
@@ -211,7 +251,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     out.push({ kind: 'described', from, to: i, word: tokens[from]!.word, score, count, profane: false, secondPerson: second, subject: i });
   }
 
-  // 3. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".
+  // 4. Name-calling without a copula: "what a bunch of clowns", "bastards!", "the useless idiots in planning".
   for (let i = 0; i < tokens.length; i++) {
     if (out.some((j) => i >= j.from && i < j.to)) continue;
     const t = tokens[i]!;
@@ -286,6 +326,21 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
   if (count === 0) return undefined;
   if (worst > STRONG && score > LIST_TOTAL && !profane) return undefined;
   return { from, to, word, score, count, profane, nameCalling };
+}
+
+const NOUN_PHRASE = /^(the|a|an|our|your|their|his|her|my|these|those|this|that|some|many|most|all|both|other|few|several)$/;
+/** Words that make what follows their object rather than a subject: prepositions and participles. */
+const GOVERNS = /^(of|for|to|with|about|against|on|in|at|by|from|into|onto|towards|toward|among|between|like|than|via|through|over|under|without|within|upon)$|ing$/;
+
+/**
+ * The noun phrase ending at token `i` is the subject of what follows, not the object of a word before it ("the crisis
+ * facing asylum seekers is getting worse" is about the crisis). Up to three modifiers may stand before the noun.
+ */
+function opensClause(s: JudgementInput, i: number): boolean {
+  let k = i - 1;
+  for (let n = 0; k >= 0 && n < 3 && !NOUN_PHRASE.test(s.tokens[k]!.word) && !GOVERNS.test(s.tokens[k]!.word); n++) k--;
+  if (k >= 0 && NOUN_PHRASE.test(s.tokens[k]!.word)) k--;
+  return k < 0 || !GOVERNS.test(s.tokens[k]!.word);
 }
 
 function tokenIndexAt(tokens: Token[], offset: number): number {

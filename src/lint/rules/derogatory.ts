@@ -65,7 +65,9 @@ export const rule: Rule = {
         if (hit.entry.kind === 'insult' && aimedAtThing(s, hit)) continue;
         // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
         const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
-        if (hit.entry.kind === 'insult' && !standalone && !aimedAtPerson(s, hit)) continue;
+        // A name-calling noun that refers to someone is aimed at them: "the buffoon now appointed", "Elect Muppets".
+        const referring = /^(the|that|this|a|an|those|these|you|such|of)$/.test(s.tokens[hit.from - 1]?.word ?? '') || /s$/.test(s.tokens[hit.to - 1]!.word);
+        if (hit.entry.kind === 'insult' && !standalone && !referring && !aimedAtPerson(s, hit)) continue;
         ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject, evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true, abuse: s.abuse } });
         break;
       }

@@ -1,3 +1,4 @@
+import { contemptBefore } from '../../nlp/judgement.js';
 import type { Rule } from '../rule.js';
 
 /** Remarks that demean people for a protected characteristic (Equality Act 2010). */
@@ -42,6 +43,13 @@ export const rule: Rule = {
       // "the Polish lads are lazy".
       const groupAt = (i: number | undefined) => i !== undefined && s.of('protected-group').some((h) => h.from <= i + 1 && i - 1 < h.to);
       const contempt = s.judgements.find((j) => groupAt(j.subject));
+      const done = ctx.resources ? s.of('protected-group').map((h) => contemptBefore(s, ctx.resources!, h.from)).find((c) => c) : undefined;
+      // "too Jewish", "too old": a characteristic as a degree of fault.
+      const tooMuch = s.of('protected-group').some((h) => s.tokens[h.from - 1]?.word === 'too');
+      if (done || tooMuch) {
+        ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) }, evidence: { kind: done ? 'contempt-done' : 'too', score: done?.score ?? 0 } });
+        return;
+      }
       if (contempt) {
         ctx.report({ messageId: 'demeaning', at: group, data: { group: describe(group.entry.note) }, evidence: { kind: 'contempt', score: contempt.score, count: contempt.count } });
         return;
