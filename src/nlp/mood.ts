@@ -65,6 +65,9 @@ export function classifyMood(s: MoodInput): Mood {
   if (token.word === 'please') return infoVerbs.some((h) => h.from <= first + 2) ? 'info-request' : 'request';
   // A bare imperative needs something to act on: "Priya", "Ta" and "Read it." sign off or snap, they do not instruct.
   if (s.tokens.length - first < MIN_IMPERATIVE_WORDS) return 'statement';
+  // "Count me in", "put me down", "keep me posted", "let me know": the writer asks to be included or told, which is a
+  // request for themselves, not work directed at the reader.
+  if (s.tokens[first + 1]?.word === 'me' && /^(in|down|up|on|posted|informed|updated|know|through|off|out)$/.test(s.tokens[first + 2]?.word ?? '')) return 'request';
   if (isBaseVerb(token.word) && startsWithImperative(s.text.slice(token.start - s.start))) {
     if (infoVerbs.some((h) => h.from === first)) return 'info-request';
     const polite = s.tokens.some((t) => t.word === 'please');

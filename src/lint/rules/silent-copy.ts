@@ -14,7 +14,7 @@ export const rule: Rule = {
     description: "An officer copies one member's correspondence to another member (cc, bcc, forward or pasted quote) without saying so in the message.",
     messages: {
       bcc: 'This blind-copies {{copied}} on correspondence with {{author}}; a member\'s correspondence must not be copied to another member without saying so.',
-      cc: 'This copies {{copied}} on a reply to {{author}} without saying so in the message.',
+      cc: 'This copies {{copied}} into a reply to {{author}} without saying why; the copy is visible, but the protocol asks that {{author}} be told plainly when their correspondence goes to another member.',
       forward: 'This passes {{author}}\'s correspondence to {{copied}} without saying so.',
     },
     suggestion: 'Say who you are copying and why ("I have copied in Cllr X as ward member"), or ask the member first; do not use Bcc for members.',
@@ -70,7 +70,9 @@ export const rule: Rule = {
     const isReply = /^\s*(re|aw|sv)\s*:/i.test(ctx.message.subject ?? '') || ctx.normalised.quoted.some((q) => q.kind === 'reply');
     if (isReply && to.length > 0 && cc.length > 0 && !disclosed) {
       const unmentioned = cc.filter((m) => !mentions(ctx, m));
-      if (unmentioned.length > 0) ctx.report({ messageId: 'cc', at, data: { copied: names(unmentioned), author: to[0]!.name }, severity: 'warning' });
+      // A visible Cc is not silent in the way a Bcc or a forward is: the member who wrote can see it. It is advice
+      // (say why), not a warning; copying the other ward members is often exactly what the protocol wants.
+      if (unmentioned.length > 0) ctx.report({ messageId: 'cc', at, data: { copied: names(unmentioned), author: to[0]!.name }, severity: 'info' });
     }
   },
 };
