@@ -35,11 +35,20 @@ export function featuresOf(report: RawReport, ctx: RuleContext, reportsInMessage
   if (report.weak) both('weak');
   if (report.severity) add(`${rule}:severity=${report.severity}`);
   if (report.inSubject) both('in-subject');
+  // Which term list entry the rule matched, when it matched one: the model learns how reliable each entry is
+  // (some words are right nearly every time they fire, some seldom).
+  const at = report.at as { entry?: { category: string; pattern: string } };
+  if (at.entry) add(`${rule}:entry=${at.entry.category}/${at.entry.pattern.split('|')[0]}`);
   const s = report.sentence;
   if (s) {
     both(`mood=${s.mood}`);
     both('log-words', Math.log1p(s.tokens.length));
     if (/\?\s*$/.test(s.text)) both('question-mark');
+    const words = new Set(s.tokens.map((t) => t.word));
+    if (words.has('you') || words.has('your')) both('second-person');
+    if (words.has('i') || words.has('we') || words.has('my') || words.has('our')) both('first-person');
+    if (words.has('please') || words.has('thanks') || words.has('thank')) both('polite');
+    both('abuse', s.abuse);
   }
   both(`sender=${ctx.senderRole}`);
   const officers = ctx.officers(['to', 'cc']);
