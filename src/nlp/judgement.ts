@@ -99,6 +99,7 @@ const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', '
 /** Where a predicate ends: a new clause. */
 const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
 const PREDICATE_WINDOW = 10;
+const MODALS = /^(will|would|can|could|should|must|may|might|shall|have|has|had|do|does|did|not|never)$/;
 
 const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
@@ -120,9 +121,14 @@ export function profanity(word: string): 0 | 1 | 2 {
 
 /** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
 const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%.]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
-const PROFANE_WORDS = Object.entries(cuss)
-  .filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w))
-  .map(([w]) => w);
+/** The commonest first, so "s**t" reads as the word people mean rather than a rarer one of the same shape. */
+const COMMON = ['shit', 'fuck', 'fucking', 'cunt', 'twat', 'bastard', 'bitch', 'arse', 'arsehole', 'asshole', 'piss', 'prick', 'dick', 'wanker', 'bollocks', 'shite', 'crap', 'tosser', 'slag'];
+const PROFANE_WORDS = [
+  ...COMMON.filter((w) => cuss[w] !== undefined),
+  ...Object.entries(cuss)
+    .filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w) && !COMMON.includes(w))
+    .map(([w]) => w),
+];
 const MASKED_CACHE = new Map<string, string | undefined>();
 
 function unmask(head: string, mask: string, tail: string): string | undefined {
@@ -199,8 +205,11 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     // "you heartless bastards", "you absolute muppet": the address goes straight into contempt.
     const direct = second && j < tokens.length && (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
     if (!direct && !contracted) {
-      if (j >= tokens.length || !COPULA.has(tokens[j]!.word)) continue;
-      j++;
+      // "the Romanian families on that estate are …": the copula may follow a short noun phrase after the person word.
+      let c = j;
+      while (c < Math.min(tokens.length, j + 5) && !COPULA.has(tokens[c]!.word) && !CLAUSE_END.has(tokens[c]!.word) && !MODALS.test(tokens[c]!.word) && !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))) c++;
+      if (c >= tokens.length || !COPULA.has(tokens[c]!.word) || (c > j && SECOND.has(w))) continue;
+      j = c + 1;
     }
     // A clause that opens after the verb ("members are that the damaged lights…") describes something else.
     if (j < tokens.length && /^(that|which|what|whether|if|when|because|to|there|it|this)$/.test(tokens[j]!.word)) continue;
@@ -223,7 +232,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       const w = tokens[k]!.word;
       if (k + 1 < tokens.length && (SECOND.has(w) || /^(he|she|they)$/.test(w)) && COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)) break;
     }
-    if (k >= tokens.length || count === 0 || score > LIST_TOTAL) continue;
+    if (k >= tokens.length || count === 0 || (score > LIST_TOTAL && score / count > STRONG)) continue;
     out.push({ kind: 'described', from: i + 1, to: k, word: tokens[i + 1]!.word, score, count, profane: false, secondPerson: SECOND.has(tokens[k]!.word), subject: k });
   }
 
@@ -246,7 +255,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         from = k;
       } else if (!/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(tokens[k]!.word)) break;
     }
-    if (count === 0 || (worst > STRONG && score > LIST_TOTAL)) continue;
+    // An adjective of disapproval fixed to a person word is contempt even when mild on its own ("lazy officers").
+    if (count === 0) continue;
     const second = tokens.slice(Math.max(0, from - 3), from).some((x) => SECOND.has(x.word));
     out.push({ kind: 'described', from, to: i, word: tokens[from]!.word, score, count, profane: false, secondPerson: second, subject: i });
   }
