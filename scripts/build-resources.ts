@@ -56,22 +56,38 @@ for (const line of readFileSync(join(wordnetDir, 'data.adj'), 'utf8').split('\n'
   synsets.set(offset, { words: words.filter((w) => /^[a-z][a-z-]*$/.test(w)), similar, antonyms });
 }
 
+// A word's senses in order of frequency (index.adj): WordNet lends a word only the score of its commonest sense, so
+// "green" (the colour first, "inexperienced" much later) is not made a judgement.
+const firstSense = new Map<string, string>();
+for (const line of readFileSync(join(wordnetDir, 'index.adj'), 'utf8').split('\n')) {
+  if (!/^[a-z]/.test(line)) continue;
+  const parts = line.trim().split(/\s+/);
+  const senses = Number(parts[2]);
+  firstSense.set(parts[0]!, parts[parts.length - senses]!);
+}
+let offering = '';
 const derived = new Map<string, number[]>();
 const offer = (word: string, value: number) => {
   if (scores.has(word)) return;
+  if (offering && firstSense.get(word) !== offering) return;
   (derived.get(word) ?? derived.set(word, []).get(word)!).push(value);
 };
 const agreed = (values: number[]) => {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   return values.every((v) => Math.sign(v) === Math.sign(mean)) ? mean : undefined;
 };
-for (const synset of synsets.values()) {
+for (const [offset, synset] of synsets) {
   const scored = synset.words.map((w) => scores.get(w)).filter((v): v is number => v !== undefined);
   const mean = scored.length ? agreed(scored) : undefined;
   if (mean !== undefined) {
+    offering = offset;
     for (const w of synset.words) offer(w, mean * 0.8);
-    for (const s of synset.similar) for (const w of synsets.get(s)?.words ?? []) offer(w, mean * 0.6);
+    for (const s of synset.similar) {
+      offering = s;
+      for (const w of synsets.get(s)?.words ?? []) offer(w, mean * 0.6);
+    }
   }
+  offering = offset;
   for (const ant of synset.antonyms) {
     const [offsetOf] = ant.split(':');
     const other = synsets.get(offsetOf!);
@@ -80,6 +96,7 @@ for (const synset of synsets.values()) {
     if (m !== undefined) for (const w of synset.words) offer(w, -m * 0.6);
   }
 }
+offering = '';
 const adjectives = new Set([...synsets.values()].flatMap((s) => s.words));
 for (const word of adjectives) {
   const m = /^(dis|un|in|im|ir|il)(.{4,})$/.exec(word);

@@ -173,6 +173,8 @@ export function disguisedProfanity(text: string): { start: number; end: number; 
 function judging(resources: Resources, s: JudgementInput, i: number, states: Set<number>): number {
   if (states.has(i)) return 0;
   const t = s.tokens[i]!;
+  // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
+  if (t.capital && i > 0 && !/^[A-Z\s]+$/.test(s.text)) return 0;
   const p = profanity(t.word);
   if (p > 0) return PROFANE_SCORE[p];
   const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
@@ -207,7 +209,9 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (!direct && !contracted) {
       // "the Romanian families on that estate are …": the copula may follow a short noun phrase after the person word.
       let c = j;
-      while (c < Math.min(tokens.length, j + 5) && !COPULA.has(tokens[c]!.word) && !CLAUSE_END.has(tokens[c]!.word) && !MODALS.test(tokens[c]!.word) && !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))) c++;
+      // Only a person noun heads a longer noun phrase; "his house is …" is about the house.
+      const pronoun = /^(he|she|they|him|her|them|his|their)$/.test(w);
+      while (!pronoun && c < Math.min(tokens.length, j + 5) && !COPULA.has(tokens[c]!.word) && !/^(who|which|because|but|if|when|while|and|or)$/.test(tokens[c]!.word) && !MODALS.test(tokens[c]!.word) && !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))) c++;
       if (c >= tokens.length || !COPULA.has(tokens[c]!.word) || (c > j && SECOND.has(w))) continue;
       j = c + 1;
     }
@@ -253,7 +257,11 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         count++;
         worst = Math.min(worst, v);
         from = k;
-      } else if (!/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(tokens[k]!.word)) break;
+      } else if (!/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(tokens[k]!.word)) {
+        // A list of adjectives may hold one the resource does not score: "lazy, overpaid managers".
+        const listed = k > 0 && /,\s*$/.test(s.text.slice(tokens[k - 1]!.end - s.start, tokens[k]!.start - s.start)) && resources.adjectives.has(tokens[k - 1]!.word) && judging(resources, s, k - 1, states) < 0;
+        if (!listed) break;
+      }
     }
     // An adjective of disapproval fixed to a person word is contempt even when mild on its own ("lazy officers").
     if (count === 0) continue;

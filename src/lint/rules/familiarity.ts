@@ -37,7 +37,9 @@ export const rule: Rule = {
       }
       const invitations = s.of('social-contact');
       // Kisses ("x") count as a sign-off at the end of a line, not "the council's X account".
-      const intimate = invitations.find((h) => h.entry.kind === 'intimate' && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)));
+      // A capital inside a sentence makes a name: "Darling Lane", "the Sweetheart Café".
+      const named = (h: (typeof invitations)[number]) => h.from > 0 && s.tokens[h.from]!.capital;
+      const intimate = invitations.find((h) => h.entry.kind === 'intimate' && !named(h) && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)));
       if (intimate) {
         ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
         continue;

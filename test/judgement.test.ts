@@ -1,0 +1,133 @@
+/**
+ * The language of judgement and the confidence model, through the whole engine: what a new user sees with the
+ * example council. The first table is the one the linter issue was filed with; the rest are fresh sentences for
+ * each frame (never copied from a corpus file).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadLinter, loadModel, loadResources } from '../src/lint/load.js';
+import { abuseScore, disguisedProfanity, profanity } from '../src/nlp/judgement.js';
+import { tokenise } from '../src/nlp/tokens.js';
+
+const linter = loadLinter();
+const address = (id: string) => linter.council.byId.get(id)!.email!;
+
+function rules(text: string, from = 'cllr-webb', to = 'o-patel'): string[] {
+  const { findings } = linter.lint({ channel: 'email', from: address(from), to: [address(to)], cc: [], bcc: [], text, sentAt: '2026-03-03T11:00:00+00:00' });
+  return [...new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule))];
+}
+
+describe('what a new user saw (issue 9)', () => {
+  it.each([
+    ["Amir, could you check Google Street View for the site access before Thursday's visit?", 'cllr-webb', 'o-patel'],
+    ['Thanks Amir, the new bus route is real progress. One more question: when does the consultation close?', 'cllr-webb', 'o-patel'],
+    ['Fiona, residents of Northgate are asking when the new crossing will be installed. Do we have a date yet?', 'cllr-doyle', 'o-hughes'],
+    ['Lisa, thank you for the quick response to the journalist yesterday.', 'cllr-webb', 'o-hughes'],
+    ['I have copied in my manager, Lisa Hughes, as she will sign off the decision.', 'o-patel', 'cllr-webb'],
+    ['Amir, my neighbour asked about her planning application at 12 Elm Road; can you tell me its status?', 'cllr-webb', 'o-patel'],
+  ])('says nothing to: %s', (text, from, to) => {
+    expect(rules(text, from, to)).toEqual([]);
+  });
+
+  it.each([
+    ['Thank you North East Parking Partnership, you heartless, target-driven bastards', 'derogatory'],
+    ['You are a bastard.', 'derogatory'],
+    ['he is cold, arrogant, lazy, pompous, and highly disrespectful', 'derogatory'],
+    ['homosexuality is an immoral perversion to be condemned', 'discrimination'],
+  ])('speaks up about: %s', (text, rule) => {
+    expect(rules(text)).toContain(rule);
+  });
+});
+
+describe('judgements aimed at people, not things', () => {
+  it.each([
+    'You are rude and unprofessional.',
+    'What a spiteful, small-minded man you are.',
+    'The idiots in licensing have lost the form again.',
+    'Those lazy, overpaid managers never answer.',
+    "She's hopeless and he is worse.",
+    'you absolute muppet',
+    'f***ing useless, the lot of you',
+  ])('derogatory: %s', (text) => {
+    expect(rules(text)).toContain('derogatory');
+  });
+
+  it.each([
+    'The lift in the civic centre is useless and the stairs are filthy.',
+    'The residents are upset and frightened about the flooding.',
+    'She is disabled and the ramp at the library is broken.',
+    'Thank you, the drainage problem on Mill Lane is a nightmare for everyone.',
+    "Kasia's report is poor in places but the conclusions are sound.",
+    'The tenants were harassed by their landlord and are very distressed.',
+    'I am sorry to hear the contractor has been so slow.',
+    'My colleague went to assess the damage to the bus shelter.',
+  ])('clean: %s', (text) => {
+    expect(rules(text)).toEqual([]);
+  });
+});
+
+describe('contempt for people by who they are', () => {
+  it.each([
+    'The Romanian families on that estate are dirty and dishonest.',
+    'Honestly he hates all the Muslims in the ward.',
+    'She is too old to be running the contact centre.',
+  ])('discrimination: %s', (text) => {
+    expect(rules(text, 'cllr-webb', 'o-hughes')).toContain('discrimination');
+  });
+
+  it.each([
+    'The crisis facing asylum seekers in the district is getting worse.',
+    'Could the accessibility audit cover the disabled toilets, which are filthy?',
+    'We should do more to support abused refugees.',
+  ])('clean: %s', (text) => {
+    expect(rules(text, 'cllr-webb', 'o-hughes')).toEqual([]);
+  });
+});
+
+describe('resources', () => {
+  it('reads profanity with its sureness, in plural and -ing forms, without chopping other words', () => {
+    expect(profanity('bastards')).toBeGreaterThan(0);
+    expect(profanity('fucking')).toBe(2);
+    expect(profanity('assess')).toBe(0);
+    expect(profanity('scunthorpe')).toBe(0);
+  });
+
+  it('finds masked and leetspeak spellings', () => {
+    expect(disguisedProfanity('you arrogant little s**t').map((d) => d.word)).toEqual(['shit']);
+    expect(disguisedProfanity('useless b@stards').map((d) => d.word)).toContain('bastard');
+    expect(disguisedProfanity('the 3* hotel, 10% off, Q&A at 7pm')).toEqual([]);
+  });
+
+  it('scores abuse from the learned weights', () => {
+    const resources = loadResources();
+    expect(abuseScore(tokenise('you stupid fucking bitch'), resources)).toBeGreaterThan(0.9);
+    expect(abuseScore(tokenise('could you send me the agenda for Thursday'), resources)).toBeLessThan(0.5);
+  });
+});
+
+describe('confidence', () => {
+  it('every finding carries a calibrated confidence between 0 and 1', () => {
+    const { findings } = linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text: 'You are completely incompetent. Get the tree order issued by Friday.' });
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.confidence).toBeGreaterThanOrEqual(0);
+      expect(f.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('the committed model says what it was trained on and is Platt-calibrated', () => {
+    const model = loadModel();
+    expect(Object.keys(model.weights).length).toBeGreaterThan(20);
+    expect(model.platt.a).toBeGreaterThan(0);
+    const manifest = readFileSync('lexicons/models/MANIFEST.md', 'utf8');
+    expect(manifest).toMatch(/Trained on/);
+    expect(manifest).toMatch(/holdout/);
+  });
+
+  it('is sure enough of plain abuse to warn after posting, and less sure of a mild remark', () => {
+    const lint = (text: string) => linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text }).findings.find((f) => f.rule === 'derogatory')!;
+    const plain = lint('You are a useless, lazy, incompetent idiot.');
+    expect(plain.confidence).toBeGreaterThanOrEqual(linter.council.confidence['post-send']);
+    expect(plain.confidence).toBeGreaterThan(lint('The planning officers are rather unhelpful.').confidence);
+  });
+});
