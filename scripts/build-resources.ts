@@ -122,7 +122,29 @@ writeFileSync(join(OUT_DIR, 'valence.json'), json);
 const sha = createHash('sha256').update(json).digest('hex');
 // Which scored words WordNet knows as adjectives: contempt before a person word ("lazy officers") must be an
 // adjective, not a noun that happens to sit there ("no problem Daniel").
-const adjectiveList = Object.keys(out).filter((w) => adjectives.has(w));
+// A word counts as an adjective only when that is its main use: WordNet gives it at least as many adjective senses as
+// noun or verb senses (ties go to the part of speech whose senses were seen more often in tagged text). "waste", "welfare" and "emergency" are nouns before a noun ("the waste team"); "lazy" is an adjective.
+const usage = (file: string) => {
+  const m = new Map<string, [number, number]>();
+  for (const line of readFileSync(join(wordnetDir, file), 'utf8').split('\n')) {
+    if (!/^[a-z]/.test(line)) continue;
+    const parts = line.trim().split(/\s+/);
+    const senses = Number(parts[2]);
+    m.set(parts[0]!, [Number(parts[parts.length - senses - 1]), senses]);
+  }
+  return m;
+};
+const [adjUse, nounUse, verbUse] = [usage('index.adj'), usage('index.noun'), usage('index.verb')];
+const mainlyAdjective = (w: string) => {
+  const a = adjUse.get(w);
+  if (!a) return false;
+  for (const other of [nounUse.get(w), verbUse.get(w)]) {
+    if (!other) continue;
+    if (other[1] > a[1] || (other[1] === a[1] && other[0] > a[0])) return false;
+  }
+  return true;
+};
+const adjectiveList = Object.keys(out).filter((w) => adjectives.has(w) && mainlyAdjective(w));
 // And which are verbs: contempt done to people ("hates all the …") is a verb or an adjective, never a noun ("the
 // crisis facing …").
 const verbs = new Set<string>();

@@ -94,6 +94,8 @@ const PROFANE_SCORE = [0, -0.5, -0.9] as const;
 const COPULA = new Set(['is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'seems', 'seem', 'seemed', 'sounds', 'sound', 'looks', 'look', 'appears', 'appear', 'remains', 'remain', 'become', 'becomes', 'became', 'acting', 'behaving', 'behaved', 'getting', 'got']);
 const SECOND = new Set(['you', 'your', 'yourself', 'yourselves', 'ye', 'ya']);
 const DETERMINERS = new Set(['a', 'an', 'the', 'those', 'these', 'such', 'absolute', 'complete', 'total', 'utter', 'bunch', 'lot', 'load', 'pack', 'shower', 'of']);
+/** Words the sentiment lexicons score but which judge nobody: "no officer has…", "I did not know who". */
+const FUNCTION_WORDS = new Set(['no', 'not', 'none', 'nobody', 'nothing', 'never', 'who', 'what', 'sorry', 'please', 'no-one', 'without', 'against', 'cannot', 'can', 'ok', 'okay', 'yes', 'well', 'like', 'want', 'need', 'hard', 'miss', 'missing', 'low', 'high', 'serious', 'seriously']);
 const INTENSIFIERS = new Set(['absolute', 'absolutely', 'complete', 'completely', 'total', 'totally', 'utter', 'utterly', 'bloody', 'little', 'lot', 'bunch', 'pair', 'load', 'such', 'so', 'really', 'very', 'fucking', 'effing', 'flipping', 'bleeding', 'useless', 'stupid']);
 const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
 /** Where a predicate ends: a new clause. */
@@ -177,6 +179,7 @@ function judging(resources: Resources, s: JudgementInput, i: number, states: Set
   if (t.capital && i > 0 && !/^[A-Z\s]+$/.test(s.text)) return 0;
   const p = profanity(t.word);
   if (p > 0) return PROFANE_SCORE[p];
+  if (FUNCTION_WORDS.has(t.word)) return 0;
   const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
   return v !== undefined && v <= JUDGING ? v : 0;
 }
@@ -215,8 +218,9 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       if (c >= tokens.length || !COPULA.has(tokens[c]!.word) || (c > j && SECOND.has(w))) continue;
       j = c + 1;
     }
-    // A clause that opens after the verb ("members are that the damaged lights…") describes something else.
-    if (j < tokens.length && /^(that|which|what|whether|if|when|because|to|there|it|this)$/.test(tokens[j]!.word)) continue;
+    // A clause that opens after the verb ("members are that the damaged lights…") describes something else, and so
+    // does a place or a circumstance ("she was in a terrible state", "they are under pressure").
+    if (j < tokens.length && /^(that|which|what|whether|if|when|because|to|there|it|this|in|at|on|under|with|without|from|out|into|through|after|before|by|for|about|going|getting|being|having|due)$/.test(tokens[j]!.word)) continue;
     const found = predicate(s, resources, direct ? j : j, states, profaneAt, direct);
     if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
@@ -227,6 +231,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     let score = 0;
     let count = 0;
     let k = i + 1;
+    let closed = false;
     for (; k < Math.min(tokens.length, i + 9); k++) {
       const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
       if (v < 0) {
@@ -234,9 +239,12 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         count++;
       }
       const w = tokens[k]!.word;
-      if (k + 1 < tokens.length && (SECOND.has(w) || /^(he|she|they)$/.test(w)) && COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)) break;
+      if (k + 1 < tokens.length && (SECOND.has(w) || /^(he|she|they)$/.test(w)) && COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)) {
+        closed = true;
+        break;
+      }
     }
-    if (k >= tokens.length || count === 0 || (score > LIST_TOTAL && score / count > STRONG)) continue;
+    if (!closed || count === 0 || (score > LIST_TOTAL && score / count > STRONG)) continue;
     out.push({ kind: 'described', from: i + 1, to: k, word: tokens[i + 1]!.word, score, count, profane: false, secondPerson: SECOND.has(tokens[k]!.word), subject: k });
   }
 
