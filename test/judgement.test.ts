@@ -125,9 +125,10 @@ describe('confidence', () => {
   });
 
   it('is sure enough of plain abuse to warn after posting, and less sure of a mild remark', () => {
-    const lint = (text: string) => linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text }).findings.find((f) => f.rule === 'derogatory')!;
-    const plain = lint('You are a useless, lazy, incompetent idiot.');
+    const lint = (text: string) => linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text }).findings.find((f) => f.rule === 'derogatory');
+    const plain = lint('You are a useless, lazy, incompetent idiot.')!;
     expect(plain.confidence).toBeGreaterThanOrEqual(linter.council.confidence['post-send']);
-    expect(plain.confidence).toBeGreaterThan(lint('The planning officers are rather unhelpful.').confidence);
+    const mild = lint('The planning officers are rather unhelpful.');
+    expect(mild === undefined || mild.confidence < plain.confidence).toBe(true);
   });
 });

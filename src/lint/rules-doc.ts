@@ -15,6 +15,10 @@ export function rulesDoc(rules: readonly Rule[], packs: ReadonlyMap<string, Prot
     'Each rule cites the configured council\'s own clause; where its protocol does not back the rule, the rule runs',
     'at `info` as good practice and cites the `model` pack.',
     '',
+    'Every finding also carries a confidence (0–1) from the learned model in `lexicons/models/`; each channel shows a',
+    'finding only when it is sure enough for that channel. What the number means and how a council sets the',
+    'thresholds: [confidence.md](confidence.md).',
+    '',
   ];
   for (const rule of rules) {
     const { id, severity, description, suggestion } = rule.meta;
