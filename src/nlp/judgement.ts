@@ -122,7 +122,7 @@ export function profanity(word: string): 0 | 1 | 2 {
 }
 
 /** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
-const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%.]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
+const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
 /** The commonest first, so "s**t" reads as the word people mean rather than a rarer one of the same shape. */
 const COMMON = ['shit', 'fuck', 'fucking', 'cunt', 'twat', 'bastard', 'bitch', 'arse', 'arsehole', 'asshole', 'piss', 'prick', 'dick', 'wanker', 'bollocks', 'shite', 'crap', 'tosser', 'slag'];
 const PROFANE_WORDS = [
@@ -155,6 +155,8 @@ function unmask(head: string, mask: string, tail: string): string | undefined {
 export function disguisedProfanity(text: string): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
   for (const m of text.matchAll(MASKED)) {
+    // A mark at the end of a word is punctuation ("who!"), unless it is the asterisks of a masked ending ("sh**").
+    if (m[3] === '' && !/[*#]/.test(m[2]!)) continue;
     const word = unmask(m[1]!.toLowerCase(), m[2]!, m[3]!.toLowerCase());
     if (word) out.push({ start: m.index, end: m.index + m[0].length, word });
   }
@@ -208,7 +210,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     const contracted = /^(he|she|it|that|who)$/.test(w) && /['’]s$/i.test(s.text.slice(tokens[i]!.start - s.start, tokens[i]!.end - s.start));
     // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
     // "you heartless bastards", "you absolute muppet": the address goes straight into contempt.
-    const direct = second && j < tokens.length && (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
+    // Only "you" itself addresses: "your loss", "yourself" are not an address into contempt.
+    const direct = (w === 'you' || w === 'ye' || w === 'ya') && j < tokens.length && (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
     if (!direct && !contracted) {
       // "the Romanian families on that estate are …": the copula may follow a short noun phrase after the person word.
       let c = j;
@@ -283,7 +286,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     const t = tokens[i]!;
     const p = profaneAt(i) ? 2 : profanity(t.word);
     // A milder swear word is name-calling too when contempt comes before it ("that arrogant little shit").
-    const scorned = [1, 2].some((d) => i - d >= 0 && judging(resources, s, i - d, states) <= STRONG);
+    const scorned = [1, 2].some((d) => i - d >= 0 && resources.adjectives.has(tokens[i - d]!.word) && judging(resources, s, i - d, states) <= STRONG);
     const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3 || scorned);
     if (nameCall && (p === 2 || scorned)) {
       out.push({ kind: 'name-calling', from: i, to: i + 1, word: t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: tokens.slice(Math.max(0, i - 6), i).some((x) => SECOND.has(x.word)) });
