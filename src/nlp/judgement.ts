@@ -106,7 +106,20 @@ const MODALS = /^(will|would|can|could|should|must|may|might|shall|have|has|had|
 const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
 /** cuss sureness of a word or its singular: 2 = almost always profane, 1 = often, 0 = rarely. */
+const PROFANITY_CACHE = new Map<string, 0 | 1 | 2>();
+const PROFANITY_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
+
 export function profanity(word: string): 0 | 1 | 2 {
+  let v = PROFANITY_CACHE.get(word);
+  if (v === undefined) {
+    v = lookUpProfanity(word);
+    if (PROFANITY_CACHE.size >= PROFANITY_CACHE_LIMIT) PROFANITY_CACHE.clear();
+    PROFANITY_CACHE.set(word, v);
+  }
+  return v;
+}
+
+function lookUpProfanity(word: string): 0 | 1 | 2 {
   // The word itself, else a plural or -ing/-ed form of a listed word ("bastards", "fucking"); never by chopping a
   // word that merely ends like one ("assess" is not "asses").
   const forms = [word];
@@ -160,7 +173,8 @@ export function disguisedProfanity(text: string): { start: number; end: number; 
     const word = unmask(m[1]!.toLowerCase(), m[2]!, m[3]!.toLowerCase());
     if (word) out.push({ start: m.index, end: m.index + m[0].length, word });
   }
-  if (/[^a-z\s'’,.?!-]/i.test(text)) {
+  // Leetspeak puts a digit or a symbol inside a word ("b@stards", "sh1t"); only then is obscenity's matcher asked.
+  if (/\p{L}[0-9@$!*#|+]|[0-9@$!*#|+]\p{L}/u.test(text)) {
     for (const match of obscenity.getAllMatches(text)) {
       const meta = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
       const word = meta?.originalWord ?? text.slice(match.startIndex, match.endIndex + 1);
@@ -174,11 +188,24 @@ export function disguisedProfanity(text: string): { start: number; end: number; 
 }
 
 /** Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. */
-function judging(resources: Resources, s: JudgementInput, i: number, states: Set<number>): number {
+/** Each sentence's tokens are judged once, however many frames ask (keyed by the sentence's own token array). */
+const JUDGED = new WeakMap<readonly Token[], Float64Array>();
+
+function judging(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number, states: Set<number>): number {
   if (states.has(i)) return 0;
+  let memo = JUDGED.get(s.tokens);
+  if (!memo) {
+    memo = new Float64Array(s.tokens.length).fill(Number.NaN);
+    JUDGED.set(s.tokens, memo);
+  }
+  if (Number.isNaN(memo[i]!)) memo[i] = judgeToken(resources, s, i);
+  return memo[i]!;
+}
+
+function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number): number {
   const t = s.tokens[i]!;
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
-  if (t.capital && i > 0 && !/^[A-Z\s]+$/.test(s.text)) return 0;
+  if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
   const p = profanity(t.word);
   if (p > 0) return PROFANE_SCORE[p];
   if (FUNCTION_WORDS.has(t.word)) return 0;
