@@ -297,6 +297,25 @@ describe('probity check (in process)', SLOW, () => {
     expect(r.stderr).toMatch(/^probity: .*broken-council\.yaml: line \d+: .+\n$/);
   });
 
+  it('refuses a broken briefings: section as the API does, naming the field and its line', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { BriefingService } = await import('../src/briefings/service.js');
+    const { parseCouncil } = await import('../src/directory/council.js');
+    const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8').replace(/^briefings:[\s\S]*?(?=^\S|(?![\s\S]))/m, '');
+    const broken = `${example}briefings:\n  offerExpiryWorkingDays: 3\n  reminderWorkingDays: [4]\n`;
+    const path = file('broken-briefings.yaml', broken);
+    // What the API's briefing service says of the same file.
+    expect(() => new BriefingService({ council: parseCouncil(broken), store: {} as never, clock: () => 0, newId: () => 'x' })).toThrow(/reminderWorkingDays/);
+    const brokenLine = broken.split('\n').indexOf('  reminderWorkingDays: [4]') + 1;
+    for (const command of [['check', '--council', path, 'test/fixtures/plain.eml'], ['rules', '--council', path]]) {
+      const r = await inProcess(command);
+      expect(r.code, command[0]).toBe(2);
+      expect(r.stderr).toBe(`probity: ${path}: line ${brokenLine}: briefings.reminderWorkingDays: 4 is not before the offer expires (3 working days)\n`);
+    }
+    // The example's own briefings section passes.
+    expect((await inProcess(['rules', '--council', file('good-briefings.yaml', `${example}briefings:\n  offerExpiryWorkingDays: 5\n`)])).code).toBe(0);
+  });
+
   it('says when the council file is missing, from $PROBITY_COUNCIL', async () => {
     const r = await inProcess(['rules'], undefined, { PROBITY_COUNCIL: 'nowhere/council.yaml' });
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: council file not found: nowhere/council.yaml\n' });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CouncilConfigError, DEFAULT_EVENTS_RETENTION_MS, DEFAULT_FINDINGS_RETENTION_MS, parseCouncil, resolve } from '../src/directory/council.js';
 import { EXAMPLE_COUNCIL } from '../src/lint/load.js';
+import { RULE_IDS } from '../src/lint/rule-ids.js';
 
 describe('council.yaml', () => {
   it('loads the example council and resolves people by email (any case, display name) and Slack id', () => {
@@ -29,6 +30,65 @@ describe('council.yaml', () => {
     expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: councillor, group: nope }\n')).toThrow(/unknown group "nope"/);
     expect(() => parseCouncil('council: X\nprotocol: kirklees\nrules:\n  no-such-rule: off\n')).toThrow(/rules\.no-such-rule: unknown rule/);
     expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: officer, email: x@y.uk }\n  - { id: b, name: B, role: officer, email: X@y.uk }\n')).toThrow(/also used by a/);
+  });
+
+  describe('every error names its line', () => {
+    const problem = (yaml: string): string => {
+      try {
+        parseCouncil(yaml, 'c.yaml');
+      } catch (e) {
+        expect(e).toBeInstanceOf(CouncilConfigError);
+        return (e as Error).message;
+      }
+      return expect.unreachable('parsed');
+    };
+    const head = 'council: X\nprotocol: kirklees\n';
+
+    it.each([
+      ['a line indented too far', `${head}  bad: x\n`, /^c\.yaml: line 3: indented further than it should be/],
+      ['a line indented too far inside a section', `${head}rules:\n  familiarity: off\n   derogatory: info\n`, /^c\.yaml: line 5: indented further/],
+      ['a key without its colon', `${head}rules\n  familiarity: off\n`, /^c\.yaml: line 3: "rules" needs a colon after it \(or line 4 is indented too far\)$/],
+      ['an unclosed "["', `${head}allow: ["as agreed", at Cabinet\nwords: {}\n`, /^c\.yaml: line 3: the "\[" that starts here is never closed with "\]"$/],
+      ['an unclosed quote', `${head}allow:\n  - "as agreed\n  - at Cabinet\n`, /^c\.yaml: line 4: a quoted string that starts here is never closed$/],
+      ['a key given twice', `${head}protocol: wiltshire\n`, /^c\.yaml: line 3: "protocol" is given twice$/],
+      ['a tab as indentation', `${head}rules:\n\tfamiliarity: off\n`, /^c\.yaml: line 4: Tabs are not allowed as indentation$/],
+    ])('a YAML syntax error on its own line: %s', (_what, yaml, expected) => {
+      expect(problem(yaml)).toMatch(expected);
+    });
+
+    it('unknown group, duplicate address and id, unknown designated person, unknown rule: each with its line', () => {
+      const yaml = [
+        'council: X',
+        'protocol: kirklees',
+        'groups:',
+        '  - { id: lab, name: Labour }',
+        'people:',
+        '  - { id: a, name: A, role: councillor, group: nope }',
+        '  - { id: b, name: B, role: officer, email: x@y.uk }',
+        '  - { id: c, name: C, role: officer, email: X@y.uk }',
+        '  - { id: c, name: C2, role: officer }',
+        'designated:',
+        '  authoriser: zed',
+        'rules:',
+        '  no-such-rule: off',
+      ].join('\n');
+      expect(problem(yaml).split('; ')).toEqual([
+        'c.yaml: line 6: people.a.group: unknown group "nope" (groups: lab)',
+        'line 8: people.c: address "X@y.uk" is also used by b',
+        'line 9: people: duplicate id "c"',
+        'line 11: designated.authoriser: unknown person "zed" (not an id in people)',
+        `line 13: rules.no-such-rule: unknown rule (known: ${RULE_IDS.join(', ')})`,
+      ]);
+    });
+
+    it('a severity typo lists the values allowed, and what it got', () => {
+      expect(problem(`${head}rules:\n  familiarity: eror\n`)).toBe('c.yaml: line 4: rules.familiarity: must be one of off, error, warning, info, or { severity: … } (got "eror")');
+      expect(problem(`${head}rules:\n  familiarity: { severity: warn }\n`)).toMatch(/^c\.yaml: line 4: rules\.familiarity: must be one of off, error, warning, info.*\(got \{"severity":"warn"\}\)$/);
+    });
+
+    it('an enum typo lists the values allowed', () => {
+      expect(problem('council: X\nprotocol: kirkles\n')).toBe('c.yaml: line 2: protocol: must be one of kirklees, part-5, north-east-derbyshire, north-northamptonshire, wiltshire, model (got "kirkles")');
+    });
   });
 
   describe('retention', () => {

@@ -2,7 +2,7 @@
  * The council directory (`council.yaml`): people, roles, grades, groups, wards, and the council's own
  * adjustments to rules and words. Parsing is pure (text in, `Council` out); reading the file is the caller's.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar, isCollection, visit, type Document, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import { RULE_IDS, type RuleId } from '../lint/rule-ids.js';
 import { parseDuration } from './duration.js';
@@ -54,7 +54,18 @@ const duration = z.unknown().transform((value, ctx) => {
 export const DEFAULT_CONFIDENCE = { 'post-send': 0.8, 'pre-send': 0.5, audit: 0 } as const;
 export type ConfidenceStage = keyof typeof DEFAULT_CONFIDENCE;
 
-const ruleSetting = z.union([severitySetting, z.object({ severity: severitySetting }).strict()]);
+const SEVERITY_SETTINGS = severitySetting.options.join(', ');
+const ruleSetting = z.union([severitySetting, z.object({ severity: severitySetting }).strict()], {
+  // The union's own message is only "Invalid input": say what a rule setting may be.
+  error: (issue) => `must be one of ${SEVERITY_SETTINGS}, or { severity: … } (got ${describeValue(issue.input)})`,
+});
+
+/** A value from the file, shown back in an error: `"eror"`, `3`, `{"level":"off"}`. */
+function describeValue(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) return 'nothing';
+  return json.length > 60 ? `${json.slice(0, 57)}…` : json;
+}
 
 export const councilSchema = z
   .object({
@@ -141,63 +152,163 @@ export class CouncilConfigError extends Error {
   }
 }
 
-/** Parse and validate `council.yaml` text. Errors name the field and its line. */
+/** Where a field is in the file: the line of the node at `path` (or of its nearest parent that exists). */
+export type Locate = (path: readonly (string | number)[]) => number | undefined;
+
+/** Parse and validate `council.yaml` text. Every error names its line and the field, person, group or rule. */
 export function parseCouncil(text: string, file = 'council.yaml'): Council {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new CouncilConfigError(
-      file,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
-    );
-  }
-  const parsed = councilSchema.safeParse(doc.toJS());
+  if (doc.errors.length > 0) throw new CouncilConfigError(file, syntaxProblems(doc, lineCounter, text));
+  const locate: Locate = (path) => lineOf(doc, lineCounter, path);
+  const data: unknown = doc.toJS();
+  const parsed = councilSchema.safeParse(data);
   if (!parsed.success) {
     throw new CouncilConfigError(
       file,
       parsed.error.issues.map((issue) => {
-        const path = issue.path.map(String);
-        const line = lineOf(doc, lineCounter, path);
-        return `${line ? `line ${line}: ` : ''}${path.join('.') || '(top level)'}: ${issue.message}`;
+        const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+        return at(locate, path, issueMessage(issue, valueAt(data, path)));
       }),
     );
   }
-  return buildCouncil(parsed.data, file);
+  return buildCouncil(parsed.data, file, locate);
 }
 
-function lineOf(doc: Document, counter: LineCounter, path: string[]): number | undefined {
+/** `line 4: people.0.role: must be one of …`: a problem at `path`, with its line when the file has one. */
+export function at(locate: Locate, path: readonly (string | number)[], message: string, shownPath = path.join('.')): string {
+  const line = locate(path);
+  return `${line ? `line ${line}: ` : ''}${shownPath || '(top level)'}: ${message}`;
+}
+
+/** Zod's wording, made specific: an enum lists its values and what it got. */
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_value' && issue.values.length > 1) {
+    return `must be one of ${issue.values.map((v) => String(v)).join(', ')} (got ${describeValue(value)})`;
+  }
+  return issue.message;
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let value = data;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+  return value;
+}
+
+/** A Locate for council.yaml text, for modules that validate a part of the file themselves (`briefings:`). */
+export function locatorFor(text: string): Locate {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  return (path) => lineOf(doc, lineCounter, path);
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: readonly (string | number)[]): number | undefined {
   // Walk up the path until a node exists (a missing field is reported at its parent).
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true);
+    const node = doc.getIn(path.slice(0, n).map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p)), true);
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;
 }
 
-function buildCouncil(config: CouncilConfig, file: string): Council {
+/**
+ * One line for the first YAML syntax error (those after it are nearly always knock-on errors), on the line where
+ * the mistake is rather than where the parser noticed it:
+ * - a line indented too far continues the line above as one long key ("protocol: kirklees\n  bad: x"): the
+ *   parser places that at line 2, the mistake is line 3;
+ * - a key without its colon ("rules\n  familiarity: off") is the first line of the same long key;
+ * - an unclosed quote, "[" or "{" is noticed at the end of the file: it is reported where it opens.
+ */
+function syntaxProblems(doc: Document, counter: LineCounter, text: string): string[] {
+  const error = firstError(doc.errors);
+  const lines = text.split(/\r?\n/);
+  const start = error.pos[0];
+  const { line, col } = counter.linePos(start);
+  const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (error.code === 'MULTILINE_IMPLICIT_KEY') {
+    const before = lines[line - 1]!.slice(0, col - 1);
+    if (/:\s*$/.test(before)) {
+      // The long key began as a value ("protocol: kirklees"): the next line is the one indented too far.
+      const next = nextContentLine(lines, line);
+      return [`line ${next}: indented further than it should be (it continues line ${line} instead of starting a new entry)`];
+    }
+    const key = lines[line - 1]!.trim();
+    return [`line ${line}: ${JSON.stringify(key)} needs a colon after it (or line ${nextContentLine(lines, line)} is indented too far)`];
+  }
+  if (error.code === 'MISSING_CHAR' && /quote/i.test(message)) {
+    const opened = innermost(doc, start, (node) => isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'));
+    if (opened !== undefined) return [`line ${counter.linePos(opened).line}: a quoted string that starts here is never closed`];
+  }
+  const bracket = /end with an? ([\]}])/.exec(message);
+  if (error.code === 'BAD_INDENT' && bracket) {
+    const opened = innermost(doc, start, (node) => isCollection(node) && node.flow === true);
+    if (opened !== undefined && counter.linePos(opened).line < line) {
+      return [`line ${counter.linePos(opened).line}: the "${bracket[1] === ']' ? '[' : '{'}" that starts here is never closed with "${bracket[1]}"`];
+    }
+  }
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = /^\s*(?:-\s+)?([^:#]+?)\s*:/.exec(lines[line - 1] ?? '')?.[1];
+    if (key) return [`line ${line}: ${JSON.stringify(key)} is given twice`];
+  }
+  return [`line ${line}: ${message}`];
+}
+
+/** A long key (MULTILINE_IMPLICIT_KEY) also raises BLOCK_AS_IMPLICIT_KEY at the same place, first: prefer the former. */
+function firstError(errors: readonly YAMLError[]): YAMLError {
+  const first = errors[0]!;
+  const multiline = errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY' && e.pos[0] === first.pos[0]);
+  return multiline ?? first;
+}
+
+/** The 1-based number of the first line after `line` with content (not blank, not a comment). */
+function nextContentLine(lines: readonly string[], line: number): number {
+  for (let i = line; i < lines.length; i++) if (!/^\s*(#.*)?$/.test(lines[i]!)) return i + 1;
+  return line + 1;
+}
+
+/** The start offset of the innermost node matching `test` that is still open at `offset`. */
+function innermost(doc: Document, offset: number, test: (node: unknown) => boolean): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (test(node) && node.range && node.range[0] < offset && node.range[1] >= offset && (found === undefined || node.range[0] > found)) {
+        found = node.range[0];
+      }
+    },
+  });
+  return found;
+}
+
+function buildCouncil(config: CouncilConfig, file: string, locate: Locate): Council {
   const problems: string[] = [];
   const byAddress = new Map<string, Person>();
   const byId = new Map<string, Person>();
   const groupIds = new Set(config.groups.map((g) => g.id));
-  for (const p of config.people) {
-    if (byId.has(p.id)) problems.push(`people: duplicate id "${p.id}"`);
+  for (const [index, p] of config.people.entries()) {
+    const where = (field?: keyof Person): (string | number)[] => (field ? ['people', index, field] : ['people', index]);
+    const shown = (field?: string) => `people.${p.id}${field ? `.${field}` : ''}`;
+    if (byId.has(p.id)) problems.push(at(locate, where('id'), `duplicate id "${p.id}"`, 'people'));
     byId.set(p.id, p);
-    for (const address of [p.email, p.slack]) {
+    for (const field of ['email', 'slack'] as const) {
+      const address = p[field];
       if (!address) continue;
       const key = address.toLowerCase();
-      if (byAddress.has(key)) problems.push(`people.${p.id}: address "${address}" is also used by ${byAddress.get(key)!.id}`);
+      if (byAddress.has(key)) problems.push(at(locate, where(field), `address "${address}" is also used by ${byAddress.get(key)!.id}`, shown()));
       byAddress.set(key, p);
     }
-    if (p.group && !groupIds.has(p.group)) problems.push(`people.${p.id}.group: unknown group "${p.group}"`);
+    if (p.group && !groupIds.has(p.group)) {
+      const known = config.groups.length > 0 ? ` (groups: ${config.groups.map((g) => g.id).join(', ')})` : ' (no groups are defined)';
+      problems.push(at(locate, where('group'), `unknown group "${p.group}"${known}`, shown('group')));
+    }
     if (p.role === 'officer' && (p.group || p.ward || p.cabinet)) {
-      problems.push(`people.${p.id}: an officer has no group, ward or cabinet portfolio`);
+      problems.push(at(locate, where(), 'an officer has no group, ward or cabinet portfolio', shown()));
     }
   }
   for (const [key, who] of Object.entries(config.designated)) {
-    if (who && !byId.has(who)) problems.push(`designated.${key}: unknown person "${who}"`);
+    if (who && !byId.has(who)) problems.push(at(locate, ['designated', key], `unknown person "${who}" (not an id in people)`));
   }
   for (const rule of Object.keys(config.rules)) {
-    if (!(RULE_IDS as readonly string[]).includes(rule)) problems.push(`rules.${rule}: unknown rule (known: ${RULE_IDS.join(', ')})`);
+    if (!(RULE_IDS as readonly string[]).includes(rule)) problems.push(at(locate, ['rules', rule], `unknown rule (known: ${RULE_IDS.join(', ')})`));
   }
   if (problems.length > 0) throw new CouncilConfigError(file, problems);
 
