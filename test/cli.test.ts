@@ -305,7 +305,7 @@ describe('probity check (in process)', SLOW, () => {
     const broken = `${example}briefings:\n  offerExpiryWorkingDays: 3\n  reminderWorkingDays: [4]\n`;
     const path = file('broken-briefings.yaml', broken);
     // What the API's briefing service says of the same file.
-    expect(() => new BriefingService({ council: parseCouncil(broken), store: {} as never, clock: () => 0, newId: () => 'x' })).toThrow(/reminderWorkingDays/);
+    expect(() => new BriefingService({ council: parseCouncil(broken), store: {} as never, clock: () => new Date(0), newId: () => 'x' })).toThrow(/reminderWorkingDays/);
     const brokenLine = broken.split('\n').indexOf('  reminderWorkingDays: [4]') + 1;
     for (const command of [['check', '--council', path, 'test/fixtures/plain.eml'], ['rules', '--council', path]]) {
       const r = await inProcess(command);
