@@ -10,6 +10,7 @@ export const rule: Rule = {
     messages: {
       slur: 'This uses a slur ("{{word}}") that demeans people for a protected characteristic.',
       demeaning: 'This demeans people for a protected characteristic ({{group}}).',
+      self: 'This demeans people for who they are ("{{word}}"); race, religion, sex, sexuality, disability, age and pregnancy are protected characteristics.',
     },
     suggestion: 'Remove the remark. Describe the issue itself, not people\'s race, religion, sex, sexuality, disability or age; the council must comply with the equality laws prohibiting discrimination, harassment and victimisation.',
   },
@@ -35,7 +36,8 @@ export const rule: Rule = {
       const self = s.of('demeaning', 'self')[0];
       const group = s.of('protected-group')[0];
       if (self) {
-        ctx.report({ messageId: 'demeaning', at: self, data: { group: group ? describe(group.entry.note) : 'a protected characteristic' } });
+        if (group) ctx.report({ messageId: 'demeaning', at: self, data: { group: describe(group.entry.note) } });
+        else ctx.report({ messageId: 'self', at: self, data: { word: self.text } });
         return;
       }
       if (!group) return;
