@@ -22,7 +22,7 @@ export const rule: Rule = {
     ],
     invalid: [
       { from: 'cllr-khan', to: ['cllr-webb'], text: 'Typical of those travellers, they can\'t be trusted.', messageId: 'demeaning' },
-      { from: 'cllr-ashworth', to: ['o-hughes'], text: 'She is too old to be running that team.', messageId: 'demeaning' },
+      { from: 'cllr-ashworth', to: ['o-hughes'], text: 'She is too old to be running that team.', messageId: 'self' },
       { from: 'cllr-webb', to: ['cllr-khan'], text: 'The site is full of pikeys again.', messageId: 'slur' },
     ],
   },
