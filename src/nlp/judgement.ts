@@ -103,7 +103,8 @@ const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 't
 const PREDICATE_WINDOW = 10;
 const MODALS = /^(will|would|can|could|should|must|may|might|shall|have|has|had|do|does|did|not|never)$/;
 
-const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+/** obscenity's matcher takes a tenth of a second to build; most text never needs it (see disguisedProfanity). */
+let obscenity: RegExpMatcher | undefined;
 
 /** cuss sureness of a word or its singular: 2 = almost always profane, 1 = often, 0 = rarely. */
 const PROFANITY_CACHE = new Map<string, 0 | 1 | 2>();
@@ -175,6 +176,7 @@ export function disguisedProfanity(text: string): { start: number; end: number; 
   }
   // Leetspeak puts a digit or a symbol inside a word ("b@stards", "sh1t"); only then is obscenity's matcher asked.
   if (/\p{L}[0-9@$!*#|+]|[0-9@$!*#|+]\p{L}/u.test(text)) {
+    obscenity ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
     for (const match of obscenity.getAllMatches(text)) {
       const meta = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
       const word = meta?.originalWord ?? text.slice(match.startIndex, match.endIndex + 1);

@@ -3,7 +3,7 @@
  * the lexicons; a bare imperative ("Remove paragraph 4.") is found by asking compromise whether the sentence's
  * first word is a verb in its base form, cached per word so compromise runs once for each new opening word.
  */
-import nlp from 'compromise';
+import { nlp } from './compromise.js';
 import type { Hit } from '../lexicon/lexicon.js';
 import type { Token } from './tokens.js';
 

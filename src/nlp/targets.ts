@@ -3,7 +3,7 @@
  * The nearest person or thing word in the same clause decides (before the word, within a few words, or right
  * after it: "useless officers"); with neither, compromise is asked whether the clause names a person.
  */
-import nlp from 'compromise';
+import { nlp } from './compromise.js';
 import type { Hit } from '../lexicon/lexicon.js';
 import type { SentenceView } from '../lint/context.js';
 
