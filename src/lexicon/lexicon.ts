@@ -1,6 +1,6 @@
 /**
  * Lexicons are data (`lexicons/terms/<category>.yaml`): one category per file, each entry a pattern with a note,
- * its source clause and examples it must match (and may list examples it must not). A failing example or a
+ * its source clause, examples it must match and examples it must not match. A failing example or a
  * duplicate pattern stops the lexicon from loading, as with textlint-rule-prh.
  *
  * Pattern syntax, kept small so a council officer can read it:
@@ -21,7 +21,8 @@ const entrySchema = z
     note: z.string().min(3),
     source: z.string().min(1).optional(),
     match: z.union([z.string(), z.array(z.string()).min(1)]),
-    nomatch: z.union([z.string(), z.array(z.string())]).optional(),
+    /** At least one sentence the pattern must not match, written fresh: a term is general only if it knows its limits. */
+    nomatch: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** Free labels a rule may read (e.g. `kind: insult`). */
     kind: z.string().optional(),
   })

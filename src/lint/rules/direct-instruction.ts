@@ -47,7 +47,7 @@ export const rule: Rule = {
       }
       const management = s.of('management', 'staffing');
       if (management.length > 0 && (s.asks || s.mood === 'statement')) {
-        ctx.report({ messageId: 'management', at: management[0]!, data: { what: management[0]!.entry.note.replace(/\.$/, '').toLowerCase() } });
+        ctx.report({ messageId: 'management', at: management[0]!, data: { what: management[0]!.text.toLowerCase() } });
         continue;
       }
       if (s.mood !== 'instruction') continue;

@@ -37,7 +37,7 @@ export const rule: Rule = {
         return;
       }
       const early = EARLY_HOUR.exec(s.text);
-      if (early && Number(early[1]) < ctx.council.workingHours.start) {
+      if (early && Number(early[1]) <= ctx.council.workingHours.start) {
         ctx.report({ messageId: 'deadline', at: { start: s.start + early.index, end: s.start + early.index + early[0].length }, data: { word: early[0] } });
         return;
       }
