@@ -222,7 +222,7 @@ describe('probity check (in process)', SLOW, () => {
 
   it('names a missing file', async () => {
     const r = await inProcess(['check', 'no/such/message.eml']);
-    expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: no/such/message.eml: no such file\n' });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: no/such/message.eml: no such file or folder\n' });
   });
 
   it('checks an .eml file and names it in JSON output by its Message-ID', async () => {
@@ -278,8 +278,9 @@ describe('probity check (in process)', SLOW, () => {
     const out = r.stdout.split('\n');
     expect(out[0]).toBe(`${path}#breach`);
     expect(out[1]).toMatch(/^ {2}\d+:\d+ +error +political-request +\S/);
-    expect(out[2]).toMatch(/^ +Probity (is|thinks) [a-z ]+ \(\d+%\)\.$/);
-    expect(out[3]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);
+    expect(out[2]).toMatch(/^ +> .*print 500 Conservative campaign leaflets/); // the words found
+    expect(out[3]).toMatch(/^ +Probity (is|thinks) [a-z ]+ \(\d+%\)\.$/);
+    expect(out[4]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);
     expect(out.some((l) => /^ +→ \S/.test(l))).toBe(true);
     expect(r.stdout).toMatch(/\n✖ \d+ problems? \(\d+ errors?, \d+ warnings?, \d+ info\)\n$/);
     expect(r.stdout).not.toContain('\x1b['); // not a TTY: no colour

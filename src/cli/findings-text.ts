@@ -15,6 +15,15 @@ function severityLabel(severity: Severity, c: Colors): string {
   return severity === 'error' ? c.red(padded) : severity === 'warning' ? c.yellow(padded) : c.blue(padded);
 }
 
+/**
+ * The words a finding is about, on one line: whitespace folded, long excerpts cut at a word with "…", and control
+ * characters (a terminal escape in a hostile message) shown as spaces.
+ */
+export function excerptLine(excerpt: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  return trimQuote(excerpt.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
+}
+
 /** One message's findings; '' when there are none (clean messages are not listed, as in ESLint). */
 export function formatFindingsText(header: string, findings: readonly Finding[], options: TextFormatOptions): string {
   if (findings.length === 0) return '';
@@ -26,6 +35,8 @@ export function formatFindingsText(header: string, findings: readonly Finding[],
   const lines = [c.underline(header)];
   findings.forEach((f, i) => {
     lines.push(`  ${c.dim(positions[i]!.padEnd(posWidth))}  ${severityLabel(f.severity, c)}  ${c.dim(f.rule.padEnd(ruleWidth))}  ${f.message}`);
+    const excerpt = excerptLine(f.excerpt);
+    if (excerpt) lines.push(`${indent}${c.dim('>')} ${excerpt}`);
     lines.push(`${indent}${c.dim(`${confidenceSentence(f.confidence)}.`)}`);
     if (f.clause) {
       const practice = f.goodPractice ? c.dim(' (good practice)') : '';
@@ -42,4 +53,9 @@ export function hiddenLine(hidden: number, threshold: number, options: TextForma
   const c = pc.createColors(options.color);
   const what = hidden === 1 ? '1 less sure finding' : `${hidden} less sure findings`;
   return c.dim(`${what} not shown (confidence below ${threshold}; --min-confidence 0 shows every finding)`) + '\n';
+}
+
+/** A line after the summary about how the run read its input ("plain text was checked without --from…"). */
+export function noteLine(note: string, options: TextFormatOptions): string {
+  return pc.createColors(options.color).dim(`note: ${note}`) + '\n';
 }

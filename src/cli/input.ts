@@ -1,6 +1,7 @@
 /**
- * What `probity check` reads: an `.eml`, a `.json` message (or an array of them), a `.jsonl` file of messages, or
- * stdin, whose format is sniffed. Yields messages and per-message problems in order; a problem with the input as a
+ * What `probity check` reads: an `.eml`, a `.json` message (or an array of them), a `.jsonl` file of messages, a
+ * `.txt` file of plain text (a message body), or stdin, whose format is sniffed (plain text when it is neither JSON
+ * nor starts with mail headers). Yields messages and per-message problems in order; a problem with the input as a
  * whole (missing, binary, too large, not a message) is thrown as an InputError naming the file.
  *
  * JSONL is streamed line by line, so an export of any size is fine. Lines are split on raw bytes rather than with
@@ -11,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Message } from '../lint/types.js';
-import { describeBytes, MAX_EML_BYTES, parseEml } from '../mail/eml.js';
+import { assertLooksLikeMessage, describeBytes, MAX_EML_BYTES, parseEml } from '../mail/eml.js';
 import { InputError } from '../mail/errors.js';
 import { parseMessage } from './message-schema.js';
 
@@ -22,6 +23,8 @@ export interface InputMessage {
   header: string;
   /** The id in JSON output: the message's own id, else the file (and line or index). */
   id: string;
+  /** Plain text, which has no sender or recipients of its own (they come from `--from`/`--to`). */
+  plainText?: true;
 }
 
 export interface InputProblem {
@@ -33,7 +36,7 @@ export interface InputProblem {
 
 export type InputItem = InputMessage | InputProblem;
 
-type Format = 'eml' | 'json' | 'jsonl';
+type Format = 'eml' | 'json' | 'jsonl' | 'text';
 
 /** One input file (or one JSONL line) may be at most this large; matches the MIME limit. */
 export const MAX_INPUT_BYTES = MAX_EML_BYTES;
@@ -41,7 +44,9 @@ const MAX_INPUT = describeBytes(MAX_INPUT_BYTES);
 /** How much of the start is read to tell the format and to spot binary content (NUL bytes), as git does. */
 const SNIFF_BYTES = 8 * 1024;
 const NEWLINE = 0x0a;
-const EXTENSIONS: Record<string, Format> = { '.eml': 'eml', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl' };
+const EXTENSIONS: Record<string, Format> = { '.eml': 'eml', '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.txt': 'text' };
+/** The extensions read from a folder or a glob. */
+export const MESSAGE_EXTENSIONS: readonly string[] = Object.keys(EXTENSIONS);
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export const STDIN_NAME = '<stdin>';
@@ -49,12 +54,16 @@ export const STDIN_NAME = '<stdin>';
 export interface InputOptions {
   /** Only called when the input is '-': creating process.stdin has side effects. */
   stdin: () => NodeJS.ReadableStream;
+  /** How the file is named in output and errors (default: `file` itself, or <stdin>). */
+  name?: string;
+  /** Sender and recipients of plain text (`--from`, `--to`). */
+  plainText?: { from?: string; to?: readonly string[] };
 }
 
 /** Read `file` ('-' for stdin) and yield its messages, and the problems with individual messages, in order. */
 export async function* readInput(file: string, options: InputOptions): AsyncGenerator<InputItem> {
-  const name = file === '-' ? STDIN_NAME : file;
-  const source = file === '-' ? (options.stdin() as AsyncIterable<Buffer>) : await openFile(file);
+  const name = options.name ?? (file === '-' ? STDIN_NAME : file);
+  const source = file === '-' ? (options.stdin() as AsyncIterable<Buffer>) : await openFile(file, name);
   const peeked = await peek(source);
   if (peeked.head.subarray(0, SNIFF_BYTES).includes(0)) {
     throw new InputError(`${name}: binary content, not ${extname(file).toLowerCase() === '.eml' ? 'an email message' : 'a message'}`);
@@ -67,9 +76,13 @@ export async function* readInput(file: string, options: InputOptions): AsyncGene
     return;
   }
   const whole = await collect(name, peeked.chunks);
+  if (format === 'text') {
+    yield plainTextMessage(name, whole, options.plainText ?? {});
+    return;
+  }
   if (format === 'eml') {
     try {
-      const message = await parseEml(whole);
+      const message = await parseEml(whole, { strictCharset: true });
       yield { kind: 'message', message, header: name, id: message.id ?? name };
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`${name}: ${err.message}`);
@@ -80,16 +93,24 @@ export async function* readInput(file: string, options: InputOptions): AsyncGene
   yield* readJson(name, whole);
 }
 
-async function openFile(file: string): Promise<AsyncIterable<Buffer>> {
+/** Plain text is a message body: an email from `--from` to `--to`, or from and to nobody the directory knows. */
+function plainTextMessage(name: string, whole: Buffer, people: { from?: string; to?: readonly string[] }): InputMessage {
+  const text = decodeUtf8(withoutBom(whole));
+  if (text === undefined) throw new InputError(`${name}: not valid UTF-8`);
+  const message: Message = { channel: 'email', from: people.from ?? '', to: [...(people.to ?? [])], cc: [], bcc: [], text };
+  return { kind: 'message', message, header: name, id: name, plainText: true };
+}
+
+async function openFile(file: string, name = file): Promise<AsyncIterable<Buffer>> {
   let info;
   try {
     info = await stat(file);
   } catch (err) {
-    throw fileError(file, err);
+    throw fileError(name, err);
   }
-  if (info.isDirectory()) throw new InputError(`${file}: is a directory, not a message file`);
+  if (info.isDirectory()) throw new InputError(`${name}: is a directory, not a message file`);
   if (info.isFile() && info.size > MAX_INPUT_BYTES && !EXTENSIONS_STREAMED.has(extname(file).toLowerCase())) {
-    throw new InputError(`${file}: message is larger than ${MAX_INPUT}`);
+    throw new InputError(`${name}: message is larger than ${MAX_INPUT}`);
   }
   return createReadStream(file);
 }
@@ -166,11 +187,14 @@ function isBlank(buffer: Buffer): boolean {
   return withoutBom(buffer).toString('latin1').trim() === '';
 }
 
-/** '[' or a multi-line object → JSON; an object on the first line → JSON Lines; anything else → MIME. */
+/**
+ * '[' or a multi-line object → JSON; an object on the first line → JSON Lines; a header block → MIME; anything else
+ * → plain text. (A file named `.eml` is MIME whatever it holds, and one without headers is refused.)
+ */
 function sniff(head: Buffer): Format {
   const first = firstChar(head);
   if (first === '[') return 'json';
-  if (first !== '{') return 'eml';
+  if (first !== '{') return looksLikeMime(head) ? 'eml' : 'text';
   const body = withoutBom(head);
   const end = body.indexOf(NEWLINE);
   try {
@@ -178,6 +202,15 @@ function sniff(head: Buffer): Format {
     return 'jsonl';
   } catch {
     return 'json';
+  }
+}
+
+function looksLikeMime(head: Buffer): boolean {
+  try {
+    assertLooksLikeMessage(head);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -78,16 +78,18 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
   program
     .command('check')
-    .description('check messages: an .eml, a .json message, a .jsonl file of messages, or - for stdin')
-    .argument('<file>', 'the message file, or - to read stdin')
+    .description('check messages: .eml, .json, .jsonl and .txt (plain text) files, folders of them, globs, or - for stdin')
+    .argument('<file...>', 'message files, folders (searched recursively) or glob patterns such as "mail/**/*.eml"; - reads stdin')
     .addOption(councilOption())
+    .option('--from <address>', "plain text: the sender's email address or Slack id (from council.yaml), so that rules can tell roles")
+    .option('--to <address>', 'plain text: a recipient (repeat for more)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .addOption(formatOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices(FAIL_ON).default('error'))
     .addOption(new Option('--stage <stage>', "whose confidence threshold from council.yaml applies").choices(STAGES).default('pre-send'))
     .addOption(new Option('--min-confidence <0-1>', "show findings at least this sure (overrides the council's threshold)").argParser(confidenceArgument))
-    .action(async (file: string, options: CheckOptions) => {
+    .action(async (files: string[], options: CheckOptions) => {
       const { check } = await import('./check.js');
-      status = await check(file, options, io);
+      status = await check(files, options, io);
     });
 
   program

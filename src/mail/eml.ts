@@ -22,7 +22,16 @@ const MAX_HEADER_LINES_CHECKED = 200;
 export interface ParseEmlOptions {
   /** Refuse larger input (default MAX_EML_BYTES). */
   maxBytes?: number;
+  /**
+   * Refuse a body that does not decode in its charset (invalid UTF-8, say) instead of checking it with U+FFFD in
+   * place of the bad bytes. `probity check` refuses, as it refuses invalid UTF-8 in any other file; channels that
+   * check real mail as it is written (IMAP, Outlook) keep the lenient default.
+   */
+  strictCharset?: boolean;
 }
+
+/** What the decoder leaves for bytes that are not text in the charset (mailparser decodes UTF-8 without `fatal`). */
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /** "60 MB", "512 KB": for messages about limits. */
 export function describeBytes(bytes: number): string {
@@ -63,8 +72,8 @@ export function assertLooksLikeMessage(source: Buffer): void {
 /**
  * Parse a MIME message. Throws InputError for input that is not a message (no header block, binary content)
  * or is too large. Text in a part whose declared charset it does not match (invalid UTF-8, say) is decoded with
- * U+FFFD replacement characters rather than refused: real mail is often mislabelled, and the rest is still
- * worth checking.
+ * U+FFFD replacement characters rather than refused (unless `strictCharset`): real mail is often mislabelled,
+ * and the rest is still worth checking.
  */
 export async function parseEml(source: Buffer | string, options: ParseEmlOptions = {}): Promise<Message> {
   const maxBytes = options.maxBytes ?? MAX_EML_BYTES;
@@ -85,6 +94,11 @@ export async function parseEml(source: Buffer | string, options: ParseEmlOptions
   }
 
   const text = parsed.text ?? '';
+  // A U+FFFD that was already in the sent text (written as a valid character) is refused too: it cannot be told
+  // apart here, and it means an earlier decoding lost the words anyway.
+  if (options.strictCharset && (text.includes(REPLACEMENT_CHARACTER) || (typeof parsed.html === 'string' && parsed.html.includes(REPLACEMENT_CHARACTER)))) {
+    throw new InputError('message body is not valid UTF-8 (or not valid in the charset it declares)');
+  }
   const message: Message = {
     channel: 'email',
     from: addresses(parsed.from)[0] ?? '',
