@@ -40,6 +40,9 @@ function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
   );
 }
 
+const CONTEXT_ONLY = new Set(['report-context', 'person-target', 'thing-target', 'protected-group', 'person-name', 'group-name', 'ward-name', 'state']);
+const CONTEXT_KINDS = new Set(['topic', 'decision']);
+
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */
 const NEGATION_WINDOW = 5;
 
@@ -67,6 +70,9 @@ export class SentenceView {
   private negators?: Hit[];
 
   isNegated(hit: Hit): boolean {
+    // Words that only set the scene are not what a negation denies: "it's not helpful to include that in a public
+    // report" is still about a report; "won't support my regrading" is still about my regrading.
+    if (CONTEXT_ONLY.has(hit.category) || CONTEXT_KINDS.has(hit.entry.kind ?? '')) return false;
     this.negators ??= this.hits.filter((h) => h.category === 'negator');
     for (const n of this.negators) {
       if (n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;

@@ -232,7 +232,8 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
       from: JUNIOR_OFFICER,
       to: [COUNCILLOR],
       bcc: ['tom.webb@ashcombe.gov.uk'],
-      subject: 'Northgate planning application',
+      // A reply to a member with another member blind-copied: the clear case (a Bcc on a fresh message is a weaker one).
+      subject: 'Re: Northgate planning application',
       body: 'Dear Cllr Okafor,\n\nThank you for your email about the Northgate planning application. I will look into it and reply by Friday.\n\nAmir',
     });
     const { calls } = await fire(page, 'onMessageRecipientsChangedHandler');
