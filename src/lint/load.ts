@@ -48,7 +48,8 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const abuse = JSON.parse(readFileSync(join(LEXICON_DIR, 'models', 'abuse.json'), 'utf8')) as { bias: number; weights: Record<string, number> };
   const adjectives = new Set(JSON.parse(readFileSync(join(dir, 'adjectives.json'), 'utf8')) as string[]);
   const verbs = new Set(JSON.parse(readFileSync(join(dir, 'verbs.json'), 'utf8')) as string[]);
-  return { valence: new Map(Object.entries(valence)), adjectives, verbs, abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
+  const profanity = new Map(Object.entries(JSON.parse(readFileSync(join(dir, 'profanity.json'), 'utf8')) as Record<string, 1 | 2>));
+  return { valence: new Map(Object.entries(valence)), adjectives, verbs, profanity, abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
 }
 
 /** The learned confidence model, trained by `npm run train` (see lexicons/models/MANIFEST.md). */

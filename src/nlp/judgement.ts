@@ -8,7 +8,6 @@
  *   - profanity aimed at a person ("f***ing useless, the lot of you").
  * Feelings and circumstances ("worried", "disabled", "ill") are never judgements, however negative their score.
  */
-import { cuss } from 'cuss';
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import type { Hit } from '../lexicon/lexicon.js';
 import type { Token } from './tokens.js';
@@ -18,6 +17,8 @@ export interface Resources {
   valence: ReadonlyMap<string, number>;
   /** Scored words WordNet knows as adjectives. */
   adjectives: ReadonlySet<string>;
+  /** Profanity with its sureness (cuss, adjusted: lexicons/resources/profanity.json). */
+  profanity: ReadonlyMap<string, 1 | 2>;
   /** Negative words WordNet knows as verbs ("hate", "despise", "ban"). */
   verbs: ReadonlySet<string>;
   /** The abuse score learned from labelled tweets (lexicons/models/abuse.json). */
@@ -106,21 +107,24 @@ const MODALS = /^(will|would|can|could|should|must|may|might|shall|have|has|had|
 /** obscenity's matcher takes a tenth of a second to build; most text never needs it (see disguisedProfanity). */
 let obscenity: RegExpMatcher | undefined;
 
-/** cuss sureness of a word or its singular: 2 = almost always profane, 1 = often, 0 = rarely. */
-const PROFANITY_CACHE = new Map<string, 0 | 1 | 2>();
+type Profanity = Resources['profanity'];
 const PROFANITY_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
+const PROFANITY_CACHE = new WeakMap<Profanity, Map<string, 0 | 1 | 2>>();
 
-export function profanity(word: string): 0 | 1 | 2 {
-  let v = PROFANITY_CACHE.get(word);
+/** Sureness that a word (or its plural, -ing or -ed form) is profane: 2 = almost always, 1 = often, 0 = no. */
+export function profanity(word: string, table: Profanity): 0 | 1 | 2 {
+  let cache = PROFANITY_CACHE.get(table);
+  if (!cache) PROFANITY_CACHE.set(table, (cache = new Map()));
+  let v = cache.get(word);
   if (v === undefined) {
-    v = lookUpProfanity(word);
-    if (PROFANITY_CACHE.size >= PROFANITY_CACHE_LIMIT) PROFANITY_CACHE.clear();
-    PROFANITY_CACHE.set(word, v);
+    v = lookUpProfanity(word, table);
+    if (cache.size >= PROFANITY_CACHE_LIMIT) cache.clear();
+    cache.set(word, v);
   }
   return v;
 }
 
-function lookUpProfanity(word: string): 0 | 1 | 2 {
+function lookUpProfanity(word: string, table: Profanity): 0 | 1 | 2 {
   // The word itself, else a plural or -ing/-ed form of a listed word ("bastards", "fucking"); never by chopping a
   // word that merely ends like one ("assess" is not "asses").
   const forms = [word];
@@ -129,8 +133,8 @@ function lookUpProfanity(word: string): 0 | 1 | 2 {
   if (/ing$/.test(word)) forms.push(word.slice(0, -3));
   if (/ed$/.test(word)) forms.push(word.slice(0, -2));
   for (const w of forms) {
-    const v = cuss[w];
-    if (v !== undefined && w.length >= 3) return v as 0 | 1 | 2;
+    const v = table.get(w);
+    if (v !== undefined && w.length >= 3) return v;
   }
   return 0;
 }
@@ -139,20 +143,20 @@ function lookUpProfanity(word: string): 0 | 1 | 2 {
 const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
 /** The commonest first, so "s**t" reads as the word people mean rather than a rarer one of the same shape. */
 const COMMON = ['shit', 'fuck', 'fucking', 'cunt', 'twat', 'bastard', 'bitch', 'arse', 'arsehole', 'asshole', 'piss', 'prick', 'dick', 'wanker', 'bollocks', 'shite', 'crap', 'tosser', 'slag'];
-const PROFANE_WORDS = [
-  ...COMMON.filter((w) => cuss[w] !== undefined),
-  ...Object.entries(cuss)
-    .filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w) && !COMMON.includes(w))
-    .map(([w]) => w),
-];
+const PROFANE_WORDS = new WeakMap<Profanity, string[]>();
 const MASKED_CACHE = new Map<string, string | undefined>();
 
-function unmask(head: string, mask: string, tail: string): string | undefined {
+function unmask(head: string, mask: string, tail: string, table: Profanity): string | undefined {
   const key = `${head}|${mask.length}|${tail}`;
   if (MASKED_CACHE.has(key)) return MASKED_CACHE.get(key);
+  let words = PROFANE_WORDS.get(table);
+  if (!words) {
+    words = [...COMMON.filter((w) => table.has(w)), ...[...table].filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w) && !COMMON.includes(w)).map(([w]) => w)];
+    PROFANE_WORDS.set(table, words);
+  }
   const length = head.length + mask.length + tail.length;
   let found: string | undefined;
-  for (const w of PROFANE_WORDS) {
+  for (const w of words) {
     for (const form of [w, `${w}s`, `${w}ing`, `${w}ed`, `${w}er`, `${w}ers`]) {
       if (form.length === length && form.startsWith(head) && form.endsWith(tail)) {
         found = w;
@@ -161,17 +165,18 @@ function unmask(head: string, mask: string, tail: string): string | undefined {
     }
     if (found) break;
   }
+  if (MASKED_CACHE.size >= PROFANITY_CACHE_LIMIT) MASKED_CACHE.clear();
   MASKED_CACHE.set(key, found);
   return found;
 }
 
 /** Character spans of profanity that the tokeniser cannot see as words: masked and leetspeak spellings. */
-export function disguisedProfanity(text: string): { start: number; end: number; word: string }[] {
+export function disguisedProfanity(text: string, table: Profanity): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
   for (const m of text.matchAll(MASKED)) {
     // A mark at the end of a word is punctuation ("who!"), unless it is the asterisks of a masked ending ("sh**").
     if (m[3] === '' && !/[*#]/.test(m[2]!)) continue;
-    const word = unmask(m[1]!.toLowerCase(), m[2]!, m[3]!.toLowerCase());
+    const word = unmask(m[1]!.toLowerCase(), m[2]!, m[3]!.toLowerCase(), table);
     if (word) out.push({ start: m.index, end: m.index + m[0].length, word });
   }
   // Leetspeak puts a digit or a symbol inside a word ("b@stards", "sh1t"); only then is obscenity's matcher asked.
@@ -208,7 +213,7 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   const t = s.tokens[i]!;
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
   if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
-  const p = profanity(t.word);
+  const p = profanity(t.word, resources.profanity);
   if (p > 0) return PROFANE_SCORE[p];
   if (FUNCTION_WORDS.has(t.word)) return 0;
   const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
@@ -220,8 +225,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const tokens = s.tokens;
   const states = new Set<number>();
   for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
-  const masked = disguisedProfanity(s.text).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
-  const profaneAt = (i: number) => profanity(tokens[i]!.word) === 2 || masked.some((m) => m.token === i);
+  const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
+  const profaneAt = (i: number) => profanity(tokens[i]!.word, resources.profanity) === 2 || masked.some((m) => m.token === i);
 
   // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
   for (let i = 0; i < tokens.length; i++) {
@@ -313,7 +318,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   for (let i = 0; i < tokens.length; i++) {
     if (out.some((j) => i >= j.from && i < j.to)) continue;
     const t = tokens[i]!;
-    const p = profaneAt(i) ? 2 : profanity(t.word);
+    const p = profaneAt(i) ? 2 : profanity(t.word, resources.profanity);
     // A milder swear word is name-calling too when contempt comes before it ("that arrogant little shit").
     const scorned = [1, 2].some((d) => i - d >= 0 && resources.adjectives.has(tokens[i - d]!.word) && judging(resources, s, i - d, states) <= STRONG);
     const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3 || scorned);
@@ -377,8 +382,8 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
       }
       if (from < 0) from = k;
       to = k + 1;
-      if (profaneAt(k) || profanity(t.word) === 2) profane = true;
-      if (profaneAt(k) || profanity(t.word) > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
+      if (profaneAt(k) || profanity(t.word, resources.profanity) === 2) profane = true;
+      if (profaneAt(k) || profanity(t.word, resources.profanity) > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
     }
   }
   if (count === 0) return undefined;

@@ -45,7 +45,7 @@ export function classifyMood(s: MoodInput): Mood {
   // "I'll make sure she pays" is the writer's own promise, not an instruction.
   const instruction = of('instruction-frame').filter(
     (h) =>
-      !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall|someone|somebody|they|he|she|hope|can|could)$/.test(s.tokens[h.from - 1]!.word)) &&
+      !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall|someone|somebody|they|he|she|hope|can|could|to)$/.test(s.tokens[h.from - 1]!.word) && !s.tokens.slice(0, h.from).some((t) => t.word === 'you')) &&
       // "You need to know that the meeting has moved" passes on information.
       !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : s.tokens[h.to]?.word ?? ''),
   );
