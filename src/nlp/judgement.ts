@@ -173,6 +173,7 @@ function unmask(head: string, mask: string, tail: string, table: Profanity): str
 /** Character spans of profanity that the tokeniser cannot see as words: masked and leetspeak spellings. */
 export function disguisedProfanity(text: string, table: Profanity): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
+  if (!/[*#@$!%0-9|+]/.test(text)) return out; // nothing can be disguised without a mark or a digit
   for (const m of text.matchAll(MASKED)) {
     // A mark at the end of a word is punctuation ("who!"), unless it is the asterisks of a masked ending ("sh**").
     if (m[3] === '' && !/[*#]/.test(m[2]!)) continue;
@@ -225,6 +226,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const tokens = s.tokens;
   const states = new Set<number>();
   for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+  // Most sentences judge nobody: with no judging word and nothing disguised there is nothing to look for.
+  if (!tokens.some((t, i) => judging(resources, s, i, states) < 0 || profanity(t.word, resources.profanity) > 0) && !/[*#@$!%0-9|+]/.test(s.text)) return out;
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => profanity(tokens[i]!.word, resources.profanity) === 2 || masked.some((m) => m.token === i);
 
