@@ -139,6 +139,12 @@ function lookUpProfanity(word: string, table: Profanity): 0 | 1 | 2 {
   return 0;
 }
 
+/** A mark or a digit inside a word, or asterisks ending one ("s**t", "b@stards", "sh1t", "f***"). */
+const DISGUISE = /\p{L}[*#@$!%0-9|+]+(?:\p{L}|(?<=\*)(?!\p{L}))/u;
+/** Leetspeak: a digit or a symbol between letters. */
+const LEET = /\p{L}[0-9@$!*#|+]+\p{L}/u;
+const PRONOUN = /^(he|she|they|him|her|them|his|their)$/;
+
 /** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
 const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
 /** The commonest first, so "s**t" reads as the word people mean rather than a rarer one of the same shape. */
@@ -173,7 +179,7 @@ function unmask(head: string, mask: string, tail: string, table: Profanity): str
 /** Character spans of profanity that the tokeniser cannot see as words: masked and leetspeak spellings. */
 export function disguisedProfanity(text: string, table: Profanity): { start: number; end: number; word: string }[] {
   const out: { start: number; end: number; word: string }[] = [];
-  if (!/[*#@$!%0-9|+]/.test(text)) return out; // nothing can be disguised without a mark or a digit
+  if (!DISGUISE.test(text)) return out; // nothing is disguised without a mark or a digit inside a word
   for (const m of text.matchAll(MASKED)) {
     // A mark at the end of a word is punctuation ("who!"), unless it is the asterisks of a masked ending ("sh**").
     if (m[3] === '' && !/[*#]/.test(m[2]!)) continue;
@@ -181,7 +187,7 @@ export function disguisedProfanity(text: string, table: Profanity): { start: num
     if (word) out.push({ start: m.index, end: m.index + m[0].length, word });
   }
   // Leetspeak puts a digit or a symbol inside a word ("b@stards", "sh1t"); only then is obscenity's matcher asked.
-  if (/\p{L}[0-9@$!*#|+]|[0-9@$!*#|+]\p{L}/u.test(text)) {
+  if (LEET.test(text)) {
     obscenity ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
     for (const match of obscenity.getAllMatches(text)) {
       const meta = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
@@ -226,8 +232,13 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const tokens = s.tokens;
   const states = new Set<number>();
   for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
-  // Most sentences judge nobody: with no judging word and nothing disguised there is nothing to look for.
-  if (!tokens.some((t, i) => judging(resources, s, i, states) < 0 || profanity(t.word, resources.profanity) > 0) && !/[*#@$!%0-9|+]/.test(s.text)) return out;
+  // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
+  // disguised one, which may stand alone ("Bastards!").
+  const disguised = DISGUISE.test(s.text);
+  if (!disguised && !tokens.some((t) => profanity(t.word, resources.profanity) === 2)) {
+    const person = tokens.some((t, i) => SECOND.has(t.word) || PRONOUN.test(t.word) || s.isPerson(i));
+    if (!person || !tokens.some((t, i) => judging(resources, s, i, states) < 0 || profanity(t.word, resources.profanity) > 0)) return out;
+  }
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => profanity(tokens[i]!.word, resources.profanity) === 2 || masked.some((m) => m.token === i);
 
@@ -333,6 +344,13 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       const second = near.some((x) => SECOND.has(x.word));
       const person = second || near.some((_, k) => s.isPerson(Math.max(0, i - 6) + k));
       if (person) out.push({ kind: 'profanity', from: i, to: i + 1, word: masked.find((m) => m.token === i)?.word ?? t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: second });
+    }
+  }
+  // A masked word is one word to the reader, though the tokeniser splits it ("f***ing" → f, ing): cover all of it.
+  for (const judgement of out) {
+    for (const m of masked) {
+      if (m.token < judgement.from || m.token >= judgement.to) continue;
+      while (judgement.to < tokens.length && tokens[judgement.to]!.start < s.start + m.end) judgement.to++;
     }
   }
   return out;
