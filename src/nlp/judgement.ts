@@ -356,15 +356,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   return out;
 }
 
-interface Found {
-  from: number;
-  to: number;
-  word: string;
-  score: number;
-  count: number;
-  profane: boolean;
-  nameCalling: boolean;
-}
+/** What a predicate holds, before the frame around it says what kind of judgement it is. */
+type Found = Pick<Judgement, 'from' | 'to' | 'word' | 'score' | 'count' | 'profane'> & { nameCalling: boolean };
 
 /** The negative words of a predicate starting at token `j`, up to the end of its clause. */
 function predicate(s: JudgementInput, resources: Resources, j: number, states: Set<number>, profaneAt: (i: number) => boolean, direct = false): Found | undefined {

@@ -1,7 +1,7 @@
 /**
- * The text rendering of findings, for a terminal: a header per message, one line per finding
- * (`line:col  severity  rule  message`), the clause it rests on and the suggestion under it, and a summary.
- * Modelled on ESLint's "stylish" formatter. Pure: colour is decided by the caller.
+ * Pieces of the terminal rendering shared by the CLI's commands: counts, the closing summary line, protocol labels
+ * and quote trimming. Each message's findings are rendered by src/cli/findings-text.ts. Pure: colour is decided by
+ * the caller.
  */
 import pc from 'picocolors';
 import type { Finding, Severity } from '../types.js';
@@ -54,31 +54,6 @@ export function protocolLabel(protocol: string): string {
     .split('-')
     .map((word) => (word ? word[0]!.toUpperCase() + word.slice(1) : word))
     .join(' ');
-}
-
-function severityLabel(severity: Severity, c: Colors): string {
-  const padded = severity.padEnd(7);
-  return severity === 'error' ? c.red(padded) : severity === 'warning' ? c.yellow(padded) : c.blue(padded);
-}
-
-/** One message's findings; '' when there are none (clean messages are not listed, as in ESLint). */
-export function formatMessageText(header: string, findings: readonly Finding[], options: TextFormatOptions): string {
-  if (findings.length === 0) return '';
-  const c = pc.createColors(options.color);
-  const positions = findings.map((f) => `${f.span.line}:${f.span.column}`);
-  const posWidth = Math.max(...positions.map((p) => p.length));
-  const ruleWidth = Math.max(...findings.map((f) => f.rule.length));
-  const indent = ' '.repeat(2 + posWidth + 2 + 7 + 2);
-  const lines = [c.underline(header)];
-  findings.forEach((f, i) => {
-    lines.push(`  ${c.dim(positions[i]!.padEnd(posWidth))}  ${severityLabel(f.severity, c)}  ${c.dim(f.rule.padEnd(ruleWidth))}  ${f.message}`);
-    if (f.clause) {
-      const practice = f.goodPractice ? c.dim(' (good practice)') : '';
-      lines.push(`${indent}${c.cyan(`${protocolLabel(f.clause.protocol)} ${f.clause.ref}`)}: "${trimQuote(f.clause.quote)}"${practice}`);
-    }
-    if (f.suggestion) lines.push(`${indent}${c.green('→')} ${f.suggestion}`);
-  });
-  return lines.join('\n') + '\n\n';
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
