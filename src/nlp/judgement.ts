@@ -1,12 +1,16 @@
 /**
- * The language of judgement, from kept lexical resources rather than phrase lists: profanity with its sureness
- * (`cuss`), leetspeak and look-alike spellings (`obscenity`), masked spellings ("s**t", "b*stards"), and how
- * negative a word is (lexicons/resources/valence.json: AFINN-165 and VADER, widened through WordNet). Probity's own
- * part is who the judgement is aimed at and what frame carries it:
- *   - name-calling: a profane or insulting noun used of people ("you heartless, target-driven bastards");
+ * The language of judgement, from kept lexical resources rather than phrase lists (lexicons/resources, built by
+ * scripts/build-resources.ts): profanity with its sureness (from cuss), leetspeak and look-alike spellings
+ * (`obscenity`), masked spellings ("s**t", "b*stards"), how negative a word is (AFINN-165 and VADER, widened through
+ * WordNet), and which words are mainly adjectives or verbs (WordNet). Probity's own part is who the judgement is
+ * aimed at and what frame carries it:
  *   - a person described: negative words said of a person ("he is cold, arrogant, lazy, pompous…", "you are useless");
- *   - profanity aimed at a person ("f***ing useless, the lot of you").
- * Feelings and circumstances ("worried", "disabled", "ill") are never judgements, however negative their score.
+ *   - an address that runs into contempt ("you heartless, target-driven bastards");
+ *   - the exclamation ("what a vile, disrespectful … you are");
+ *   - contempt fixed to a person word ("lazy, overpaid managers");
+ *   - name-calling and profanity aimed at a person ("f***ing useless, the lot of you").
+ * Feelings and circumstances ("worried", "disabled", "ill") and names ("a Green councillor") are never judgements,
+ * however negative their score.
  */
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import type { Hit } from '../lexicon/lexicon.js';
@@ -25,7 +29,6 @@ export interface Resources {
   abuse: { bias: number; weights: ReadonlyMap<string, number> };
 }
 
-/** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
 /**
  * Contempt done to people: a negative verb or adjective just before the words for them ("hates all the …",
  * "deport the …"), never a noun that happens to stand there ("the crisis facing …") nor a feeling or circumstance.
@@ -43,6 +46,7 @@ export function contemptBefore(s: Pick<JudgementInput, 'tokens' | 'hits'>, resou
   return undefined;
 }
 
+/** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
 export function abuseScore(tokens: readonly Token[], resources: Resources): number {
   let z = resources.abuse.bias;
   const seen = new Set<string>();
