@@ -12,9 +12,20 @@ export type Mood = 'instruction' | 'request' | 'info-request' | 'question' | 'st
 const SKIP_OPENERS = new Set(['and', 'also', 'so', 'now', 'then', 'just', 'kindly', 'ok', 'okay', 'right', 'but', 'oh', 'plus', 'pls', 'plz']);
 const VERB_CACHE_LIMIT = 20_000;
 const verbCache = new Map<string, boolean>();
+const CLOSED_CLASS = new Set(
+  ('i me my we us our you your he him his she her they them their it its this that these those there here the a an ' +
+    'am is are was were be been being have has had do does did will would shall should can could may might must ' +
+    'and or but if when while because as since though although so yet nor not no yes of in on at to for from by ' +
+    'with about after before over under into onto up down out off than then also just only very too hi hello dear ' +
+    'thanks thank cheers morning afternoon evening sorry ok okay please what which who whom whose why how where')
+    .split(' '),
+);
 
 /** True when compromise reads `word` as a verb in its base form (as in "Remove it."). */
 export function isBaseVerb(word: string): boolean {
+  // Closed-class words (pronouns, determiners, auxiliaries, prepositions, greetings) never open an imperative; most
+  // sentences start with one, so compromise need not even load for them.
+  if (CLOSED_CLASS.has(word) || /^\d/.test(word)) return false;
   let v = verbCache.get(word);
   if (v === undefined) {
     const doc = nlp(`${word} it.`);
