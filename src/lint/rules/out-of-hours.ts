@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import type { Rule } from '../rule.js';
 
 /** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
@@ -85,7 +86,10 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-let holidays: Holidays | undefined;
+// date-holidays loads a few hundred modules (astronomical calendars); it is required the first time a demand needs
+// a bank holiday, not when the engine loads, so `probity check` on a message asking nothing does not wait for it.
+const require = createRequire(import.meta.url);
+let holidays: HolidaysType | undefined;
 /** England and Wales bank holidays by local date ("2026-05-04" → name), worked out once a year is asked for. */
 const byYear = new Map<string, Map<string, string>>();
 
@@ -94,7 +98,7 @@ function bankHoliday(day: string): string | undefined {
   const year = day.slice(0, 4);
   let days = byYear.get(year);
   if (!days) {
-    holidays ??= new Holidays('GB', 'ENG');
+    holidays ??= new (require('date-holidays') as typeof HolidaysType)('GB', 'ENG');
     days = new Map(holidays.getHolidays(Number(year)).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
     byYear.set(year, days);
   }
