@@ -50,7 +50,7 @@ function wilson(k: number, n: number): [number, number] {
   const d = 1 + (z * z) / n;
   const c = p + (z * z) / (2 * n);
   const r = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [(c - r) / d, (c + r) / d];
+  return [Math.max(0, (c - r) / d), Math.min(1, (c + r) / d)];
 }
 const f2 = (x: number) => x.toFixed(2);
 const ratio = (k: number, n: number) => (n === 0 ? '  – ' : f2(k / n));

@@ -79,15 +79,8 @@ export interface Tally {
   unreadableAt: string[];
 }
 
-export interface Example {
-  where: string;
-  month: string;
-  channel: string;
-  from: string;
-  rule: string;
-  severity: Severity;
-  clause: string | null;
-  confidence: number;
+/** A listed finding with its words, for `--excerpts`. */
+export interface Example extends ListedFinding {
   subject: string | null;
   message: string;
   excerpt: string;
