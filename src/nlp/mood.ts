@@ -93,7 +93,8 @@ const MIN_IMPERATIVE_WORDS = 3;
 /** compromise, given the sentence's own opening words, confirms the verb reads as an imperative there. */
 function startsWithImperative(text: string): boolean {
   const opening = text.split(/\s+/, 6).join(' ');
-  const key = opening.toLowerCase().split(' ', 3).join(' ');
+  // Keyed by exactly the words compromise reads, so a message gets the same answer whatever was checked before it.
+  const key = opening;
   let v = openingCache.get(key);
   if (v === undefined) {
     v = nlp(opening).has('^#Imperative');
@@ -103,7 +104,7 @@ function startsWithImperative(text: string): boolean {
   return v;
 }
 
-/** Keyed by the first three words: enough context for compromise to tell "Book a room" from "Book club is". */
+/** compromise's verdict on a sentence's opening words (up to six: enough to tell "Book a room" from "Book club is"). */
 const openingCache = new Map<string, boolean>();
 
 function firstContentToken(s: MoodInput): number | undefined {
