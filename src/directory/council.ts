@@ -129,6 +129,8 @@ export const councilSchema = z
       .default({ ...DEFAULT_CONFIDENCE }),
     /** Briefing scheduler settings (see the briefings module). Validated there. */
     briefings: z.record(z.string(), z.unknown()).optional(),
+    /** Member-enquiry settings (see src/enquiries/settings.ts). Validated there. */
+    enquiries: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
