@@ -31,6 +31,8 @@ export interface AuditEvent extends AuditDraft {
 export interface AuditHead {
   seq: number;
   hash: string;
+  /** The ledger key's signature over seq and hash (integrity.ts); absent on an empty chain or without a key. */
+  sig?: string;
 }
 
 export const EMPTY_HEAD: AuditHead = { seq: 0, hash: GENESIS_HASH };

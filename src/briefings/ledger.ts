@@ -71,6 +71,8 @@ export interface LedgerStore {
   pause(attempt: number): Promise<void>;
   auditEvents(fromSeq?: number, count?: number): Promise<AuditEvent[]>;
   outbox(): Promise<OutboxItem[]>;
+  /** Every stored record, for checking records against their events. */
+  records(): Promise<{ kind: EntityKind; id: string; value: unknown }[]>;
   outboxDone(id: string): Promise<void>;
   /** The stored sent-marker for a notice (its Message-ID or Slack ts), if it was sent. */
   sentMarker(noticeId: string): Promise<string | undefined>;
@@ -151,11 +153,22 @@ export interface Committed<T> {
   value: T;
   events: AuditEvent[];
 }
+  /** The head after the commit (absent when nothing was written). */
+  head?: AuditHead;
 
 /** Retries of a lost race before giving up with 503; each retry re-reads, so this only bites under heavy contention. */
 const MAX_ATTEMPTS = 200;
 
-export async function transact<T>(store: LedgerStore, clock: () => Date, command: (tx: Tx) => Promise<T>): Promise<Committed<T>> {
+/**
+ * What happens to a new head: `sign` signs it (integrity.ts's signHead with the ledger key) and the store writes
+ * the signature with it; `committed` is told of it once the commit is in (to checkpoint it outside Redis).
+ */
+export interface HeadSeal {
+  sign?: (head: AuditHead) => string;
+  committed?: (head: AuditHead) => void;
+}
+
+export async function transact<T>(store: LedgerStore, clock: () => Date, command: (tx: Tx) => Promise<T>, seal: HeadSeal = {}): Promise<Committed<T>> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const head = await store.head();
     const tx = new Tx(store.reader(), clock());
@@ -165,9 +178,11 @@ export async function transact<T>(store: LedgerStore, clock: () => Date, command
       return { value, events: [] };
     }
     const sealed = appendEvents(head, tx.events, tx.nowIso);
-    if (await store.commit(head, tx.changes, sealed.events, sealed.head)) {
+    const next = seal.sign ? { ...sealed.head, sig: seal.sign(sealed.head) } : sealed.head;
+    if (await store.commit(head, tx.changes, sealed.events, next)) {
+      seal.committed?.(next);
       if (tx.refusal) throw tx.refusal;
-      return { value, events: sealed.events };
+      return { value, events: sealed.events, head: next };
     }
     await store.pause(attempt);
   }

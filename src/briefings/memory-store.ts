@@ -56,6 +56,13 @@ export class MemoryStore implements LedgerStore {
     return this.events.slice(fromSeq - 1, fromSeq - 1 + count);
   }
 
+  async records(): Promise<{ kind: EntityKind; id: string; value: unknown }[]> {
+    return [...this.entities].map(([key, raw]) => {
+      const slash = key.indexOf('/');
+      return { kind: key.slice(0, slash) as EntityKind, id: key.slice(slash + 1), value: JSON.parse(raw) as unknown };
+    });
+  }
+
   async outbox(): Promise<OutboxItem[]> {
     return [...this.pending.values()];
   }

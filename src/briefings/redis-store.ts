@@ -30,6 +30,8 @@ return 1
 
 /** Keys fetched per MGET: large enough for a 50-group round in one trip, small enough not to block Redis. */
 const MGET_CHUNK = 500;
+/** Keys asked for per SCAN step when listing every record for verification. */
+const SCAN_COUNT = 1000;
 /** Ceiling on the wait between retries of a lost commit race; jittered so racers spread out. */
 const MAX_RETRY_WAIT_MS = 25;
 
@@ -88,8 +90,9 @@ export class RedisStore implements LedgerStore {
     return raw ? (JSON.parse(raw) as AuditHead) : EMPTY_HEAD;
   }
 
+  /** The head as stored; the commit script compares this exact string, so the field order is fixed here. */
   private static headValue(head: AuditHead): string {
-    return head.seq === 0 ? '' : JSON.stringify({ seq: head.seq, hash: head.hash });
+    return head.seq === 0 ? '' : JSON.stringify({ seq: head.seq, hash: head.hash, ...(head.sig ? { sig: head.sig } : {}) });
   }
 
   async commit(expected: AuditHead, changes: Changes, events: AuditEvent[], head: AuditHead): Promise<boolean> {
@@ -119,6 +122,36 @@ export class RedisStore implements LedgerStore {
     const start = Math.max(0, fromSeq - 1);
     const stop = count < 0 ? -1 : start + count - 1;
     return (await this.redis.lrange(this.auditKey, start, stop)).map((raw) => JSON.parse(raw) as AuditEvent);
+  }
+
+  async records(): Promise<{ kind: EntityKind; id: string; value: unknown }[]> {
+    const marker = `${this.prefix}:e:`;
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${marker}*`, 'COUNT', SCAN_COUNT);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const out: { kind: EntityKind; id: string; value: unknown }[] = [];
+    for (let i = 0; i < keys.length; i += MGET_CHUNK) {
+      const chunk = keys.slice(i, i + MGET_CHUNK);
+      const raws = await this.redis.mget(...chunk);
+      chunk.forEach((key, j) => {
+        const raw = raws[j];
+        if (raw === null || raw === undefined) return;
+        const rest = key.slice(marker.length);
+        const colon = rest.indexOf(':');
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          value = raw; // not JSON: still a record, and it will not match its events
+        }
+        out.push({ kind: rest.slice(0, colon) as EntityKind, id: rest.slice(colon + 1), value });
+      });
+    }
+    return out;
   }
 
   async outbox(): Promise<OutboxItem[]> {

@@ -4,11 +4,12 @@
  * and the store are passed in.
  */
 import type { Council } from '../directory/council.js';
-import { verifyChain, type AuditEvent, type Verification } from './audit.js';
+import type { AuditEvent, AuditHead } from './audit.js';
+import { checkpointOf, signHead, verifyLedger, type Checkpoint, type Integrity, type LedgerKey } from './integrity.js';
 import type { Actor, DomainContext } from './context.js';
 import { recordDelivery, recordRoundNoticesSettled, type DeliveryReport } from './deliveries.js';
-import { forbidden, notFound } from './errors.js';
-import { transact, type LedgerStore } from './ledger.js';
+import { DomainError, forbidden, notFound } from './errors.js';
+import { transact, type HeadSeal, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
 import { expireOffer, refreshRound, remindOffer, respondToOffer } from './rounds.js';
 import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
@@ -36,18 +37,55 @@ export interface ServiceOptions {
 }
 
 export class BriefingService {
+  /** Signs every new head of the chain (from the process's settings; never stored in Redis). */
+  ledgerKey?: LedgerKey;
+  /** Where every signed head is checkpointed outside Redis, and read back for verification. */
+  checkpoints?: CheckpointLog;
+  /** A checkpoint could not be written: the commit stands, and the process should say so loudly. */
+  onCheckpointError?: (err: Error) => void;
+}
+
+/** The append-only checkpoint file (checkpoint-store.ts), or a stand-in in unit tests. */
+export interface CheckpointLog {
+  append(cp: Checkpoint): void;
+  read(): { checkpoints: Checkpoint[]; problems: string[] };
   readonly store: LedgerStore;
   readonly clock: () => Date;
+/** Reads of the whole ledger before verification gives up on a ledger that changes under it. */
+const VERIFY_ATTEMPTS = 5;
+
   private ctx: DomainContext;
   private readonly onOutbox: (() => void) | undefined;
 
   constructor(opts: ServiceOptions) {
     this.store = opts.store;
     this.clock = opts.clock;
+  private readonly seal: HeadSeal;
+  readonly ledgerKey: LedgerKey | undefined;
+  private readonly checkpoints: CheckpointLog | undefined;
+
     this.onOutbox = opts.onOutbox;
     this.ctx = { council: opts.council, settings: opts.settings ?? briefingSettings(opts.council), newId: opts.newId };
   }
 
+    this.ledgerKey = opts.ledgerKey;
+    this.checkpoints = opts.checkpoints;
+    const key = opts.ledgerKey;
+    const log = opts.checkpoints;
+    this.seal = {
+      ...(key ? { sign: (head: AuditHead) => signHead(key, head) } : {}),
+      ...(key && log
+        ? {
+            committed: (head: AuditHead) => {
+              try {
+                log.append(checkpointOf(key, head, this.clock().toISOString()));
+              } catch (err) {
+                opts.onCheckpointError?.(err as Error);
+              }
+            },
+          }
+        : {}),
+    };
   get council(): Council {
     return this.ctx.council;
   }
@@ -64,11 +102,16 @@ export class BriefingService {
   private async run<T>(command: (tx: import('./ledger.js').Tx) => Promise<T>): Promise<T> {
     let queued = false;
     try {
-      const { value } = await transact(this.store, this.clock, async (tx) => {
-        const v = await command(tx);
-        queued = tx.changes.outbox.length > 0;
-        return v;
-      });
+      const { value } = await transact(
+        this.store,
+        this.clock,
+        async (tx) => {
+          const v = await command(tx);
+          queued = tx.changes.outbox.length > 0;
+          return v;
+        },
+        this.seal,
+      );
       return value;
     } finally {
       if (queued) this.onOutbox?.();
@@ -214,9 +257,34 @@ export class BriefingService {
     return this.store.auditEvents(fromSeq, count);
   }
 
-  async verifyAudit(actor: Actor): Promise<Verification> {
+  /**
+   * The whole ledger checked: the hash chain, the head's signature, the checkpoints kept outside Redis, and every
+   * stored record against its events. Each problem names what is wrong.
+   */
+  async verifyAudit(actor: Actor): Promise<Integrity> {
     if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
-    return verifyChain(await this.store.auditEvents(), await this.store.head());
+    return this.verifyLedger();
+  }
+
+  /** verifyAudit without the caller check, for the processes and the CLI. */
+  async verifyLedger(): Promise<Integrity> {
+    // The records must be read at the head the events end at: a commit between the reads means read again.
+    let head = await this.store.head();
+    let events: AuditEvent[] = [];
+    let records: Awaited<ReturnType<LedgerStore['records']>> = [];
+    for (let attempt = 0; ; attempt++) {
+      events = (await this.store.auditEvents()).slice(0, head.seq);
+      records = await this.store.records();
+      const after = await this.store.head();
+      if (after.seq === head.seq && after.hash === head.hash) break;
+      if (attempt >= VERIFY_ATTEMPTS) throw new DomainError('busy', 'the ledger kept changing while it was being verified; try again');
+      head = after;
+    }
+    const file = this.checkpoints?.read() ?? { checkpoints: [], problems: [] };
+    const result = verifyLedger({ events, head, records, ...(this.ledgerKey ? { key: this.ledgerKey } : {}), checkpoints: file.checkpoints });
+    if (file.problems.length === 0) return result;
+    const problems = [...file.problems, ...(result.ok ? [] : result.problems)];
+    return { ok: false, count: events.length, seq: result.ok ? head.seq : result.seq, problem: problems[0]!, problems };
   }
 
   async notice(id: string): Promise<Notice | undefined> {
