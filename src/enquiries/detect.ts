@@ -11,6 +11,7 @@ import { Lexicon, localEntry, type Entry } from '../lexicon/lexicon.js';
 import { RuleContext, type SentenceView } from '../lint/context.js';
 import { MAX_ANALYSED_CHARS, normalise } from '../lint/normalise.js';
 import type { Message } from '../lint/types.js';
+import { datesIn } from './dates.js';
 
 export type Verdict =
   | 'asks' // a sentence asks for information or action
@@ -44,13 +45,47 @@ const REPLY_SUBJECT = /^\s*(re|aw|sv)\s*:/i;
 
 export interface Detector {
   detect(message: Message, options: DetectOptions): Detection;
+  /** What an officer's reply in an enquiry's thread does to it (`day`: the reply's calendar date in the council's zone). */
+  readReply(message: Message, day: string): ReplyReading;
 }
+
+/**
+ * An officer's reply: an answer resolves the enquiry; an acknowledgement stops the first clock; a holding reply
+ * (a date for the response, with the reason for the delay and/or the action being taken) moves the answer date.
+ */
+export type ReplyReading =
+  | { kind: 'answer' }
+  | { kind: 'acknowledgement' }
+  | { kind: 'holding'; newDay: string; gaveReason: boolean; gaveAction: boolean };
+
+/** An acknowledgement is short: past this many words of the officer's own, a reply is taken to answer. */
+const ACK_MAX_WORDS = 90;
 
 /** `terms`: the linter's lexicon entries (loadLexicon); `cues`: lexicons/enquiries (loadEnquiryCues). */
 export function createDetector(council: Council, terms: readonly Entry[], cues: readonly Entry[]): Detector {
   const lexicon = new Lexicon();
   for (const e of [...terms, ...cues, ...nameEntries(council)]) lexicon.add(e);
-  return { detect: (message, options) => detect(message, options, council, lexicon) };
+  return {
+    detect: (message, options) => detect(message, options, council, lexicon),
+    readReply: (message, day) => readReply(message, day, council, lexicon),
+  };
+}
+
+function readReply(message: Message, day: string, council: Council, lexicon: Lexicon): ReplyReading {
+  const normalised = normalise(message, { maxChars: MAX_ANALYSED_CHARS });
+  const context = new RuleContext(message, normalised, council, lexicon);
+  const sentences = context.sentences;
+  const gaveReason = sentences.some((s) => s.has('reply-reason'));
+  const gaveAction = sentences.some((s) => s.has('reply-action'));
+  // The promised date: the first future date in a sentence that speaks of the response.
+  for (const s of sentences) {
+    if (!s.has('reply-when')) continue;
+    const date = datesIn(s.text, day)[0];
+    if (date && (gaveReason || gaveAction)) return { kind: 'holding', newDay: date.date, gaveReason, gaveAction };
+  }
+  const words = sentences.reduce((n, s) => n + s.tokens.length, 0);
+  if (sentences.some((s) => s.has('reply-ack')) && words <= ACK_MAX_WORDS) return { kind: 'acknowledgement' };
+  return { kind: 'answer' };
 }
 
 function detect(message: Message, options: DetectOptions, council: Council, lexicon: Lexicon): Detection {

@@ -151,9 +151,9 @@ function period(own: number | undefined, fromPack: PackPeriod | undefined, times
   return { workingDays: model, source: 'model', clause: cite(modelPack, times.model.protocol) };
 }
 
-/** The service an officer works in (the first that lists them), if any. */
+/** The service an officer works in (the first that lists them, else the first they manage), if any. */
 export function serviceOf(settings: EnquirySettings, officer: string): EnquirySettings['services'][number] | undefined {
-  return settings.services.find((s) => s.officers.includes(officer) || s.manager === officer);
+  return settings.services.find((s) => s.officers.includes(officer)) ?? settings.services.find((s) => s.manager === officer);
 }
 
 /** Who stands in for `officer` on a calendar date: an absence's alternate, else their standing alternate. */
