@@ -331,28 +331,63 @@ describe('probity check (in process)', SLOW, () => {
 });
 
 describe('probity token', () => {
-  it('issues a token the API verifies, with the role and group asked for', async () => {
+  const secret = 'cli-token-test-secret-0123456789abcdefghij';
+  const council = join(ROOT, 'examples/council.yaml');
+  function tokenIo(env: Record<string, string>) {
+    const out = { stdout: '', stderr: '' };
+    const io = { stdin: process.stdin, stdout: { write: (t: string) => ((out.stdout += t), true), isTTY: false }, stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false }, env, cwd: process.cwd() } as never;
+    return { io, out };
+  }
+
+  it('issues a token the API verifies, with the role, the party, an id, an audience and the key id', async () => {
     const { verifyToken } = await import('../src/http/auth.js');
     const { run } = await import('../src/cli/program.js');
-    const secret = 's'.repeat(40);
-    let out = '';
-    let err = '';
-    const io = { stdin: process.stdin, stdout: { write: (t: string) => ((out += t), true), isTTY: false }, stderr: { write: (t: string) => ((err += t), true), isTTY: false }, env: { PROBITY_TOKEN_SECRET: secret }, cwd: process.cwd() } as never;
-    expect(await run(['token', '--role', 'group-leader', '--group', 'labour', '--sub', 'cllr-hale', '--days', '30'], io)).toBe(0);
-    const verified = verifyToken(secret, out.trim(), Math.floor(Date.now() / 1000));
-    expect(verified).toMatchObject({ ok: true, claims: { role: 'group-leader', group: 'labour', sub: 'cllr-hale' } });
-    expect(err).toMatch(/valid 30 days/);
+    const { io, out } = tokenIo({ PROBITY_TOKEN_KEYS: `2026-12:${secret}`, PROBITY_COUNCIL: council });
+    expect(await run(['token', '--role', 'group-leader', '--sub', 'cllr-hale', '--days', '30'], io)).toBe(0);
+    const token = out.stdout.trim();
+    const verified = verifyToken({ current: { kid: '2026-12', secret }, keys: [{ kid: '2026-12', secret }] }, token, Math.floor(Date.now() / 1000));
+    expect(verified).toMatchObject({ ok: true, kid: '2026-12', claims: { role: 'group-leader', group: 'labour', sub: 'cllr-hale', aud: ['briefings', 'check'], jti: expect.any(String) } });
+    if (!verified.ok) return;
+    expect(out.stderr).toContain(`group-leader token for Cllr Ruth Hale (party labour), for briefings and check, valid 30 days, key 2026-12, id ${verified.claims.jti}`);
+    expect(out.stderr).toContain(`probity token revoke ${verified.claims.jti}`);
   });
 
-  it('refuses a missing secret, an unknown role and a leader token without a group, in one line', async () => {
+  it('only issues tokens for people and parties council.yaml gives the role, saying why not in one line', async () => {
     const { run } = await import('../src/cli/program.js');
-    let err = '';
-    const io = (env: Record<string, string>) => ({ stdin: process.stdin, stdout: { write: () => true, isTTY: false }, stderr: { write: (t: string) => ((err += t), true), isTTY: false }, env, cwd: process.cwd() }) as never;
-    expect(await run(['token', '--role', 'checker', '--sub', 'outlook-addin'], io({}))).toBe(2);
-    expect(err).toMatch(/PROBITY_TOKEN_SECRET must be set/);
-    expect(await run(['token', '--role', 'king', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
-    expect(await run(['token', '--role', 'group-leader', '--sub', 'x'], io({ PROBITY_TOKEN_SECRET: 's'.repeat(40) }))).toBe(2);
-    expect(err).not.toMatch(/\n\s+at /);
+    const env = { PROBITY_TOKEN_SECRET: secret, PROBITY_COUNCIL: council };
+    const refused = async (args: string[]) => {
+      const { io, out } = tokenIo(env);
+      expect(await run(['token', ...args], io), args.join(' ')).toBe(2);
+      expect(out.stdout).toBe('');
+      return out.stderr;
+    };
+    // A leader of one group cannot be given a token for another group's offers (issue 10's finding).
+    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-hale', '--group', 'conservative'])).toBe('probity: Cllr Ruth Hale speaks for "labour" in council.yaml, not "conservative"\n');
+    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-okafor'])).toBe('probity: Cllr Daniel Okafor does not have the group-leader role in council.yaml (they have: checker)\n');
+    expect(await refused(['--role', 'ce-office', '--sub', 'o-patel'])).toBe('probity: Amir Patel does not have the ce-office role in council.yaml (they have: officer, checker)\n');
+    expect(await refused(['--role', 'authoriser', '--sub', 'o-nobody'])).toBe('probity: "o-nobody" is not a person in council.yaml (a token for a service can only be a checker token)\n');
+    expect(await refused(['--role', 'checker', '--sub', 'outlook-addin', '--audience', 'briefings'])).toBe('probity: a checker token is for check only\n');
+    // A service gets a checker token, for check only.
+    const { io, out } = tokenIo(env);
+    expect(await run(['token', '--role', 'checker', '--sub', 'outlook-addin'], io)).toBe(0);
+    expect(out.stderr).toMatch(/^probity: checker token for the service "outlook-addin", for check, valid 30 days/);
+  });
+
+  it('refuses a missing secret, the example secret, a placeholder, an unknown role and no council file, in one line', async () => {
+    const { run } = await import('../src/cli/program.js');
+    const cases: [Record<string, string>, string[], RegExp][] = [
+      [{ PROBITY_COUNCIL: council }, ['--role', 'checker', '--sub', 'outlook-addin'], /^probity: PROBITY_TOKEN_SECRET must be set to at least 32 characters\n$/],
+      [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: 'change-me-to-at-least-32-random-characters' }, ['--role', 'checker', '--sub', 'x'], /is the example value from the documentation/],
+      [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: 's'.repeat(40) }, ['--role', 'checker', '--sub', 'x'], /is not random enough/],
+      [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: secret }, ['--role', 'king', '--sub', 'x'], /--role must be one of/],
+      [{ PROBITY_TOKEN_SECRET: secret }, ['--role', 'checker', '--sub', 'x'], /give --council or PROBITY_COUNCIL/],
+    ];
+    for (const [env, args, expected] of cases) {
+      const { io, out } = tokenIo(env);
+      expect(await run(['token', ...args], io), args.join(' ')).toBe(2);
+      expect(out.stderr).toMatch(expected);
+      expect(out.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * leader, deputy or spokesperson asks in writing, to the designated recipient; a designated authoriser approves,
  * declines with a reason code, or defers. Approval opens the offer round.
  */
-import { assertNeutral, matterKey, planNotices, type Actor, type DomainContext } from './context.js';
+import { assertNeutral, matterKey, personName, planNotices, type Actor, type DomainContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import type { Tx } from './ledger.js';
 import { openRound } from './rounds.js';
@@ -117,6 +117,16 @@ export async function decide(tx: Tx, ctx: DomainContext, actor: Actor, requestId
   const decision: Decision = {
     kind: input.decision,
     by: actor.id,
+  // Separation of duties: the person who entered a request (or made it) does not also decide it.
+  if (request.recordedBy === actor.id || request.requestedBy === actor.id) {
+    const others = ctx.settings.authorisers.filter((a) => a !== actor.id);
+    throw forbidden(
+      `${personName(ctx, actor.id)} recorded this request, so cannot also decide it; ${others.length > 0 ? `another authoriser (${others.map((a) => personName(ctx, a)).join(', ')}) must` : 'name a second authoriser in briefings.authorisers to'} decide it`,
+      'separation-of-duties',
+    );
+  }
+  assertOneLine('offerTitle', input.offerTitle);
+  assertOneLine('note', input.note);
     at: tx.nowIso,
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.note ? { note: input.note } : {}),

@@ -14,17 +14,24 @@ import { createRequest, decide, withdraw, type DecisionInput, type RequestInput 
 import { expireOffer, refreshRound, remindOffer, respondToOffer } from './rounds.js';
 import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
 import { briefingSettings, type BriefingSettings } from './settings.js';
-import type { BriefingRequest, Notice } from './types.js';
+import { partyReach, workingChannels, type PartyReach } from './reach.js';
+import { currentParties } from './parties.js';
+import type { BriefingRequest, Channel, Notice } from './types.js';
 import {
   groupOfferView,
   groupRequestView,
   isOffice,
   registerRows,
   roundView,
+  undeliveredNotice,
   type GroupOfferView,
+  type UndeliveredNotice,
   type RegisterRow,
   type RoundView,
 } from './views.js';
+
+/** A request in a list: everything but the confidential details (their length says whether there are any). */
+export type RequestSummary = Omit<BriefingRequest, 'details'> & { detailsLength: number };
 
 export interface ServiceOptions {
   council: Council;
@@ -34,9 +41,11 @@ export interface ServiceOptions {
   newId: (prefix: string) => string;
   /** Called after a commit that queued notices (the dispatcher moves them to the queue). */
   onOutbox?: () => void;
-}
-
-export class BriefingService {
+  /**
+   * The channels notice workers are sending on now (src/notices/channel-health.ts). Approval is refused while a
+   * party has no working channel. Absent: every channel the council uses is taken to work (tests, development).
+   */
+  workingChannels?: () => Promise<Channel[]>;
   /** Signs every new head of the chain (from the process's settings; never stored in Redis). */
   ledgerKey?: LedgerKey;
   /** Where every signed head is checkpointed outside Redis, and read back for verification. */
@@ -49,25 +58,36 @@ export class BriefingService {
 export interface CheckpointLog {
   append(cp: Checkpoint): void;
   read(): { checkpoints: Checkpoint[]; problems: string[] };
-  readonly store: LedgerStore;
-  readonly clock: () => Date;
+}
+
+export const DETAILS_WITHHELD = 'withheld here: open the request to read its details (the read is recorded)';
+
+function withoutDetails(event: AuditEvent): AuditEvent {
+  if (event.entity.kind !== 'request') return event;
+  const hide = (state: unknown) =>
+    state && typeof state === 'object' && 'details' in state ? { ...(state as Record<string, unknown>), details: DETAILS_WITHHELD } : state;
+  return { ...event, before: hide(event.before), after: hide(event.after) };
+}
+
 /** Reads of the whole ledger before verification gives up on a ledger that changes under it. */
 const VERIFY_ATTEMPTS = 5;
 
+export class BriefingService {
+  readonly store: LedgerStore;
+  readonly clock: () => Date;
   private ctx: DomainContext;
   private readonly onOutbox: (() => void) | undefined;
+  private readonly workingChannels: (() => Promise<Channel[]>) | undefined;
 
-  constructor(opts: ServiceOptions) {
-    this.store = opts.store;
-    this.clock = opts.clock;
   private readonly seal: HeadSeal;
   readonly ledgerKey: LedgerKey | undefined;
   private readonly checkpoints: CheckpointLog | undefined;
 
+  constructor(opts: ServiceOptions) {
+    this.store = opts.store;
+    this.clock = opts.clock;
     this.onOutbox = opts.onOutbox;
-    this.ctx = { council: opts.council, settings: opts.settings ?? briefingSettings(opts.council), newId: opts.newId };
-  }
-
+    this.workingChannels = opts.workingChannels;
     this.ledgerKey = opts.ledgerKey;
     this.checkpoints = opts.checkpoints;
     const key = opts.ledgerKey;
@@ -86,6 +106,9 @@ const VERIFY_ATTEMPTS = 5;
           }
         : {}),
     };
+    this.ctx = { council: opts.council, settings: opts.settings ?? briefingSettings(opts.council), newId: opts.newId };
+  }
+
   get council(): Council {
     return this.ctx.council;
   }
@@ -121,8 +144,35 @@ const VERIFY_ATTEMPTS = 5;
   request(actor: Actor, input: RequestInput) {
     return this.run((tx) => createRequest(tx, this.ctx, actor, input));
   }
-  decide(actor: Actor, requestId: string, input: DecisionInput) {
-    return this.run((tx) => decide(tx, this.ctx, actor, requestId, input));
+  async decide(actor: Actor, requestId: string, input: DecisionInput) {
+    const ctx = input.decision === 'approve' ? await this.withWorkingChannels() : this.ctx;
+    return this.run((tx) => decide(tx, ctx, actor, requestId, input));
+  }
+
+  private async withWorkingChannels(): Promise<DomainContext> {
+    return this.workingChannels ? { ...this.ctx, workingChannels: await this.workingChannels() } : this.ctx;
+  }
+
+  /**
+   * Whether a notice can reach each party now (the office sees this before the authoriser approves): the
+   * channels that work for it, and in words why the others do not.
+   */
+  async reach(actor: Actor): Promise<PartyReach[]> {
+    if (!isOffice(actor)) throw forbidden('delivery readiness is for the office');
+    const ctx = await this.withWorkingChannels();
+    return currentParties(ctx.council, ctx.settings).map((p) => partyReach(ctx, p, workingChannels(ctx)));
+  }
+
+  /** Notices that could not be sent (failed, or not deliverable), newest first, with who they were for and why. */
+  async undelivered(actor: Actor): Promise<UndeliveredNotice[]> {
+    if (!isOffice(actor)) throw forbidden('action items are for the office');
+    const r = this.store.reader();
+    const notices = (await r.getMany('notice', await r.index('notices'))).filter((n) => n.state === 'failed' || n.state === 'undeliverable');
+    const offers = new Map((await r.getMany('offer', [...new Set(notices.flatMap((n) => (n.offerId ? [n.offerId] : [])))])).map((o) => [o.id, o]));
+    const name = (id: string) => this.council.byId.get(id)?.name ?? id;
+    const partyName = (n: Notice) =>
+      (n.offerId ? offers.get(n.offerId)?.party.name : undefined) ?? this.council.groups.find((g) => g.id === n.party)?.name ?? (n.party === 'chief-executive' ? 'the Chief Executive' : n.party);
+    return notices.reverse().map((n) => undeliveredNotice(n, partyName(n), n.to.map((id) => ({ id, name: name(id) }))));
   }
   withdraw(actor: Actor, requestId: string) {
     return this.run((tx) => withdraw(tx, this.ctx, actor, requestId));
@@ -168,29 +218,38 @@ const VERIFY_ATTEMPTS = 5;
 
   // ---- queries ----
 
+  /**
+   * One request as the caller may see it. Its details are confidential to the requesting group and the office,
+   * so every read of them is an event in the audit trail (`request.read`).
+   */
   async getRequest(actor: Actor, id: string) {
-    const r = this.store.reader();
-    const request = await r.get('request', id);
-    if (!request) throw notFound(`no briefing request "${id}"`);
-    if (isOffice(actor)) {
-      const round = request.roundId ? await this.roundView(request.roundId) : undefined;
-      return { ...request, ...(round ? { round } : {}) };
-    }
-    if (actor.role === 'group-leader' && actor.group === request.group) {
-      const round = request.roundId ? await r.get('round', request.roundId) : undefined;
-      const own = round ? await r.get('offer', round.requesterOfferId) : undefined;
-      return groupRequestView(request, own);
-    }
-    // Another group, or an officer: the request's existence is not theirs to know.
-    throw notFound(`no briefing request "${id}"`);
+    return this.run(async (tx) => {
+      const request = await tx.get('request', id);
+      if (!request) throw notFound(`no briefing request "${id}"`);
+      let view;
+      if (isOffice(actor)) {
+        const round = request.roundId ? await this.roundView(request.roundId) : undefined;
+        view = { ...request, ...(round ? { round } : {}) };
+      } else if (actor.role === 'group-leader' && actor.group === request.group) {
+        const round = request.roundId ? await tx.get('round', request.roundId) : undefined;
+        const own = round ? await tx.get('offer', round.requesterOfferId) : undefined;
+        view = groupRequestView(request, own);
+      } else {
+        // Another group, or an officer: the request's existence is not theirs to know.
+        throw notFound(`no briefing request "${id}"`);
+      }
+      tx.record({ actor: actor.id, action: 'request.read', entity: { kind: 'request', id }, before: null, after: null, note: `details read (as ${actor.role})` });
+      return view;
+    });
   }
 
-  async listRequests(actor: Actor, statuses?: BriefingRequest['status'][]): Promise<BriefingRequest[]> {
+  /** Requests without their confidential details (read one with getRequest, which is recorded). */
+  async listRequests(actor: Actor, statuses?: BriefingRequest['status'][]): Promise<RequestSummary[]> {
+    if (!isOffice(actor) && actor.role !== 'group-leader') throw forbidden('requests are for the office and the groups');
     const r = this.store.reader();
     const all = await r.getMany('request', await r.index('requests'));
-    const visible = isOffice(actor) ? all : actor.role === 'group-leader' ? all.filter((q) => q.group === actor.group) : [];
-    if (!isOffice(actor) && actor.role !== 'group-leader') throw forbidden('requests are for the office and the groups');
-    return statuses ? visible.filter((q) => statuses.includes(q.status)) : visible;
+    const visible = isOffice(actor) ? all : all.filter((q) => q.group === actor.group);
+    return (statuses ? visible.filter((q) => statuses.includes(q.status)) : visible).map(({ details, ...summary }) => ({ ...summary, detailsLength: details.length }));
   }
 
   async roundView(roundId: string): Promise<RoundView> {
@@ -252,9 +311,13 @@ const VERIFY_ATTEMPTS = 5;
     return registerRows(rounds, offers, sessions, notices);
   }
 
+  /**
+   * Audit events for reading. A request's confidential details are left out of its events' before and after
+   * (reading them is what getRequest records); the hashes are those of the whole events, which verifyAudit checks.
+   */
   async audit(actor: Actor, fromSeq = 1, count = 200): Promise<AuditEvent[]> {
     if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
-    return this.store.auditEvents(fromSeq, count);
+    return (await this.store.auditEvents(fromSeq, count)).map(withoutDetails);
   }
 
   /**

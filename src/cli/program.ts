@@ -10,7 +10,7 @@ import type { AuditOptions } from './audit.js';
 import type { CheckOptions, FailOn } from './check.js';
 import { EXIT, type Io } from './io.js';
 import type { RulesOptions } from './rules.js';
-import type { TokenOptions } from './token.js';
+import type { RevokeOptions, TokenOptions } from './token.js';
 
 // The engine, its lexicons and mailparser take a while to load: commands import them when they run, so
 // `--help`, `--version` and usage errors answer at once.
@@ -102,16 +102,28 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       status = await rules(options, io);
     });
 
-  program
-    .command('token')
-    .description('issue a signed API token (reads the secret from $PROBITY_TOKEN_SECRET)')
+  const tokens = program.command('token').description('bearer tokens for machines and scripts (keys from $PROBITY_TOKEN_KEYS or $PROBITY_TOKEN_SECRET)');
+  tokens
+    .command('issue', { isDefault: true })
+    .description('issue a token for someone council.yaml gives the role (a checker token may be for a service)')
     .requiredOption('--role <role>', 'ce-office, authoriser, monitoring-officer, group-leader, officer or checker')
-    .requiredOption('--sub <who>', 'who the token is for: a person id from council.yaml or a service name (outlook-addin)')
-    .option('--group <id>', 'for a group-leader token: the group it may see')
-    .option('--days <n>', 'days until it expires', '90')
+    .requiredOption('--sub <who>', 'a person id from council.yaml, or a service name (outlook-addin) for a checker token')
+    .option('--group <id>', 'for a group-leader token: the party they speak for (worked out from council.yaml when not given)')
+    .option('--audience <list>', 'briefings and/or check, comma-separated (default: check for a checker token, both otherwise)')
+    .option('--days <n>', 'days until it expires (at most 366)', '30')
+    .option('--council <file>', 'council.yaml (default: $PROBITY_COUNCIL, then ./council.yaml)')
     .action(async (options: TokenOptions) => {
       const { token } = await import('./token.js');
       status = await token(options, io, Date.now());
+    });
+  tokens
+    .command('revoke')
+    .description('put a token on the revocation list in Redis ($REDIS_URL); the API refuses it from then on')
+    .argument('<token-or-id>', 'the token, or its id as `probity token` printed it')
+    .option('--days <n>', 'with only the id: how long to keep the revocation (default 366)')
+    .action(async (tokenOrId: string, options: RevokeOptions) => {
+      const { revoke } = await import('./token.js');
+      status = await revoke(tokenOrId, options, io, Date.now());
     });
 
   program

@@ -25,6 +25,10 @@ const person = z
     groupRole: z.enum(['leader', 'deputy', 'spokesperson']).optional(),
     grade: z.enum(['junior', 'senior', 'chief']).optional(),
     title: z.string().min(1).optional(),
+    /** The person's object id at the council's identity provider (Entra ID `oid`); sign-in matches it before email. */
+    oid: z.string().min(1).max(200).optional(),
+    /** What the person does in Probity beyond their role: `ce-office` works the office page. */
+    access: z.array(z.enum(['ce-office', 'monitoring-officer'])).optional(),
   })
   .strict();
 
@@ -138,9 +142,10 @@ export type CouncilConfig = z.infer<typeof councilSchema>;
 export type Person = z.infer<typeof person>;
 
 export interface Council extends CouncilConfig {
-  /** Lookups by lower-cased email, Slack id and person id. */
+  /** Lookups by lower-cased email, Slack id and person id, and by identity-provider object id. */
   byAddress: Map<string, Person>;
   byId: Map<string, Person>;
+  byOid: Map<string, Person>;
   ruleSeverity(rule: RuleId, fallback: 'error' | 'warning' | 'info'): 'off' | 'error' | 'warning' | 'info';
 }
 
@@ -285,6 +290,7 @@ function buildCouncil(config: CouncilConfig, file: string, locate: Locate): Coun
   const problems: string[] = [];
   const byAddress = new Map<string, Person>();
   const byId = new Map<string, Person>();
+  const byOid = new Map<string, Person>();
   const groupIds = new Set(config.groups.map((g) => g.id));
   for (const [index, p] of config.people.entries()) {
     const where = (field?: keyof Person): (string | number)[] => (field ? ['people', index, field] : ['people', index]);
@@ -298,12 +304,20 @@ function buildCouncil(config: CouncilConfig, file: string, locate: Locate): Coun
       if (byAddress.has(key)) problems.push(at(locate, where(field), `address "${address}" is also used by ${byAddress.get(key)!.id}`, shown()));
       byAddress.set(key, p);
     }
+    if (p.oid) {
+      const key = p.oid.toLowerCase();
+      if (byOid.has(key)) problems.push(at(locate, where('oid'), `object id "${p.oid}" is also used by ${byOid.get(key)!.id}`, shown('oid')));
+      byOid.set(key, p);
+    }
     if (p.group && !groupIds.has(p.group)) {
       const known = config.groups.length > 0 ? ` (groups: ${config.groups.map((g) => g.id).join(', ')})` : ' (no groups are defined)';
       problems.push(at(locate, where('group'), `unknown group "${p.group}"${known}`, shown('group')));
     }
     if (p.role === 'officer' && (p.group || p.ward || p.cabinet)) {
       problems.push(at(locate, where(), 'an officer has no group, ward or cabinet portfolio', shown()));
+    }
+    if (p.role === 'councillor' && p.access?.length) {
+      problems.push(at(locate, where('access'), 'office access is for officers; a councillor works through their group', shown('access')));
     }
   }
   for (const [key, who] of Object.entries(config.designated)) {
@@ -318,6 +332,7 @@ function buildCouncil(config: CouncilConfig, file: string, locate: Locate): Coun
     ...config,
     byAddress,
     byId,
+    byOid,
     ruleSeverity(rule, fallback) {
       const setting = config.rules[rule];
       if (setting === undefined) return fallback;

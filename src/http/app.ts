@@ -5,6 +5,7 @@
  * auth.ts, 404 for unknown ids and routes, 409 for state conflicts, 413 for an oversized body, and a 5xx never
  * shows internals (it carries the request id to find the log line).
  */
+import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,21 +14,31 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Linter } from '../lint/engine.js';
+import { accessOf } from '../briefings/access.js';
+import type { OidcClient } from '../auth/oidc.js';
+import type { SessionStore } from '../auth/sessions.js';
 import type { AuthOptions } from './auth.js';
 import { addinRoutes, type AddinRoutesOptions } from './addin.route.js';
+import { answerRoutes } from './answer.route.js';
+import { deliveryRoutes } from './delivery.route.js';
+import type { LinkAnswers } from './link-answers.js';
 import { briefingRoutes } from './briefings.route.js';
 import { checkRoutes } from './check.route.js';
 import { offerRoutes } from './offers.route.js';
 import { pageRoutes } from './page.route.js';
 import { registerRoutes } from './register.route.js';
 import { sessionRoutes } from './sessions.route.js';
+import { cookieNames, signInRoutes } from './sign-in.route.js';
 
 /** Briefing bodies are short texts; 64 KiB is generous and keeps a stray upload out. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 export interface AppDeps {
   service: BriefingService;
+  /** Tokens: the keyring (or one secret) and the revocation list. People's roles come from the service's council. */
   auth: AuthOptions;
+  /** Cookie sessions and single sign-on. Without it only bearer tokens are accepted. */
+  signIn?: { sessions: SessionStore; oidc?: OidcClient; publicUrl: string };
   /** The linter: with it, `POST /v1/check` is served. */
   linter?: Linter;
   /** The Outlook add-in's files and manifest (and the add-in origin allowed to call /v1/check). */
@@ -42,6 +53,8 @@ export interface AppDeps {
   pageDir?: string;
   /** Extra plugins from the process that builds the app (registered after the built-in ones). */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Answer links in notices (offer-links.ts): with them, each notice's link opens its page at /answer/:token. */
+  answers?: LinkAnswers;
 }
 
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
@@ -88,7 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'Probity', version: '0.1.0', description: 'Party-group briefings with an equal offer to every group, and the check API.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token (`probity token`), carrying a role' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token for a machine (`probity token`): a JWT carrying a role, an audience and an id' },
+          session: { type: 'apiKey', in: 'cookie', name: 'probity-session', description: 'A signed-in person (GET /auth/login); changes need the x-csrf-token header' },
+        },
+      },
       tags: [
         { name: 'briefings', description: 'Requests and decisions' },
         { name: 'offers', description: "Each group's offers" },
@@ -108,17 +126,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
-  const routeOptions = { service: deps.service, auth: deps.auth };
+  await app.register(cookie);
+  const access = (personId: string) => accessOf(deps.service.council, deps.service.settings, personId);
+  const auth: AuthOptions = {
+    access,
+    ...deps.auth,
+    ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}),
+  };
+  if (deps.signIn) {
+    await app.register(signInRoutes, { ...deps.signIn, directory: () => deps.service.council, access, ...(deps.auth.now ? { now: deps.auth.now } : {}) });
+  }
+  const routeOptions = { service: deps.service, auth };
   await app.register(briefingRoutes, routeOptions);
   await app.register(offerRoutes, routeOptions);
   await app.register(sessionRoutes, routeOptions);
   await app.register(registerRoutes, routeOptions);
   await app.register(pageRoutes, { ...(deps.pageDir ? { dir: deps.pageDir } : {}) });
+  await app.register(deliveryRoutes, routeOptions);
+  if (deps.answers) await app.register(answerRoutes, { answers: deps.answers, council: () => deps.service.council.council });
 
   // The channels: the check API (Outlook, any HTTP client) and the Outlook add-in's files.
   if (deps.linter) {
     const addinOrigin = deps.addin ? new URL(deps.addin.publicUrl).origin : undefined;
-    await app.register(checkRoutes, { linter: deps.linter, auth: deps.auth, ...(addinOrigin ? { addinOrigin } : {}) });
+    await app.register(checkRoutes, { linter: deps.linter, auth, ...(addinOrigin ? { addinOrigin } : {}) });
   }
   if (deps.addin) await app.register(addinRoutes, deps.addin);
   for (const plugin of deps.plugins ?? []) await plugin(app);

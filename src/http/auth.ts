@@ -1,98 +1,137 @@
 /**
- * Bearer tokens that carry a role. A token is `pb1.<claims>.<signature>`: base64url JSON claims signed with
- * HMAC-SHA256 under the service's secret (PROBITY_TOKEN_SECRET), so the API keeps no token table and a forged,
- * altered or expired token is refused without a lookup. Issue tokens with `probity token`.
+ * Who is calling, and may they call this route. Two ways in:
+ *
+ * - a cookie session, for people signed in with the council's identity provider (sign-in.route.ts). Their roles
+ *   come from council.yaml on every request; a request that changes something must carry the session's CSRF
+ *   token in `x-csrf-token`.
+ * - a bearer token, for machines (the Outlook add-in, scripts): a JWT signed with a key from the keyring
+ *   (src/auth/tokens.ts), for this audience, not revoked, and, for any role but `checker`, held by a person who
+ *   has that role (and, for a group leader, that party) in council.yaml today.
+ *
+ * `requireRole(auth, 'ce-office', 'authoriser')` is a preValidation hook (after the rate limit and the body-size
+ * check, before schema validation, so a caller without credentials hears 401, not a schema error). It answers 401
+ * for missing, forged, expired, revoked or disowned credentials and 403 for a caller without any of the route's
+ * roles or without the CSRF token, with a message that says which. A person with several roles acts in the first
+ * of them (access.ts's ROLE_PRECEDENCE) that the route allows.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROLE_PRECEDENCE, type Access } from '../briefings/access.js';
+import type { RevocationList } from '../auth/kv.js';
+import type { SessionStore } from '../auth/sessions.js';
+import { sameSecret } from '../auth/sessions.js';
+import { keyring, verifyToken, type Audience, type Keyring, type Role } from '../auth/tokens.js';
 
-export const ROLES = ['ce-office', 'authoriser', 'monitoring-officer', 'group-leader', 'officer', 'checker'] as const;
-export type Role = (typeof ROLES)[number];
+export { assertSecret, issueToken, ROLES, verifyToken, type Claims, type Role } from '../auth/tokens.js';
 
-export interface Claims {
-  /** Who the token was issued to (a person id from council.yaml, or a service name such as `outlook-addin`). */
+export interface AuthOptions {
+  /** One signing secret (kid `primary`); or `keys` for a keyring with rotation. */
+  secret?: string;
+  keys?: Keyring;
+  /** What tokens must be for on these routes (default `briefings`). */
+  audience?: Audience;
+  revoked?: RevocationList;
+  sessions?: SessionStore;
+  /** The session cookie's name (sign-in.route.ts's `sessionCookieName`). */
+  cookieName?: string;
+  /** A person's roles from council.yaml. Without it (a check-only app) a token's signed role is taken as it is. */
+  access?: (personId: string) => Access | undefined;
+  now?: () => number;
+}
+
+export interface Principal {
+  /** A person id, or a service name for a checker token. */
   sub: string;
+  /** The role this request acts in. */
   role: Role;
-  /** For `group-leader`: the group whose offers the token may see. */
+  roles: Role[];
   group?: string;
-  /** Expiry, seconds since the epoch. */
-  exp: number;
-}
-
-const PREFIX = 'pb1';
-
-function sign(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(`${PREFIX}.${payload}`).digest('base64url');
-}
-
-export function issueToken(secret: string, claims: Claims): string {
-  assertSecret(secret);
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${PREFIX}.${payload}.${sign(secret, payload)}`;
-}
-
-export type Verified = { ok: true; claims: Claims } | { ok: false; reason: string };
-
-/** `nowSeconds` is passed in so the check is testable and the module stays free of clocks. */
-export function verifyToken(secret: string, token: string, nowSeconds: number): Verified {
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== PREFIX) return { ok: false, reason: 'malformed token' };
-  const [, payload, signature] = parts as [string, string, string];
-  const expected = Buffer.from(sign(secret, payload));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'invalid token signature' };
-  let claims: Claims;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
-  } catch {
-    return { ok: false, reason: 'malformed token' };
-  }
-  if (!ROLES.includes(claims.role) || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') {
-    return { ok: false, reason: 'malformed token claims' };
-  }
-  if (claims.role === 'group-leader' && !claims.group) return { ok: false, reason: 'group-leader token without a group' };
-  if (claims.exp <= nowSeconds) return { ok: false, reason: 'token expired' };
-  return { ok: true, claims };
-}
-
-export function assertSecret(secret: string | undefined): asserts secret is string {
-  if (!secret || secret.length < 32) throw new Error('PROBITY_TOKEN_SECRET must be set to at least 32 characters');
+  via: 'token' | 'session';
+  /** The token's id (`jti`), for a bearer token. */
+  tokenId?: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal?: Claims;
+    principal?: Principal;
   }
 }
 
-/**
- * A preValidation hook factory (after the rate limit and the body-size check, before schema validation, so a
- * caller without a token hears 401, not a schema error): `requireRole(auth, 'ce-office', 'authoriser')`. Answers 401 for a missing, forged or
- * expired token and 403 for a valid token of the wrong role, with a message that says which.
- */
-export interface AuthOptions {
-  secret: string;
-  now?: () => number;
+export const DEFAULT_SESSION_COOKIE = 'probity-session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type Outcome = { ok: true; principal: Omit<Principal, 'role'> } | { ok: false; status: 401 | 403; message: string };
+
+function ringOf(auth: AuthOptions): Keyring {
+  if (auth.keys) return auth.keys;
+  if (!auth.secret) throw new Error('auth needs a secret or a keyring');
+  return keyring(auth.secret);
+}
+
+async function fromToken(auth: AuthOptions, token: string, nowMs: number): Promise<Outcome> {
+  const verified = verifyToken(ringOf(auth), token, Math.floor(nowMs / 1000));
+  if (!verified.ok) return { ok: false, status: 401, message: verified.reason };
+  const c = verified.claims;
+  const audience = auth.audience ?? 'briefings';
+  if (!c.aud.includes(audience)) return { ok: false, status: 401, message: `this token is for ${c.aud.join(' and ')}, not ${audience}` };
+  if (auth.revoked && (await auth.revoked.isRevoked(c.jti))) return { ok: false, status: 401, message: 'token revoked' };
+  if (auth.access && (c.role !== 'checker' || auth.access(c.sub))) {
+    const access = auth.access(c.sub);
+    if (!access) return { ok: false, status: 401, message: `the token's holder "${c.sub}" is not in council.yaml` };
+    if (!access.roles.includes(c.role)) return { ok: false, status: 401, message: `${access.person.name} does not have the ${c.role} role in council.yaml` };
+    if (c.role === 'group-leader' && c.group !== access.party) {
+      return { ok: false, status: 401, message: `${access.person.name} does not speak for "${c.group}" in council.yaml` };
+    }
+  }
+  return { ok: true, principal: { sub: c.sub, roles: [c.role], ...(c.group ? { group: c.group } : {}), via: 'token', tokenId: c.jti } };
+}
+
+async function fromSession(auth: AuthOptions, request: FastifyRequest, id: string, nowMs: number): Promise<Outcome> {
+  const session = await auth.sessions!.get(id, nowMs);
+  if (!session) return { ok: false, status: 401, message: 'your session has ended; sign in again' };
+  const access = auth.access?.(session.personId);
+  if (!access) return { ok: false, status: 401, message: 'you are no longer in council.yaml; ask the office' };
+  if (!SAFE_METHODS.has(request.method)) {
+    const given = request.headers[CSRF_HEADER];
+    if (typeof given !== 'string' || !sameSecret(given, session.csrf)) {
+      return { ok: false, status: 403, message: `missing or wrong CSRF token (${CSRF_HEADER}); reload the page` };
+    }
+  }
+  return { ok: true, principal: { sub: access.person.id, roles: access.roles, ...(access.party ? { group: access.party } : {}), via: 'session' } };
+}
+
+/** Who is calling (without a role check), or why not. */
+export async function authenticate(auth: AuthOptions, request: FastifyRequest): Promise<Outcome> {
+  const now = (auth.now ?? Date.now)();
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return { ok: false, status: 401, message: 'missing bearer token' };
+    return fromToken(auth, match[1]!, now);
+  }
+  const cookie = auth.sessions ? (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[auth.cookieName ?? DEFAULT_SESSION_COOKIE] : undefined;
+  if (cookie) return fromSession(auth, request, cookie, now);
+  return { ok: false, status: 401, message: 'missing bearer token' };
 }
 
 export function requireRole(auth: AuthOptions, ...roles: Role[]) {
-  const now = auth.now ?? (() => Date.now());
   return async function authorise(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorised', message: 'missing bearer token' });
+    const outcome = await authenticate(auth, request);
+    if (!outcome.ok) {
+      if (outcome.status === 401) {
+        const challenge = outcome.message === 'missing bearer token' ? 'Bearer' : 'Bearer error="invalid_token"';
+        await reply.code(401).header('www-authenticate', challenge).send({ error: 'unauthorised', message: outcome.message });
+      } else {
+        await reply.code(403).send({ error: 'forbidden', message: outcome.message });
+      }
       return;
     }
-    const verified = verifyToken(auth.secret, match[1]!, Math.floor(now() / 1000));
-    if (!verified.ok) {
-      await reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({ error: 'unauthorised', message: verified.reason });
-      return;
-    }
-    if (roles.length > 0 && !roles.includes(verified.claims.role)) {
+    const held = outcome.principal.roles;
+    const role = roles.length === 0 ? held[0] : ROLE_PRECEDENCE.find((r) => held.includes(r) && roles.includes(r));
+    if (!role) {
       await reply.code(403).send({ error: 'forbidden', message: `this route needs one of: ${roles.join(', ')}` });
       return;
     }
-    request.principal = verified.claims;
+    request.principal = { ...outcome.principal, role };
   };
 }

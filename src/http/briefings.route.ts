@@ -35,7 +35,7 @@ export const idParams = (name: string) =>
     properties: { id: { type: 'string', pattern: '^[a-z]{2}-[A-Za-z0-9-]{1,60}$', description: `${name} id` } },
   }) as const;
 
-export const security = [{ bearer: [] }];
+export const security: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
 
 const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 const personId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 80 } as const;

@@ -214,7 +214,7 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
         body: checkBodySchema,
         response: { 200: checkResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
       },
-      preValidation: requireRole(options.auth, ...roles),
+      preValidation: requireRole({ ...options.auth, audience: 'check' }, ...roles),
     },
     async (request) => {
       const body = request.body;

@@ -78,8 +78,9 @@ describe('the briefings API', () => {
   });
 
   it('refuses an unknown group or member with a message that says so', async () => {
+    // A token for a party its holder does not speak for is refused at the door, whatever it is signed with.
     const unknownGroup = await call('POST', '/v1/briefings', tok('cllr-hale', 'group-leader', 'nonesuch'), LABOUR_REQUEST);
-    expect(unknownGroup.statusCode).toBe(403);
+    expect(unknownGroup.statusCode).toBe(401);
     expect(unknownGroup.json().message).toContain('nonesuch');
     const unknownMember = await call('POST', '/v1/briefings', T.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-nobody' });
     expect(unknownMember.statusCode).toBe(400);

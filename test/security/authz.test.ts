@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/briefings/memory-store.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { buildApp } from '../../src/http/app.js';
+import { MemoryKv, RevocationList } from '../../src/auth/kv.js';
 import { issueToken, ROLES, type Claims, type Role } from '../../src/http/auth.js';
 import { OFFICE } from '../../src/http/briefings.route.js';
 import { loadLinter } from '../../src/lint/load.js';
@@ -32,7 +33,8 @@ const PRINCIPALS: Record<Role, Partial<Claims> & { sub: string; role: Role }> = 
   'monitoring-officer': { sub: 'o-singh', role: 'monitoring-officer' },
   'group-leader': { sub: 'cllr-hale', role: 'group-leader', group: 'labour' },
   officer: { sub: 'o-hughes', role: 'officer' },
-  checker: { sub: 'outlook-addin', role: 'checker' },
+  // For both audiences, so the role gate is what refuses it; the add-in's own token is for `check` only (tested below).
+  checker: { sub: 'outlook-addin', role: 'checker', aud: ['briefings', 'check'] },
 };
 
 type Expect = 'public' | readonly Role[];
@@ -130,11 +132,12 @@ beforeAll(async () => {
   linter.lint({ channel: 'email', from: 'a@b.example', to: [], cc: [], bcc: [], text: 'Could you send me the report? I want you to print leaflets.' });
   app = await buildApp({
     service,
-    auth: { secret: SECRET },
+    auth: { secret: SECRET, revoked },
     linter,
     addin: { publicUrl: 'https://probity.ashcombe.gov.uk', token: sign(PRINCIPALS.checker) },
   });
   await app.ready();
+  await revoked.revoke(REVOKED_ID, now() + 3600, now());
   const labour = bearer(PRINCIPALS['group-leader']);
   const authoriser = bearer(PRINCIPALS.authoriser);
   const office = bearer(PRINCIPALS['ce-office']);
@@ -186,6 +189,15 @@ function concrete(route: string): { method: InjectOptions['method']; url: string
   return { method, url, ...(payload ? { payload } : {}) };
 }
 
+/** A token's three parts, and one put back together from (possibly altered) parts, signed or not. */
+const parts = (token: string) => token.split('.') as [string, string, string];
+const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const claimsOf = (token: string) => JSON.parse(Buffer.from(parts(token)[1], 'base64url').toString()) as Record<string, unknown>;
+
+/** A second keyring and a revocation list, for the broken tokens that are correctly signed but must still fail. */
+const revoked = new RevocationList(new MemoryKv());
+const REVOKED_ID = 'revoked-token-id-0001';
+
 const BROKEN: Record<string, () => string | undefined> = {
   'no token': () => undefined,
   'empty bearer': () => 'Bearer ',
@@ -193,21 +205,35 @@ const BROKEN: Record<string, () => string | undefined> = {
   expired: () => bearer({ ...PRINCIPALS['ce-office'], exp: now() - 1 }),
   'forged (wrong secret)': () => bearer(PRINCIPALS['ce-office'], 'an-attackers-secret-0123456789abcdefghij'),
   'tampered payload (group-leader → ce-office)': () => {
-    const [, payload, signature] = sign(PRINCIPALS['group-leader']).split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Claims;
-    return `Bearer pb1.${Buffer.from(JSON.stringify({ ...claims, role: 'ce-office' })).toString('base64url')}.${signature}`;
+    const [h, , sig] = parts(sign(PRINCIPALS['group-leader']));
+    return `Bearer ${h}.${part({ ...claimsOf(sign(PRINCIPALS['group-leader'])), role: 'ce-office' })}.${sig}`;
   },
   'tampered expiry': () => {
     const token = sign({ ...PRINCIPALS['ce-office'], exp: now() - 10 });
-    const [, payload, signature] = token.split('.') as [string, string, string];
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Claims;
-    return `Bearer pb1.${Buffer.from(JSON.stringify({ ...claims, exp: now() + 3600 })).toString('base64url')}.${signature}`;
+    const [h, , sig] = parts(token);
+    return `Bearer ${h}.${part({ ...claimsOf(token), exp: now() + 3600 })}.${sig}`;
   },
-  unsigned: () => `Bearer pb1.${Buffer.from(JSON.stringify({ ...PRINCIPALS['ce-office'], exp: now() + 3600 })).toString('base64url')}.`,
-  'wrong version prefix': () => `Bearer ${sign(PRINCIPALS['ce-office']).replace(/^pb1/, 'pb2')}`,
+  unsigned: () => {
+    const [h, p] = parts(sign(PRINCIPALS['ce-office']));
+    return `Bearer ${h}.${p}.`;
+  },
+  'alg none': () => {
+    const [, p] = parts(sign(PRINCIPALS['ce-office']));
+    return `Bearer ${part({ alg: 'none', typ: 'JWT', kid: 'primary' })}.${p}.`;
+  },
+  'unknown key id': () => {
+    const token = sign(PRINCIPALS['ce-office']);
+    const [, p, sig] = parts(token);
+    return `Bearer ${part({ alg: 'HS256', typ: 'JWT', kid: 'retired-2024' })}.${p}.${sig}`;
+  },
   'unknown role, correctly signed': () => bearer({ sub: 'root', role: 'admin' }),
   'group-leader without a group, correctly signed': () => bearer({ sub: 'cllr-hale', role: 'group-leader' }),
   'expiry as a string, correctly signed': () => `Bearer ${issueToken(SECRET, { ...PRINCIPALS['ce-office'], exp: String(now() + 3600) as unknown as number })}`,
+  'revoked, correctly signed': () => bearer({ ...PRINCIPALS['ce-office'], jti: REVOKED_ID }),
+  'a person not in council.yaml, correctly signed': () => bearer({ sub: 'o-departed', role: 'ce-office' }),
+  'a role council.yaml does not give, correctly signed': () => bearer({ sub: 'o-patel', role: 'ce-office' }),
+  "a member of another group as that group's leader, correctly signed": () => bearer({ sub: 'cllr-hale', role: 'group-leader', group: 'conservative' }),
+  'a plain member as group leader, correctly signed': () => bearer({ sub: 'cllr-okafor', role: 'group-leader', group: 'labour' }),
   garbage: () => 'Bearer pb1.eyJ9.bad',
 };
 
@@ -274,6 +300,24 @@ describe('the authorisation matrix', () => {
     expect(reasons.get('forged (wrong secret)')).toBe('invalid token signature');
     expect(reasons.get('tampered payload (group-leader → ce-office)')).toBe('invalid token signature');
     expect(reasons.get('no token')).toBe('missing bearer token');
+    expect(reasons.get('alg none')).toBe('malformed token');
+    expect(reasons.get('unknown key id')).toBe('token signed with an unknown key ("retired-2024")');
+    expect(reasons.get('revoked, correctly signed')).toBe('token revoked');
+    expect(reasons.get('a person not in council.yaml, correctly signed')).toBe('the token\'s holder "o-departed" is not in council.yaml');
+    expect(reasons.get('a role council.yaml does not give, correctly signed')).toBe('Amir Patel does not have the ce-office role in council.yaml');
+    expect(reasons.get("a member of another group as that group's leader, correctly signed")).toBe('Cllr Ruth Hale does not speak for "conservative" in council.yaml');
+    expect(reasons.get('a plain member as group leader, correctly signed')).toBe('Cllr Daniel Okafor does not have the group-leader role in council.yaml');
+  });
+
+  it('a token is only good for its audience: the add-in\'s check-only token is refused by the briefing API', async () => {
+    const checkOnly = bearer({ sub: 'outlook-addin', role: 'checker' });
+    const r = await inject({ method: 'GET', url: '/v1/rounds', headers: auth(checkOnly) });
+    expect(r.statusCode).toBe(401);
+    expect(r.json().message).toBe('this token is for check, not briefings');
+    expect((await inject({ ...concrete('POST /v1/check'), headers: auth(checkOnly) })).statusCode).toBe(200);
+    // A person's token for `check` only cannot read the ledger either.
+    const officeCheckOnly = bearer({ ...PRINCIPALS['ce-office'], aud: ['check'] });
+    expect((await inject({ method: 'GET', url: '/v1/rounds', headers: auth(officeCheckOnly) })).statusCode).toBe(401);
   });
 
   // FINDING (src/http/*.route.ts use `preHandler: requireRole(...)`): Fastify validates params and body before

@@ -21,7 +21,7 @@ import { clock, council, ids, LABOUR_REQUEST } from '../briefings/fixtures.js';
 
 const SECRET = 'limits-test-secret-0123456789abcdefghijkl';
 const token = (sub: string, role: Role = 'checker', group?: string) =>
-  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), jti: `limits-${sub}`, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
 const linter = loadLinter();
 linter.lint({ channel: 'email', from: 'a@b.example', to: [], cc: [], bcc: [], text: 'Could you send me the report? I want you to print leaflets.' });
 
