@@ -1,60 +1,58 @@
 /**
  * The lint worker process: takes jobs off the BullMQ `lint` queue (Slack messages and checks, IMAP drafts), runs
- * the engine and delivers the result. Run one or more: `node --import tsx workers/lint.worker.ts`.
+ * the engine and delivers the result. Run one or more. SIGTERM: stop taking jobs, let running ones finish (up to
+ * PROBITY_SHUTDOWN_MS). SIGHUP: council.yaml again. Settings: docs/settings.md.
  *
- * SIGTERM/SIGINT: stop taking jobs, let running ones finish (up to LINT_WORKER_SHUTDOWN_MS), exit 0.
+ *   node dist/workers/lint.worker.js        (node --import tsx workers/lint.worker.ts from a checkout)
  */
-import '../src/process/fatal.js';
+import type { Council } from '../src/directory/council.js';
 import { loadLinter } from '../src/lint/load.js';
-import { councilFile, logLevel, positiveInt, redisSettings, severitySetting } from '../src/queue/env.js';
-import { createLintWorker, LINT_LOCK_DURATION_MS, LINT_WORKER_CONCURRENCY, LINT_WORKER_SHUTDOWN_MS, MIN_LINT_LOCK_MS } from '../src/queue/lint-worker.js';
-import { errorFields, jsonLog } from '../src/queue/log.js';
-import { workerConnection } from '../src/queue/redis.js';
-import { createSlackClient, SLACK_RESPONSE_URL_PREFIX, type SlackDelivery } from '../src/slack/web-client.js';
+import { readMailboxes } from '../src/mail/imap-config.js';
+import type { ImapContext } from '../src/mail/imap-draft-processor.js';
+import { ReloadableLinter } from '../src/process/council.js';
+import { runProcess } from '../src/process/run.js';
+import { createLintWorker } from '../src/queue/lint-worker.js';
+import { createSlackClient, SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
 
-const env = process.env;
-const log = jsonLog('lint-worker', { level: logLevel(env) });
-const redisConfig = redisSettings(env);
-const linter = loadLinter({ councilFile: councilFile(env) });
-const connection = workerConnection(redisConfig.url);
-connection.on('error', (error) => log.warn(errorFields(error), 'redis connection error'));
+await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, council }) => {
+  const linter = new ReloadableLinter(loadLinter({ council: council() }));
+  const nudgeFrom = (c: Council) => s.PROBITY_NUDGE_FROM ?? `Probity <probity@${c.domain ?? 'localhost'}>`;
+  // Validated with the settings; PROBITY_IMAP_<ID>_* are named after the council's own mailbox ids.
+  const { mailboxes } = readMailboxes(env);
+  const imap: ImapContext | undefined = mailboxes.length
+    ? { mailboxes: new Map(mailboxes.map((m) => [m.id, m])), minSeverity: s.PROBITY_IMAP_MIN_SEVERITY, nudgeFrom: nudgeFrom(linter.council), keyword: s.PROBITY_IMAP_KEYWORD }
+    : undefined;
+  const slack = s.SLACK_BOT_TOKEN
+    ? {
+        client: createSlackClient(s.SLACK_BOT_TOKEN, s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}),
+        responseUrlPrefix: s.SLACK_RESPONSE_URL_PREFIX ?? SLACK_RESPONSE_URL_PREFIX,
+        warnAt: s.SLACK_WARN_SEVERITY,
+      }
+    : undefined;
 
-const token = env.SLACK_BOT_TOKEN?.trim();
-const slack: SlackDelivery | undefined = token
-  ? {
-      client: createSlackClient(token, env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
-      responseUrlPrefix: env.SLACK_RESPONSE_URL_PREFIX?.trim() || SLACK_RESPONSE_URL_PREFIX,
-      warnAt: severitySetting(env, 'SLACK_WARN_SEVERITY', 'warning'),
-    }
-  : undefined;
+  const connection = redis('worker', 'lint');
+  await ready();
+  const keyPrefix = `${s.PROBITY_REDIS_PREFIX}:`;
+  const lint = createLintWorker({
+    connection,
+    prefix: s.PROBITY_REDIS_PREFIX,
+    concurrency: s.PROBITY_LINT_CONCURRENCY,
+    lockDurationMs: s.PROBITY_LINT_LOCK_MS,
+    context: { linter, redis: connection, keyPrefix, log, ...(slack ? { slack } : {}), ...(imap ? { imap } : {}) },
+  });
+  lint.worker.once('ready', () => {
+    log.info({ council: linter.council.council, prefix: s.PROBITY_REDIS_PREFIX, slack: Boolean(slack), mailboxes: mailboxes.map((m) => m.id) }, 'lint worker ready');
+  });
 
-/** Below a few seconds a busy worker's own jobs look stalled and run twice; refuse it rather than find out. */
-function lockSetting(env: NodeJS.ProcessEnv): number {
-  const ms = positiveInt(env, 'PROBITY_LINT_LOCK_MS', LINT_LOCK_DURATION_MS);
-  if (ms < MIN_LINT_LOCK_MS) throw new Error(`PROBITY_LINT_LOCK_MS must be at least ${MIN_LINT_LOCK_MS} (milliseconds)`);
-  return ms;
-}
-
-const lint = createLintWorker({
-  connection,
-  prefix: redisConfig.prefix,
-  concurrency: positiveInt(env, 'PROBITY_LINT_CONCURRENCY', LINT_WORKER_CONCURRENCY),
-  lockDurationMs: lockSetting(env),
-  context: { linter, redis: connection, keyPrefix: redisConfig.keyPrefix, log, ...(slack ? { slack } : {}) },
+  return {
+    async stop() {
+      const outcome = await lint.shutdown(Math.max(100, s.PROBITY_SHUTDOWN_MS - 1000));
+      log.info({ outcome }, 'lint jobs in hand');
+    },
+    reload() {
+      linter.replace(loadLinter({ council: council() }));
+      if (imap) imap.nudgeFrom = nudgeFrom(linter.council);
+      return { council: linter.council.council };
+    },
+  };
 });
-lint.worker.once('ready', () => {
-  log.info({ council: linter.council.council, prefix: redisConfig.prefix, slack: Boolean(slack), pid: process.pid }, 'lint worker ready');
-});
-
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'lint worker stopping');
-  const outcome = await lint.shutdown(positiveInt(env, 'PROBITY_SHUTDOWN_MS', LINT_WORKER_SHUTDOWN_MS));
-  await connection.quit().catch(() => connection.disconnect());
-  log.info({ outcome }, 'lint worker stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void stop('SIGTERM'));
-process.on('SIGINT', () => void stop('SIGINT'));

@@ -76,7 +76,7 @@ export async function audit(input: string | undefined, options: AuditOptions, io
   if (input && options.imap) throw new InputError('audit: give either a file or folder, or --imap, not both');
   const jobs = options.jobs === undefined ? 1 : Number(options.jobs);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new InputError(`--jobs must be a whole number from 1 to ${MAX_JOBS}`);
-  const file = councilFile(options.council ? resolvePath(io.cwd, options.council) : undefined, io.env, io.cwd);
+  const file = councilFile(options.council ? resolvePath(io.cwd, options.council) : undefined, io.env, io.cwd, io.stderr);
   const linter = loadCouncilLinter(file);
 
   let source: AuditSource;

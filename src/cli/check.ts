@@ -48,7 +48,7 @@ export async function check(inputs: string | readonly string[], options: CheckOp
   if (args.includes('-') && (io.stdin as { isTTY?: boolean }).isTTY) {
     throw new InputError('reading from stdin, but stdin is a terminal (pipe a message in, or name a file)');
   }
-  linter ??= loadCouncilLinter(councilFile(options.council, io.env, io.cwd));
+  linter ??= loadCouncilLinter(councilFile(options.council, io.env, io.cwd, io.stderr));
   const stage = options.stage ?? 'pre-send';
   const threshold = options.minConfidence ?? thresholdFor(linter.council, stage);
   // The council as this run applies it: `--min-confidence` in place of the stage's own threshold.

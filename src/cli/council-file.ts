@@ -1,18 +1,22 @@
 /** Which council.yaml a command uses, and loading it with one-line errors. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BriefingSettingsError, briefingSettings } from '../briefings/settings.js';
-import { CouncilConfigError, locatorFor, type Council } from '../directory/council.js';
 import { EXAMPLE_COUNCIL, loadLinter } from '../lint/load.js';
 import type { Linter } from '../lint/engine.js';
 import { InputError } from '../mail/errors.js';
+import { checkBriefings } from '../process/council.js';
 
-/** `--council`, else $PROBITY_COUNCIL, else ./council.yaml when it exists, else the bundled example council. */
-export function councilFile(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+/**
+ * `--council`, else $PROBITY_COUNCIL, else ./council.yaml when it exists, else the bundled example council, and
+ * then a line on `notice` says so: findings against a fictional council's people are not the user's.
+ */
+export function councilFile(option: string | undefined, env: NodeJS.ProcessEnv, cwd: string, notice?: { write(text: string): unknown }): string {
   if (option) return option;
   if (env.PROBITY_COUNCIL) return env.PROBITY_COUNCIL;
   const local = join(cwd, 'council.yaml');
-  return existsSync(local) ? local : EXAMPLE_COUNCIL;
+  if (existsSync(local)) return local;
+  notice?.write(`probity: no council file (--council, PROBITY_COUNCIL or ./council.yaml): using the fictional example council, ${EXAMPLE_COUNCIL}\n`);
+  return EXAMPLE_COUNCIL;
 }
 
 /**
@@ -34,25 +38,3 @@ export function loadCouncilLinter(file: string): Linter {
   return linter;
 }
 
-/**
- * The `briefings:` section, validated as the briefing service validates it when the API starts. A council without
- * the section does not run briefings from this file, so it is not asked for the people briefings need.
- */
-export function checkBriefings(council: Council, file: string): void {
-  if (council.briefings === undefined) return;
-  try {
-    briefingSettings(council);
-  } catch (err) {
-    if (!(err instanceof BriefingSettingsError)) throw err;
-    const locate = locatorFor(readFileSync(file, 'utf8'));
-    throw new CouncilConfigError(
-      file,
-      err.problems.map((problem) => {
-        // Each problem starts with the field it is about: "briefings.reminderWorkingDays: …".
-        const field = /^[\w.-]+/.exec(problem)?.[0] ?? '';
-        const line = field ? locate(field.split('.')) : undefined;
-        return `${line ? `line ${line}: ` : ''}${problem}`;
-      }),
-    );
-  }
-}

@@ -41,7 +41,7 @@ export function formatRulesText(councilName: string, protocol: string, rules: re
 }
 
 export async function rules(options: RulesOptions, io: Io): Promise<number> {
-  const linter = loadCouncilLinter(councilFile(options.council, io.env, io.cwd));
+  const linter = loadCouncilLinter(councilFile(options.council, io.env, io.cwd, io.stderr));
   const list = linter.rules();
   if (options.format === 'json') {
     await write(io.stdout, list.map((rule) => JSON.stringify(rule)).join('\n') + (list.length ? '\n' : ''));

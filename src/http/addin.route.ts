@@ -15,6 +15,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { PACKAGE_ROOT } from '../lint/load.js';
 import type { Severity } from '../lint/types.js';
 import type { AddinConfig, SendMode } from '../outlook/config.js';
+import type { SettingsFor } from '../process/settings.js';
 
 export const DEFAULT_ADDIN_DIR = join(PACKAGE_ROOT, 'dist', 'outlook');
 /** Probity's add-in id. A council that runs two Probity services side by side gives the second its own. */
@@ -141,30 +142,33 @@ export const addinRoutes: FastifyPluginAsync<AddinRoutesOptions> = async (app, o
   );
 };
 
-/**
- * Options from the environment, for the app that registers the plugin: PROBITY_PUBLIC_URL (required to serve the
- * add-in), PROBITY_ADDIN_TOKEN, PROBITY_ADDIN_MIN_SEVERITY, PROBITY_ADDIN_SEND_MODE, PROBITY_ADDIN_TIMEOUT_MS,
- * PROBITY_ADDIN_ID, PROBITY_ADDIN_DIR, PROBITY_ADDIN_API_URL. Null when PROBITY_PUBLIC_URL is unset.
- */
-export function addinOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AddinRoutesOptions | null {
-  const publicUrl = env.PROBITY_PUBLIC_URL?.trim();
-  if (!publicUrl) return null;
-  baseUrl(publicUrl, 'PROBITY_PUBLIC_URL');
-  const severity = env.PROBITY_ADDIN_MIN_SEVERITY?.trim().toLowerCase();
-  if (severity && !['error', 'warning', 'info'].includes(severity)) throw new Error('PROBITY_ADDIN_MIN_SEVERITY must be error, warning or info');
-  const mode = env.PROBITY_ADDIN_SEND_MODE?.trim();
-  if (mode && mode !== 'softBlock' && mode !== 'promptUser') throw new Error('PROBITY_ADDIN_SEND_MODE must be softBlock or promptUser');
-  const timeout = env.PROBITY_ADDIN_TIMEOUT_MS?.trim();
-  const timeoutMs = timeout ? Number(timeout) : undefined;
-  if (timeoutMs !== undefined && !(timeoutMs >= 500 && timeoutMs <= 4500)) throw new Error('PROBITY_ADDIN_TIMEOUT_MS must be between 500 and 4500');
-  const options: AddinRoutesOptions = { publicUrl };
-  if (env.PROBITY_ADDIN_API_URL?.trim()) options.apiUrl = env.PROBITY_ADDIN_API_URL.trim();
-  if (env.PROBITY_ADDIN_TOKEN?.trim()) options.token = env.PROBITY_ADDIN_TOKEN.trim();
-  if (severity) options.minSeverity = severity as Severity;
-  if (mode === 'softBlock' || mode === 'promptUser') options.sendMode = mode;
-  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
-  if (env.PROBITY_ADDIN_ID?.trim()) options.addinId = env.PROBITY_ADDIN_ID.trim();
-  if (env.PROBITY_ADDIN_DIR?.trim()) options.assetsDir = env.PROBITY_ADDIN_DIR.trim();
-  if (env.PROBITY_COUNCIL_NAME?.trim()) options.provider = env.PROBITY_COUNCIL_NAME.trim();
-  return options;
+/** The add-in's options from the API's settings; none unless PROBITY_PUBLIC_URL says where Outlook reaches us. */
+export function addinOptions(s: AddinSettings): AddinRoutesOptions | undefined {
+  if (!s.PROBITY_PUBLIC_URL) return undefined;
+  return {
+    publicUrl: s.PROBITY_PUBLIC_URL,
+    ...(s.PROBITY_ADDIN_API_URL ? { apiUrl: s.PROBITY_ADDIN_API_URL } : {}),
+    ...(s.PROBITY_ADDIN_TOKEN ? { token: s.PROBITY_ADDIN_TOKEN } : {}),
+    ...(s.PROBITY_ADDIN_MIN_SEVERITY ? { minSeverity: s.PROBITY_ADDIN_MIN_SEVERITY } : {}),
+    ...(s.PROBITY_ADDIN_SEND_MODE ? { sendMode: s.PROBITY_ADDIN_SEND_MODE } : {}),
+    ...(s.PROBITY_ADDIN_TIMEOUT_MS ? { timeoutMs: s.PROBITY_ADDIN_TIMEOUT_MS } : {}),
+    ...(s.PROBITY_ADDIN_ID ? { addinId: s.PROBITY_ADDIN_ID } : {}),
+    ...(s.PROBITY_ADDIN_DIR ? { assetsDir: s.PROBITY_ADDIN_DIR } : {}),
+    ...(s.PROBITY_COUNCIL_NAME ? { provider: s.PROBITY_COUNCIL_NAME } : {}),
+  };
 }
+
+export type AddinSettings = Partial<
+  Pick<
+    SettingsFor<'api'>,
+    | 'PROBITY_PUBLIC_URL'
+    | 'PROBITY_ADDIN_API_URL'
+    | 'PROBITY_ADDIN_TOKEN'
+    | 'PROBITY_ADDIN_MIN_SEVERITY'
+    | 'PROBITY_ADDIN_SEND_MODE'
+    | 'PROBITY_ADDIN_TIMEOUT_MS'
+    | 'PROBITY_ADDIN_ID'
+    | 'PROBITY_ADDIN_DIR'
+    | 'PROBITY_COUNCIL_NAME'
+  >
+>;

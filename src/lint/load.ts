@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCouncil } from '../directory/council.js';
+import { parseCouncil, type Council } from '../directory/council.js';
 import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
 import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
@@ -61,10 +61,12 @@ export function loadModel(file = join(LEXICON_DIR, 'models', 'confidence.json'))
 export interface LoadOptions {
   /** Path to council.yaml (default: the bundled example council). */
   councilFile?: string;
+  /** A council already read and validated (instead of `councilFile`). */
+  council?: Council;
 }
 
 export function loadLinter(options: LoadOptions = {}): ExplainingLinter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
-  const council = parseCouncil(readFileSync(file, 'utf8'), file);
+  const council = options.council ?? parseCouncil(readFileSync(file, 'utf8'), file);
   return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
 }

@@ -79,39 +79,59 @@ function password(env: NodeJS.ProcessEnv, prefix: string): string {
   throw new MailboxConfigError(`${prefix}PASSWORD or ${prefix}PASSWORD_FILE must be set`);
 }
 
+/** The mailboxes in the environment; throws the first problem (see `readMailboxes` for all of them). */
 export function mailboxesFromEnv(env: NodeJS.ProcessEnv = process.env): MailboxConfig[] {
+  const { mailboxes, problems } = readMailboxes(env);
+  if (problems.length) throw new MailboxConfigError(problems[0]!);
+  return mailboxes;
+}
+
+/** Every mailbox that is configured well, and one line for each problem with the others. */
+export function readMailboxes(env: NodeJS.ProcessEnv): { mailboxes: MailboxConfig[]; problems: string[] } {
   const ids = (env.PROBITY_IMAP_MAILBOXES ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const seen = new Set<string>();
-  return ids.map((id) => {
-    if (!ID.test(id)) throw new MailboxConfigError(`PROBITY_IMAP_MAILBOXES: "${id}" must be a lower-case id (letters, digits, hyphens)`);
-    if (seen.has(id)) throw new MailboxConfigError(`PROBITY_IMAP_MAILBOXES lists "${id}" twice`);
-    seen.add(id);
-    const prefix = envPrefix(id);
-    const secure = flag(env, `${prefix}SECURE`, true);
-    const portText = env[`${prefix}PORT`]?.trim();
-    const port = portText ? Number(portText) : secure ? 993 : 143;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new MailboxConfigError(`${prefix}PORT must be a port number`);
-    const user = required(env, `${prefix}USER`);
-    const address = env[`${prefix}ADDRESS`]?.trim() || (user.includes('@') ? user : undefined);
-    const draftsPath = env[`${prefix}DRAFTS`]?.trim() || undefined;
-    return mailboxConfig(
-      {
-        id,
-        host: required(env, `${prefix}HOST`),
-        port,
-        secure,
-        startTls: flag(env, `${prefix}STARTTLS`, true),
-        user,
-        inboxPath: env[`${prefix}INBOX`]?.trim() || 'INBOX',
-        ...(draftsPath ? { draftsPath } : {}),
-        ...(address ? { address } : {}),
-      },
-      password(env, prefix),
-    );
-  });
+  const mailboxes: MailboxConfig[] = [];
+  const problems: string[] = [];
+  for (const id of ids) {
+    try {
+      if (!ID.test(id)) throw new MailboxConfigError(`PROBITY_IMAP_MAILBOXES: "${id}" must be a lower-case id (letters, digits, hyphens)`);
+      if (seen.has(id)) throw new MailboxConfigError(`PROBITY_IMAP_MAILBOXES lists "${id}" twice`);
+      seen.add(id);
+      mailboxes.push(mailbox(env, id));
+    } catch (err) {
+      if (!(err instanceof MailboxConfigError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  return { mailboxes, problems };
+}
+
+function mailbox(env: NodeJS.ProcessEnv, id: string): MailboxConfig {
+  const prefix = envPrefix(id);
+  const secure = flag(env, `${prefix}SECURE`, true);
+  const portText = env[`${prefix}PORT`]?.trim();
+  const port = portText ? Number(portText) : secure ? 993 : 143;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new MailboxConfigError(`${prefix}PORT must be a port number`);
+  const user = required(env, `${prefix}USER`);
+  const address = env[`${prefix}ADDRESS`]?.trim() || (user.includes('@') ? user : undefined);
+  const draftsPath = env[`${prefix}DRAFTS`]?.trim() || undefined;
+  return mailboxConfig(
+    {
+      id,
+      host: required(env, `${prefix}HOST`),
+      port,
+      secure,
+      startTls: flag(env, `${prefix}STARTTLS`, true),
+      user,
+      inboxPath: env[`${prefix}INBOX`]?.trim() || 'INBOX',
+      ...(draftsPath ? { draftsPath } : {}),
+      ...(address ? { address } : {}),
+    },
+    password(env, prefix),
+  );
 }
 
 /** What a log line may say about a mailbox. */

@@ -15,7 +15,7 @@ import { errorFields, type Log } from '../queue/log.js';
 import type { LintProcessor } from '../queue/processor.js';
 import type { ImapDraftJob } from './draft-job.js';
 import { closeQuietly, createImapClient, errorSummary } from './imap-client.js';
-import { mailboxesFromEnv, type MailboxConfig } from './imap-config.js';
+import type { MailboxConfig } from './imap-config.js';
 import { parseDraft, type ParsedDraft } from './imap-parse.js';
 import { DraftState, draftKeys, type NudgeLease } from './imap-state.js';
 import { buildNudgeMessage, nudgeMessageId } from './nudge.js';
@@ -33,7 +33,7 @@ export interface ImapContext {
 
 declare module '../queue/processor.js' {
   interface ProcessorContext {
-    /** For `imap-draft` jobs; read from the environment when absent (see `imapContextFromEnv`). */
+    /** For `imap-draft` jobs: the worker process builds it from its settings (workers/lint.worker.ts). */
     imap?: ImapContext;
   }
 }
@@ -50,25 +50,6 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 
 export function atLeast(severity: Severity, min: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[min];
 }
-
-function severityFromEnv(value: string | undefined): Severity {
-  const v = (value ?? 'warning').trim().toLowerCase();
-  if (v === 'error' || v === 'warning' || v === 'info') return v;
-  throw new Error('PROBITY_IMAP_MIN_SEVERITY must be error, warning or info');
-}
-
-export function imapContextFromEnv(env: NodeJS.ProcessEnv, linter: Pick<Linter, 'council'>): ImapContext {
-  const mailboxes = new Map(mailboxesFromEnv(env).map((m) => [m.id, m]));
-  const domain = linter.council.domain ?? 'localhost';
-  return {
-    mailboxes,
-    minSeverity: severityFromEnv(env.PROBITY_IMAP_MIN_SEVERITY),
-    nudgeFrom: env.PROBITY_NUDGE_FROM?.trim() || `Probity <probity@${domain}>`,
-    keyword: env.PROBITY_IMAP_KEYWORD?.trim() || DEFAULT_KEYWORD,
-  };
-}
-
-let fromEnv: ImapContext | undefined;
 
 export type DraftStatus = 'nudged' | 'already-nudged' | 'clean' | 'gone' | 'stale' | 'unreadable';
 
@@ -103,7 +84,8 @@ export class NudgeBusyError extends Error {
 }
 
 export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, context, job): Promise<LintJobResult> => {
-  const imap = context.imap ?? (fromEnv ??= imapContextFromEnv(process.env, context.linter));
+  const imap = context.imap;
+  if (!imap) throw new UnrecoverableError('imap-draft job on a worker with no IMAP mailboxes (PROBITY_IMAP_MAILBOXES)');
   const outcome = await checkDraft(data, {
     imap,
     linter: context.linter,

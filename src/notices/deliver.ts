@@ -11,14 +11,8 @@ import { EmailSender, PermanentDeliveryError } from './email.js';
 import type { NoticeDispatcher, NoticeJobData, RoundJobData, TimerJobData } from './queue.js';
 import { ConfidentialityError, renderNotice } from './render.js';
 import { SlackRateLimited, SlackSender } from './slack.js';
+import { silentLog, type Log } from '../queue/log.js';
 
-export interface Log {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentLog: Log = { info() {}, warn() {}, error() {} };
 
 export interface ProcessorDeps {
   service: BriefingService;
@@ -79,14 +73,14 @@ export class NoticeProcessor {
       return await this.deliver(job.data.noticeId, attempt);
     } catch (err) {
       if (err instanceof SlackRateLimited && worker) {
-        this.log.warn('slack rate limited', { noticeId: job.data.noticeId, retryAfterMs: err.retryAfterMs });
+        this.log.warn({ noticeId: job.data.noticeId, retryAfterMs: err.retryAfterMs }, 'slack rate limited');
         await worker.rateLimit(err.retryAfterMs);
         throw Worker.RateLimitError();
       }
       const permanent = err instanceof PermanentDeliveryError || err instanceof ConfidentialityError || err instanceof NoticeContextError;
       const reason = err instanceof Error ? err.message : 'delivery failed';
       await this.deps.service.recordDelivery(this.actor, job.data.noticeId, { state: 'failed', attempt, error: reason, final: permanent || final });
-      this.log.warn('notice not delivered', { noticeId: job.data.noticeId, attempt, permanent, error: reason });
+      this.log.warn({ noticeId: job.data.noticeId, attempt, permanent, error: reason }, 'notice not delivered');
       if (permanent) throw new UnrecoverableError(reason);
       throw err;
     }
@@ -101,7 +95,7 @@ export class NoticeProcessor {
     const marker = await service.store.sentMarker(noticeId);
     if (marker) {
       await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: marker });
-      this.log.info('notice was already sent; ledger brought up to date', { noticeId });
+      this.log.info({ noticeId }, 'notice was already sent; ledger brought up to date');
       return 'already-sent';
     }
     const sender = notice.channel === 'email' ? this.deps.email : this.deps.slack;
@@ -117,7 +111,7 @@ export class NoticeProcessor {
         : await (sender as SlackSender).send(ctx, rendered, service.store);
     await service.store.markSent(noticeId, id);
     await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: id });
-    this.log.info('notice sent', { noticeId, channel: notice.channel, attempt });
+    this.log.info({ noticeId, channel: notice.channel, attempt }, 'notice sent');
     return 'sent';
   }
 }

@@ -1,5 +1,6 @@
 /**
- * A small structured logger for the worker and Slack processes: one JSON object per line on stdout.
+ * What code below the processes logs through: the process's pino logger (src/process/log.ts) fits it, and tests
+ * pass a recorder.
  *
  * Privacy: callers pass ids, counts and error codes only, never message text (PRODUCT.md, "Privacy"). The
  * field names are fixed by convention (`jobId`, `eventId`, `channel`, `ts`, `user`, `rule`…), which makes a stray
@@ -12,19 +13,6 @@ export interface Log {
   info(fields: LogFields, msg: string): void;
   warn(fields: LogFields, msg: string): void;
   error(fields: LogFields, msg: string): void;
-}
-
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof LEVELS;
-
-export function jsonLog(name: string, options: { level?: Level; write?: (line: string) => void } = {}): Log {
-  const min = LEVELS[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const at = (level: Level) => (fields: LogFields, msg: string) => {
-    if (LEVELS[level] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, name, msg, ...fields })}\n`);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };

@@ -5,8 +5,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import { errorFields } from '../queue/log.js';
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { errorFields, type Log } from '../queue/log.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
 
@@ -24,6 +24,8 @@ export interface SlackAppOptions {
   /** Point the Web API client elsewhere (a loopback stub in tests). */
   slackApiUrl?: string;
   logLevel?: LogLevel;
+  /** Where Bolt's own lines go (the process's logger, through `boltLogger`); Bolt's console logger otherwise. */
+  logger?: BoltLogger;
 }
 
 export interface SlackApp {
@@ -42,6 +44,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // Ack first, work after (a long-running server, not a FaaS).
     processBeforeResponse: false,
     logLevel: options.logLevel ?? LogLevel.WARN,
+    ...(options.logger ? { logger: options.logger } : {}),
     customRoutes: [
       {
         path: '/healthz',
@@ -60,6 +63,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.botUserId ? { botUserId: options.botUserId } : {}),
     tokenVerificationEnabled: options.tokenVerificationEnabled ?? true,
     logLevel: options.logLevel ?? LogLevel.WARN,
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
   registerListeners(app, deps);
@@ -75,5 +79,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return (server.address() as AddressInfo).port;
     },
     stop: () => app.stop() as Promise<void>,
+  };
+}
+
+/** Bolt's lines into the process's logger. Never its debug lines: they carry request payloads, message text. */
+export function boltLogger(log: Pick<Log, 'info' | 'warn' | 'error'>, level: LogLevel = LogLevel.WARN): BoltLogger {
+  let current = level;
+  const line = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ').slice(0, 300);
+  return {
+    debug: () => undefined,
+    info: (...parts) => void log.info({ source: 'bolt' }, line(parts)),
+    warn: (...parts) => void log.warn({ source: 'bolt' }, line(parts)),
+    error: (...parts) => void log.error({ source: 'bolt' }, line(parts)),
+    setLevel: (next) => void (current = next),
+    getLevel: () => current,
+    setName: () => undefined,
   };
 }

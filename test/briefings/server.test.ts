@@ -28,7 +28,7 @@ describe('the API process', () => {
     const port = await freePort();
     const councilFile = join(mkdtempSync(join(tmpdir(), 'probity-server-')), 'council.yaml');
     writeFileSync(councilFile, exampleYaml);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'workers/api.ts'], {
       cwd: fileURLToPath(new URL('../../', import.meta.url)),
       env: {
         ...process.env,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOutlook } from '../../scripts/build-outlook.js';
-import { addinOptionsFromEnv, addinRoutes } from '../../src/http/addin.route.js';
+import { addinOptions, addinRoutes } from '../../src/http/addin.route.js';
+import { loadSettings } from '../../src/process/settings.js';
 import type { Finding } from '../../src/lint/types.js';
 import { alertMessage, blockingFindings, fingerprint, MAX_ALERT_CHARS, MAX_NOTIFICATION_CHARS, notificationMessage } from '../../src/outlook/alert.js';
 
@@ -135,14 +136,12 @@ describe('add-in routes', () => {
     await bare.close();
   });
 
-  it('reads its options from the environment, naming a bad variable', () => {
-    expect(addinOptionsFromEnv({})).toBeNull();
-    expect(addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' })).toEqual({
-      publicUrl: 'https://p.example',
-      sendMode: 'promptUser',
-      minSeverity: 'error',
-    });
-    expect(() => addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'block' })).toThrow(/PROBITY_ADDIN_SEND_MODE/);
-    expect(() => addinOptionsFromEnv({ PROBITY_PUBLIC_URL: 'not a url' })).toThrow(/PROBITY_PUBLIC_URL/);
+  it('reads its options from the settings, which name a bad variable', () => {
+    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2' };
+    expect(addinOptions(loadSettings('api', base))).toBeUndefined();
+    const env = { ...base, PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' };
+    expect(addinOptions(loadSettings('api', env))).toEqual({ publicUrl: 'https://p.example', sendMode: 'promptUser', minSeverity: 'error' });
+    expect(() => loadSettings('api', { ...env, PROBITY_ADDIN_SEND_MODE: 'block' })).toThrow(/PROBITY_ADDIN_SEND_MODE must be one of softBlock, promptUser/);
+    expect(() => loadSettings('api', { ...base, PROBITY_PUBLIC_URL: 'not a url' })).toThrow(/PROBITY_PUBLIC_URL must be a URL/);
   });
 });

@@ -77,6 +77,7 @@ describe('reliability: Redis restarted under a running lint worker', () => {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         REDIS_URL: redis.url,
+        PROBITY_COUNCIL: 'examples/council.yaml',
         PROBITY_REDIS_PREFIX: prefix,
         SLACK_BOT_TOKEN: 'xoxb-test-token',
         SLACK_API_URL: stub.apiUrl,

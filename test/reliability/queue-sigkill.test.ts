@@ -66,6 +66,7 @@ function startWorker(name: string): { child: ChildProcess; stderr: () => string 
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       REDIS_URL,
+      PROBITY_COUNCIL: 'examples/council.yaml',
       PROBITY_REDIS_PREFIX: prefix,
       PROBITY_LINT_LOCK_MS: String(LOCK_MS),
       SLACK_BOT_TOKEN: 'xoxb-test-token',

@@ -64,7 +64,7 @@ describe('the API server process', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/http/server.ts')], {
+    child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'workers/api.ts')], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -73,6 +73,7 @@ describe('the API server process', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         PROBITY_TOKEN_SECRET: SECRET,
+        PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml'),
         REDIS_URL: process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
         PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
         PROBITY_QUEUE_PREFIX: `${prefix}-bull`,

@@ -32,6 +32,7 @@ describe('workers/slack.ts', () => {
       env: {
         ...process.env,
         REDIS_URL,
+        PROBITY_COUNCIL: 'examples/council.yaml',
         PROBITY_REDIS_PREFIX: prefix,
         SLACK_BOT_TOKEN: 'xoxb-process-test',
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -67,6 +68,6 @@ describe('workers/slack.ts', () => {
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(lines.some((l) => l.includes('"slack app stopping"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"slack stopping"'))).toBe(true);
   });
 });

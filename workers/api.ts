@@ -1,0 +1,76 @@
+/**
+ * The API process: `/v1/check`, the briefings API, the office page and the Outlook add-in's files, on the ledger
+ * and the notices queue in Redis. SIGHUP re-reads council.yaml for the briefing service and the check route
+ * alike. Settings: docs/settings.md.
+ *
+ *   node dist/workers/api.js        (node --import tsx workers/api.ts from a checkout)
+ */
+import { RedisStore } from '../src/briefings/redis-store.js';
+import { BriefingService } from '../src/briefings/service.js';
+import { addinOptions } from '../src/http/addin.route.js';
+import { buildApp } from '../src/http/app.js';
+import { assertSecret, verifyToken } from '../src/http/auth.js';
+import { loadLinter } from '../src/lint/load.js';
+import { NoticeDispatcher } from '../src/notices/queue.js';
+import { randomId } from '../src/notices/runtime.js';
+import { ReloadableLinter } from '../src/process/council.js';
+import { loggerOptions } from '../src/process/log.js';
+import { runProcess } from '../src/process/run.js';
+
+await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
+  const secret = s.PROBITY_TOKEN_SECRET;
+  assertSecret(secret);
+  const addin = addinOptions(s);
+  // The add-in's token is served in public JavaScript: it must be a valid token that can do nothing but check.
+  if (addin?.token) {
+    const verified = verifyToken(secret, addin.token, Math.floor(Date.now() / 1000));
+    if (!verified.ok) throw new Error(`PROBITY_ADDIN_TOKEN: ${verified.reason}`);
+    if (verified.claims.role !== 'checker') throw new Error(`PROBITY_ADDIN_TOKEN must be a checker token (it is ${verified.claims.role}); it is served to every Outlook user`);
+  }
+  const directory = council();
+  const linter = new ReloadableLinter(loadLinter({ council: directory }));
+  const clock = () => new Date();
+
+  // HTTP handlers fail fast while Redis is away (a 503 beats a request hanging); BullMQ's producer waits.
+  const ledger = redis('producer', 'ledger');
+  const queue = redis('worker', 'notices-queue');
+  await ready();
+
+  const store = new RedisStore(ledger, s.PROBITY_LEDGER_PREFIX);
+  const dispatcher = new NoticeDispatcher({ connection: queue, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
+  const service = new BriefingService({
+    council: directory,
+    store,
+    clock,
+    newId: randomId,
+    // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
+    // here delays notices but never loses them.
+    onOutbox: () => void dispatcher.flush().catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'outbox flush failed; the worker will retry')),
+  });
+  const app = await buildApp({
+    service,
+    linter,
+    ...(addin ? { addin } : {}),
+    auth: { secret },
+    logger: loggerOptions('api', s.LOG_LEVEL),
+    rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
+  });
+  await app.listen({ port: s.PORT, host: s.HOST });
+
+  return {
+    async stop() {
+      await app.close();
+      await dispatcher.close().catch(() => undefined);
+    },
+    // council.yaml again, for the briefing service and /v1/check alike; a group that has formed since a round
+    // opened gets a late offer in it.
+    async reload() {
+      const next = council();
+      const nextLinter = loadLinter({ council: next });
+      service.setCouncil(next);
+      linter.replace(nextLinter);
+      const lateOffers = await service.refreshOpenRounds();
+      return { council: next.council, lateOffers };
+    },
+  };
+});
