@@ -70,9 +70,9 @@ export interface LedgerStore {
   /** Wait a little before retrying a lost race (the store owns timers; the domain has none). */
   pause(attempt: number): Promise<void>;
   auditEvents(fromSeq?: number, count?: number): Promise<AuditEvent[]>;
-  outbox(): Promise<OutboxItem[]>;
   /** Every stored record, for checking records against their events. */
   records(): Promise<{ kind: EntityKind; id: string; value: unknown }[]>;
+  outbox(): Promise<OutboxItem[]>;
   outboxDone(id: string): Promise<void>;
   /** The stored sent-marker for a notice (its Message-ID or Slack ts), if it was sent. */
   sentMarker(noticeId: string): Promise<string | undefined>;
@@ -152,9 +152,9 @@ export class Tx {
 export interface Committed<T> {
   value: T;
   events: AuditEvent[];
-}
   /** The head after the commit (absent when nothing was written). */
   head?: AuditHead;
+}
 
 /** Retries of a lost race before giving up with 503; each retry re-reads, so this only bites under heavy contention. */
 const MAX_ATTEMPTS = 200;

@@ -114,9 +114,6 @@ export async function decide(tx: Tx, ctx: DomainContext, actor: Actor, requestId
   if (request.status !== 'pending' && request.status !== 'deferred') {
     throw conflict(`request ${requestId} is already ${request.status}; a decision can only be made on a pending or deferred request`, 'already-decided');
   }
-  const decision: Decision = {
-    kind: input.decision,
-    by: actor.id,
   // Separation of duties: the person who entered a request (or made it) does not also decide it.
   if (request.recordedBy === actor.id || request.requestedBy === actor.id) {
     const others = ctx.settings.authorisers.filter((a) => a !== actor.id);
@@ -125,8 +122,9 @@ export async function decide(tx: Tx, ctx: DomainContext, actor: Actor, requestId
       'separation-of-duties',
     );
   }
-  assertOneLine('offerTitle', input.offerTitle);
-  assertOneLine('note', input.note);
+  const decision: Decision = {
+    kind: input.decision,
+    by: actor.id,
     at: tx.nowIso,
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.note ? { note: input.note } : {}),
