@@ -5,7 +5,8 @@
 import type { Council } from '../directory/council.js';
 import { invalid } from './errors.js';
 import type { Tx } from './ledger.js';
-import { mentionedName, namesOfGroups } from './parties.js';
+import { nameIn, neutralityNames, oneLineProblem, textProblem, type NeutralityScope } from './neutral-text.js';
+import { currentParties, partyOfGroup } from './parties.js';
 import type { BriefingSettings } from './settings.js';
 import type { Channel, Notice, NoticeKind, Party } from './types.js';
 
@@ -14,6 +15,8 @@ export interface DomainContext {
   settings: BriefingSettings;
   /** A fresh id with this prefix (`br`, `rd`, `of`…). Random in production, a counter in tests. */
   newId(prefix: string): string;
+  /** The channels notice workers are sending on now (reach.ts); absent: every channel the council uses. */
+  workingChannels?: Channel[];
 }
 
 export type ActorRole = 'ce-office' | 'authoriser' | 'monitoring-officer' | 'group-leader' | 'officer' | 'checker' | 'system';
@@ -38,22 +41,45 @@ export function matterKey(matter: string): string {
 }
 
 /**
- * Refuse a text that other groups will read if it names any group (or, for a request, the members who made
- * it): the notice to one group never names another group.
+ * Refuse a text that other groups will read if it names a party, an independent member offered the briefing, or
+ * a member of the requesting group (see neutral-text.ts; the notice worker runs the same check before sending).
+ * Without a scope, the parties are the directory's as they stand and the requester is `requesterGroup`'s party.
  */
-export function assertNeutral(ctx: DomainContext, text: string, field: string, alsoNames: string[] = []): void {
-  const names = [...namesOfGroups(ctx.council).flatMap((g) => g.names), ...alsoNames];
-  const hit = mentionedName(text, names);
+export function assertNeutral(ctx: DomainContext, text: string, field: string, scope: Partial<NeutralityScope> & { requesterGroup?: string } = {}): void {
+  const requester = scope.requester ?? (scope.requesterGroup ? partyOfGroup(ctx.council, ctx.settings, scope.requesterGroup) : undefined);
+  const names = neutralityNames(ctx.council, {
+    parties: scope.parties ?? currentParties(ctx.council, ctx.settings),
+    ...(requester ? { requester } : {}),
+    ...(scope.recipient ? { recipient: scope.recipient } : {}),
+  });
+  const hit = nameIn(text, names);
   if (hit) {
-    throw invalid(`${field} names "${hit}"; other groups will read it, so it must not name a group or its members`, 'neutral-text');
+    throw invalid(
+      `${field} names "${hit}"; other groups will read it, so it must not name a group, an independent member or a member of the group that asked`,
+      'neutral-text',
+    );
   }
+}
+
+/** Refuse a line break or control character in a one-line field (a title, a venue, a version, a reason). */
+export function assertOneLine(field: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const problem = oneLineProblem(value);
+  if (problem) throw invalid(`${field}: ${problem}`, 'one-line');
+}
+
+/** Refuse control characters (other than tab and line breaks) in a text field. */
+export function assertText(field: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const problem = textProblem(value);
+  if (problem) throw invalid(`${field}: ${problem}`, 'control-character');
 }
 
 export function personName(ctx: DomainContext, id: string): string {
   return ctx.council.byId.get(id)?.name ?? id;
 }
 
-/** The channels on which a notice to these people can go. */
+/** The channels the council uses on which at least one of these people has an address. */
 export function channelsFor(ctx: DomainContext, people: string[]): Channel[] {
   const found = people.map((id) => ctx.council.byId.get(id)).filter((p) => p !== undefined);
   const channels: Channel[] = [];
@@ -73,11 +99,35 @@ export interface NoticePlan {
   channels?: Channel[];
 }
 
-/** Create the notice records for a plan (one per channel the recipients can take) and return their ids. */
+/**
+ * Create the notice records for a plan (one per channel the recipients can take) and return their ids. When the
+ * recipients have no address on any channel the plan may use, one notice is still recorded, as `undeliverable`
+ * with the reason, so the office sees that these people were not told.
+ */
 export function planNotices(tx: Tx, ctx: DomainContext, actor: Actor, plan: NoticePlan): string[] {
   const ids: string[] = [];
-  for (const channel of channelsFor(ctx, plan.to)) {
-    if (plan.channels && !plan.channels.includes(channel)) continue;
+  const channels = channelsFor(ctx, plan.to).filter((c) => !plan.channels || plan.channels.includes(c));
+  if (channels.length === 0) {
+    const channel = (plan.channels ?? ctx.settings.channels)[0] ?? 'email';
+    const names = plan.to.map((id) => personName(ctx, id)).join(', ') || 'nobody';
+    const notice: Notice = {
+      id: `${plan.stem}-${channel}`,
+      kind: plan.kind,
+      channel,
+      party: plan.party,
+      to: plan.to,
+      ...plan.fields,
+      state: 'undeliverable',
+      attempts: 0,
+      lastError: `no ${(plan.channels ?? ctx.settings.channels).map((c) => (c === 'email' ? 'email address' : 'Slack id')).join(' or ') || 'channel'} for ${names}`,
+      createdAt: tx.nowIso,
+    };
+    tx.put('notice', undefined, notice, actor.id, 'notice.undeliverable');
+    tx.addIndex('notices', notice.id, tx.now.getTime());
+    // Listed with the others, so the offer and the register show it; the worker leaves it alone.
+    return [notice.id];
+  }
+  for (const channel of channels) {
     const notice: Notice = {
       id: `${plan.stem}-${channel}`,
       kind: plan.kind,
@@ -90,11 +140,8 @@ export function planNotices(tx: Tx, ctx: DomainContext, actor: Actor, plan: Noti
       createdAt: tx.nowIso,
     };
     tx.put('notice', undefined, notice, actor.id, 'notice.queued');
+    tx.addIndex('notices', notice.id, tx.now.getTime());
     ids.push(notice.id);
   }
   return ids;
-}
-
-export function contactsWithOfficers(party: Party, officers: string[]): string[] {
-  return [...new Set([...party.contacts, ...officers])];
 }

@@ -4,7 +4,7 @@ import type { Tx } from './ledger.js';
 import type { Notice } from './types.js';
 
 export interface DeliveryReport {
-  state: 'sent' | 'failed' | 'skipped';
+  state: 'sent' | 'failed' | 'undeliverable';
   /** The attempt number (1-based) the worker made. */
   attempt: number;
   /** Message-ID for email, message ts for Slack. */
@@ -28,13 +28,13 @@ export async function recordDelivery(tx: Tx, actorId: string, noticeId: string, 
     ...(report.error ? { lastError: report.error } : {}),
     ...(report.state === 'sent' ? { sentAt: tx.nowIso } : {}),
   };
-  const action = report.state === 'sent' ? 'notice.sent' : report.state === 'skipped' ? 'notice.skipped' : report.final ? 'notice.failed' : 'notice.retrying';
+  const action = report.state === 'sent' ? 'notice.sent' : report.state === 'undeliverable' ? 'notice.undeliverable' : report.final ? 'notice.failed' : 'notice.retrying';
   tx.put('notice', notice, after, actorId, action);
   return after;
 }
 
 /** The round's flow has finished: every first notice was sent or finally failed. Recorded once. */
-export async function recordRoundNoticesSettled(tx: Tx, actorId: string, roundId: string): Promise<{ sent: number; failed: number; other: number }> {
+export async function recordRoundNoticesSettled(tx: Tx, actorId: string, roundId: string): Promise<{ sent: number; failed: number; undeliverable: number; other: number }> {
   const round = await tx.get('round', roundId);
   if (!round) throw notFound(`no round "${roundId}"`);
   const offers = await tx.getMany('offer', round.offerIds);
@@ -42,10 +42,11 @@ export async function recordRoundNoticesSettled(tx: Tx, actorId: string, roundId
   const summary = {
     sent: notices.filter((n) => n.state === 'sent').length,
     failed: notices.filter((n) => n.state === 'failed').length,
-    other: notices.filter((n) => n.state !== 'sent' && n.state !== 'failed').length,
+    undeliverable: notices.filter((n) => n.state === 'undeliverable').length,
+    other: notices.filter((n) => n.state === 'queued').length,
   };
   if (!round.noticesSettledAt) {
-    tx.put('round', round, { ...round, noticesSettledAt: tx.nowIso }, actorId, 'round.notices-settled', `sent ${summary.sent}, failed ${summary.failed}, other ${summary.other}`);
+    tx.put('round', round, { ...round, noticesSettledAt: tx.nowIso }, actorId, 'round.notices-settled', `sent ${summary.sent}, failed ${summary.failed}, other ${summary.other}${summary.undeliverable ? `, not deliverable ${summary.undeliverable}` : ''}`);
   }
   return summary;
 }

@@ -15,6 +15,7 @@ export type IndexName =
   | 'rounds'
   | 'sessions'
   | 'invitations'
+  | 'notices' // every notice, for the office's list of notices that need action
   | `matter:${string}` // request ids by matter key
   | `matter-invitations:${string}`; // invitation ids by matter key
 

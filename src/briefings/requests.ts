@@ -3,7 +3,7 @@
  * leader, deputy or spokesperson asks in writing, to the designated recipient; a designated authoriser approves,
  * declines with a reason code, or defers. Approval opens the offer round.
  */
-import { assertNeutral, matterKey, personName, planNotices, type Actor, type DomainContext } from './context.js';
+import { assertNeutral, assertOneLine, assertText, matterKey, personName, planNotices, type Actor, type DomainContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import type { Tx } from './ledger.js';
 import { openRound } from './rounds.js';
@@ -55,6 +55,9 @@ export async function createRequest(tx: Tx, ctx: DomainContext, actor: Actor, in
   for (const o of officers) {
     if (ctx.council.byId.get(o)?.role !== 'officer') throw invalid(`officers: unknown officer "${o}"`);
   }
+  assertOneLine('matter', input.matter);
+  assertText('details', input.details);
+  assertOneLine('premises.description', input.premises?.description);
   const key = matterKey(input.matter);
   if (!key) throw invalid('matter: must contain letters or digits');
 
@@ -122,6 +125,8 @@ export async function decide(tx: Tx, ctx: DomainContext, actor: Actor, requestId
       'separation-of-duties',
     );
   }
+  assertOneLine('offerTitle', input.offerTitle);
+  assertOneLine('note', input.note);
   const decision: Decision = {
     kind: input.decision,
     by: actor.id,
@@ -140,9 +145,9 @@ export async function decide(tx: Tx, ctx: DomainContext, actor: Actor, requestId
         'pre-election',
       );
     }
-    const requester = ctx.council.byId.get(request.requestedBy);
     const title = (input.offerTitle ?? request.matter).trim();
-    assertNeutral(ctx, title, input.offerTitle ? 'offerTitle' : 'matter (used as the offer title)', requester ? [requester.name] : []);
+    assertOneLine(input.offerTitle ? 'offerTitle' : 'matter (used as the offer title)', title);
+    assertNeutral(ctx, title, input.offerTitle ? 'offerTitle' : 'matter (used as the offer title)', { requesterGroup: request.group });
     const round = await openRound(tx, ctx, actor, request, title);
     const approved: BriefingRequest = { ...request, status: 'approved', decision, roundId: round.id };
     tx.put('request', request, approved, actor.id, 'request.approved');

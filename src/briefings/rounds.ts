@@ -3,10 +3,11 @@
  * directory taken then. Offers are accepted or declined by the party, expire after N working days, and are
  * reminded on the configured working days; a party that forms mid-round gets a late offer.
  */
-import { planNotices, type Actor, type DomainContext } from './context.js';
-import { conflict, forbidden, notFound } from './errors.js';
+import { assertOneLine, planNotices, type Actor, type DomainContext } from './context.js';
+import { conflict, forbidden, invalid, notFound } from './errors.js';
 import type { Timer, Tx } from './ledger.js';
 import { currentParties } from './parties.js';
+import { assertReachable } from './reach.js';
 import type { BriefingRequest, Offer, OfferKind, Party, Round } from './types.js';
 import { offerTimes } from './working-days.js';
 
@@ -53,6 +54,7 @@ function noticeForOffer(tx: Tx, ctx: DomainContext, actor: Actor, offer: Offer):
 /** Open the round for an approved request: one offer per party in the snapshot, all in one commit. */
 export async function openRound(tx: Tx, ctx: DomainContext, actor: Actor, request: BriefingRequest, title: string): Promise<Round> {
   const snapshot = currentParties(ctx.council, ctx.settings);
+  assertReachable(ctx, snapshot);
   const roundId = ctx.newId('rd');
   const noticeIds: string[] = [];
   const timers: Timer[] = [];
@@ -104,7 +106,37 @@ function assertActsFor(actor: Actor, offer: Offer): void {
   throw notFound(`no offer "${offer.id}" for your group`);
 }
 
-export async function respondToOffer(tx: Tx, ctx: DomainContext, actor: Actor, offerId: string, response: 'accept' | 'decline'): Promise<Offer> {
+/** What may come with an answer: times that would suit (when accepting) and a short note. */
+export interface OfferAnswerDetails {
+  proposedTimes?: string[];
+  note?: string;
+}
+
+const MAX_PROPOSED_TIMES = 3;
+
+function answerDetails(tx: Tx, response: 'accept' | 'decline', details: OfferAnswerDetails): Pick<Offer, 'proposedTimes' | 'answerNote'> {
+  const times = details.proposedTimes ?? [];
+  if (times.length > 0 && response !== 'accept') throw invalid('proposedTimes: times can only be proposed when taking the briefing up');
+  if (times.length > MAX_PROPOSED_TIMES) throw invalid(`proposedTimes: at most ${MAX_PROPOSED_TIMES} times`);
+  const instants = times.map((t) => {
+    const ms = Date.parse(t);
+    if (Number.isNaN(ms)) throw invalid(`proposedTimes: "${t}" is not a date and time`);
+    if (ms <= tx.now.getTime()) throw invalid('proposedTimes: each time must be in the future');
+    return new Date(ms).toISOString();
+  });
+  assertOneLine('note', details.note);
+  const note = details.note?.trim();
+  return { ...(instants.length ? { proposedTimes: [...new Set(instants)].sort() } : {}), ...(note ? { answerNote: note } : {}) };
+}
+
+export async function respondToOffer(
+  tx: Tx,
+  ctx: DomainContext,
+  actor: Actor,
+  offerId: string,
+  response: 'accept' | 'decline',
+  details: OfferAnswerDetails = {},
+): Promise<Offer> {
   const offer = await tx.get('offer', offerId);
   if (!offer) throw notFound(`no offer "${offerId}"`);
   if (actor.role !== 'ce-office' && actor.role !== 'group-leader') throw forbidden('only the group or the office can answer an offer');
@@ -120,7 +152,13 @@ export async function respondToOffer(tx: Tx, ctx: DomainContext, actor: Actor, o
   }
   if (round.status === 'closed') throw conflict(`round ${round.id} is closed; no more answers are taken`, 'round-closed');
   if (offer.status !== 'open') throw conflict(`offer ${offerId} was already ${offer.status}`, 'already-answered');
-  const after: Offer = { ...offer, status: response === 'accept' ? 'accepted' : 'declined', respondedAt: tx.nowIso, respondedBy: actor.id };
+  const after: Offer = {
+    ...offer,
+    status: response === 'accept' ? 'accepted' : 'declined',
+    respondedAt: tx.nowIso,
+    respondedBy: actor.id,
+    ...answerDetails(tx, response, details),
+  };
   tx.put('offer', offer, after, actor.id, response === 'accept' ? 'offer.accepted' : 'offer.declined');
   await closeIfSettled(tx, round, actor);
   return after;

@@ -11,7 +11,7 @@ import { recordDelivery, recordRoundNoticesSettled, type DeliveryReport } from '
 import { DomainError, forbidden, notFound } from './errors.js';
 import { transact, type HeadSeal, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
-import { expireOffer, refreshRound, remindOffer, respondToOffer } from './rounds.js';
+import { expireOffer, refreshRound, remindOffer, respondToOffer, type OfferAnswerDetails } from './rounds.js';
 import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
 import { briefingSettings, type BriefingSettings } from './settings.js';
 import { partyReach, workingChannels, type PartyReach } from './reach.js';
@@ -177,8 +177,8 @@ export class BriefingService {
   withdraw(actor: Actor, requestId: string) {
     return this.run((tx) => withdraw(tx, this.ctx, actor, requestId));
   }
-  respondToOffer(actor: Actor, offerId: string, response: 'accept' | 'decline') {
-    return this.run((tx) => respondToOffer(tx, this.ctx, actor, offerId, response));
+  respondToOffer(actor: Actor, offerId: string, response: 'accept' | 'decline', details?: OfferAnswerDetails) {
+    return this.run((tx) => respondToOffer(tx, this.ctx, actor, offerId, response, details));
   }
   refreshRound(actor: Actor, roundId: string) {
     return this.run((tx) => refreshRound(tx, this.ctx, actor, roundId));

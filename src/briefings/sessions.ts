@@ -5,10 +5,11 @@
  * invitation on a matter may not decline another group's on the same matter: that decline is refused and routed
  * to the chief executive. Follow-up factual answers go to every party that took the briefing up.
  */
-import { assertNeutral, contactsWithOfficers, planNotices, SYSTEM, type Actor, type DomainContext } from './context.js';
+import { assertNeutral, assertOneLine, assertText, planNotices, SYSTEM, type Actor, type DomainContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import type { Tx } from './ledger.js';
-import type { FollowUp, Invitation, Material, Offer, Session } from './types.js';
+import { roundScope } from './neutral-text.js';
+import type { FollowUp, Invitation, Material, Offer, Round, Session } from './types.js';
 
 export interface SessionInput {
   offerId: string;
@@ -28,15 +29,36 @@ function assertTimes(startsAt: string, endsAt: string): void {
   if (!(Date.parse(endsAt) > Date.parse(startsAt))) throw invalid('endsAt: must be after startsAt');
 }
 
+/** The venue and material version go into the group's notice and its officers' invitations: one line, neutral. */
+async function assertSessionText(tx: Tx, ctx: DomainContext, round: Round, offer: Offer, input: { venue?: string; material?: Material }): Promise<void> {
+  assertOneLine('venue', input.venue);
+  assertOneLine('material.version', input.material?.version);
+  const scope = { ...(await roundScope(tx, round)), recipient: offer.party };
+  if (input.venue) assertNeutral(ctx, input.venue, 'venue', scope);
+  if (input.material) assertNeutral(ctx, input.material.version, 'material.version', scope);
+}
+
 const TAKEN_UP = new Set<Offer['status']>(['accepted', 'agreed']);
 
+/** The group's notice of the session (with the calendar invite). */
 function sessionNotices(tx: Tx, ctx: DomainContext, actor: Actor, offer: Offer, session: Session): string[] {
   return planNotices(tx, ctx, actor, {
     kind: 'session',
     stem: `${session.id}-s${session.sequence}`,
     party: offer.party.id,
-    to: contactsWithOfficers(offer.party, session.officers),
+    to: offer.party.contacts,
     fields: { roundId: session.roundId, offerId: offer.id, sessionId: session.id, sessionSequence: session.sequence },
+  });
+}
+
+/** Each officer's own invitation notice for this version of the session, with their answer link and the invite. */
+function invitationNotices(tx: Tx, ctx: DomainContext, actor: Actor, offer: Offer, session: Session, invitation: Invitation): string[] {
+  return planNotices(tx, ctx, actor, {
+    kind: 'invitation',
+    stem: `${invitation.id}-s${session.sequence}`,
+    party: offer.party.id,
+    to: [invitation.officer],
+    fields: { roundId: session.roundId, offerId: offer.id, sessionId: session.id, sessionSequence: session.sequence, invitationId: invitation.id },
   });
 }
 
@@ -50,6 +72,7 @@ export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, 
   const officers = [...new Set(input.officers)];
   assertOfficers(ctx, officers);
   assertTimes(input.startsAt, input.endsAt);
+  await assertSessionText(tx, ctx, round, offer, input);
 
   const session: Session = {
     id: ctx.newId('ss'),
@@ -67,6 +90,7 @@ export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, 
     createdAt: tx.nowIso,
     updatedAt: tx.nowIso,
   };
+  const invitationNoticeIds: string[] = [];
   for (const officer of officers) {
     const invitation: Invitation = {
       id: ctx.newId('iv'),
@@ -78,12 +102,14 @@ export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, 
       status: 'pending',
       refusedDeclines: 0,
     };
+    invitation.noticeIds = invitationNotices(tx, ctx, actor, offer, session, invitation);
+    invitationNoticeIds.push(...invitation.noticeIds);
     session.invitationIds.push(invitation.id);
     tx.put('invitation', undefined, invitation, actor.id, 'invitation.sent');
     tx.addIndex(`matter-invitations:${round.matterKey}`, invitation.id, tx.now.getTime());
     tx.addIndex('invitations', invitation.id, tx.now.getTime());
   }
-  const noticeIds = sessionNotices(tx, ctx, actor, offer, session);
+  const noticeIds = [...sessionNotices(tx, ctx, actor, offer, session), ...invitationNoticeIds];
   tx.put('session', undefined, session, actor.id, 'session.scheduled');
   tx.addIndex('sessions', session.id, tx.now.getTime());
   tx.put('offer', offer, { ...offer, sessionIds: [...offer.sessionIds, session.id], noticeIds: [...offer.noticeIds, ...noticeIds] }, actor.id, 'offer.session-added');
@@ -118,7 +144,15 @@ export async function changeSession(tx: Tx, ctx: DomainContext, actor: Actor, se
     updatedAt: tx.nowIso,
   };
   assertTimes(after.startsAt, after.endsAt);
+  const round = await tx.get('round', session.roundId);
+  if (!round) throw notFound(`no round "${session.roundId}"`);
+  await assertSessionText(tx, ctx, round, offer, change);
   const noticeIds = sessionNotices(tx, ctx, actor, offer, after);
+  for (const invitation of await tx.getMany('invitation', session.invitationIds)) {
+    const ids = invitationNotices(tx, ctx, actor, offer, after, invitation);
+    tx.put('invitation', invitation, { ...invitation, noticeIds: [...(invitation.noticeIds ?? []), ...ids] }, actor.id, 'invitation.updated');
+    noticeIds.push(...ids);
+  }
   tx.put('session', session, after, actor.id, change.cancel ? 'session.cancelled' : 'session.changed');
   tx.put('offer', offer, { ...offer, noticeIds: [...offer.noticeIds, ...noticeIds] }, actor.id, 'offer.session-changed');
   if (noticeIds.length > 0) tx.enqueue({ id: `${session.id}-s${after.sequence}`, kind: 'notices', noticeIds });
@@ -134,6 +168,7 @@ export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Act
   }
   const status = response === 'accept' ? 'accepted' : 'declined';
   if (invitation.status === status) return invitation;
+  assertOneLine('reason', reason);
 
   if (response === 'decline') {
     const onMatter = await tx.getMany('invitation', await tx.index(`matter-invitations:${invitation.matterKey}`));
@@ -159,7 +194,7 @@ export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Act
       return refusedAfter;
     }
   }
-  const after: Invitation = { ...invitation, status, respondedAt: tx.nowIso };
+  const after: Invitation = { ...invitation, status, respondedAt: tx.nowIso, ...(reason?.trim() ? { reason: reason.trim() } : {}) };
   tx.put('invitation', invitation, after, actor.id, `invitation.${status}`, reason);
   return after;
 }
@@ -174,7 +209,9 @@ export async function sendFollowUp(tx: Tx, ctx: DomainContext, actor: Actor, rou
   if (actor.role !== 'ce-office' && actor.role !== 'officer') throw forbidden('only the office or an officer sends follow-up answers');
   const round = await tx.get('round', roundId);
   if (!round) throw notFound(`no round "${roundId}"`);
-  assertNeutral(ctx, input.answer, 'answer');
+  assertText('answer', input.answer);
+  assertOneLine('material.version', input.material?.version);
+  assertNeutral(ctx, input.answer, 'answer', await roundScope(tx, round));
   const offers = (await tx.getMany('offer', round.offerIds)).filter((o) => TAKEN_UP.has(o.status));
   if (offers.length === 0) throw conflict(`no group has taken up round ${roundId}`, 'not-taken-up');
   const followUp: FollowUp = {

@@ -105,6 +105,10 @@ export interface Offer {
   remindAt: string[];
   respondedAt?: string;
   respondedBy?: string;
+  /** Times the party proposed when it took the offer up (ISO instants), for the office to arrange the session. */
+  proposedTimes?: string[];
+  /** A short note the party added to its answer. */
+  answerNote?: string;
   sessionIds: string[];
   /** Ids of the notices sent about this offer, in order. */
   noticeIds: string[];
@@ -145,7 +149,11 @@ export interface Invitation {
   officer: string;
   status: InvitationStatus;
   respondedAt?: string;
+  /** The reason an officer gave with their answer. */
+  reason?: string;
   refusedDeclines: number;
+  /** The officer's own invitation notices (one per version of the session). */
+  noticeIds?: string[];
 }
 
 export interface FollowUp {
@@ -167,9 +175,14 @@ export type NoticeKind =
   | 'declined'
   | 'deferred'
   | 'session'
+  | 'invitation'
   | 'follow-up'
   | 'same-matter';
-export type DeliveryState = 'queued' | 'sent' | 'failed' | 'skipped';
+/**
+ * `undeliverable`: it cannot be sent as things stand (no address on this channel, or the channel is not set up on
+ * the notice worker); like `failed`, it is an item for the office to act on, never a silent skip.
+ */
+export type DeliveryState = 'queued' | 'sent' | 'failed' | 'undeliverable';
 
 export interface Notice {
   id: string;

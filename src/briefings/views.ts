@@ -117,10 +117,24 @@ export interface RegisterRow {
   materialVersions: string;
   materialSha256: string;
   materialConsistent: boolean;
+  /** Whether this party was told: `sent`, `pending`, `failed` or `not deliverable` (the worst of its notices). */
+  delivery: DeliverySummary;
   noticesSent: number;
   noticesPending: number;
   noticesFailed: number;
+  noticesUndeliverable: number;
   followUps: number;
+}
+
+export type DeliverySummary = 'sent' | 'pending' | 'failed' | 'not deliverable' | 'none';
+
+/** The worst state among a party's notices: one not deliverable or failed is what the office must act on. */
+export function deliverySummary(notices: Pick<Notice, 'state'>[]): DeliverySummary {
+  if (notices.length === 0) return 'none';
+  if (notices.some((n) => n.state === 'undeliverable')) return 'not deliverable';
+  if (notices.some((n) => n.state === 'failed')) return 'failed';
+  if (notices.some((n) => n.state === 'queued')) return 'pending';
+  return 'sent';
 }
 
 export function registerRows(rounds: Round[], offers: Offer[], sessions: Session[], notices: Notice[]): RegisterRow[] {
@@ -134,7 +148,8 @@ export function registerRows(rounds: Round[], offers: Offer[], sessions: Session
       const offer = offersById.get(offerId);
       if (!offer) continue;
       const own = roundSessions.filter((s) => s.offerId === offer.id && s.status === 'scheduled');
-      const own_notices = offer.noticeIds.map((id) => noticesById.get(id)).filter((n) => n !== undefined);
+      // The party's own notices: officers' invitations are about its session but go to the officers.
+      const own_notices = offer.noticeIds.map((id) => noticesById.get(id)).filter((n) => n !== undefined && n.kind !== 'invitation') as Notice[];
       rows.push({
         roundId: round.id,
         requestId: round.requestId,
@@ -156,9 +171,11 @@ export function registerRows(rounds: Round[], offers: Offer[], sessions: Session
         materialVersions: own.map((s) => s.material.version).join(' '),
         materialSha256: own.map((s) => s.material.sha256).join(' '),
         materialConsistent: consistent,
+        delivery: deliverySummary(own_notices),
         noticesSent: own_notices.filter((n) => n.state === 'sent').length,
         noticesPending: own_notices.filter((n) => n.state === 'queued').length,
         noticesFailed: own_notices.filter((n) => n.state === 'failed').length,
+        noticesUndeliverable: own_notices.filter((n) => n.state === 'undeliverable').length,
         followUps: round.followUpIds.length,
       });
     }
@@ -169,7 +186,7 @@ export function registerRows(rounds: Round[], offers: Offer[], sessions: Session
 const REGISTER_COLUMNS: (keyof RegisterRow)[] = [
   'roundId', 'requestId', 'title', 'openedAt', 'roundStatus', 'party', 'partyName', 'offerKind', 'requester', 'offerStatus',
   'offeredAt', 'expiresAt', 'respondedAt', 'sessions', 'sessionTimes', 'venues', 'officers', 'materialVersions',
-  'materialSha256', 'materialConsistent', 'noticesSent', 'noticesPending', 'noticesFailed', 'followUps',
+  'materialSha256', 'materialConsistent', 'delivery', 'noticesSent', 'noticesPending', 'noticesFailed', 'noticesUndeliverable', 'followUps',
 ];
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
@@ -180,4 +197,42 @@ export function registerCsv(rows: RegisterRow[]): string {
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [REGISTER_COLUMNS.join(','), ...rows.map((r) => REGISTER_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+/** A notice that could not be sent: an item for the office to act on. */
+export interface UndeliveredNotice {
+  noticeId: string;
+  kind: Notice['kind'];
+  channel: Notice['channel'];
+  state: 'failed' | 'not deliverable';
+  party: string;
+  partyName: string;
+  to: { id: string; name: string }[];
+  /** Why, in words ("SMTP 550 (cllr-khan)", "no Slack id for Cllr Priya Moss"). */
+  reason: string;
+  roundId?: string;
+  offerId?: string;
+  requestId?: string;
+  invitationId?: string;
+  attempts: number;
+  createdAt: string;
+}
+
+export function undeliveredNotice(n: Notice, partyName: string, to: { id: string; name: string }[]): UndeliveredNotice {
+  return {
+    noticeId: n.id,
+    kind: n.kind,
+    channel: n.channel,
+    state: n.state === 'undeliverable' ? 'not deliverable' : 'failed',
+    party: n.party,
+    partyName,
+    to,
+    reason: n.lastError ?? 'not sent',
+    ...(n.roundId ? { roundId: n.roundId } : {}),
+    ...(n.offerId ? { offerId: n.offerId } : {}),
+    ...(n.requestId ? { requestId: n.requestId } : {}),
+    ...(n.invitationId ? { invitationId: n.invitationId } : {}),
+    attempts: n.attempts,
+    createdAt: n.createdAt,
+  };
 }

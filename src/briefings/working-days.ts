@@ -90,10 +90,10 @@ export function localDate(instant: Date, timeZone: string): string {
   return localParts(instant, timeZone).date;
 }
 
-/** The instant at which it is `hour`:00 on `date` in `timeZone`. */
-export function zonedInstant(date: string, hour: number, timeZone: string): Date {
+/** The instant at which it is `hour`:`minute` on `date` in `timeZone`. */
+export function zonedInstant(date: string, hour: number, timeZone: string, minute = 0): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d, hour);
+  const wall = Date.UTC(y, m - 1, d, hour, minute);
   // The zone's offset at a guess, then again at the corrected instant (DST changes between the two).
   let guess = wall - (localParts(new Date(wall), timeZone).ms - wall);
   guess = wall - (localParts(new Date(guess), timeZone).ms - guess);

@@ -4,8 +4,9 @@
  * discussion are not even in memory when another group's notice is written.
  */
 import type { LedgerReader } from '../briefings/ledger.js';
+import { neutralityNames, roundScope } from '../briefings/neutral-text.js';
 import type { BriefingSettings } from '../briefings/settings.js';
-import type { Notice, Session } from '../briefings/types.js';
+import type { Notice, PartyKind, Session } from '../briefings/types.js';
 import type { Council } from '../directory/council.js';
 
 export interface Recipient {
@@ -19,10 +20,19 @@ export interface NoticeContext {
   notice: Notice;
   council: { name: string; domain: string; timezone: string };
   recipients: Recipient[];
-  /** Who the notice speaks to: the group's name, or the chief executive. */
+  /** Who the notice speaks to: the group's name, the independent member's own name, or the chief executive. */
   partyName: string;
-  /** Councillors who may be named in this notice (the recipient party's members). */
-  partyMembers: string[];
+  /** `independent`: one member addressed as themselves ("you"), not as "your group". */
+  partyKind?: PartyKind;
+  /**
+   * Names this notice must not contain (neutral-text.ts, the same check the API makes); absent for the notices
+   * that go back to the requesting group about its own request, and for the chief executive's.
+   */
+  neutralNames?: string[];
+  /** Each recipient's own answer link (offers, reminders and officers' invitations), by person id. */
+  links: Record<string, string>;
+  /** Other officers invited to the same session (for an officer's invitation). */
+  otherOfficers?: string[];
   title?: string;
   matter?: string;
   expiresAt?: string;
@@ -31,15 +41,22 @@ export interface NoticeContext {
   session?: Session & { officerNames: string[] };
   followUpAnswer?: string;
   sameMatter?: { officer: string; acceptedGroup: string; declinedGroup: string; reason: string };
-  respondUrl: string;
   organizer: { name: string; email: string };
+}
+
+/** Makes a person's answer link (src/http/offer-links.ts); the worker is given one. */
+export interface AnswerLinks {
+  offer(input: { offerId: string; party: string; person: string; expiresAt: string; noticeId: string }): string;
+  invitation(input: { invitationId: string; party: string; person: string; expiresAt: string; noticeId: string }): string;
 }
 
 export interface ContextDeps {
   council: Council;
   settings: BriefingSettings;
-  /** Where a group answers its offers (the page or a portal). */
+  /** The service's public address. */
   publicUrl: string;
+  /** Answer links; without them a notice asks people to reply to the office. */
+  links?: AnswerLinks;
   /** The From: address; also the iCalendar organizer. */
   from: { name: string; email: string };
 }
@@ -58,8 +75,7 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
     council: { name: council.council, domain: council.domain ?? 'probity.invalid', timezone: council.timezone },
     recipients,
     partyName: '',
-    partyMembers: [],
-    respondUrl: deps.publicUrl,
+    links: {},
     organizer: deps.from,
   };
   const need = <T>(value: T | undefined, what: string): T => {
@@ -90,10 +106,11 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
     // The requester's own notices: the request is theirs.
     const request = need(await reader.get('request', need(notice.requestId, 'request id')), 'request');
     const group = council.groups.find((g) => g.id === request.group);
+    // No neutral-text check: the requesting group reads its own request's words.
     return {
       ...base,
       partyName: group?.name ?? request.group,
-      partyMembers: council.people.filter((p) => p.group === request.group).map((p) => p.id),
+      partyKind: 'group',
       matter: request.matter,
       ...(request.decision ? { authoriser: person(request.decision.by)?.name ?? request.decision.by } : {}),
       decision: {
@@ -110,11 +127,16 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
   const ctx: NoticeContext = {
     ...base,
     partyName: offer.party.name,
-    partyMembers: offer.party.members,
+    partyKind: offer.party.kind,
+    neutralNames: neutralityNames(council, { ...(await roundScope(reader, round)), recipient: offer.party }),
     title: round.title,
     ...(offer.expiresAt ? { expiresAt: offer.expiresAt } : {}),
-    respondUrl: `${deps.publicUrl.replace(/\/$/, '')}/v1/offers/${offer.id}`,
   };
+  if ((notice.kind === 'offer' || notice.kind === 'reminder') && deps.links && offer.expiresAt) {
+    for (const r of recipients) {
+      ctx.links[r.id] = deps.links.offer({ offerId: offer.id, party: offer.party.id, person: r.id, expiresAt: offer.expiresAt, noticeId: notice.id });
+    }
+  }
   if (notice.kind === 'approved') {
     ctx.authoriser = person(round.openedBy)?.name ?? round.openedBy;
   }
@@ -123,6 +145,15 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
     // A notice planned for an earlier SEQUENCE but sent after a change carries the current session: the
     // calendar then holds the latest details whichever invite arrives last.
     ctx.session = { ...session, officerNames: session.officers.map((id) => person(id)?.name ?? id) };
+  }
+  if (notice.kind === 'invitation') {
+    const session = need(await reader.get('session', need(notice.sessionId, 'session id')), 'session');
+    const invitation = need(await reader.get('invitation', need(notice.invitationId, 'invitation id')), 'invitation');
+    ctx.session = { ...session, officerNames: session.officers.map((id) => person(id)?.name ?? id) };
+    ctx.otherOfficers = session.officers.filter((id) => id !== invitation.officer).map((id) => person(id)?.name ?? id);
+    if (deps.links && session.status === 'scheduled') {
+      ctx.links[invitation.officer] = deps.links.invitation({ invitationId: invitation.id, party: invitation.party, person: invitation.officer, expiresAt: session.endsAt, noticeId: notice.id });
+    }
   }
   if (notice.kind === 'follow-up') {
     const followUp = need(await reader.get('follow-up', need(notice.followUpId, 'follow-up id')), 'follow-up');

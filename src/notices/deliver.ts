@@ -6,8 +6,9 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { BriefingService } from '../briefings/service.js';
-import { buildContext, NoticeContextError, type ContextDeps } from './context.js';
-import { EmailSender, PermanentDeliveryError } from './email.js';
+import { buildContext, NoticeContextError, type ContextDeps, type Recipient } from './context.js';
+import { CHANNEL_LABEL } from '../briefings/reach.js';
+import { EmailSender, PermanentDeliveryError, UndeliverableError } from './email.js';
 import type { NoticeDispatcher, NoticeJobData, RoundJobData, TimerJobData } from './queue.js';
 import { ConfidentialityError, renderNotice } from './render.js';
 import { SlackRateLimited, SlackSender } from './slack.js';
@@ -25,7 +26,7 @@ export interface ProcessorDeps {
   actorId?: string;
 }
 
-export type Outcome = 'sent' | 'already-sent' | 'skipped';
+export type Outcome = 'sent' | 'already-sent' | 'undeliverable';
 
 export class NoticeProcessor {
   private readonly log: Log;
@@ -79,7 +80,8 @@ export class NoticeProcessor {
       }
       const permanent = err instanceof PermanentDeliveryError || err instanceof ConfidentialityError || err instanceof NoticeContextError;
       const reason = err instanceof Error ? err.message : 'delivery failed';
-      await this.deps.service.recordDelivery(this.actor, job.data.noticeId, { state: 'failed', attempt, error: reason, final: permanent || final });
+      const state = err instanceof UndeliverableError ? 'undeliverable' : 'failed';
+      await this.deps.service.recordDelivery(this.actor, job.data.noticeId, { state, attempt, error: reason, final: permanent || final });
       this.log.warn({ noticeId: job.data.noticeId, attempt, permanent, error: reason }, 'notice not delivered');
       if (permanent) throw new UnrecoverableError(reason);
       throw err;
@@ -92,6 +94,7 @@ export class NoticeProcessor {
     const notice = await service.notice(noticeId);
     if (!notice) throw new NoticeContextError(`notice ${noticeId} is not in the ledger`);
     if (notice.state === 'sent') return 'already-sent';
+    if (notice.state === 'undeliverable') return 'undeliverable';
     const marker = await service.store.sentMarker(noticeId);
     if (marker) {
       await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: marker });
@@ -100,15 +103,17 @@ export class NoticeProcessor {
     }
     const sender = notice.channel === 'email' ? this.deps.email : this.deps.slack;
     if (!sender) {
-      await service.recordDelivery(this.actor, noticeId, { state: 'skipped', attempt, error: `${notice.channel} is not configured` });
-      return 'skipped';
+      // Never a silent skip: the office sees this notice as not deliverable, and why.
+      const why = `${CHANNEL_LABEL[notice.channel].name} is not set up on the notice worker (it needs ${CHANNEL_LABEL[notice.channel].setup})`;
+      await service.recordDelivery(this.actor, noticeId, { state: 'undeliverable', attempt, error: why, final: true });
+      this.log.warn({ noticeId, channel: notice.channel }, 'notice not deliverable: channel not set up');
+      return 'undeliverable';
     }
     const ctx = await buildContext({ ...this.deps.context, council: service.council, settings: service.settings }, service.store.reader(), notice);
-    const rendered = renderNotice(service.council, ctx);
-    const id =
-      sender instanceof EmailSender
-        ? await sender.send(ctx, rendered)
-        : await (sender as SlackSender).send(ctx, rendered, service.store);
+    const render = (recipient: Recipient) => renderNotice(service.council, ctx, recipient);
+    // Render every copy before sending any, so a refused text stops the notice before anyone gets it.
+    for (const r of ctx.recipients) render(r);
+    const id = sender instanceof EmailSender ? await sender.send(ctx, render, service.store) : await (sender as SlackSender).send(ctx, render, service.store);
     await service.store.markSent(noticeId, id);
     await service.recordDelivery(this.actor, noticeId, { state: 'sent', attempt, messageId: id });
     this.log.info({ noticeId, channel: notice.channel, attempt }, 'notice sent');

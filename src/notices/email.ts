@@ -1,10 +1,10 @@
 /**
- * Email delivery over SMTP with nodemailer. Every notice has a fixed Message-ID (`<notice id@council domain>`),
- * so a send retried after a crash between the server's "250 OK" and our sent-marker is recognisably the same
- * message to the receiving system. A 5xx reply is permanent; anything else is retried by the queue.
+ * Email delivery over SMTP with nodemailer. Each recipient gets their own copy (it carries their own answer link)
+ * with a fixed Message-ID (`<notice id.person id@council domain>`), so a send retried after a crash between the
+ * server's "250 OK" and our sent-marker is recognisably the same message to the receiving system. A 5xx reply is permanent; anything else is retried by the queue.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { NoticeContext } from './context.js';
+import type { NoticeContext, Recipient } from './context.js';
 import type { RenderedNotice } from './render.js';
 
 export interface SmtpOptions {
@@ -26,8 +26,59 @@ export class PermanentDeliveryError extends Error {
   }
 }
 
-export function messageIdFor(noticeId: string, domain: string): string {
-  return `<${noticeId}@${domain}>`;
+/** The notice cannot be sent as things stand (no address on this channel, the channel not set up): not a retry. */
+export class UndeliverableError extends PermanentDeliveryError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndeliverableError';
+  }
+}
+
+/** Sent-markers, one per notice and recipient (the ledger store keeps them). */
+export interface Markers {
+  sentMarker(id: string): Promise<string | undefined>;
+  markSent(id: string, marker: string): Promise<boolean>;
+}
+
+/** Each recipient gets their own copy (their own answer link), with its own fixed Message-ID. */
+export function messageIdFor(noticeId: string, domain: string, personId?: string): string {
+  return personId ? `<${noticeId}.${personId}@${domain}>` : `<${noticeId}@${domain}>`;
+}
+
+/**
+ * Send to each recipient in turn unless their sent-marker says it went; set the marker right after each send.
+ * Every recipient is tried; afterwards a permanent failure for anyone fails the notice (naming who, by id), and a
+ * temporary one throws for a retry, which skips those already reached.
+ */
+export async function eachRecipient<R extends { id: string }>(
+  noticeId: string,
+  recipients: R[],
+  markers: Markers,
+  send: (recipient: R) => Promise<string>,
+  isPermanent: (err: unknown) => boolean,
+): Promise<string> {
+  const stamps: string[] = [];
+  const permanent: string[] = [];
+  let temporary: unknown;
+  for (const r of recipients) {
+    const markerId = `${noticeId}-${r.id}`;
+    const already = await markers.sentMarker(markerId);
+    if (already) {
+      stamps.push(already);
+      continue;
+    }
+    try {
+      const stamp = await send(r);
+      await markers.markSent(markerId, stamp);
+      stamps.push(stamp);
+    } catch (err) {
+      if (!isPermanent(err)) temporary ??= err;
+      else permanent.push(`${(err as Error).message} (${r.id})`);
+    }
+  }
+  if (permanent.length > 0) throw new PermanentDeliveryError(permanent.join('; '));
+  if (temporary) throw temporary;
+  return stamps.join(' ');
 }
 
 export class EmailSender {
@@ -49,15 +100,22 @@ export class EmailSender {
         });
   }
 
-  /** Send and return the Message-ID. Throws PermanentDeliveryError for a 5xx or no address at all. */
-  async send(ctx: NoticeContext, rendered: RenderedNotice): Promise<string> {
-    const to = ctx.recipients.filter((r) => r.email).map((r) => ({ name: r.name, address: r.email! }));
-    if (to.length === 0) throw new PermanentDeliveryError('no recipient has an email address');
-    const messageId = messageIdFor(ctx.notice.id, ctx.council.domain);
+  /**
+   * Send each recipient their own copy and return the Message-IDs. Throws UndeliverableError when nobody has an
+   * email address, PermanentDeliveryError for a 5xx.
+   */
+  async send(ctx: NoticeContext, render: (recipient: Recipient) => RenderedNotice, markers: Markers): Promise<string> {
+    const to = ctx.recipients.filter((r) => r.email);
+    if (to.length === 0) throw new UndeliverableError('no recipient has an email address');
+    return eachRecipient(ctx.notice.id, to, markers, (r) => this.sendOne(ctx, r, render(r)), (err) => err instanceof PermanentDeliveryError);
+  }
+
+  private async sendOne(ctx: NoticeContext, recipient: Recipient, rendered: RenderedNotice): Promise<string> {
+    const messageId = messageIdFor(ctx.notice.id, ctx.council.domain, recipient.id);
     try {
       await this.transport.sendMail({
         from: { name: this.options.from.name, address: this.options.from.email },
-        to,
+        to: { name: recipient.name, address: recipient.email! },
         subject: rendered.subject,
         text: rendered.text,
         messageId,

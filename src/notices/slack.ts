@@ -6,9 +6,13 @@
  * (it is a heavy import for a worker that may only send email).
  */
 import type { webApi as WebApi } from '@slack/bolt';
-import type { NoticeContext } from './context.js';
-import { PermanentDeliveryError } from './email.js';
+import { ACTION, BLOCK } from '../slack/ids.js';
+import type { NoticeContext, Recipient } from './context.js';
+import { eachRecipient, PermanentDeliveryError, UndeliverableError, type Markers } from './email.js';
 import type { RenderedNotice } from './render.js';
+import { BUTTONS } from './templates.js';
+
+export type { Markers };
 
 export interface SlackOptions {
   token: string;
@@ -26,11 +30,6 @@ export class SlackRateLimited extends Error {
 /** Slack errors that retrying cannot fix. */
 const PERMANENT = new Set(['user_not_found', 'users_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'user_disabled', 'cannot_dm_bot', 'channel_not_found']);
 
-export interface Markers {
-  sentMarker(id: string): Promise<string | undefined>;
-  markSent(id: string, marker: string): Promise<boolean>;
-}
-
 export class SlackSender {
   private constructor(
     private readonly client: InstanceType<typeof WebApi.WebClient>,
@@ -47,32 +46,55 @@ export class SlackSender {
     return new SlackSender(client, webApi);
   }
 
-  /** DM every contact with a Slack id; returns the message timestamps joined by spaces. */
-  async send(ctx: NoticeContext, rendered: RenderedNotice, markers: Markers): Promise<string> {
+  /** DM every contact with a Slack id, each their own copy; returns the message timestamps joined by spaces. */
+  async send(ctx: NoticeContext, render: (recipient: Recipient) => RenderedNotice, markers: Markers): Promise<string> {
     const contacts = ctx.recipients.filter((r) => r.slack);
-    if (contacts.length === 0) throw new PermanentDeliveryError('no recipient has a Slack id');
-    const stamps: string[] = [];
-    for (const contact of contacts) {
-      const markerId = `${ctx.notice.id}-${contact.id}`;
-      const already = await markers.sentMarker(markerId);
-      if (already) {
-        stamps.push(already);
-        continue;
-      }
-      try {
-        const opened = await this.client.conversations.open({ users: contact.slack! });
-        const channel = opened.channel?.id;
-        if (!channel) throw new Error('slack: conversations.open returned no channel');
-        const posted = await this.client.chat.postMessage({ channel, text: rendered.slack, unfurl_links: false });
-        const ts = posted.ts ?? 'sent';
-        await markers.markSent(markerId, ts);
-        stamps.push(ts);
-      } catch (err) {
-        throw slackError(err, this.api);
-      }
-    }
-    return stamps.join(' ');
+    if (contacts.length === 0) throw new UndeliverableError('no recipient has a Slack id');
+    return eachRecipient(
+      ctx.notice.id,
+      contacts,
+      markers,
+      async (contact) => {
+        try {
+          const rendered = render(contact);
+          const opened = await this.client.conversations.open({ users: contact.slack! });
+          const channel = opened.channel?.id;
+          if (!channel) throw new Error('slack: conversations.open returned no channel');
+          const posted = await this.client.chat.postMessage({ channel, text: rendered.slack, ...(rendered.link ? { blocks: answerBlocks(rendered, ctx.notice.kind === 'invitation') } : {}), unfurl_links: false });
+          return posted.ts ?? 'sent';
+        } catch (err) {
+          throw slackError(err, this.api);
+        }
+      },
+      // A rate limit stops the round of contacts at once: the queue waits out Retry-After and tries the rest.
+      (err) => {
+        if (err instanceof SlackRateLimited) throw err;
+        return err instanceof PermanentDeliveryError;
+      },
+    );
   }
+}
+
+/**
+ * The DM's blocks: the notice, and Accept / Decline buttons whose value is the person's answer-link token (the
+ * Bolt app checks it and that the clicking user is the person it was made for), and a link button to the answer
+ * page for suggesting times or giving a reason.
+ */
+export function answerBlocks(rendered: RenderedNotice, invitation: boolean): unknown[] {
+  const link = rendered.link!;
+  const token = link.slice(link.lastIndexOf('/') + 1);
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: rendered.slack } },
+    {
+      type: 'actions',
+      block_id: BLOCK.briefingAnswer,
+      elements: [
+        { type: 'button', action_id: ACTION.briefingAccept, style: 'primary', text: { type: 'plain_text', text: BUTTONS.accept }, value: token },
+        { type: 'button', action_id: ACTION.briefingDecline, text: { type: 'plain_text', text: BUTTONS.decline }, value: token },
+        { type: 'button', action_id: ACTION.briefingOpen, text: { type: 'plain_text', text: invitation ? BUTTONS.open : BUTTONS.propose }, url: link, value: token },
+      ],
+    },
+  ];
 }
 
 function slackError(err: unknown, webApi: typeof WebApi): Error {

@@ -14,45 +14,50 @@ export interface Template {
 const FOOTER =
   'This notice comes from the Chief Executive\'s Office of {{council}}. Officers give factual information and professional advice on council business only, and leave before the group discusses or decides its political line.';
 
-export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'session-cancelled', Template> = {
+/**
+ * `{{name}}` is the person a copy goes to (each contact gets their own, with their own answer link); `{{theParty}}` is
+ * "the Labour Group", or the independent member themselves; `{{you}}`/`{{your}}` are "your group"/"its" for a group and
+ * "you"/"your" for an independent member, who is addressed as themselves.
+ */
+export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'session-cancelled' | 'invitation-cancelled', Template> = {
   offer: {
-    subject: 'Briefing offered to {{party}}: {{title}}',
+    subject: 'Briefing offered to {{theParty}}: {{title}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
       'Officers of {{council}} are giving a briefing on the following matter of council business, and the same briefing is offered to every political group on the council:',
       '',
       '    {{title}}',
       '',
-      'If your group would like the briefing, please say so by {{expires}}. After that date the offer lapses (your group may still ask in writing for a briefing of its own).',
+      'If {{you}} would like the briefing, please answer by {{expires}}. After that the offer lapses ({{you}} may still ask in writing for a briefing of {{your}} own).',
       '',
-      'Reply: {{respondUrl}}',
+      '{{answer}}',
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Briefing offered to {{party}}: *{{title}}*. The same briefing is offered to every group. Please reply by {{expires}}: {{respondUrl}}',
+    slack: 'Briefing offered to {{theParty}}: *{{title}}*. The same briefing is offered to every group. Please answer by {{expires}}.',
   },
   reminder: {
-    subject: 'Reminder: briefing offer to {{party}} closes {{expires}}',
+    subject: 'Reminder: briefing offer to {{theParty}} closes {{expires}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
-      'A reminder that the briefing offered to your group on the following matter is still open:',
+      'A reminder that the briefing offered to {{you}} on the following matter is still open:',
       '',
       '    {{title}}',
       '',
       'The offer closes at {{expires}}.',
       '',
-      'Reply: {{respondUrl}}',
+      '{{answer}}',
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Reminder: the briefing offer on *{{title}}* closes {{expires}}. Reply: {{respondUrl}}',
+    slack: 'Reminder: the briefing offer to {{theParty}} on *{{title}}* closes {{expires}}.',
   },
   approved: {
     subject: 'Your briefing request is agreed: {{title}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
       'Your group\'s request for a briefing by officers has been agreed by {{authoriser}}:',
       '',
@@ -67,7 +72,7 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
   declined: {
     subject: 'Your briefing request: {{matter}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
       'Your group\'s request for a briefing on "{{matter}}" has been declined by {{authoriser}}.',
       '',
@@ -81,7 +86,7 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
   deferred: {
     subject: 'Your briefing request is deferred: {{matter}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
       'Your group\'s request for a briefing on "{{matter}}" has been deferred.',
       '',
@@ -93,14 +98,14 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
     slack: 'Your group\'s briefing request on *{{matter}}* is deferred: {{reason}}',
   },
   session: {
-    subject: 'Briefing arranged for {{party}}: {{title}}',
+    subject: 'Briefing arranged for {{theParty}}: {{title}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
-      'The briefing for your group is arranged:',
+      'The briefing for {{you}} is arranged:',
       '',
       '    {{title}}',
-      '    When:  {{start}} to {{end}}',
+      '    When:  {{start}} to {{endTime}} ({{zone}})',
       '    Where: {{venue}}',
       '    Officers: {{officers}}',
       '    Material: version {{materialVersion}} (SHA-256 {{materialSha}})',
@@ -109,25 +114,51 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Briefing arranged for {{party}} on *{{title}}*: {{start}}, {{venue}}. The calendar invitation is in your email.',
+    slack: 'Briefing arranged for {{theParty}} on *{{title}}*: {{start}} ({{zone}}), {{venue}}. The calendar invitation is in your email.',
   },
   'session-cancelled': {
-    subject: 'Briefing cancelled for {{party}}: {{title}}',
-    text: ['Dear {{party}},', '', 'The briefing arranged for your group on {{start}} is cancelled:', '', '    {{title}}', '', 'The office will be in touch.', '', FOOTER].join('\n'),
-    slack: 'The briefing for {{party}} on *{{title}}* ({{start}}) is cancelled.',
+    subject: 'Briefing cancelled for {{theParty}}: {{title}}',
+    text: ['Dear {{name}},', '', 'The briefing arranged for {{you}} on {{start}} ({{zone}}) is cancelled:', '', '    {{title}}', '', 'The office will be in touch.', '', FOOTER].join('\n'),
+    slack: 'The briefing for {{theParty}} on *{{title}}* ({{start}}, {{zone}}) is cancelled.',
+  },
+  invitation: {
+    subject: 'Please brief {{theParty}}: {{title}}',
+    text: [
+      'Dear {{name}},',
+      '',
+      'You are invited to brief {{theParty}} on a matter of council business:',
+      '',
+      '    {{title}}',
+      '    When:  {{start}} to {{endTime}} ({{zone}})',
+      '    Where: {{venue}}',
+      '    Material: version {{materialVersion}}',
+      '    {{otherOfficers}}',
+      '',
+      'Give factual information and professional advice on council business only, and leave before the group discusses its political line. The same material goes to every group that takes the briefing up.',
+      '',
+      '{{answer}}',
+      '',
+      'A calendar invitation is attached.',
+    ].join('\n'),
+    slack: 'You are invited to brief {{theParty}} on *{{title}}*: {{start}} ({{zone}}), {{venue}}, material version {{materialVersion}}.',
+  },
+  'invitation-cancelled': {
+    subject: 'Briefing cancelled: {{theParty}}, {{title}}',
+    text: ['Dear {{name}},', '', 'The briefing you were invited to give {{theParty}} on {{start}} ({{zone}}) is cancelled:', '', '    {{title}}', '', 'Nothing more is needed from you.'].join('\n'),
+    slack: 'The briefing you were to give {{theParty}} on *{{title}}* ({{start}}, {{zone}}) is cancelled.',
   },
   'follow-up': {
     subject: 'Follow-up to the briefing: {{title}}',
     text: [
-      'Dear {{party}},',
+      'Dear {{name}},',
       '',
       'Officers are sending this factual answer, arising from the briefing on "{{title}}", to every group that took the briefing up:',
       '',
-      '{{answer}}',
+      '{{followUp}}',
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'A factual follow-up to the briefing on *{{title}}* has been sent to your group by email.',
+    slack: 'A factual follow-up to the briefing on *{{title}}* has been sent to {{theParty}} by email.',
   },
   'same-matter': {
     subject: 'Briefing protocol: an officer tried to decline a group\'s invitation',
@@ -143,6 +174,18 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
     slack: '{{officer}} tried to decline a group\'s briefing invitation on a matter they are briefing another group on. See email.',
   },
 };
+
+/** How a notice says where to answer: the person's own link, or (with no link) the office. */
+export const ANSWER_TEXT = {
+  offer: 'Answer here (accept, decline or suggest times). The link is yours alone: please do not forward it. It works until the offer closes.\n{{link}}',
+  invitation: 'Accept or decline here. The link is yours alone and works until the session.\n{{link}}',
+  office: 'To answer, reply to {{from}}.',
+  otherOfficers: 'With: {{names}}',
+  noOtherOfficers: 'You are the only officer invited.',
+};
+
+/** Slack buttons' labels. */
+export const BUTTONS = { accept: 'Accept', decline: 'Decline', propose: 'Suggest times…', open: 'Open' };
 
 export const DECLINE_REASON_TEXT: Record<string, string> = {
   'not-council-business': 'the matter is not council business, so officers cannot brief on it.',

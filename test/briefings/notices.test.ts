@@ -49,7 +49,8 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
   it('sends every group its notice once, by email and Slack DM, and none names the requesting group', async () => {
     const { round, noticeIds, offer } = await approvedRound();
     await settled(w, noticeIds);
-    expect(smtp.mails).toHaveLength(5);
+    // One copy per contact (each with their own answer link): the Conservatives' leader and deputy get one each.
+    expect(smtp.mails).toHaveLength(6);
     const expected: Record<string, string[]> = {
       conservative: [EMAIL.webb, EMAIL.khan],
       libdem: [EMAIL.doyle],
@@ -58,12 +59,18 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
     };
     for (const [party, to] of Object.entries(expected)) {
       const id = `${offer(party).id}-offer-email`;
-      const [mail, ...more] = smtp.mails.filter((m) => m.notice === id);
-      expect(more).toHaveLength(0);
-      expect(mail!.envelopeTo.sort()).toEqual([...to].sort());
-      expect(mail!.messageId).toBe(`<${id}@ashcombe.gov.uk>`);
-      expect(mail!.subject).toContain(LABOUR_REQUEST.matter);
-      for (const leak of LEAKS) expect(`${mail!.subject}\n${mail!.text}`).not.toContain(leak);
+      const mails = smtp.mails.filter((m) => m.notice === id);
+      expect(mails.flatMap((m) => m.envelopeTo).sort()).toEqual([...to].sort());
+      const links = new Set<string>();
+      for (const mail of mails) {
+        expect(mail.envelopeTo).toHaveLength(1);
+        const person = offer(party).party.contacts.find((c) => mail.messageId === `<${id}.${c}@ashcombe.gov.uk>`);
+        expect(person, mail.messageId).toBeDefined();
+        expect(mail.subject).toContain(LABOUR_REQUEST.matter);
+        for (const leak of LEAKS) expect(`${mail.subject}\n${mail.text}`).not.toContain(leak);
+        links.add(/https:\/\/probity\.ashcombe\.gov\.uk\/answer\/ol1\.[\w.-]+/.exec(mail.text)![0]);
+      }
+      expect(links.size).toBe(mails.length); // each contact has a link of their own
     }
     const confirmation = smtp.to(EMAIL.hale);
     expect(confirmation).toHaveLength(1);
@@ -108,7 +115,7 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
     const { noticeIds, offer, round } = await approvedRound();
     await settled(w, noticeIds);
     const green = (await w.svc.notice(`${offer('green').id}-offer-email`))!;
-    expect(green).toMatchObject({ state: 'failed', lastError: 'SMTP 550', attempts: 1 });
+    expect(green).toMatchObject({ state: 'failed', lastError: 'SMTP 550 (cllr-moss)', attempts: 1 });
     const libdem = (await w.svc.notice(`${offer('libdem').id}-offer-email`))!;
     expect(libdem).toMatchObject({ state: 'sent', attempts: 2 });
     expect(smtp.to(EMAIL.doyle)).toHaveLength(1);
@@ -160,10 +167,17 @@ describe('session invites, follow-ups and the same-matter notice', () => {
       endsAt: '2026-12-02T18:00:00Z',
       material: { version: 'v1', sha256: SHA },
     });
-    await settled(w, [`${session.id}-s0-email`]);
+    const [invitation] = await w.svc.listInvitations(actors.hughes);
+    await settled(w, [`${session.id}-s0-email`, `${invitation!.id}-s0-email`]);
+    // The group's leader and deputy each get the session notice; the officer gets her own invitation.
+    expect(smtp.mails.filter((m) => m.notice === `${session.id}-s0-email`).flatMap((m) => m.envelopeTo).sort()).toEqual([EMAIL.khan, EMAIL.webb].sort());
     const first = smtp.mails.find((m) => m.notice === `${session.id}-s0-email`)!;
-    expect(first.envelopeTo.sort()).toEqual([EMAIL.hughes, EMAIL.khan, EMAIL.webb].sort());
     expect(first.text).toContain(SHA);
+    const officerMail = smtp.mails.find((m) => m.notice === `${invitation!.id}-s0-email`)!;
+    expect(officerMail.envelopeTo).toEqual([EMAIL.hughes]);
+    expect(officerMail.text).toContain('You are invited to brief the Conservative Group');
+    expect(officerMail.text).toMatch(/\/answer\/ol1\./);
+    expect(officerMail.calendar).toContain(`UID:${session.id}@ashcombe.gov.uk`);
     const uid = `UID:${session.id}@ashcombe.gov.uk`;
     expect(first.calendar).toContain(uid);
     expect(first.calendar).toContain('SEQUENCE:0');

@@ -36,7 +36,7 @@ describe('rendering notices', () => {
   it('renders every kind of notice with every placeholder filled, and never names the requester to anyone else', async () => {
     const { svc, store, notices } = await everyKindOfNotice();
     const kinds = new Set(notices.map((n) => n.kind));
-    expect([...kinds].sort()).toEqual(['approved', 'declined', 'deferred', 'follow-up', 'offer', 'reminder', 'same-matter', 'session']);
+    expect([...kinds].sort()).toEqual(['approved', 'declined', 'deferred', 'follow-up', 'invitation', 'offer', 'reminder', 'same-matter', 'session']);
     for (const notice of notices) {
       const ctx = await buildContext({ ...deps, council: svc.council, settings: svc.settings }, store.reader(), notice);
       const out = renderNotice(svc.council, ctx);

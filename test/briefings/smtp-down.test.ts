@@ -45,9 +45,9 @@ describe('SMTP down during a round of notices', () => {
     const notices = await Promise.all(emailNotices.map((id) => w!.svc.notice(id)));
     for (const n of notices) expect(n).toMatchObject({ state: 'sent' });
     expect(notices.some((n) => n!.attempts > 1)).toBe(true);
-    // Exactly one email per notice, each with its fixed Message-ID.
+    // Exactly one email per notice and recipient, each with its fixed Message-ID.
     const ids = sink.mails.map((m) => m.messageId);
-    expect(sink.mails).toHaveLength(emailNotices.length);
+    expect(sink.mails).toHaveLength(notices.reduce((n, x) => n + x!.to.length, 0));
     expect(new Set(ids).size).toBe(ids.length);
     const events = await w.store.auditEvents();
     expect(events.some((e) => e.action === 'notice.retrying')).toBe(true);

@@ -59,7 +59,7 @@ describe('notice emails with a hostile briefing topic', () => {
     try {
       for (const { ctx, out } of offers) {
         expect(out.text).toContain(HOSTILE);
-        await sender.send(ctx, out);
+        await sender.send(ctx, () => out, new MemoryStore());
       }
     } finally {
       sender.close();
@@ -87,7 +87,7 @@ describe('notice emails with a hostile briefing topic', () => {
     }
     const sender = new EmailSender({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, from: deps.from });
     try {
-      for (const { ctx, out, notice } of rendered) if (notice.channel === 'email') await sender.send(ctx, out);
+      for (const { ctx, out, notice } of rendered) if (notice.channel === 'email') await sender.send(ctx, () => out, new MemoryStore());
     } finally {
       sender.close();
     }

@@ -1,0 +1,104 @@
+/**
+ * The answer page behind every notice's link (offer-links.ts, link-answers.ts):
+ *   GET  /answer/:token          the offer or invitation in plain words, with the answer form while it is open
+ *   POST /answer/:token          the answer (a form post), then 303 back to the page
+ *   GET  /answer/style.css       the page's only other file
+ * No bearer token and no cookie: the link itself says who is answering and for what, and gives one answer.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { DomainError } from '../briefings/errors.js';
+import { ANSWER_CSS, renderLinkPage, renderRefusal, type Banner } from './answer-page.js';
+import { LinkAnswers, LinkRefused, type OfferAnswer } from './link-answers.js';
+
+const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
+const TOKEN = { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 10, maxLength: 2000, pattern: '^[A-Za-z0-9._-]+$' } } } as const;
+
+export interface AnswerRoutesOptions {
+  answers: LinkAnswers;
+  council: () => string;
+}
+
+function secure(reply: FastifyReply): FastifyReply {
+  return reply
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    // The token is in the path: never send it on as a referrer, never cache the page.
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex');
+}
+
+/** What the person is told after answering. */
+function thanks(response: string): string {
+  if (response === 'decline') return 'Thank you: your answer is recorded (declined).';
+  if (response === 'propose') return 'Thank you: your answer is recorded (taken up, with the times you suggested). The office will be in touch to arrange a time.';
+  return 'Thank you: your answer is recorded (accepted). The office will be in touch.';
+}
+
+export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app, { answers, council }) => {
+  // Form posts: only in this plugin, and small.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_request, body, done) => {
+    const params = new URLSearchParams(body as string);
+    const out: Record<string, string | string[]> = {};
+    for (const key of new Set(params.keys())) out[key] = key === 'time' ? params.getAll(key) : (params.get(key) ?? '');
+    done(null, out);
+  });
+
+  app.get('/answer/style.css', { schema: { hide: true } }, async (_request, reply) => secure(reply).type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ANSWER_CSS));
+
+  const refusal = (reply: FastifyReply, err: LinkRefused) => secure(reply).code(err.status).type('text/html; charset=utf-8').send(renderRefusal(council(), err.message));
+
+  app.get<{ Params: { token: string }; Querystring: { done?: string } }>(
+    '/answer/:token',
+    { schema: { hide: true, params: TOKEN, querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 20 } } } } },
+    async (request, reply) => {
+      try {
+        const page = await answers.page(request.params.token);
+        const banner: Banner | undefined = request.query.done ? { kind: 'ok', text: thanks(request.query.done) } : undefined;
+        return secure(reply).type('text/html; charset=utf-8').send(renderLinkPage(page, banner));
+      } catch (err) {
+        if (err instanceof LinkRefused) return refusal(reply, err);
+        throw err;
+      }
+    },
+  );
+
+  app.post<{ Params: { token: string }; Body: Record<string, string | string[]> }>(
+    '/answer/:token',
+    { schema: { hide: true, params: TOKEN } },
+    async (request, reply) => {
+      const { token } = request.params;
+      const body = request.body && typeof request.body === 'object' ? request.body : {};
+      const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
+      const response = field('response');
+      try {
+        const claims = await answers.claims(token);
+        if (claims.k === 'o') {
+          if (response !== 'accept' && response !== 'decline' && response !== 'propose') throw new DomainError('invalid', 'choose an answer');
+          const times = Array.isArray(body.time) ? body.time : typeof body.time === 'string' ? [body.time] : [];
+          const note = field('note');
+          const answer: OfferAnswer = { response, ...(times.length ? { times } : {}), ...(note ? { note } : {}) };
+          await answers.answerOffer(token, answer, 'page');
+        } else {
+          if (response !== 'accept' && response !== 'decline') throw new DomainError('invalid', 'choose an answer');
+          const reason = field('reason');
+          await answers.answerInvitation(token, { response, ...(reason ? { reason } : {}) }, 'page');
+        }
+        return secure(reply).redirect(`/answer/${token}?done=${response}`, 303);
+      } catch (err) {
+        if (err instanceof LinkRefused) return refusal(reply, err);
+        if (!(err instanceof DomainError)) throw err;
+        // Show the page again, as it now stands, with what went wrong in words.
+        const message = err.message.charAt(0).toUpperCase() + err.message.slice(1);
+        try {
+          const page = await answers.page(token);
+          return secure(reply).code(STATUS[err.code] ?? 400).type('text/html; charset=utf-8').send(renderLinkPage(page, { kind: 'error', text: `${message}.` }));
+        } catch (again) {
+          if (again instanceof LinkRefused) return refusal(reply, again);
+          throw again;
+        }
+      }
+    },
+  );
+};

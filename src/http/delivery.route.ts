@@ -1,0 +1,27 @@
+/**
+ * Delivery, for the office (the office, the authoriser and the Monitoring Officer):
+ *   GET /v1/delivery        whether a notice can reach each party now: its working channels and, in words, why
+ *                           not the others; approval is refused while any party has none (409 no-working-channel)
+ *   GET /v1/action-items    every notice that could not be sent (failed, or not deliverable), with who it was
+ *                           for and why: never a silent skip
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { requireRole } from './auth.js';
+import { actorOf, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
+
+export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
+  app.get(
+    '/v1/delivery',
+    { schema: { tags: ['rounds'], summary: 'Whether a notice can reach each party now, and why not', security }, preValidation: requireRole(auth, ...OFFICE) },
+    async (request) => {
+      const parties = await service.reach(actorOf(request));
+      return { ready: parties.every((p) => p.reachable), parties };
+    },
+  );
+
+  app.get(
+    '/v1/action-items',
+    { schema: { tags: ['rounds'], summary: 'Notices that could not be sent, with who they were for and why', security }, preValidation: requireRole(auth, ...OFFICE) },
+    async (request) => ({ notices: await service.undelivered(actorOf(request)) }),
+  );
+};
