@@ -45,7 +45,7 @@ export interface ServiceDeps {
 
 export class EnquiryService {
   readonly calendar: WorkingCalendar;
-  private scheduler?: Scheduler;
+  scheduler?: Scheduler;
 
   constructor(private readonly deps: ServiceDeps) {
     const s = deps.settings;

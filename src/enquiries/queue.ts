@@ -1,0 +1,178 @@
+/**
+ * Reminders and escalations as BullMQ jobs on the `enquiries` queue. Each job's id names the enquiry, the kind,
+ * the due day and the enquiry's version (`enq-…-remind-acknowledge-2026-04-08-v1`), so scheduling the same work
+ * twice adds nothing, and a job left over from before a holding reply moved the date finds the version changed
+ * and does nothing. A job that comes due out of hours (a weekend, a bank holiday, the evening, or after an
+ * outage) waits for the next start of business. Every send has a sent-marker and a fixed Message-ID, so a retry
+ * after an SMTP outage or a killed worker sends each notice once. Logs carry ids, never text.
+ */
+import { DelayedError, Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
+import type { Person } from '../directory/council.js';
+import type { WorkingCalendar } from './calendar.js';
+import { isResolved, type Due, type Enquiry } from './model.js';
+import { recipients, render, type NoticeDeps, type RenderedNotice } from './notices.js';
+import type { EnquiryService, Scheduler } from './service.js';
+import type { NoticeKind } from './templates.js';
+
+export const ENQUIRIES_QUEUE = 'enquiries';
+
+export interface NoticeJobData {
+  enquiry: string;
+  kind: NoticeKind;
+  day: string;
+  version: number;
+}
+
+/**
+ * Retries: 10 attempts, exponential from 30 s with jitter (about 8 hours in all), enough to ride out an SMTP
+ * relay that is down for the morning. Finished jobs are kept 30 days, so a duplicate add in that time is still
+ * recognised as one (the sent-markers cover the rest).
+ */
+const ATTEMPTS = 10;
+const BACKOFF_MS = 30_000;
+const KEEP_S = 30 * 24 * 3600;
+
+export function jobOptions(backoffMs = BACKOFF_MS, attempts = ATTEMPTS): JobsOptions {
+  return { attempts, backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 }, removeOnComplete: { age: KEEP_S }, removeOnFail: { age: KEEP_S } };
+}
+
+export function jobId(d: NoticeJobData): string {
+  return `${d.enquiry}-${d.kind}-${d.day}-v${d.version}`;
+}
+
+/** The reminder (start of business, n working days before the due day) and the escalation (once it is overdue). */
+export function plan(e: Enquiry, calendar: WorkingCalendar, remindBefore: number): { data: NoticeJobData; at: Date }[] {
+  if (isResolved(e)) return [];
+  const due: Due = e.status === 'open' ? 'acknowledge' : 'answer';
+  const day = due === 'acknowledge' ? e.acknowledgeDay : e.answerDay;
+  const remindDay = calendar.nthWorkingDayBefore(day, remindBefore);
+  return [
+    { data: { enquiry: e.id, kind: `remind-${due}`, day, version: e.version }, at: calendar.startOfBusiness(remindDay) },
+    // Overdue at close of business on the due day; the manager hears at the next start of business.
+    { data: { enquiry: e.id, kind: `escalate-${due}`, day, version: e.version }, at: calendar.nextWorkingMoment(calendar.closeOfBusiness(day)) },
+  ];
+}
+
+export class JobScheduler implements Scheduler {
+  readonly queue: Queue;
+
+  constructor(
+    private readonly opts: { connection: ConnectionOptions; prefix?: string; calendar: WorkingCalendar; remindBefore: number; clock: () => Date; backoffMs?: number; attempts?: number },
+  ) {
+    this.queue = new Queue(ENQUIRIES_QUEUE, { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+  }
+
+  async schedule(e: Enquiry): Promise<void> {
+    const now = this.opts.clock().getTime();
+    const jobs = plan(e, this.opts.calendar, this.opts.remindBefore);
+    if (jobs.length === 0) return;
+    const options = jobOptions(this.opts.backoffMs, this.opts.attempts);
+    await this.queue.addBulk(jobs.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })));
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export interface Sender {
+  readonly channel: 'email' | 'slack';
+  /** Sends one notice; `key` is its stable identity (the email's Message-ID is made from it). Returns a receipt. */
+  send(notice: RenderedNotice, key: string): Promise<string>;
+}
+
+export class PermanentSendError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentSendError';
+  }
+}
+
+export interface ProcessorLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export type Outcome = 'sent' | 'stale' | 'resolved' | 'no-recipient' | 'deferred';
+
+export class NoticeProcessor {
+  constructor(
+    private readonly deps: {
+      service: EnquiryService;
+      senders: Sender[];
+      publicUrl: string;
+      linkSecret: string;
+      clock: () => Date;
+      log?: ProcessorLog;
+    },
+  ) {}
+
+  /** The BullMQ processor (`token` is the worker's lock token, needed to move a job back to delayed). */
+  process = async (job: Job<NoticeJobData>, token?: string): Promise<Outcome> => {
+    if (job.name === 'sweep') return this.sweep().then(() => 'sent' as const);
+    const { service } = this.deps;
+    const now = this.deps.clock();
+    const e = await service.get(job.data.enquiry);
+    if (!e || isResolved(e)) return 'resolved';
+    if (e.version !== job.data.version || !stillDue(e, job.data.kind)) return 'stale';
+    if (!service.calendar.inWorkingHours(now)) {
+      // Out of hours (a delayed job run late, a retry at night): wait for the next start of business.
+      const at = service.calendar.nextWorkingMoment(now);
+      this.deps.log?.info('notice deferred to working hours', { jobId: job.id, at: at.toISOString() });
+      // BullMQ counts in its own (wall-clock) time: wait the same interval from now.
+      await job.moveToDelayed(Date.now() + (at.getTime() - now.getTime()), token);
+      throw new DelayedError();
+    }
+    const noticeDeps: NoticeDeps = { council: service.council, settings: service.settings, calendar: service.calendar, publicUrl: this.deps.publicUrl, linkSecret: this.deps.linkSecret, now };
+    const to = recipients(e, job.data.kind, noticeDeps);
+    if (to.length === 0) return 'no-recipient';
+    let sent = 0;
+    for (const r of to) {
+      const notice = render(e, job.data.kind, r, noticeDeps);
+      for (const sender of this.deps.senders) {
+        if (!service.settings.channels.includes(sender.channel) || !reachable(r.person, sender.channel)) continue;
+        const key = `${jobId(job.data)}-${r.person.id}-${sender.channel}`;
+        if (await service.store.sentMarker(key)) continue;
+        let receipt: string;
+        try {
+          receipt = await sender.send(notice, key);
+        } catch (err) {
+          if (err instanceof PermanentSendError) {
+            this.deps.log?.warn('notice not deliverable', { jobId: job.id, to: r.person.id, channel: sender.channel, error: err.message });
+            continue;
+          }
+          throw err;
+        }
+        await service.store.markSent(key, receipt);
+        sent++;
+      }
+    }
+    // The event is written once, whoever sends (a retry that finds every marker set writes nothing more).
+    if (sent > 0 && (await service.store.markSent(`${jobId(job.data)}-event`, now.toISOString()))) {
+      await service.store.appendEvent(e.id, { at: now.toISOString(), type: job.data.kind.startsWith('remind') ? 'reminded' : 'escalated', by: 'enquiries-worker', data: { kind: job.data.kind, to: to.map((r) => r.person.id).join(' ') } });
+    }
+    this.deps.log?.info('notice processed', { jobId: job.id, sent });
+    return 'sent';
+  };
+
+  /** The safety net: every unresolved enquiry coming due soon has its jobs (adding an existing job adds nothing). */
+  async sweep(horizonMs = 14 * 86_400_000): Promise<number> {
+    const { service } = this.deps;
+    const now = this.deps.clock().getTime();
+    const ids = await service.store.dueBy(now + horizonMs, 100_000);
+    const scheduler = service.scheduler;
+    if (!scheduler) return 0;
+    for (const e of await service.store.many(ids)) await scheduler.schedule(e);
+    await service.store.prune(now);
+    return ids.length;
+  }
+}
+
+function stillDue(e: Enquiry, kind: NoticeKind): boolean {
+  return kind.endsWith('acknowledge') ? e.status === 'open' : e.status === 'acknowledged' || e.status === 'open';
+}
+
+function reachable(p: Person, channel: 'email' | 'slack'): boolean {
+  return channel === 'email' ? Boolean(p.email) : Boolean(p.slack);
+}
+
