@@ -11,17 +11,21 @@ import { recordDelivery, recordRoundNoticesSettled, type DeliveryReport } from '
 import { DomainError, forbidden, notFound } from './errors.js';
 import { transact, type HeadSeal, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
-import { expireOffer, refreshRound, remindOffer, respondToOffer } from './rounds.js';
+import { expireOffer, refreshRound, remindOffer, respondToOffer, type OfferAnswerDetails } from './rounds.js';
 import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
 import { briefingSettings, type BriefingSettings } from './settings.js';
-import type { BriefingRequest, Notice } from './types.js';
+import { partyReach, workingChannels, type PartyReach } from './reach.js';
+import { currentParties } from './parties.js';
+import type { BriefingRequest, Channel, Notice } from './types.js';
 import {
   groupOfferView,
   groupRequestView,
   isOffice,
   registerRows,
   roundView,
+  undeliveredNotice,
   type GroupOfferView,
+  type UndeliveredNotice,
   type RegisterRow,
   type RoundView,
 } from './views.js';
@@ -37,6 +41,11 @@ export interface ServiceOptions {
   newId: (prefix: string) => string;
   /** Called after a commit that queued notices (the dispatcher moves them to the queue). */
   onOutbox?: () => void;
+  /**
+   * The channels notice workers are sending on now (src/notices/channel-health.ts). Approval is refused while a
+   * party has no working channel. Absent: every channel the council uses is taken to work (tests, development).
+   */
+  workingChannels?: () => Promise<Channel[]>;
   /** Signs every new head of the chain (from the process's settings; never stored in Redis). */
   ledgerKey?: LedgerKey;
   /** Where every signed head is checkpointed outside Redis, and read back for verification. */
@@ -68,6 +77,7 @@ export class BriefingService {
   readonly clock: () => Date;
   private ctx: DomainContext;
   private readonly onOutbox: (() => void) | undefined;
+  private readonly workingChannels: (() => Promise<Channel[]>) | undefined;
 
   private readonly seal: HeadSeal;
   readonly ledgerKey: LedgerKey | undefined;
@@ -77,6 +87,7 @@ export class BriefingService {
     this.store = opts.store;
     this.clock = opts.clock;
     this.onOutbox = opts.onOutbox;
+    this.workingChannels = opts.workingChannels;
     this.ledgerKey = opts.ledgerKey;
     this.checkpoints = opts.checkpoints;
     const key = opts.ledgerKey;
@@ -133,14 +144,41 @@ export class BriefingService {
   request(actor: Actor, input: RequestInput) {
     return this.run((tx) => createRequest(tx, this.ctx, actor, input));
   }
-  decide(actor: Actor, requestId: string, input: DecisionInput) {
-    return this.run((tx) => decide(tx, this.ctx, actor, requestId, input));
+  async decide(actor: Actor, requestId: string, input: DecisionInput) {
+    const ctx = input.decision === 'approve' ? await this.withWorkingChannels() : this.ctx;
+    return this.run((tx) => decide(tx, ctx, actor, requestId, input));
+  }
+
+  private async withWorkingChannels(): Promise<DomainContext> {
+    return this.workingChannels ? { ...this.ctx, workingChannels: await this.workingChannels() } : this.ctx;
+  }
+
+  /**
+   * Whether a notice can reach each party now (the office sees this before the authoriser approves): the
+   * channels that work for it, and in words why the others do not.
+   */
+  async reach(actor: Actor): Promise<PartyReach[]> {
+    if (!isOffice(actor)) throw forbidden('delivery readiness is for the office');
+    const ctx = await this.withWorkingChannels();
+    return currentParties(ctx.council, ctx.settings).map((p) => partyReach(ctx, p, workingChannels(ctx)));
+  }
+
+  /** Notices that could not be sent (failed, or not deliverable), newest first, with who they were for and why. */
+  async undelivered(actor: Actor): Promise<UndeliveredNotice[]> {
+    if (!isOffice(actor)) throw forbidden('action items are for the office');
+    const r = this.store.reader();
+    const notices = (await r.getMany('notice', await r.index('notices'))).filter((n) => n.state === 'failed' || n.state === 'undeliverable');
+    const offers = new Map((await r.getMany('offer', [...new Set(notices.flatMap((n) => (n.offerId ? [n.offerId] : [])))])).map((o) => [o.id, o]));
+    const name = (id: string) => this.council.byId.get(id)?.name ?? id;
+    const partyName = (n: Notice) =>
+      (n.offerId ? offers.get(n.offerId)?.party.name : undefined) ?? this.council.groups.find((g) => g.id === n.party)?.name ?? (n.party === 'chief-executive' ? 'the Chief Executive' : n.party);
+    return notices.reverse().map((n) => undeliveredNotice(n, partyName(n), n.to.map((id) => ({ id, name: name(id) }))));
   }
   withdraw(actor: Actor, requestId: string) {
     return this.run((tx) => withdraw(tx, this.ctx, actor, requestId));
   }
-  respondToOffer(actor: Actor, offerId: string, response: 'accept' | 'decline') {
-    return this.run((tx) => respondToOffer(tx, this.ctx, actor, offerId, response));
+  respondToOffer(actor: Actor, offerId: string, response: 'accept' | 'decline', details?: OfferAnswerDetails) {
+    return this.run((tx) => respondToOffer(tx, this.ctx, actor, offerId, response, details));
   }
   refreshRound(actor: Actor, roundId: string) {
     return this.run((tx) => refreshRound(tx, this.ctx, actor, roundId));

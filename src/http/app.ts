@@ -19,6 +19,9 @@ import type { OidcClient } from '../auth/oidc.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { AuthOptions } from './auth.js';
 import { addinRoutes, type AddinRoutesOptions } from './addin.route.js';
+import { answerRoutes } from './answer.route.js';
+import { deliveryRoutes } from './delivery.route.js';
+import type { LinkAnswers } from './link-answers.js';
 import { briefingRoutes } from './briefings.route.js';
 import { checkRoutes } from './check.route.js';
 import { offerRoutes } from './offers.route.js';
@@ -50,6 +53,8 @@ export interface AppDeps {
   pageDir?: string;
   /** Extra plugins from the process that builds the app (registered after the built-in ones). */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Answer links in notices (offer-links.ts): with them, each notice's link opens its page at /answer/:token. */
+  answers?: LinkAnswers;
 }
 
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
@@ -137,6 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionRoutes, routeOptions);
   await app.register(registerRoutes, routeOptions);
   await app.register(pageRoutes, { ...(deps.pageDir ? { dir: deps.pageDir } : {}) });
+  await app.register(deliveryRoutes, routeOptions);
+  if (deps.answers) await app.register(answerRoutes, { answers: deps.answers, council: () => deps.service.council.council });
 
   // The channels: the check API (Outlook, any HTTP client) and the Outlook add-in's files.
   if (deps.linter) {
