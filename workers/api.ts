@@ -9,6 +9,9 @@ import { RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
 import { addinOptions } from '../src/http/addin.route.js';
 import { buildApp } from '../src/http/app.js';
+import { LinkAnswers } from '../src/http/link-answers.js';
+import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
+import { ChannelHealth } from '../src/notices/channel-health.js';
 import { assertSecret, verifyToken } from '../src/http/auth.js';
 import { loadLinter } from '../src/lint/load.js';
 import { NoticeDispatcher } from '../src/notices/queue.js';
@@ -27,6 +30,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     if (!verified.ok) throw new Error(`PROBITY_ADDIN_TOKEN: ${verified.reason}`);
     if (verified.claims.role !== 'checker') throw new Error(`PROBITY_ADDIN_TOKEN must be a checker token (it is ${verified.claims.role}); it is served to every Outlook user`);
   }
+  const linkKeys = LinkKeys.parse(s.PROBITY_LINK_KEYS);
   const directory = council();
   const linter = new ReloadableLinter(loadLinter({ council: directory }));
   const clock = () => new Date();
@@ -37,6 +41,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   await ready();
 
   const store = new RedisStore(ledger, s.PROBITY_LEDGER_PREFIX);
+  const channels = new ChannelHealth(ledger, s.PROBITY_LEDGER_PREFIX);
   const dispatcher = new NoticeDispatcher({ connection: queue, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
   const service = new BriefingService({
     council: directory,
@@ -46,11 +51,15 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
     // here delays notices but never loses them.
     onOutbox: () => void dispatcher.flush().catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'outbox flush failed; the worker will retry')),
+    // What the notice workers say they are sending on: approval waits until every party can be told.
+    workingChannels: () => channels.working(),
   });
+  const answers = new LinkAnswers({ service, keys: linkKeys, nonces: redisNonceStore(ledger, s.PROBITY_LEDGER_PREFIX), clock });
   const app = await buildApp({
     service,
     linter,
     ...(addin ? { addin } : {}),
+    answers,
     auth: { secret },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },

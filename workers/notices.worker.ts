@@ -10,6 +10,9 @@
 import { Worker } from 'bullmq';
 import { RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
+import type { Channel } from '../src/briefings/types.js';
+import { LinkKeys, LinkSigner } from '../src/http/offer-links.js';
+import { CHANNEL_REPORT_TTL_MS, ChannelHealth } from '../src/notices/channel-health.js';
 import { NoticeProcessor } from '../src/notices/deliver.js';
 import { EmailSender, type SmtpOptions } from '../src/notices/email.js';
 import { NOTICES_QUEUE, NoticeDispatcher } from '../src/notices/queue.js';
@@ -28,6 +31,8 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
     from,
   };
   const publicUrl = s.PROBITY_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
+  // Every offer notice and invitation carries its recipient's own answer link.
+  const links = new LinkSigner(LinkKeys.parse(s.PROBITY_LINK_KEYS), publicUrl);
   const clock = () => new Date();
 
   // Workers block on Redis and must wait out a restart rather than fail commands (BullMQ requires this).
@@ -43,7 +48,11 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
   const service = new BriefingService({ council: directory, store, clock, newId: randomId, onOutbox: () => void flush() });
   const email = new EmailSender(smtp);
   const slack = s.SLACK_BOT_TOKEN ? await SlackSender.create({ token: s.SLACK_BOT_TOKEN, ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}) }) : undefined;
-  const processor = new NoticeProcessor({ service, context: { publicUrl, from }, email, ...(slack ? { slack } : {}), dispatcher, log });
+  const processor = new NoticeProcessor({ service, context: { publicUrl, from, links }, email, ...(slack ? { slack } : {}), dispatcher, log });
+  // Tell the API which channels notices go out on: a round cannot open while a party has none that works.
+  const health = new ChannelHealth(connection, s.PROBITY_LEDGER_PREFIX);
+  const channels: Channel[] = ['email', ...(slack ? (['slack'] as const) : [])];
+  const report = () => health.report(channels, `notices-worker-${process.pid}`).catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'channel report failed; will retry'));
 
   const worker = new Worker(NOTICES_QUEUE, processor.process, {
     connection,
@@ -59,12 +68,15 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: err.message }, 'job failed'));
 
   await flush();
+  await report();
   const outboxTimer = setInterval(() => void flush(), s.OUTBOX_INTERVAL_MS);
+  const reportTimer = setInterval(() => void report(), CHANNEL_REPORT_TTL_MS / 3);
   log.info({ queue: NOTICES_QUEUE, prefix: s.PROBITY_QUEUE_PREFIX, concurrency: s.NOTICE_CONCURRENCY, slack: Boolean(slack) }, 'notice worker started');
 
   return {
     async stop() {
       clearInterval(outboxTimer);
+      clearInterval(reportTimer);
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(100, s.PROBITY_SHUTDOWN_MS - 1000)).unref());
       const result = await Promise.race([worker.close().then(() => 'closed' as const), timeout]);
       if (result === 'timeout') log.warn({}, 'jobs still running at shutdown timeout; they will be retried by the next worker');

@@ -181,9 +181,9 @@ export const SETTINGS = {
   PROBITY_LEDGER_PREFIX: setting({
     group: 'Redis',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:ledger'),
-    readers: ['api', 'notices-worker'],
+    readers: ['api', 'notices-worker', 'slack'],
     default: 'probity:ledger',
-    doc: "Prefix of the briefing ledger's keys. The same in the API and the notice worker.",
+    doc: "Prefix of the briefing ledger's keys. The same in the API, the notice worker and the Slack app (which records answers given with its buttons).",
   }),
   // ── API ─────────────────────────────────────────────────────────────────────────────────────────────────────
   HOST: setting({
@@ -360,6 +360,14 @@ export const SETTINGS = {
     default: "Chief Executive's Office <briefings@DOMAIN>",
     doc: "`From:` of briefing notices: `Name <address>` or an address (DOMAIN is council.yaml's `domain`).",
     example: "Chief Executive's Office <briefings@example.gov.uk>",
+  }),
+  PROBITY_LINK_KEYS: setting({
+    group: 'Briefing notices',
+    schema: text().optional(),
+    readers: ['api', 'notices-worker', 'slack'],
+    required: ['api', 'notices-worker'],
+    secret: true,
+    doc: 'Signs the answer link in every offer notice and officer\'s invitation (src/http/offer-links.ts): `id:secret` with a secret of 32+ random characters; several, comma-separated, to rotate (the first signs, all verify). The same in the API, the notice worker and the Slack app.',
   }),
   NOTICE_CONCURRENCY: setting({ group: 'Briefing notices', schema: int(1).default(5), readers: ['notices-worker'], default: '5', doc: 'Notices sent at once.' }),
   NOTICE_LOCK_MS: setting({

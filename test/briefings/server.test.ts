@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/http/auth.js';
+import { ChannelHealth } from '../../src/notices/channel-health.js';
 import { NOTICES_QUEUE } from '../../src/notices/queue.js';
 import { exampleYaml, LABOUR_REQUEST } from './fixtures.js';
 import { deletePrefix, freePort, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
@@ -35,6 +36,7 @@ describe('the API process', () => {
         PORT: String(port),
         PROBITY_COUNCIL: councilFile,
         PROBITY_TOKEN_SECRET: SECRET,
+        PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
         REDIS_URL: SHARED_REDIS_URL,
         PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
         PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
@@ -57,11 +59,23 @@ describe('the API process', () => {
       });
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
-      const decided = await fetch(`${base}/v1/briefings/${id}/decision`, {
-        method: 'POST',
-        headers: { authorization: bearer('o-murray', 'authoriser'), 'content-type': 'application/json' },
-        body: JSON.stringify({ decision: 'approve' }),
-      });
+      const approve = () =>
+        fetch(`${base}/v1/briefings/${id}/decision`, {
+          method: 'POST',
+          headers: { authorization: bearer('o-murray', 'authoriser'), 'content-type': 'application/json' },
+          body: JSON.stringify({ decision: 'approve' }),
+        });
+      // No notice worker has said it is sending: nobody could be told, so the round does not open, and the office
+      // can see why before approving.
+      const refused = await approve();
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ rule: 'no-working-channel', message: expect.stringMatching(/Green Group \(.*no notice worker/) });
+      const delivery = (await (await fetch(`${base}/v1/delivery`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as { ready: boolean; parties: { name: string; problems: string[] }[] };
+      expect(delivery.ready).toBe(false);
+      expect(delivery.parties.find((p) => p.name === 'Green Group')!.problems).toContain('Email is not being sent: no notice worker with an SMTP relay (SMTP_URL or SMTP_HOST) is running');
+      // A notice worker with email and Slack set up reports in (as workers/notices.worker.ts does).
+      await new ChannelHealth(redis, `${prefix}:ledger`).report(['email', 'slack'], 'test-worker');
+      const decided = await approve();
       expect(decided.status).toBe(200);
       const { round } = (await decided.json()) as { round: { id: string } };
       const queue = new Queue(NOTICES_QUEUE, { connection: redis, prefix: `${prefix}-bull` });

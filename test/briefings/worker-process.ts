@@ -14,7 +14,7 @@ export class WorkerProcess {
   static start(env: Record<string, string>): WorkerProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/notices.worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const w = new WorkerProcess(child);

@@ -137,7 +137,7 @@ describe('add-in routes', () => {
   });
 
   it('reads its options from the settings, which name a bad variable', () => {
-    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2' };
+    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef' };
     expect(addinOptions(loadSettings('api', base))).toBeUndefined();
     const env = { ...base, PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' };
     expect(addinOptions(loadSettings('api', env))).toEqual({ publicUrl: 'https://p.example', sendMode: 'promptUser', minSeverity: 'error' });

@@ -73,6 +73,7 @@ describe('the API server process', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         PROBITY_TOKEN_SECRET: SECRET,
+        PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
         PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml'),
         REDIS_URL: process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
         PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
