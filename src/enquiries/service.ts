@@ -70,6 +70,8 @@ export class EnquiryService {
   /** Email or Slack, from any mailbox or channel Probity watches. */
   async intake(m: IncomingMessage): Promise<IntakeResult> {
     const own = ownKey(m);
+    // A message already read (an IMAP rescan, Slack's retry) changes nothing the second time.
+    if (own && (await this.deps.store.byThread([own]))) return { action: 'ignored' };
     const parents = parentKeys(m);
     const existing = await this.deps.store.byThread(parents);
     const sender = resolve(this.deps.council, m.from);
