@@ -13,6 +13,7 @@ import { isResolved, type Due, type Enquiry } from './model.js';
 import { recipients, render, type NoticeDeps, type RenderedNotice } from './notices.js';
 import type { EnquiryService, Scheduler } from './service.js';
 import type { NoticeKind } from './templates.js';
+import type { Log } from '../queue/log.js';
 
 export const ENQUIRIES_QUEUE = 'enquiries';
 
@@ -88,10 +89,8 @@ export class PermanentSendError extends Error {
   }
 }
 
-export interface ProcessorLog {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-}
+/** The process's logger (src/process/log.ts): ids and counts, never an enquiry's text. */
+export type ProcessorLog = Pick<Log, 'info' | 'warn'>;
 
 export type Outcome = 'sent' | 'stale' | 'resolved' | 'no-recipient' | 'deferred';
 
@@ -118,7 +117,7 @@ export class NoticeProcessor {
     if (!service.calendar.inWorkingHours(now)) {
       // Out of hours (a delayed job run late, a retry at night): wait for the next start of business.
       const at = service.calendar.nextWorkingMoment(now);
-      this.deps.log?.info('notice deferred to working hours', { jobId: job.id, at: at.toISOString() });
+      this.deps.log?.info({ jobId: job.id, at: at.toISOString() }, 'notice deferred to working hours');
       // BullMQ counts in its own (wall-clock) time: wait the same interval from now.
       await job.moveToDelayed(Date.now() + (at.getTime() - now.getTime()), token);
       throw new DelayedError();
@@ -138,7 +137,7 @@ export class NoticeProcessor {
           receipt = await sender.send(notice, key);
         } catch (err) {
           if (err instanceof PermanentSendError) {
-            this.deps.log?.warn('notice not deliverable', { jobId: job.id, to: r.person.id, channel: sender.channel, error: err.message });
+            this.deps.log?.warn({ jobId: job.id, to: r.person.id, channel: sender.channel, error: err.message }, 'notice not deliverable');
             continue;
           }
           throw err;
@@ -151,7 +150,7 @@ export class NoticeProcessor {
     if (sent > 0 && (await service.store.markSent(`${jobId(job.data)}-event`, now.toISOString()))) {
       await service.store.appendEvent(e.id, { at: now.toISOString(), type: job.data.kind.startsWith('remind') ? 'reminded' : 'escalated', by: 'enquiries-worker', data: { kind: job.data.kind, to: to.map((r) => r.person.id).join(' ') } });
     }
-    this.deps.log?.info('notice processed', { jobId: job.id, sent });
+    this.deps.log?.info({ jobId: job.id, sent }, 'notice processed');
     return 'sent';
   };
 

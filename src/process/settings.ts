@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { readMailboxes } from '../mail/imap-config.js';
 
 /** The long-running processes, each an entry point in workers/. */
-export const PROCESSES = ['api', 'lint-worker', 'notices-worker', 'slack', 'imap-watcher'] as const;
+export const PROCESSES = ['api', 'lint-worker', 'notices-worker', 'slack', 'imap-watcher', 'enquiries-worker', 'enquiries-imap'] as const;
 export type ProcessName = (typeof PROCESSES)[number];
 /** Who reads a setting: a process, or the `probity` command. */
 export type Reader = ProcessName | 'cli';
@@ -29,8 +29,10 @@ export interface SettingSpec {
   secret?: boolean;
   /** The default as documented (the schema applies it). */
   default?: string;
-  /** A value for .env.example; settings without one are listed commented out. */
+  /** An example value, shown commented out in .env.example. */
   example?: string;
+  /** The line .env.example sets (uncommented): what every council must look at. */
+  envFile?: string;
   /** The value docker-compose sets inside the container (a path or address that only makes sense there). */
   container?: string;
 }
@@ -94,7 +96,7 @@ export const SETTINGS = {
     readers: SERVICES,
     default: 'info',
     doc: 'Log level (pino, one JSON object per line on stdout; never message text). `debug` adds stack traces to start-up failures.',
-    example: 'info',
+    envFile: 'info',
   }),
   PROBITY_SHUTDOWN_MS: setting({
     group: 'Every process',
@@ -173,10 +175,10 @@ export const SETTINGS = {
   }),
   PROBITY_QUEUE_PREFIX: setting({
     group: 'Redis',
-    schema: prefix().default('bull'),
-    readers: ['api', 'notices-worker'],
+    schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('bull'),
+    readers: ['api', 'notices-worker', 'enquiries-worker', 'enquiries-imap'],
     default: 'bull',
-    doc: "BullMQ prefix of the notices queue. The same in the API and the notice worker.",
+    doc: 'BullMQ prefix of the notices and enquiries queues. The same in the API and the notice and enquiry workers.',
   }),
   PROBITY_LEDGER_PREFIX: setting({
     group: 'Redis',
@@ -197,7 +199,7 @@ export const SETTINGS = {
   PORT: setting({
     group: 'API',
     schema: int(0, 65535).default(3000),
-    readers: ['api', 'notices-worker'],
+    readers: ['api', 'notices-worker', 'enquiries-worker'],
     default: '3000',
     doc: "The API's port (the notice worker uses it only for the default PROBITY_PUBLIC_URL).",
     container: '3000',
@@ -205,9 +207,11 @@ export const SETTINGS = {
   PROBITY_TOKEN_SECRET: setting({
     group: 'API',
     schema: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
-    readers: ['api', 'cli'],
+    readers: ['api', 'cli', 'enquiries-worker'],
+    required: ['enquiries-worker'],
     secret: true,
     doc: "Signs and verifies the API's bearer tokens (`probity token` reads it too): at least 32 random characters. The API needs this or PROBITY_TOKEN_KEYS.",
+    envFile: '/run/secrets/probity_token_secret',
   }),
   PROBITY_TOKEN_KEYS: setting({
     group: 'API',
@@ -229,7 +233,7 @@ export const SETTINGS = {
   PROBITY_PUBLIC_URL: setting({
     group: 'API',
     schema: url(['https:', 'http:']).optional(),
-    readers: ['api', 'notices-worker'],
+    readers: ['api', 'notices-worker', 'enquiries-worker'],
     default: 'http://localhost:$PORT',
     doc: 'The URL people reach the API at: links in notices, and the Outlook add-in (served only when this is set).',
     example: 'https://probity.example.gov.uk',
@@ -308,48 +312,49 @@ export const SETTINGS = {
   SMTP_URL: setting({
     group: 'Briefing notices',
     schema: url(['smtp:', 'smtps:']).optional(),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     secret: true,
     doc: 'The SMTP relay notices are sent through: `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`. The notice worker needs this or SMTP_HOST.',
     example: 'smtp://relay.example.gov.uk:587',
+    envFile: '',
   }),
   SMTP_HOST: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     doc: 'The SMTP relay by parts, instead of SMTP_URL: host (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASS).',
   }),
   SMTP_PORT: setting({
     group: 'Briefing notices',
     schema: int(1, 65535).default(25),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     default: '25',
     doc: 'SMTP port, with SMTP_HOST.',
   }),
   SMTP_SECURE: setting({
     group: 'Briefing notices',
     schema: bool().default(false),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     default: 'false',
     doc: 'TLS from the first byte (port 465), with SMTP_HOST.',
   }),
   SMTP_IGNORE_TLS: setting({
     group: 'Briefing notices',
     schema: bool().default(false),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     default: 'false',
     doc: 'Do not use STARTTLS even when offered (a relay on the same host only).',
   }),
   SMTP_USER: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     doc: 'SMTP user, with SMTP_HOST.',
   }),
   SMTP_PASS: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'enquiries-worker'],
     secret: true,
     doc: 'SMTP password, with SMTP_USER.',
   }),
@@ -360,6 +365,13 @@ export const SETTINGS = {
     default: "Chief Executive's Office <briefings@DOMAIN>",
     doc: "`From:` of briefing notices: `Name <address>` or an address (DOMAIN is council.yaml's `domain`).",
     example: "Chief Executive's Office <briefings@example.gov.uk>",
+  }),
+  PROBITY_LEDGER_KEY: setting({
+    group: 'Briefing notices',
+    schema: text().optional(),
+    readers: ['api', 'notices-worker'],
+    secret: true,
+    doc: 'Signs the briefing ledger\'s head on every commit (src/briefings/integrity.ts), never written to Redis: an Ed25519 private key in PEM, or its 32-byte seed in base64 or hex (`probity ledger key` prints one).',
   }),
   PROBITY_LINK_KEYS: setting({
     group: 'Briefing notices',
@@ -409,7 +421,7 @@ export const SETTINGS = {
   SLACK_BOT_TOKEN: setting({
     group: 'Slack',
     schema: text().optional(),
-    readers: ['slack', 'lint-worker', 'notices-worker'],
+    readers: ['slack', 'lint-worker', 'notices-worker', 'enquiries-worker'],
     required: ['slack'],
     secret: true,
     doc: 'The Slack app\'s bot token (xoxb-…): the lint worker posts warnings with it, the notice worker sends briefing DMs. Unset: no Slack.',
@@ -441,7 +453,7 @@ export const SETTINGS = {
   SLACK_API_URL: setting({
     group: 'Slack',
     schema: url(['https:', 'http:']).optional(),
-    readers: ['slack', 'lint-worker', 'notices-worker'],
+    readers: ['slack', 'lint-worker', 'notices-worker', 'enquiries-worker'],
     default: 'https://slack.com/api/',
     doc: "Slack's Web API (changed only for tests).",
   }),
@@ -524,6 +536,54 @@ export const SETTINGS = {
     readers: ['imap-watcher'],
     default: '24',
     doc: 'At start, drafts changed within this many hours are checked.',
+  }),
+  // ── Member enquiries ─────────────────────────────────────────────────────────────────────────────────────────
+  PROBITY_ENQUIRIES_PREFIX: setting({
+    group: 'Member enquiries',
+    schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:enquiries'),
+    readers: ['enquiries-worker', 'enquiries-imap'],
+    default: 'probity:enquiries',
+    doc: "Prefix of the enquiry records' keys.",
+  }),
+  PROBITY_ENQUIRY_MAILBOXES: setting({
+    group: 'Member enquiries',
+    schema: z.string().optional(),
+    readers: ['enquiries-imap'],
+    required: ['enquiries-imap'],
+    doc: 'Ids of the mailboxes whose mail is read for member enquiries, comma-separated; each is configured as PROBITY_IMAP_<ID>_* (below), with PROBITY_ENQUIRY_<ID>_FOLDERS the folders to watch (default INBOX).',
+    example: 'enquiries',
+  }),
+  ENQUIRY_FROM: setting({
+    group: 'Member enquiries',
+    schema: text().optional(),
+    readers: ['enquiries-worker'],
+    default: "Member Services <the first enquiries mailbox in council.yaml>",
+    doc: '`From:` of enquiry reminders and escalations: `Name <address>` or an address.',
+  }),
+  ENQUIRY_CONCURRENCY: setting({ group: 'Member enquiries', schema: int(1).default(5), readers: ['enquiries-worker'], default: '5', doc: 'Reminders and escalations sent at once.' }),
+  ENQUIRY_LOCK_MS: setting({ group: 'Member enquiries', schema: int(500).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: "How long an enquiry job's lock lasts; a killed worker's jobs are retried once it lapses." }),
+  ENQUIRY_STALLED_MS: setting({ group: 'Member enquiries', schema: int(200).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: 'How often stalled enquiry jobs are looked for.' }),
+  ENQUIRY_ATTEMPTS: setting({ group: 'Member enquiries', schema: int(1).default(10), readers: ['enquiries-worker'], default: '10', doc: 'Attempts per reminder before it is marked failed.' }),
+  ENQUIRY_BACKOFF_MS: setting({ group: 'Member enquiries', schema: int(1).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: 'First retry delay of a reminder (doubling each time).' }),
+  ENQUIRY_SWEEP_MS: setting({
+    group: 'Member enquiries',
+    schema: int(1000).default(300_000),
+    readers: ['enquiries-worker'],
+    default: '300000',
+    doc: 'How often the enquiry worker re-adds jobs a lost queue no longer has and prunes records past their retention.',
+  }),
+  PROBITY_CLOCK_START: setting({
+    group: 'Member enquiries',
+    schema: z.iso.datetime({ offset: true, error: 'must be an ISO date and time' }).optional(),
+    readers: ['enquiries-worker', 'enquiries-imap'],
+    doc: "Tests only: the enquiry worker's clock starts at this instant and runs at real speed.",
+  }),
+  PROBITY_AUTH_PREFIX: setting({
+    group: 'API',
+    schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:auth'),
+    readers: ['cli'],
+    default: 'probity:auth',
+    doc: 'Prefix of the revoked-token list in Redis (`probity token --revoke` writes it; the API reads it).',
   }),
   // ── The probity command ─────────────────────────────────────────────────────────────────────────────────────
   PROBITY_AUDIT_KEY: setting({
@@ -666,12 +726,12 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
     if (s.SMTP_URL && s.SMTP_HOST) problems.push('SMTP_URL and SMTP_HOST are both set: give one');
     if (s.SMTP_USER && !s.SMTP_PASS) problems.push('SMTP_PASS (or SMTP_PASS_FILE) must be set with SMTP_USER');
   }
-  if (process === 'imap-watcher' || process === 'lint-worker') {
-    const { problems: mailboxProblems, mailboxes } = readMailboxes(env);
+  if (process === 'imap-watcher' || process === 'lint-worker' || process === 'enquiries-imap') {
+    const ids = process === 'enquiries-imap' ? { PROBITY_IMAP_MAILBOXES: env.PROBITY_ENQUIRY_MAILBOXES ?? '' } : {};
+    const { problems: mailboxProblems, mailboxes } = readMailboxes({ ...env, ...ids });
     problems.push(...mailboxProblems);
-    if (process === 'imap-watcher' && s.PROBITY_IMAP_MAILBOXES !== undefined && mailboxes.length === 0 && !mailboxProblems.length) {
-      problems.push('PROBITY_IMAP_MAILBOXES lists no mailbox: nothing to watch');
-    }
+    const listed = process === 'enquiries-imap' ? 'PROBITY_ENQUIRY_MAILBOXES' : 'PROBITY_IMAP_MAILBOXES';
+    if (process !== 'lint-worker' && s[listed] !== undefined && mailboxes.length === 0 && !mailboxProblems.length) problems.push(`${listed} lists no mailbox: nothing to watch`);
   }
   return problems;
 }
