@@ -16,7 +16,8 @@ import { BriefingService } from '../src/briefings/service.js';
 import type { Actor } from '../src/briefings/context.js';
 import { parseCouncil } from '../src/directory/council.js';
 import { buildApp } from '../src/http/app.js';
-import { issueToken } from '../src/http/auth.js';
+import { MemoryKv } from '../src/auth/kv.js';
+import { SessionStore } from '../src/auth/sessions.js';
 
 const out = process.argv[2] ?? 'docs/screenshots/ce-office.png';
 const SECRET = 'screenshot-secret-0123456789abcdefghijklmnop';
@@ -90,14 +91,16 @@ at('2026-11-23T08:30:00Z');
 await service.request(A.moss, { matter: 'Climate action plan refresh', details: 'Progress against the 2030 target and the draft actions.', preferredDate: '2027-04-14' });
 at('2026-11-23T10:00:00Z');
 
-const app = await buildApp({ service, auth: { secret: SECRET }, docs: false });
+// Signed in as the authoriser: a session made here, as the identity provider's callback would make it.
+const sessions = new SessionStore(new MemoryKv());
+const app = await buildApp({ service, auth: { secret: SECRET }, signIn: { sessions, publicUrl: 'http://127.0.0.1' }, docs: false });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  const { id } = await sessions.create('o-murray', { issuer: 'screenshot', subject: 'o-murray' }, Date.now());
+  await page.context().addCookies([{ name: 'probity-session', value: id, url: base }]);
   await page.goto(`${base}/office/`);
-  await page.fill('#token', issueToken(SECRET, { sub: 'o-murray', role: 'authoriser', exp: Math.floor(Date.now() / 1000) + 600 }));
-  await page.click('#sign-in-form button[type=submit]');
   await page.waitForSelector('body[data-loaded="true"]');
   await page.click('#verify');
   await page.waitForFunction(() => document.querySelector('#verify-result')?.textContent?.startsWith('Intact'));

@@ -104,8 +104,14 @@ export class OidcClient {
       expectedNonce: checks.nonce,
       idTokenExpected: true,
     });
-    const claims = tokens.claims();
-    if (!claims) throw new Error('the identity provider sent no ID token');
+    const idToken = tokens.claims();
+    if (!idToken) throw new Error('the identity provider sent no ID token');
+    let claims: Record<string, unknown> = idToken;
+    // Some providers keep the profile claims for the UserInfo endpoint rather than the ID token: ask it then,
+    // for the same subject (openid-client checks that the answer is about the person the ID token names).
+    if (!claims.email && !claims.preferred_username && !claims.upn && !claims.oid) {
+      claims = { ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)), ...idToken };
+    }
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
     const email = str(claims.email);
     const username = str(claims.preferred_username) ?? str(claims.upn);
@@ -118,8 +124,8 @@ export class OidcClient {
         ...(claims.email_verified === false ? { emailVerified: false } : {}),
         ...(username ? { username } : {}),
       },
-      issuer: claims.iss,
-      subject: claims.sub,
+      issuer: idToken.iss,
+      subject: idToken.sub,
       ...(name ? { name } : {}),
     };
   }

@@ -7,13 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { issueToken, type Claims } from '../../src/http/auth.js';
+import { signInAs, testSignIn } from '../helpers/sign-in.js';
 import { actors, LABOUR_REQUEST } from './fixtures.js';
 import { SlackStub, SmtpSink } from './sinks.js';
 import { until, world, type World } from './world.js';
 
 const SECRET = 'page-test-secret-long-enough-0123456789abcdef';
-const token = (sub: string, role: Claims['role'], group?: string) => issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 });
+const signIn = testSignIn();
 const HOSTILE_MATTER = '<script>window.__pwned = 1</script>Local Plan <b>review</b>';
 const HOSTILE_DETAILS = '<img src=x onerror="window.__pwned = 2">Northgate & Southmead';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   smtp = await SmtpSink.start();
   slack = await SlackStub.start();
   w = await world({ smtp, slack, label: 'page' });
-  app = await buildApp({ service: w.svc, auth: { secret: SECRET }, docs: false });
+  app = await buildApp({ service: w.svc, auth: { secret: SECRET }, signIn, docs: false });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   hostileId = (await w.svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: HOSTILE_MATTER, details: HOSTILE_DETAILS })).id;
   plainId = (await w.svc.request(actors.toryLeader, { matter: 'Parking review', details: 'Residents parking zones', premises: { councilControlled: false, description: 'The Red Lion function room' } })).id;
@@ -46,10 +46,10 @@ afterAll(async () => {
   await slack?.stop();
 });
 
-async function signIn(page: Page, t: string) {
+/** Open the page as a signed-in person (their roles come from council.yaml). */
+async function openAs(page: Page, personId: string) {
+  await signInAs(page.context(), base, signIn, personId);
   await page.goto(`${base}/office/`);
-  await page.fill('#token', t);
-  await page.click('#sign-in-form button[type=submit]');
 }
 
 describe('the chief executive\'s office page', () => {
@@ -59,12 +59,17 @@ describe('the chief executive\'s office page', () => {
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    await signIn(page, token('o-murray', 'authoriser'));
+    await openAs(page, 'o-murray');
     await page.waitForSelector('body[data-loaded="true"]');
 
     const hostile = page.locator(`article.request[data-id="${hostileId}"]`);
     expect(await hostile.locator('h3.matter').textContent()).toBe(HOSTILE_MATTER);
+    // The details are the group's confidential words: read on request, and the read is recorded.
+    expect(await hostile.locator('.details').isVisible()).toBe(false);
+    await hostile.locator('button.read-details').click();
+    await hostile.locator('.details:not([hidden])').waitFor();
     expect(await hostile.locator('.details').textContent()).toBe(HOSTILE_DETAILS);
+    expect((await w.store.auditEvents()).filter((e) => e.action === 'request.read').map((e) => [e.actor, e.entity.id])).toEqual([['o-murray', hostileId]]);
     expect(await page.locator('article.request img, article.request script, article.request b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await hostile.locator('dd').first().textContent()).toBe('Labour Group');
@@ -86,7 +91,8 @@ describe('the chief executive\'s office page', () => {
       await page.waitForSelector('body[data-loaded="true"]');
       return (await page.locator('article.round .chip.sent').count()) === 10;
     }, 'all notices shown as sent');
-    expect(smtp.mails).toHaveLength(5);
+    // One email per person, each with their own answer link: the Conservative leader and deputy get one each.
+    expect(smtp.mails).toHaveLength(6);
 
     // Decline the other with a reason: it leaves the list.
     const plain = page.locator(`article.request[data-id="${plainId}"]`);
@@ -112,7 +118,7 @@ describe('the chief executive\'s office page', () => {
   it('is usable on a phone: no sideways scrolling, tables stacked and labelled', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await context.newPage();
-    await signIn(page, token('o-bell', 'ce-office'));
+    await openAs(page, 'o-bell');
     await page.waitForSelector('body[data-loaded="true"]');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const cell = page.locator('article.round tbody tr').first().locator('td').first();
@@ -121,17 +127,18 @@ describe('the chief executive\'s office page', () => {
     await context.close();
   });
 
-  it('keeps the decision buttons off for the office and refuses a group leader\'s token', async () => {
+  it('keeps the decision buttons off for the office, signs out, and shows a group leader nothing of the office\'s', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await w.svc.request(actors.libdemLeader, { matter: 'Street lighting', details: 'LED replacement' });
-    await signIn(page, token('o-bell', 'ce-office'));
+    await openAs(page, 'o-bell');
     await page.waitForSelector('body[data-loaded="true"]');
     const approveButtons = page.locator('article.request button.approve');
     expect(await approveButtons.count()).toBeGreaterThan(0);
     expect(await approveButtons.evaluateAll((buttons) => buttons.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
     await page.click('#sign-out');
-    await signIn(page, token('cllr-webb', 'group-leader', 'conservative'));
+    await page.waitForSelector('#sign-in:not([hidden])');
+    await openAs(page, 'cllr-webb');
     await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-kind') === 'error');
     expect(await page.locator('#status').textContent()).toContain('needs one of');
     expect(await page.locator('article.round').count()).toBe(0);

@@ -1,7 +1,6 @@
 // The chief executive's office page. Plain ES module, no framework. Every piece of text that came from a user
 // (matters, details, notes, names) is put in the page with textContent, never as HTML.
 
-const TOKEN_KEY = 'probity.token';
 const $ = (id) => document.getElementById(id);
 
 /** Build an element; string children become text nodes (never parsed as HTML). */
@@ -23,16 +22,8 @@ function el(tag, attrs = {}, ...children) {
 const when = (iso) =>
   iso ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : '—';
 
-function claims(token) {
-  try {
-    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(atob(payload));
-  } catch {
-    return null;
-  }
-}
-
-let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+/** Who is signed in (GET /auth/session): name, roles and the CSRF token every change must carry. */
+let session = null;
 /** Names by id, from /v1/office (ids are shown until they arrive). */
 let names = new Map();
 const nameOf = (id) => names.get(id) ?? id;
@@ -46,12 +37,13 @@ function say(message, kind = 'info') {
 async function api(method, path, body) {
   const res = await fetch(path, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    credentials: 'same-origin',
+    headers: { ...(method !== 'GET' && session ? { 'x-csrf-token': session.csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   if (res.status === 401) {
-    signOut();
-    throw new Error('Your token was refused (missing, expired or not valid). Sign in again.');
+    showSignIn('Your session has ended. Sign in again.');
+    throw new Error('Your session has ended. Sign in again.');
   }
   const isJson = (res.headers.get('content-type') ?? '').includes('json');
   const data = isJson ? await res.json() : await res.text();
@@ -97,6 +89,23 @@ function decisionForm(request, canDecide) {
   );
 }
 
+/** The group's confidential details, fetched when asked for: every read is recorded in the audit trail. */
+function detailsBlock(request) {
+  const out = el('p', { class: 'details', hidden: true });
+  const button = el('button', { type: 'button', class: 'quiet read-details' }, 'Read the details');
+  button.addEventListener('click', async () => {
+    try {
+      const full = await api('GET', `/v1/briefings/${encodeURIComponent(request.id)}`);
+      out.textContent = full.details;
+      out.hidden = false;
+      button.remove();
+    } catch (err) {
+      say(err.message, 'error');
+    }
+  });
+  return el('div', { class: 'details-block' }, button, el('span', { class: 'hint' }, ' Confidential to the group; reading them is recorded in the audit trail.'), out);
+}
+
 function requestCard(request, role) {
   const flags = [
     request.status === 'deferred' ? badge(request.autoDeferred ? `deferred: ${request.autoDeferred.period}` : 'deferred', 'warn') : badge('pending', 'info'),
@@ -117,7 +126,7 @@ function requestCard(request, role) {
       request.officers?.length ? [el('dt', {}, 'Officers asked for'), el('dd', {}, request.officers.map(nameOf).join(', '))] : null,
       request.premises?.description ? [el('dt', {}, 'Premises'), el('dd', {}, request.premises.description)] : null,
     ),
-    el('p', { class: 'details' }, request.details),
+    detailsBlock(request),
     decisionForm(request, role === 'authoriser'),
   );
 }
@@ -186,7 +195,9 @@ async function verify() {
   out.textContent = 'Checking…';
   try {
     const v = await api('GET', '/v1/audit/verify');
-    out.textContent = v.ok ? `Intact: ${v.count} events, each linked to the one before.` : `BROKEN at event ${v.seq}: ${v.problem}`;
+    out.textContent = v.ok
+      ? `Intact: ${v.count} events, each linked to the one before; every record agrees with its events${v.checkpoint ? `; matches the checkpoint of ${when(v.checkpoint.at)}` : ''}.`
+      : `BROKEN at event ${v.seq}: ${(v.problems ?? [v.problem]).join(' · ')}`;
     out.dataset.kind = v.ok ? 'ok' : 'error';
   } catch (err) {
     out.textContent = err.message;
@@ -211,8 +222,8 @@ async function downloadCsv() {
 // ---------- loading ----------
 
 async function load() {
-  const c = claims(token);
-  $('who-text').textContent = c ? `${c.sub} · ${c.role}` : '';
+  const role = session.roles.find((r) => ['ce-office', 'authoriser', 'monitoring-officer'].includes(r));
+  $('who-text').textContent = `${session.person.name} · ${session.roles.filter((r) => r !== 'checker').join(', ')}`;
   try {
     const [office, requests, rounds, audit, register] = await Promise.all([
       api('GET', '/v1/office'),
@@ -223,7 +234,7 @@ async function load() {
     ]);
     names = new Map([...office.groups, ...office.people].map((x) => [x.id, x.name]));
     document.querySelector('.top .sub').textContent = `${office.council} · Chief Executive's Office · every group offered the same briefing`;
-    $('requests').replaceChildren(...(requests.requests.length ? requests.requests.map((r) => requestCard(r, c?.role)) : [el('p', { class: 'empty' }, 'Nothing is waiting for a decision.')]));
+    $('requests').replaceChildren(...(requests.requests.length ? requests.requests.map((r) => requestCard(r, role)) : [el('p', { class: 'empty' }, 'Nothing is waiting for a decision.')]));
     $('awaiting-count').textContent = String(requests.requests.length);
     $('round-list').replaceChildren(...(rounds.rounds.length ? rounds.rounds.map(roundCard) : [el('p', { class: 'empty' }, 'No rounds yet.')]));
     $('rounds-count').textContent = String(rounds.rounds.length);
@@ -238,35 +249,57 @@ async function load() {
   }
 }
 
-function signIn(value) {
-  token = value.trim();
-  sessionStorage.setItem(TOKEN_KEY, token);
-  $('sign-in').hidden = true;
-  $('main').hidden = false;
-  $('who').hidden = false;
-  say('');
-  return load();
-}
-
-function signOut() {
-  token = '';
-  sessionStorage.removeItem(TOKEN_KEY);
+function showSignIn(message) {
+  session = null;
   $('sign-in').hidden = false;
   $('main').hidden = true;
   $('who').hidden = true;
   delete document.body.dataset.loaded;
+  if (message) say(message, 'error');
 }
 
-$('sign-in-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  void signIn($('token').value);
-});
-$('sign-out').addEventListener('click', () => {
-  signOut();
+/** Ask who is signed in; show the page, or the way to sign in. */
+async function start() {
+  let s;
+  try {
+    s = await (await fetch('/auth/session', { credentials: 'same-origin' })).json();
+  } catch {
+    say('Probity cannot be reached. Try again shortly.', 'error');
+    return;
+  }
+  if (!s.signedIn) {
+    if (s.signIn) {
+      $('sign-in-link').href = `${s.signIn.url}?return=/office/`;
+      $('sign-in-link').textContent = s.signIn.label;
+    } else {
+      $('sign-in-text').textContent = "Single sign-on is not set up on this server (OIDC_ISSUER). Ask the council's IT team.";
+      $('sign-in-link').hidden = true;
+    }
+    showSignIn();
+    return;
+  }
+  session = s;
+  $('sign-in').hidden = true;
+  $('main').hidden = false;
+  $('who').hidden = false;
+  say('');
+  await load();
+}
+
+async function signOut() {
+  try {
+    await api('POST', '/auth/logout');
+  } catch {
+    // Signed out already.
+  }
+  showSignIn();
   say('Signed out.');
-});
+  await start();
+}
+
+$('sign-out').addEventListener('click', () => void signOut());
 $('refresh').addEventListener('click', () => void load());
 $('verify').addEventListener('click', () => void verify());
 $('download-csv').addEventListener('click', () => void downloadCsv());
 
-if (token) void signIn(token);
+void start();
