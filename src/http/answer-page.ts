@@ -45,12 +45,12 @@ function offerForm(page: OfferPage): Html {
   const times = [1, 2, 3].map((i) => h`<label>Time ${i}<input type="datetime-local" name="time" step="900"${i === 1 ? raw(' aria-describedby="zone-hint"') : raw('')}></label>`);
   return h`<form method="post" class="answer-form">
 <h3>Your answer</h3>
+<label class="note">A note for the office (optional)<input type="text" name="note" maxlength="300" autocomplete="off"></label>
 <button type="submit" name="response" value="accept" class="primary">Yes, ${we} would like the briefing</button>
 <details><summary>Yes, and suggest times that would suit</summary>
 <div class="times">${times}<p class="hint" id="zone-hint">Times are ${page.zone}.</p>
 <button type="submit" name="response" value="propose" class="primary">Yes, at one of these times</button></div></details>
 <button type="submit" name="response" value="decline" class="secondary">No, thank you</button>
-<label class="note">A note for the office (optional)<input type="text" name="note" maxlength="300" autocomplete="off"></label>
 </form>`;
 }
 

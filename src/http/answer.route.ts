@@ -12,7 +12,8 @@ import { LinkAnswers, LinkRefused, type OfferAnswer } from './link-answers.js';
 
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
-const TOKEN = { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 10, maxLength: 2000, pattern: '^[A-Za-z0-9._-]+$' } } } as const;
+/** The token is the rest of the path (a wildcard: a route parameter would stop at Fastify's 100-character limit). */
+const TOKEN = { type: 'object', required: ['*'], properties: { '*': { type: 'string', minLength: 10, maxLength: 2000, pattern: '^[A-Za-z0-9._-]+$' } } } as const;
 
 export interface AnswerRoutesOptions {
   answers: LinkAnswers;
@@ -49,12 +50,12 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
 
   const refusal = (reply: FastifyReply, err: LinkRefused) => secure(reply).code(err.status).type('text/html; charset=utf-8').send(renderRefusal(council(), err.message));
 
-  app.get<{ Params: { token: string }; Querystring: { done?: string } }>(
-    '/answer/:token',
+  app.get<{ Params: { '*': string }; Querystring: { done?: string } }>(
+    '/answer/*',
     { schema: { hide: true, params: TOKEN, querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 20 } } } } },
     async (request, reply) => {
       try {
-        const page = await answers.page(request.params.token);
+        const page = await answers.page(request.params['*']);
         const banner: Banner | undefined = request.query.done ? { kind: 'ok', text: thanks(request.query.done) } : undefined;
         return secure(reply).type('text/html; charset=utf-8').send(renderLinkPage(page, banner));
       } catch (err) {
@@ -64,11 +65,11 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { token: string }; Body: Record<string, string | string[]> }>(
-    '/answer/:token',
+  app.post<{ Params: { '*': string }; Body: Record<string, string | string[]> }>(
+    '/answer/*',
     { schema: { hide: true, params: TOKEN } },
     async (request, reply) => {
-      const { token } = request.params;
+      const token = request.params['*'];
       const body = request.body && typeof request.body === 'object' ? request.body : {};
       const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
       const response = field('response');
