@@ -68,13 +68,18 @@ export function neutralityNames(council: Council, scope: NeutralityScope): strin
   return [...new Set(names)].filter((n) => !own.has(comparable(n)));
 }
 
-/** The first of `names` that `text` mentions, compared as `comparable` text on word boundaries. */
+/**
+ * The first of `names` that `text` mentions, compared as `comparable` text on word boundaries. A name of several
+ * words also matches run together ("LibDems", or "Lib\u200BDems" once the zero-width space is gone).
+ */
 export function nameIn(text: string, names: string[]): string | undefined {
   const haystack = ` ${comparable(text)} `;
   for (const name of names) {
     const needle = comparable(name);
     if (needle.length < 2) continue;
     if (haystack.includes(` ${needle} `)) return name;
+    const joined = needle.replace(/ /g, '');
+    if (joined !== needle && joined.length >= 6 && haystack.includes(` ${joined} `)) return name;
   }
   return undefined;
 }

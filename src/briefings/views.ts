@@ -117,8 +117,11 @@ export interface RegisterRow {
   materialVersions: string;
   materialSha256: string;
   materialConsistent: boolean;
-  /** Whether this party was told: `sent`, `pending`, `failed` or `not deliverable` (the worst of its notices). */
-  delivery: DeliverySummary;
+  /**
+   * Whether this party was told, per channel: `email sent; slack not deliverable`. Each channel's word is the worst
+   * of its notices: sent, pending, failed or not deliverable.
+   */
+  delivery: string;
   noticesSent: number;
   noticesPending: number;
   noticesFailed: number;
@@ -127,6 +130,12 @@ export interface RegisterRow {
 }
 
 export type DeliverySummary = 'sent' | 'pending' | 'failed' | 'not deliverable' | 'none';
+
+/** `email sent; slack failed`: each channel's worst state, in the order the channels first appear. */
+export function deliveryByChannel(notices: Pick<Notice, 'state' | 'channel'>[]): string {
+  const channels = [...new Set(notices.map((n) => n.channel))];
+  return channels.map((c) => `${c} ${deliverySummary(notices.filter((n) => n.channel === c))}`).join('; ');
+}
 
 /** The worst state among a party's notices: one not deliverable or failed is what the office must act on. */
 export function deliverySummary(notices: Pick<Notice, 'state'>[]): DeliverySummary {
@@ -171,7 +180,7 @@ export function registerRows(rounds: Round[], offers: Offer[], sessions: Session
         materialVersions: own.map((s) => s.material.version).join(' '),
         materialSha256: own.map((s) => s.material.sha256).join(' '),
         materialConsistent: consistent,
-        delivery: deliverySummary(own_notices),
+        delivery: deliveryByChannel(own_notices),
         noticesSent: own_notices.filter((n) => n.state === 'sent').length,
         noticesPending: own_notices.filter((n) => n.state === 'queued').length,
         noticesFailed: own_notices.filter((n) => n.state === 'failed').length,
