@@ -112,7 +112,11 @@ export async function runProcess<P extends ProcessName>(name: P, start: (kit: Ki
     async ready() {
       await Promise.all(connections.map((c) => waitForRedis(c, common.PROBITY_REDIS_WAIT_MS, where)));
     },
-    council: () => loadCouncil(common.PROBITY_COUNCIL),
+    council: () => {
+      const file = (settings as { PROBITY_COUNCIL?: string }).PROBITY_COUNCIL;
+      if (!file) throw new Error(`${name} reads no council.yaml`);
+      return loadCouncil(file);
+    },
   };
 
   // Signals during start-up: SIGTERM ends the process at once (there is nothing in hand yet); a SIGHUP is kept
@@ -136,6 +140,7 @@ export async function runProcess<P extends ProcessName>(name: P, start: (kit: Ki
   started = true;
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(signal, early);
   const up = running;
+  log.info({}, `${name} started`);
 
   const heartbeat = setInterval(() => beat(), HEARTBEAT_MS);
   heartbeat.unref();

@@ -38,6 +38,8 @@ export interface SettingSpec {
 }
 
 const SERVICES = PROCESSES;
+/** Every process but the IMAP drafts watcher, which only queues drafts by reference. */
+const READS_COUNCIL = ['api', 'lint-worker', 'notices-worker', 'slack', 'enquiries-worker', 'enquiries-imap'] as const;
 const text = () => z.string().min(1);
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -84,8 +86,8 @@ export const SETTINGS = {
   PROBITY_COUNCIL: setting({
     group: 'Every process',
     schema: text(),
-    readers: [...SERVICES, 'cli'],
-    required: SERVICES,
+    readers: [...READS_COUNCIL, 'cli'],
+    required: READS_COUNCIL,
     doc: "Path to the council's council.yaml (people, groups, protocol, thresholds). Services refuse to start without it; `probity` falls back to ./council.yaml, then to the fictional example council, and says so.",
     example: './examples/council.yaml',
     container: '/config/council.yaml',
