@@ -67,7 +67,7 @@ export function render(e: Enquiry, kind: NoticeKind, to: { person: Person; role:
   const alt = e.officer ? alternateFor(settings, e.officer, today) : { away: false };
   const away = alt.away && alt.alternate ? `${name(e.officer)} is away; the alternative contact is ${name(alt.alternate)}.` : '';
   const exp = Math.floor(deps.now.getTime() / 1000) + LINK_DAYS * 86_400;
-  const link = (action: 'acknowledge' | 'answered') => `${deps.publicUrl.replace(/\/$/, '')}/enquiries/act?t=${signLink(deps.linkSecret, { enquiry: e.id, action, by: to.person.id, exp })}`;
+  const link = (action: 'acknowledge' | 'answered') => `${deps.publicUrl.replace(/\/$/, '')}/enquiries/act.html?t=${signLink(deps.linkSecret, { enquiry: e.id, action, by: to.person.id, exp })}`;
   const values: Record<string, string> = {
     name: to.person.name,
     councillor: name(e.councillor),

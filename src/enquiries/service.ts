@@ -3,6 +3,7 @@
  * moves or resolves an enquiry. Threads are followed by Message-ID / In-Reply-To / References (Slack: the thread's
  * ts). A message that opens nothing leaves nothing behind: no id, no subject, no trace.
  */
+import { DomainError } from '../briefings/errors.js';
 import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Message } from '../lint/types.js';
@@ -214,12 +215,10 @@ export class EnquiryService {
   }
 }
 
-export class EnquiryError extends Error {
-  constructor(
-    readonly code: 'invalid' | 'not-found' | 'forbidden' | 'conflict',
-    message: string,
-  ) {
-    super(message);
+/** Refusals, in the briefing domain's shape so the API's one error handler maps them (400, 403, 404, 409). */
+export class EnquiryError extends DomainError {
+  constructor(code: 'invalid' | 'not-found' | 'forbidden' | 'conflict', message: string) {
+    super(code, message);
     this.name = 'EnquiryError';
   }
 }

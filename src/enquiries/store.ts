@@ -8,6 +8,8 @@
  *   <p>:e:<id>   record (JSON)          <p>:ev:<id>  events (list)       <p>:t:<thread key>  enquiry id
  *   <p>:i:all    every enquiry by receipt          <p>:i:open  unresolved, by next due instant
  *   <p>:i:c:<councillor>  theirs, by receipt       <p>:i:o:<officer>  unresolved with them, by next due
+ *   <p>:i:os:<service>  <p>:i:ow:<ward>  unresolved, by next due (counts and overdue counts for the dashboard)
+ *   <p>:i:d:ack|ans:<service>:<YYYY-MM>  time to acknowledge / answer (ms) of that month's enquiries (medians)
  *   <p>:sent:<key>  a reminder's sent-marker
  */
 import { createHash } from 'node:crypto';
@@ -37,6 +39,8 @@ end
 return 1
 `;
 const MAX_RETRIES = 8;
+/** The index name for an enquiry with no service (a mailbox enquiry not yet with an officer) or no ward. */
+export const NONE = '-';
 /** Records fetched per MGET. */
 const MGET_CHUNK = 500;
 
@@ -113,15 +117,24 @@ export class EnquiryStore {
       [this.key('i', 'c', saved.councillor), Date.parse(saved.receivedAt), saved.id],
     ];
     const zrem: [string, string][] = [];
+    const service = saved.service ?? NONE;
+    const ward = saved.ward ?? NONE;
     if (due) {
-      zadd.push([this.key('i', 'open'), Date.parse(due.by), saved.id]);
-      if (saved.officer) zadd.push([this.key('i', 'o', saved.officer), Date.parse(due.by), saved.id]);
+      const score = Date.parse(due.by);
+      zadd.push([this.key('i', 'open'), score, saved.id], [this.key('i', 'os', service), score, saved.id], [this.key('i', 'ow', ward), score, saved.id]);
+      if (saved.officer) zadd.push([this.key('i', 'o', saved.officer), score, saved.id]);
     } else {
-      zrem.push([this.key('i', 'open'), saved.id]);
+      zrem.push([this.key('i', 'open'), saved.id], [this.key('i', 'os', service), saved.id], [this.key('i', 'ow', ward), saved.id]);
     }
-    // An enquiry leaves every officer's list it was on once resolved or reassigned.
+    // An enquiry leaves every list it was on once resolved, reassigned or moved to another service.
     const prev = previousRev >= 0 ? await this.get(saved.id) : undefined;
     if (prev?.officer && (prev.officer !== saved.officer || !due)) zrem.push([this.key('i', 'o', prev.officer), saved.id]);
+    if (prev && (prev.service ?? NONE) !== service) zrem.push([this.key('i', 'os', prev.service ?? NONE), saved.id]);
+    // Response times, for the medians per service and month (a closed "not an enquiry" counts in neither).
+    const month = saved.receivedAt.slice(0, 7);
+    if (saved.acknowledgedAt && saved.status !== 'closed') zadd.push([this.key('i', 'd', 'ack', service, month), Date.parse(saved.acknowledgedAt) - Date.parse(saved.receivedAt), saved.id]);
+    if (saved.answeredAt && saved.status === 'answered') zadd.push([this.key('i', 'd', 'ans', service, month), Date.parse(saved.answeredAt) - Date.parse(saved.receivedAt), saved.id]);
+    if (prev && (prev.service ?? NONE) !== service) zrem.push([this.key('i', 'd', 'ack', prev.service ?? NONE, month), saved.id]);
     const threadKeys = threads.map((t) => this.key('t', t));
     const allThreads = resolved ? [...new Set([...threadKeys, ...(await this.threadsOf(saved.id)).map((t) => this.key('t', t))])] : [];
     if (threads.length > 0) await this.redis.sadd(this.key('th', saved.id), ...threads);
@@ -180,7 +193,7 @@ export class EnquiryStore {
   async create(e: Enquiry, event: EnquiryEvent, threads: string[]): Promise<Enquiry> {
     if (!(await this.commit(e, -1, [event], threads))) throw new ConflictError(e.id);
     // Who asked, kept beside the index so `prune` can clear the councillor's list after the record has expired.
-    await this.redis.hset(this.key('i', 'who'), e.id, e.councillor);
+    await this.redis.hset(this.key('i', 'who'), e.id, JSON.stringify({ c: e.councillor, m: e.receivedAt.slice(0, 7) }));
     return { ...e, rev: 0 };
   }
 
@@ -219,6 +232,43 @@ export class EnquiryStore {
     return (await this.redis.get(this.key('sent', key))) ?? undefined;
   }
 
+  /** For each name: [unresolved, overdue at `now`] in the index family `os` (service) or `ow` (ward) or `o` (officer). */
+  async openCounts(family: 'os' | 'ow' | 'o', names: readonly string[], now: number): Promise<Map<string, { open: number; overdue: number }>> {
+    const pipe = this.redis.pipeline();
+    for (const n of names) pipe.zcard(this.key('i', family, n)).zcount(this.key('i', family, n), '-inf', now);
+    const res = (await pipe.exec()) ?? [];
+    const out = new Map<string, { open: number; overdue: number }>();
+    names.forEach((n, i) => out.set(n, { open: Number(res[2 * i]?.[1] ?? 0), overdue: Number(res[2 * i + 1]?.[1] ?? 0) }));
+    return out;
+  }
+
+  /** Median and count of the response times (ms) per service and month, for acknowledgement or answer. */
+  async medians(kind: 'ack' | 'ans', services: readonly string[], months: readonly string[]): Promise<Map<string, { median: number | null; n: number }>> {
+    const keys = services.flatMap((svc) => months.map((m) => [svc, m] as const));
+    const counts = (await keys.reduce((p, [svc, m]) => p.zcard(this.key('i', 'd', kind, svc, m)), this.redis.pipeline()).exec()) ?? [];
+    const pipe = this.redis.pipeline();
+    keys.forEach(([svc, m], i) => {
+      const n = Number(counts[i]?.[1] ?? 0);
+      // The median of n values: the middle one, or the two middle ones (averaged below).
+      if (n > 0) pipe.zrange(this.key('i', 'd', kind, svc, m), Math.floor((n - 1) / 2), Math.floor(n / 2), 'WITHSCORES');
+    });
+    const mids = (await pipe.exec()) ?? [];
+    const out = new Map<string, { median: number | null; n: number }>();
+    let j = 0;
+    keys.forEach(([svc, m], i) => {
+      const n = Number(counts[i]?.[1] ?? 0);
+      if (n === 0) return out.set(`${svc}|${m}`, { median: null, n: 0 });
+      const values = ((mids[j++]?.[1] as string[]) ?? []).filter((_, k) => k % 2 === 1).map(Number);
+      out.set(`${svc}|${m}`, { median: values.reduce((a, b) => a + b, 0) / values.length, n });
+    });
+    return out;
+  }
+
+  /** Unresolved enquiries, most overdue first (their next due instant ascending). */
+  async openPage(offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrange(this.key('i', 'open'), offset, offset + limit - 1);
+  }
+
   /** Drop from the indexes every enquiry older than the retention period whose record has expired. */
   async prune(now: number): Promise<number> {
     const old = await this.redis.zrangebyscore(this.key('i', 'all'), '-inf', now - this.retentionMs);
@@ -228,9 +278,13 @@ export class EnquiryStore {
       const exists = await this.redis.mget(chunk.map((id) => this.key('e', id)));
       const gone = chunk.filter((_, k) => exists[k] === null);
       if (gone.length === 0) continue;
-      const councillors = await this.redis.hmget(this.key('i', 'who'), ...gone);
+      const who = await this.redis.hmget(this.key('i', 'who'), ...gone);
       const multi = this.redis.multi().zrem(this.key('i', 'all'), ...gone).hdel(this.key('i', 'who'), ...gone);
-      gone.forEach((id, k) => councillors[k] && multi.zrem(this.key('i', 'c', councillors[k]!), id));
+      gone.forEach((id, k) => {
+        if (!who[k]) return;
+        const { c } = JSON.parse(who[k]!) as { c: string; m: string };
+        multi.zrem(this.key('i', 'c', c), id);
+      });
       await multi.exec();
       dropped += gone.length;
     }

@@ -72,7 +72,7 @@ describe('reminders', () => {
     expect(mail.text).toContain('Damp and mould - 22 Riverside Terrace');
     expect(mail.text).toContain('wiltshire Appendix 1, H: “will be acknowledged within two working days of receipt');
     expect(mail.text).not.toMatch(/surveyor|07700/);
-    const link = /act\?t=(\S+)/.exec(mail.text)![1]!;
+    const link = /act\.html\?t=(\S+)/.exec(mail.text)![1]!;
     expect(verifyLink(SECRET, link, Math.floor(r.clock().getTime() / 1000))).toMatchObject({ ok: true, claims: { enquiry: e.id, action: 'acknowledge', by: 'o-nowak' } });
     await until('the Slack DM', () => r.slack.posts()[0]);
     expect(r.slack.posts()[0]!.params.channel).toBe('DU0NOWAK');
