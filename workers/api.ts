@@ -8,6 +8,8 @@
 import { RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
 import { addinOptions } from '../src/http/addin.route.js';
+import { enquiryPlugin } from '../src/enquiries/routes.js';
+import { enquiryService } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
@@ -55,6 +57,8 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     workingChannels: () => channels.working(),
   });
   const answers = new LinkAnswers({ service, keys: linkKeys, nonces: redisNonceStore(ledger, s.PROBITY_LEDGER_PREFIX), clock });
+  // Member enquiries: the pages at /enquiries/ and the API at /v1/enquiries (src/enquiries/routes.ts).
+  const enquiries = enquiryService({ council: directory, redis: ledger, queue, prefix: s.PROBITY_ENQUIRIES_PREFIX, queuePrefix: s.PROBITY_QUEUE_PREFIX, clock });
   const app = await buildApp({
     service,
     linter,
@@ -63,6 +67,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     auth: { secret },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
+    plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: secret, clock })],
   });
   await app.listen({ port: s.PORT, host: s.HOST });
 
@@ -70,6 +75,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     async stop() {
       await app.close();
       await dispatcher.close().catch(() => undefined);
+      await enquiries.scheduler.close().catch(() => undefined);
     },
     // council.yaml again, for the briefing service and /v1/check alike; a group that has formed since a round
     // opened gets a late offer in it.

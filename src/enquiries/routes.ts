@@ -46,10 +46,15 @@ export function defaultEnquiryPageDir(): string {
   return fileURLToPath(new URL('../../../src/enquiries/page/', import.meta.url));
 }
 
-/** Registers the routes in their own context (their error mapping stays theirs). */
-export function enquiryPlugin(opts: EnquiryRoutesOptions): (app: FastifyInstance) => Promise<void> {
-  return async (app) => {
-    await app.register(enquiryRoutes, opts);
+/**
+ * For buildApp's `plugins`: registers the routes in their own context (their error mapping stays theirs), signing
+ * people in with the app's own auth unless `auth` is given.
+ */
+export function enquiryPlugin(opts: Omit<EnquiryRoutesOptions, 'auth'> & { auth?: AuthOptions }): (app: FastifyInstance, context?: { auth: AuthOptions }) => Promise<void> {
+  return async (app, context) => {
+    const auth = opts.auth ?? context?.auth;
+    if (!auth) throw new Error('enquiryPlugin: no auth (pass it, or register through buildApp)');
+    await app.register(enquiryRoutes, { ...opts, auth });
   };
 }
 

@@ -51,8 +51,11 @@ export interface AppDeps {
   docs?: boolean;
   /** Where the office page's files are (default: src/http/page). */
   pageDir?: string;
-  /** Extra plugins from the process that builds the app (registered after the built-in ones). */
-  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /**
+   * Extra plugins from the process that builds the app (registered after the built-in ones), given the app's own
+   * auth (tokens, sessions, roles from council.yaml) so their routes sign people in as the office page does.
+   */
+  plugins?: ((app: FastifyInstance, context: { auth: AuthOptions }) => Promise<void> | void)[];
   /** Answer links in notices (offer-links.ts): with them, each notice's link opens its page at /answer/:token. */
   answers?: LinkAnswers;
 }
@@ -151,7 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(checkRoutes, { linter: deps.linter, auth, ...(addinOrigin ? { addinOrigin } : {}) });
   }
   if (deps.addin) await app.register(addinRoutes, deps.addin);
-  for (const plugin of deps.plugins ?? []) await plugin(app);
+  for (const plugin of deps.plugins ?? []) await plugin(app, { auth });
 
   return app;
 }

@@ -543,7 +543,7 @@ export const SETTINGS = {
   PROBITY_ENQUIRIES_PREFIX: setting({
     group: 'Member enquiries',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:enquiries'),
-    readers: ['enquiries-worker', 'enquiries-imap'],
+    readers: ['api', 'enquiries-worker', 'enquiries-imap'],
     default: 'probity:enquiries',
     doc: "Prefix of the enquiry records' keys.",
   }),

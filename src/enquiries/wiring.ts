@@ -1,0 +1,29 @@
+/** The enquiry service as a process builds it: its records in Redis, its jobs on the `enquiries` queue. */
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Council } from '../directory/council.js';
+import { loadDetector, loadResponseTimes } from './load.js';
+import { JobScheduler } from './queue.js';
+import { EnquiryService } from './service.js';
+import { enquirySettings } from './settings.js';
+import { EnquiryStore } from './store.js';
+
+export interface EnquiryWiring {
+  council: Council;
+  /** Where the records are (a fail-fast connection in an HTTP process). */
+  redis: Redis;
+  /** BullMQ's connection (no per-request retry limit). */
+  queue: Redis;
+  prefix: string;
+  queuePrefix: string;
+  clock: () => Date;
+}
+
+export function enquiryService(w: EnquiryWiring): { service: EnquiryService; scheduler: JobScheduler } {
+  const settings = enquirySettings(w.council, loadResponseTimes());
+  const store = new EnquiryStore(w.redis, w.prefix, settings.retentionMs);
+  const service = new EnquiryService({ council: w.council, settings, store, detector: loadDetector(w.council), clock: w.clock, newId: () => `enq-${randomBytes(5).toString('hex')}` });
+  const scheduler = new JobScheduler({ connection: w.queue, prefix: w.queuePrefix, calendar: service.calendar, remindBefore: settings.remindWorkingDaysBefore, clock: w.clock });
+  service.setScheduler(scheduler);
+  return { service, scheduler };
+}
