@@ -41,6 +41,8 @@ export interface GroupOfferView {
   offeredAt: string;
   expiresAt?: string;
   respondedAt?: string;
+  proposedTimes?: string[];
+  answerNote?: string;
   sessions: Pick<Session, 'id' | 'venue' | 'startsAt' | 'endsAt' | 'material' | 'status' | 'sequence'>[];
 }
 
@@ -56,6 +58,8 @@ export function groupOfferView(offer: Offer, round: Round, sessions: Session[]):
     offeredAt: offer.offeredAt,
     ...(offer.expiresAt ? { expiresAt: offer.expiresAt } : {}),
     ...(offer.respondedAt ? { respondedAt: offer.respondedAt } : {}),
+    ...(offer.proposedTimes ? { proposedTimes: offer.proposedTimes } : {}),
+    ...(offer.answerNote ? { answerNote: offer.answerNote } : {}),
     sessions: sessions
       .filter((s) => s.offerId === offer.id)
       .map(({ id, venue, startsAt, endsAt, material, status, sequence }) => ({ id, venue, startsAt, endsAt, material, status, sequence })),

@@ -36,21 +36,31 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
     async (request) => service.getOffer(actorOf(request), request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { response: 'accept' | 'decline' } }>(
+  app.post<{ Params: { id: string }; Body: { response: 'accept' | 'decline'; proposedTimes?: string[]; note?: string } }>(
     '/v1/offers/:id/response',
     {
       schema: {
         tags: ['offers'],
-        summary: 'Accept or decline an offer',
+        summary: 'Accept (optionally with times that would suit) or decline an offer',
         security,
         params: idParams('offer'),
-        body: { type: 'object', required: ['response'], additionalProperties: false, properties: { response: { type: 'string', enum: ['accept', 'decline'] } } },
+        body: {
+          type: 'object',
+          required: ['response'],
+          additionalProperties: false,
+          properties: {
+            response: { type: 'string', enum: ['accept', 'decline'] },
+            proposedTimes: { type: 'array', maxItems: 3, items: { type: 'string', format: 'date-time' }, description: 'Times that would suit, when accepting' },
+            note: { type: 'string', maxLength: 300 },
+          },
+        },
       },
       preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request) => {
       const actor = actorOf(request);
-      const offer = await service.respondToOffer(actor, request.params.id, request.body.response);
+      const { response, proposedTimes, note } = request.body;
+      const offer = await service.respondToOffer(actor, request.params.id, response, { ...(proposedTimes ? { proposedTimes } : {}), ...(note ? { note } : {}) });
       return actor.role === 'group-leader' ? service.getOffer(actor, offer.id) : offer;
     },
   );
