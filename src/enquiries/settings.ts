@@ -21,6 +21,8 @@ export const enquirySettingsSchema = z
   .object({
     /** Member-enquiry mailboxes: a councillor's message to one of these asks the council, not one officer. */
     mailboxes: z.array(z.string().email()).default([]),
+    /** Slack channels that are a member-enquiry mailbox (ids like C0ENQUIRIES): a councillor's question there opens one. */
+    slackChannels: z.array(z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABC')).default([]),
     /** Override the protocol pack's periods (working days after the day of receipt). */
     acknowledgeWorkingDays: z.number().int().min(1).max(30).optional(),
     answerWorkingDays: z.number().int().min(1).max(90).optional(),
@@ -137,7 +139,7 @@ export function enquirySettings(council: Council, times: ResponseTimes): Enquiry
     timezone: council.timezone,
     workingHours: council.workingHours,
     escalateTo: escalateTo!,
-    mailboxSet: new Set(s.mailboxes.map((m) => m.toLowerCase())),
+    mailboxSet: new Set([...s.mailboxes, ...s.slackChannels].map((m) => m.toLowerCase())),
   };
 }
 
