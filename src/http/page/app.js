@@ -57,7 +57,7 @@ function badge(text, kind) {
   return el('span', { class: `badge ${kind ?? ''}` }, text);
 }
 
-function decisionForm(request, canDecide) {
+function decisionForm(request, canDecide, delivery) {
   const title = el('input', { type: 'text', name: 'offerTitle', maxlength: 200, placeholder: 'Neutral title for other groups (optional)', 'aria-label': 'Neutral title for other groups' });
   title.value = '';
   const reason = el('select', { name: 'reason', 'aria-label': 'Reason for declining' });
@@ -72,17 +72,27 @@ function decisionForm(request, canDecide) {
     if (note.value.trim()) body.note = note.value.trim();
     try {
       await api('POST', `/v1/briefings/${encodeURIComponent(request.id)}/decision`, body);
-      say(`Request ${request.id}: ${decision === 'approve' ? 'approved; offers are going to every other group' : decision === 'decline' ? 'declined' : 'deferred'}.`, 'ok');
+      say(`“${request.matter}”: ${decision === 'approve' ? 'approved; the round is open, and each group’s notices show their delivery below' : decision === 'decline' ? 'declined' : 'deferred'}.`, 'ok');
       await load();
     } catch (err) {
       say(err.message, 'error');
     }
   };
   const disabled = canDecide ? undefined : true;
+  // A round cannot open while a group cannot be told: say which and why before anyone presses Approve.
+  const unreachable = (delivery?.parties ?? []).filter((p) => !p.reachable);
   return el(
     'div',
     { class: 'decide' },
-    el('div', { class: 'row' }, title, el('button', { type: 'button', class: 'approve', onclick: decide('approve'), disabled }, 'Approve')),
+    unreachable.length
+      ? el(
+          'div',
+          { class: 'blocked', role: 'note' },
+          el('strong', {}, 'Approval will be refused until every group can be told:'),
+          el('ul', {}, unreachable.map((p) => el('li', {}, `${p.name}: ${p.problems.join('; ')}`))),
+        )
+      : null,
+    el('div', { class: 'row' }, title, el('button', { type: 'button', class: 'approve', onclick: decide('approve'), disabled: disabled ?? (unreachable.length ? true : undefined) }, 'Approve')),
     el('div', { class: 'row' }, reason, el('button', { type: 'button', class: 'decline', onclick: decide('decline'), disabled }, 'Decline')),
     el('div', { class: 'row' }, note, el('button', { type: 'button', class: 'defer', onclick: decide('defer'), disabled }, 'Defer')),
     canDecide ? null : el('p', { class: 'hint' }, 'Only the designated authoriser can decide.'),
@@ -106,7 +116,7 @@ function detailsBlock(request) {
   return el('div', { class: 'details-block' }, button, el('span', { class: 'hint' }, ' Confidential to the group; reading them is recorded in the audit trail.'), out);
 }
 
-function requestCard(request, role) {
+function requestCard(request, role, delivery) {
   const flags = [
     request.status === 'deferred' ? badge(request.autoDeferred ? `deferred: ${request.autoDeferred.period}` : 'deferred', 'warn') : badge('pending', 'info'),
     request.premises && !request.premises.councilControlled ? badge('not council premises', 'warn') : null,
@@ -127,7 +137,20 @@ function requestCard(request, role) {
       request.premises?.description ? [el('dt', {}, 'Premises'), el('dd', {}, request.premises.description)] : null,
     ),
     detailsBlock(request),
-    decisionForm(request, role === 'authoriser'),
+    decisionForm(request, role === 'authoriser', delivery),
+  );
+}
+
+// ---------- notices that need action ----------
+
+function actionItem(item) {
+  const who = item.to.map((t) => t.name).join(', ');
+  return el(
+    'article',
+    { class: 'card action', 'data-notice': item.noticeId },
+    el('div', { class: 'head' }, el('h3', {}, `${item.channel === 'email' ? 'Email' : 'Slack'} to ${item.partyName}`), el('div', { class: 'badges' }, badge(item.state, 'bad'))),
+    el('p', {}, `${item.kind} notice${who ? ` for ${who}` : ''}: ${item.reason}.`),
+    el('p', { class: 'meta' }, `Queued ${when(item.createdAt)}${item.attempts ? ` · ${item.attempts} attempt${item.attempts === 1 ? '' : 's'}` : ''}`),
   );
 }
 
@@ -225,20 +248,24 @@ async function load() {
   const role = session.roles.find((r) => ['ce-office', 'authoriser', 'monitoring-officer'].includes(r));
   $('who-text').textContent = `${session.person.name} · ${session.roles.filter((r) => r !== 'checker').join(', ')}`;
   try {
-    const [office, requests, rounds, audit, register] = await Promise.all([
+    const [office, requests, rounds, audit, register, delivery, actions] = await Promise.all([
       api('GET', '/v1/office'),
       api('GET', '/v1/briefings?status=pending,deferred'),
       api('GET', '/v1/rounds'),
       api('GET', '/v1/audit?last=100'),
       api('GET', '/v1/register'),
+      api('GET', '/v1/delivery'),
+      api('GET', '/v1/action-items'),
     ]);
     names = new Map([...office.groups, ...office.people].map((x) => [x.id, x.name]));
     document.querySelector('.top .sub').textContent = `${office.council} · Chief Executive's Office · every group offered the same briefing`;
-    $('requests').replaceChildren(...(requests.requests.length ? requests.requests.map((r) => requestCard(r, role)) : [el('p', { class: 'empty' }, 'Nothing is waiting for a decision.')]));
+    $('requests').replaceChildren(...(requests.requests.length ? requests.requests.map((r) => requestCard(r, role, delivery)) : [el('p', { class: 'empty' }, 'Nothing is waiting for a decision.')]));
     $('awaiting-count').textContent = String(requests.requests.length);
     $('round-list').replaceChildren(...(rounds.rounds.length ? rounds.rounds.map(roundCard) : [el('p', { class: 'empty' }, 'No rounds yet.')]));
     $('rounds-count').textContent = String(rounds.rounds.length);
     $('audit-table').tBodies[0].replaceChildren(...auditRows(audit.events));
+    $('action-list').replaceChildren(...(actions.notices.length ? actions.notices.map(actionItem) : [el('p', { class: 'empty' }, 'Every notice so far was delivered or is on its way.')]));
+    $('action-count').textContent = String(actions.notices.length);
     const groups = new Set(register.rows.map((r) => r.party)).size;
     const plural = (k, word) => `${k} ${word}${k === 1 ? '' : 's'}`;
     const roundCount = new Set(register.rows.map((r) => r.roundId)).size;
