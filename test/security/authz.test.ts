@@ -60,6 +60,8 @@ const EXPECTED: Record<string, Expect> = {
   'GET /v1/register': [...OFFICE],
   'GET /v1/audit': [...OFFICE],
   'GET /v1/audit/verify': [...OFFICE],
+  'GET /v1/delivery': [...OFFICE],
+  'GET /v1/action-items': [...OFFICE],
   'POST /v1/check': [...ROLES],
   // Public: the page's static files, the API description, health, and the Outlook add-in's files.
   'GET /healthz': 'public',
