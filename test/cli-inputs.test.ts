@@ -68,7 +68,7 @@ async function command(args: string[], input?: string | Buffer): Promise<Result>
   let stderr = '';
   const stdin = new PassThrough();
   stdin.end(input ?? '');
-  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {}, cwd: ROOT });
+  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PROBITY_COUNCIL: 'examples/council.yaml' }, cwd: ROOT });
   return { code, stdout, stderr };
 }
 

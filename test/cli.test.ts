@@ -42,7 +42,10 @@ async function slot<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Run the CLI; stdin gets `input` (or is closed at once). Colour and council come only from the arguments. */
+/**
+ * Run the CLI; stdin gets `input` (or is closed at once). Colour comes only from the arguments; the council is the
+ * example's unless a test says otherwise (a fallback to it is announced on stderr, tested on its own below).
+ */
 function cli(args: string[], input?: string | Buffer, env: Record<string, string> = {}): Promise<Result> {
   return slot(() => spawnCli(args, input, env));
 }
@@ -51,7 +54,7 @@ function spawnCli(args: string[], input: string | Buffer | undefined, env: Recor
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
     delete childEnv.FORCE_COLOR;
-    if (!('PROBITY_COUNCIL' in env)) delete childEnv.PROBITY_COUNCIL;
+    if (!('PROBITY_COUNCIL' in env)) childEnv.PROBITY_COUNCIL = 'examples/council.yaml';
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, env: childEnv });
     let stdout = '';
     let stderr = '';
@@ -87,12 +90,21 @@ async function inProcess(args: string[], input?: string, env: NodeJS.ProcessEnv 
   const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true), once: () => undefined });
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   if (!tty) stdin.end(input ?? '');
-  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env, cwd: ROOT });
+  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PROBITY_COUNCIL: 'examples/council.yaml', ...env }, cwd: ROOT });
   return { code, stdout, stderr };
 }
 
 /** Generous: each spawned run loads the engine, and CI machines are small and busy. */
 const SLOW = { timeout: 180_000 };
+
+describe('which council', () => {
+  it('says on stderr when it falls back to the fictional example council', async () => {
+    const r = await inProcess(['check', '--format', 'json', '-'], line(clean), { PROBITY_COUNCIL: '' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^probity: no council file \(--council, PROBITY_COUNCIL or \.\/council\.yaml\): using the fictional example council, .*examples\/council\.yaml\n$/);
+    expect((await inProcess(['check', '--format', 'json', '-'], line(clean))).stderr).toBe('');
+  });
+});
 
 describe.concurrent('probity check: bad input (spawned)', SLOW, () => {
   it('reports a bad JSONL line with its number on stderr, checks the other lines, and exits 2', async () => {

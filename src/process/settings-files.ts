@@ -106,7 +106,12 @@ export function composeFile(): string {
     // what only makes sense inside the container.
     env_file: ['.env'],
     depends_on: { redis: { condition: 'service_healthy' } },
-    volumes: ['${PROBITY_COUNCIL_DIR:?set PROBITY_COUNCIL_DIR in .env to the folder holding council.yaml}:/config:ro', '${PROBITY_SECRETS_DIR:-./secrets}:/run/secrets:ro'],
+    volumes: [
+      '${PROBITY_COUNCIL_DIR:?set PROBITY_COUNCIL_DIR in .env to the folder holding council.yaml}:/config:ro',
+      '${PROBITY_SECRETS_DIR:-./secrets}:/run/secrets:ro',
+      // What a process keeps outside Redis (the briefing ledger's checkpoints), shared by the processes.
+      'probity-state:/var/lib/probity',
+    ],
   };
   const services: Record<string, unknown> = {
     redis: {
@@ -135,7 +140,7 @@ export function composeFile(): string {
     };
   }
   // docker-compose reads YAML 1.1, where a bare `yes` is true: write for 1.1, lists of words on one line.
-  const yaml = new Document({ 'x-probity': probity, services, volumes: { 'redis-data': null } }, { version: '1.1', aliasDuplicateObjects: true });
+  const yaml = new Document({ 'x-probity': probity, services, volumes: { 'redis-data': null, 'probity-state': null } }, { version: '1.1', aliasDuplicateObjects: true });
   visit(yaml, {
     Seq: (_, node) => void (node.items.every(isScalar) && (node.flow = true)),
     Map: (_, node) => void (node.anchor && (node.anchor = 'probity')),

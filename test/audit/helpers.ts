@@ -2,6 +2,7 @@
 import { PassThrough } from 'node:stream';
 import type { Io } from '../../src/cli/io.js';
 import { run } from '../../src/cli/program.js';
+import { EXAMPLE_COUNCIL } from '../../src/lint/load.js';
 
 export interface Ran {
   code: number;
@@ -16,7 +17,8 @@ export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv
     stdin: new PassThrough(),
     stdout: { write: (t: string) => ((stdout += t), true), once: () => undefined },
     stderr: { write: (t: string) => ((stderr += t), true), once: () => undefined },
-    env: { NO_COLOR: '1', ...env },
+    // The example council, named: without one, the command says it falls back to it.
+    env: { NO_COLOR: '1', PROBITY_COUNCIL: EXAMPLE_COUNCIL, ...env },
     cwd,
   };
   const code = await run(args, io);
