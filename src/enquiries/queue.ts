@@ -58,9 +58,11 @@ export class JobScheduler implements Scheduler {
   readonly queue: Queue;
 
   constructor(
-    private readonly opts: { connection: ConnectionOptions; prefix?: string; calendar: WorkingCalendar; remindBefore: number; clock: () => Date; backoffMs?: number; attempts?: number },
+    private readonly opts: { connection: ConnectionOptions; prefix?: string; calendar: WorkingCalendar; remindBefore: number; clock: () => Date; backoffMs?: number; attempts?: number; onError?: (err: Error) => void },
   ) {
     this.queue = new Queue(ENQUIRIES_QUEUE, { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
+    // While Redis is away the queue reports connection errors; the sweep re-adds whatever a failed add missed.
+    this.queue.on('error', (err) => opts.onError?.(err));
   }
 
   async schedule(e: Enquiry): Promise<void> {

@@ -16,8 +16,8 @@ import { world } from './world.js';
 
 export const SECRET = 'enquiry-app-test-secret-0123456789abcdefghij';
 
-export async function enquiryApp(redis: Redis, prefix: string, now = new Date('2026-04-09T10:00:00+01:00')) {
-  const w = world(redis, prefix, { now });
+export async function enquiryApp(redis: Redis, prefix: string, now = new Date('2026-04-09T10:00:00+01:00'), given?: ReturnType<typeof world>) {
+  const w = given ?? world(redis, prefix, { now });
   const clock = () => w.clock.now;
   const briefings = new BriefingService({ council: w.council, store: new MemoryStore(), clock, newId: () => `r-${Math.random().toString(16).slice(2, 12)}` });
   const signIn = testSignIn();
