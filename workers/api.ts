@@ -5,7 +5,13 @@
  *
  *   node dist/workers/api.js        (node --import tsx workers/api.ts from a checkout)
  */
-import { RedisStore } from '../src/briefings/redis-store.js';
+import { RevocationList, RedisKv } from '../src/auth/kv.js';
+import { OidcClient, oidcSettingsFromEnv } from '../src/auth/oidc.js';
+import { SessionStore } from '../src/auth/sessions.js';
+import { keyringFromEnv } from '../src/auth/tokens.js';
+import { CheckpointFile } from '../src/briefings/checkpoint-store.js';
+import { ledgerKeyFrom } from '../src/briefings/integrity.js';
+import { assertDurableLedger, RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
 import { addinOptions } from '../src/http/addin.route.js';
 import { enquiryPlugin } from '../src/enquiries/routes.js';
@@ -14,7 +20,7 @@ import { buildApp } from '../src/http/app.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
 import { ChannelHealth } from '../src/notices/channel-health.js';
-import { assertSecret, verifyToken } from '../src/http/auth.js';
+import { verifyToken } from '../src/http/auth.js';
 import { loadLinter } from '../src/lint/load.js';
 import { NoticeDispatcher } from '../src/notices/queue.js';
 import { randomId } from '../src/notices/runtime.js';
@@ -23,12 +29,18 @@ import { loggerOptions } from '../src/process/log.js';
 import { runProcess } from '../src/process/run.js';
 
 await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
-  const secret = s.PROBITY_TOKEN_SECRET;
-  assertSecret(secret);
+  // The token keys (PROBITY_TOKEN_KEYS, or PROBITY_TOKEN_SECRET alone); the example secret is refused here.
+  const keys = keyringFromEnv({ PROBITY_TOKEN_KEYS: s.PROBITY_TOKEN_KEYS, PROBITY_TOKEN_SECRET: s.PROBITY_TOKEN_SECRET });
+  const ledgerKey = ledgerKeyFrom(s.PROBITY_LEDGER_KEY);
+  const publicUrl = s.PROBITY_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
+  const oidcSettings = oidcSettingsFromEnv(
+    { OIDC_ISSUER: s.OIDC_ISSUER, OIDC_CLIENT_ID: s.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: s.OIDC_CLIENT_SECRET, OIDC_SCOPES: s.OIDC_SCOPES, OIDC_LABEL: s.OIDC_LABEL },
+    publicUrl,
+  );
   const addin = addinOptions(s);
   // The add-in's token is served in public JavaScript: it must be a valid token that can do nothing but check.
   if (addin?.token) {
-    const verified = verifyToken(secret, addin.token, Math.floor(Date.now() / 1000));
+    const verified = verifyToken(keys, addin.token, Math.floor(Date.now() / 1000));
     if (!verified.ok) throw new Error(`PROBITY_ADDIN_TOKEN: ${verified.reason}`);
     if (verified.claims.role !== 'checker') throw new Error(`PROBITY_ADDIN_TOKEN must be a checker token (it is ${verified.claims.role}); it is served to every Outlook user`);
   }
@@ -41,8 +53,12 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   const ledger = redis('producer', 'ledger');
   const queue = redis('worker', 'notices-queue');
   await ready();
+  // No ledger on a Redis that would lose an acknowledged commit in a crash (unless this is a test).
+  const persistence = await assertDurableLedger(ledger, s.PROBITY_LEDGER_ALLOW_NO_AOF);
+  if (persistence) log.warn({ persistence }, 'ledger persistence');
 
   const store = new RedisStore(ledger, s.PROBITY_LEDGER_PREFIX);
+  const authKv = new RedisKv(ledger, s.PROBITY_AUTH_PREFIX);
   const channels = new ChannelHealth(ledger, s.PROBITY_LEDGER_PREFIX);
   const dispatcher = new NoticeDispatcher({ connection: queue, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
   const service = new BriefingService({
@@ -55,6 +71,10 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     onOutbox: () => void dispatcher.flush().catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'outbox flush failed; the worker will retry')),
     // What the notice workers say they are sending on: approval waits until every party can be told.
     workingChannels: () => channels.working(),
+    // Every head signed with a key Redis never holds, and checkpointed to a file outside Redis.
+    ledgerKey,
+    checkpoints: new CheckpointFile(s.PROBITY_LEDGER_CHECKPOINTS),
+    onCheckpointError: (err) => log.error({ error: err.name, message: err.message, file: s.PROBITY_LEDGER_CHECKPOINTS }, 'ledger checkpoint not written'),
   });
   const answers = new LinkAnswers({ service, keys: linkKeys, nonces: redisNonceStore(ledger, s.PROBITY_LEDGER_PREFIX), clock });
   // Member enquiries: the pages at /enquiries/ and the API at /v1/enquiries (src/enquiries/routes.ts).
@@ -64,10 +84,12 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     linter,
     ...(addin ? { addin } : {}),
     answers,
-    auth: { secret },
+    auth: { keys, revoked: new RevocationList(authKv) },
+    signIn: { sessions: new SessionStore(authKv, s.PROBITY_SESSION_HOURS * 3600), publicUrl, ...(oidcSettings ? { oidc: new OidcClient(oidcSettings) } : {}) },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
-    plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: secret, clock })],
+    // The one-click links in reminders are signed with the current token key.
+    plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: keys.current.secret, clock })],
   });
   await app.listen({ port: s.PORT, host: s.HOST });
 

@@ -8,17 +8,23 @@
  *   node dist/workers/notices.worker.js        (node --import tsx workers/notices.worker.ts from a checkout)
  */
 import { Worker } from 'bullmq';
-import { RedisStore } from '../src/briefings/redis-store.js';
+import { CheckpointFile } from '../src/briefings/checkpoint-store.js';
+import { ledgerKeyFrom } from '../src/briefings/integrity.js';
+import { assertDurableLedger, RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
 import type { Channel } from '../src/briefings/types.js';
 import { LinkKeys, LinkSigner } from '../src/http/offer-links.js';
 import { CHANNEL_REPORT_TTL_MS, ChannelHealth } from '../src/notices/channel-health.js';
+import { mailDailyCheckpoint } from '../src/notices/checkpoint-mail.js';
 import { NoticeProcessor } from '../src/notices/deliver.js';
 import { EmailSender, type SmtpOptions } from '../src/notices/email.js';
 import { NOTICES_QUEUE, NoticeDispatcher } from '../src/notices/queue.js';
 import { parseFrom, randomId } from '../src/notices/runtime.js';
 import { SlackSender } from '../src/notices/slack.js';
 import { runProcess } from '../src/process/run.js';
+
+/** How often the worker looks whether today's checkpoint has gone to the Monitoring Officer. */
+const CHECKPOINT_MAIL_CHECK_MS = 60 * 60_000;
 
 await runProcess('notices-worker', async ({ settings: s, log, redis, ready, council }) => {
   const directory = council();
@@ -37,7 +43,11 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
 
   // Workers block on Redis and must wait out a restart rather than fail commands (BullMQ requires this).
   const connection = redis('worker', 'notices');
+  const ledgerKey = ledgerKeyFrom(s.PROBITY_LEDGER_KEY);
   await ready();
+  // No ledger on a Redis that would lose an acknowledged commit in a crash (unless this is a test).
+  const persistence = await assertDurableLedger(connection, s.PROBITY_LEDGER_ALLOW_NO_AOF);
+  if (persistence) log.warn({ persistence }, 'ledger persistence');
   const store = new RedisStore(connection, s.PROBITY_LEDGER_PREFIX);
   const dispatcher = new NoticeDispatcher({ connection, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
   const flush = () =>
@@ -45,7 +55,17 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
       log.warn({ error: err.name, message: err.message }, 'outbox flush failed; will retry');
       return 0;
     });
-  const service = new BriefingService({ council: directory, store, clock, newId: randomId, onOutbox: () => void flush() });
+  const service = new BriefingService({
+    council: directory,
+    store,
+    clock,
+    newId: randomId,
+    onOutbox: () => void flush(),
+    // Every head signed with a key Redis never holds, and checkpointed to a file outside Redis.
+    ledgerKey,
+    checkpoints: new CheckpointFile(s.PROBITY_LEDGER_CHECKPOINTS),
+    onCheckpointError: (err) => log.error({ error: err.name, message: err.message, file: s.PROBITY_LEDGER_CHECKPOINTS }, 'ledger checkpoint not written'),
+  });
   const email = new EmailSender(smtp);
   const slack = s.SLACK_BOT_TOKEN ? await SlackSender.create({ token: s.SLACK_BOT_TOKEN, ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}) }) : undefined;
   const processor = new NoticeProcessor({ service, context: { publicUrl, from, links }, email, ...(slack ? { slack } : {}), dispatcher, log });
@@ -67,8 +87,16 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
   worker.on('error', (err) => log.error({ error: err.name, message: err.message }, 'worker error'));
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, name: job?.name, attemptsMade: job?.attemptsMade, error: err.message }, 'job failed'));
 
+  // The Monitoring Officer's daily copy of the ledger's signed head, once per council date.
+  const checkpoint = () =>
+    mailDailyCheckpoint({ service, email, from, publicUrl }, clock())
+      .then((outcome) => outcome === 'sent' && log.info({ outcome }, 'ledger checkpoint mailed to the Monitoring Officer'))
+      .catch((err: Error) => log.error({ error: err.name, message: err.message }, 'ledger checkpoint not mailed; will try again within the hour'));
+
   await flush();
   await report();
+  await checkpoint();
+  const checkpointTimer = setInterval(() => void checkpoint(), CHECKPOINT_MAIL_CHECK_MS);
   const outboxTimer = setInterval(() => void flush(), s.OUTBOX_INTERVAL_MS);
   const reportTimer = setInterval(() => void report(), CHANNEL_REPORT_TTL_MS / 3);
   log.info({ queue: NOTICES_QUEUE, prefix: s.PROBITY_QUEUE_PREFIX, concurrency: s.NOTICE_CONCURRENCY, slack: Boolean(slack) }, 'notice worker started');
@@ -76,6 +104,7 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
   return {
     async stop() {
       clearInterval(outboxTimer);
+      clearInterval(checkpointTimer);
       clearInterval(reportTimer);
       const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(100, s.PROBITY_SHUTDOWN_MS - 1000)).unref());
       const result = await Promise.race([worker.close().then(() => 'closed' as const), timeout]);

@@ -170,3 +170,49 @@ export class RedisStore implements LedgerStore {
     return (await this.redis.set(`${this.prefix}:sent:${noticeId}`, marker, 'NX')) === 'OK';
   }
 }
+
+/** What Redis says about its persistence: whether AOF is on, and how often it fsyncs (when CONFIG is allowed). */
+export interface Persistence {
+  aof: boolean;
+  fsync?: string;
+}
+
+export async function ledgerPersistence(redis: Redis): Promise<Persistence> {
+  let aof: boolean | undefined;
+  try {
+    // INFO is allowed on managed Redis services that disable CONFIG.
+    const info = await redis.info('persistence');
+    const m = /^aof_enabled:(\d)/m.exec(info);
+    if (m) aof = m[1] === '1';
+  } catch {
+    // fall through to CONFIG GET
+  }
+  let fsync: string | undefined;
+  try {
+    const config = (await redis.config('GET', 'append*')) as string[];
+    const get = (name: string) => config[config.indexOf(name) + 1];
+    if (aof === undefined && config.includes('appendonly')) aof = get('appendonly') === 'yes';
+    if (config.includes('appendfsync')) fsync = get('appendfsync');
+  } catch {
+    // CONFIG refused (a managed service): INFO's answer stands.
+  }
+  if (aof === undefined) throw new Error('could not tell whether Redis has append-only persistence (neither INFO persistence nor CONFIG GET answered)');
+  return { aof, ...(fsync ? { fsync } : {}) };
+}
+
+/**
+ * Refuse to run the ledger on a Redis that would lose an acknowledged commit in a crash: without AOF, an approval
+ * whose emails went out can vanish. `allow: 'test'` (PROBITY_LEDGER_ALLOW_NO_AOF=test) says this is a test.
+ * Returns a warning to log when AOF is on but fsyncs less often than every write.
+ */
+export async function assertDurableLedger(redis: Redis, allow?: 'test'): Promise<string | undefined> {
+  const p = await ledgerPersistence(redis);
+  if (!p.aof) {
+    if (allow === 'test') return 'Redis has no append-only persistence; running anyway because PROBITY_LEDGER_ALLOW_NO_AOF=test';
+    throw new Error(
+      'the briefing ledger needs Redis with append-only persistence (appendonly yes, appendfsync always): this Redis has none (CONFIG GET appendonly: no), so an acknowledged approval would be lost in a crash. Turn AOF on, or set PROBITY_LEDGER_ALLOW_NO_AOF=test in a test.',
+    );
+  }
+  if (p.fsync && p.fsync !== 'always') return `Redis fsyncs its append-only file "${p.fsync}", not "always": a crash can lose the last second of commits`;
+  return undefined;
+}

@@ -320,6 +320,20 @@ export class BriefingService {
     return (await this.store.auditEvents(fromSeq, count)).map(withoutDetails);
   }
 
+  /** The daily checkpoint went to the Monitoring Officer (src/notices/checkpoint-mail.ts): on the record too. */
+  recordCheckpointMailed(actorId: string, id: string, cp: Checkpoint, to: string, messageId: string) {
+    return this.run(async (tx) => {
+      tx.record({
+        actor: actorId,
+        action: 'ledger.checkpoint-mailed',
+        entity: { kind: 'notice', id },
+        before: null,
+        after: null,
+        note: `event ${cp.seq} (hash ${cp.hash}) mailed to ${to} as ${messageId}`,
+      });
+    });
+  }
+
   /**
    * The whole ledger checked: the hash chain, the head's signature, the checkpoints kept outside Redis, and every
    * stored record against its events. Each problem names what is wrong.

@@ -60,7 +60,10 @@ export const DEFAULT_SESSION_COOKIE = 'probity-session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-type Outcome = { ok: true; principal: Omit<Principal, 'role'> } | { ok: false; status: 401 | 403; message: string };
+type Outcome = { ok: true; principal: Omit<Principal, 'role'> } | { ok: false; status: 401 | 403 | 503; message: string };
+
+/** Redis (sessions, the revocation list) is unreachable: say so, as the ledger's routes do, and let the caller retry. */
+const UNAVAILABLE: Outcome = { ok: false, status: 503, message: 'sign-in cannot be checked just now; try again shortly' };
 
 function ringOf(auth: AuthOptions): Keyring {
   if (auth.keys) return auth.keys;
@@ -74,7 +77,18 @@ async function fromToken(auth: AuthOptions, token: string, nowMs: number): Promi
   const c = verified.claims;
   const audience = auth.audience ?? 'briefings';
   if (!c.aud.includes(audience)) return { ok: false, status: 401, message: `this token is for ${c.aud.join(' and ')}, not ${audience}` };
-  if (auth.revoked && (await auth.revoked.isRevoked(c.jti))) return { ok: false, status: 401, message: 'token revoked' };
+  if (auth.revoked) {
+    let revoked: boolean;
+    try {
+      revoked = await auth.revoked.isRevoked(c.jti);
+    } catch {
+      // A check grants nothing and the Outlook add-in must not go silent while Redis restarts: checks go on. Any
+      // other route waits for the revocation list.
+      if (audience !== 'check' || c.role !== 'checker') return UNAVAILABLE;
+      revoked = false;
+    }
+    if (revoked) return { ok: false, status: 401, message: 'token revoked' };
+  }
   if (auth.access && (c.role !== 'checker' || auth.access(c.sub))) {
     const access = auth.access(c.sub);
     if (!access) return { ok: false, status: 401, message: `the token's holder "${c.sub}" is not in council.yaml` };
@@ -87,7 +101,12 @@ async function fromToken(auth: AuthOptions, token: string, nowMs: number): Promi
 }
 
 async function fromSession(auth: AuthOptions, request: FastifyRequest, id: string, nowMs: number): Promise<Outcome> {
-  const session = await auth.sessions!.get(id, nowMs);
+  let session;
+  try {
+    session = await auth.sessions!.get(id, nowMs);
+  } catch {
+    return UNAVAILABLE;
+  }
   if (!session) return { ok: false, status: 401, message: 'your session has ended; sign in again' };
   const access = auth.access?.(session.personId);
   if (!access) return { ok: false, status: 401, message: 'you are no longer in council.yaml; ask the office' };
@@ -121,6 +140,8 @@ export function requireRole(auth: AuthOptions, ...roles: Role[]) {
       if (outcome.status === 401) {
         const challenge = outcome.message === 'missing bearer token' ? 'Bearer' : 'Bearer error="invalid_token"';
         await reply.code(401).header('www-authenticate', challenge).send({ error: 'unauthorised', message: outcome.message });
+      } else if (outcome.status === 503) {
+        await reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: outcome.message });
       } else {
         await reply.code(403).send({ error: 'forbidden', message: outcome.message });
       }

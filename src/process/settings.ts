@@ -220,7 +220,7 @@ export const SETTINGS = {
     schema: text().optional(),
     readers: ['api', 'cli'],
     secret: true,
-    doc: 'Token signing keys with rotation, instead of PROBITY_TOKEN_SECRET: `kid=secret` pairs separated by commas, the current key first.',
+    doc: 'Token signing keys with rotation, instead of PROBITY_TOKEN_SECRET: `kid:secret` pairs separated by commas, the current key first (it signs; every key verifies, so add the new key first, re-issue, then drop the old one).',
   }),
   OIDC_ISSUER: setting({
     group: 'Sign-in',
@@ -232,6 +232,44 @@ export const SETTINGS = {
   OIDC_CLIENT_SECRET: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], secret: true, doc: "Probity's client secret at the identity provider." }),
   OIDC_SCOPES: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], doc: 'Scopes beyond `openid email profile`, space- or comma-separated.' }),
   OIDC_LABEL: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], default: 'Sign in', doc: 'The sign-in button\'s words ("Sign in with Microsoft").' }),
+  PROBITY_AUTH_PREFIX: setting({
+    group: 'Sign-in',
+    schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:auth'),
+    readers: ['api', 'cli'],
+    default: 'probity:auth',
+    doc: 'Prefix of the sign-in keys in Redis: sessions (only hashes of their ids), sign-ins in progress, and the revocation list that `probity token revoke` writes and the API reads.',
+  }),
+  PROBITY_SESSION_HOURS: setting({
+    group: 'Sign-in',
+    schema: int(1, 24).default(10),
+    readers: ['api'],
+    default: '10',
+    doc: 'How long a sign-in lasts before the person signs in again.',
+  }),
+  // ── Briefing ledger ─────────────────────────────────────────────────────────────────────────────────────────
+  PROBITY_LEDGER_KEY: setting({
+    group: 'Briefing ledger',
+    schema: text(),
+    readers: ['api', 'notices-worker', 'cli'],
+    required: ['api', 'notices-worker'],
+    secret: true,
+    doc: "Signs every head of the ledger's hash chain, so a chain re-hashed by someone with access to Redis fails verification: an Ed25519 private key in PEM (`openssl genpkey -algorithm ed25519`) or its 32-byte seed in base64 or hex. The same in the API and the notice worker; never stored in Redis.",
+    envFile: '/run/secrets/probity_ledger_key',
+  }),
+  PROBITY_LEDGER_CHECKPOINTS: setting({
+    group: 'Briefing ledger',
+    schema: text().default('./ledger.checkpoints'),
+    readers: ['api', 'notices-worker', 'cli'],
+    default: './ledger.checkpoints',
+    doc: 'The append-only file outside Redis where every signed head of the ledger is checkpointed; verification checks the chain against it. Shared by the API and the notice worker; keep it where Redis\'s administrators cannot write, and back it up.',
+    container: '/var/lib/probity/ledger.checkpoints',
+  }),
+  PROBITY_LEDGER_ALLOW_NO_AOF: setting({
+    group: 'Briefing ledger',
+    schema: oneOf(['test'] as const).optional(),
+    readers: ['api', 'notices-worker'],
+    doc: 'Only `test`: run the ledger on a Redis without append-only persistence. Otherwise the API and the notice worker refuse to start on one, because an acknowledged approval would be lost in a crash after its emails went out.',
+  }),
   PROBITY_PUBLIC_URL: setting({
     group: 'API',
     schema: url(['https:', 'http:']).optional(),
@@ -367,13 +405,6 @@ export const SETTINGS = {
     default: "Chief Executive's Office <briefings@DOMAIN>",
     doc: "`From:` of briefing notices: `Name <address>` or an address (DOMAIN is council.yaml's `domain`).",
     example: "Chief Executive's Office <briefings@example.gov.uk>",
-  }),
-  PROBITY_LEDGER_KEY: setting({
-    group: 'Briefing notices',
-    schema: text().optional(),
-    readers: ['api', 'notices-worker'],
-    secret: true,
-    doc: 'Signs the briefing ledger\'s head on every commit (src/briefings/integrity.ts), never written to Redis: an Ed25519 private key in PEM, or its 32-byte seed in base64 or hex (`probity ledger key` prints one).',
   }),
   PROBITY_LINK_KEYS: setting({
     group: 'Briefing notices',
@@ -579,13 +610,6 @@ export const SETTINGS = {
     schema: z.iso.datetime({ offset: true, error: 'must be an ISO date and time' }).optional(),
     readers: ['enquiries-worker', 'enquiries-imap'],
     doc: "Tests only: the enquiry worker's clock starts at this instant and runs at real speed.",
-  }),
-  PROBITY_AUTH_PREFIX: setting({
-    group: 'API',
-    schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:auth'),
-    readers: ['cli'],
-    default: 'probity:auth',
-    doc: 'Prefix of the revoked-token list in Redis (`probity token --revoke` writes it; the API reads it).',
   }),
   // ── The probity command ─────────────────────────────────────────────────────────────────────────────────────
   PROBITY_AUDIT_KEY: setting({

@@ -12,6 +12,7 @@ import { NOTICES_QUEUE } from '../../src/notices/queue.js';
 import { exampleYaml, LABOUR_REQUEST } from './fixtures.js';
 import { deletePrefix, freePort, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { until } from './world.js';
+import { ledgerEnv } from '../helpers/ledger-env.js';
 
 const SECRET = 'server-test-secret-0123456789abcdefghijkl';
 const bearer = (sub: string, role: 'group-leader' | 'authoriser' | 'ce-office', group?: string) =>
@@ -36,6 +37,7 @@ describe('the API process', () => {
         PORT: String(port),
         PROBITY_COUNCIL: councilFile,
         PROBITY_TOKEN_SECRET: SECRET,
+        ...ledgerEnv(),
         PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
         REDIS_URL: SHARED_REDIS_URL,
         PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,

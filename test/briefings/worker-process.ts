@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ledgerEnv } from '../helpers/ledger-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,7 +15,7 @@ export class WorkerProcess {
   static start(env: Record<string, string>): WorkerProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', 'workers/notices.worker.ts'], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', ...ledgerEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const w = new WorkerProcess(child);

@@ -9,6 +9,7 @@ import { addinOptions, addinRoutes } from '../../src/http/addin.route.js';
 import { loadSettings } from '../../src/process/settings.js';
 import type { Finding } from '../../src/lint/types.js';
 import { alertMessage, blockingFindings, fingerprint, MAX_ALERT_CHARS, MAX_NOTIFICATION_CHARS, notificationMessage } from '../../src/outlook/alert.js';
+import { TEST_LEDGER_KEY } from '../helpers/ledger-env.js';
 
 function finding(rule: string, severity: Finding['severity'], ref: string, length = 120): Finding {
   return {
@@ -137,7 +138,7 @@ describe('add-in routes', () => {
   });
 
   it('reads its options from the settings, which name a bad variable', () => {
-    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef' };
+    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', PROBITY_LEDGER_KEY: TEST_LEDGER_KEY };
     expect(addinOptions(loadSettings('api', base))).toBeUndefined();
     const env = { ...base, PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' };
     expect(addinOptions(loadSettings('api', env))).toEqual({ publicUrl: 'https://p.example', sendMode: 'promptUser', minSeverity: 'error' });

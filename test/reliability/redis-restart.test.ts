@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type Claims } from '../../src/http/auth.js';
 import { freePort, OwnRedis } from '../briefings/redis-helpers.js';
 import { until } from '../briefings/world.js';
+import { ledgerEnv } from '../helpers/ledger-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -30,7 +31,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', TSX, 'workers/api.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', PROBITY_TOKEN_SECRET: SECRET, PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', PROBITY_COUNCIL: 'examples/council.yaml', REDIS_URL: redis.url, LOG_LEVEL: 'warn', PROBITY_RATE_LIMIT: '100000' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', PROBITY_TOKEN_SECRET: SECRET, ...ledgerEnv({ aof: true }), PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', PROBITY_COUNCIL: 'examples/council.yaml', REDIS_URL: redis.url, LOG_LEVEL: 'warn', PROBITY_RATE_LIMIT: '100000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-8000)));

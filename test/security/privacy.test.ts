@@ -31,6 +31,7 @@ import { deletePrefix, freePort, sharedRedis, uniquePrefix } from '../briefings/
 import { until } from '../briefings/world.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, startHarness, type Harness } from '../slack/harness.js';
 import { DOVECOT_BIN, Dovecot, mailboxEnv, withImap } from '../imap/dovecot.js';
+import { ledgerEnv } from '../helpers/ledger-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -73,6 +74,7 @@ describe('the API server process', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         PROBITY_TOKEN_SECRET: SECRET,
+        ...ledgerEnv(),
         PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
         PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml'),
         REDIS_URL: process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
