@@ -6,6 +6,8 @@
  *   node dist/workers/slack.js        (node --import tsx workers/slack.ts from a checkout)
  */
 import { RedisStore } from '../src/briefings/redis-store.js';
+import { enquiryMessageListener } from '../src/enquiries/slack-intake.js';
+import { enquiryService } from '../src/enquiries/wiring.js';
 import { BriefingService } from '../src/briefings/service.js';
 import type { Council } from '../src/directory/council.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
@@ -30,6 +32,8 @@ const FEEDBACK_TRIM_INTERVAL_MS = 60 * 60 * 1000;
 await runProcess('slack', async ({ settings: s, log, redis, ready, council }) => {
   const keyPrefix = `${s.PROBITY_REDIS_PREFIX}:`;
   const connection = redis('producer', 'slack');
+  // Member enquiries asked on Slack are scheduled on the enquiries queue (BullMQ's connection profile).
+  const enquiryQueue = redis('worker', 'enquiries-queue');
   await ready();
   const lint = createLintProducer({ connection, prefix: s.PROBITY_REDIS_PREFIX, log });
   // Acknowledgements and false alarms are audit events: council.yaml's `retention.events` says how long they stay.
@@ -66,6 +70,10 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
     logger: boltLogger(log),
     deps,
   });
+  // Member enquiries (src/enquiries/slack-intake.ts): a councillor's question to an officer opens one; the officer's
+  // reply in its thread acknowledges, holds or answers it. Beside the linter's listener, on the same events.
+  const enquiries = enquiryService({ council: directory, redis: connection, queue: enquiryQueue, prefix: s.PROBITY_ENQUIRIES_PREFIX, queuePrefix: s.PROBITY_QUEUE_PREFIX, clock: () => new Date() });
+  slack.app.event('message', enquiryMessageListener({ service: enquiries.service, log }));
   const port = await slack.start(s.SLACK_PORT, s.SLACK_HOST);
   log.info({ port, council: directory.council, people: directory.people.length }, 'slack app listening');
 
@@ -74,6 +82,7 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
       clearInterval(trimTimer);
       await slack.stop().catch((error: unknown) => log.warn(errorFields(error), 'slack receiver stop'));
       await lint.close().catch(() => undefined);
+      await enquiries.scheduler.close().catch(() => undefined);
     },
     // The listeners read deps at each request, so the next event sees the new directory.
     reload() {

@@ -178,7 +178,7 @@ export const SETTINGS = {
   PROBITY_QUEUE_PREFIX: setting({
     group: 'Redis',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('bull'),
-    readers: ['api', 'notices-worker', 'enquiries-worker', 'enquiries-imap'],
+    readers: ['api', 'slack', 'notices-worker', 'enquiries-worker', 'enquiries-imap'],
     default: 'bull',
     doc: 'BullMQ prefix of the notices and enquiries queues. The same in the API and the notice and enquiry workers.',
   }),
@@ -574,7 +574,7 @@ export const SETTINGS = {
   PROBITY_ENQUIRIES_PREFIX: setting({
     group: 'Member enquiries',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:enquiries'),
-    readers: ['api', 'enquiries-worker', 'enquiries-imap'],
+    readers: ['api', 'slack', 'enquiries-worker', 'enquiries-imap'],
     default: 'probity:enquiries',
     doc: "Prefix of the enquiry records' keys.",
   }),
