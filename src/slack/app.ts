@@ -9,6 +9,7 @@ import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/b
 import { errorFields, type Log } from '../queue/log.js';
 import type { SlackDeps } from './deps.js';
 import { registerListeners } from './listeners/index.js';
+import { guardReplays } from './replay-guard.js';
 
 export const SLACK_ENDPOINT = '/slack/events';
 
@@ -67,6 +68,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     ...(options.slackApiUrl ? { clientOptions: { slackApiUrl: options.slackApiUrl } } : {}),
   });
   registerListeners(app, deps);
+  guardReplays(receiver, { signingSecret: options.signingSecret, dedupe: deps.dedupe, log: deps.log, endpoint: SLACK_ENDPOINT });
   app.error(async (error) => {
     deps.log.error(errorFields(error), 'slack listener error');
   });

@@ -31,8 +31,8 @@ async function warned(channel: string, marker: string): Promise<{ ts: string; bu
   return { ts: String(event.ts), buttons: actions?.elements ?? [] };
 }
 
-function click(button: Button, responseId: string, trigger: string) {
-  return h.postInteraction({
+function clickPayload(button: Button, responseId: string, trigger: string) {
+  return {
     type: 'block_actions',
     user: { id: COUNCILLOR, username: 'daniel.okafor', name: 'daniel.okafor', team_id: TEAM },
     trigger_id: trigger,
@@ -40,7 +40,11 @@ function click(button: Button, responseId: string, trigger: string) {
     channel: { id: 'C0ACK', name: 'planning' },
     response_url: h.stub.responseUrl(responseId),
     actions: [{ type: 'button', action_id: button.action_id, block_id: 'probity_warning_actions', value: button.value, action_ts: `${Date.now() / 1000}` }],
-  });
+  };
+}
+
+function click(button: Button, responseId: string, trigger: string) {
+  return h.postInteraction(clickPayload(button, responseId, trigger));
 }
 
 async function assertNowhereInRedis(marker: string): Promise<void> {
@@ -121,6 +125,19 @@ describe('feedback on a warning', () => {
     expect(record!.findings.map((f) => f.rule)).toContain('political-request');
     expect(record!.reason).toBeUndefined();
     await assertNowhereInRedis(marker);
+  });
+
+  it('a signed False alarm replayed three times makes one record (the copies are answered 200 and dropped)', async () => {
+    const { ts, buttons } = await warned('C0REPLAY', `replay-marker-${Date.now()}`);
+    const payload = clickPayload(buttons.find((b) => b.action_id === ACTION.falseAlarm)!, 'fa-replay', 'trig-replay');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await h.postInteraction(payload, { timestamp })).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    await h.stub.waitFor((c) => c.method === 'response' && c.responseId === 'fa-replay');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.feedback.list()).filter((r) => r.ts === ts)).toHaveLength(1);
+    expect(h.stub.callsOf('response').filter((c) => c.responseId === 'fa-replay')).toHaveLength(1);
   });
 
   it('the feedback stream carries a retention expiry', async () => {

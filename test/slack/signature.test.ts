@@ -1,4 +1,7 @@
-/** Bolt's receiver refuses requests Slack did not sign, or signed more than 5 minutes ago. */
+/**
+ * Bolt's receiver refuses requests Slack did not sign, or signed more than 5 minutes ago; the replay guard in front
+ * of it refuses those dated more than 5 minutes ahead, and drops a signed request sent again.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageEvent, sign, startHarness, type Harness } from './harness.js';
 
@@ -33,6 +36,33 @@ describe('request signatures', () => {
     const body = JSON.stringify({ type: 'url_verification', challenge: 'old' });
     const response = await h.post(body, { timestamp: stale, signature: sign(body, stale) });
     expect(response.status).toBe(401);
+  });
+
+  it.each([
+    ['an hour', 3600],
+    ['a year', 365 * 86_400],
+  ])('refuses a correctly signed request dated %s in the future (401), and queues nothing', async (_, ahead) => {
+    const future = Math.floor(Date.now() / 1000) + ahead;
+    const { response } = await h.postEvent(messageEvent({ text: 'Amir, print 500 campaign leaflets for our ward party.' }), { timestamp: future });
+    expect(response.status).toBe(401);
+    expect(await h.lint.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
+  });
+
+  it("accepts a clock a little ahead (within Slack's 5 minutes)", async () => {
+    const ahead = Math.floor(Date.now() / 1000) + 60;
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'ahead' });
+    const response = await h.post(body, { timestamp: ahead, signature: sign(body, ahead) });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers a replayed signed request 200 without handling it again', async () => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'once' });
+    const ts = Math.floor(Date.now() / 1000);
+    const first = await h.post(body, { timestamp: ts });
+    expect(await first.json()).toEqual({ challenge: 'once' });
+    const again = await h.post(body, { timestamp: ts });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('');
   });
 
   it('refuses a request with no signature headers (401)', async () => {
