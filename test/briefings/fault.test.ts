@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/briefings/redis-store.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { parseCouncil } from '../../src/directory/council.js';
+import { ChannelHealth } from '../../src/notices/channel-health.js';
 import { ids } from './fixtures.js';
 import { deletePrefix, OwnRedis, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { SmtpSink } from './sinks.js';
@@ -55,7 +56,8 @@ async function sentMarkers(redis: Redis, ledgerPrefix: string): Promise<number> 
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${ledgerPrefix}:sent:*`, 'COUNT', 1000);
     cursor = next;
-    n += keys.length;
+    // One marker per copy sent (`<notice id>-<person id>`); the notice's own marker follows once all are out.
+    n += keys.filter((k) => !/-(email|slack)$/.test(k)).length;
   } while (cursor !== '0');
   return n;
 }
@@ -98,6 +100,8 @@ describe('fault: the notice worker is SIGKILLed mid-round', () => {
 
     const second = WorkerProcess.start(env);
     await until(async () => (await svc.store.reader().getMany('notice', noticeIds)).every((n) => n.state === 'sent'), 'all notices sent');
+    // The worker process tells the API what it sends on: email (its SMTP relay), not Slack (no bot token).
+    expect(await new ChannelHealth(redis, ledgerPrefix).working()).toEqual(['email']);
     await until(async () => (await svc.roundView(round.id)).noticesSettledAt, 'round settled');
     expect(await second.stop('SIGTERM')).toBe(0); // graceful shutdown exits cleanly
     await sink.stop();
