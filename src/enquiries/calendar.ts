@@ -9,6 +9,8 @@ import { addCalendarDays, localDate, zonedInstant } from '../briefings/working-d
 export { addCalendarDays, localDate, zonedInstant };
 
 const byRegionYear = new Map<string, Set<string>>();
+/** Days of instants kept (about 27 years of two per day): plenty, and bounded. */
+const INSTANT_CACHE_LIMIT = 20_000;
 
 function bankHolidays(region: string, year: number): Set<string> {
   const key = `${region}:${year}`;
@@ -83,11 +85,24 @@ export class WorkingCalendar {
 
   /** Close of business on `date`: a due date is met by anything before it. */
   closeOfBusiness(date: string): Date {
-    return zonedInstant(date, this.options.workingHours.end, this.options.timezone);
+    return this.at(date, this.options.workingHours.end);
   }
 
   startOfBusiness(date: string): Date {
-    return zonedInstant(date, this.options.workingHours.start, this.options.timezone);
+    return this.at(date, this.options.workingHours.start);
+  }
+
+  /** Zone arithmetic (Intl) is the costly part of planning a reminder: each day's instants are worked out once. */
+  private readonly instants = new Map<string, number>();
+  private at(date: string, hour: number): Date {
+    const key = `${date}T${hour}`;
+    let ms = this.instants.get(key);
+    if (ms === undefined) {
+      if (this.instants.size > INSTANT_CACHE_LIMIT) this.instants.clear();
+      ms = zonedInstant(date, hour, this.options.timezone).getTime();
+      this.instants.set(key, ms);
+    }
+    return new Date(ms);
   }
 
   /** Inside working hours on a working day (the same rule the linter's out-of-hours check applies). */

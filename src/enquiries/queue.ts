@@ -6,6 +6,7 @@
  * outage) waits for the next start of business. Every send has a sent-marker and a fixed Message-ID, so a retry
  * after an SMTP outage or a killed worker sends each notice once. Logs carry ids, never text.
  */
+import { Redis } from 'ioredis';
 import { DelayedError, Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import type { Person } from '../directory/council.js';
 import type { WorkingCalendar } from './calendar.js';
@@ -50,7 +51,8 @@ export function plan(e: Enquiry, calendar: WorkingCalendar, remindBefore: number
   return [
     { data: { enquiry: e.id, kind: `remind-${due}`, day, version: e.version }, at: calendar.startOfBusiness(remindDay) },
     // Overdue at close of business on the due day; the manager hears at the next start of business.
-    { data: { enquiry: e.id, kind: `escalate-${due}`, day, version: e.version }, at: calendar.nextWorkingMoment(calendar.closeOfBusiness(day)) },
+    // (Close of business is out of hours, so that is the start of the next working day.)
+    { data: { enquiry: e.id, kind: `escalate-${due}`, day, version: e.version }, at: calendar.startOfBusiness(calendar.nthWorkingDayAfter(day, 1)) },
   ];
 }
 
@@ -71,6 +73,21 @@ export class JobScheduler implements Scheduler {
     if (jobs.length === 0) return;
     const options = jobOptions(this.opts.backoffMs, this.opts.attempts);
     await this.queue.addBulk(jobs.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })));
+  }
+
+  /** Re-add the jobs of these enquiries that the queue no longer has; returns how many were added. */
+  async ensure(enquiries: Enquiry[]): Promise<number> {
+    const now = this.opts.clock().getTime();
+    const planned = enquiries.flatMap((e) => plan(e, this.opts.calendar, this.opts.remindBefore));
+    if (planned.length === 0) return 0;
+    // One round trip: which job keys does the queue still hold? (Without an ioredis connection, add them all.)
+    const client = this.opts.connection instanceof Redis ? this.opts.connection : undefined;
+    const exists = client ? ((await planned.reduce((p, j) => p.exists(this.queue.toKey(jobId(j.data))), client.pipeline()).exec()) ?? []) : [];
+    const missing = client ? planned.filter((_, i) => Number(exists[i]?.[1] ?? 0) === 0) : planned;
+    if (missing.length === 0) return 0;
+    const options = jobOptions(this.opts.backoffMs, this.opts.attempts);
+    await this.queue.addBulk(missing.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })));
+    return missing.length;
   }
 
   async close(): Promise<void> {
@@ -94,7 +111,7 @@ export class PermanentSendError extends Error {
 /** The process's logger (src/process/log.ts): ids and counts, never an enquiry's text. */
 export type ProcessorLog = Pick<Log, 'info' | 'warn'>;
 
-export type Outcome = 'sent' | 'stale' | 'resolved' | 'no-recipient' | 'deferred';
+export type Outcome = 'sent' | 'stale' | 'resolved' | 'no-recipient' | 'deferred' | 'swept';
 
 export class NoticeProcessor {
   constructor(
@@ -110,7 +127,7 @@ export class NoticeProcessor {
 
   /** The BullMQ processor (`token` is the worker's lock token, needed to move a job back to delayed). */
   process = async (job: Job<NoticeJobData>, token?: string): Promise<Outcome> => {
-    if (job.name === 'sweep') return this.sweep().then(() => 'sent' as const);
+    if (job.name === 'sweep') return this.sweep().then(() => 'swept' as const);
     const { service } = this.deps;
     const now = this.deps.clock();
     const e = await service.get(job.data.enquiry);
@@ -156,18 +173,34 @@ export class NoticeProcessor {
     return 'sent';
   };
 
-  /** The safety net: every unresolved enquiry coming due soon has its jobs (adding an existing job adds nothing). */
-  async sweep(horizonMs = 14 * 86_400_000): Promise<number> {
+  /**
+   * The safety net, in bounded slices like SCAN: each run takes the next SWEEP_PAGE unresolved enquiries coming due within the horizon (a cursor
+   * kept in Redis walks the open index and wraps round), checks in one round trip which of their reminder and
+   * escalation jobs the queue still has, and re-adds only the missing ones (an add of an existing id adds nothing;
+   * a job whose notice went out finds its sent-marker). Then it prunes records past their retention.
+   */
+  async sweep(page = SWEEP_PAGE): Promise<{ checked: number; readded: number }> {
     const { service } = this.deps;
-    const now = this.deps.clock().getTime();
-    const ids = await service.store.dueBy(now + horizonMs, 100_000);
     const scheduler = service.scheduler;
-    if (!scheduler) return 0;
-    for (const e of await service.store.many(ids)) await scheduler.schedule(e);
-    await service.store.prune(now);
-    return ids.length;
+    if (!(scheduler instanceof JobScheduler)) return { checked: 0, readded: 0 };
+    const cursorKey = service.store.key('sweep', 'cursor');
+    // Only enquiries whose next job fires within the horizon matter now; the rest are looked at as they come near.
+    const until = this.deps.clock().getTime() + SWEEP_HORIZON_DAYS * 86_400_000;
+    const from = Number((await service.store.redis.get(cursorKey)) ?? 0);
+    let ids = await service.store.dueBy(until, page, from);
+    const next = ids.length < page ? 0 : from + ids.length;
+    if (ids.length === 0 && from > 0) ids = await service.store.dueBy(until, page, 0);
+    await service.store.redis.set(cursorKey, String(next));
+    const readded = await scheduler.ensure(await service.store.many(ids));
+    await service.store.prune(this.deps.clock().getTime());
+    return { checked: ids.length, readded };
   }
 }
+
+/** Enquiries one sweep run looks at: small enough that a run stays well under 200 ms with 100,000 open. */
+export const SWEEP_PAGE = 200;
+/** A reminder goes at most a few working days before its due date: a week ahead covers it, bank holidays and all. */
+export const SWEEP_HORIZON_DAYS = 7;
 
 function stillDue(e: Enquiry, kind: NoticeKind): boolean {
   return kind.endsWith('acknowledge') ? e.status === 'open' : e.status === 'acknowledged' || e.status === 'open';

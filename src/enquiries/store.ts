@@ -202,16 +202,17 @@ export class EnquiryStore {
   }
 
   /** Unresolved enquiries whose next due instant is at or before `until` (ms), soonest first. */
-  async dueBy(until: number, limit = 1000): Promise<string[]> {
-    return this.redis.zrangebyscore(this.key('i', 'open'), '-inf', until, 'LIMIT', 0, limit);
+  async dueBy(until: number, limit = 1000, offset = 0): Promise<string[]> {
+    return this.redis.zrangebyscore(this.key('i', 'open'), '-inf', until, 'LIMIT', offset, limit);
   }
 
   async openIds(): Promise<string[]> {
     return this.redis.zrange(this.key('i', 'open'), 0, -1);
   }
 
-  async ofOfficer(officer: string): Promise<string[]> {
-    return this.redis.zrange(this.key('i', 'o', officer), 0, -1);
+  /** Unresolved enquiries with the officer, soonest due first (a page: the list on the page shows the first 200). */
+  async ofOfficer(officer: string, limit = 200): Promise<string[]> {
+    return this.redis.zrange(this.key('i', 'o', officer), 0, limit - 1);
   }
 
   async ofCouncillor(councillor: string, limit = 500): Promise<string[]> {
@@ -271,7 +272,8 @@ export class EnquiryStore {
 
   /** Drop from the indexes every enquiry older than the retention period whose record has expired. */
   async prune(now: number): Promise<number> {
-    const old = await this.redis.zrangebyscore(this.key('i', 'all'), '-inf', now - this.retentionMs);
+    // A bounded slice per call (the sweep calls it every run): the oldest first.
+    const old = await this.redis.zrangebyscore(this.key('i', 'all'), '-inf', now - this.retentionMs, 'LIMIT', 0, MGET_CHUNK);
     let dropped = 0;
     for (let i = 0; i < old.length; i += MGET_CHUNK) {
       const chunk = old.slice(i, i + MGET_CHUNK);

@@ -113,13 +113,28 @@ describe('reminders', () => {
   });
 
   it('does nothing for a job from before a holding reply moved the date, or once answered', async () => {
-    const r = await rig('d', '2026-04-17T07:59:59.000+01:00');
-    const first = email({ text: 'Kasia, could you check the repair date?' });
-    const e = (await r.service.intake(first)).enquiry!;
+    // Thursday evening: nothing is due to go out before Friday 08:00.
+    const r = await rig('d', '2026-04-16T19:00:00.000+01:00');
+    const e = (await r.service.intake(email({ text: 'Kasia, could you check the repair date?' }))).enquiry!;
     await r.service.acknowledge(e.id, 'o-nowak');
+    const before = await r.scheduler.queue.getJob(jobId({ enquiry: e.id, kind: 'remind-answer', day: '2026-04-20', version: 1 }));
+    expect(await before!.getState()).toBe('delayed');
     await r.service.holding(e.id, 'o-nowak', '2026-05-01', { reason: true, action: true });
-    await new Promise((res) => setTimeout(res, 2_000));
-    // The answer reminder for 20 April (Fri 17 April 08:00) belonged to version 2; the holding reply made it 3.
-    expect(r.sink.mails.filter((m) => m.subject.includes('Mon 20 Apr'))).toHaveLength(0);
+    expect(await r.processor.process(before!)).toBe('stale');
+    expect(await r.scheduler.queue.getJob(jobId({ enquiry: e.id, kind: 'remind-answer', day: '2026-05-01', version: 2 }))).toBeDefined();
+    await r.service.markAnswered(e.id, 'o-nowak');
+    const after = await r.scheduler.queue.getJob(jobId({ enquiry: e.id, kind: 'remind-answer', day: '2026-05-01', version: 2 }));
+    expect(await r.processor.process(after!)).toBe('resolved');
+    expect(r.sink.mails.filter((m) => /Apr|May/.test(m.subject) && m.subject.startsWith('Reminder: answer'))).toHaveLength(0);
+  });
+
+  it('re-adds, on the sweep, a job the queue has lost, and only that one', async () => {
+    const r = await rig('e', '2026-04-02T10:00:00.000+01:00');
+    const e = (await r.service.intake(email({ text: 'Kasia, could you check the repair date?' }))).enquiry!;
+    const id = jobId({ enquiry: e.id, kind: 'remind-acknowledge', day: '2026-04-08', version: 1 });
+    await (await r.scheduler.queue.getJob(id))!.remove();
+    expect(await r.processor.sweep()).toEqual({ checked: 1, readded: 1 });
+    expect(await (await r.scheduler.queue.getJob(id))!.getState()).toBe('delayed');
+    expect(await r.processor.sweep()).toEqual({ checked: 1, readded: 0 });
   });
 });
