@@ -3,11 +3,8 @@
  * well as on a desktop. Every value is escaped; the page's CSS is served beside it (`/answer/style.css`) under a
  * Content-Security-Policy that allows nothing else.
  */
+import { escapeHtml } from '../mail/nudge.js';
 import type { InvitationPage, LinkPage, OfferPage } from './link-answers.js';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 type Html = { html: string };
 const raw = (html: string): Html => ({ html });

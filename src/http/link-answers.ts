@@ -11,7 +11,7 @@ import { DomainError, conflict } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Invitation, Offer, Session } from '../briefings/types.js';
 import { localDate, workingDaysBetween, zonedInstant } from '../briefings/working-days.js';
-import { formatDeadline, formatWhen, zoneLabel } from '../notices/render.js';
+import { formatDeadline, formatTime, formatWhen, zoneLabel } from '../notices/render.js';
 import { verifyLink, type LinkClaims, type LinkKeys, type NonceStore } from './offer-links.js';
 
 export interface LinkAnswerDeps {
@@ -189,7 +189,6 @@ export class LinkAnswers {
     const offer = await r.get('offer', session.offerId);
     const tz = this.council.timezone;
     const used = await this.used(claims);
-    const end = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(session.endsAt));
     const scheduled = session.status === 'scheduled' && this.deps.clock().getTime() < Date.parse(session.endsAt);
     return {
       kind: 'invitation',
@@ -199,7 +198,7 @@ export class LinkAnswers {
       title: round?.title ?? '',
       status: invitation.status,
       sessionStatus: session.status,
-      when: `${this.when(session.startsAt)} to ${end} (${zoneLabel(session.startsAt, tz)})`,
+      when: `${this.when(session.startsAt)} to ${formatTime(session.endsAt, tz)} (${zoneLabel(session.startsAt, tz)})`,
       venue: session.venue,
       materialVersion: session.material.version,
       otherOfficers: session.officers.filter((id) => id !== invitation.officer).map((id) => this.name(id)),
@@ -270,8 +269,7 @@ export class LinkAnswers {
 export function timeLeft(now: Date, expiresAt: string, timeZone: string): string {
   const today = localDate(now, timeZone);
   const last = localDate(new Date(expiresAt), timeZone);
-  const at = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(expiresAt));
-  if (last <= today) return `closes today at ${at}`;
+  if (last <= today) return `closes today at ${formatTime(expiresAt, timeZone)}`;
   const n = workingDaysBetween(today, last);
   return `${n} working day${n === 1 ? '' : 's'} left`;
 }

@@ -43,6 +43,11 @@ export function formatWhen(iso: string, timeZone: string): string {
   }).format(new Date(iso));
 }
 
+/** "18:00" in the zone. */
+export function formatTime(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
 /** "London time, GMT": the zone's city and its abbreviation at that instant, so a time is never unlabelled. */
 export function zoneLabel(iso: string, timeZone: string): string {
   const city = (timeZone.split('/').at(-1) ?? timeZone).replace(/_/g, ' ');
@@ -52,10 +57,8 @@ export function zoneLabel(iso: string, timeZone: string): string {
 
 /** "18:00 on Tuesday 1 December 2026 (London time, GMT)". */
 export function formatDeadline(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
-  return `${time} on ${day} (${zoneLabel(iso, timeZone)})`;
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
+  return `${formatTime(iso, timeZone)} on ${day} (${zoneLabel(iso, timeZone)})`;
 }
 
 function reasonText(ctx: NoticeContext): string {
@@ -93,7 +96,7 @@ function values(ctx: NoticeContext, recipient: Recipient | undefined): Record<st
     note: ctx.decision?.note ? `Note: ${ctx.decision.note}` : '',
     start: s ? formatWhen(s.startsAt, tz) : '',
     end: s ? formatWhen(s.endsAt, tz) : '',
-    endTime: s ? new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(s.endsAt)) : '',
+    endTime: s ? formatTime(s.endsAt, tz) : '',
     zone: s ? zoneLabel(s.startsAt, tz) : '',
     venue: s?.venue ?? '',
     officers: s ? s.officerNames.join(', ') : '',
