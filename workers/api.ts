@@ -88,6 +88,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     signIn: { sessions: new SessionStore(authKv, s.PROBITY_SESSION_HOURS * 3600), publicUrl, ...(oidcSettings ? { oidc: new OidcClient(oidcSettings) } : {}) },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
+    ...(s.PROBITY_TRUST_PROXY ? { trustProxy: s.PROBITY_TRUST_PROXY === 'true' ? true : s.PROBITY_TRUST_PROXY } : {}),
     // The one-click links in reminders are signed with the current token key.
     plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: keys.current.secret, clock })],
   });

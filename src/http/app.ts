@@ -17,7 +17,7 @@ import type { Linter } from '../lint/engine.js';
 import { accessOf } from '../briefings/access.js';
 import type { OidcClient } from '../auth/oidc.js';
 import type { SessionStore } from '../auth/sessions.js';
-import type { AuthOptions } from './auth.js';
+import { rateLimitKey, type AuthOptions } from './auth.js';
 import { addinRoutes, type AddinRoutesOptions } from './addin.route.js';
 import { answerRoutes } from './answer.route.js';
 import { deliveryRoutes } from './delivery.route.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Per-client request limit; off unless given (the server turns it on). */
   rateLimit?: { max: number; timeWindow: string | number };
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (PROBITY_TRUST_PROXY). */
+  trustProxy?: boolean | string;
   /** Serve the OpenAPI UI at /docs (the JSON at /openapi.json is always served). */
   docs?: boolean;
   /** Where the office page's files are (default: src/http/page). */
@@ -63,15 +65,13 @@ export interface AppDeps {
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
 const ERROR: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
 
-function rateKey(request: FastifyRequest): string {
-  const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  return token ? `token:${createHash('sha256').update(token).digest('base64url')}` : `ip:${request.ip}`;
-}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: deps.logger ?? false,
+    // Behind a proxy, request.ip (and so the limit per address) is the client's only when the proxy is trusted.
+    ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
     bodyLimit,
     // Request ids in every log line and every 5xx answer, never the body.
     requestIdHeader: false,
@@ -121,9 +121,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
   if (deps.rateLimit) {
-    // Per token (hashed, so the token itself is never a key in memory), falling back to the address for callers
-    // without one: a council's add-in shares one token, and many people share a council's outbound address.
-    await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow, keyGenerator: rateKey });
+    // Per verified caller, else per client address (auth.ts's rateLimitKey).
+    const keyAuth: AuthOptions = { ...deps.auth, ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}) };
+    await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow, keyGenerator: (request) => rateLimitKey(keyAuth, request) });
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -119,6 +119,28 @@ async function fromSession(auth: AuthOptions, request: FastifyRequest, id: strin
   return { ok: true, principal: { sub: access.person.id, roles: access.roles, ...(access.party ? { group: access.party } : {}), via: 'session' } };
 }
 
+/**
+ * Whom a request's rate limit is kept for: the holder of a bearer token that verifies (signature and expiry), or a
+ * signed-in person, else the client address. A made-up, expired or malformed token or cookie costs its sender's
+ * address, so sending a new one each time buys no fresh budget; and people who share the council's outbound
+ * address do not share one budget. (Runs before the cookie plugin, so it reads the Cookie header itself.)
+ */
+export async function rateLimitKey(auth: AuthOptions, request: FastifyRequest): Promise<string> {
+  const now = (auth.now ?? Date.now)();
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer) {
+    const verified = verifyToken(ringOf(auth), bearer, Math.floor(now / 1000));
+    return verified.ok ? `user:${verified.claims.sub}` : `ip:${request.ip}`;
+  }
+  const name = auth.cookieName ?? DEFAULT_SESSION_COOKIE;
+  const cookie = auth.sessions ? new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(request.headers.cookie ?? '')?.[1] : undefined;
+  if (cookie) {
+    const session = await auth.sessions!.get(decodeURIComponent(cookie), now).catch(() => undefined);
+    if (session) return `user:${session.personId}`;
+  }
+  return `ip:${request.ip}`;
+}
+
 /** Who is calling (without a role check), or why not. */
 export async function authenticate(auth: AuthOptions, request: FastifyRequest): Promise<Outcome> {
   const now = (auth.now ?? Date.now)();

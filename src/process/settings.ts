@@ -289,7 +289,7 @@ export const SETTINGS = {
     group: 'API',
     schema: text().optional(),
     readers: ['api'],
-    doc: 'Which proxies to believe X-Forwarded-For from, so that limits per client address see the real client: `true`, a hop count, or addresses/CIDRs (`127.0.0.1,10.0.0.0/8`). Unset: none.',
+    doc: 'Which proxies to believe X-Forwarded-For from, so that limits per client address see the real client: `true` (any), or addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Unset: none.',
   }),
   PROBITY_COUNCIL_NAME: setting({
     group: 'Outlook add-in',

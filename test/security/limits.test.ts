@@ -168,4 +168,23 @@ describe('rate limit', () => {
     expect(statuses.slice(0, 5).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(5)).toEqual([429, 429]);
   });
+
+  it('a made-up token each time buys no fresh budget: invalid tokens count against the address', async () => {
+    const ip = '10.0.0.6';
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const forged = `Bearer ${token('outlook-addin').slice('Bearer '.length, -6)}x${i}abcd`;
+      statuses.push((await check(app, message('hello'), forged, ip)).statusCode);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // A verified caller from that address still has their own budget.
+    expect((await check(app, message('hello'), token('officer-at-that-address'), ip)).statusCode).toBe(200);
+  });
+
+  it('is kept per verified user: two tokens of one holder share a budget, whatever their ids', async () => {
+    const holder = (n: number) => `Bearer ${issueToken(SECRET, { sub: 'same-holder', role: 'checker', jti: `same-holder-${n}`, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+    for (let i = 0; i < 5; i++) expect((await check(app, message('hello'), holder(i), `10.0.1.${i}`)).statusCode).toBe(200);
+    expect((await check(app, message('hello'), holder(9), '10.0.1.9')).statusCode).toBe(429);
+  });
 });
