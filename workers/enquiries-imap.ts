@@ -1,0 +1,45 @@
+/**
+ * Enquiry intake by email: one IDLE session per (mailbox, folder), each new message handed to the enquiry service.
+ *
+ *   PROBITY_ENQUIRY_MAILBOXES=enquiries,kasia          ids; each is configured as PROBITY_IMAP_<ID>_* (docs/imap.md)
+ *   PROBITY_ENQUIRY_KASIA_FOLDERS=INBOX,Sent            folders to watch (default INBOX)
+ *
+ *   node dist/workers/enquiries-imap.js        (node --import tsx workers/enquiries-imap.ts from a checkout)
+ */
+import { randomBytes } from 'node:crypto';
+import { FolderWatcher } from '../src/enquiries/imap-intake.js';
+import { loadDetector } from '../src/enquiries/load.js';
+import { JobScheduler } from '../src/enquiries/queue.js';
+import { runtimeClock } from '../src/enquiries/runtime.js';
+import { EnquiryService } from '../src/enquiries/service.js';
+import { enquirySettings } from '../src/enquiries/settings.js';
+import { loadResponseTimes } from '../src/enquiries/load.js';
+import { EnquiryStore } from '../src/enquiries/store.js';
+import { envPrefix, readMailboxes } from '../src/mail/imap-config.js';
+import { runProcess } from '../src/process/run.js';
+
+await runProcess('enquiries-imap', async ({ settings: s, env, log, redis, ready, council }) => {
+  const directory = council();
+  const settings = enquirySettings(directory, loadResponseTimes());
+  // Validated with the settings; PROBITY_IMAP_<ID>_* are named after the council's own mailbox ids.
+  const { mailboxes } = readMailboxes({ ...env, PROBITY_IMAP_MAILBOXES: s.PROBITY_ENQUIRY_MAILBOXES });
+  const clock = runtimeClock(s.PROBITY_CLOCK_START);
+  const connection = redis('worker', 'enquiries-imap');
+  await ready();
+  const store = new EnquiryStore(connection, s.PROBITY_ENQUIRIES_PREFIX, settings.retentionMs);
+  const service = new EnquiryService({ council: directory, settings, store, detector: loadDetector(directory), clock, newId: () => `enq-${randomBytes(5).toString('hex')}` });
+  const scheduler = new JobScheduler({ connection, prefix: s.PROBITY_QUEUE_PREFIX, calendar: service.calendar, remindBefore: settings.remindWorkingDaysBefore, clock });
+  service.setScheduler(scheduler);
+
+  const folders = (id: string) => (env[`PROBITY_ENQUIRY_${envPrefix(id).slice('PROBITY_IMAP_'.length)}FOLDERS`] ?? 'INBOX').split(',').map((f) => f.trim()).filter(Boolean);
+  const watchers = mailboxes.flatMap((mailbox) => folders(mailbox.id).map((folder) => new FolderWatcher({ mailbox, folder, service, redis: connection, prefix: s.PROBITY_ENQUIRIES_PREFIX, log })));
+  for (const w of watchers) w.start();
+  log.info({ mailboxes: mailboxes.map((m) => m.id) }, 'enquiry intake started');
+
+  return {
+    async stop() {
+      await Promise.all(watchers.map((w) => w.stop()));
+      await scheduler.close().catch(() => undefined);
+    },
+  };
+});
