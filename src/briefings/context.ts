@@ -7,6 +7,7 @@ import { invalid } from './errors.js';
 import type { Tx } from './ledger.js';
 import { nameIn, neutralityNames, oneLineProblem, textProblem, type NeutralityScope } from './neutral-text.js';
 import { currentParties, partyOfGroup } from './parties.js';
+import { CHANNEL_LABEL } from './reach.js';
 import type { BriefingSettings } from './settings.js';
 import type { Channel, Notice, NoticeKind, Party } from './types.js';
 
@@ -105,11 +106,7 @@ export interface NoticePlan {
  * with the reason, so the office sees that these people were not told.
  */
 export function planNotices(tx: Tx, ctx: DomainContext, actor: Actor, plan: NoticePlan): string[] {
-  const ids: string[] = [];
-  const channels = channelsFor(ctx, plan.to).filter((c) => !plan.channels || plan.channels.includes(c));
-  if (channels.length === 0) {
-    const channel = (plan.channels ?? ctx.settings.channels)[0] ?? 'email';
-    const names = plan.to.map((id) => personName(ctx, id)).join(', ') || 'nobody';
+  const record = (channel: Channel, state: 'queued' | 'undeliverable', lastError?: string): string => {
     const notice: Notice = {
       id: `${plan.stem}-${channel}`,
       kind: plan.kind,
@@ -117,31 +114,20 @@ export function planNotices(tx: Tx, ctx: DomainContext, actor: Actor, plan: Noti
       party: plan.party,
       to: plan.to,
       ...plan.fields,
-      state: 'undeliverable',
+      state,
       attempts: 0,
-      lastError: `no ${(plan.channels ?? ctx.settings.channels).map((c) => (c === 'email' ? 'email address' : 'Slack id')).join(' or ') || 'channel'} for ${names}`,
+      ...(lastError ? { lastError } : {}),
       createdAt: tx.nowIso,
     };
-    tx.put('notice', undefined, notice, actor.id, 'notice.undeliverable');
+    tx.put('notice', undefined, notice, actor.id, `notice.${state}`);
     tx.addIndex('notices', notice.id, tx.now.getTime());
-    // Listed with the others, so the offer and the register show it; the worker leaves it alone.
-    return [notice.id];
-  }
-  for (const channel of channels) {
-    const notice: Notice = {
-      id: `${plan.stem}-${channel}`,
-      kind: plan.kind,
-      channel,
-      party: plan.party,
-      to: plan.to,
-      ...plan.fields,
-      state: 'queued',
-      attempts: 0,
-      createdAt: tx.nowIso,
-    };
-    tx.put('notice', undefined, notice, actor.id, 'notice.queued');
-    tx.addIndex('notices', notice.id, tx.now.getTime());
-    ids.push(notice.id);
-  }
-  return ids;
+    return notice.id;
+  };
+  const allowed = plan.channels ?? ctx.settings.channels;
+  const channels = channelsFor(ctx, plan.to).filter((c) => allowed.includes(c));
+  if (channels.length > 0) return channels.map((c) => record(c, 'queued'));
+  // Listed with the others, so the offer and the register show it; the worker leaves it alone.
+  const names = plan.to.map((id) => personName(ctx, id)).join(', ') || 'nobody';
+  const wanted = allowed.map((c) => CHANNEL_LABEL[c].address).join(' or ') || 'channel';
+  return [record(allowed[0] ?? 'email', 'undeliverable', `no ${wanted} for ${names}`)];
 }
