@@ -7,7 +7,7 @@
  * Secrets are never logged, and each can be given as a file instead (`NAME_FILE=/run/secrets/name`), which is how
  * docker-compose passes them. Values are trimmed; an empty value counts as unset (compose passes `${X:-}` as "").
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { readMailboxes } from '../mail/imap-config.js';
 
@@ -737,6 +737,7 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
   const problems: string[] = [];
   if (s.REDIS_SENTINELS && !s.REDIS_SENTINEL_MASTER) problems.push('REDIS_SENTINEL_MASTER must be set with REDIS_SENTINELS: the name the sentinels monitor the primary under');
   if (s.REDIS_SENTINELS && s.REDIS_CLUSTER_NODES) problems.push('REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: give one');
+  if (typeof s.REDIS_TLS_CA_FILE === 'string' && !existsSync(s.REDIS_TLS_CA_FILE)) problems.push(`REDIS_TLS_CA_FILE: no file at ${s.REDIS_TLS_CA_FILE}`);
   if (s.REDIS_CLUSTER_NODES) {
     for (const name of ['PROBITY_REDIS_PREFIX', 'PROBITY_QUEUE_PREFIX', 'PROBITY_LEDGER_PREFIX'] as const) {
       const value = s[name];
