@@ -2,6 +2,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletePrefix, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
+import { loadDetector } from '../../src/enquiries/load.js';
+import { EnquiryService } from '../../src/enquiries/service.js';
+import { EnquiryStore, emailThreadKey } from '../../src/enquiries/store.js';
 import { email, world } from './world.js';
 
 let redis: Redis;
@@ -119,5 +122,21 @@ describe('the enquiry clock', () => {
     const r = await service.intake(reply);
     expect(r.action).toBe('acknowledged');
     expect(r.enquiry).toMatchObject({ officer: 'o-reid', service: 'environmental-health', status: 'acknowledged' });
+  });
+
+  it("forgets a resolved enquiry after the council's retention period, record, thread and indexes", async () => {
+    const w = world(redis, `${prefix}:f`);
+    const store = new EnquiryStore(redis, `${prefix}:f`, 300);
+    const service = new EnquiryService({ council: w.council, settings: w.settings, store, detector: loadDetector(w.council), clock: () => new Date(), newId: () => `enq-ret${Math.random().toString(16).slice(2, 8)}` });
+    const first = email({ receivedAt: new Date(), text: 'Kasia, could you check the repair date?' });
+    const e = (await service.intake(first)).enquiry!;
+    await service.markAnswered(e.id, 'o-nowak');
+    expect(await store.byThread([emailThreadKey(first.messageId!)])).toBe(e.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await store.get(e.id)).toBeUndefined();
+    expect(await store.byThread([emailThreadKey(first.messageId!)])).toBeUndefined();
+    expect(await store.prune(Date.now() + 1_000)).toBe(1);
+    expect(await redis.zscore(`${prefix}:f:i:all`, e.id)).toBeNull();
+    expect(await store.ofCouncillor('cllr-price')).toEqual([]);
   });
 });
