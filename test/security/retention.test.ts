@@ -23,6 +23,7 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelHealth } from '../../src/notices/channel-health.js';
 import { verifyChain } from '../../src/briefings/audit.js';
 import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
@@ -82,6 +83,12 @@ function rules(slackPrefix: string, briefingPrefix: string): Rule[] {
       kind: 'register',
       why: 'notice sent-marker: the SMTP Message-ID / Slack ts of a notice, the same id the register records; it is what keeps a notice to exactly one delivery',
     },
+    {
+      pattern: new RegExp(`^${ledger}link-used:[A-Za-z0-9_-]+$`),
+      kind: 'operational',
+      why: "an answer link's nonce, claimed by the one answer it gave (kept a month after the offer closes, so the page can say so): what was answered and when, nothing else",
+    },
+    { pattern: new RegExp(`^${ledger}channel:(?:email|slack)$`), kind: 'operational', why: "a notice worker's report that it sends on this channel (lapses after a minute)" },
     // Finding records: retention.findings.
     { pattern: new RegExp(`^${k}slack:warned:[^:]+:[0-9.]+$`), kind: 'finding', why: 'this Slack message was warned' },
     { pattern: new RegExp(`^${k}imap:nudged:[0-9a-f]{64}$`), kind: 'finding', why: 'rule ids already nudged about, per draft hash' },
@@ -90,6 +97,7 @@ function rules(slackPrefix: string, briefingPrefix: string): Rule[] {
     { pattern: new RegExp(`^${k}slack:feedback$`), kind: 'event', why: "authors' acknowledgements and false alarms" },
     // Operational: no finding, no message data.
     { pattern: new RegExp(`^${k}slack:event:[A-Za-z0-9]+$`), kind: 'operational', why: "Slack event id claim (1 h) so Slack's retries warn once" },
+    { pattern: new RegExp(`^${k}slack:event:request:[0-9a-f]{64}$`), kind: 'operational', why: "a signed Slack request's claim (1 h, SHA-256 of its signature) so a replay is dropped" },
     { pattern: new RegExp(`^${k}slack:members:[A-Z0-9]+$`), kind: 'operational', why: "a channel's member ids (1 h, or until someone joins or leaves): who a message is to" },
     { pattern: new RegExp(`^${k}slack:members-epoch:[A-Z0-9]+$`), kind: 'operational', why: "a counter of a channel's joins and leaves (1 h), so a stale member list is not stored" },
     { pattern: new RegExp(`^${k}imap:cursor:[^:]+:[0-9a-f]{16}$`), kind: 'operational', why: 'IMAP folder cursor: UIDVALIDITY and last UID' },
@@ -203,6 +211,11 @@ describe('retention of findings and audit events; the briefing register is kept'
     await until(async () => (await w.store.outbox()).length === 0, 'outbox dispatched');
     // The round's parent job records "notices settled" once its children are done: let it, so the snapshot is stable.
     await until(async () => (await w.dispatcher.queue.getJobCountByTypes('wait', 'active', 'waiting-children', 'prioritized')) === 0, 'notices queue idle');
+    // A group answers through its notice's link (the link's nonce is claimed), and a worker reports its channels.
+    const tory = view.offers.find((o) => o.party.id === 'conservative')!;
+    const link = w.links.offer({ offerId: tory.id, party: 'conservative', person: 'cllr-webb', expiresAt: tory.expiresAt!, noticeId: `${tory.id}-offer-email` });
+    await w.answers.answerOffer(link.slice(link.lastIndexOf('/') + 1), { response: 'accept' }, 'page');
+    await new ChannelHealth(w.redis, w.ledgerPrefix).report(['email'], 'retention-test');
     const auditBefore = await w.store.auditEvents();
     expect(verifyChain(auditBefore, await w.store.head())).toMatchObject({ ok: true });
 
