@@ -8,6 +8,7 @@ import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
 import type { ConfidenceModel } from './confidence-model.js';
 import { createLinter, type ExplainingLinter } from './engine.js';
+import type { ReaderModel } from './reader.js';
 
 /** The repository root (works from src/ under tsx and from dist/src/ when built). */
 export const PACKAGE_ROOT = (() => {
@@ -58,15 +59,23 @@ export function loadModel(file = join(LEXICON_DIR, 'models', 'confidence.json'))
   return { weights, platt };
 }
 
+/** The learned reader, trained by `npm run train:reader` (see lexicons/models/READER.md). */
+export function loadReader(file = join(LEXICON_DIR, 'models', 'reader.json')): ReaderModel {
+  return JSON.parse(readFileSync(file, 'utf8')) as ReaderModel;
+}
+
 export interface LoadOptions {
   /** Path to council.yaml (default: the bundled example council). */
   councilFile?: string;
   /** A council already read and validated (instead of `councilFile`). */
   council?: Council;
+  /** Leave the reader out (only the rules speak), for measuring what it adds. */
+  withoutReader?: boolean;
+  readerFloor?: number;
 }
 
 export function loadLinter(options: LoadOptions = {}): ExplainingLinter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
   const council = options.council ?? parseCouncil(readFileSync(file, 'utf8'), file);
-  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
+  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel(), ...(options.withoutReader ? {} : { reader: loadReader() }), ...(options.readerFloor === undefined ? {} : { readerFloor: options.readerFloor }) });
 }

@@ -25,6 +25,9 @@ const SUFFIXES: [string, string][] = [
   ["n't", 'not'], ["'re", 'are'], ["'ve", 'have'], ["'ll", 'will'], ["'d", 'would'], ["'s", 'is'], ["'m", 'am'],
 ];
 
+/** After these words "'s" is "is" (or "has"), never a possessive: "he's lazy", "that's rubbish", "there's no point". */
+const IS_AFTER = new Set(['he', 'she', 'it', 'that', 'there', 'here', 'who', 'what', 'where', 'when', 'how', 'why', 'this', 'everyone', 'everybody', 'someone', 'somebody', 'nobody', 'everything', 'something', 'nothing']);
+
 const STEM_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
 const stemCache = new Map<string, string>();
 
@@ -59,7 +62,7 @@ function expand(word: string): string[] {
     if (word.endsWith(suffix) && word.length > suffix.length) {
       const head = word.slice(0, -suffix.length);
       // "'s" is also the possessive ("officer's"): keep the head alone, which is what patterns want either way.
-      if (suffix === "'s") return [head];
+      if (suffix === "'s") return IS_AFTER.has(head) ? [head, 'is'] : [head];
       return [head === 'wo' ? 'will' : head === 'ca' ? 'can' : head, full];
     }
   }

@@ -38,7 +38,9 @@ export const rule: Rule = {
       .find((h) => !isFamilyOnly(h.text) || casework);
     // Asking how a case stands is casework, whoever the applicant is; pressing is asking for something to be done
     // about it, or signalling the outcome wanted.
-    const pressing = ctx.sentences.some((s) => (s.asks && s.mood !== 'info-request' && s.mood !== 'question') || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
+    // Asking for advice, an explanation or a check ("could you advise what she needs", "could someone have a look")
+    // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for.
+    const pressing = ctx.sentences.some((s) => (s.asks && s.mood !== 'info-request' && s.mood !== 'question' && !s.has('info-verb')) || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
     if (close && casework && pressing && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;

@@ -1,0 +1,217 @@
+/**
+ * The reader: a learned second opinion that reads each sentence as a whole. The rules find what their words and
+ * frames describe; many breaches are written in words no list holds ("you know how those communities stick
+ * together", "could you make sure the report doesn't go there"). For each rule whose breach lives in the wording,
+ * the reader holds one linear model over a sentence's features: its word stems and stem pairs (with people, groups,
+ * wards and numbers replaced by what they are, so no name is learned), the lexicon categories Probity's own term
+ * lists find in it, how much it reads like abuse, and its mood. A message's score for a rule is its best sentence's;
+ * the sentence is where the finding points.
+ *
+ * The weights are learned (scripts/train-reader.ts, multiple-instance logistic regression: a message labelled with a
+ * rule needs only one sentence that shows it) and calibrated on messages they were not fitted on, so a score is a
+ * probability. They live in lexicons/models/reader.json with a manifest of the data they came from.
+ *
+ * Who writes to whom is Probity's own knowledge, not learned: each rule reads only the messages it concerns (a
+ * councillor writing to an officer, an officer writing to a member), as the rule itself does.
+ */
+import type { RuleContext, SentenceView } from './context.js';
+
+export interface ReaderRuleModel {
+  weights: Record<string, number>;
+  bias: number;
+  /** p = 1 / (1 + exp(-(a * score + b))), fitted on out-of-fold scores. */
+  platt: { a: number; b: number };
+}
+
+export interface ReaderModel {
+  rules: Record<string, ReaderRuleModel>;
+}
+
+export const EMPTY_READER: ReaderModel = { rules: {} };
+
+/** The messages each rule concerns: the same sender/recipient conditions the rules apply. */
+const CONCERNS: Record<string, (ctx: RuleContext) => boolean> = {
+  derogatory: () => true,
+  discrimination: () => true,
+  // A cabinet member writing only to chief officers passes on decisions (the protocols' exception), as in the rule.
+  'direct-instruction': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0 && !(ctx.sender?.cabinet && ctx.officers(['to', 'cc']).every((o) => o.grade === 'chief')),
+  'political-request': (ctx) => ctx.senderRole !== 'officer' && ctx.officers(['to', 'cc']).length > 0,
+  'report-interference': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0,
+  'undue-pressure': (ctx) => ctx.senderRole !== 'officer' && ctx.officers(['to', 'cc']).length > 0,
+  'group-decision': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0,
+  familiarity: (ctx) => (ctx.senderRole === 'councillor' ? ctx.officers().length > 0 : ctx.senderRole === 'officer' && ctx.members().length > 0),
+  'group-confidentiality': (ctx) => (ctx.senderRole === 'officer' ? ctx.members().length > 0 : ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0),
+  'personal-matter': (ctx) => ctx.senderRole === 'officer' && ctx.members(['to', 'cc']).length > 0,
+};
+
+export const READ_RULES = Object.keys(CONCERNS);
+
+export function concerns(rule: string, ctx: RuleContext): boolean {
+  return CONCERNS[rule]?.(ctx) ?? false;
+}
+
+const NEGATORS = new Set(['not', 'no', 'never', 'nobody', 'nothing', 'neither', 'nor', 'without']);
+const NEGATED_WORDS = 4;
+
+/** Categories whose words stand for who or what a sentence names; the word itself is replaced by the category. */
+const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': '<group>', 'ward-name': '<ward>', party: '<party>' };
+
+/**
+ * A sentence's features: named strings with values (1 for presence). Message-wide facts (who writes to whom) are
+ * features of every sentence, so the same words can weigh differently from a councillor to a junior officer.
+ */
+export function sentenceFeatures(s: SentenceView, ctx: RuleContext): Map<string, number> {
+  const f = new Map<string, number>();
+  const words: string[] = s.tokens.map((t) => (/^\d/.test(t.word) ? '<num>' : t.stem));
+  for (const h of s.hits) {
+    const mask = MASKED[h.category] ?? (h.entry.kind === 'name' ? '<party>' : undefined);
+    if (mask) for (let i = h.from; i < h.to; i++) words[i] = i === h.from ? mask : '';
+  }
+  // Words a negator governs are other words: "can't tell you what was discussed" is not "tell you what was discussed".
+  // The scope runs from the negator to the next punctuation, at most NEGATED_WORDS words (Das & Chen's marking).
+  let scope = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === '') continue;
+    const between = i > 0 ? s.text.slice(s.tokens[i - 1]!.end - s.start, s.tokens[i]!.start - s.start) : '';
+    if (/[,.;:!?()]/.test(between)) scope = 0;
+    if (NEGATORS.has(s.tokens[i]!.word)) {
+      scope = NEGATED_WORDS;
+      continue;
+    }
+    if (scope > 0) {
+      words[i] = `not_${words[i]}`;
+      scope--;
+    }
+  }
+  const seq = words.filter((w) => w !== '');
+  for (const w of seq) f.set(`w:${w}`, 1);
+  for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
+  if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
+  for (const h of s.hits) {
+    if (MASKED[h.category] || h.category === 'negator') continue;
+    if (s.isNegated(h)) {
+      f.set(`neg:${h.category}`, 1);
+      continue;
+    }
+    f.set(`cat:${h.category}`, 1);
+    if (h.entry.kind) f.set(`cat:${h.category}/${h.entry.kind}`, 1);
+  }
+  f.set(`mood:${s.mood}`, 1);
+  if (s.judgements.length > 0) f.set('judged', 1);
+  f.set('abuse', s.abuse);
+  if (/\?\s*$/.test(s.text)) f.set('question-mark', 1);
+  f.set('log-words', Math.log1p(s.tokens.length));
+  for (const r of roleFeatures(ctx)) f.set(r, 1);
+  return f;
+}
+
+const ROLES = new WeakMap<RuleContext, string[]>();
+
+function roleFeatures(ctx: RuleContext): string[] {
+  let r = ROLES.get(ctx);
+  if (!r) {
+    const officers = ctx.officers(['to', 'cc']);
+    r = [`sender:${ctx.senderRole}`, `channel:${ctx.message.channel}`];
+    if (ctx.sender?.cabinet) r.push('sender:cabinet');
+    if (officers.some((o) => o.grade === 'junior')) r.push('to:junior');
+    if (officers.some((o) => o.grade === 'chief')) r.push('to:chief');
+    if (ctx.members(['to', 'cc']).length > 0) r.push('to:member');
+    if (ctx.recipients.some((p) => !p.person)) r.push('to:external');
+    ROLES.set(ctx, r);
+  }
+  return r;
+}
+
+export function score(model: ReaderRuleModel, features: Map<string, number>): number {
+  let z = model.bias;
+  for (const [k, v] of features) z += (model.weights[k] ?? 0) * v;
+  return z;
+}
+
+export function probability(model: ReaderRuleModel, z: number): number {
+  return 1 / (1 + Math.exp(-(model.platt.a * z + model.platt.b)));
+}
+
+export interface Reading {
+  rule: string;
+  sentence: SentenceView;
+  /** Calibrated probability that the message breaches the rule, from its best sentence. */
+  p: number;
+  /** The same without the feature that weighed most: one word alone must not decide. */
+  pWithoutStrongest: number;
+  /** The features that weighed most for it, for explain(). */
+  reasons: string[];
+}
+
+/** The reader's view of one message: for each rule it reads and the message concerns, its best sentence. */
+export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>): Reading[] {
+  const out: Reading[] = [];
+  const cache = new Map<SentenceView, Map<string, number>>();
+  const featuresOf = (s: SentenceView) => {
+    let f = cache.get(s);
+    if (!f) cache.set(s, (f = sentenceFeatures(s, ctx)));
+    return f;
+  };
+  for (const rule of rules) {
+    const m = model.rules[rule];
+    if (!m || !concerns(rule, ctx)) continue;
+    let best: { s: SentenceView; z: number } | undefined;
+    for (const s of ctx.sentences) {
+      if (s.tokens.length < 2) continue;
+      const z = score(m, featuresOf(s));
+      if (!best || z > best.z) best = { s, z };
+    }
+    if (!best) continue;
+    const f = featuresOf(best.s);
+    const strongest = Math.max(0, ...[...f].map(([k, v]) => (m.weights[k] ?? 0) * v));
+    const reasons = [...f]
+      .map(([k, v]) => [k, (m.weights[k] ?? 0) * v] as const)
+      .filter(([, w]) => w > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k]) => describe(k, best.s))
+      .filter((d, i, all): d is string => d !== undefined && all.indexOf(d) === i)
+      .slice(0, 4);
+    out.push({ rule, sentence: best.s, p: probability(m, best.z), pWithoutStrongest: probability(m, best.z - strongest), reasons });
+  }
+  return out;
+}
+
+const SAID: Record<string, string> = {
+  abuse: 'words that read as abuse',
+  judged: 'a judgement of a person',
+  'question-mark': 'a question',
+  'sender:councillor': 'from a councillor',
+  'sender:officer': 'from an officer',
+  'sender:cabinet': 'from a cabinet member',
+  'to:junior': 'to a junior officer',
+  'to:chief': 'to a chief officer',
+  'to:member': 'to a councillor',
+  'mood:instruction': 'an instruction',
+  'mood:request': 'a request',
+  'mood:info-request': 'a request for information',
+  'mood:question': 'a question',
+};
+
+/** A feature in words a reader of the warning understands: the words of the sentence it stands for. */
+function describe(feature: string, s: SentenceView): string | undefined {
+  if (SAID[feature]) return SAID[feature];
+  const [kind, rest] = [feature.slice(0, feature.indexOf(':')), feature.slice(feature.indexOf(':') + 1)];
+  const surface = (stem: string) => {
+    const t = s.tokens.find((t) => t.stem === stem || t.word === stem);
+    return t ? s.text.slice(t.start - s.start, t.end - s.start) : undefined;
+  };
+  if (kind === 'w' || kind === 'first') {
+    const w = surface(rest);
+    return w ? `"${w}"` : undefined;
+  }
+  if (kind === 'b') {
+    const i = s.tokens.findIndex((t, j) => `${t.stem}_${s.tokens[j + 1]?.stem}` === rest);
+    return i >= 0 ? `"${s.text.slice(s.tokens[i]!.start - s.start, s.tokens[i + 1]!.end - s.start)}"` : undefined;
+  }
+  if (kind === 'cat') {
+    const [category, entryKind] = rest.split('/');
+    const h = s.hits.find((h) => h.category === category && (entryKind === undefined || h.entry.kind === entryKind));
+    return h ? `"${h.text}"` : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,97 @@
+/**
+ * The reader (src/lint/reader.ts): what it sees of a sentence, which messages each rule reads, and how its findings
+ * reach the engine's output. The engine tests use a hand-set model so they check the wiring, not the learned weights;
+ * the last block checks the trained model on fresh messages written for this test (in no corpus).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCouncil } from '../src/directory/council.js';
+import { createLinter } from '../src/lint/engine.js';
+import { EXAMPLE_COUNCIL, loadLexicon, loadLinter, loadModel, loadProtocolPacks, loadResources } from '../src/lint/load.js';
+import { sentenceFeatures, type ReaderModel } from '../src/lint/reader.js';
+import type { Message } from '../src/lint/types.js';
+
+const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);
+const data = { council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() };
+const msg = (from: string, to: string[], text: string): Message => ({ channel: 'email', from, to, cc: [], bcc: [], text });
+
+const OKAFOR = 'daniel.okafor@ashcombe.gov.uk'; // councillor
+const PATEL = 'amir.patel@ashcombe.gov.uk'; // junior officer
+const HUGHES = 'lisa.hughes@ashcombe.gov.uk'; // senior officer
+
+/** A model that reads "rota" with "depot" as an instruction, and nothing else. */
+const ROTA: ReaderModel = { rules: { 'direct-instruction': { weights: { 'w:rota': 4, 'w:depot': 4 }, bias: -3.5, platt: { a: 1, b: 0 } } } };
+
+describe('what the reader sees of a sentence', () => {
+  it('replaces people, wards and numbers by what they are, so no name is learned', () => {
+    const ctx = createLinter(data).context(msg(OKAFOR, [PATEL], 'Amir, the 3 bins on Northgate Road were missed again.'))!;
+    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    expect(f.has('w:<name>')).toBe(true);
+    expect(f.has('w:amir')).toBe(false);
+    expect(f.has('w:<num>')).toBe(true);
+    expect(f.has('sender:councillor')).toBe(true);
+    expect(f.has('to:junior')).toBe(true);
+  });
+});
+
+describe('reader findings in the engine', () => {
+  const linter = createLinter({ ...data, reader: ROTA });
+
+  it('speaks where the rule found nothing, with its own calibrated confidence and the words that weighed', () => {
+    const [f] = linter.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings.filter((x) => x.rule === 'direct-instruction');
+    expect(f).toBeDefined();
+    expect(f!.confidence).toBe(0.99);
+    expect(f!.message).toContain('"rota"');
+    expect(f!.message).toContain('"depot"');
+    expect(f!.excerpt).toBe('The rota for the depot looks odd to me.');
+  });
+
+  it('reads only the messages its rule concerns: an officer writing to an officer is not a councillor instructing', () => {
+    expect(linter.lint(msg(HUGHES, [PATEL], 'The rota for the depot looks odd to me.')).findings.filter((x) => x.rule === 'direct-instruction')).toEqual([]);
+  });
+
+  it('stays silent below an even chance, and for a council that allows the phrase', () => {
+    const weak = createLinter({ ...data, reader: { rules: { 'direct-instruction': { weights: { 'w:rota': 1, 'w:depot': 1 }, bias: -2, platt: { a: 1, b: 0 } } } } });
+    expect(weak.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
+    const allowing = createLinter({ ...data, council: parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('allow:\n', 'allow:\n  - "rota for the depot"\n')), reader: ROTA });
+    expect(allowing.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
+  });
+
+  it('never lets one word decide: without its strongest feature the sentence must still be an even chance', () => {
+    const oneWord = createLinter({ ...data, reader: { rules: { 'direct-instruction': { weights: { 'w:rota': 10 }, bias: -5, platt: { a: 1, b: 0 } } } } });
+    expect(oneWord.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
+  });
+
+  it('does not read a cabinet member passing a decision to their chief officers as an instruction', () => {
+    const murray = 'claire.murray@ashcombe.gov.uk';
+    expect(linter.lint(msg(OKAFOR, [murray], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
+  });
+
+  it('does not repeat what a rule already found in the message', () => {
+    const found = linter.lint(msg(OKAFOR, [PATEL], 'Change the rota so the crews start at six.')).findings.filter((x) => x.rule === 'direct-instruction');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).not.toContain('Read as a whole');
+  });
+});
+
+describe('the trained reader on fresh messages', () => {
+  const linter = loadLinter();
+  const rulesOf = (m: Message) => linter.lint(m).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule);
+
+  it('reads negation: words a negator governs are other words', () => {
+    const ctx = createLinter(data).context(msg(HUGHES, ['tom.webb@ashcombe.gov.uk'], "I can't tell you what was discussed, sorry."))!;
+    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    expect(f.has('w:not_tell')).toBe(true);
+    expect(f.has('w:tell')).toBe(false);
+    expect(f.has('w:sorri')).toBe(true);
+  });
+
+  it('leaves ordinary casework alone', () => {
+    for (const text of [
+      'Lisa, a resident on Mill Lane says the streetlight outside number 14 has been out for a fortnight. Could someone take a look?',
+      'Thanks Amir, that answers it. I will let Mrs Evans know the inspection is booked for Tuesday.',
+      'Could you check Google Street View for the site access before Thursday\'s visit?',
+    ])
+      expect(rulesOf(msg(OKAFOR, [PATEL], text))).toEqual([]);
+  });
+});
