@@ -5,6 +5,7 @@
  *   npm run eval -- test/corpus/holdout.jsonl          # one file (or a folder of .jsonl files)
  *   npm run eval -- --show-errors FILE    # list false alarms and misses by message id (no text)
  *   npm run eval -- --all-ordinary        # the whole ordinary corpus, not only the half the model was not trained on
+ *   npm run eval -- --all-real            # every real published message, not only the half (by source) never trained on
  *   npm run eval -- --no-reader           # the rules alone, without the learned reader (src/lint/reader.ts)
  *   npm run eval -- --reader-floor 0.7    # the reader speaking on its own only from this probability
  *
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { loadLinter } from '../src/lint/load.js';
 import { RULE_IDS } from '../src/lint/rule-ids.js';
 import type { Finding, Message } from '../src/lint/types.js';
-import { isTrainingHalf } from './corpus-split.js';
+import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 
 interface Labelled extends Message {
   id: string;
@@ -27,6 +28,7 @@ interface Labelled extends Message {
 const args = process.argv.slice(2);
 const showErrors = args.includes('--show-errors');
 const allOrdinary = args.includes('--all-ordinary');
+const allReal = args.includes('--all-real');
 const perRule = !args.includes('--brief');
 const valueOf = (name: string) => {
   const i = args.indexOf(name);
@@ -73,10 +75,11 @@ for (const set of sets) {
   let skipped = 0;
   for (const file of set.files) {
     const ordinary = file.includes('/ordinary/');
+    const real = file.includes('/real/');
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const m = JSON.parse(line) as Labelled;
-      if (ordinary && !allOrdinary && isTrainingHalf(m.id)) {
+      if ((ordinary && !allOrdinary && isTrainingHalf(m.id)) || (real && !allReal && isRealTrainingHalf(m as Labelled & { source?: string }))) {
         skipped++;
         continue;
       }

@@ -24,10 +24,11 @@ import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadModel, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { concerns, READ_RULES, sentenceFeatures, type ReaderModel } from '../src/lint/reader.js';
 import type { Message } from '../src/lint/types.js';
-import { isTrainingHalf } from './corpus-split.js';
+import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 
 export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
 const ORDINARY_DIR = 'test/corpus/ordinary';
+const REAL_DIR = 'test/corpus/real';
 const FOLDS = 5;
 const MIN_MESSAGES = 3;
 const ROUNDS = 3;
@@ -74,7 +75,7 @@ interface Raw {
   found: Set<string>;
 }
 const raws: Raw[] = [];
-const files = [...TRAINING_FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f))];
+const files = [...TRAINING_FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f)), ...readdirSync(REAL_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(REAL_DIR, f))];
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   let messages = 0;
@@ -82,6 +83,7 @@ for (const file of files) {
     if (!line.trim()) continue;
     const m = JSON.parse(line) as Labelled;
     if (file.startsWith(ORDINARY_DIR) && !isTrainingHalf(m.id)) continue;
+    if (file.startsWith(REAL_DIR) && !isRealTrainingHalf(m as Labelled & { source?: string })) continue;
     messages++;
     const message = { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [], to: m.to ?? [] };
     const ctx = linter.context(message);
@@ -98,7 +100,7 @@ for (const file of files) {
     const found = new Set(linter.lint(message).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule));
     raws.push({ id: m.id, fold: createHash('sha256').update(m.id).digest()[0]! % FOLDS, expect: m.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found });
   }
-  sources.push({ file: file.startsWith(ORDINARY_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
+  sources.push({ file: file.startsWith(ORDINARY_DIR) || file.startsWith(REAL_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
 }
 
 // The dictionary: features seen in at least MIN_MESSAGES messages (numeric features always).
@@ -320,7 +322,7 @@ All read rules together: rules ${prAll(combined.rules)} → rules + reader ${prA
 |---|---:|---|
 ${sources.map((s) => `| \`${s.file}\` | ${s.messages} | \`${s.sha256.slice(0, 16)}…\` |`).join('\n')}
 
-Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`real/\`, the ordinary measuring half, and any batch not yet
+Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, the measuring halves of \`real/\` (by source) and \`ordinary/\`, and any batch not yet
 measured on arrival.
 `;
   writeFileSync('lexicons/models/READER.md', manifest);

@@ -11,7 +11,8 @@
  *
  * Training data: the development sets (dev, dev2, dev3, dev4), batches that have had their on-arrival measurement
  * (batch5, batch6), and the training half of the ordinary corpus (ids whose hash is even; the other half is kept for the
- * false-alarm figure). Never the holdouts or the real published messages: those are for measuring.
+ * false-alarm figure), and the training half of the real published messages (split by source). Never the holdouts,
+ * batch7, or the measuring halves: those are for measuring.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -21,10 +22,11 @@ import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { parseCouncil } from '../src/directory/council.js';
 import type { Message } from '../src/lint/types.js';
-import { isTrainingHalf } from './corpus-split.js';
+import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 
 const FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
 const ORDINARY_DIR = 'test/corpus/ordinary';
+const REAL_DIR = 'test/corpus/real';
 const FOLDS = 5;
 /**
  * L2 strength, chosen by out-of-fold log loss (2026-12-06: 0.02 → 0.340, 0.005 → 0.324, 0.001 → 0.322,
@@ -51,7 +53,7 @@ const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: load
 
 const sources: { file: string; sha256: string; messages: number }[] = [];
 const examples: Example[] = [];
-const files = [...FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f))];
+const files = [...FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f)), ...readdirSync(REAL_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(REAL_DIR, f))];
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   let messages = 0;
@@ -59,6 +61,7 @@ for (const file of files) {
     if (!line.trim()) continue;
     const m = JSON.parse(line) as Labelled;
     if (file.startsWith(ORDINARY_DIR) && !isTrainingHalf(m.id)) continue;
+    if (file.startsWith(REAL_DIR) && !isRealTrainingHalf(m as Labelled & { source?: string })) continue;
     messages++;
     const fold = createHash('sha256').update(m.id).digest()[0]! % FOLDS;
     const { findings, features } = linter.explain({ ...m, cc: m.cc ?? [], bcc: m.bcc ?? [], to: m.to ?? [] });
@@ -67,7 +70,7 @@ for (const file of files) {
       examples.push({ x: features[i]!, y: m.expect.includes(f.rule) ? 1 : 0, fold, rule: f.rule });
     });
   }
-  sources.push({ file: file.startsWith(ORDINARY_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
+  sources.push({ file: file.startsWith(ORDINARY_DIR) || file.startsWith(REAL_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -177,7 +180,7 @@ ${bins.map((b) => `| ${b.range} | ${b.n} | ${b.n ? b.predicted.toFixed(2) : '–
 |---|---:|---|
 ${sources.map((s) => `| \`${s.file}\` | ${s.messages} | \`${s.sha256.slice(0, 16)}…\` |`).join('\n')}
 
-Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`real/\`, and the measuring half of \`ordinary/\` (ids whose
+Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`batch7.jsonl\`, the measuring half of \`real/\` (split by source) and the measuring half of \`ordinary/\` (ids whose
 SHA-256 starts with an odd byte). Those are what \`npm run eval\` reports first.
 
 ## Findings per rule in the training data

@@ -48,6 +48,10 @@ describe('judgements aimed at people, not things', () => {
     "She's hopeless and he is worse.",
     'you absolute muppet',
     'f***ing useless, the lot of you',
+    // "he's" is "he is", not a possessive
+    "He's idle, arrogant and past it.",
+    // an address that runs into the insult through a long list of describing words
+    'Thanks for nothing, you smug, self-important, sanctimonious, puffed-up little t**t.',
   ])('derogatory: %s', (text) => {
     expect(rules(text)).toContain('derogatory');
   });

@@ -173,10 +173,13 @@ export function createLinter(data: LinterData): ExplainingLinter {
       }
       // The reader, for the rules that found nothing in this message.
       if (data.reader) {
-        const found = new Set(kept.map((k) => k.rule.meta.id));
+        // A rule that reported, even one that then gave way to a more specific rule, has had its say.
+        const found = new Set(context.reports.map((r) => r.rule));
         for (const reading of read(data.reader, context, readable.filter((id) => !found.has(id)))) {
           if (reading.p < (data.readerFloor ?? READER_FLOOR) || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
           const rule = byId.get(reading.rule)!;
+          // The reader gives way as the rules do: a generic rule to a specific finding in the same sentence.
+          if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
           const report: RawReport = { rule: reading.rule, messageId: 'reader', at: s, start: s.start, end: s.end, sentence: s, data: { reasons: reading.reasons.join(', ') } };
           const excerpt = excerptOf(normalised.text, report);

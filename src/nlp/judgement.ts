@@ -345,7 +345,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     } else if (p === 2 || masked.some((m) => m.token === i)) {
       // Profanity as an intensifier counts when the clause is aimed at someone ("f***ing useless, the lot of you").
       const near = tokens.slice(Math.max(0, i - 6), i + 7);
-      const second = near.some((x) => SECOND.has(x.word));
+      const second = near.some((x) => SECOND.has(x.word)) || addressedThrough(s, resources, i);
       const person = second || near.some((_, k) => s.isPerson(Math.max(0, i - 6) + k));
       if (person) out.push({ kind: 'profanity', from: i, to: i + 1, word: masked.find((m) => m.token === i)?.word ?? t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: second });
     }
@@ -417,6 +417,23 @@ const GOVERNS = /^(of|for|to|with|about|against|on|in|at|by|from|into|onto|towar
  * The noun phrase ending at token `i` is the subject of what follows, not the object of a word before it ("the crisis
  * facing asylum seekers is getting worse" is about the crisis). Up to three modifiers may stand before the noun.
  */
+/**
+ * "you smug, self-satisfied, precious, pious, puffed-up pompous little p***k": a second-person address runs into the
+ * word through a list of describing words, however long the list (up to ten words).
+ */
+const ADJECTIVE_ENDING = /^[a-z]{3,}(ous|ful|less|ive|ish|ic|able|ible)$/;
+
+function addressedThrough(s: JudgementInput, resources: Resources, i: number): boolean {
+  const { tokens } = s;
+  for (let k = i - 1; k >= Math.max(0, i - 10); k--) {
+    const w = tokens[k]!.word;
+    if (SECOND.has(w)) return true;
+    // A describing word: a known adjective, a compound ("puffed-up"), or an adjective's ending ("pompous").
+    if (!(resources.adjectives.has(w) || w.includes('-') || w === 'and' || ADJECTIVE_ENDING.test(w))) return false;
+  }
+  return false;
+}
+
 function opensClause(s: JudgementInput, i: number): boolean {
   let k = i - 1;
   for (let n = 0; k >= 0 && n < 3 && !NOUN_PHRASE.test(s.tokens[k]!.word) && !GOVERNS.test(s.tokens[k]!.word); n++) k--;
