@@ -67,7 +67,14 @@ export class JobScheduler implements Scheduler {
     this.queue.on('error', (err) => opts.onError?.(err));
   }
 
+  /** council.yaml reloaded: new closure days, working hours or reminder lead from the next job on. */
+  setCalendar(calendar: WorkingCalendar, remindBefore: number): void {
+    this.opts.calendar = calendar;
+    this.opts.remindBefore = remindBefore;
+  }
+
   async schedule(e: Enquiry): Promise<void> {
+
     const now = this.opts.clock().getTime();
     const jobs = plan(e, this.opts.calendar, this.opts.remindBefore);
     if (jobs.length === 0) return;

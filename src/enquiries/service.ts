@@ -32,6 +32,12 @@ export interface IntakeResult {
 export interface Scheduler {
   /** Queue (idempotently) the reminder and escalation jobs for the enquiry's current due dates. */
   schedule(e: Enquiry): Promise<void>;
+  /** council.yaml reloaded: the calendar and reminder lead for the jobs scheduled from now on. */
+  setCalendar?(calendar: WorkingCalendar, remindBefore: number): void;
+}
+
+function calendarFor(s: EnquirySettings): WorkingCalendar {
+  return new WorkingCalendar({ region: s.region, closureDays: s.closureDays, timezone: s.timezone, workingHours: s.workingHours });
 }
 
 export interface ServiceDeps {
@@ -45,13 +51,24 @@ export interface ServiceDeps {
 }
 
 export class EnquiryService {
-  readonly calendar: WorkingCalendar;
+  calendar: WorkingCalendar;
   scheduler?: Scheduler;
 
   constructor(private readonly deps: ServiceDeps) {
-    const s = deps.settings;
-    this.calendar = new WorkingCalendar({ region: s.region, closureDays: s.closureDays, timezone: s.timezone, workingHours: s.workingHours });
+    this.calendar = calendarFor(deps.settings);
     if (deps.scheduler) this.scheduler = deps.scheduler;
+  }
+
+  /**
+   * council.yaml again (SIGHUP): people, services, periods, closure days and the detector's names. Open enquiries
+   * keep the dates they were given; what changes applies from the next enquiry and the next reminder on.
+   */
+  setCouncil(council: Council, settings: EnquirySettings, detector: Detector): void {
+    this.deps.council = council;
+    this.deps.settings = settings;
+    this.deps.detector = detector;
+    this.calendar = calendarFor(settings);
+    this.scheduler?.setCalendar?.(this.calendar, settings.remindWorkingDaysBefore);
   }
 
   get council(): Council {

@@ -27,3 +27,8 @@ export function enquiryService(w: EnquiryWiring): { service: EnquiryService; sch
   service.setScheduler(scheduler);
   return { service, scheduler };
 }
+
+/** council.yaml again (SIGHUP) for a service built by `enquiryService`; throws (keeping the old one) when invalid. */
+export function reloadEnquiries(service: EnquiryService, council: Council): void {
+  service.setCouncil(council, enquirySettings(council, loadResponseTimes()), loadDetector(council));
+}

@@ -61,3 +61,19 @@ describe('response times', () => {
     expect(alternateFor(s, 'o-nowak', '2026-04-13')).toEqual({ alternate: 'o-hughes', away: false });
   });
 });
+
+describe('reloading council.yaml', () => {
+  it('takes the new periods and closure days for the next enquiry', async () => {
+    const { loadDetector } = await import('../../src/enquiries/load.js');
+    const { reloadEnquiries } = await import('../../src/enquiries/wiring.js');
+    const { EnquiryService } = await import('../../src/enquiries/service.js');
+    const council = councilWith('wiltshire');
+    const service = new EnquiryService({ council, settings: enquirySettings(council, times), store: {} as never, detector: loadDetector(council), clock: () => new Date(), newId: () => 'enq-x' });
+    expect(service.calendar.isWorkingDay('2026-04-07')).toBe(true);
+    reloadEnquiries(service, councilWith('wiltshire', 'enquiries: { answerWorkingDays: 15, closureDays: [2026-04-07] }'));
+    expect(service.settings.answer.workingDays).toBe(15);
+    expect(service.calendar.isWorkingDay('2026-04-07')).toBe(false);
+    expect(() => reloadEnquiries(service, councilWith('wiltshire', 'enquiries: { alternates: { o-nobody: o-reid } }'))).toThrow(/unknown person/);
+    expect(service.settings.answer.workingDays).toBe(15);
+  });
+});
