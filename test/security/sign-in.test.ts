@@ -55,6 +55,8 @@ beforeAll(async () => {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true } },
     cookies: { keys: ['sign-in-test-cookie-key-0123456789'] },
+    // Short lifetimes, given (the provider otherwise warns that it is using its defaults).
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
   });
   idp = createServer(provider.callback());
   await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
