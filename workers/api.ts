@@ -15,7 +15,7 @@ import { assertDurableLedger, RedisStore } from '../src/briefings/redis-store.js
 import { BriefingService } from '../src/briefings/service.js';
 import { addinOptions } from '../src/http/addin.route.js';
 import { enquiryPlugin } from '../src/enquiries/routes.js';
-import { enquiryService } from '../src/enquiries/wiring.js';
+import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
@@ -106,6 +106,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
       const next = council();
       const nextLinter = loadLinter({ council: next });
       service.setCouncil(next);
+      reloadEnquiries(enquiries.service, next);
       linter.replace(nextLinter);
       const lateOffers = await service.refreshOpenRounds();
       return { council: next.council, lateOffers };

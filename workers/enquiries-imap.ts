@@ -15,6 +15,7 @@ import { EnquiryService } from '../src/enquiries/service.js';
 import { enquirySettings } from '../src/enquiries/settings.js';
 import { loadResponseTimes } from '../src/enquiries/load.js';
 import { EnquiryStore } from '../src/enquiries/store.js';
+import { reloadEnquiries } from '../src/enquiries/wiring.js';
 import { envPrefix, readMailboxes } from '../src/mail/imap-config.js';
 import { runProcess } from '../src/process/run.js';
 
@@ -40,6 +41,12 @@ await runProcess('enquiries-imap', async ({ settings: s, env, log, redis, ready,
     async stop() {
       await Promise.all(watchers.map((w) => w.stop()));
       await scheduler.close().catch(() => undefined);
+    },
+    // council.yaml again: who is a councillor or an officer, the mailboxes, the periods, from the next message on.
+    reload() {
+      const next = council();
+      reloadEnquiries(service, next);
+      return { council: next.council };
     },
   };
 });

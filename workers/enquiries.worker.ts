@@ -15,6 +15,7 @@ import { enquiryRuntime, runtimeClock } from '../src/enquiries/runtime.js';
 import { EmailNoticeSender, SlackNoticeSender } from '../src/enquiries/senders.js';
 import { EnquiryService } from '../src/enquiries/service.js';
 import { EnquiryStore } from '../src/enquiries/store.js';
+import { reloadEnquiries } from '../src/enquiries/wiring.js';
 import { runProcess } from '../src/process/run.js';
 
 await runProcess('enquiries-worker', async ({ settings: s, log, redis, ready, council }) => {
@@ -55,6 +56,12 @@ await runProcess('enquiries-worker', async ({ settings: s, log, redis, ready, co
       if (result === 'timeout') log.warn({}, 'jobs still running at shutdown timeout; the next worker retries them');
       await scheduler.close().catch(() => undefined);
       email?.close();
+    },
+    // council.yaml again: people, services, periods and closure days for the next reminder on.
+    reload() {
+      const next = council();
+      reloadEnquiries(service, next);
+      return { council: next.council };
     },
   };
 });

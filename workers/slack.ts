@@ -7,7 +7,7 @@
  */
 import { RedisStore } from '../src/briefings/redis-store.js';
 import { enquiryMessageListener } from '../src/enquiries/slack-intake.js';
-import { enquiryService } from '../src/enquiries/wiring.js';
+import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { BriefingService } from '../src/briefings/service.js';
 import type { Council } from '../src/directory/council.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
@@ -90,6 +90,7 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
       deps.council = next;
       deps.feedback = feedbackFor(next);
       briefings?.setCouncil(next);
+      reloadEnquiries(enquiries.service, next);
       return { council: next.council, people: next.people.length };
     },
   };
