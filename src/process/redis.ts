@@ -27,7 +27,7 @@ export type RedisPlan =
   | { kind: 'sentinel'; options: RedisOptions }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; options: ClusterOptions };
 
-const PROFILES: Record<RedisProfile, RedisOptions> = {
+export const REDIS_PROFILES: Record<RedisProfile, RedisOptions> = {
   producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   worker: { maxRetriesPerRequest: null },
 };
@@ -44,7 +44,7 @@ export function redisPlan(settings: RedisSettings, profile: RedisProfile, connec
     ...(password ? { password } : {}),
     ...(tls ? { tls } : {}),
   };
-  const common: RedisOptions = { ...PROFILES[profile], connectionName };
+  const common: RedisOptions = { ...REDIS_PROFILES[profile], connectionName };
 
   if (settings.REDIS_CLUSTER_NODES) {
     const { enableOfflineQueue, ...perNode } = common;

@@ -1,29 +1,22 @@
 /**
- * Redis connections for the lint queue. BullMQ 6 treats ioredis as an optional peer, so we depend on it and make
- * the connections ourselves, with the two profiles BullMQ's production guide asks for.
+ * Connections by URL alone, for tests and tools; the processes connect through src/process/redis.ts (TLS,
+ * password files, Sentinel, Cluster) with the same two profiles.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { REDIS_PROFILES } from '../process/redis.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** BullMQ key prefix: every queue key is `<prefix>:lint:…`. Tests use a unique prefix per run. */
 export const DEFAULT_QUEUE_PREFIX = 'probity';
 
-/**
- * For code called from an HTTP handler or a Slack listener: with no offline queue a command fails at once while
- * Redis is unreachable, so the caller can answer "try again" within Slack's 3 s instead of hanging.
- */
+/** Fails fast while Redis is away (see REDIS_PROFILES.producer). */
 export function producerConnection(url = DEFAULT_REDIS_URL, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectionName: 'probity-producer',
-    ...options,
-  });
+  return new Redis(url, { ...REDIS_PROFILES.producer, connectionName: 'probity-producer', ...options });
 }
 
-/** For BullMQ workers: they block on Redis and must retry forever (`maxRetriesPerRequest: null` is required). */
+/** Waits Redis out, as BullMQ workers must (see REDIS_PROFILES.worker). */
 export function workerConnection(url = DEFAULT_REDIS_URL, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: 'probity-worker', ...options });
+  return new Redis(url, { ...REDIS_PROFILES.worker, connectionName: 'probity-worker', ...options });
 }
 
 /**
