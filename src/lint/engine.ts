@@ -181,7 +181,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
           // The reader gives way as the rules do: a generic rule to a specific finding in the same sentence.
           if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
-          const report: RawReport = { rule: reading.rule, messageId: 'reader', at: s, start: s.start, end: s.end, sentence: s, data: { reasons: reading.reasons.join(', ') } };
+          const report: RawReport = { rule: reading.rule, messageId: 'reader', at: s, start: s.start, end: s.end, sentence: s, data: { reasons: reading.reasons.join(', '), description: rule.meta.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) } };
           const excerpt = excerptOf(normalised.text, report);
           if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
           findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, Math.round(reading.p * 100) / 100));
@@ -217,7 +217,7 @@ function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, repo
 }
 
 /** A reader finding names no single phrase: it says what the sentence as a whole reads like, and why. */
-const READER_MESSAGE = 'Read as a whole, this sentence looks like a breach of this rule (what weighed most: {{reasons}}).';
+const READER_MESSAGE = 'Read as a whole, this sentence looks like a breach of this rule ({{description}}). What weighed most: {{reasons}}.';
 
 function cite(packs: ReadonlyMap<string, ProtocolPack>, protocol: string, ref: string, quote: string): ClauseCitation {
   return { protocol, title: packs.get(protocol)?.title ?? protocol, ref, quote };
