@@ -15,6 +15,7 @@ import { SMTPServer } from 'smtp-server';
 import { RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
 import { parseCouncil } from '../src/directory/council.js';
+import { LinkKeys, LinkSigner } from '../src/http/offer-links.js';
 import { NoticeProcessor } from '../src/notices/deliver.js';
 import { EmailSender } from '../src/notices/email.js';
 import { NOTICES_QUEUE, NoticeDispatcher } from '../src/notices/queue.js';
@@ -82,7 +83,9 @@ try {
 
   // 2. A round for every group.
   const email = new EmailSender({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true, from: { name: 'Bench', email: 'bench@bench.example' } });
-  const processor = new NoticeProcessor({ service, context: { publicUrl: 'http://localhost', from: { name: 'Bench', email: 'bench@bench.example' } }, email, dispatcher });
+  // As in production, each notice carries its recipient's own signed answer link.
+  const links = new LinkSigner(new LinkKeys([{ id: 'bench', secret: randomUUID() + randomUUID() }]), 'http://localhost');
+  const processor = new NoticeProcessor({ service, context: { publicUrl: 'http://localhost', from: { name: 'Bench', email: 'bench@bench.example' }, links }, email, dispatcher });
   const worker = new Worker(NOTICES_QUEUE, processor.process, { connection: redis, prefix: `${prefix}-bull`, concurrency: 5 });
   worker.on('error', () => undefined);
   received = 0;
