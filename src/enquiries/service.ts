@@ -102,6 +102,13 @@ export class EnquiryService {
 
   private async inThread(e: Enquiry, m: IncomingMessage, sender: Person | undefined, own: string | undefined): Promise<IntakeResult> {
     const threads = own ? [own] : [];
+    // An officer's email in the thread that does not go to the councillor (passed to a colleague, a note to the
+    // manager) is the council's business, not a reply: it changes nothing. In Slack the thread is the reply.
+    const toCouncillor = m.channel === 'slack' || [...m.to, ...m.cc].some((a) => resolve(this.deps.council, a)?.id === e.councillor);
+    if (sender?.role === 'officer' && !toCouncillor) {
+      await this.deps.store.linkThreads(e, threads);
+      return { action: 'followed', enquiry: e };
+    }
     if (sender?.role === 'officer') {
       if (isResolved(e)) {
         await this.deps.store.linkThreads(e, threads);

@@ -139,4 +139,13 @@ describe('the enquiry clock', () => {
     expect(await redis.zscore(`${prefix}:f:i:all`, e.id)).toBeNull();
     expect(await store.ofCouncillor('cllr-price')).toEqual([]);
   });
+
+  it("an officer passing the enquiry to a colleague in the thread neither acknowledges nor answers it", async () => {
+    const { service } = world(redis, `${prefix}:g`);
+    const first = email({ text: 'Kasia, could you find out where the inspection has got to?' });
+    const e = (await service.intake(first)).enquiry!;
+    const passOn = email({ from: 'kasia.nowak@ashcombe.gov.uk', to: ['jamie.reid@ashcombe.gov.uk'], subject: 'FW: Damp and mould - 22 Riverside Terrace', inReplyTo: first.messageId!, references: [first.messageId!], text: 'Jamie, this one is yours I think - the damp is in a private let. Can you pick it up with Cllr Price?' });
+    expect((await service.intake(passOn)).action).toBe('followed');
+    expect((await service.get(e.id))!.status).toBe('open');
+  });
 });
