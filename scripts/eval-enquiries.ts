@@ -15,6 +15,7 @@ import { enquirySettings } from '../src/enquiries/settings.js';
 import { EXAMPLE_COUNCIL } from '../src/lint/load.js';
 import type { Message } from '../src/lint/types.js';
 import { isTrainingHalf } from './corpus-split.js';
+import { wilson } from './wilson.js';
 
 const FILES = [
   'test/corpus/ordinary/email-casework.jsonl',
@@ -75,16 +76,6 @@ for (const file of FILES) {
 }
 const ms = performance.now() - started;
 
-/** Wilson score interval for k successes in n, 95%. */
-function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [0, 1];
-  const z = 1.96;
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = p + (z * z) / (2 * n);
-  const r = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [Math.max(0, (c - r) / d), Math.min(1, (c + r) / d)];
-}
 const f2 = (x: number) => x.toFixed(2);
 const figure = (k: number, n: number) => (n === 0 ? '  –               ' : `${f2(k / n)} [${f2(wilson(k, n)[0])}–${f2(wilson(k, n)[1])}]`);
 const sum = (a: Tally, b: Tally): Tally => ({ tp: a.tp + b.tp, fp: a.fp + b.fp, fn: a.fn + b.fn, n: a.n + b.n });

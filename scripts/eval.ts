@@ -19,6 +19,7 @@ import { loadLinter } from '../src/lint/load.js';
 import { RULE_IDS } from '../src/lint/rule-ids.js';
 import type { Finding, Message } from '../src/lint/types.js';
 import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
+import { wilson } from './wilson.js';
 
 interface Labelled extends Message {
   id: string;
@@ -51,16 +52,6 @@ const stages = [
   { name: `post-send (≥${linter.council.confidence['post-send']})`, min: linter.council.confidence['post-send'] },
 ];
 
-/** Wilson score interval for k successes in n, 95%. */
-function wilson(k: number, n: number): [number, number] {
-  if (n === 0) return [0, 1];
-  const z = 1.96;
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = p + (z * z) / (2 * n);
-  const r = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  return [Math.max(0, (c - r) / d), Math.min(1, (c + r) / d)];
-}
 const f2 = (x: number) => x.toFixed(2);
 const ratio = (k: number, n: number) => (n === 0 ? '  – ' : f2(k / n));
 const interval = (k: number, n: number) => {
