@@ -5,14 +5,11 @@
  *
  *   node dist/workers/slack.js        (node --import tsx workers/slack.ts from a checkout)
  */
-import { RedisStore } from '../src/briefings/redis-store.js';
 import { enquiryMessageListener } from '../src/enquiries/slack-intake.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
-import { BriefingService } from '../src/briefings/service.js';
 import type { Council } from '../src/directory/council.js';
-import { LinkAnswers } from '../src/http/link-answers.js';
-import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
-import { randomId } from '../src/notices/runtime.js';
+import { ApiLinkAnswers } from '../src/http/link-answers.js';
+import { LinkKeys } from '../src/http/offer-links.js';
 import { runProcess } from '../src/process/run.js';
 import { createLintProducer } from '../src/queue/lint-queue.js';
 import { errorFields } from '../src/queue/log.js';
@@ -48,13 +45,10 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
     log,
     responseUrlPrefix: s.SLACK_RESPONSE_URL_PREFIX ?? SLACK_RESPONSE_URL_PREFIX,
   };
-  // The briefing notices' Accept / Decline buttons: answers go into the ledger as from the answer page. (A
-  // same-matter refusal's notice to the chief executive waits in the outbox for the notice worker's sweep.)
-  const briefings = s.PROBITY_LINK_KEYS
-    ? new BriefingService({ council: directory, store: new RedisStore(connection, s.PROBITY_LEDGER_PREFIX), clock: () => new Date(), newId: randomId })
-    : undefined;
-  if (briefings) {
-    deps.briefings = new LinkAnswers({ service: briefings, keys: LinkKeys.parse(s.PROBITY_LINK_KEYS), nonces: redisNonceStore(connection, s.PROBITY_LEDGER_PREFIX), clock: () => new Date() });
+  // The briefing notices' Accept / Decline buttons: checked here, answered through the API's answer route (the
+  // API writes the ledger, with its signed heads and checkpoints).
+  if (s.PROBITY_LINK_KEYS) {
+    deps.briefings = new ApiLinkAnswers(LinkKeys.parse(s.PROBITY_LINK_KEYS), s.PROBITY_PUBLIC_URL ?? 'http://localhost:3000');
   } else {
     log.warn({}, 'PROBITY_LINK_KEYS is not set: the Accept / Decline buttons in briefing notices will ask people to use their email link');
   }
@@ -89,7 +83,6 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
       const next = council();
       deps.council = next;
       deps.feedback = feedbackFor(next);
-      briefings?.setCouncil(next);
       reloadEnquiries(enquiries.service, next);
       return { council: next.council, people: next.people.length };
     },

@@ -65,29 +65,44 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
     },
   );
 
-  app.post<{ Params: { '*': string }; Body: Record<string, string | string[]> }>(
+  /**
+   * The answer. From the page, a form post: 303 back to the page, or the page again with what went wrong. From
+   * the Slack app (`Accept: application/json`, a JSON body), JSON: the answer on record, or the error and its rule.
+   */
+  app.post<{ Params: { '*': string }; Body: Record<string, unknown> }>(
     '/answer/*',
     { schema: { hide: true, params: TOKEN } },
     async (request, reply) => {
       const token = request.params['*'];
+      const json = /\bapplication\/json\b/.test(request.headers.accept ?? '');
       const body = request.body && typeof request.body === 'object' ? request.body : {};
       const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : undefined);
       const response = field('response');
+      const via = json && field('via') === 'slack' ? 'slack' : 'page';
       try {
         const claims = await answers.claims(token);
         if (claims.k === 'o') {
           if (response !== 'accept' && response !== 'decline' && response !== 'propose') throw new DomainError('invalid', 'choose an answer');
-          const times = Array.isArray(body.time) ? body.time : typeof body.time === 'string' ? [body.time] : [];
+          const raw = body.time;
+          const times = Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : typeof raw === 'string' ? [raw] : [];
           const note = field('note');
           const answer: OfferAnswer = { response, ...(times.length ? { times } : {}), ...(note ? { note } : {}) };
-          await answers.answerOffer(token, answer, 'page');
+          await answers.answerOffer(token, answer, via);
         } else {
           if (response !== 'accept' && response !== 'decline') throw new DomainError('invalid', 'choose an answer');
           const reason = field('reason');
-          await answers.answerInvitation(token, { response, ...(reason ? { reason } : {}) }, 'page');
+          await answers.answerInvitation(token, { response, ...(reason ? { reason } : {}) }, via);
+        }
+        if (json) {
+          const page = await answers.page(token);
+          return secure(reply).send({ ok: true, title: page.title, ...(page.answered ? { answered: page.answered } : {}) });
         }
         return secure(reply).redirect(`/answer/${token}?done=${response}`, 303);
       } catch (err) {
+        if (json && (err instanceof LinkRefused || err instanceof DomainError)) {
+          const status = err instanceof LinkRefused ? err.status : (STATUS[err.code] ?? 400);
+          return secure(reply).code(status).send({ error: status === 410 ? 'gone' : status === 404 ? 'not_found' : err instanceof DomainError ? err.code : 'refused', message: err.message, ...(err instanceof DomainError && err.rule ? { rule: err.rule } : {}) });
+        }
         if (err instanceof LinkRefused) return refusal(reply, err);
         if (!(err instanceof DomainError)) throw err;
         // Show the page again, as it now stands, with what went wrong in words.

@@ -12,7 +12,7 @@ import type { BriefingService } from '../briefings/service.js';
 import type { Invitation, Offer, Session } from '../briefings/types.js';
 import { localDate, workingDaysBetween, zonedInstant } from '../briefings/working-days.js';
 import { formatDeadline, formatTime, formatWhen, zoneLabel } from '../notices/render.js';
-import { verifyLink, type LinkClaims, type LinkKeys, type NonceStore } from './offer-links.js';
+import { ANSWER_PATH, verifyLink, type LinkClaims, type LinkKeys, type NonceStore } from './offer-links.js';
 
 export interface LinkAnswerDeps {
   service: BriefingService;
@@ -77,14 +77,39 @@ export class LinkRefused extends Error {
 }
 
 export type OfferAnswer = { response: 'accept' | 'decline' | 'propose'; times?: string[]; note?: string };
+
+/** An answer given with a button (Slack): accept or decline, and what the link now shows. */
+export interface ButtonAnswer {
+  title: string;
+  /** The answer on record, in words ("Accepted by Cllr Tom Webb on …"). */
+  answered?: string;
+}
+
+/**
+ * What the Slack app needs: read a link (to check whom it was made for) and answer through it. The Slack app
+ * holds no ledger key, so it answers through the API (`ApiLinkAnswers`); `LinkAnswers` is the API's own.
+ */
+export interface ButtonAnswers {
+  claims(token: string): Promise<LinkClaims>;
+  answer(token: string, response: 'accept' | 'decline'): Promise<ButtonAnswer>;
+}
 export type InvitationAnswer = { response: 'accept' | 'decline'; reason?: string };
 
 const NOT_OURS = 'This link does not open anything. It may have been copied wrongly: use the link in your own email or Slack message, or ask the Chief Executive\'s Office.';
 /** A used nonce is kept a while after the link lapses, so the page can still say it was used. */
 const USED_KEPT_MS = 30 * 24 * 3600 * 1000;
 
-export class LinkAnswers {
+export class LinkAnswers implements ButtonAnswers {
   constructor(private readonly deps: LinkAnswerDeps) {}
+
+  /** Accept or decline through the link, as a button does; then what the link shows. */
+  async answer(token: string, response: 'accept' | 'decline', via: UsedLink['via'] = 'slack'): Promise<ButtonAnswer> {
+    const claims = await this.claims(token);
+    if (claims.k === 'o') await this.answerOffer(token, { response }, via);
+    else await this.answerInvitation(token, { response }, via);
+    const page = await this.page(token);
+    return { title: page.title, ...(page.answered ? { answered: page.answered } : {}) };
+  }
 
   private get council() {
     return this.deps.service.council;
@@ -272,4 +297,37 @@ export function timeLeft(now: Date, expiresAt: string, timeZone: string): string
   if (last <= today) return `closes today at ${formatTime(expiresAt, timeZone)}`;
   const n = workingDaysBetween(today, last);
   return `${n} working day${n === 1 ? '' : 's'} left`;
+}
+
+/**
+ * The Slack app's way to answer: it checks the link itself (the keys are shared) and posts the answer to the API's
+ * answer route, which writes the ledger (signed heads and checkpoints stay with the API and the worker).
+ */
+export class ApiLinkAnswers implements ButtonAnswers {
+  constructor(
+    private readonly keys: LinkKeys,
+    private readonly apiUrl: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async claims(token: string): Promise<LinkClaims> {
+    const checked = verifyLink(this.keys, token, Math.floor(this.clock().getTime() / 1000));
+    if (checked.ok) return checked.claims;
+    if (checked.reason === 'expired') throw new LinkRefused(410, 'this link has lapsed: the offer or session it was for has closed');
+    throw new LinkRefused(404, NOT_OURS);
+  }
+
+  async answer(token: string, response: 'accept' | 'decline'): Promise<ButtonAnswer> {
+    const res = await fetch(`${this.apiUrl.replace(/\/$/, '')}${ANSWER_PATH}${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ response, via: 'slack' }),
+      signal: AbortSignal.timeout(2500), // Slack wants its answer within 3 s
+    });
+    const body = (await res.json().catch(() => ({}))) as { message?: string; rule?: string; title?: string; answered?: string };
+    if (res.ok) return { title: body.title ?? '', ...(body.answered ? { answered: body.answered } : {}) };
+    if (res.status === 404 || res.status === 410) throw new LinkRefused(res.status, body.message ?? NOT_OURS);
+    const code = res.status === 409 ? 'conflict' : res.status === 400 ? 'invalid' : res.status === 403 ? 'forbidden' : 'busy';
+    throw new DomainError(code, body.message ?? `the answer was not recorded (${res.status})`, body.rule);
+  }
 }

@@ -185,9 +185,9 @@ export const SETTINGS = {
   PROBITY_LEDGER_PREFIX: setting({
     group: 'Redis',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:ledger'),
-    readers: ['api', 'notices-worker', 'slack'],
+    readers: ['api', 'notices-worker'],
     default: 'probity:ledger',
-    doc: "Prefix of the briefing ledger's keys. The same in the API, the notice worker and the Slack app (which records answers given with its buttons).",
+    doc: "Prefix of the briefing ledger's keys. The same in the API and the notice worker.",
   }),
   // ── API ─────────────────────────────────────────────────────────────────────────────────────────────────────
   HOST: setting({
@@ -273,9 +273,9 @@ export const SETTINGS = {
   PROBITY_PUBLIC_URL: setting({
     group: 'API',
     schema: url(['https:', 'http:']).optional(),
-    readers: ['api', 'notices-worker', 'enquiries-worker'],
+    readers: ['api', 'notices-worker', 'enquiries-worker', 'slack'],
     default: 'http://localhost:$PORT',
-    doc: 'The URL people reach the API at: links in notices, and the Outlook add-in (served only when this is set).',
+    doc: 'The URL people reach the API at: links in notices, and the Outlook add-in (served only when this is set). The Slack app sends the answers given with its buttons there.',
     example: 'https://probity.example.gov.uk',
   }),
   PROBITY_RATE_LIMIT: setting({

@@ -1,6 +1,6 @@
 /** What the Slack listeners are given (passed in, never hung off the Bolt app). */
 import type { Council } from '../directory/council.js';
-import type { LinkAnswers } from '../http/link-answers.js';
+import type { ButtonAnswers } from '../http/link-answers.js';
 import type { LintProducer } from '../queue/lint-queue.js';
 import type { Log } from '../queue/log.js';
 import type { ChannelMemberCache } from './channel-members.js';
@@ -19,5 +19,5 @@ export interface SlackDeps {
   /** Only response_urls with this prefix are followed (Slack's: https://hooks.slack.com/). */
   responseUrlPrefix: string;
   /** Briefing offers' and invitations' answer buttons (the notice DMs); without it those buttons are refused politely. */
-  briefings?: LinkAnswers;
+  briefings?: ButtonAnswers;
 }

@@ -1,10 +1,14 @@
 /**
  * The offer's Slack DM carries the same answer as the email's link, as Block Kit buttons, handled by the real Bolt
  * app (HTTP receiver on loopback, signed requests). The worker sends the DM through its WebClient to the briefing
- * Slack stub; the click comes back to Bolt as Slack would send it, and Bolt's `respond` goes to the Slack API stub
- * of the Slack tests (response_url on loopback).
+ * Slack stub; the click comes back to Bolt as Slack would send it; Bolt checks it and posts the answer to the real
+ * API's answer route (as workers/slack.ts does), and Bolt's `respond` goes to the Slack API stub of the Slack tests
+ * (response_url on loopback).
  */
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.js';
+import { ApiLinkAnswers } from '../../src/http/link-answers.js';
 import type { LintProducer } from '../../src/queue/lint-queue.js';
 import { createSlackApp, SLACK_ENDPOINT, type SlackApp } from '../../src/slack/app.js';
 import type { ChannelMemberCache } from '../../src/slack/channel-members.js';
@@ -23,6 +27,7 @@ let bolt: BoltSlackStub;
 let app: SlackApp;
 let url: string;
 let w: World;
+let api: FastifyInstance;
 const log = new RecordingLog();
 
 beforeAll(async () => {
@@ -30,6 +35,9 @@ beforeAll(async () => {
   slack = await SlackStub.start();
   bolt = await new BoltSlackStub().start();
   w = await world({ smtp, slack, label: 'slack-answer' });
+  // The API, which writes the ledger; the Slack app answers through its answer route.
+  api = await buildApp({ service: w.svc, auth: { secret: 'slack-answer-api-secret-0123456789abcdef' }, answers: w.answers, docs: false });
+  const apiUrl = await api.listen({ port: 0, host: '127.0.0.1' });
   const unused = <T>() => ({}) as T; // the lint side of the app is not exercised here
   app = createSlackApp({
     signingSecret: 'briefing-slack-signing-secret-0123456789',
@@ -46,13 +54,14 @@ beforeAll(async () => {
       members: unused<Pick<ChannelMemberCache, 'invalidate'>>(),
       log,
       responseUrlPrefix: bolt.baseUrl,
-      briefings: w.answers,
+      briefings: new ApiLinkAnswers(w.links.keys, apiUrl),
     },
   });
   url = `http://127.0.0.1:${await app.start(0, '127.0.0.1')}${SLACK_ENDPOINT}`;
 });
 afterAll(async () => {
   await app?.stop();
+  await api?.close();
   await w?.close();
   await bolt?.close();
   await slack?.stop();
@@ -133,6 +142,10 @@ describe('answering a briefing offer from its Slack DM', () => {
     // The same button again: one answer per link.
     const again = await responseTo(await click('U0WEBB', accept));
     expect(String(again.args.text)).toMatch(/already been used to answer/);
+
+    // The API recorded where the answer came from: the link's nonce says Slack.
+    const event = (await w.store.auditEvents()).find((e) => e.action === 'offer.accepted' && e.entity.id === tory.id)!;
+    expect(event.actor).toBe('cllr-webb');
 
     // A decline from the Greens' leader, through Bolt too.
     const green = view.offers.find((o) => o.party.id === 'green')!;

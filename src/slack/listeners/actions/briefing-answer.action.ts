@@ -1,7 +1,8 @@
 /**
  * "Accept" / "Decline" on a briefing offer (or an officer's invitation) in the notice DM. The button's value is the
- * person's answer-link token: it is checked as the answer page checks it (link-answers.ts), and the click must come
- * from the Slack user the link was made for, so a forwarded or shared message cannot answer for anyone. The DM is
+ * person's answer-link token: it is checked as the answer page checks it (link-answers.ts), the click must come
+ * from the Slack user the link was made for, so a forwarded or shared message cannot answer for anyone, and the
+ * answer goes through the API's answer route (the API writes the ledger). The DM is
  * replaced with the answer on record; a refusal (the offer closed, the link already used) is said in words.
  */
 import type { AllMiddlewareArgs, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
@@ -30,15 +31,13 @@ export function briefingAnswerAction(deps: SlackDeps, response: 'accept' | 'decl
         await respond(say(`These buttons are for ${person?.name ?? 'the person this message was sent to'} only.`));
         return;
       }
-      if (claims.k === 'o') await answers.answerOffer(token, { response }, 'slack');
-      else await answers.answerInvitation(token, { response }, 'slack');
-      const page = await answers.page(token);
-      const title = escapeMrkdwn(page.title);
-      const outcome = page.answered ?? (response === 'accept' ? 'Accepted' : 'Declined');
+      const answered = await answers.answer(token, response);
+      const title = escapeMrkdwn(answered.title);
+      const outcome = answered.answered ?? (response === 'accept' ? 'Accepted' : 'Declined');
       const next = response === 'accept' ? ' The office will be in touch.' : '';
       await respond({
         replace_original: true,
-        text: `${outcome}: ${page.title}`,
+        text: `${outcome}: ${answered.title}`,
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${escapeMrkdwn(outcome)}.${next}` } },
         ],
