@@ -10,6 +10,7 @@
  *   <p>:i:c:<councillor>  theirs, by receipt       <p>:i:o:<officer>  unresolved with them, by next due
  *   <p>:i:os:<service>  <p>:i:ow:<ward>  unresolved, by next due (counts and overdue counts for the dashboard)
  *   <p>:i:d:ack|ans:<service>:<YYYY-MM>  time to acknowledge / answer (ms) of that month's enquiries (medians)
+ *   <p>:i:t:ack|ans:<service>:<YYYY-MM>  1 when on time, 0 when late
  *   <p>:sent:<key>  a reminder's sent-marker
  */
 import { createHash } from 'node:crypto';
@@ -134,6 +135,9 @@ export class EnquiryStore {
     const month = saved.receivedAt.slice(0, 7);
     if (saved.acknowledgedAt && saved.status !== 'closed') zadd.push([this.key('i', 'd', 'ack', service, month), Date.parse(saved.acknowledgedAt) - Date.parse(saved.receivedAt), saved.id]);
     if (saved.answeredAt && saved.status === 'answered') zadd.push([this.key('i', 'd', 'ans', service, month), Date.parse(saved.answeredAt) - Date.parse(saved.receivedAt), saved.id]);
+    // On time or not (1 or 0), by the date in force: a holding reply's new date is the protocol's own way to move it.
+    if (saved.acknowledgedAt && saved.status !== 'closed') zadd.push([this.key('i', 't', 'ack', service, month), saved.acknowledgedAt <= saved.acknowledgeBy ? 1 : 0, saved.id]);
+    if (saved.answeredAt && saved.status === 'answered') zadd.push([this.key('i', 't', 'ans', service, month), saved.answeredAt <= saved.answerBy ? 1 : 0, saved.id]);
     if (prev && (prev.service ?? NONE) !== service) zrem.push([this.key('i', 'd', 'ack', prev.service ?? NONE, month), saved.id]);
     const threadKeys = threads.map((t) => this.key('t', t));
     const allThreads = resolved ? [...new Set([...threadKeys, ...(await this.threadsOf(saved.id)).map((t) => this.key('t', t))])] : [];
@@ -262,6 +266,24 @@ export class EnquiryStore {
       const values = ((mids[j++]?.[1] as string[]) ?? []).filter((_, k) => k % 2 === 1).map(Number);
       out.set(`${svc}|${m}`, { median: values.reduce((a, b) => a + b, 0) / values.length, n });
     });
+    return out;
+  }
+
+  /** Per service, over the months: how many were acknowledged / answered, and how many of those on time. */
+  async onTime(kind: 'ack' | 'ans', services: readonly string[], months: readonly string[]): Promise<Map<string, { done: number; onTime: number }>> {
+    const pipe = this.redis.pipeline();
+    for (const svc of services) for (const m of months) pipe.zcard(this.key('i', 't', kind, svc, m)).zcount(this.key('i', 't', kind, svc, m), 1, 1);
+    const res = (await pipe.exec()) ?? [];
+    const out = new Map<string, { done: number; onTime: number }>();
+    let i = 0;
+    for (const svc of services) {
+      const total = { done: 0, onTime: 0 };
+      for (const _m of months) {
+        total.done += Number(res[i++]?.[1] ?? 0);
+        total.onTime += Number(res[i++]?.[1] ?? 0);
+      }
+      out.set(svc, total);
+    }
     return out;
   }
 

@@ -110,6 +110,8 @@ export interface Dashboard {
   medians: { service: string; name: string; acknowledge: (number | null)[]; answer: (number | null)[]; n: number[] }[];
   overdueList: EnquiryView[];
   periods: { acknowledge: string; answer: string };
+  /** Response-time figures over the months shown: of those acknowledged / answered, the share on time. */
+  onTime: { service: string; name: string; acknowledged: number; acknowledgedOnTime: number; answered: number; answeredOnTime: number }[];
 }
 
 /** The last `n` months, oldest first, as YYYY-MM in the council's zone. */
@@ -129,13 +131,15 @@ export async function dashboard(store: EnquiryStore, council: Council, settings:
   const officers = council.people.filter((p) => p.role === 'officer').map((p) => p.id);
   const wards = [...council.wards, NONE];
   const months = lastMonths(calendar, now, monthsBack);
-  const [bySvc, byOff, byWard, ack, ans, overdueIds] = await Promise.all([
+  const [bySvc, byOff, byWard, ack, ans, overdueIds, ackOnTime, ansOnTime] = await Promise.all([
     store.openCounts('os', services, t),
     store.openCounts('o', officers, t),
     store.openCounts('ow', wards, t),
     store.medians('ack', services, months),
     store.medians('ans', services, months),
     store.dueBy(t, listLimit),
+    store.onTime('ack', services, months),
+    store.onTime('ans', services, months),
   ]);
   const svcName = (id: string) => (id === NONE ? 'Not yet with a service' : (settings.services.find((s) => s.id === id)?.name ?? id));
   const total = [...bySvc.values()].reduce((a, c) => ({ open: a.open + c.open, overdue: a.overdue + c.overdue }), { open: 0, overdue: 0 });
@@ -156,6 +160,9 @@ export async function dashboard(store: EnquiryStore, council: Council, settings:
       n: months.map((m) => ack.get(`${id}|${m}`)!.n),
     })).filter((r) => r.n.some((n) => n > 0)),
     overdueList: overdue,
+    onTime: services
+      .map((id) => ({ service: id, name: svcName(id), acknowledged: ackOnTime.get(id)!.done, acknowledgedOnTime: ackOnTime.get(id)!.onTime, answered: ansOnTime.get(id)!.done, answeredOnTime: ansOnTime.get(id)!.onTime }))
+      .filter((r) => r.acknowledged > 0 || r.answered > 0),
     periods: { acknowledge: `${settings.acknowledge.workingDays} working days`, answer: `${settings.answer.workingDays} working days` },
   };
 }

@@ -35,6 +35,7 @@ describe('the enquiry API', () => {
     expect(d.byOfficer).toEqual([{ id: 'o-nowak', name: 'Kasia Nowak', open: 1, overdue: 1 }]);
     expect(d.byWard.find((w: { name: string }) => w.name === 'Riverside')).toMatchObject({ open: 1 });
     expect(d.overdueList[0]).toMatchObject({ id, councillor: { name: 'Cllr Megan Price' }, overdue: true });
+    expect(d.onTime).toEqual([]);
   });
 
   it('refuses the dashboard to an officer and to nobody', async () => {
@@ -61,6 +62,9 @@ describe('the enquiry API', () => {
     const held = await r.app.inject({ method: 'POST', url: `/v1/enquiries/${id}/holding`, headers: bearer(r.token('o-murray', 'officer')), payload: { newDay: '2026-04-30', reason: true, action: true } });
     expect(held.json()).toMatchObject({ answerDay: '2026-04-30' });
     expect(held.json().steps.map((s: { what: string }) => s.what)).toEqual(['Received', 'Acknowledged', 'Holding reply: new date Thu 30 Apr 2026']);
+    // Acknowledged on Thu 9 April, a day after it was due: late, and the figures say so.
+    const d = (await r.app.inject({ url: '/v1/enquiries/dashboard', headers: bearer(r.token('o-singh', 'monitoring-officer')) })).json();
+    expect(d.onTime).toEqual([{ service: 'housing', name: 'Housing', acknowledged: 1, acknowledgedOnTime: 0, answered: 0, answeredOnTime: 0 }]);
   });
 
   it('takes a one-click link once, and refuses an altered or expired one', async () => {

@@ -96,6 +96,8 @@ describe('the enquiry page', () => {
       expect(await page.textContent('#overdue-n')).toBe('1');
       expect(await page.locator('#by-service tbody tr').count()).toBeGreaterThanOrEqual(3);
       expect(await page.locator('#chart polyline').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('#on-time tbody tr').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.textContent('#on-time')).toMatch(/\d+% \(\d+\/\d+\)/);
       expect(await page.textContent('#overdue-list')).toContain('Damp and mould - 22 Riverside Terrace');
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       await fitsWidth(page, WIDTHS[size].width);

@@ -145,6 +145,12 @@ async function loadServices() {
   rows($('by-officer').tBodies[0], dash.byOfficer, (r) => r.name);
   rows($('by-ward').tBodies[0], dash.byWard, (r) => r.name);
   chart();
+  const share = (on, all) => (all ? `${Math.round((100 * on) / all)}% (${on}/${all})` : '—');
+  $('on-time').tBodies[0].replaceChildren(
+    ...(dash.onTime.length
+      ? dash.onTime.map((r) => el('tr', {}, el('td', {}, r.name), el('td', { class: 'num' }, share(r.acknowledgedOnTime, r.acknowledged)), el('td', { class: 'num' }, share(r.answeredOnTime, r.answered))))
+      : [el('tr', {}, el('td', { class: 'empty', colspan: 3 }, 'Nothing acknowledged or answered yet.'))]),
+  );
   $('overdue-list').replaceChildren(...(dash.overdueList.length ? dash.overdueList.map((e) => item(e)) : [el('p', { class: 'empty' }, 'Nothing overdue.')]));
 }
 
