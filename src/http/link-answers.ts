@@ -1,7 +1,8 @@
 /**
- * Answering through a link (offer-links.ts): what the person sees, in plain words, and the answer itself. Used by
- * the answer page (answer.route.ts) and by the Slack buttons (src/slack/listeners/actions/briefing-answer.action.ts),
- * so a group leader, an independent member or an officer answers the same way wherever they click.
+ * Answering through a link (offer-links.ts): what the person sees, in plain words, and the answer itself. The API's
+ * answer route (answer.route.ts) serves it to the page and, as JSON, to the Slack app's buttons (ApiLinkAnswers
+ * below, src/slack/listeners/actions/briefing-answer.action.ts), so a group leader, an independent member or an
+ * officer answers the same way wherever they click.
  *
  * A link acts as the person it was sent to: a group's contact answers for the party (`group-leader` for its own
  * offer), an officer for their own invitation. Its nonce is claimed before the answer is made and given back if
@@ -87,7 +88,7 @@ export interface ButtonAnswer {
 
 /**
  * What the Slack app needs: read a link (to check whom it was made for) and answer through it. The Slack app
- * holds no ledger key, so it answers through the API (`ApiLinkAnswers`); `LinkAnswers` is the API's own.
+ * holds no ledger key, so it answers through the API's answer route (`ApiLinkAnswers`).
  */
 export interface ButtonAnswers {
   claims(token: string): Promise<LinkClaims>;
@@ -99,17 +100,8 @@ const NOT_OURS = 'This link does not open anything. It may have been copied wron
 /** A used nonce is kept a while after the link lapses, so the page can still say it was used. */
 const USED_KEPT_MS = 30 * 24 * 3600 * 1000;
 
-export class LinkAnswers implements ButtonAnswers {
+export class LinkAnswers {
   constructor(private readonly deps: LinkAnswerDeps) {}
-
-  /** Accept or decline through the link, as a button does; then what the link shows. */
-  async answer(token: string, response: 'accept' | 'decline', via: UsedLink['via'] = 'slack'): Promise<ButtonAnswer> {
-    const claims = await this.claims(token);
-    if (claims.k === 'o') await this.answerOffer(token, { response }, via);
-    else await this.answerInvitation(token, { response }, via);
-    const page = await this.page(token);
-    return { title: page.title, ...(page.answered ? { answered: page.answered } : {}) };
-  }
 
   private get council() {
     return this.deps.service.council;
