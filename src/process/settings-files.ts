@@ -77,7 +77,9 @@ export function envExample(): string {
       const s = spec(name);
       out.push(...wrap(s.doc, '# '));
       const sample = s.example ?? (s.default && !/\s|\$/.test(s.default) ? s.default : '');
-      if (s.secret && s.envFile === undefined) out.push(`${s.required?.length ? '' : '# '}${name}_FILE=/run/secrets/${secretFile(name)}`);
+      // A secret that a process started by default (no compose profile) cannot start without: set, so its file is asked for.
+      const neededByDefault = (s.required ?? []).some((p) => !SERVICES[p as ProcessName].profile);
+      if (s.secret && s.envFile === undefined) out.push(`${neededByDefault ? '' : '# '}${name}_FILE=/run/secrets/${secretFile(name)}`);
       else if (s.envFile !== undefined) {
         // A secret's line is its file, unless it is left for the council to fill in (SMTP_URL, maybe with a password).
         if (s.secret && s.envFile === '') out.push(`${name}=`, `# or ${name}_FILE=/run/secrets/${secretFile(name)}`);
