@@ -4,7 +4,7 @@
  * as pino JSON and exits 0 on SIGTERM. With Redis unreachable the API logs one line, retries, and exits with one
  * line when PROBITY_REDIS_WAIT_MS runs out. SIGHUP reloads council.yaml for /v1/check as well as the briefings.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -95,7 +95,7 @@ function start(process: ProcessName, env: Record<string, string>): Run {
 }
 
 /** What each process needs and nothing more (IMAP and SMTP point at closed loopback ports: they start anyway). */
-async function completeEnv(process: ProcessName): Promise<Record<string, string> & { PORT?: string }> {
+async function completeEnv(process: ProcessName): Promise<Record<string, string> & { PORT?: string; SLACK_PORT?: string }> {
   const common = { PROBITY_COUNCIL: join(PACKAGE_ROOT, 'examples/council.yaml'), REDIS_URL, LOG_LEVEL: 'info' };
   const closed = String(await freePort());
   const mailbox = { PROBITY_IMAP_MAIN_HOST: '127.0.0.1', PROBITY_IMAP_MAIN_PORT: closed, PROBITY_IMAP_MAIN_SECURE: 'false', PROBITY_IMAP_MAIN_STARTTLS: 'false', PROBITY_IMAP_MAIN_USER: 'clerk', PROBITY_IMAP_MAIN_PASSWORD: 'pw' };
@@ -157,12 +157,17 @@ describe.each(PROCESSES)('%s', (process) => {
     expect(noStack(run.stderr)).toEqual([]);
   });
 
-  it('with a complete environment: starts, logs pino JSON lines, exits 0 on SIGTERM', async () => {
+  it('with a complete environment: starts, logs pino JSON lines, is healthy, exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
     if (process === 'slack') stub.script('auth.test', { body: { ok: true, user_id: 'U0PROBITY', bot_id: 'B0PROBITY', team_id: 'T0ASHCOMBE' } });
-    const run = start(process, await completeEnv(process));
+    const env = await completeEnv(process);
+    const run = start(process, env);
     const started = JSON.parse(await run.line(`"${process} started"`)) as Record<string, unknown>;
     expect(started).toMatchObject({ level: 'info', name: process, msg: `${process} started` });
     expect(typeof started.time).toBe('string');
+    // The container healthcheck: /healthz for the HTTP processes, the heartbeat for the workers.
+    const target = process === 'api' ? `http://127.0.0.1:${env.PORT}/healthz` : process === 'slack' ? `http://127.0.0.1:${env.SLACK_PORT}/healthz` : process;
+    const health = spawnSync(globalThis.process.execPath, ['--import', 'tsx', 'workers/healthcheck.ts', target], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+    expect(health.status, health.stderr).toBe(0);
     run.child.kill('SIGTERM');
     expect(await run.exit()).toBe(0);
     for (const line of run.stdout) expect(() => JSON.parse(line), line).not.toThrow();
