@@ -175,7 +175,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
       if (data.reader) {
         // A rule that reported, even one that then gave way to a more specific rule, has had its say.
         const found = new Set(context.reports.map((r) => r.rule));
-        for (const reading of read(data.reader, context, readable.filter((id) => !found.has(id)))) {
+        for (const reading of read(data.reader, context, readable.filter((id) => !found.has(id)), data.readerFloor ?? READER_FLOOR)) {
           if (reading.p < (data.readerFloor ?? READER_FLOOR) || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
           const rule = byId.get(reading.rule)!;
           // The reader gives way as the rules do: a generic rule to a specific finding in the same sentence.

@@ -143,36 +143,68 @@ export interface Reading {
   reasons: string[];
 }
 
-/** The reader's view of one message: for each rule it reads and the message concerns, its best sentence. */
-export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>): Reading[] {
-  const out: Reading[] = [];
-  const cache = new Map<SentenceView, Map<string, number>>();
-  const featuresOf = (s: SentenceView) => {
-    let f = cache.get(s);
-    if (!f) cache.set(s, (f = sentenceFeatures(s, ctx)));
-    return f;
-  };
-  for (const rule of rules) {
-    const m = model.rules[rule];
-    if (!m || !concerns(rule, ctx)) continue;
-    let best: { s: SentenceView; z: number } | undefined;
-    for (const s of ctx.sentences) {
-      if (s.tokens.length < 2) continue;
-      const z = score(m, featuresOf(s));
-      if (!best || z > best.z) best = { s, z };
-    }
-    if (!best) continue;
-    const f = featuresOf(best.s);
-    const strongest = Math.max(0, ...[...f].map(([k, v]) => (m.weights[k] ?? 0) * v));
-    const reasons = [...f]
-      .map(([k, v]) => [k, (m.weights[k] ?? 0) * v] as const)
-      .filter(([, w]) => w > 0)
-      .sort((a, b) => b[1] - a[1])
-      .map(([k]) => describe(k, best.s))
-      .filter((d, i, all): d is string => d !== undefined && all.indexOf(d) === i)
-      .slice(0, 4);
-    out.push({ rule, sentence: best.s, p: probability(m, best.z), pWithoutStrongest: probability(m, best.z - strongest), reasons });
+/** The model's weights compiled once: each feature's weights for every rule, side by side. */
+interface Compiled {
+  rules: string[];
+  weights: Map<string, Float64Array>;
+}
+const COMPILED = new WeakMap<ReaderModel, Compiled>();
+
+function compile(model: ReaderModel): Compiled {
+  let c = COMPILED.get(model);
+  if (!c) {
+    const rules = Object.keys(model.rules);
+    const weights = new Map<string, Float64Array>();
+    rules.forEach((rule, r) => {
+      for (const [k, w] of Object.entries(model.rules[rule]!.weights)) {
+        let v = weights.get(k);
+        if (!v) weights.set(k, (v = new Float64Array(rules.length)));
+        v[r] = w;
+      }
+    });
+    COMPILED.set(model, (c = { rules, weights }));
   }
+  return c;
+}
+
+/**
+ * The reader's view of one message: for each rule it reads and the message concerns, its best sentence, when that
+ * sentence reaches `floor`. Each sentence's features are read once and scored for every rule in one pass.
+ */
+export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>, floor = 0): Reading[] {
+  const { rules: all, weights } = compile(model);
+  const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
+  if (wanted.size === 0) return [];
+  const index = all.map((rule) => wanted.has(rule));
+  const best: ({ s: SentenceView; z: number; f: Map<string, number> } | undefined)[] = all.map(() => undefined);
+  const z = new Float64Array(all.length);
+  for (const s of ctx.sentences) {
+    if (s.tokens.length < 2) continue;
+    const f = sentenceFeatures(s, ctx);
+    all.forEach((rule, r) => (z[r] = model.rules[rule]!.bias));
+    for (const [k, v] of f) {
+      const w = weights.get(k);
+      if (w) for (let r = 0; r < all.length; r++) z[r] = z[r]! + w[r]! * v;
+    }
+    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, z: z[r]!, f };
+  }
+  const out: Reading[] = [];
+  all.forEach((rule, r) => {
+    const b = best[r];
+    if (!b) return;
+    const m = model.rules[rule]!;
+    const p = probability(m, b.z);
+    if (p < floor) return;
+    const contributions = [...b.f].map(([k, v]) => [k, (weights.get(k)?.[r] ?? 0) * v] as const);
+    const strongest = Math.max(0, ...contributions.map(([, w]) => w));
+    const reasons = contributions
+      .filter(([, w]) => w > 0)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k]) => describe(k, b.s))
+      .filter((d, i, list): d is string => d !== undefined && list.indexOf(d) === i)
+      .slice(0, 4);
+    out.push({ rule, sentence: b.s, p, pWithoutStrongest: probability(m, b.z - strongest), reasons });
+  });
   return out;
 }
 
