@@ -1,7 +1,8 @@
 /**
  * How right the linter is, on labelled messages (test/corpus). Sets it has never been tuned or trained on come first.
  *
- *   npm run eval                          # every set, unseen first: ordinary (false alarms), real, holdouts, batches, dev
+ *   npm run eval                          # every set, unseen first: ordinary (false alarms), real, holdouts, batches, dev;
+ *                                         # then enquiry detection (scripts/eval-enquiries.ts)
  *   npm run eval -- test/corpus/holdout.jsonl          # one file (or a folder of .jsonl files)
  *   npm run eval -- --show-errors FILE    # list false alarms and misses by message id (no text)
  *   npm run eval -- --all-ordinary        # the whole ordinary corpus, not only the half the model was not trained on
@@ -131,3 +132,9 @@ for (const set of sets) {
 }
 if (showErrors) console.log(`\n${errors.join('\n')}`);
 console.log(`\nreproduce: npm run eval${given.length ? ` -- ${args.join(' ')}` : args.length ? ` -- ${args.join(' ')}` : ''}`);
+
+// Beside the rules: how well Probity tells a member's enquiry from other mail (issue 12; its own script has the detail).
+if (given.length === 0) {
+  console.log('\n== enquiry detection (test/corpus/enquiries; npm run eval:enquiries)');
+  await import('./eval-enquiries.js');
+}
