@@ -16,20 +16,13 @@
  * Training data: the development sets, the batches measured on arrival, and the training half of the ordinary
  * corpus; never the holdouts, the real published messages or the ordinary measuring half.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCouncil } from '../src/directory/council.js';
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadModel, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { concerns, READ_RULES, sentenceFeatures, type ReaderModel } from '../src/lint/reader.js';
-import type { Message } from '../src/lint/types.js';
-import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
+import { FOLDS, platt, trainingMessages } from './training-data.js';
 
-export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
-const ORDINARY_DIR = 'test/corpus/ordinary';
-const REAL_DIR = 'test/corpus/real';
-const FOLDS = 5;
 const MIN_MESSAGES = 3;
 const ROUNDS = 3;
 const STEPS = 300;
@@ -44,10 +37,6 @@ const flag = (name: string) => {
 const LAMBDA = Number(flag('--lambda') ?? 0.0003);
 const DRY = args.includes('--dry-run');
 
-interface Labelled extends Message {
-  id: string;
-  expect: string[];
-}
 interface Doc {
   id: string;
   fold: number;
@@ -64,7 +53,6 @@ const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUN
 const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
 
 // Pass 1: every training message's sentence features, per rule it concerns.
-const sources: { file: string; sha256: string; messages: number }[] = [];
 interface Raw {
   id: string;
   fold: number;
@@ -75,32 +63,21 @@ interface Raw {
   found: Set<string>;
 }
 const raws: Raw[] = [];
-const files = [...TRAINING_FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f)), ...readdirSync(REAL_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(REAL_DIR, f))];
-for (const file of files) {
-  const text = readFileSync(file, 'utf8');
-  let messages = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const m = JSON.parse(line) as Labelled;
-    if (file.startsWith(ORDINARY_DIR) && !isTrainingHalf(m.id)) continue;
-    if (file.startsWith(REAL_DIR) && !isRealTrainingHalf(m as Labelled & { source?: string })) continue;
-    messages++;
-    const message = { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [], to: m.to ?? [] };
-    const ctx = linter.context(message);
-    if (!ctx) continue;
-    const rules = READ_RULES.filter((r) => concerns(r, ctx));
-    if (rules.length === 0) continue;
-    const views = ctx.sentences.filter((s) => s.tokens.length >= 2);
-    if (views.length === 0) continue;
-    const pointed = new Map<string, number[]>();
-    for (const r of ctx.reports) {
-      const i = r.sentence ? views.indexOf(r.sentence) : -1;
-      if (i >= 0) pointed.set(r.rule, [...(pointed.get(r.rule) ?? []), i]);
-    }
-    const found = new Set(linter.lint(message).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule));
-    raws.push({ id: m.id, fold: createHash('sha256').update(m.id).digest()[0]! % FOLDS, expect: m.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found });
+const { messages, sources } = trainingMessages();
+for (const { m: message, fold } of messages) {
+  const ctx = linter.context(message);
+  if (!ctx) continue;
+  const rules = READ_RULES.filter((r) => concerns(r, ctx));
+  if (rules.length === 0) continue;
+  const views = ctx.sentences.filter((s) => s.tokens.length >= 2);
+  if (views.length === 0) continue;
+  const pointed = new Map<string, number[]>();
+  for (const r of ctx.reports) {
+    const i = r.sentence ? views.indexOf(r.sentence) : -1;
+    if (i >= 0) pointed.set(r.rule, [...(pointed.get(r.rule) ?? []), i]);
   }
-  sources.push({ file: file.startsWith(ORDINARY_DIR) || file.startsWith(REAL_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
+  const found = new Set(linter.lint(message).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule));
+  raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found });
 }
 
 // The dictionary: features seen in at least MIN_MESSAGES messages (numeric features always).
@@ -194,26 +171,6 @@ function fitRule(docs: Doc[]): { w: Float64Array; b: number } {
     model = fitInstances(data, model);
   }
   return model!;
-}
-
-function platt(scores: number[], labels: (0 | 1)[]): { a: number; b: number } {
-  const pos = labels.filter((y) => y === 1).length;
-  const hi = (pos + 1) / (pos + 2);
-  const lo = 1 / (labels.length - pos + 2);
-  let a = 1;
-  let b = 0;
-  for (let step = 0; step < 5000; step++) {
-    let ga = 0;
-    let gb = 0;
-    scores.forEach((s, i) => {
-      const err = sigmoid(a * s + b) - (labels[i] === 1 ? hi : lo);
-      ga += err * s;
-      gb += err;
-    });
-    a -= (0.5 * ga) / scores.length;
-    b -= (0.5 * gb) / scores.length;
-  }
-  return { a, b };
 }
 
 const model: ReaderModel = { rules: {} };

@@ -14,20 +14,13 @@
  * false-alarm figure), and the training half of the real published messages (split by source). Never the holdouts,
  * batch7, or the measuring halves: those are for measuring.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js';
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { parseCouncil } from '../src/directory/council.js';
-import type { Message } from '../src/lint/types.js';
-import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
+import { FOLDS, platt, trainingMessages } from './training-data.js';
 
-const FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
-const ORDINARY_DIR = 'test/corpus/ordinary';
-const REAL_DIR = 'test/corpus/real';
-const FOLDS = 5;
 /**
  * L2 strength, chosen by out-of-fold log loss (2026-12-06: 0.02 → 0.340, 0.005 → 0.324, 0.001 → 0.322,
  * 0.0003 → 0.326): enough to keep a feature seen a handful of times from deciding alone.
@@ -36,10 +29,6 @@ const LAMBDA = 0.001;
 const STEPS = 3000;
 const RATE = 0.5;
 
-interface Labelled extends Message {
-  id: string;
-  expect: string[];
-}
 interface Example {
   x: Features;
   y: 0 | 1;
@@ -51,26 +40,14 @@ const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUN
 const neutral: ConfidenceModel = { weights: {}, platt: { a: 1, b: 0 } };
 const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: neutral });
 
-const sources: { file: string; sha256: string; messages: number }[] = [];
+const { messages, sources } = trainingMessages();
 const examples: Example[] = [];
-const files = [...FILES.filter(existsSync), ...readdirSync(ORDINARY_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(ORDINARY_DIR, f)), ...readdirSync(REAL_DIR).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(REAL_DIR, f))];
-for (const file of files) {
-  const text = readFileSync(file, 'utf8');
-  let messages = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    const m = JSON.parse(line) as Labelled;
-    if (file.startsWith(ORDINARY_DIR) && !isTrainingHalf(m.id)) continue;
-    if (file.startsWith(REAL_DIR) && !isRealTrainingHalf(m as Labelled & { source?: string })) continue;
-    messages++;
-    const fold = createHash('sha256').update(m.id).digest()[0]! % FOLDS;
-    const { findings, features } = linter.explain({ ...m, cc: m.cc ?? [], bcc: m.bcc ?? [], to: m.to ?? [] });
-    findings.forEach((f, i) => {
-      if (f.rule === 'input-truncated') return;
-      examples.push({ x: features[i]!, y: m.expect.includes(f.rule) ? 1 : 0, fold, rule: f.rule });
-    });
-  }
-  sources.push({ file: file.startsWith(ORDINARY_DIR) || file.startsWith(REAL_DIR) ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages });
+for (const { m, fold } of messages) {
+  const { findings, features } = linter.explain(m);
+  findings.forEach((f, i) => {
+    if (f.rule === 'input-truncated') return;
+    examples.push({ x: features[i]!, y: m.expect.includes(f.rule) ? 1 : 0, fold, rule: f.rule });
+  });
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -97,29 +74,6 @@ function fit(data: Example[]): Map<string, number> {
     }
   }
   return w;
-}
-
-/** Platt scaling: a one-feature logistic regression on the raw scores, with Platt's smoothed targets. */
-function platt(scores: number[], labels: (0 | 1)[]): { a: number; b: number } {
-  const pos = labels.filter((y) => y === 1).length;
-  const neg = labels.length - pos;
-  const hi = (pos + 1) / (pos + 2);
-  const lo = 1 / (neg + 2);
-  let a = 1;
-  let b = 0;
-  for (let step = 0; step < 5000; step++) {
-    let ga = 0;
-    let gb = 0;
-    scores.forEach((s, i) => {
-      const t = labels[i] === 1 ? hi : lo;
-      const err = sigmoid(a * s + b) - t;
-      ga += err * s;
-      gb += err;
-    });
-    a -= (0.5 * ga) / scores.length;
-    b -= (0.5 * gb) / scores.length;
-  }
-  return { a, b };
 }
 
 const oof: number[] = new Array(examples.length).fill(0);

@@ -122,12 +122,6 @@ function roleFeatures(ctx: RuleContext): string[] {
   return r;
 }
 
-export function score(model: ReaderRuleModel, features: Map<string, number>): number {
-  let z = model.bias;
-  for (const [k, v] of features) z += (model.weights[k] ?? 0) * v;
-  return z;
-}
-
 export function probability(model: ReaderRuleModel, z: number): number {
   return 1 / (1 + Math.exp(-(model.platt.a * z + model.platt.b)));
 }

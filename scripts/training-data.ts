@@ -1,0 +1,73 @@
+/**
+ * What both learned models (scripts/train.ts, scripts/train-reader.ts) train on, read one way: the development sets,
+ * the batches measured on arrival, and the training halves of the ordinary and real corpora (scripts/corpus-split.ts),
+ * each message with its fold; and the Platt scaling both calibrate with.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Message } from '../src/lint/types.js';
+import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
+
+export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
+const ORDINARY_DIR = 'test/corpus/ordinary';
+const REAL_DIR = 'test/corpus/real';
+export const FOLDS = 5;
+
+export interface Labelled extends Message {
+  id: string;
+  expect: string[];
+  source?: string;
+}
+export interface Source {
+  file: string;
+  sha256: string;
+  messages: number;
+}
+
+/** Every training message (cc, bcc and to defaulted), its fold by a SHA-256 of its id, and the files it came from. */
+export function trainingMessages(): { messages: { m: Labelled; fold: number }[]; sources: Source[] } {
+  const jsonl = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
+  const messages: { m: Labelled; fold: number }[] = [];
+  const sources: Source[] = [];
+  for (const file of [...TRAINING_FILES.filter(existsSync), ...jsonl(ORDINARY_DIR), ...jsonl(REAL_DIR)]) {
+    const text = readFileSync(file, 'utf8');
+    const halved = file.startsWith(ORDINARY_DIR) || file.startsWith(REAL_DIR);
+    let count = 0;
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      const m = JSON.parse(line) as Labelled;
+      if (file.startsWith(ORDINARY_DIR) && !isTrainingHalf(m.id)) continue;
+      if (file.startsWith(REAL_DIR) && !isRealTrainingHalf(m)) continue;
+      count++;
+      messages.push({ m: { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [], to: m.to ?? [] }, fold: createHash('sha256').update(m.id).digest()[0]! % FOLDS });
+    }
+    sources.push({ file: halved ? `${file} (training half)` : file, sha256: createHash('sha256').update(text).digest('hex'), messages: count });
+  }
+  return { messages, sources };
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Platt scaling: a one-feature logistic regression on the raw scores, with Platt's smoothed targets. */
+export function platt(scores: number[], labels: (0 | 1)[]): { a: number; b: number } {
+  const pos = labels.filter((y) => y === 1).length;
+  const neg = labels.length - pos;
+  const hi = (pos + 1) / (pos + 2);
+  const lo = 1 / (neg + 2);
+  let a = 1;
+  let b = 0;
+  for (let step = 0; step < 5000; step++) {
+    let ga = 0;
+    let gb = 0;
+    scores.forEach((s, i) => {
+      const t = labels[i] === 1 ? hi : lo;
+      const err = sigmoid(a * s + b) - t;
+      ga += err * s;
+      gb += err;
+    });
+    a -= (0.5 * ga) / scores.length;
+    b -= (0.5 * gb) / scores.length;
+  }
+  return { a, b };
+}
