@@ -329,6 +329,62 @@ describe('probity check (in process)', SLOW, () => {
     expect((await inProcess(['rules', '--council', file('good-briefings.yaml', `${example}briefings:\n  offerExpiryWorkingDays: 5\n`)])).code).toBe(0);
   });
 
+  it('refuses a broken enquiries: section as the enquiry service does, naming the person and the line', async () => {
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8');
+    const broken = example.replace('manager: o-hughes, officers: [o-patel]', 'manager: o-hughs, officers: [o-patel]');
+    const path = file('broken-enquiries.yaml', broken);
+    const line = broken.split('\n').findIndex((l) => l.includes('manager: o-hughs')) + 1;
+    for (const command of [['check', '--council', path, 'test/fixtures/plain.eml'], ['rules', '--council', path]]) {
+      const r = await inProcess(command);
+      expect(r.code, command[0]).toBe(2);
+      expect(r.stderr).toBe(`probity: ${path}: line ${line}: enquiries.services.1.manager: unknown person "o-hughs"\n`);
+    }
+  });
+
+  describe('probity council validate', () => {
+    it('says a good file is valid, with what it holds', async () => {
+      const r = await inProcess(['council', 'validate', '--council', 'examples/council.yaml']);
+      expect(r).toEqual({
+        code: 0,
+        stdout: 'examples/council.yaml: valid: Ashcombe District Council, protocol north-east-derbyshire, 25 people, 5 groups; enquiries checked\n',
+        stderr: '',
+      });
+    });
+
+    it('lists every problem on its own line with its line in the file, and exits 1', async () => {
+      const { readFileSync } = await import('node:fs');
+      const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8');
+      const broken = example
+        .replace('out-of-hours: info', 'out-of-hours: inf')
+        .replace('authoriser: o-murray ', 'authoriser: o-muray ')
+        .replace('rules:\n', 'rules:\n  silent-copies: off\n');
+      const path = file('broken-everywhere.yaml', broken);
+      const lineOf = (text: string) => broken.split('\n').findIndex((l) => l.includes(text)) + 1;
+      const r = await inProcess(['council', 'validate', '--council', path]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+        `probity: ${path}: line ${lineOf('out-of-hours: inf')}: rules.out-of-hours: must be one of off, error, warning, info, or { severity: … } (got "inf")`,
+        `probity: ${path}: 1 problem`,
+      ]);
+      // With the severity mended, the problems the schema cannot see: the designated person and the rule, by id.
+      const path2 = file('broken-ids.yaml', broken.replace('out-of-hours: inf', 'out-of-hours: info'));
+      const r2 = await inProcess(['council', 'validate', '--council', path2]);
+      expect(r2.code).toBe(1);
+      expect(r2.stderr.split('\n').filter(Boolean)).toEqual([
+        `probity: ${path2}: line ${lineOf('authoriser: o-muray')}: designated.authoriser: unknown person "o-muray" (not an id in people)`,
+        `probity: ${path2}: line ${lineOf('silent-copies: off')}: rules.silent-copies: unknown rule (known: ${RULE_IDS.join(', ')})`,
+        `probity: ${path2}: 2 problems`,
+      ]);
+    });
+
+    it('a missing file is bad usage (exit 2)', async () => {
+      const r = await inProcess(['council', 'validate', '--council', 'nowhere/council.yaml']);
+      expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: council file not found: nowhere/council.yaml\n' });
+    });
+  });
+
   it('says when the council file is missing, from $PROBITY_COUNCIL', async () => {
     const r = await inProcess(['rules'], undefined, { PROBITY_COUNCIL: 'nowhere/council.yaml' });
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'probity: council file not found: nowhere/council.yaml\n' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EXAMPLE_COUNCIL, loadLinter } from '../lint/load.js';
 import type { Linter } from '../lint/engine.js';
 import { InputError } from '../mail/errors.js';
-import { checkBriefings } from '../process/council.js';
+import { checkSections } from '../process/council.js';
 
 /**
  * `--council`, else $PROBITY_COUNCIL, else ./council.yaml when it exists, else the bundled example council, and
@@ -21,7 +21,7 @@ export function councilFile(option: string | undefined, env: NodeJS.ProcessEnv, 
 
 /**
  * Load the linter for a council file; a missing file is an InputError (CouncilConfigError passes through). The
- * whole file is validated, `briefings:` included, so that a file `probity check` accepts is one the API accepts.
+ * whole file is validated, `briefings:` and `enquiries:` included, so that a file `probity check` accepts is one the API accepts.
  */
 export function loadCouncilLinter(file: string): Linter {
   let linter: Linter;
@@ -34,7 +34,7 @@ export function loadCouncilLinter(file: string): Linter {
     if (code === 'EACCES' && (err as NodeJS.ErrnoException).path === file) throw new InputError(`council file not readable: ${file}`);
     throw err;
   }
-  checkBriefings(linter.council, file);
+  checkSections(linter.council, file);
   return linter;
 }
 

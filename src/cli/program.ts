@@ -8,6 +8,7 @@ import { parseConfidence, STAGES } from '../channels/confidence.js';
 import { InputError } from '../mail/errors.js';
 import type { AuditOptions } from './audit.js';
 import type { CheckOptions, FailOn } from './check.js';
+import type { CouncilValidateOptions } from './council.js';
 import { EXIT, type Io } from './io.js';
 import type { RulesOptions } from './rules.js';
 import type { RevokeOptions, TokenOptions } from './token.js';
@@ -100,6 +101,17 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .action(async (options: RulesOptions) => {
       const { rules } = await import('./rules.js');
       status = await rules(options, io);
+    });
+
+  program
+    .command('council')
+    .description('council.yaml')
+    .command('validate')
+    .description('validate council.yaml as every process does (briefings: and enquiries: too): each problem with its line; exit 1 when there are any')
+    .addOption(councilOption())
+    .action(async (options: CouncilValidateOptions) => {
+      const { validateCouncil } = await import('./council.js');
+      status = await validateCouncil(options, io);
     });
 
   const tokens = program.command('token').description('bearer tokens for machines and scripts (keys from $PROBITY_TOKEN_KEYS or $PROBITY_TOKEN_SECRET)');

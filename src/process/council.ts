@@ -1,9 +1,11 @@
 /**
- * council.yaml for the services: read, validated whole (the `briefings:` section too, with its lines, as
- * `probity check` validates it), at start and again on SIGHUP.
+ * council.yaml for the services: read, validated whole (the `briefings:` and `enquiries:` sections too, with
+ * their lines, as `probity check` validates them), at start and again on SIGHUP.
  */
 import { readFileSync } from 'node:fs';
 import { BriefingSettingsError, briefingSettings } from '../briefings/settings.js';
+import { EnquirySettingsError, enquirySettings } from '../enquiries/settings.js';
+import { loadResponseTimes } from '../enquiries/load.js';
 import { CouncilConfigError, locatorFor, parseCouncil, type Council } from '../directory/council.js';
 import type { Linter, RuleInfo } from '../lint/engine.js';
 import type { LintResult, Message } from '../lint/types.js';
@@ -19,31 +21,44 @@ export function loadCouncil(file: string): Council {
     throw new CouncilConfigError(file, [`cannot read the council file (${why}); PROBITY_COUNCIL names it`]);
   }
   const council = parseCouncil(text, file);
-  checkBriefings(council, file);
+  checkSections(council, file, text);
   return council;
 }
 
 /**
- * The `briefings:` section, validated as the briefing service validates it when the API starts. A council without
- * the section does not run briefings from this file, so it is not asked for the people briefings need.
+ * The `briefings:` and `enquiries:` sections, validated as the briefing and enquiry services validate them when
+ * they start, each problem on its line. A council without a section does not run that service from this file, so
+ * it is not asked for the people the service needs. `text` is the file's text when the caller has it.
  */
-export function checkBriefings(council: Council, file: string): void {
-  if (council.briefings === undefined) return;
-  try {
-    briefingSettings(council);
-  } catch (err) {
-    if (!(err instanceof BriefingSettingsError)) throw err;
-    const locate = locatorFor(readFileSync(file, 'utf8'));
-    throw new CouncilConfigError(
-      file,
-      err.problems.map((problem) => {
-        // Each problem starts with the field it is about: "briefings.reminderWorkingDays: …".
-        const field = /^[\w.-]+/.exec(problem)?.[0] ?? '';
-        const line = field ? locate(field.split('.')) : undefined;
-        return `${line ? `line ${line}: ` : ''}${problem}`;
-      }),
-    );
+export function checkSections(council: Council, file: string, text?: string): void {
+  const problems: string[] = [];
+  if (council.briefings !== undefined) {
+    try {
+      briefingSettings(council);
+    } catch (err) {
+      if (!(err instanceof BriefingSettingsError)) throw err;
+      problems.push(...err.problems);
+    }
   }
+  if (council.enquiries !== undefined) {
+    try {
+      enquirySettings(council, loadResponseTimes());
+    } catch (err) {
+      if (!(err instanceof EnquirySettingsError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length === 0) return;
+  const locate = locatorFor(text ?? readFileSync(file, 'utf8'));
+  throw new CouncilConfigError(
+    file,
+    problems.map((problem) => {
+      // Each problem starts with the field it is about: "briefings.reminderWorkingDays: …".
+      const field = /^[\w.-]+/.exec(problem)?.[0] ?? '';
+      const line = field ? locate(field.split('.')) : undefined;
+      return `${line ? `line ${line}: ` : ''}${problem}`;
+    }),
+  );
 }
 
 /**
