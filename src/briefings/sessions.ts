@@ -25,8 +25,15 @@ function assertOfficers(ctx: DomainContext, officers: string[]): void {
   for (const o of officers) if (ctx.council.byId.get(o)?.role !== 'officer') throw invalid(`officers: unknown officer "${o}"`);
 }
 
+/** A session time as stored (UTC ISO); a value a Date cannot hold (a leap second, 30 February) is a 400, not a 500. */
+function instant(field: string, value: string): string {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw invalid(`${field}: "${value.slice(0, 40)}" is not a date and time Probity can use (like 2026-12-01T17:00:00Z; a leap second, :60, is not accepted)`);
+  return new Date(ms).toISOString();
+}
+
 function assertTimes(startsAt: string, endsAt: string): void {
-  if (!(Date.parse(endsAt) > Date.parse(startsAt))) throw invalid('endsAt: must be after startsAt');
+  if (!(Date.parse(instant('endsAt', endsAt)) > Date.parse(instant('startsAt', startsAt)))) throw invalid('endsAt: must be after startsAt');
 }
 
 /** The venue and material version go into the group's notice and its officers' invitations: one line, neutral. */
@@ -81,8 +88,8 @@ export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, 
     party: offer.party.id,
     officers,
     venue: input.venue,
-    startsAt: new Date(input.startsAt).toISOString(),
-    endsAt: new Date(input.endsAt).toISOString(),
+    startsAt: instant('startsAt', input.startsAt),
+    endsAt: instant('endsAt', input.endsAt),
     material: { version: input.material.version, sha256: input.material.sha256.toLowerCase() },
     sequence: 0,
     status: 'scheduled',
@@ -136,8 +143,8 @@ export async function changeSession(tx: Tx, ctx: DomainContext, actor: Actor, se
   const after: Session = {
     ...session,
     ...(change.venue ? { venue: change.venue } : {}),
-    ...(change.startsAt ? { startsAt: new Date(change.startsAt).toISOString() } : {}),
-    ...(change.endsAt ? { endsAt: new Date(change.endsAt).toISOString() } : {}),
+    ...(change.startsAt ? { startsAt: instant('startsAt', change.startsAt) } : {}),
+    ...(change.endsAt ? { endsAt: instant('endsAt', change.endsAt) } : {}),
     ...(change.material ? { material: { version: change.material.version, sha256: change.material.sha256.toLowerCase() } } : {}),
     ...(change.cancel ? { status: 'cancelled' as const } : {}),
     sequence: session.sequence + 1,

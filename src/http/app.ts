@@ -29,6 +29,7 @@ import { pageRoutes } from './page.route.js';
 import { registerRoutes } from './register.route.js';
 import { sessionRoutes } from './sessions.route.js';
 import { cookieNames, signInRoutes } from './sign-in.route.js';
+import { dateTimeMessage, useDateTimeFormat } from './date-time.js';
 
 /** Briefing bodies are short texts; 64 KiB is generous and keeps a stray upload out. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -75,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     // Request ids in every log line and every 5xx answer, never the body.
     requestIdHeader: false,
+    // date-time values a Date cannot hold (a leap second) are refused at validation, not a 500 later.
+    ajv: { onCreate: useDateTimeFormat },
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -83,7 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(status).send({ error: ERROR[status], message: error.message, ...(error.rule ? { rule: error.rule } : {}) });
     }
     if (error.validation) {
-      return reply.code(400).send({ error: 'bad_request', message: error.message });
+      const first = error.validation[0];
+      const message = first?.keyword === 'format' && first.params.format === 'date-time' ? dateTimeMessage(`${error.validationContext ?? 'body'}${first.instancePath}`) : error.message;
+      return reply.code(400).send({ error: 'bad_request', message });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
       return reply.code(413).send({ error: 'payload_too_large', message: `the request body is larger than the ${Math.round(bodyLimit / 1024)} KiB this API accepts` });

@@ -144,6 +144,26 @@ describe('the briefings API', () => {
     expect(refused.json()).toMatchObject({ rule: 'same-matter', message: expect.stringContaining('chief executive') });
   });
 
+  it('refuses a leap second or an impossible date in a session time with a one-line 400, never a 500', async () => {
+    const { offer } = await approved('Leap second matter');
+    const created = await call('POST', '/v1/sessions', T.office, { offerId: offer('labour'), officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-31T22:00:00Z', endsAt: '2026-12-31T23:00:00Z', material: { version: 'v1', sha256: SHA } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    for (const [field, value] of [['endsAt', '2026-12-31T23:59:60Z'], ['startsAt', '2026-02-30T10:00:00Z']] as const) {
+      const res = await call('PATCH', `/v1/sessions/${id}`, T.office, { [field]: value });
+      expect(res.statusCode, value).toBe(400);
+      expect(res.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining(`body/${field}`) });
+      expect(res.json().message).not.toContain('\n');
+    }
+    const leap = await call('PATCH', `/v1/sessions/${id}`, T.office, { endsAt: '2026-12-31T23:59:60Z' });
+    expect(leap.json().message).toMatch(/leap second/);
+    const posted = await call('POST', '/v1/sessions', T.office, { offerId: offer('labour'), officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-31T23:00:00Z', endsAt: '2026-12-31T23:59:60Z', material: { version: 'v1', sha256: SHA } });
+    expect(posted.statusCode).toBe(400);
+    expect(posted.json().message).toContain('body/endsAt');
+    // An ordinary change still works.
+    expect((await call('PATCH', `/v1/sessions/${id}`, T.office, { endsAt: '2026-12-31T23:59:59Z' })).statusCode).toBe(200);
+  });
+
   it('exports the register as JSON and CSV, and serves a verifiable audit trail', async () => {
     await approved('Register matter');
     const json = await call('GET', '/v1/register', T.mo);

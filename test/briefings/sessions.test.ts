@@ -24,6 +24,12 @@ describe('sessions', () => {
     expect(labour.invitationIds).toHaveLength(2);
   });
 
+  it('refuses a time a Date cannot hold (a leap second) by naming the field, whoever calls the service', async () => {
+    const { svc, tory } = await withSessions();
+    await expect(svc.changeSession(actors.office, tory.id, { endsAt: '2026-12-31T23:59:60Z' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^endsAt: .*leap second/) });
+    await expect(svc.changeSession(actors.office, tory.id, { startsAt: 'soon' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^startsAt: /) });
+  });
+
   it('only schedules sessions for an offer that was taken up', async () => {
     const { svc, offer } = await withSessions();
     await expect(
