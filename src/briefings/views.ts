@@ -5,6 +5,7 @@
  */
 import type { Actor } from './context.js';
 import type { BriefingRequest, Notice, Offer, Round, Session } from './types.js';
+import { toCsv } from '../export/csv.js';
 
 export const OFFICE_ROLES = new Set(['ce-office', 'authoriser', 'monitoring-officer']);
 export const isOffice = (actor: Actor) => OFFICE_ROLES.has(actor.role);
@@ -202,14 +203,9 @@ const REGISTER_COLUMNS: (keyof RegisterRow)[] = [
   'materialSha256', 'materialConsistent', 'delivery', 'noticesSent', 'noticesPending', 'noticesFailed', 'noticesUndeliverable', 'followUps',
 ];
 
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+/** The register as CSV (export/csv.ts: RFC 4180, formula injection neutralised). */
 export function registerCsv(rows: RegisterRow[]): string {
-  const cell = (v: unknown) => {
-    let s = String(v);
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [REGISTER_COLUMNS.join(','), ...rows.map((r) => REGISTER_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return toCsv(REGISTER_COLUMNS, rows.map((r) => REGISTER_COLUMNS.map((c) => r[c])));
 }
 
 /** A notice that could not be sent: an item for the office to act on. */

@@ -2,6 +2,7 @@
  * What the pages show: an enquiry in people's terms (names, not ids; dates in the council's zone; working days
  * left; each step with who took it), the member-services dashboard's counts and medians, and the CSV export.
  */
+import { toCsv } from '../export/csv.js';
 import type { Council } from '../directory/council.js';
 import type { WorkingCalendar } from './calendar.js';
 import { isOverdue, nextDue, type Enquiry, type EnquiryEvent } from './model.js';
@@ -169,12 +170,6 @@ export async function dashboard(store: EnquiryStore, council: Council, settings:
 
 const CSV_COLUMNS = ['id', 'received', 'councillor', 'ward', 'officer', 'service', 'channel', 'subject', 'status', 'acknowledge_by', 'acknowledged_at', 'answer_by', 'answered_at', 'holding_replies', 'closed_reason'] as const;
 
-/** A cell as text; one that a spreadsheet would read as a formula is prefixed with an apostrophe. */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function csv(enquiries: Enquiry[], council: Council, settings: EnquirySettings): string {
   const name = (id?: string) => (id ? (council.byId.get(id)?.name ?? id) : '');
   const rows = enquiries.map((e) => [
@@ -194,5 +189,5 @@ export function csv(enquiries: Enquiry[], council: Council, settings: EnquirySet
     String(e.holdings.length),
     e.closeReason ?? '',
   ]);
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n') + '\r\n';
+  return toCsv(CSV_COLUMNS, rows);
 }
