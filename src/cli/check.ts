@@ -13,16 +13,21 @@ import { InputError } from '../mail/errors.js';
 import { councilFile, loadCouncilLinter } from './council-file.js';
 import { formatFindingsText, hiddenLine, noteLine } from './findings-text.js';
 import { readInput } from './input.js';
+import { regionInFile, type Region } from './source-position.js';
+import { SarifLog } from './sarif.js';
+import { normalise } from '../lint/normalise.js';
+import { version } from './program.js';
 import { expandTargets } from './targets.js';
 import { useColor, write, type OutputStream } from './output.js';
 import { EXIT, type Io } from './io.js';
 
 export type FailOn = Severity | 'never';
 export type OutputFormat = 'text' | 'json';
+export type CheckFormat = OutputFormat | 'sarif';
 
 export interface CheckOptions {
   council?: string;
-  format: OutputFormat;
+  format: CheckFormat;
   failOn: FailOn;
   /** Whose threshold applies (default `pre-send`: a check before sending). */
   stage?: ConfidenceStage;
@@ -62,11 +67,13 @@ export async function check(inputs: string | readonly string[], options: CheckOp
   let failed = false;
   let read = 0;
   let plainText = false;
+  const sarif = options.format === 'sarif' ? new SarifLog(linter.rules(), io.cwd, version()) : undefined;
 
   for (const target of await expandTargets(args, io.cwd)) {
     if (target.kind === 'problem') {
       badInput = true;
       counts.unreadable++;
+      sarif?.problem(target.reason);
       await write(io.stderr, `probity: ${target.reason}\n`);
       continue;
     }
@@ -75,6 +82,7 @@ export async function check(inputs: string | readonly string[], options: CheckOp
         if (item.kind === 'problem') {
           badInput = true;
           counts.unreadable++;
+          sarif?.problem(`${item.where}: ${item.reason}`, fileOf(target.path));
           await write(io.stderr, `probity: ${item.where}: ${item.reason}\n`);
           continue;
         }
@@ -88,12 +96,21 @@ export async function check(inputs: string | readonly string[], options: CheckOp
           // An engine bug on one message must not stop an audit of thousands: report it and go on.
           badInput = true;
           counts.unreadable++;
+          sarif?.problem(`${item.header}: internal error`, fileOf(target.path));
           await write(io.stderr, `probity: ${item.header}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
           continue;
         }
         countFindings(counts, findings);
         if (reaches(findings, options.failOn)) failed = true;
-        await write(out, options.format === 'json' ? formatMessageJson(item.id, findings) : formatFindingsText(item.header, findings, { color }));
+        if (options.format === 'json') {
+          await write(out, formatMessageJson(item.id, findings));
+          continue;
+        }
+        // Where each finding is in the file as given (not in the analysed body).
+        const analysed = findings.length > 0 ? normalise(item.message).text : '';
+        const regions: Region[] = findings.map((f) => regionInFile(item.source, analysed, f.span));
+        if (sarif) findings.forEach((f, i) => sarif.add(f, fileOf(target.path), regions[i]!, item.id));
+        else await write(out, formatFindingsText(item.header, findings, { color }, regions));
       }
       read++;
     } catch (err) {
@@ -101,9 +118,11 @@ export async function check(inputs: string | readonly string[], options: CheckOp
       if (!(err instanceof InputError)) throw err;
       badInput = true;
       counts.unreadable++;
+      sarif?.problem(err.message, fileOf(target.path));
       await write(io.stderr, `probity: ${err.message}\n`);
     }
   }
+  if (sarif) await write(out, JSON.stringify(sarif.toJSON(), null, 2) + '\n');
   const notes = plainText ? peopleNotes(linter, people) : [];
   if (options.format === 'text' && read > 0) {
     await write(out, formatSummaryText(counts, { color }) + hiddenLine(hidden, threshold, { color }) + notes.map((n) => noteLine(n, { color })).join(''));
@@ -113,6 +132,11 @@ export async function check(inputs: string | readonly string[], options: CheckOp
   }
   // Bad input wins over findings: the run did not check everything it was given.
   return badInput ? EXIT.usage : failed ? EXIT.findings : EXIT.ok;
+}
+
+/** The file a target names, or undefined for stdin. */
+function fileOf(path: string): string | undefined {
+  return path === '-' ? undefined : path;
 }
 
 /** What plain text was checked as: who it is from and to matters to the rules that read roles. */

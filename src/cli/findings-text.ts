@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import { confidenceSentence } from '../channels/confidence.js';
 import { protocolLabel, trimQuote, type TextFormatOptions } from '../lint/format/text.js';
 import type { Finding, Severity } from '../lint/types.js';
+import type { Region } from './source-position.js';
 
 type Colors = ReturnType<typeof pc.createColors>;
 
@@ -24,11 +25,14 @@ export function excerptLine(excerpt: string): string {
   return trimQuote(excerpt.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
 }
 
-/** One message's findings; '' when there are none (clean messages are not listed, as in ESLint). */
-export function formatFindingsText(header: string, findings: readonly Finding[], options: TextFormatOptions): string {
+/**
+ * One message's findings; '' when there are none (clean messages are not listed, as in ESLint). `regions`: where
+ * each finding is in the file as given (source-position.ts); without them, its place in the analysed body.
+ */
+export function formatFindingsText(header: string, findings: readonly Finding[], options: TextFormatOptions, regions?: readonly Region[]): string {
   if (findings.length === 0) return '';
   const c = pc.createColors(options.color);
-  const positions = findings.map((f) => `${f.span.line}:${f.span.column}`);
+  const positions = findings.map((f, i) => (regions?.[i] ? `${regions[i].startLine}:${regions[i].startColumn}` : `${f.span.line}:${f.span.column}`));
   const posWidth = Math.max(...positions.map((p) => p.length));
   const ruleWidth = Math.max(...findings.map((f) => f.rule.length));
   const indent = ' '.repeat(2 + posWidth + 2 + 7 + 2);

@@ -15,6 +15,7 @@ import type { Message } from '../lint/types.js';
 import { assertLooksLikeMessage, describeBytes, MAX_EML_BYTES, parseEml } from '../mail/eml.js';
 import { InputError } from '../mail/errors.js';
 import { parseMessage } from './message-schema.js';
+import { emlBodyStart, jsonBodyStart, type MessageSource } from './source-position.js';
 
 export interface InputMessage {
   kind: 'message';
@@ -25,6 +26,8 @@ export interface InputMessage {
   id: string;
   /** Plain text, which has no sender or recipients of its own (they come from `--from`/`--to`). */
   plainText?: true;
+  /** Where the body is in the file, so that a finding can be placed in the file itself (source-position.ts). */
+  source: MessageSource;
 }
 
 export interface InputProblem {
@@ -83,7 +86,9 @@ export async function* readInput(file: string, options: InputOptions): AsyncGene
   if (format === 'eml') {
     try {
       const message = await parseEml(whole, { strictCharset: true });
-      yield { kind: 'message', message, header: name, id: message.id ?? name };
+      // The file as UTF-8 (an 8-bit charset's letters become U+FFFD; words with them fall back to the body's line).
+      const text = withoutBom(whole).toString('utf8');
+      yield { kind: 'message', message, header: name, id: message.id ?? name, source: { text, line: 1, bodyStart: emlBodyStart(text), encoding: 'plain' } };
     } catch (err) {
       if (err instanceof InputError) throw new InputError(`${name}: ${err.message}`);
       throw err;
@@ -98,7 +103,7 @@ function plainTextMessage(name: string, whole: Buffer, people: { from?: string; 
   const text = decodeUtf8(withoutBom(whole));
   if (text === undefined) throw new InputError(`${name}: not valid UTF-8`);
   const message: Message = { channel: 'email', from: people.from ?? '', to: [...(people.to ?? [])], cc: [], bcc: [], text };
-  return { kind: 'message', message, header: name, id: name, plainText: true };
+  return { kind: 'message', message, header: name, id: name, plainText: true, source: { text, line: 1, bodyStart: 0, encoding: 'plain' } };
 }
 
 async function openFile(file: string, name = file): Promise<AsyncIterable<Buffer>> {
@@ -248,9 +253,10 @@ function* readJson(name: string, whole: Buffer): Generator<InputItem> {
     const parsed = parseMessage(value);
     if (!parsed.ok) throw new InputError(`${name}: ${parsed.reason}`);
     const id = parsed.message.id;
-    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : name, id: id ?? name };
+    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : name, id: id ?? name, source: jsonSource(text, 1, parsed.message) };
     return;
   }
+  let from = 0;
   for (const [index, element] of value.entries()) {
     const parsed = parseMessage(element);
     const where = `${name}[${index}]`;
@@ -259,8 +265,16 @@ function* readJson(name: string, whole: Buffer): Generator<InputItem> {
       continue;
     }
     const id = parsed.message.id;
-    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : where, id: id ?? where };
+    const source = jsonSource(text, 1, parsed.message, from);
+    from = source.bodyStart;
+    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : where, id: id ?? where, source };
   }
+}
+
+/** A JSON message's body is its `text` (or, for HTML-only mail, its `html`) value, JSON-escaped. */
+function jsonSource(text: string, line: number, message: Message, from = 0): MessageSource {
+  const body = message.text !== '' ? message.text : (message.html ?? '');
+  return { text, line, bodyStart: jsonBodyStart(text, body, from), encoding: 'json' };
 }
 
 async function* readJsonLines(name: string, chunks: AsyncIterable<Buffer>): AsyncGenerator<InputItem> {
@@ -291,7 +305,7 @@ async function* readJsonLines(name: string, chunks: AsyncIterable<Buffer>): Asyn
       continue;
     }
     const id = parsed.message.id;
-    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : where, id: id ?? where };
+    yield { kind: 'message', message: parsed.message, header: id ? `${name}#${id}` : where, id: id ?? where, source: jsonSource(text, number, parsed.message) };
   }
 }
 

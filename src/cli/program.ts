@@ -25,7 +25,7 @@ function confidenceArgument(value: string): number {
   return n;
 }
 
-function version(): string {
+export function version(): string {
   try {
     const pkg = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
     return (JSON.parse(pkg) as { version?: string }).version ?? '0.0.0';
@@ -75,7 +75,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     });
 
   const councilOption = () => new Option('--council <file>', 'council.yaml (default: $PROBITY_COUNCIL, ./council.yaml, or the bundled example)');
-  const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+  const formatOption = (formats = ['text', 'json']) => new Option('--format <format>', 'output format').choices(formats).default('text');
 
   program
     .command('check')
@@ -84,7 +84,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .addOption(councilOption())
     .option('--from <address>', "plain text: the sender's email address or Slack id (from council.yaml), so that rules can tell roles")
     .option('--to <address>', 'plain text: a recipient (repeat for more)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
-    .addOption(formatOption())
+    .addOption(formatOption(['text', 'json', 'sarif']))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices(FAIL_ON).default('error'))
     .addOption(new Option('--stage <stage>', "whose confidence threshold from council.yaml applies").choices(STAGES).default('pre-send'))
     .addOption(new Option('--min-confidence <0-1>', "show findings at least this sure (overrides the council's threshold)").argParser(confidenceArgument))
