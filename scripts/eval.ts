@@ -17,7 +17,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLinter } from '../src/lint/load.js';
-import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { RULE_IDS } from '../src/directory/rule-ids.js';
 import type { Finding, Message } from '../src/lint/types.js';
 import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 import { wilson } from './wilson.js';

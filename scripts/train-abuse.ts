@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { tokenise } from '../src/nlp/tokens.js';
+import { tokenise } from '../src/lexicon/tokens.js';
 
 const DEFAULT = '/tmp/davidson/labeled_data.csv';
 const file = process.argv[2] ?? DEFAULT;

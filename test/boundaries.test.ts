@@ -1,6 +1,8 @@
 /**
  * The engine and the briefing domain are pure: no network, filesystem, clocks or process state. Only the
- * loaders (`load.ts`) and the entry points touch the outside world.
+ * loaders (`load.ts`) and the entry points touch the outside world. The layers and the imports between them are
+ * dependency-cruiser's (`.dependency-cruiser.cjs`, `npm run check:boundaries`); this adds what an import graph
+ * cannot see: clocks, `process.env` and `Math.random`.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -16,7 +16,7 @@ import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
 import { regionInFile, type MessageSource } from '../src/cli/source-position.js';
-import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { RULE_IDS } from '../src/directory/rule-ids.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'probity-sarif-'));

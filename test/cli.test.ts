@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { check } from '../src/cli/check.js';
 import { run } from '../src/cli/program.js';
-import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { RULE_IDS } from '../src/directory/rule-ids.js';
 import { exampleCouncil, scriptedLinter } from './helpers/scripted-linter.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CouncilConfigError, DEFAULT_EVENTS_RETENTION_MS, DEFAULT_FINDINGS_RETENTION_MS, parseCouncil, resolve } from '../src/directory/council.js';
 import { EXAMPLE_COUNCIL } from '../src/lint/load.js';
-import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { RULE_IDS } from '../src/directory/rule-ids.js';
 
 describe('council.yaml', () => {
   it('loads the example council and resolves people by email (any case, display name) and Slack id', () => {

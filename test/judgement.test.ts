@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadLinter, loadModel, loadResources } from '../src/lint/load.js';
 import { abuseScore, disguisedProfanity, profanity } from '../src/nlp/judgement.js';
-import { tokenise } from '../src/nlp/tokens.js';
+import { tokenise } from '../src/lexicon/tokens.js';
 
 const linter = loadLinter();
 const address = (id: string) => linter.council.byId.get(id)!.email!;

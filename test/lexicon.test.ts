@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Lexicon, LexiconError, parseLexiconFile } from '../src/lexicon/lexicon.js';
 import { loadLexicon } from '../src/lint/load.js';
-import { tokenise } from '../src/nlp/tokens.js';
+import { tokenise } from '../src/lexicon/tokens.js';
 
 const file = (entries: string) => `category: test\ndescription: a test category\nsource: "North East Derbyshire 5.7"\nentries:\n${entries}`;
 

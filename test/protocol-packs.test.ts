@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { missingQuotes, normaliseForQuote, parseProtocolPack, type ProtocolPack } from '../src/directory/protocol-pack.js';
-import { RULE_IDS } from '../src/lint/rule-ids.js';
+import { RULE_IDS } from '../src/directory/rule-ids.js';
 
 const PACK_DIR = new URL('../lexicons/protocols/', import.meta.url);
 /** The shared protocols folder is a sibling of the repository. */

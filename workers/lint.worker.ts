@@ -8,11 +8,24 @@
 import type { Council } from '../src/directory/council.js';
 import { loadLinter } from '../src/lint/load.js';
 import { readMailboxes } from '../src/mail/imap-config.js';
-import type { ImapContext } from '../src/mail/imap-draft-processor.js';
+import { imapDraftProcessor, type ImapContext } from '../src/mail/imap-draft-processor.js';
 import { ReloadableLinter } from '../src/process/council.js';
 import { runProcess } from '../src/process/run.js';
 import { createLintWorker } from '../src/queue/lint-worker.js';
+import type { ProcessorRegistry } from '../src/queue/processor.js';
+import { slackCheckProcessor } from '../src/slack/processors/slack-check.processor.js';
+import { slackMessageProcessor } from '../src/slack/processors/slack-message.processor.js';
 import { createSlackClient, SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
+
+/**
+ * Job name → processor for the `lint` queue: the worker dispatches on `job.name`. To add a channel: its payload
+ * type in src/queue/lint-jobs.ts, its processor in the channel's own folder, and one line here.
+ */
+const processors: ProcessorRegistry = {
+  'slack-message': slackMessageProcessor,
+  'slack-check': slackCheckProcessor,
+  'imap-draft': imapDraftProcessor,
+};
 
 await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, council }) => {
   const linter = new ReloadableLinter(loadLinter({ council: council() }));
@@ -38,6 +51,7 @@ await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, co
     prefix: s.PROBITY_REDIS_PREFIX,
     concurrency: s.PROBITY_LINT_CONCURRENCY,
     lockDurationMs: s.PROBITY_LINT_LOCK_MS,
+    processors,
     context: { linter, redis: connection, keyPrefix, log, ...(slack ? { slack } : {}), ...(imap ? { imap } : {}) },
   });
   lint.worker.once('ready', () => {

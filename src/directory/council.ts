@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument, isNode, isScalar, isCollection, visit, type Document, type YAMLError } from 'yaml';
 import { z } from 'zod';
-import { RULE_IDS, type RuleId } from '../lint/rule-ids.js';
+import { RULE_IDS, type RuleId } from './rule-ids.js';
 import { parseDuration } from './duration.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case id (letters, digits, hyphens)');

@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { RULE_IDS, type RuleId } from '../lint/rule-ids.js';
+import { RULE_IDS, type RuleId } from './rule-ids.js';
 
 const clause = z
   .object({

@@ -13,7 +13,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { stem, tokenise, type Token } from '../nlp/tokens.js';
+import { stem, tokenise, type Token } from './tokens.js';
 
 const entrySchema = z
   .object({

@@ -8,7 +8,7 @@ import type { Hit, Lexicon } from '../lexicon/lexicon.js';
 import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
 import { classifyMood, type Mood } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
-import { tokenise, type Token } from '../nlp/tokens.js';
+import { tokenise, type Token } from '../lexicon/tokens.js';
 import type { NormalisedMessage } from './normalise.js';
 import type { Message, Severity } from './types.js';
 

@@ -11,7 +11,7 @@ import { RuleContext, type RawReport } from './context.js';
 import { read, type ReaderModel } from './reader.js';
 import { MAX_ANALYSED_CHARS, normalise } from './normalise.js';
 import type { Rule } from './rule.js';
-import type { RuleId } from './rule-ids.js';
+import type { RuleId } from '../directory/rule-ids.js';
 import { RULES } from './rules/index.js';
 import type { ClauseCitation, Finding, LintResult, Message, Severity, Span } from './types.js';
 

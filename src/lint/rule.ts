@@ -1,6 +1,6 @@
 /** What a rule is: metadata, examples that are run as tests, and a check over the rule context. */
 import type { RuleContext } from './context.js';
-import type { RuleId } from './rule-ids.js';
+import type { RuleId } from '../directory/rule-ids.js';
 import type { Channel, Severity } from './types.js';
 
 export interface RuleMeta {

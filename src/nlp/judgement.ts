@@ -14,7 +14,7 @@
  */
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import type { Hit } from '../lexicon/lexicon.js';
-import type { Token } from './tokens.js';
+import type { Token } from '../lexicon/tokens.js';
 
 export interface Resources {
   /** Word → valence in -1..1 (negative is disapproving). */

@@ -5,7 +5,7 @@
  */
 import { nlp } from './compromise.js';
 import type { Hit } from '../lexicon/lexicon.js';
-import type { Token } from './tokens.js';
+import type { Token } from '../lexicon/tokens.js';
 
 export type Mood = 'instruction' | 'request' | 'info-request' | 'question' | 'statement';
 

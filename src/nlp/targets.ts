@@ -5,13 +5,19 @@
  */
 import { nlp } from './compromise.js';
 import type { Hit } from '../lexicon/lexicon.js';
-import type { SentenceView } from '../lint/context.js';
+
+/** What this reads of a sentence (the linter's `SentenceView` is one): its text, where it starts, the lexicon's hits. */
+export interface SentenceHits {
+  readonly text: string;
+  readonly start: number;
+  readonly hits: readonly Hit[];
+}
 
 const BEFORE_WINDOW = 6;
 const AFTER_WINDOW = 2;
 const PERSON_CATEGORIES = new Set(['person-target', 'person-name', 'group-name']);
 
-export function aimedAtPerson(s: SentenceView, hit: Hit): boolean {
+export function aimedAtPerson(s: SentenceHits, hit: Hit): boolean {
   const [clauseStart, clauseEnd] = clauseAround(s, hit);
   let before: Hit | undefined;
   let after: Hit | undefined;
@@ -32,7 +38,7 @@ export function aimedAtPerson(s: SentenceView, hit: Hit): boolean {
 }
 
 /** The clause of the sentence around a hit, bounded by , ; : and "but". */
-function clauseAround(s: SentenceView, hit: Hit): [number, number] {
+function clauseAround(s: SentenceHits, hit: Hit): [number, number] {
   const text = s.text;
   const rel = hit.start - s.start;
   const boundary = /[,;:]|\bbut\b/gi;

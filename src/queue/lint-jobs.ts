@@ -59,7 +59,7 @@ export interface SlackCheckJob {
 /**
  * Job name → payload. Another channel adds its job here (or by module augmentation from its own file:
  * `declare module '../queue/lint-jobs.js' { interface LintJobs { 'imap-draft': ImapDraftJob } }`) and one line to
- * the registry in `processors.ts`.
+ * the registry in `workers/lint.worker.ts` (the queue imports no channel).
  */
 export interface LintJobs {
   'slack-message': SlackMessageJob;

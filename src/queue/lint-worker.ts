@@ -4,7 +4,6 @@ import type { Redis } from 'ioredis';
 import { LINT_QUEUE, type LintJobName, type LintJobResult } from './lint-jobs.js';
 import { errorFields, type Log } from './log.js';
 import type { LintProcessor, ProcessorContext, ProcessorRegistry } from './processor.js';
-import { processors as defaultProcessors } from './processors.js';
 
 /**
  * Jobs processed at once per worker process. A job is a few milliseconds of CPU (the lint) and then waits on
@@ -29,7 +28,8 @@ export interface LintWorkerOptions {
    * default, 30 s, suits most; lower it to hand work on sooner, never below a few seconds of event-loop stall.
    */
   lockDurationMs?: number;
-  processors?: ProcessorRegistry;
+  /** Job name → processor; a job whose name is missing fails as unrecoverable. */
+  processors: ProcessorRegistry;
 }
 
 export const LINT_LOCK_DURATION_MS = 30_000;
@@ -43,7 +43,7 @@ export interface LintWorker {
 
 export function createLintWorker(options: LintWorkerOptions): LintWorker {
   const { connection, prefix, context } = options;
-  const registry = options.processors ?? defaultProcessors;
+  const registry = options.processors;
   const log = context.log;
   // Queue-wide pause after a Slack 429 (BullMQ 6 moved manual rate limiting from the worker to the queue).
   const limiter = new Queue(LINT_QUEUE, { connection, prefix });

@@ -16,6 +16,13 @@ export interface SlackDelivery {
   warnAt: Severity;
 }
 
+declare module '../queue/processor.js' {
+  interface ProcessorContext {
+    /** For Slack jobs; absent when the worker runs without Slack credentials, and Slack jobs then fail as unrecoverable. */
+    slack?: SlackDelivery;
+  }
+}
+
 export const SLACK_RESPONSE_URL_PREFIX = 'https://hooks.slack.com/';
 
 export function createSlackClient(token: string, options: { slackApiUrl?: string } = {}): SlackClient {

@@ -9,6 +9,9 @@ import { loadLinter } from '../../src/lint/load.js';
 import type { Linter } from '../../src/lint/engine.js';
 import { createLintProducer, type LintProducer } from '../../src/queue/lint-queue.js';
 import { createLintWorker, type LintWorker } from '../../src/queue/lint-worker.js';
+import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
+import { slackCheckProcessor } from '../../src/slack/processors/slack-check.processor.js';
+import { slackMessageProcessor } from '../../src/slack/processors/slack-message.processor.js';
 import type { Log, LogFields } from '../../src/queue/log.js';
 import { producerConnection, whenReady, workerConnection } from '../../src/queue/redis.js';
 import { createSlackApp, SLACK_ENDPOINT, type SlackApp } from '../../src/slack/app.js';
@@ -124,6 +127,7 @@ export async function startHarness(options: { linter?: Linter } = {}): Promise<H
   const worker = createLintWorker({
     connection: workerRedis,
     prefix,
+    processors: { 'slack-message': slackMessageProcessor, 'slack-check': slackCheckProcessor, 'imap-draft': imapDraftProcessor },
     context: {
       linter,
       redis: workerRedis,

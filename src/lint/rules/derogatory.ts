@@ -1,3 +1,5 @@
+import type { SentenceView } from '../context.js';
+import type { Hit } from '../../lexicon/lexicon.js';
 import type { Rule } from '../rule.js';
 import { aimedAtPerson } from '../../nlp/targets.js';
 
@@ -75,7 +77,7 @@ export const rule: Rule = {
   },
 };
 
-function aimedAtThing(s: Parameters<typeof aimedAtPerson>[0], hit: Parameters<typeof aimedAtPerson>[1]): boolean {
+function aimedAtThing(s: SentenceView, hit: Hit): boolean {
   // "what a joke of a process": an insult noun used of a thing right before it.
   return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
 }
