@@ -9,7 +9,7 @@ import type { Tx } from './ledger.js';
 import { openRound } from './rounds.js';
 import { partyOfGroup } from './parties.js';
 import { preElectionPeriodOn } from './settings.js';
-import type { BriefingRequest, DeclineReason, Decision } from './types.js';
+import type { BriefingRequest, DeclineReason, Decision, ReceivedVia } from './types.js';
 import { localDate } from './working-days.js';
 
 export interface RequestInput {
@@ -23,7 +23,12 @@ export interface RequestInput {
   premises?: { councilControlled: boolean; description?: string };
   nonMembersPresent?: boolean;
   preferredDate?: string;
+  /** A written request the office records: when it reached the council (ISO instant) and how. Office only. */
+  received?: { at: string; via: ReceivedVia };
 }
+
+/** How far back the office may date a written request it records (a request older than this is a new one). */
+export const RECEIVED_MAX_AGE_DAYS = 90;
 
 const REQUESTERS = ['leader', 'deputy', 'spokesperson'];
 
@@ -51,6 +56,13 @@ export async function createRequest(tx: Tx, ctx: DomainContext, actor: Actor, in
   if (input.to && input.to !== ctx.settings.recipient) {
     throw invalid(`to: briefing requests go to the designated recipient "${ctx.settings.recipient}", not "${input.to}"`);
   }
+  if (input.received) {
+    if (actor.role !== 'ce-office') throw forbidden('received: only the office records when a written request arrived');
+    const at = Date.parse(input.received.at);
+    if (Number.isNaN(at)) throw invalid('received.at: not a date and time');
+    if (at > tx.now.getTime() + 60_000) throw invalid('received.at: is in the future');
+    if (at < tx.now.getTime() - RECEIVED_MAX_AGE_DAYS * 86_400_000) throw invalid(`received.at: is more than ${RECEIVED_MAX_AGE_DAYS} days ago`);
+  }
   const officers = [...new Set(input.officers ?? [])];
   for (const o of officers) {
     if (ctx.council.byId.get(o)?.role !== 'officer') throw invalid(`officers: unknown officer "${o}"`);
@@ -75,6 +87,7 @@ export async function createRequest(tx: Tx, ctx: DomainContext, actor: Actor, in
     nonMembersPresent: input.nonMembersPresent ?? false,
     ...(input.preferredDate ? { preferredDate: input.preferredDate } : {}),
     requestedAt: tx.nowIso,
+    ...(input.received ? { received: { at: new Date(input.received.at).toISOString(), via: input.received.via } } : {}),
     status: 'pending',
   };
   tx.put('request', undefined, request, actor.id, 'request.created');

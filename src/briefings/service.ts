@@ -16,7 +16,9 @@ import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type
 import { briefingSettings, type BriefingSettings } from './settings.js';
 import { partyReach, workingChannels, type PartyReach } from './reach.js';
 import { currentParties } from './parties.js';
-import type { BriefingRequest, Channel, Notice } from './types.js';
+import type { BriefingRequest, Channel, Invitation, Notice, Offer, Round } from './types.js';
+import { JOINT_INDEPENDENTS } from './parties.js';
+import { deliveryProblem, describeEvent, dueText, sessionTime, type Due, type EventInWords, type WordsContext } from './words.js';
 import {
   groupOfferView,
   groupRequestView,
@@ -69,6 +71,37 @@ function withoutDetails(event: AuditEvent): AuditEvent {
   return { ...event, before: hide(event.before), after: hide(event.after) };
 }
 
+/** An audit event for the office page: the event, and what it means in words. */
+export type EventForReading = AuditEvent & EventInWords & { actorName: string };
+
+/** A refused decline (same matter as another group's invitation the officer accepted): the office must act. */
+export interface RefusalItem {
+  invitationId: string;
+  officer: { id: string; name: string };
+  partyName: string;
+  acceptedPartyName: string;
+  acceptedAt?: string;
+  reason?: string;
+  refusedAt: string;
+  roundId: string;
+  title: string;
+  /** "Joanne Price declined the Conservative invitation — refused: same matter as Labour's, accepted 2 Dec". */
+  text: string;
+}
+
+/** A session as the office sees it: names, the time in the council's zone, each officer's answer. */
+export interface OfficeSession {
+  id: string;
+  offerId: string;
+  when: string;
+  venue: string;
+  status: 'scheduled' | 'cancelled';
+  material: { version: string; sha256: string };
+  startsAt: string;
+  endsAt: string;
+  officers: { id: string; name: string; invitationId?: string; answer: Invitation['status'] | 'refused-decline'; reason?: string }[];
+}
+
 /** Reads of the whole ledger before verification gives up on a ledger that changes under it. */
 const VERIFY_ATTEMPTS = 5;
 
@@ -115,6 +148,21 @@ export class BriefingService {
 
   get settings(): BriefingSettings {
     return this.ctx.settings;
+  }
+
+  /** A person's name from council.yaml ("Helen Carter"); services by what they are. */
+  personName(id: string): string {
+    if (id === 'system') return 'Probity';
+    if (id === 'notices-worker') return 'The notice worker';
+    return this.council.byId.get(id)?.name ?? id;
+  }
+
+  /** A party's name: a group's, an independent member's, or the independents'. */
+  partyName(id: string): string {
+    if (id === 'chief-executive') return 'the Chief Executive';
+    if (id === JOINT_INDEPENDENTS) return 'Independent members';
+    if (id.startsWith('ind-')) return this.council.byId.get(id.slice(4))?.name ?? id;
+    return this.council.groups.find((g) => g.id === id)?.name ?? id;
   }
 
   /** Swap in a reloaded directory (a group formed): later commands and `refreshRound` see it. */
@@ -173,6 +221,38 @@ export class BriefingService {
     const partyName = (n: Notice) =>
       (n.offerId ? offers.get(n.offerId)?.party.name : undefined) ?? this.council.groups.find((g) => g.id === n.party)?.name ?? (n.party === 'chief-executive' ? 'the Chief Executive' : n.party);
     return notices.reverse().map((n) => undeliveredNotice(n, partyName(n), n.to.map((id) => ({ id, name: name(id) }))));
+  }
+
+  /**
+   * Declines that were refused because the officer had accepted another group's invitation on the same matter,
+   * while the invitation is still unanswered: the office (and the chief executive) must take it up with them.
+   */
+  async refusals(actor: Actor): Promise<RefusalItem[]> {
+    if (!isOffice(actor)) throw forbidden('action items are for the office');
+    const r = this.store.reader();
+    const refused = (await r.getMany('invitation', await r.index('invitations'))).filter((i) => i.refusal && i.status === 'pending');
+    const accepted = new Map((await r.getMany('invitation', refused.map((i) => i.refusal!.acceptedInvitationId))).map((i) => [i.id, i]));
+    const rounds = new Map((await r.getMany('round', [...new Set(refused.map((i) => i.roundId))])).map((x) => [x.id, x]));
+    const tz = this.settings.timezone;
+    return refused.reverse().map((i) => {
+      const other = accepted.get(i.refusal!.acceptedInvitationId);
+      const party = this.partyName(i.party);
+      const otherParty = other ? this.partyName(other.party) : 'another group';
+      const short = (name: string) => name.replace(/ Group$/, '');
+      const acceptedOn = other?.respondedAt ? `, accepted ${new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short' }).format(new Date(other.respondedAt))}` : '';
+      return {
+        invitationId: i.id,
+        officer: { id: i.officer, name: this.personName(i.officer) },
+        partyName: party,
+        acceptedPartyName: otherParty,
+        ...(other?.respondedAt ? { acceptedAt: other.respondedAt } : {}),
+        ...(i.refusal!.reason ? { reason: i.refusal!.reason } : {}),
+        refusedAt: i.refusal!.at,
+        roundId: i.roundId,
+        title: rounds.get(i.roundId)?.title ?? '',
+        text: `${this.personName(i.officer)} declined the ${short(party)} invitation — refused: same matter as ${short(otherParty)}’s${acceptedOn}`,
+      };
+    });
   }
   withdraw(actor: Actor, requestId: string) {
     return this.run((tx) => withdraw(tx, this.ctx, actor, requestId));
@@ -268,6 +348,63 @@ export class BriefingService {
     return Promise.all([...ids].reverse().map((id) => this.roundView(id)));
   }
 
+  /**
+   * Rounds as the office page shows them: each offer's time left in working days with its next reminder, in the
+   * council's zone; each session with its time, venue and officers' answers by name; the follow-ups sent; and
+   * notice problems in words.
+   */
+  async officeRounds(actor: Actor) {
+    const rounds = await this.listRounds(actor);
+    const r = this.store.reader();
+    const tz = this.settings.timezone;
+    const now = this.clock();
+    const sessions = await r.getMany('session', rounds.flatMap((x) => x.offers.flatMap((o) => o.sessionIds)));
+    const invitations = new Map((await r.getMany('invitation', sessions.flatMap((s) => s.invitationIds))).map((i) => [i.id, i]));
+    const followUps = await r.getMany('follow-up', rounds.flatMap((x) => x.followUpIds));
+    return rounds.map((round) => ({
+      ...round,
+      openedByName: this.personName(round.openedBy),
+      requestGroup: this.partyName(round.offers.find((o) => o.kind === 'requester')?.party.id ?? ''),
+      offers: round.offers.map((o) => {
+        const due: Due | undefined = dueText(now, o, tz);
+        return {
+          ...o,
+          ...(due ? { due } : {}),
+          ...(o.respondedBy ? { respondedByName: this.personName(o.respondedBy) } : {}),
+          contactNames: o.party.contacts.map((id) => this.personName(id)),
+          notices: o.notices.map((n) => ({ ...n, ...(n.lastError ? { problem: deliveryProblem(n.lastError) } : {}) })),
+          sessions: sessions
+            .filter((s) => s.offerId === o.id)
+            .map(
+              (s): OfficeSession => ({
+                id: s.id,
+                offerId: s.offerId,
+                when: sessionTime(s.startsAt, s.endsAt, tz),
+                venue: s.venue,
+                status: s.status,
+                material: s.material,
+                startsAt: s.startsAt,
+                endsAt: s.endsAt,
+                officers: s.officers.map((officer) => {
+                  const inv = s.invitationIds.map((id) => invitations.get(id)).find((i) => i?.officer === officer);
+                  return {
+                    id: officer,
+                    name: this.personName(officer),
+                    ...(inv ? { invitationId: inv.id } : {}),
+                    answer: inv ? (inv.status === 'pending' && inv.refusal ? 'refused-decline' : inv.status) : 'pending',
+                    ...(inv?.reason ? { reason: inv.reason } : {}),
+                  };
+                }),
+              }),
+            ),
+        };
+      }),
+      followUps: followUps
+        .filter((f) => f.roundId === round.id)
+        .map((f) => ({ id: f.id, at: f.at, by: this.personName(f.by), answer: f.answer, to: f.offerIds.map((id) => round.offers.find((o) => o.id === id)?.party.name ?? id) })),
+    }));
+  }
+
   /** A group's own offers, newest first. */
   async listOffers(actor: Actor): Promise<GroupOfferView[]> {
     if (actor.role !== 'group-leader') throw forbidden('offers are listed for a group; the office sees rounds');
@@ -318,6 +455,50 @@ export class BriefingService {
   async audit(actor: Actor, fromSeq = 1, count = 200): Promise<AuditEvent[]> {
     if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
     return (await this.store.auditEvents(fromSeq, count)).map(withoutDetails);
+  }
+
+  /** Audit events with what each means in words, names not ids (the office page's audit trail). */
+  async auditInWords(actor: Actor, fromSeq = 1, count = 200): Promise<EventForReading[]> {
+    const events = await this.audit(actor, fromSeq, count);
+    const r = this.store.reader();
+    const ids = { request: new Set<string>(), round: new Set<string>(), offer: new Set<string>(), invitation: new Set<string>() };
+    for (const e of events) {
+      const state = (e.after ?? e.before) as Record<string, unknown> | null;
+      if (e.entity.kind === 'request') ids.request.add(e.entity.id);
+      if (e.entity.kind === 'round') {
+        ids.request.add(String((state as Round | null)?.requestId ?? ''));
+        for (const id of (state as Round | null)?.offerIds ?? []) ids.offer.add(id);
+      }
+      if (e.entity.kind === 'offer' && state) ids.round.add(String((state as unknown as Offer).roundId));
+      if (e.entity.kind === 'follow-up' && state) {
+        ids.round.add(String(state.roundId));
+        for (const id of (state.offerIds as string[]) ?? []) ids.offer.add(id);
+      }
+      if (e.entity.kind === 'invitation' && state) {
+        const refusal = (state as unknown as Invitation).refusal;
+        const fromNote = /accepted invitation (\S+?)(;|$)/.exec(e.note ?? '')?.[1];
+        if (refusal) ids.invitation.add(refusal.acceptedInvitationId);
+        else if (fromNote) ids.invitation.add(fromNote);
+      }
+    }
+    const [requests, rounds, offers, invitations] = await Promise.all([
+      r.getMany('request', [...ids.request].filter(Boolean)),
+      r.getMany('round', [...ids.round]),
+      r.getMany('offer', [...ids.offer]),
+      r.getMany('invitation', [...ids.invitation]),
+    ]);
+    const by = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
+    const [rq, rd, of, iv] = [by(requests), by(rounds), by(offers), by(invitations)];
+    const ctx: WordsContext = {
+      timeZone: this.settings.timezone,
+      person: (id) => this.personName(id),
+      party: (id) => this.partyName(id),
+      request: (id) => rq.get(id),
+      round: (id) => rd.get(id),
+      offer: (id) => of.get(id),
+      invitation: (id) => iv.get(id),
+    };
+    return events.map((e) => ({ ...e, ...describeEvent(e, ctx), actorName: this.personName(e.actor) }));
   }
 
   /** The daily checkpoint went to the Monitoring Officer (src/notices/checkpoint-mail.ts): on the record too. */

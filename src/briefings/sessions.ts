@@ -181,7 +181,11 @@ export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Act
     const onMatter = await tx.getMany('invitation', await tx.index(`matter-invitations:${invitation.matterKey}`));
     const accepted = onMatter.find((i) => i.officer === invitation.officer && i.party !== invitation.party && i.status === 'accepted');
     if (accepted) {
-      const refusedAfter: Invitation = { ...invitation, refusedDeclines: invitation.refusedDeclines + 1 };
+      const refusedAfter: Invitation = {
+        ...invitation,
+        refusedDeclines: invitation.refusedDeclines + 1,
+        refusal: { at: tx.nowIso, ...(reason?.trim() ? { reason: reason.trim() } : {}), acceptedInvitationId: accepted.id },
+      };
       tx.put('invitation', invitation, refusedAfter, actor.id, 'invitation.decline-refused', `same matter as accepted invitation ${accepted.id}${reason ? `; reason given: ${reason}` : ''}`);
       const ids = planNotices(tx, ctx, SYSTEM, {
         kind: 'same-matter',

@@ -35,6 +35,11 @@ export interface BriefingRequest {
   nonMembersPresent: boolean;
   preferredDate?: string;
   requestedAt: string;
+  /**
+   * A written request the office recorded: when it reached the council and how (the member's email or letter).
+   * Absent when the group made the request itself (requestedAt is then when it asked).
+   */
+  received?: { at: string; via: ReceivedVia };
   status: RequestStatus;
   decision?: Decision;
   /** Set when a pre-election period deferred the request automatically. */
@@ -42,6 +47,10 @@ export interface BriefingRequest {
   roundId?: string;
   withdrawnAt?: string;
 }
+
+/** How a written request the office records reached the council. */
+export const RECEIVED_VIA = ['email', 'letter'] as const;
+export type ReceivedVia = (typeof RECEIVED_VIA)[number];
 
 export type DecisionKind = 'approve' | 'decline' | 'defer';
 
@@ -152,6 +161,11 @@ export interface Invitation {
   /** The reason an officer gave with their answer. */
   reason?: string;
   refusedDeclines: number;
+  /**
+   * The last decline that was refused (same matter as another group's invitation the officer accepted): when,
+   * the officer's own reason, and that accepted invitation. An item for the office until the officer accepts.
+   */
+  refusal?: { at: string; reason?: string; acceptedInvitationId: string };
   /** The officer's own invitation notices (one per version of the session). */
   noticeIds?: string[];
 }

@@ -3,6 +3,7 @@
  * its own requests and its own offers only, never another group's offer, the requesting group of an offer it was
  * made, or what that group asked about. The register is the office's proof of the equal offer.
  */
+import { deliveryProblem } from './words.js';
 import type { Actor } from './context.js';
 import type { BriefingRequest, Notice, Offer, Round, Session } from './types.js';
 import { toCsv } from '../export/csv.js';
@@ -217,8 +218,10 @@ export interface UndeliveredNotice {
   party: string;
   partyName: string;
   to: { id: string; name: string }[];
-  /** Why, in words ("SMTP 550 (cllr-khan)", "no Slack id for Cllr Priya Moss"). */
+  /** Why, in words ("the council's mail server could not be reached (SMTP ESOCKET)", "no Slack id for Cllr Priya Moss"). */
   reason: string;
+  /** The transport's own words ("SMTP ESOCKET"), for IT. */
+  detail?: string;
   roundId?: string;
   offerId?: string;
   requestId?: string;
@@ -236,7 +239,8 @@ export function undeliveredNotice(n: Notice, partyName: string, to: { id: string
     party: n.party,
     partyName,
     to,
-    reason: n.lastError ?? 'not sent',
+    reason: deliveryProblem(n.lastError),
+    ...(n.lastError ? { detail: n.lastError } : {}),
     ...(n.roundId ? { roundId: n.roundId } : {}),
     ...(n.offerId ? { offerId: n.offerId } : {}),
     ...(n.requestId ? { requestId: n.requestId } : {}),

@@ -12,7 +12,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Actor } from '../briefings/context.js';
 import type { DecisionInput, RequestInput } from '../briefings/requests.js';
 import type { BriefingService } from '../briefings/service.js';
-import { DECLINE_REASONS, type RequestStatus } from '../briefings/types.js';
+import { DECLINE_REASONS, RECEIVED_VIA, type RequestStatus } from '../briefings/types.js';
 import { requireRole, type AuthOptions } from './auth.js';
 
 export interface BriefingRoutesOptions {
@@ -58,6 +58,13 @@ const requestBody = {
     },
     nonMembersPresent: { type: 'boolean' },
     preferredDate: { type: 'string', format: 'date' },
+    received: {
+      type: 'object',
+      required: ['at', 'via'],
+      additionalProperties: false,
+      description: 'A written request the office records: when it reached the council and how (office only)',
+      properties: { at: { type: 'string', format: 'date-time' }, via: { type: 'string', enum: [...RECEIVED_VIA] } },
+    },
   },
 } as const;
 
@@ -134,8 +141,14 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
       return {
         council: c.council,
         groups: c.groups.map((g) => ({ id: g.id, name: g.name })),
-        people: c.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+        people: c.people.map((p) => ({ id: p.id, name: p.name, role: p.role, ...(p.group ? { group: p.group } : {}), ...(p.groupRole ? { groupRole: p.groupRole } : {}), ...(p.title ? { title: p.title } : {}) })),
         authorisers: service.settings.authorisers,
+        timezone: service.settings.timezone,
+        // Who may make a request for a group: its leader, deputy or a named spokesperson.
+        requesters: c.people
+          .filter((p) => p.role === 'councillor' && p.group && ['leader', 'deputy', 'spokesperson'].includes(p.groupRole ?? ''))
+          .map((p) => ({ id: p.id, name: p.name, group: p.group, groupName: c.groups.find((g) => g.id === p.group)?.name ?? p.group })),
+        officers: c.people.filter((p) => p.role === 'officer').map((p) => ({ id: p.id, name: p.name, ...(p.title ? { title: p.title } : {}) })),
       };
     },
   );

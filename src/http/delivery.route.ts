@@ -3,7 +3,8 @@
  *   GET /v1/delivery        whether a notice can reach each party now: its working channels and, in words, why
  *                           not the others; approval is refused while any party has none (409 no-working-channel)
  *   GET /v1/action-items    every notice that could not be sent (failed, or not deliverable), with who it was
- *                           for and why: never a silent skip
+ *                           for and why: never a silent skip; and every officer's decline that was refused
+ *                           (same matter as another group's invitation they accepted), with their reason
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { requireRole } from './auth.js';
@@ -22,6 +23,6 @@ export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
   app.get(
     '/v1/action-items',
     { schema: { tags: ['rounds'], summary: 'Notices that could not be sent, with who they were for and why', security }, preValidation: requireRole(auth, ...OFFICE) },
-    async (request) => ({ notices: await service.undelivered(actorOf(request)) }),
+    async (request) => ({ notices: await service.undelivered(actorOf(request)), refusals: await service.refusals(actorOf(request)) }),
   );
 };

@@ -68,7 +68,7 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
   app.get(
     '/v1/rounds',
     { schema: { tags: ['rounds'], summary: "Every round with each group's offer and notice delivery state", security }, preValidation: requireRole(auth, ...OFFICE) },
-    async (request) => ({ rounds: await service.listRounds(actorOf(request)) }),
+    async (request) => ({ rounds: await service.officeRounds(actorOf(request)) }),
   );
 
   app.get<{ Params: { id: string } }>(

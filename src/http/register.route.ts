@@ -58,7 +58,8 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
       const head = await service.store.head();
       const { last, limit = 200 } = request.query;
       const from = last ? Math.max(1, head.seq - last + 1) : (request.query.from ?? 1);
-      const events = await service.audit(actorOf(request), from, last ?? limit);
+      // Each event with what it means in words (`text`), whether it is bookkeeping (`minor`), and who by name.
+      const events = await service.auditInWords(actorOf(request), from, last ?? limit);
       return { head, events };
     },
   );

@@ -87,7 +87,9 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
     const invitation = need(await reader.get('invitation', need(notice.invitationId, 'invitation id')), 'invitation');
     const round = need(await reader.get('round', invitation.roundId), 'round');
     const onMatter = await reader.getMany('invitation', await reader.index(`matter-invitations:${invitation.matterKey}`));
-    const accepted = onMatter.find((i) => i.officer === invitation.officer && i.party !== invitation.party && i.status === 'accepted');
+    const accepted =
+      onMatter.find((i) => i.id === invitation.refusal?.acceptedInvitationId) ??
+      onMatter.find((i) => i.officer === invitation.officer && i.party !== invitation.party && i.status === 'accepted');
     const partyName = (id: string) => round.snapshot.find((p) => p.id === id)?.name ?? council.groups.find((g) => g.id === id)?.name ?? id;
     return {
       ...base,
@@ -97,7 +99,7 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
         officer: person(invitation.officer)?.name ?? invitation.officer,
         acceptedGroup: accepted ? partyName(accepted.party) : 'another group',
         declinedGroup: partyName(invitation.party),
-        reason: 'see the audit trail',
+        reason: invitation.refusal?.reason ?? 'none given',
       },
     };
   }
