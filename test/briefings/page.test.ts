@@ -81,8 +81,8 @@ describe('the chief executive\'s office page', () => {
     expect(await page.locator('#status').textContent()).toContain('approved');
     const rows = page.locator('article.round tbody tr');
     expect(await rows.count()).toBe(5);
-    expect(await page.locator('article.round tr[data-party="labour"] .state').textContent()).toBe('agreed');
-    expect(await page.locator('article.round tr[data-party="green"] .state').textContent()).toBe('open');
+    expect(await page.locator('article.round tr[data-party="labour"] .state').textContent()).toBe('asked for it');
+    expect(await page.locator('article.round tr[data-party="green"] .state').textContent()).toBe('no answer yet');
     expect(await page.locator('article.round h3').textContent()).toBe(HOSTILE_MATTER);
 
     // The notice worker delivers; the page shows each notice's delivery state.
@@ -94,15 +94,28 @@ describe('the chief executive\'s office page', () => {
     // One email per person, each with their own answer link: the Conservative leader and deputy get one each.
     expect(smtp.mails).toHaveLength(6);
 
-    // Decline the other with a reason: it leaves the list.
+    // Decline the other with a reason: it stays on the page, declined, with who decided and why.
     const plain = page.locator(`article.request[data-id="${plainId}"]`);
     await plain.locator('select[name=reason]').selectOption('non-council-premises');
     await plain.locator('button.decline').click();
-    await until(async () => (await page.locator('article.request').count()) === 0, 'declined request gone');
-    expect(await page.locator('#awaiting .empty').textContent()).toContain('Nothing');
+    await page.waitForSelector(`article.request[data-id="${plainId}"][data-status="declined"]`);
+    expect(await plain.locator('.decision').textContent()).toMatch(/^Declined by Claire Murray, .* — premises the council does not own or control$/);
+    expect(await plain.locator('button.decline').count()).toBe(0);
+    // Filtered to what awaits a decision, neither shows.
+    await page.selectOption('#filter-status', 'open');
+    expect(await page.locator('article.request').count()).toBe(0);
+    expect(await page.locator('#requests .empty').textContent()).toBe('No request matches these filters.');
+    await page.selectOption('#filter-status', 'declined');
+    expect(await page.locator('article.request').count()).toBe(1);
 
-    // The audit trail, with a chain check.
-    expect(await page.locator('#audit-table tbody tr').count()).toBeGreaterThan(20);
+    // The audit trail, in words; the bookkeeping on request.
+    const trail = await page.locator('#audit-table tbody').innerText();
+    expect(trail).toContain('Claire Murray approved the Labour Group’s request');
+    expect(trail).not.toMatch(/request\.created|offer\.made|o-murray/);
+    const shortTrail = await page.locator('#audit-table tbody tr').count();
+    await page.check('#audit-all');
+    expect(await page.locator('#audit-table tbody tr').count()).toBeGreaterThan(Math.max(20, shortTrail));
+    // The chain check.
     await page.click('#verify');
     await page.waitForFunction(() => document.querySelector('#verify-result')?.textContent?.startsWith('Intact'));
 
