@@ -95,6 +95,8 @@ async function api(method, path, body) {
 const has = (...roles) => session?.roles.some((r) => roles.includes(r));
 const badge = (text, kind) => el('span', { class: `badge ${kind ?? ''}` }, text);
 const field = (label, control, hint) => el('label', { class: 'field' }, el('span', {}, label), control, hint ? el('span', { class: 'hint' }, hint) : null);
+/** A table cell that stacks on a phone: its label (data-label) and one block of content beside it. */
+const cell = (label, attrs, ...children) => el('td', { 'data-label': label, ...attrs }, el('div', { class: 'cell' }, ...children));
 const plural = (k, word) => `${k} ${word}${k === 1 ? '' : 's'}`;
 
 /** Run a change, say what happened, reload. */
@@ -324,7 +326,7 @@ function noticeChips(notices) {
       el(
         'span',
         { class: `chip ${n.state}`, title: n.lastError ?? '' },
-        `${n.kind} by ${n.channel}: ${n.state === 'queued' && n.lastError ? 'trying again' : NOTICE_STATE[n.state] ?? n.state}${n.problem && n.state !== 'sent' ? ` — ${n.problem}` : ''}`,
+        `${n.kind === 'invitation' ? 'officer invitation' : n.kind} by ${n.channel}: ${n.state === 'queued' && n.lastError ? 'trying again' : NOTICE_STATE[n.state] ?? n.state}${n.problem && n.state !== 'sent' ? ` — ${n.problem}` : ''}`,
       ),
     ),
   );
@@ -333,9 +335,9 @@ function noticeChips(notices) {
 const OFFER_WORDS = { agreed: 'asked for it', open: 'no answer yet', accepted: 'taken up', declined: 'declined', expired: 'expired', withdrawn: 'withdrawn' };
 
 function offerCell(o) {
-  return el(
-    'td',
-    { 'data-label': 'Answer' },
+  return cell(
+    'Answer',
+    {},
     el('span', { class: `state ${o.status}` }, OFFER_WORDS[o.status] ?? o.status),
     o.respondedByName && o.status !== 'agreed' ? el('span', { class: 'muted' }, ` by ${o.respondedByName}, ${when(o.respondedAt)}`) : null,
     o.proposedTimes?.length ? el('div', { class: 'muted' }, `Times that suit: ${o.proposedTimes.map(when).join('; ')}`) : null,
@@ -344,8 +346,9 @@ function offerCell(o) {
 }
 
 function dueCell(o) {
-  if (!o.due) return el('td', { 'data-label': 'Time left' }, el('span', { class: 'muted' }, '—'));
-  return el('td', { 'data-label': 'Time left', class: 'due' }, el('strong', {}, o.due.text), el('div', { class: 'muted' }, `closes ${o.due.deadline}`));
+  // Only an open offer has time left; an answered one shows its answer, an expired one that it closed.
+  if (!o.due || (o.status !== 'open' && o.status !== 'expired')) return cell('Time left', {}, el('span', { class: 'muted' }, '—'));
+  return cell('Time left', { class: 'due' }, el('strong', {}, o.due.text), el('div', { class: 'muted' }, `closes ${o.due.deadline}`));
 }
 
 function sessionList(o) {
@@ -362,8 +365,9 @@ function sessionList(o) {
         el(
           'div',
           { class: 'muted' },
-          'Officers: ',
-          s.officers.map((x, i) => [i ? ', ' : '', `${x.name} (${x.answer === 'refused-decline' ? 'tried to decline: refused, same matter' : x.answer === 'pending' ? 'not answered yet' : x.answer}${x.reason ? `: “${x.reason}”` : ''})`]),
+          `Officers: ${s.officers
+            .map((x) => `${x.name} (${x.answer === 'refused-decline' ? 'tried to decline: refused, same matter' : x.answer === 'pending' ? 'not answered yet' : x.answer}${x.reason ? `: “${x.reason}”` : ''})`)
+            .join(', ')}`,
         ),
       ),
     ),
@@ -438,11 +442,11 @@ function roundCard(round) {
     el(
       'tr',
       { 'data-party': o.party.id },
-      el('td', { 'data-label': 'Group' }, o.party.name, o.kind === 'requester' ? el('span', { class: 'tag' }, 'asked') : o.kind === 'late' ? el('span', { class: 'tag' }, 'late offer') : null, el('div', { class: 'muted' }, o.contactNames.join(', '))),
+      cell('Group', {}, o.party.name, o.kind === 'requester' ? el('span', { class: 'tag' }, 'asked') : o.kind === 'late' ? el('span', { class: 'tag' }, 'late offer') : null, el('div', { class: 'muted' }, o.contactNames.join(', '))),
       offerCell(o),
       dueCell(o),
-      el('td', { 'data-label': 'Sessions' }, sessionList(o) ?? el('span', { class: 'muted' }, o.status === 'accepted' || o.status === 'agreed' ? 'none yet' : '—')),
-      el('td', { 'data-label': 'Notices' }, noticeChips(o.notices)),
+      cell('Sessions', {}, sessionList(o) ?? el('span', { class: 'muted' }, o.status === 'accepted' || o.status === 'agreed' ? 'none yet' : '—')),
+      cell('Notices', {}, noticeChips(o.notices)),
     ),
   );
   const office_ = has('ce-office');
