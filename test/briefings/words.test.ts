@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { offerTimes } from '../../src/briefings/working-days.js';
 import { deliveryProblem, dueText, sessionTime } from '../../src/briefings/words.js';
-import { actors, LABOUR_REQUEST, service, SHA } from './fixtures.js';
+import { actors, clock as settableClock, LABOUR_REQUEST, service, SHA } from './fixtures.js';
 
 const LONDON = { timeZone: 'Europe/London', workingHours: { start: 8, end: 18 }, expiryWorkingDays: 5 };
 
@@ -44,7 +44,8 @@ describe('delivery problems', () => {
 
 describe('the audit trail in words', () => {
   it('reads as sentences with names, and a refused decline says whose, why and when the other was accepted', async () => {
-    const { svc, clock } = service();
+    const clock = settableClock();
+    const { svc } = service({ clock });
     const req = await svc.request(actors.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-hale', received: { at: '2026-11-24T08:30:00Z', via: 'email' } });
     const { round } = await svc.decide(actors.authoriser, req.id, { decision: 'approve' });
     const view = await svc.roundView(round!.id);
