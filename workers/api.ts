@@ -17,6 +17,7 @@ import { addinOptions } from '../src/http/addin.route.js';
 import { enquiryPlugin } from '../src/enquiries/routes.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
+import { DEFAULT_SHEDDING } from '../src/http/overload.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
 import { ChannelHealth } from '../src/notices/channel-health.js';
@@ -27,6 +28,11 @@ import { randomId } from '../src/notices/runtime.js';
 import { ReloadableLinter } from '../src/process/council.js';
 import { loggerOptions } from '../src/process/log.js';
 import { runProcess } from '../src/process/run.js';
+
+/** The queue's connection waits for Redis rather than failing, so its state says whether Redis is there. */
+function assertReady(connection: { status: string }): void {
+  if (connection.status !== 'ready') throw new Error(connection.status);
+}
 
 await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   // The token keys (PROBITY_TOKEN_KEYS, or PROBITY_TOKEN_SECRET alone); the example secret is refused here.
@@ -88,6 +94,13 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     signIn: { sessions: new SessionStore(authKv, s.PROBITY_SESSION_HOURS * 3600), publicUrl, ...(oidcSettings ? { oidc: new OidcClient(oidcSettings) } : {}) },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
+    // The reads that grow with the ledger answer 503 + Retry-After while the process lags (src/http/overload.ts).
+    overload: DEFAULT_SHEDDING,
+    // 503 with the reason while either Redis is away: the ledger's connection fails fast, the queue's waits.
+    health: [
+      { name: "the ledger's Redis", check: () => ledger.ping() },
+      { name: "the notice queue's Redis", check: () => assertReady(queue) },
+    ],
     ...(s.PROBITY_TRUST_PROXY ? { trustProxy: s.PROBITY_TRUST_PROXY === 'true' ? true : s.PROBITY_TRUST_PROXY } : {}),
     // The one-click links in reminders are signed with the current token key.
     plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: keys.current.secret, clock })],

@@ -74,9 +74,12 @@ export type Verification =
   | { ok: true; count: number; head: AuditHead }
   | { ok: false; count: number; seq: number; problem: string };
 
-/** Check a whole trail: sequence, links and hashes, and that it ends where the stored head says. */
-export function verifyChain(events: AuditEvent[], head?: AuditHead): Verification {
-  let prev = EMPTY_HEAD;
+/**
+ * Check a trail: sequence, links and hashes, and that it ends where the stored head says. A part of the trail is
+ * checked from `start`, the event before it (by default the trail starts at the beginning).
+ */
+export function verifyChain(events: AuditEvent[], head?: AuditHead, start: AuditHead = EMPTY_HEAD): Verification {
+  let prev = start;
   for (const [i, event] of events.entries()) {
     const fail = (problem: string): Verification => ({ ok: false, count: events.length, seq: event?.seq ?? i + 1, problem });
     if (event.seq !== prev.seq + 1) return fail(`event ${i + 1} has sequence number ${event.seq}, expected ${prev.seq + 1}`);

@@ -16,7 +16,7 @@
  * Pure: keys and checkpoints are passed in.
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson, verifyChain, type AuditEvent, type AuditHead } from './audit.js';
+import { canonicalJson, EMPTY_HEAD, verifyChain, type AuditEvent, type AuditHead } from './audit.js';
 import type { EntityKind } from './types.js';
 
 // ---------- the ledger key ----------
@@ -215,4 +215,55 @@ export function verifyLedger(input: IntegrityInput): Integrity {
   if (recordProblems.length > 0) at.push(head.seq);
   if (problems.length > 0) return { ok: false, count: events.length, seq: Math.min(...at), problem: problems[0]!, problems };
   return { ok: true, count: events.length, head: chain.ok ? chain.head : head, records: input.records.length, ...(lastGood ? { checkpoint: lastGood } : {}) };
+}
+
+// ---------- one page of the chain ----------
+
+export interface ChainPageInput {
+  /** Events `from` onwards, in order. */
+  events: AuditEvent[];
+  /** Event `from - 1`, which the first event must follow (absent when `from` is 1). */
+  link?: AuditEvent;
+  head: AuditHead;
+  from: number;
+  key?: LedgerKey;
+  checkpoints?: Checkpoint[];
+}
+
+export type IntegrityPage =
+  | { ok: true; from: number; to: number; head: AuditHead; next?: number; checkpoints: number }
+  | { ok: false; from: number; to: number; head: AuditHead; seq: number; problem: string; problems: string[] };
+
+/** A page of the chain checked on its own (see BriefingService.verifyAuditPage). */
+export function verifyChainPage(input: ChainPageInput): IntegrityPage {
+  const { events, head, from } = input;
+  const to = from + events.length - 1;
+  const reachesHead = to >= head.seq;
+  const start = input.link ? { seq: input.link.seq, hash: input.link.hash } : EMPTY_HEAD;
+  const problems: string[] = [];
+  const at: number[] = [];
+  const chain = verifyChain(events, reachesHead ? head : undefined, start);
+  if (!chain.ok) {
+    problems.push(chain.problem);
+    at.push(chain.seq);
+  }
+  if (reachesHead && input.key && head.seq > 0 && !headSignedBy(input.key, head, head.sig)) {
+    problems.push(`the chain head (event ${head.seq}) is not signed with the ledger key ${input.key.keyId}: the chain was written or re-hashed outside Probity`);
+    at.push(head.seq);
+  }
+  let checked = 0;
+  for (const cp of (input.checkpoints ?? []).filter((c) => c.seq >= from && c.seq <= to)) {
+    if (input.key && (cp.keyId !== input.key.keyId || !headSignedBy(input.key, cp, cp.sig))) {
+      problems.push(`the checkpoint of ${cp.at} (event ${cp.seq}) is not signed with the ledger key ${input.key.keyId}; it is not evidence`);
+      continue;
+    }
+    const event = events[cp.seq - from];
+    if (event && event.hash !== cp.hash) {
+      problems.push(`event ${cp.seq} has hash ${event.hash.slice(0, 12)}…, but the checkpoint of ${cp.at} recorded ${cp.hash.slice(0, 12)}…: the chain was rewritten at or before event ${cp.seq}`);
+      at.push(cp.seq);
+    }
+    checked++;
+  }
+  if (problems.length > 0) return { ok: false, from, to, head, seq: Math.min(...at), problem: problems[0]!, problems };
+  return { ok: true, from, to, head, ...(reachesHead ? {} : { next: to + 1 }), checkpoints: checked };
 }

@@ -5,10 +5,10 @@
  */
 import type { Council } from '../directory/council.js';
 import type { AuditEvent, AuditHead } from './audit.js';
-import { checkpointOf, signHead, verifyLedger, type Checkpoint, type Integrity, type LedgerKey } from './integrity.js';
+import { checkpointOf, signHead, verifyChainPage, verifyLedger, type Checkpoint, type Integrity, type IntegrityPage, type LedgerKey } from './integrity.js';
 import type { Actor, DomainContext } from './context.js';
 import { recordDelivery, recordRoundNoticesSettled, type DeliveryReport } from './deliveries.js';
-import { DomainError, forbidden, notFound } from './errors.js';
+import { DomainError, forbidden, invalid, notFound } from './errors.js';
 import { transact, type HeadSeal, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
 import { expireOffer, refreshRound, remindOffer, respondToOffer, type OfferAnswerDetails } from './rounds.js';
@@ -342,10 +342,21 @@ export class BriefingService {
     return roundView(round, offers, notices, sessions);
   }
 
-  async listRounds(actor: Actor): Promise<RoundView[]> {
+  /**
+   * Rounds, newest first. With a page, only `limit` of them after the round `cursor` names (the last of the page
+   * before), so one request's work is bounded however many rounds there are; an unknown cursor is a 400.
+   */
+  async listRounds(actor: Actor, page?: { cursor?: string; limit?: number }): Promise<RoundView[]> {
     if (!isOffice(actor)) throw forbidden('rounds are for the office');
-    const ids = await this.store.reader().index('rounds');
-    return Promise.all([...ids].reverse().map((id) => this.roundView(id)));
+    const ids = [...(await this.store.reader().index('rounds'))].reverse();
+    let start = 0;
+    if (page?.cursor !== undefined) {
+      const at = ids.indexOf(page.cursor);
+      if (at < 0) throw invalid(`cursor: no round "${page.cursor.slice(0, 64)}" to continue after`);
+      start = at + 1;
+    }
+    const chosen = ids.slice(start, page?.limit === undefined ? undefined : start + page.limit);
+    return Promise.all(chosen.map((id) => this.roundView(id)));
   }
 
   /**
@@ -353,8 +364,8 @@ export class BriefingService {
    * council's zone; each session with its time, venue and officers' answers by name; the follow-ups sent; and
    * notice problems in words.
    */
-  async officeRounds(actor: Actor) {
-    const rounds = await this.listRounds(actor);
+  async officeRounds(actor: Actor, page?: { cursor?: string; limit?: number }) {
+    const rounds = await this.listRounds(actor, page);
     const r = this.store.reader();
     const tz = this.settings.timezone;
     const now = this.clock();
@@ -521,7 +532,29 @@ export class BriefingService {
    */
   async verifyAudit(actor: Actor): Promise<Integrity> {
     if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
-    return this.verifyLedger();
+    // One whole verification at a time: callers who ask while one runs share its answer (it reads every event
+    // and record, so a crowd asking at once must not multiply that work).
+    this.verifying ??= this.verifyLedger().finally(() => (this.verifying = undefined));
+    return this.verifying;
+  }
+
+  private verifying: Promise<Integrity> | undefined;
+
+  /**
+   * One page of the chain, events `from` to `from + limit - 1`: each linked to the one before, its hash, the head
+   * (and its signature) when the page reaches it, and the checkpoints inside the page. Walking `next` to the end
+   * checks the whole chain in bounded steps; the records are checked against their events only by verifyAudit.
+   */
+  async verifyAuditPage(actor: Actor, from: number, limit: number): Promise<IntegrityPage> {
+    if (!isOffice(actor)) throw forbidden('the audit trail is for the office, the authoriser and the Monitoring Officer');
+    const head = await this.store.head();
+    if (from > head.seq + 1) throw invalid(`from: the trail ends at event ${head.seq}`);
+    const read = await this.store.auditEvents(Math.max(1, from - 1), limit + (from > 1 ? 1 : 0));
+    const link = from > 1 ? read[0] : undefined;
+    if (from > 1 && !link) throw invalid(`from: no event ${from - 1} to link to`);
+    const events = from > 1 ? read.slice(1) : read;
+    const file = this.checkpoints?.read() ?? { checkpoints: [], problems: [] };
+    return verifyChainPage({ events, ...(link ? { link } : {}), head, ...(this.ledgerKey ? { key: this.ledgerKey } : {}), checkpoints: file.checkpoints, from });
   }
 
   /** verifyAudit without the caller check, for the processes and the CLI. */

@@ -3,7 +3,8 @@
  *   GET  /v1/offers                    a group's own offers
  *   GET  /v1/offers/:id                one offer (its group, or the office)
  *   POST /v1/offers/:id/response       accept or decline (the group, or the office recording a reply)
- *   GET  /v1/rounds                    every round with each group's offer and notice delivery state (office)
+ *   GET  /v1/rounds?limit=&cursor=     rounds, newest first, a page at a time, with each group's offer and
+ *                                      notice delivery state (office); `next` is the following page's cursor
  *   GET  /v1/rounds/:id                one round (office)
  *   POST /v1/rounds/:id/refresh        late offers to groups formed since the round opened (office)
  *   POST /v1/rounds/:id/follow-ups     a factual answer to every group that took the briefing up
@@ -12,6 +13,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { FollowUpInput } from '../briefings/sessions.js';
 import { requireRole } from './auth.js';
 import { actorOf, idParams, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
+import { SHED } from './overload.js';
+
+/** Rounds per page of GET /v1/rounds: each is a round with all its offers, so a page's work stays bounded. */
+export const ROUNDS_PAGE = 50;
+export const MAX_ROUNDS_PAGE = 200;
 
 export const materialSchema = {
   type: 'object',
@@ -65,10 +71,29 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/v1/rounds',
-    { schema: { tags: ['rounds'], summary: "Every round with each group's offer and notice delivery state", security }, preValidation: requireRole(auth, ...OFFICE) },
-    async (request) => ({ rounds: await service.officeRounds(actorOf(request)) }),
+    {
+      schema: {
+        tags: ['rounds'],
+        summary: "Rounds, newest first, a page at a time, with each group's offer and notice delivery state",
+        description: 'At most `limit` rounds (default 50); when there are more, `next` is the cursor for the following page.',
+        security,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_ROUNDS_PAGE, default: ROUNDS_PAGE }, cursor: idParams('round').properties.id },
+        },
+      },
+      preValidation: requireRole(auth, ...OFFICE),
+      config: SHED,
+    },
+    async (request) => {
+      const limit = request.query.limit ?? ROUNDS_PAGE;
+      // One more than the page, to know whether there is a next one.
+      const rounds = await service.officeRounds(actorOf(request), { limit: limit + 1, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+      return rounds.length > limit ? { rounds: rounds.slice(0, limit), next: rounds[limit - 1]!.id } : { rounds };
+    },
   );
 
   app.get<{ Params: { id: string } }>(

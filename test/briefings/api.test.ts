@@ -181,6 +181,57 @@ describe('the briefings API', () => {
     expect((await call('GET', '/v1/audit/verify', T.mo)).json()).toMatchObject({ ok: true });
   });
 
+  it('pages the rounds, newest first, and the chain verification, following `next`', async () => {
+    for (const matter of ['Paging one', 'Paging two', 'Paging three']) await approved(matter);
+    const all = (await call('GET', '/v1/rounds?limit=200', T.office)).json() as { rounds: { id: string }[]; next?: string };
+    expect(all.next).toBeUndefined();
+    expect(all.rounds.length).toBeGreaterThanOrEqual(3);
+    const seen: string[] = [];
+    let url = '/v1/rounds?limit=2';
+    for (;;) {
+      const page = (await call('GET', url, T.office)).json() as { rounds: { id: string }[]; next?: string };
+      expect(page.rounds.length).toBeLessThanOrEqual(2);
+      seen.push(...page.rounds.map((r) => r.id));
+      if (!page.next) break;
+      url = `/v1/rounds?limit=2&cursor=${page.next}`;
+    }
+    expect(seen).toEqual(all.rounds.map((r) => r.id));
+    expect((await call('GET', '/v1/rounds', T.office)).json().rounds.length).toBeLessThanOrEqual(50);
+    const unknown = await call('GET', '/v1/rounds?cursor=rd-nonesuch', T.office);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().message).toBe('cursor: no round "rd-nonesuch" to continue after');
+    expect((await call('GET', '/v1/rounds?limit=1000', T.office)).statusCode).toBe(400);
+
+    const first = (await call('GET', '/v1/audit/verify?from=1&limit=4', T.mo)).json();
+    expect(first).toMatchObject({ ok: true, from: 1, to: 4, next: 5 });
+    const head = (await call('GET', '/v1/audit?last=1', T.mo)).json().head as { seq: number };
+    const last = (await call('GET', `/v1/audit/verify?from=${head.seq}&limit=4`, T.mo)).json();
+    expect(last).toMatchObject({ ok: true, from: head.seq, to: head.seq });
+    expect(last).not.toHaveProperty('next');
+  });
+
+  it('sheds the reads that grow with the ledger while under pressure, and only those', async () => {
+    const busy = await buildApp({
+      service: new BriefingService({ council: council(), store: new RedisStore(redis, prefix), clock: clock(), newId: ids('busy') }),
+      auth: { secret: SECRET },
+      // A failing health check puts under-pressure in its overloaded state, as a lagging event loop would.
+      overload: { healthCheck: async () => false, healthCheckInterval: 60_000, retryAfter: 3 },
+    });
+    try {
+      for (const url of ['/v1/rounds', '/v1/audit/verify', '/v1/audit?last=5', '/v1/register']) {
+        const res = await busy.inject({ url, headers: { authorization: T.office } });
+        expect(res.statusCode, url).toBe(503);
+        expect(res.headers['retry-after']).toBe('3');
+        expect(res.json()).toEqual({ error: 'unavailable', message: 'Probity is busy; retry after 3 seconds (Retry-After)' });
+      }
+      expect((await busy.inject({ url: '/v1/offers', headers: { authorization: T.tory } })).statusCode).toBe(200);
+      expect((await busy.inject({ url: '/v1/briefings', headers: { authorization: T.office } })).statusCode).toBe(200);
+      expect((await busy.inject({ url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await busy.close();
+    }
+  });
+
   it('answers 413 for an oversized body and 404 for an unknown route', async () => {
     const big = await call('POST', '/v1/briefings', T.labour, { ...LABOUR_REQUEST, details: 'x'.repeat(70 * 1024) });
     expect(big.statusCode).toBe(413);
@@ -207,6 +258,11 @@ describe('errors never leak internals', () => {
     const res = await broken.inject({ method: 'GET', url: '/v1/rounds', headers: { authorization: T.office } });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toBe('unavailable');
+    // And /healthz says so, in one line that names what is down and nothing of where it is.
+    const health = await broken.inject({ url: '/healthz' });
+    expect(health.statusCode).toBe(503);
+    expect(health.json()).toEqual({ ok: false, error: 'unavailable', message: 'the briefing ledger is unreachable' });
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ ok: true });
     await broken.close();
     down.disconnect();
   });

@@ -150,6 +150,62 @@ describe('verification of the whole ledger', () => {
   });
 });
 
+describe('verification a page at a time', () => {
+  /** Every page from event 1, following `next`. */
+  async function walk(svc: BriefingService, limit: number) {
+    const pages = [];
+    for (let from: number | undefined = 1; from !== undefined; ) {
+      const page = await svc.verifyAuditPage(actors.mo, from, limit);
+      pages.push(page);
+      from = page.ok ? page.next : undefined;
+    }
+    return pages;
+  }
+
+  it('walks an untouched chain in bounded pages, the last one checking the signed head', async () => {
+    const { svc, store } = await ledger();
+    const head = await store.head();
+    const pages = await walk(svc, 3);
+    expect(pages.every((p) => p.ok)).toBe(true);
+    expect(pages.map((p) => [p.from, p.to])).toEqual(Array.from({ length: Math.ceil(head.seq / 3) }, (_, i) => [i * 3 + 1, Math.min(head.seq, i * 3 + 3)]));
+    expect(pages.at(-1)).not.toHaveProperty('next');
+    expect(pages.reduce((n, p) => n + (p.ok ? p.checkpoints : 0), 0)).toBe(2);
+    await expect(svc.verifyAuditPage(actors.mo, head.seq + 2, 10)).rejects.toMatchObject({ code: 'invalid', message: `from: the trail ends at event ${head.seq}` });
+    await expect(svc.verifyAuditPage(actors.labourLeader, 1, 10)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('names a tampered event in the page that holds it, and a broken link in the page after', async () => {
+    const { svc, store, events } = await ledger();
+    const all = await events();
+    // An event inside a commit: neither a checkpoint nor the head.
+    const i = all.findIndex((e) => e.action === 'offer.made');
+    await redis.lset(`${store.prefix}:audit`, i, JSON.stringify({ ...all[i]!, actor: 'o-walsh' }));
+    const page = await svc.verifyAuditPage(actors.mo, i + 1, 1);
+    expect(page).toMatchObject({ ok: false, seq: i + 1, problem: `event ${i + 1} was altered (its hash does not match its content)` });
+    // Re-hash only the edited event: its own page now passes, but the next event no longer follows it.
+    const { seq: _s, at, prevHash: _p, hash: _h, ...draft } = { ...all[i]!, actor: 'o-walsh' };
+    const resealed = appendEvents({ seq: i, hash: all[i - 1]!.hash }, [draft], at).events[0]!;
+    await redis.lset(`${store.prefix}:audit`, i, JSON.stringify(resealed));
+    expect(await svc.verifyAuditPage(actors.mo, i + 1, 1)).toMatchObject({ ok: true });
+    expect(await svc.verifyAuditPage(actors.mo, i + 2, 1)).toMatchObject({ ok: false, problem: `event ${i + 2} does not follow event ${i + 1} (previous hash differs)` });
+  });
+
+  it('shares one whole verification among callers who ask at the same time', async () => {
+    const { svc, store } = await ledger();
+    let reads = 0;
+    const auditEvents = store.auditEvents.bind(store);
+    store.auditEvents = (...args) => {
+      reads++;
+      return auditEvents(...args);
+    };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => svc.verifyAudit(actors.mo)));
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(reads).toBe(1);
+    await svc.verifyAudit(actors.mo);
+    expect(reads).toBe(2);
+  });
+});
+
 describe('records against events (pure)', () => {
   it('ignores events that change nothing (a read of confidential details)', () => {
     const { events } = appendEvents(

@@ -1,8 +1,9 @@
 /**
  * Redis restarted under the API server process: its own `redis-server` (AOF, fsync always) on a free port, the
  * real server (src/http/server.ts) on top. While Redis is gone the ledger routes answer 503 with Retry-After (no
- * hang, no 500) and the check API, which needs no Redis, keeps answering; when Redis is back the server recovers
- * by itself (no restart) and every request it acknowledged (201) before the crash is still there.
+ * hang, no 500), /healthz answers 503 naming the ledger's Redis, and the check API, which needs no Redis, keeps
+ * answering; when Redis is back the server recovers by itself (no restart) and every request it acknowledged (201)
+ * before the crash is still there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,10 @@ describe('reliability: Redis restarted under the API server', () => {
     }, '503 while Redis is down', 100);
     expect(Number(down.retryAfter)).toBeGreaterThan(0);
     expect((down.json() as { error: string }).error).toBe('unavailable');
+    // The container healthcheck sees it too: 503 with the reason in one line.
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ ok: false, error: 'unavailable', message: "the ledger's Redis is unreachable" });
     const write = await call('POST', '/v1/briefings', LABOUR, request('Town centre regeneration'));
     expect(write.status).toBe(503);
     // The check API needs no Redis.
@@ -102,6 +107,7 @@ describe('reliability: Redis restarted under the API server', () => {
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
     const ids = (back.json() as { requests: { id: string }[] }).requests.map((q) => q.id);
     for (const id of acknowledged) expect(ids).toContain(id);
+    await until(async () => (await fetch(`${base}/healthz`)).ok, 'healthy again', 100);
     // And it takes writes again.
     expect((await call('POST', '/v1/briefings', LABOUR, request('Town centre regeneration'))).status).toBe(201);
     expect(server.exitCode).toBeNull();
