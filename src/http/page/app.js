@@ -294,11 +294,14 @@ function renderRequests() {
 
 function actionItem(item) {
   const who = item.to.map((t) => t.name).join(', ');
+  const channel = item.channel === 'email' ? 'Email' : 'Slack';
+  // An officer's invitation is about a group's session but goes to the officer: say so.
+  const officer = item.kind === 'invitation';
   return el(
     'article',
     { class: 'card action', 'data-notice': item.noticeId },
-    el('div', { class: 'head' }, el('h3', {}, `${item.channel === 'email' ? 'Email' : 'Slack'} to ${item.partyName}`), el('div', { class: 'badges' }, badge(item.state, 'bad'))),
-    el('p', {}, `${item.kind} notice${who ? ` for ${who}` : ''}: ${item.reason}.`),
+    el('div', { class: 'head' }, el('h3', {}, officer ? `${channel} to ${who}` : `${channel} to ${item.partyName}`), el('div', { class: 'badges' }, badge(item.state, 'bad'))),
+    el('p', {}, officer ? `invitation to brief ${item.partyName}: ${item.reason}.` : `${item.kind} notice${who ? ` for ${who}` : ''}: ${item.reason}.`),
     el('p', { class: 'meta' }, `Queued ${when(item.createdAt)}${item.attempts ? ` · ${plural(item.attempts, 'attempt')}` : ''}`),
   );
 }

@@ -1,0 +1,137 @@
+/**
+ * The office page's own tools and its "needs action" list, in headless Chromium on a 390 px phone whose clock is
+ * in Auckland (the council is in London): an SMTP outage in words, an officer's refused same-matter decline with
+ * their reason, late offers to a group formed mid-round, a withdrawal, and times shown in the council's zone.
+ * The ledger is in Redis; the notice worker sends to an SMTP port where nothing listens.
+ */
+import { mkdirSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDate, zonedInstant } from '../../src/briefings/working-days.js';
+import { buildApp } from '../../src/http/app.js';
+import { freePort } from '../helpers/free-port.js';
+import { signInAs, testSignIn } from '../helpers/sign-in.js';
+import { actors, council, LABOUR_REQUEST, SHA } from './fixtures.js';
+import { settled, until, world, type World } from './world.js';
+
+const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const signIn = testSignIn();
+const ALLIANCE = {
+  people: '  - { id: cllr-a, name: Cllr Ann Ash, email: ann.ash@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n',
+  group: '  - { id: alliance, name: Independent Alliance }\n',
+};
+
+let w: World;
+let app: FastifyInstance;
+let base = '';
+let browser: Browser;
+let page: Page;
+let roundId = '';
+
+beforeAll(async () => {
+  // Nothing listens on this port: every email fails, as in an outage of the council's relay.
+  w = await world({ smtp: { port: await freePort() }, label: 'office-tools', attempts: 1 });
+  app = await buildApp({ service: w.svc, auth: { secret: 'office-tools-secret-0123456789abcdefghijkl' }, signIn, docs: false });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+
+  const today = localDate(new Date(), 'Europe/London');
+  const req = await w.svc.request(actors.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-hale', received: { at: zonedInstant(today, 8, 'Europe/London', 5).toISOString(), via: 'letter' } });
+  const { round } = await w.svc.decide(actors.authoriser, req.id, { decision: 'approve' });
+  roundId = round!.id;
+  const view = await w.svc.roundView(roundId);
+  await settled(w, view.offers.flatMap((o) => o.noticeIds));
+  const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
+  await w.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
+  const start = new Date(Date.now() + 7 * 86_400_000);
+  for (const party of ['labour', 'conservative']) {
+    await w.svc.scheduleSession(actors.office, {
+      offerId: offer(party).id,
+      officers: ['o-hughes'],
+      venue: 'Committee Room 2',
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3_600_000).toISOString(),
+      material: { version: 'v1', sha256: SHA },
+    });
+  }
+  const invitations = await w.svc.listInvitations(actors.hughes);
+  await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'labour')!.id, 'accept');
+  await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'conservative')!.id, 'decline', 'I am on leave that week').catch(() => undefined);
+  await w.svc.request(actors.libdemLeader, { matter: 'Street lighting', details: 'LED replacement' });
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, timezoneId: 'Pacific/Auckland' });
+  await signInAs(context, base, signIn, 'o-bell');
+  page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${base}/office/`);
+  await page.waitForSelector('body[data-loaded="true"]');
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await w?.close();
+});
+
+async function reload() {
+  await page.evaluate(() => delete document.body.dataset.loaded);
+  await page.click('#refresh');
+  await page.waitForSelector('body[data-loaded="true"]');
+}
+
+describe('the office page on a phone in another time zone', () => {
+  it('lists an SMTP outage and a refused same-matter decline as needs action, in words, with the officer\'s reason', async () => {
+    const refusal = page.locator('#action-list article.refusal');
+    expect(await refusal.locator('h3').textContent()).toMatch(/^Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted \d{1,2} \w{3}$/);
+    expect(await refusal.innerText()).toContain('The officer’s reason: “I am on leave that week”.');
+    expect(await refusal.innerText()).toContain('the chief executive has been told');
+
+    const outage = page.locator('#action-list article.action[data-notice$="-offer-email"]', { hasText: 'Email to Conservative Group' });
+    const text = await outage.innerText();
+    expect(text).toMatch(/offer notice for Cllr Tom Webb, Cllr Imran Khan: the council's mail server (could not be reached|refused the connection \(is it running\?\)) \(SMTP E[A-Z]+\)\./);
+    // The code stays for IT, but never alone.
+    expect(await page.locator('#action-list').innerText()).not.toMatch(/:\s*SMTP E[A-Z]+/);
+    // An officer's invitation is listed as the officer's.
+    expect(await page.locator('#action-list article.action[data-notice^="iv-"][data-notice$="-email"] h3').first().textContent()).toBe('Email to Lisa Hughes');
+    expect(await page.locator('#action-list article.action[data-notice^="iv-"][data-notice$="-email"] p').first().textContent()).toMatch(/^invitation to brief Conservative Group: the council's mail server/);
+    // The round's notices say the same.
+    expect(await page.locator('article.round tr[data-party="conservative"] .chip.failed').first().textContent()).toMatch(/NOT SENT — the council's mail server/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.locator('#needs-action').evaluate((e) => e.scrollIntoView());
+    await page.screenshot({ path: new URL('office-needs-action-phone.png', SCREENSHOTS).pathname });
+  });
+
+  it('shows times in the council\'s zone, labelled, whatever the browser\'s zone', async () => {
+    expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Pacific/Auckland');
+    expect(await page.locator('.top .sub').textContent()).toMatch(/times in London time, (GMT|BST)$/);
+    const labour = page.locator('article.request', { hasText: LABOUR_REQUEST.matter });
+    expect(await labour.locator('dl.facts').innerText()).toMatch(/by letter, \d{1,2} \w{3} \d{4}, 08:05; recorded by Sarah Bell/);
+    expect(await page.locator('article.round tr[data-party="green"] td.due').innerText()).toMatch(/^5 working days left \(reminder \w{3} \d{1,2} \w{3}\)\s+closes 18:00 \w{3} \d{1,2} \w{3} \(London time, (GMT|BST)\)$/);
+  });
+
+  it('makes late offers to a group formed mid-round, from the page', async () => {
+    await page.locator('article.round button.late-offers').click();
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('no late offer needed'));
+    w.svc.setCouncil(council('', ALLIANCE.people, ALLIANCE.group));
+    await page.locator('article.round button.late-offers').click();
+    await page.waitForSelector('article.round tr[data-party="alliance"]');
+    expect(await page.locator('#status').textContent()).toBe('Late offers made to Independent Alliance.');
+    expect(await page.locator('article.round tr[data-party="alliance"] .tag').textContent()).toBe('late offer');
+    expect((await w.svc.roundView(roundId)).offers.find((o) => o.party.id === 'alliance')).toMatchObject({ kind: 'late', status: 'open' });
+  });
+
+  it('withdraws a request from the page; it stays listed, withdrawn', async () => {
+    const card = page.locator('article.request', { hasText: 'Street lighting' });
+    await card.locator('button.withdraw').click();
+    await page.waitForSelector('article.request[data-status="withdrawn"]');
+    expect(await page.locator('#status').textContent()).toBe('“Street lighting” withdrawn; other groups keep their offers.');
+    expect(await page.locator('article.request[data-status="withdrawn"] .badge').first().textContent()).toBe('withdrawn');
+    await until(async () => {
+      await reload();
+      return (await page.locator('#audit-table tbody').innerText()).includes('Sarah Bell withdrew the Liberal Democrat Group’s request “Street lighting”');
+    }, 'withdrawal in the audit trail');
+  });
+});
