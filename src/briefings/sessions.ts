@@ -216,10 +216,26 @@ export interface FollowUpInput {
 }
 
 /** A factual answer after the sessions goes to every party that took the briefing up, and to no other. */
+/**
+ * Whether an officer briefs in this round: the request named them, or they were invited to one of its sessions
+ * and have not declined. Only they (and the office) answer the groups' follow-up questions for it.
+ */
+async function briefsInRound(tx: Tx, round: Round, officer: string): Promise<boolean> {
+  const request = await tx.get('request', round.requestId);
+  if (request?.officers.includes(officer)) return true;
+  const offers = await tx.getMany('offer', round.offerIds);
+  const sessions = await tx.getMany('session', offers.flatMap((o) => o.sessionIds));
+  const invitations = await tx.getMany('invitation', sessions.flatMap((x) => x.invitationIds));
+  return invitations.some((i) => i.officer === officer && i.status !== 'declined');
+}
+
 export async function sendFollowUp(tx: Tx, ctx: DomainContext, actor: Actor, roundId: string, input: FollowUpInput): Promise<FollowUp> {
   if (actor.role !== 'ce-office' && actor.role !== 'officer') throw forbidden('only the office or an officer sends follow-up answers');
   const round = await tx.get('round', roundId);
   if (!round) throw notFound(`no round "${roundId}"`);
+  if (actor.role === 'officer' && !(await briefsInRound(tx, round, actor.id))) {
+    throw forbidden(`only the office, or an officer briefing in round ${roundId} (named in its request or invited to one of its sessions and not declined), sends its follow-ups`);
+  }
   assertText('answer', input.answer);
   assertOneLine('material.version', input.material?.version);
   assertNeutral(ctx, input.answer, 'answer', await roundScope(tx, round));

@@ -92,6 +92,23 @@ describe('follow-up answers', () => {
     expect(notices.map((n) => n!.party).sort()).toEqual(['conservative', 'labour']);
   });
 
+  it('come only from the office or an officer briefing in that round, not from any officer', async () => {
+    const { svc, round, inv } = await withSessions();
+    const ford = { id: 'o-ford', role: 'officer' } as const;
+    await expect(svc.followUp(ford, round.id, { answer: 'The figure is 240.' })).rejects.toMatchObject({
+      code: 'forbidden',
+      message: `only the office, or an officer briefing in round ${round.id} (named in its request or invited to one of its sessions and not declined), sends its follow-ups`,
+    });
+    // Amir Patel was not named in the request but is invited to the sessions: he may, until he declines them all.
+    expect((await svc.followUp(actors.patel, round.id, { answer: 'The figure is 240.' })).by).toBe('o-patel');
+    for (const party of ['labour', 'conservative']) await svc.respondToInvitation(actors.patel, inv(party, 'o-patel').id, 'decline');
+    await expect(svc.followUp(actors.patel, round.id, { answer: 'The figure is 250.' })).rejects.toMatchObject({ code: 'forbidden' });
+    // An officer of another round is no more welcome here than any other.
+    const other = await svc.request(actors.toryLeader, { matter: 'Waste collection contract', details: 'Options for the new contract.', officers: ['o-ford'] });
+    await svc.decide(actors.authoriser, other.id, { decision: 'approve' });
+    await expect(svc.followUp(ford, round.id, { answer: 'The figure is 240.' })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
   it('leave out a requester that withdrew, and refuse an answer naming a group', async () => {
     const { svc, round, req, offer } = await (async () => {
       const s = await withSessions();
