@@ -120,7 +120,7 @@ describe('council.yaml', () => {
     });
 
     it('the example council states its retention', () => {
-      expect(readFileSync(EXAMPLE_COUNCIL, 'utf8')).toMatch(/^retention:\n  findings: 90d\b.*\n  events: 365d\b/m);
+      expect(readFileSync(EXAMPLE_COUNCIL, 'utf8')).toMatch(/^retention:\n {2}findings: 90d\b.*\n {2}events: 365d\b/m);
       expect(parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8')).retention).toEqual({ findings: 90 * DAY, events: 365 * DAY });
     });
 

@@ -9,7 +9,7 @@ import { nameIn, neutralityNames, oneLineProblem, textProblem, type NeutralitySc
 import { currentParties, partyOfGroup } from './parties.js';
 import { CHANNEL_LABEL } from './reach.js';
 import type { BriefingSettings } from './settings.js';
-import type { Channel, Notice, NoticeKind, Party } from './types.js';
+import type { Channel, Notice, NoticeKind } from './types.js';
 
 export interface DomainContext {
   council: Council;

@@ -87,8 +87,9 @@ export function nameIn(text: string, names: string[]): string | undefined {
 // ---- one-line fields ----
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 /** The same, less tab, line feed and carriage return. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/;
 
 const describe = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;

@@ -561,8 +561,8 @@ export class BriefingService {
   async verifyLedger(): Promise<Integrity> {
     // The records must be read at the head the events end at: a commit between the reads means read again.
     let head = await this.store.head();
-    let events: AuditEvent[] = [];
-    let records: Awaited<ReturnType<LedgerStore['records']>> = [];
+    let events: AuditEvent[];
+    let records: Awaited<ReturnType<LedgerStore['records']>>;
     for (let attempt = 0; ; attempt++) {
       events = (await this.store.auditEvents()).slice(0, head.seq);
       records = await this.store.records();

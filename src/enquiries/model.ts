@@ -107,6 +107,7 @@ export function open(input: OpenInput, settings: EnquirySettings, calendar: Work
 
 /** A subject line is kept as one line of at most 200 characters (it is shown, never parsed). */
 export function oneLine(subject: string): string {
+  // eslint-disable-next-line no-control-regex -- C0 controls and DEL become spaces
   const s = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }

@@ -55,6 +55,7 @@ export class EmailNoticeSender implements Sender {
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       if (code !== undefined && code >= 500) throw new PermanentSendError(`SMTP ${code}`);
+      // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
       throw new Error(`SMTP ${code ?? (err as { code?: string }).code ?? 'error'}`);
     }
     return messageId;
@@ -86,6 +87,7 @@ export class SlackNoticeSender implements Sender {
     } catch (err) {
       const api = (err as { data?: { error?: string } }).data?.error;
       if (api && /^(user_not_found|users_not_found|account_inactive|invalid_auth|not_authed|cannot_dm_bot|channel_not_found)$/.test(api)) throw new PermanentSendError(`slack: ${api}`);
+      // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
       throw new Error(api ? `slack: ${api}` : 'slack: request failed');
     }
   }

@@ -227,7 +227,7 @@ export class DraftsWatcher extends EventEmitter {
     let uidValidity: string;
     let from: number;
     let uidNext: number;
-    let rescanned = false;
+    let rescanned: boolean;
     const lock = await client.getMailboxLock(folder);
     try {
       const selected = client.mailbox as MailboxObject;

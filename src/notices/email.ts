@@ -125,6 +125,7 @@ export class EmailSender {
     } catch (err) {
       const code = (err as { responseCode?: number }).responseCode;
       if (code !== undefined && code >= 500) throw new PermanentDeliveryError(`SMTP ${code}`);
+      // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
       throw new Error(`SMTP ${code ?? (err as { code?: string }).code ?? 'error'}`);
     }
     return messageId;

@@ -2,7 +2,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LINT_QUEUE, type LintJobName, type LintJobResult } from './lint-jobs.js';
-import { errorFields, type Log } from './log.js';
+import { errorFields } from './log.js';
 import type { LintProcessor, ProcessorContext, ProcessorRegistry } from './processor.js';
 
 /**

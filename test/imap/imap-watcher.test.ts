@@ -379,7 +379,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
           break;
         } catch (error) {
           const e = error as { serverResponseCode?: string; responseText?: string };
-          if (attempt >= 5) throw new Error(`DELETE Drafts refused: ${e.serverResponseCode ?? ''} ${e.responseText ?? String(error)}`);
+          if (attempt >= 5) throw new Error(`DELETE Drafts refused: ${e.serverResponseCode ?? ''} ${e.responseText ?? String(error)}`, { cause: error });
           await new Promise((r) => setTimeout(r, 200));
         }
       }

@@ -101,8 +101,6 @@ async function completeEnv(process: ProcessName): Promise<Record<string, string>
   const mailbox = { PROBITY_IMAP_MAIN_HOST: '127.0.0.1', PROBITY_IMAP_MAIN_PORT: closed, PROBITY_IMAP_MAIN_SECURE: 'false', PROBITY_IMAP_MAIN_STARTTLS: 'false', PROBITY_IMAP_MAIN_USER: 'clerk', PROBITY_IMAP_MAIN_PASSWORD: 'pw' };
   const prefixes = { PROBITY_REDIS_PREFIX: prefix, PROBITY_QUEUE_PREFIX: `${prefix}-bull`, PROBITY_LEDGER_PREFIX: `${prefix}:ledger`, PROBITY_ENQUIRIES_PREFIX: `${prefix}:enq` };
   const links = { PROBITY_LINK_KEYS: `k1:${SECRET}` };
-  // The briefing ledger's signing key (a 32-byte seed), its checkpoints outside Redis, and the test Redis without AOF.
-  const ledger = { PROBITY_LEDGER_KEY: 'a1'.repeat(32), PROBITY_LEDGER_CHECKPOINTS: join(dir, `${process}.checkpoints`), PROBITY_LEDGER_ALLOW_NO_AOF: 'test' };
   switch (process) {
     case 'api':
       return { ...common, ...prefixes, ...links, ...ledgerEnv(), PROBITY_TOKEN_SECRET: SECRET, PORT: String(await freePort()) };

@@ -2,7 +2,7 @@
 // checker that follows the URL does not act). Text from the server is set with textContent.
 const $ = (id) => document.getElementById(id);
 const t = new URLSearchParams(location.search).get('t') ?? '';
-let action = '';
+let action;
 try {
   action = JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).action;
 } catch {

@@ -4,7 +4,7 @@
  * the caller.
  */
 import pc from 'picocolors';
-import type { Finding, Severity } from '../types.js';
+import type { Finding } from '../types.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
