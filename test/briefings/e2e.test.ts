@@ -167,7 +167,7 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
 
   it('the chief executive records a written request from a group leader by email; she cannot decide it, the authoriser approves on the page', async () => {
     ce = await signIn(await desktop(), 'helen.carter@ashcombe.gov.uk');
-    expect(await ce.locator('#who-text').textContent()).toBe('Helen Carter · ce-office, authoriser, officer');
+    expect(await ce.locator('#who-text').textContent()).toBe("Helen Carter · Chief Executive's office, authoriser, officer");
     expect(await ce.locator('.top .sub').textContent()).toMatch(/times in London time, (GMT|BST)$/);
 
     await ce.click('#record summary');

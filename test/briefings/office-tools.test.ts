@@ -82,6 +82,20 @@ async function reload() {
 }
 
 describe('the office page on a phone in another time zone', () => {
+  it('shows the latest 300 events of the audit trail, and earlier ones on request', async () => {
+    const [labour] = await w.svc.listRequests(actors.office, ['approved']);
+    for (let i = 0; i < 300; i++) await w.svc.getRequest(actors.mo, labour!.id);
+    await reload();
+    const head = await w.store.head();
+    expect(await page.locator('#audit-shown').textContent()).toBe(`Events ${head.seq - 299} to ${head.seq}, bookkeeping hidden.`);
+    expect(await page.locator('#audit-table tbody').innerText()).toContain(`Rajinder Singh read the confidential details of the Labour Group’s request “${LABOUR_REQUEST.matter}”`);
+    expect(await page.locator('#audit-table tbody').innerText()).not.toContain('Sarah Bell recorded a written request');
+    await page.click('#audit-earlier');
+    await page.waitForFunction(() => document.querySelector('#audit-shown')?.textContent?.startsWith('Events 1 to'));
+    expect(await page.locator('#audit-earlier').isHidden()).toBe(true);
+    expect(await page.locator('#audit-table tbody').innerText()).toContain('Sarah Bell recorded a written request from Cllr Ruth Hale for the Labour Group (received by letter');
+  });
+
   it('lists an SMTP outage and a refused same-matter decline as needs action, in words, with the officer\'s reason', async () => {
     const refusal = page.locator('#action-list article.refusal');
     expect(await refusal.locator('h3').textContent()).toMatch(/^Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted \d{1,2} \w{3}$/);

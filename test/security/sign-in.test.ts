@@ -110,7 +110,7 @@ describe('sign-in with the council\'s identity provider', () => {
     await page.waitForSelector('body[data-loaded="true"]');
     expect(page.url()).toBe(`${base}/office/`);
     // council.yaml's name and roles, not the provider's.
-    expect(await page.locator('#who-text').textContent()).toBe('Helen Carter · ce-office, officer');
+    expect(await page.locator('#who-text').textContent()).toBe("Helen Carter · Chief Executive's office, officer");
     const cookie = (await context.cookies(base)).find((c) => c.name === 'probity-session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect((await context.cookies(base)).some((c) => c.name === 'probity-login')).toBe(false); // the sign-in's state is spent

@@ -92,6 +92,8 @@ async function api(method, path, body) {
   return data;
 }
 
+/** The roles council.yaml gives the signed-in person, in words (the linter's `checker` is not shown). */
+const ROLE_WORDS = { 'ce-office': "Chief Executive's office", authoriser: 'authoriser', 'monitoring-officer': 'Monitoring Officer', 'group-leader': 'group leader', officer: 'officer' };
 const has = (...roles) => session?.roles.some((r) => roles.includes(r));
 const badge = (text, kind) => el('span', { class: `badge ${kind ?? ''}` }, text);
 const field = (label, control, hint) => el('label', { class: 'field' }, el('span', {}, label), control, hint ? el('span', { class: 'hint' }, hint) : null);
@@ -489,9 +491,26 @@ function roundCard(round) {
 
 // ---------- audit and register ----------
 
+/** Events before the ones loaded, 300 at a time. */
+async function earlierEvents() {
+  const first = loaded.audit[0]?.seq ?? 1;
+  if (first <= 1) return;
+  const from = Math.max(1, first - 300);
+  try {
+    const older = await api('GET', `/v1/audit?from=${from}&limit=${first - from}`);
+    loaded.audit = [...older.events, ...loaded.audit];
+    renderAudit();
+  } catch (err) {
+    say(err.message, 'error');
+  }
+}
+
 function renderAudit() {
   const all = $('audit-all').checked;
   const events = [...loaded.audit].reverse().filter((e) => all || !e.minor);
+  const first = loaded.audit[0]?.seq ?? 1;
+  $('audit-earlier').hidden = first <= 1;
+  $('audit-shown').textContent = loaded.audit.length ? `Events ${first} to ${loaded.audit.at(-1).seq}${all ? '' : ', bookkeeping hidden'}.` : 'No events yet.';
   $('audit-table').tBodies[0].replaceChildren(
     ...events.map((e) =>
       el(
@@ -558,7 +577,7 @@ function renderRegister(rows) {
 // ---------- loading ----------
 
 async function load() {
-  $('who-text').textContent = `${session.person.name} · ${session.roles.filter((r) => r !== 'checker').join(', ')}`;
+  $('who-text').textContent = `${session.person.name} · ${session.roles.filter((r) => ROLE_WORDS[r]).map((r) => ROLE_WORDS[r]).join(', ')}`;
   try {
     const [o, requests, rounds, audit, register, delivery, actions] = await Promise.all([
       api('GET', '/v1/office'),
@@ -656,5 +675,6 @@ $('record-form').addEventListener('submit', (e) => void recordRequest(e));
 for (const id of ['filter-status', 'filter-group']) $(id).addEventListener('change', renderRequests);
 $('filter-text').addEventListener('input', renderRequests);
 $('audit-all').addEventListener('change', renderAudit);
+$('audit-earlier').addEventListener('click', () => void earlierEvents());
 
 void start();
