@@ -11,6 +11,7 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinter } from '../src/lint/load.js';
 import { LINT_JOB_OPTIONS, LINT_QUEUE, lintJobId, type LintJobResult } from '../src/queue/lint-jobs.js';
+import { testQueueKeys } from './helpers/queue-keys.js';
 import { createLintProducer, type LintProducer } from '../src/queue/lint-queue.js';
 import { createLintWorker, type LintWorker } from '../src/queue/lint-worker.js';
 import type { ProcessorRegistry } from '../src/queue/processor.js';
@@ -49,8 +50,8 @@ let events: QueueEvents;
 
 beforeAll(async () => {
   await whenReady(redis);
-  producer = createLintProducer({ connection: redis, prefix });
-  worker = createLintWorker({ connection: workerRedis, prefix, processors, context: { linter, redis: workerRedis, keyPrefix: `${prefix}:`, log } });
+  producer = createLintProducer({ connection: redis, prefix, keys: testQueueKeys() });
+  worker = createLintWorker({ connection: workerRedis, prefix, processors, keys: testQueueKeys(), context: { linter, redis: workerRedis, keyPrefix: `${prefix}:`, log } });
   events = new QueueEvents(LINT_QUEUE, { connection: eventsRedis, prefix });
   await Promise.all([worker.worker.waitUntilReady(), events.waitUntilReady()]);
 });
@@ -153,7 +154,7 @@ describe('producers fail fast', () => {
     const dead = producerConnection('redis://127.0.0.1:1', { retryStrategy: () => null, lazyConnect: true });
     dead.on('error', () => undefined);
     await dead.connect().catch(() => undefined);
-    const lint = createLintProducer({ connection: dead, prefix, log });
+    const lint = createLintProducer({ connection: dead, prefix, keys: testQueueKeys(), log });
     await expect(lint.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'x', reply: { via: 'view', viewId: 'V' } }, { id: 'slack-check-dead' })).rejects.toThrow();
     await lint.close().catch(() => undefined);
     dead.disconnect();

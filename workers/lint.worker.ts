@@ -15,6 +15,7 @@ import { createLintWorker } from '../src/queue/lint-worker.js';
 import type { ProcessorRegistry } from '../src/queue/processor.js';
 import { slackCheckProcessor } from '../src/slack/processors/slack-check.processor.js';
 import { slackMessageProcessor } from '../src/slack/processors/slack-message.processor.js';
+import { QueueKeys } from '../src/queue/sealed.js';
 import { createSlackClient, SLACK_RESPONSE_URL_PREFIX } from '../src/slack/web-client.js';
 
 /**
@@ -52,6 +53,8 @@ await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, co
     concurrency: s.PROBITY_LINT_CONCURRENCY,
     lockDurationMs: s.PROBITY_LINT_LOCK_MS,
     processors,
+    // Opens the Slack app's sealed jobs (src/queue/sealed.ts).
+    ...(s.PROBITY_QUEUE_KEYS ? { keys: QueueKeys.parse(s.PROBITY_QUEUE_KEYS) } : {}),
     context: { linter, redis: connection, keyPrefix, log, ...(slack ? { slack } : {}), ...(imap ? { imap } : {}) },
   });
   lint.worker.once('ready', () => {

@@ -12,6 +12,7 @@ import { ApiLinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys } from '../src/http/offer-links.js';
 import { runProcess } from '../src/process/run.js';
 import { createLintProducer } from '../src/queue/lint-queue.js';
+import { QueueKeys } from '../src/queue/sealed.js';
 import { errorFields } from '../src/queue/log.js';
 import { boltLogger, createSlackApp } from '../src/slack/app.js';
 import { redisChannelMembers } from '../src/slack/channel-members.js';
@@ -32,7 +33,8 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
   // Member enquiries asked on Slack are scheduled on the enquiries queue (BullMQ's connection profile).
   const enquiryQueue = redis('worker', 'enquiries-queue');
   await ready();
-  const lint = createLintProducer({ connection, prefix: s.PROBITY_REDIS_PREFIX, log });
+  // Message text is sealed before it reaches Redis (src/queue/sealed.ts).
+  const lint = createLintProducer({ connection, prefix: s.PROBITY_REDIS_PREFIX, keys: QueueKeys.parse(s.PROBITY_QUEUE_KEYS), log });
   // Acknowledgements and false alarms are audit events: council.yaml's `retention.events` says how long they stay.
   const feedbackFor = (c: Council) => redisFeedbackStore(connection, { keyPrefix, retentionMs: c.retention.events });
   const directory = council();

@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { readMailboxes } from '../mail/imap-config.js';
+import { QueueKeys } from '../queue/sealed.js';
 
 /** The long-running processes, each an entry point in workers/. */
 export const PROCESSES = ['api', 'lint-worker', 'notices-worker', 'slack', 'imap-watcher', 'enquiries-worker', 'enquiries-imap'] as const;
@@ -519,6 +520,14 @@ export const SETTINGS = {
     default: '30000',
     doc: "How long a lint job's lock lasts; a killed worker's jobs move to another within about twice this. At least 5000.",
   }),
+  PROBITY_QUEUE_KEYS: setting({
+    group: 'Lint worker',
+    schema: text().optional(),
+    readers: ['slack', 'lint-worker'],
+    required: ['slack'],
+    secret: true,
+    doc: "Seals the text of every Slack message queued for checking, so it never reaches Redis's disk (AOF, snapshots, replicas): `id:secret` with a secret of 32+ random characters (`openssl rand -hex 32`); several, comma-separated, to rotate (the first seals, all open). The same in the Slack app and the lint worker; never stored in Redis.",
+  }),
   // ── IMAP ────────────────────────────────────────────────────────────────────────────────────────────────────
   PROBITY_IMAP_MAILBOXES: setting({
     group: 'IMAP drafts',
@@ -746,6 +755,16 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
   }
   if (process === 'api' && !s.PROBITY_TOKEN_SECRET && !s.PROBITY_TOKEN_KEYS) {
     problems.push('PROBITY_TOKEN_SECRET (or PROBITY_TOKEN_KEYS) must be set: it signs the API\'s bearer tokens (openssl rand -hex 32)');
+  }
+  if (typeof s.PROBITY_QUEUE_KEYS === 'string') {
+    try {
+      QueueKeys.parse(s.PROBITY_QUEUE_KEYS);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (process === 'lint-worker' && s.SLACK_BOT_TOKEN && !s.PROBITY_QUEUE_KEYS) {
+    problems.push("PROBITY_QUEUE_KEYS (or PROBITY_QUEUE_KEYS_FILE) must be set with SLACK_BOT_TOKEN: the Slack app's key that opens queued messages");
   }
   if (s.OIDC_ISSUER && !s.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID must be set with OIDC_ISSUER');
   if (process === 'notices-worker') {

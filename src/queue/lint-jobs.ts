@@ -2,9 +2,10 @@
  * The `lint` queue's contract: job names, typed payloads, job options and ids.
  *
  * A payload carries references (channel, ts, user ids, where to reply) plus the text to check. The text has to
- * travel with the job (Slack lets a bot fetch history only at a crawl), so it lives in Redis only while the job
- * is queued or running: every job is removed on completion and on final failure, and a processor returns ids and
- * counts only, because BullMQ copies return values into the queue's event stream.
+ * travel with the job (Slack lets a bot fetch history only at a crawl), so it is sealed with a key Redis does not
+ * hold (sealed.ts): Redis, and so its AOF and snapshots, only ever see ciphertext. Every job is also removed on
+ * completion and on final failure, and a processor returns ids and counts only, because BullMQ copies return
+ * values into the queue's event stream.
  */
 import type { JobsOptions } from 'bullmq';
 
@@ -67,6 +68,9 @@ export interface LintJobs {
 }
 
 export type LintJobName = keyof LintJobs;
+
+/** Jobs that carry message text: the worker refuses them unless sealed. (`imap-draft` carries a reference only.) */
+export const SEALED_JOBS = ['slack-message', 'slack-check'] as const satisfies readonly LintJobName[];
 
 /** What a processor may return: counts and ids only (BullMQ keeps return values in its event stream). */
 export interface LintJobResult {

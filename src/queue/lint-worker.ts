@@ -1,9 +1,10 @@
 /** The consumer side of the `lint` queue: a BullMQ worker that dispatches each job to its processor. */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LINT_QUEUE, type LintJobName, type LintJobResult } from './lint-jobs.js';
+import { LINT_QUEUE, SEALED_JOBS, type LintJobName, type LintJobResult } from './lint-jobs.js';
 import { errorFields } from './log.js';
 import type { LintProcessor, ProcessorContext, ProcessorRegistry } from './processor.js';
+import { isSealed, QueueKeyError, type QueueKeys } from './sealed.js';
 
 /**
  * Jobs processed at once per worker process. A job is a few milliseconds of CPU (the lint) and then waits on
@@ -30,6 +31,21 @@ export interface LintWorkerOptions {
   lockDurationMs?: number;
   /** Job name → processor; a job whose name is missing fails as unrecoverable. */
   processors: ProcessorRegistry;
+  /** Opens sealed job data (PROBITY_QUEUE_KEYS, the same as the Slack app's). Without them a sealed job fails. */
+  keys?: QueueKeys;
+}
+
+/**
+ * A job's data as the processor needs it: sealed data opened in memory. A job that carries message text and
+ * arrives unsealed is refused, so a producer without keys is an error in the log, not a silent leak.
+ */
+export function openJobData(name: string, data: unknown, keys: QueueKeys | undefined): unknown {
+  if (isSealed(data)) {
+    if (!keys) throw new QueueKeyError('a sealed lint job arrived and PROBITY_QUEUE_KEYS is not set in the lint worker');
+    return keys.open(name, data);
+  }
+  if ((SEALED_JOBS as readonly string[]).includes(name)) throw new QueueKeyError(`lint job "${name}" arrived unsealed: its producer must seal it with PROBITY_QUEUE_KEYS`);
+  return data;
 }
 
 export const LINT_LOCK_DURATION_MS = 30_000;
@@ -54,7 +70,13 @@ export function createLintWorker(options: LintWorkerOptions): LintWorker {
     async (job: Job<unknown, LintJobResult, string>) => {
       const processor = (registry as Record<string, LintProcessor<LintJobName> | undefined>)[job.name];
       if (!processor) throw new UnrecoverableError(`no processor for lint job "${job.name}"`);
-      return processor(job.data as never, fullContext, job);
+      let data: unknown;
+      try {
+        data = openJobData(job.name, job.data, options.keys);
+      } catch (error) {
+        throw new UnrecoverableError((error as Error).message);
+      }
+      return processor(data as never, fullContext, job);
     },
     {
       connection,

@@ -68,6 +68,7 @@ describe.skipIf(spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).st
 SMTP_URL=smtp://relay.example.gov.uk:587
 SLACK_BOT_TOKEN_FILE=/run/secrets/slack_bot_token
 SLACK_SIGNING_SECRET_FILE=/run/secrets/slack_signing_secret
+PROBITY_QUEUE_KEYS_FILE=/run/secrets/probity_queue_keys
 PROBITY_IMAP_MAILBOXES=main,second
 PROBITY_IMAP_MAIN_HOST=imap.example.gov.uk
 PROBITY_IMAP_MAIN_USER=clerk@example.gov.uk

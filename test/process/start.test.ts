@@ -17,6 +17,7 @@ import { PROCESSES, type ProcessName } from '../../src/process/settings.js';
 import { freePort } from '../helpers/free-port.js';
 import { SlackStub } from '../slack/slack-stub.js';
 import { ledgerEnv } from '../helpers/ledger-env.js';
+import { TEST_QUEUE_KEYS } from '../helpers/queue-keys.js';
 
 const REDIS_URL = process.env.PROBITY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = 'c3f9a1e7b5d2c8f4a6e0b9d3f7a1c5e2';
@@ -109,7 +110,7 @@ async function completeEnv(process: ProcessName): Promise<Record<string, string>
     case 'notices-worker':
       return { ...common, ...prefixes, ...links, ...ledgerEnv(), SMTP_URL: `smtp://127.0.0.1:${closed}` };
     case 'slack':
-      return { ...common, ...prefixes, SLACK_BOT_TOKEN: 'xoxb-start-test', SLACK_SIGNING_SECRET: 'start-test-signing', SLACK_API_URL: stub.apiUrl, SLACK_PORT: String(await freePort()) };
+      return { ...common, ...prefixes, PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS, SLACK_BOT_TOKEN: 'xoxb-start-test', SLACK_SIGNING_SECRET: 'start-test-signing', SLACK_API_URL: stub.apiUrl, SLACK_PORT: String(await freePort()) };
     case 'imap-watcher':
       return { ...common, ...prefixes, ...mailbox, PROBITY_IMAP_MAILBOXES: 'main' };
     case 'enquiries-worker':

@@ -10,12 +10,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackCheckJob } from '../../src/queue/lint-jobs.js';
+import { TEST_QUEUE_KEYS, testQueueKeys } from '../helpers/queue-keys.js';
 import { createLintProducer, type LintProducer } from '../../src/queue/lint-queue.js';
 import { LINT_WORKER_CONCURRENCY } from '../../src/queue/lint-worker.js';
 import { producerConnection, whenReady } from '../../src/queue/redis.js';
 import { OwnRedis } from '../briefings/redis-helpers.js';
 import { until } from '../briefings/world.js';
 import { SlackStub } from '../slack/slack-stub.js';
+/** The Slack app's sealing keys: Slack jobs reach Redis sealed. */
+const keys = testQueueKeys();
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -41,7 +44,7 @@ beforeAll(async () => {
   connection = producerConnection(redis.url);
   connection.on('error', () => undefined); // expected while Redis is down
   await whenReady(connection);
-  producer = createLintProducer({ connection, prefix });
+  producer = createLintProducer({ connection, prefix, keys });
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +71,7 @@ describe('reliability: Redis restarted under a running lint worker', () => {
   it('the worker reconnects by itself and answers every acknowledged job', async () => {
     for (let i = 0; i < JOBS; i += 500) {
       const batch = [];
-      for (let n = i; n < Math.min(JOBS, i + 500); n++) batch.push({ name: 'slack-check' as const, data: job(n), opts: { jobId: `rr-${n}` } });
+      for (let n = i; n < Math.min(JOBS, i + 500); n++) batch.push({ name: 'slack-check' as const, data: keys.seal('slack-check', job(n)) as never, opts: { jobId: `rr-${n}` } });
       await producer.queue.addBulk(batch);
     }
     worker = spawn(process.execPath, ['--import', TSX, 'workers/lint.worker.ts'], {
@@ -80,6 +83,7 @@ describe('reliability: Redis restarted under a running lint worker', () => {
         PROBITY_COUNCIL: 'examples/council.yaml',
         PROBITY_REDIS_PREFIX: prefix,
         SLACK_BOT_TOKEN: 'xoxb-test-token',
+        PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS,
         SLACK_API_URL: stub.apiUrl,
         SLACK_RESPONSE_URL_PREFIX: stub.baseUrl,
         LOG_LEVEL: 'error',

@@ -25,12 +25,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapDraftJob } from '../../src/mail/draft-job.js';
 import type { SlackCheckJob, SlackMessageJob } from '../../src/queue/lint-jobs.js';
 import { LINT_QUEUE } from '../../src/queue/lint-jobs.js';
+import { TEST_QUEUE_KEYS, testQueueKeys } from '../helpers/queue-keys.js';
 import { createLintProducer, type LintProducer } from '../../src/queue/lint-queue.js';
 import { LINT_WORKER_CONCURRENCY } from '../../src/queue/lint-worker.js';
 import { producerConnection, whenReady } from '../../src/queue/redis.js';
 import { deletePrefix } from '../briefings/redis-helpers.js';
 import { DOVECOT_BIN, Dovecot, mailboxEnv, messageIdsIn, withImap } from '../imap/dovecot.js';
 import { SlackStub } from '../slack/slack-stub.js';
+/** The Slack app's sealing keys: Slack jobs reach Redis sealed. */
+const keys = testQueueKeys();
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -70,6 +73,7 @@ function startWorker(name: string): { child: ChildProcess; stderr: () => string 
       PROBITY_REDIS_PREFIX: prefix,
       PROBITY_LINT_LOCK_MS: String(LOCK_MS),
       SLACK_BOT_TOKEN: 'xoxb-test-token',
+      PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS,
       SLACK_API_URL: stub.apiUrl,
       SLACK_RESPONSE_URL_PREFIX: stub.baseUrl,
       LOG_LEVEL: 'info',
@@ -150,7 +154,7 @@ beforeAll(async () => {
   await dovecot.start();
   redis = producerConnection(REDIS_URL);
   await whenReady(redis);
-  producer = createLintProducer({ connection: redis, prefix });
+  producer = createLintProducer({ connection: redis, prefix, keys });
 }, 60_000);
 
 afterAll(async () => {
@@ -200,8 +204,9 @@ describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, S
       const batch = numbers.slice(i, i + 1000).map((n) => {
         const kind = kindOf(n);
         if (kind === 'imap-draft') return { name: kind, data: drafts.get(n)!, opts: { jobId: `draft-${n}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } };
-        if (kind === 'slack-message') return { name: kind, data: slackMessage(n), opts: { jobId: `msg-${n}` } };
-        return { name: kind, data: slackCheck(n), opts: { jobId: `chk-${n}` } };
+        // Slack jobs sealed, as the Slack app's producer seals them.
+        if (kind === 'slack-message') return { name: kind, data: keys.seal(kind, slackMessage(n)), opts: { jobId: `msg-${n}` } };
+        return { name: kind, data: keys.seal(kind, slackCheck(n)), opts: { jobId: `chk-${n}` } };
       });
       await producer.queue.addBulk(batch as Parameters<typeof producer.queue.addBulk>[0]);
     }

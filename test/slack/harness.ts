@@ -7,6 +7,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { loadLinter } from '../../src/lint/load.js';
 import type { Linter } from '../../src/lint/engine.js';
+import { QueueKeys } from '../../src/queue/sealed.js';
+import { testQueueKeys } from '../helpers/queue-keys.js';
 import { createLintProducer, type LintProducer } from '../../src/queue/lint-queue.js';
 import { createLintWorker, type LintWorker } from '../../src/queue/lint-worker.js';
 import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
@@ -90,7 +92,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { linter?: Linter } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  linter?: Linter;
+  /** Another Redis than the shared one (a test's own, to read its AOF). */
+  redisUrl?: string;
+  /** The queue keys of the Slack app and the worker (default: the tests' keys). */
+  keys?: QueueKeys;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const id = randomUUID().slice(0, 8);
   const prefix = `probity-test-${id}`;
   const keyPrefix = `${prefix}:`;
@@ -98,10 +108,12 @@ export async function startHarness(options: { linter?: Linter } = {}): Promise<H
   const log = new RecordingLog();
   const stub = await new SlackStub().start();
 
-  const redis = producerConnection(REDIS_URL);
+  const redisUrl = options.redisUrl ?? REDIS_URL;
+  const keys = options.keys ?? testQueueKeys();
+  const redis = producerConnection(redisUrl);
   await whenReady(redis);
-  const workerRedis = workerConnection(REDIS_URL);
-  const lint = createLintProducer({ connection: redis, prefix });
+  const workerRedis = workerConnection(redisUrl);
+  const lint = createLintProducer({ connection: redis, prefix, keys });
   const feedback = redisFeedbackStore(redis, { keyPrefix, retentionMs: linter.council.retention.events });
 
   const slack = createSlackApp({
@@ -128,6 +140,7 @@ export async function startHarness(options: { linter?: Linter } = {}): Promise<H
     connection: workerRedis,
     prefix,
     processors: { 'slack-message': slackMessageProcessor, 'slack-check': slackCheckProcessor, 'imap-draft': imapDraftProcessor },
+    keys,
     context: {
       linter,
       redis: workerRedis,

@@ -1,4 +1,5 @@
 /** workers/slack.ts as a real process: starts against the stubbed Slack API, serves Slack, stops on SIGTERM. */
+import { TEST_QUEUE_KEYS } from '../helpers/queue-keys.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,6 +36,7 @@ describe('workers/slack.ts', () => {
         PROBITY_COUNCIL: 'examples/council.yaml',
         PROBITY_REDIS_PREFIX: prefix,
         SLACK_BOT_TOKEN: 'xoxb-process-test',
+        PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: stub.apiUrl,
         SLACK_PORT: String(port),
