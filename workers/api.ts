@@ -13,7 +13,8 @@ import { CheckpointFile } from '../src/briefings/checkpoint-store.js';
 import { ledgerKeyFrom } from '../src/briefings/integrity.js';
 import { assertDurableLedger, RedisStore } from '../src/briefings/redis-store.js';
 import { BriefingService } from '../src/briefings/service.js';
-import { addinOptions } from '../src/http/addin.route.js';
+import { addinOptions, appIdUri } from '../src/http/addin.route.js';
+import { AddinSso } from '../src/auth/addin-sso.js';
 import { enquiryPlugin } from '../src/enquiries/routes.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
@@ -21,7 +22,6 @@ import { DEFAULT_SHEDDING } from '../src/http/overload.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
 import { ChannelHealth } from '../src/notices/channel-health.js';
-import { verifyToken } from '../src/http/auth.js';
 import { loadLinter } from '../src/lint/load.js';
 import { NoticeDispatcher } from '../src/notices/queue.js';
 import { randomId } from '../src/notices/runtime.js';
@@ -44,12 +44,14 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     publicUrl,
   );
   const addin = addinOptions(s);
-  // The add-in's token is served in public JavaScript: it must be a valid token that can do nothing but check.
-  if (addin?.token) {
-    const verified = verifyToken(keys, addin.token, Math.floor(Date.now() / 1000));
-    if (!verified.ok) throw new Error(`PROBITY_ADDIN_TOKEN: ${verified.reason}`);
-    if (verified.claims.role !== 'checker') throw new Error(`PROBITY_ADDIN_TOKEN must be a checker token (it is ${verified.claims.role}); it is served to every Outlook user`);
-  }
+  // Each Outlook user signs in (Office single sign-on); their token is checked against the council's provider.
+  const sso =
+    addin?.sso && s.OIDC_ISSUER
+      ? new AddinSso({ issuer: s.OIDC_ISSUER, clientId: addin.sso.clientId, appIdUri: appIdUri(addin.publicUrl, addin.sso) }, (problem) =>
+          log.error({ problem }, 'outlook add-in: sign-ins cannot be verified, so messages go unchecked'),
+        )
+      : undefined;
+  if (addin && !sso) log.error({}, 'outlook add-in: PROBITY_ADDIN_CLIENT_ID is not set, so every check from Outlook is refused and says so (docs/outlook.md)');
   const linkKeys = LinkKeys.parse(s.PROBITY_LINK_KEYS);
   const directory = council();
   const linter = new ReloadableLinter(loadLinter({ council: directory }));
@@ -90,7 +92,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     linter,
     ...(addin ? { addin } : {}),
     answers,
-    auth: { keys, revoked: new RevocationList(authKv) },
+    auth: { keys, revoked: new RevocationList(authKv), ...(sso ? { sso } : {}) },
     signIn: { sessions: new SessionStore(authKv, s.PROBITY_SESSION_HOURS * 3600), publicUrl, ...(oidcSettings ? { oidc: new OidcClient(oidcSettings) } : {}) },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },

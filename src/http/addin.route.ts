@@ -3,11 +3,12 @@
  * send mode filled in), the bundled event handler and the task pane, and the well-known file that lets classic
  * Outlook's JavaScript-only runtime call the API cross-origin.
  *
- *   app.register(addinRoutes, { publicUrl: 'https://probity.council.example', token, sendMode: 'softBlock' })
+ *   app.register(addinRoutes, { publicUrl: 'https://probity.council.example', sso: { clientId }, sendMode: 'softBlock' })
  *
  * The files come from scripts/build-outlook.ts (dist/outlook by default). The handler's settings are written
  * into it as `var PROBITY_ADDIN_CONFIG = {…}` when served, so a setting changes with a restart, not a redeploy.
- * The embedded token should be a `checker` token: it can check messages and do nothing else.
+ * They hold no credential: each user's own comes from Office single sign-on (the manifest's WebApplicationInfo
+ * names the app registration), and the API checks it (src/auth/addin-sso.ts).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +27,8 @@ export interface AddinRoutesOptions {
   publicUrl: string;
   /** Base URL of the check API, when it is not `publicUrl`. */
   apiUrl?: string;
-  /** Bearer token the handler sends (a `checker` token). */
-  token?: string;
+  /** The add-in's app registration for Office single sign-on (the manifest's WebApplicationInfo). */
+  sso?: { clientId: string; appIdUri?: string };
   /** The council's chosen severity: findings at or above it stop Send. Default `warning`. */
   minSeverity?: Severity;
   /** `softBlock` (default: the author must change the message or press Send again) or `promptUser` (Send Anyway). */
@@ -82,14 +83,22 @@ export function renderManifest(template: string, options: AddinRoutesOptions): s
     VERSION: manifestVersion(),
     PROVIDER: options.provider ?? 'Probity',
     SEND_MODE: options.sendMode === 'promptUser' ? 'PromptUser' : 'SoftBlock',
+    SSO_CLIENT_ID: options.sso?.clientId ?? '',
+    SSO_RESOURCE: options.sso ? appIdUri(options.publicUrl, options.sso) : '',
   };
+  // Without an app registration there is no WebApplicationInfo, and every check says it could not be made.
+  if (!options.sso) template = template.replace(/[ \t]*<!--SSO-->[\s\S]*?<!--\/SSO-->\n?/, '');
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, key: string) => (key in values ? xml(values[key]!) : whole));
+}
+
+/** The Application ID URI: given, or `api://<public host>/<client id>` as Entra ID proposes it for add-ins. */
+export function appIdUri(publicUrl: string, sso: { clientId: string; appIdUri?: string }): string {
+  return sso.appIdUri ?? `api://${new URL(publicUrl).host}/${sso.clientId}`;
 }
 
 export function handlerConfig(options: AddinRoutesOptions): AddinConfig {
   return {
     apiUrl: baseUrl(options.apiUrl ?? options.publicUrl, options.apiUrl ? 'apiUrl' : 'publicUrl'),
-    token: options.token ?? '',
     minSeverity: options.minSeverity ?? 'warning',
     sendMode: options.sendMode ?? 'softBlock',
     timeoutMs: options.timeoutMs ?? 3000,
@@ -148,7 +157,7 @@ export function addinOptions(s: AddinSettings): AddinRoutesOptions | undefined {
   return {
     publicUrl: s.PROBITY_PUBLIC_URL,
     ...(s.PROBITY_ADDIN_API_URL ? { apiUrl: s.PROBITY_ADDIN_API_URL } : {}),
-    ...(s.PROBITY_ADDIN_TOKEN ? { token: s.PROBITY_ADDIN_TOKEN } : {}),
+    ...(s.PROBITY_ADDIN_CLIENT_ID ? { sso: { clientId: s.PROBITY_ADDIN_CLIENT_ID, ...(s.PROBITY_ADDIN_APP_ID_URI ? { appIdUri: s.PROBITY_ADDIN_APP_ID_URI } : {}) } } : {}),
     ...(s.PROBITY_ADDIN_MIN_SEVERITY ? { minSeverity: s.PROBITY_ADDIN_MIN_SEVERITY } : {}),
     ...(s.PROBITY_ADDIN_SEND_MODE ? { sendMode: s.PROBITY_ADDIN_SEND_MODE } : {}),
     ...(s.PROBITY_ADDIN_TIMEOUT_MS ? { timeoutMs: s.PROBITY_ADDIN_TIMEOUT_MS } : {}),
@@ -163,7 +172,8 @@ export type AddinSettings = Partial<
     SettingsFor<'api'>,
     | 'PROBITY_PUBLIC_URL'
     | 'PROBITY_ADDIN_API_URL'
-    | 'PROBITY_ADDIN_TOKEN'
+    | 'PROBITY_ADDIN_CLIENT_ID'
+    | 'PROBITY_ADDIN_APP_ID_URI'
     | 'PROBITY_ADDIN_MIN_SEVERITY'
     | 'PROBITY_ADDIN_SEND_MODE'
     | 'PROBITY_ADDIN_TIMEOUT_MS'

@@ -13,7 +13,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Linter } from '../lint/engine.js';
-import { accessOf } from '../briefings/access.js';
+import { accessOf, personForIdentity, type Identity } from '../briefings/access.js';
 import type { OidcClient } from '../auth/oidc.js';
 import type { SessionStore } from '../auth/sessions.js';
 import { rateLimitKey, type AuthOptions } from './auth.js';
@@ -161,9 +161,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   if (deps.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
+  // An Outlook user's single sign-on names a person in council.yaml (as the page's sign-in does).
+  const personFor = (identity: Identity) => personForIdentity(deps.service.council, identity)?.id;
   if (deps.rateLimit) {
-    // Per verified caller, else per client address (auth.ts's rateLimitKey).
-    const keyAuth: AuthOptions = { ...deps.auth, ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}) };
+    // Per verified caller (each Outlook user on their own), else per client address (auth.ts's rateLimitKey).
+    const keyAuth: AuthOptions = { personFor, ...deps.auth, ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}) };
     await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow, keyGenerator: (request) => rateLimitKey(keyAuth, request) });
   }
 
@@ -181,6 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const access = (personId: string) => accessOf(deps.service.council, deps.service.settings, personId);
   const auth: AuthOptions = {
     access,
+    personFor,
     ...deps.auth,
     ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}),
   };

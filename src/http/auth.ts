@@ -4,9 +4,12 @@
  * - a cookie session, for people signed in with the council's identity provider (sign-in.route.ts). Their roles
  *   come from council.yaml on every request; a request that changes something must carry the session's CSRF
  *   token in `x-csrf-token`.
- * - a bearer token, for machines (the Outlook add-in, scripts): a JWT signed with a key from the keyring
- *   (src/auth/tokens.ts), for this audience, not revoked, and, for any role but `checker`, held by a person who
- *   has that role (and, for a group leader, that party) in council.yaml today.
+ * - a bearer token, for machines (scripts): a JWT signed with a key from the keyring (src/auth/tokens.ts), for
+ *   this audience, not revoked, and, for any role but `checker`, held by a person who has that role (and, for a
+ *   group leader, that party) in council.yaml today.
+ * - for `POST /v1/check` only, an Outlook user's own single sign-on token (src/auth/addin-sso.ts): signed by the
+ *   council's identity provider for the add-in; the caller checks as that person (council.yaml's, when it names
+ *   them) in the `checker` role.
  *
  * `requireRole(auth, 'ce-office', 'authoriser')` is a preValidation hook (after the rate limit and the body-size
  * check, before schema validation, so a caller without credentials hears 401, not a schema error). It answers 401
@@ -16,6 +19,8 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_PRECEDENCE, type Access } from '../briefings/access.js';
+import { isProviderToken, type AddinSso, type SsoOutcome } from '../auth/addin-sso.js';
+import type { Identity } from '../briefings/access.js';
 import type { RevocationList } from '../auth/kv.js';
 import type { SessionStore } from '../auth/sessions.js';
 import { sameSecret } from '../auth/sessions.js';
@@ -35,6 +40,10 @@ export interface AuthOptions {
   cookieName?: string;
   /** A person's roles from council.yaml. Without it (a check-only app) a token's signed role is taken as it is. */
   access?: (personId: string) => Access | undefined;
+  /** The Outlook add-in's single sign-on (accepted on the `check` audience only). */
+  sso?: AddinSso;
+  /** The council.yaml person id for a signed-in identity (personForIdentity), for single sign-on. */
+  personFor?: (identity: Identity) => string | undefined;
   now?: () => number;
 }
 
@@ -45,7 +54,7 @@ export interface Principal {
   role: Role;
   roles: Role[];
   group?: string;
-  via: 'token' | 'session';
+  via: 'token' | 'session' | 'sso';
   /** The token's id (`jti`), for a bearer token. */
   tokenId?: string;
 }
@@ -71,7 +80,32 @@ function ringOf(auth: AuthOptions): Keyring {
   return keyring(auth.secret);
 }
 
-async function fromToken(auth: AuthOptions, token: string, nowMs: number): Promise<Outcome> {
+/** One verification per request, shared by the rate limit's key and the route's auth. */
+const ssoChecks = new WeakMap<FastifyRequest, Promise<SsoOutcome>>();
+
+function verifySso(sso: AddinSso, request: FastifyRequest, token: string, nowMs: number): Promise<SsoOutcome> {
+  let check = ssoChecks.get(request);
+  if (!check) {
+    check = sso.verify(token, nowMs);
+    ssoChecks.set(request, check);
+  }
+  return check;
+}
+
+/** Whom a verified single sign-on speaks for: the council.yaml person, else the provider's own id for them. */
+function ssoSubject(auth: AuthOptions, outcome: Extract<SsoOutcome, { ok: true }>): string {
+  return auth.personFor?.(outcome.identity) ?? `sso:${outcome.subject}`;
+}
+
+async function fromSso(auth: AuthOptions, request: FastifyRequest, token: string, nowMs: number): Promise<Outcome> {
+  if ((auth.audience ?? 'briefings') !== 'check') return { ok: false, status: 401, message: 'a single sign-on token is accepted for checks only' };
+  const outcome = await verifySso(auth.sso!, request, token, nowMs);
+  if (!outcome.ok) return outcome;
+  return { ok: true, principal: { sub: ssoSubject(auth, outcome), roles: ['checker'], via: 'sso' } };
+}
+
+async function fromToken(auth: AuthOptions, request: FastifyRequest, token: string, nowMs: number): Promise<Outcome> {
+  if (auth.sso && isProviderToken(token)) return fromSso(auth, request, token, nowMs);
   const verified = verifyToken(ringOf(auth), token, Math.floor(nowMs / 1000));
   if (!verified.ok) return { ok: false, status: 401, message: verified.reason };
   const c = verified.claims;
@@ -129,6 +163,10 @@ async function fromSession(auth: AuthOptions, request: FastifyRequest, id: strin
 export async function rateLimitKey(auth: AuthOptions, request: FastifyRequest): Promise<string> {
   const now = (auth.now ?? Date.now)();
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer && auth.sso && isProviderToken(bearer)) {
+    const outcome = await verifySso(auth.sso, request, bearer, now);
+    return outcome.ok ? `user:${ssoSubject(auth, outcome)}` : `ip:${request.ip}`;
+  }
   if (bearer) {
     const verified = verifyToken(ringOf(auth), bearer, Math.floor(now / 1000));
     return verified.ok ? `user:${verified.claims.sub}` : `ip:${request.ip}`;
@@ -149,7 +187,7 @@ export async function authenticate(auth: AuthOptions, request: FastifyRequest): 
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return { ok: false, status: 401, message: 'missing bearer token' };
-    return fromToken(auth, match[1]!, now);
+    return fromToken(auth, request, match[1]!, now);
   }
   const cookie = auth.sessions ? (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[auth.cookieName ?? DEFAULT_SESSION_COOKIE] : undefined;
   if (cookie) return fromSession(auth, request, cookie, now);

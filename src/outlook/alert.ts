@@ -7,6 +7,7 @@
  */
 import { confidencePercent, confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
+import { CheckFailed } from './check-client.js';
 
 export const MAX_ALERT_CHARS = 500;
 export const MAX_NOTIFICATION_CHARS = 150;
@@ -74,6 +75,43 @@ export function notificationMessage(findings: readonly Finding[]): string {
   const more = findings.length > 1 ? ` +${findings.length - 1} more` : '';
   const head = `Probity (${confidencePercent(first.confidence)}% sure): `;
   return `${head}${cut(first.message, MAX_NOTIFICATION_CHARS - head.length - cite.length - more.length)}${cite}${more}`;
+}
+
+/** The first words of every alert that says a message was not checked. */
+export const COULD_NOT_CHECK = 'Probity could not check this message';
+
+/** Why, in words the person writing can act on (never a stack trace, never the message). */
+export function whyNotChecked(error: unknown): string {
+  if (!(error instanceof CheckFailed)) return 'something went wrong in the add-in';
+  switch (error.reason) {
+    case 'sign-in':
+      return error.detail || 'Outlook could not sign you in to Probity';
+    case 'timeout':
+      return 'the Probity service did not answer in time';
+    case 'network':
+      return 'the Probity service cannot be reached';
+    case 'body':
+      return 'the Probity service gave an answer the add-in cannot read';
+    case 'status':
+      if (error.detail === '401') return 'your sign-in was not accepted by the Probity service';
+      if (error.detail === '403') return 'your account may not use the Probity service';
+      if (error.detail === '429') return 'too many checks from your account this minute';
+      return `the Probity service is unavailable (${error.detail || 'error'})`;
+  }
+}
+
+/**
+ * The Smart Alert when the check could not be made: said, never silent. Soft block: Send again unchanged sends
+ * it unchecked (the author's choice, as after a finding); prompt user: Outlook's Send Anyway does.
+ */
+export function couldNotCheck(error: unknown, options: AlertOptions): string {
+  const next = options.resendHint ? 'To send it unchecked, press Send again; or wait a minute and try again.' : 'You can send it unchecked, or wait a minute and try again.';
+  return `${COULD_NOT_CHECK}: ${cut(whyNotChecked(error), 300)}. ${next} If this keeps happening, tell your IT service desk.`.slice(0, MAX_ALERT_CHARS);
+}
+
+/** The notification bar's line when a recipients check could not be made. */
+export function couldNotCheckNotice(error: unknown): string {
+  return cut(`${COULD_NOT_CHECK}: ${whyNotChecked(error)}.`, MAX_NOTIFICATION_CHARS);
 }
 
 /**

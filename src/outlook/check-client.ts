@@ -3,7 +3,9 @@
  * API returns only the findings sure enough for a check before sending (council.yaml `confidence.pre-send`),
  * each with its confidence. It uses `fetch` where
  * the runtime has it (every Outlook runtime that has Smart Alerts does) and XMLHttpRequest otherwise, and it
- * gives up after `timeoutMs` whichever the transport. Any failure rejects; the caller decides what that means.
+ * gives up after `timeoutMs` whichever the transport. The bearer is the user's own single sign-on token
+ * (sign-in.ts). Any failure rejects with a CheckFailed; the caller says so to the user (alert.ts's
+ * couldNotCheck).
  */
 import type { Finding, Message } from '../lint/types.js';
 import type { AddinConfig } from './config.js';
@@ -19,7 +21,7 @@ export interface CheckResponse {
 export const CHECK_STAGE = 'pre-send';
 
 export class CheckFailed extends Error {
-  constructor(readonly reason: 'timeout' | 'network' | 'status' | 'body', detail = '') {
+  constructor(readonly reason: 'timeout' | 'network' | 'status' | 'body' | 'sign-in', readonly detail = '') {
     super(`check failed: ${reason}${detail ? ` (${detail})` : ''}`);
     this.name = 'CheckFailed';
   }
@@ -77,10 +79,10 @@ function viaXhr(url: string, init: { headers: Record<string, string>; body: stri
   });
 }
 
-export function postCheck(config: Pick<AddinConfig, 'apiUrl' | 'token' | 'timeoutMs'>, message: CheckRequest): Promise<CheckResponse> {
+export function postCheck(config: Pick<AddinConfig, 'apiUrl' | 'timeoutMs'>, message: CheckRequest, token: string): Promise<CheckResponse> {
   const url = `${config.apiUrl}/v1/check?stage=${CHECK_STAGE}`;
   const init = {
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${config.token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(message),
   };
   if (typeof fetch === 'function') return viaFetch(url, init, config.timeoutMs);

@@ -67,7 +67,13 @@ export interface MailboxEvent {
   completed(options?: SmartAlertsCompletedOptions): void;
 }
 
+/** Office single sign-on (IdentityAPI 1.3): the signed-in user's token for the add-in's app registration. */
+export interface OfficeAuth {
+  getAccessToken(options?: { allowSignInPrompt?: boolean; allowConsentPrompt?: boolean; forMSGraphAccess?: boolean }): Promise<string>;
+}
+
 export interface OfficeApi {
+  auth?: OfficeAuth;
   actions?: { associate(name: string, handler: (event: MailboxEvent) => void): void };
   onReady?(callback?: () => void): Promise<unknown>;
   context: {
@@ -86,6 +92,15 @@ export interface OfficeApi {
 }
 
 declare const Office: OfficeApi | undefined;
+/** Classic Outlook's JavaScript-only runtime has the same methods here. */
+declare const OfficeRuntime: { auth?: OfficeAuth } | undefined;
+
+export function officeAuth(): OfficeAuth | undefined {
+  const fromOffice = office()?.auth;
+  if (fromOffice && typeof fromOffice.getAccessToken === 'function') return fromOffice;
+  const runtime = typeof OfficeRuntime === 'undefined' ? undefined : OfficeRuntime?.auth;
+  return runtime && typeof runtime.getAccessToken === 'function' ? runtime : undefined;
+}
 
 export function office(): OfficeApi | undefined {
   return typeof Office === 'undefined' ? undefined : Office;

@@ -5,10 +5,12 @@
  */
 import { confidenceSentence } from '../channels/confidence.js';
 import type { Finding, Severity } from '../lint/types.js';
+import { COULD_NOT_CHECK, whyNotChecked } from './alert.js';
 import { postCheck } from './check-client.js';
 import { readConfig } from './config.js';
 import { composeItem, readMessage } from './item.js';
 import { office } from './office.js';
+import { userToken } from './sign-in.js';
 
 /** The pane is not under Outlook's send-time clock: give a slow API longer than the handler does. */
 const PANE_TIMEOUT_MS = 10_000;
@@ -57,7 +59,9 @@ export async function checkNow(): Promise<void> {
   try {
     const config = readConfig();
     const message = await readMessage(composeItem());
-    const { findings } = await postCheck({ apiUrl: config.apiUrl, token: config.token, timeoutMs: PANE_TIMEOUT_MS }, message);
+    // The pane may show Office's sign-in and consent prompts; the send-time handler may not.
+    const token = await userToken(PANE_TIMEOUT_MS, true);
+    const { findings } = await postCheck({ apiUrl: config.apiUrl, timeoutMs: PANE_TIMEOUT_MS }, message, token);
     renderFindings(list, findings);
     setStatus(
       findings.length === 0
@@ -66,8 +70,8 @@ export async function checkNow(): Promise<void> {
           ? 'One thing to look at before you send:'
           : `${findings.length} things to look at before you send:`,
     );
-  } catch {
-    setStatus('Probity could not check this message just now. Sending is not blocked; try again in a moment.');
+  } catch (error) {
+    setStatus(`${COULD_NOT_CHECK}: ${whyNotChecked(error)}. Sending is not blocked; try again in a moment.`);
   }
 }
 

@@ -227,7 +227,7 @@ export const SETTINGS = {
     group: 'Sign-in',
     schema: url(['https:', 'http:']).optional(),
     readers: ['api'],
-    doc: "The council's identity provider, for people signing in to the office page (Entra ID: `https://login.microsoftonline.com/<tenant id>/v2.0`). Unset: bearer tokens only.",
+    doc: "The council's identity provider, for people signing in to the office page and for the Outlook add-in's single sign-on (Entra ID: `https://login.microsoftonline.com/<tenant id>/v2.0`). Unset: bearer tokens only.",
   }),
   OIDC_CLIENT_ID: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], doc: "Probity's client id at the identity provider. Required with OIDC_ISSUER." }),
   OIDC_CLIENT_SECRET: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], secret: true, doc: "Probity's client secret at the identity provider." }),
@@ -299,12 +299,19 @@ export const SETTINGS = {
     default: "council.yaml's `council`",
     doc: "The council's name in the add-in's manifest and alerts.",
   }),
-  PROBITY_ADDIN_TOKEN: setting({
+  PROBITY_ADDIN_CLIENT_ID: setting({
     group: 'Outlook add-in',
     schema: text().optional(),
     readers: ['api'],
-    secret: true,
-    doc: 'A `checker` token (`probity token --role checker --sub outlook-addin`) the add-in uses. It is served in the add-in\'s JavaScript, so it can do nothing but check.',
+    doc: "The add-in's app registration at the council's identity provider (Entra ID: its Application (client) ID). Each Outlook user's single sign-on token is issued for it and checked against OIDC_ISSUER's keys; without it every check from Outlook is refused, and says so (docs/outlook.md).",
+    example: '00000000-0000-0000-0000-000000000000',
+  }),
+  PROBITY_ADDIN_APP_ID_URI: setting({
+    group: 'Outlook add-in',
+    schema: text().optional(),
+    readers: ['api'],
+    default: 'api://<PROBITY_PUBLIC_URL host>/<PROBITY_ADDIN_CLIENT_ID>',
+    doc: "The app registration's Application ID URI, as its Expose an API page shows it; also accepted as a token's audience.",
   }),
   PROBITY_ADDIN_MIN_SEVERITY: setting({
     group: 'Outlook add-in',
@@ -767,6 +774,10 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
     problems.push("PROBITY_QUEUE_KEYS (or PROBITY_QUEUE_KEYS_FILE) must be set with SLACK_BOT_TOKEN: the Slack app's key that opens queued messages");
   }
   if (s.OIDC_ISSUER && !s.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID must be set with OIDC_ISSUER');
+  if (s.PROBITY_ADDIN_CLIENT_ID && !s.OIDC_ISSUER) problems.push("OIDC_ISSUER must be set with PROBITY_ADDIN_CLIENT_ID: the identity provider whose keys sign the add-in's sign-ins");
+  if (process === 'api' && (env.PROBITY_ADDIN_TOKEN?.trim() || env.PROBITY_ADDIN_TOKEN_FILE?.trim())) {
+    problems.push('PROBITY_ADDIN_TOKEN is no longer read: the add-in signs each user in (PROBITY_ADDIN_CLIENT_ID, docs/outlook.md); remove it and revoke that token (probity token revoke)');
+  }
   if (process === 'notices-worker') {
     if (!s.SMTP_URL && !s.SMTP_HOST) problems.push('SMTP_URL (or SMTP_HOST) must be set: the SMTP relay briefing notices are sent through');
     if (s.SMTP_URL && s.SMTP_HOST) problems.push('SMTP_URL and SMTP_HOST are both set: give one');

@@ -83,7 +83,7 @@ describe('add-in routes', () => {
 
   beforeAll(async () => {
     dir = await buildOutlook(mkdtempSync(join(tmpdir(), 'probity-outlook-')));
-    await app.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example/', token: 'pb1.token.sig', sendMode: 'promptUser', minSeverity: 'error', assetsDir: dir });
+    await app.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example/', sso: { clientId: '3f2b9c1e-7a44-4d8e-9b1a-2c6e5d7f8a90' }, sendMode: 'promptUser', minSeverity: 'error', assetsDir: dir });
   });
   afterAll(async () => {
     await app.close();
@@ -99,9 +99,21 @@ describe('add-in routes', () => {
     expect(res.body).toContain('<LaunchEvent Type="OnMessageSend" FunctionName="onMessageSendHandler" SendMode="PromptUser"/>');
     expect(res.body).toContain('<LaunchEvent Type="OnMessageRecipientsChanged" FunctionName="onMessageRecipientsChangedHandler"/>');
     expect(res.body).toMatch(/<Version>\d+\.\d+\.\d+\.\d+<\/Version>/);
+    // Office single sign-on: the app registration each user's token is issued for.
+    expect(res.body).toContain('<Id>3f2b9c1e-7a44-4d8e-9b1a-2c6e5d7f8a90</Id>');
+    expect(res.body).toContain('<Resource>api://probity.ashcombe.example/3f2b9c1e-7a44-4d8e-9b1a-2c6e5d7f8a90</Resource>');
   });
 
-  it('serves the handler with its settings ahead of the bundle', async () => {
+  it('leaves WebApplicationInfo out when no app registration is configured', async () => {
+    const bare = Fastify({ logger: false });
+    await bare.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example', assetsDir: dir });
+    const body = (await bare.inject('/addin/manifest.xml')).body;
+    expect(body).not.toContain('WebApplicationInfo');
+    expect(body).not.toMatch(/\{\{[A-Z_]+\}\}/);
+    await bare.close();
+  });
+
+  it('serves the handler with its settings ahead of the bundle, and no credential in them', async () => {
     const res = await app.inject('/addin/commands.js');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('javascript');
@@ -110,7 +122,6 @@ describe('add-in routes', () => {
     expect(first).toMatch(/^var PROBITY_ADDIN_CONFIG = /);
     expect(JSON.parse(first.replace(/^var PROBITY_ADDIN_CONFIG = /, '').replace(/;$/, ''))).toEqual({
       apiUrl: 'https://probity.ashcombe.example',
-      token: 'pb1.token.sig',
       minSeverity: 'error',
       sendMode: 'promptUser',
       timeoutMs: 3000,
@@ -144,5 +155,10 @@ describe('add-in routes', () => {
     expect(addinOptions(loadSettings('api', env))).toEqual({ publicUrl: 'https://p.example', sendMode: 'promptUser', minSeverity: 'error' });
     expect(() => loadSettings('api', { ...env, PROBITY_ADDIN_SEND_MODE: 'block' })).toThrow(/PROBITY_ADDIN_SEND_MODE must be one of softBlock, promptUser/);
     expect(() => loadSettings('api', { ...base, PROBITY_PUBLIC_URL: 'not a url' })).toThrow(/PROBITY_PUBLIC_URL must be a URL/);
+    const sso = { ...env, OIDC_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0', OIDC_CLIENT_ID: 'sign-in', PROBITY_ADDIN_CLIENT_ID: 'addin-app' };
+    expect(addinOptions(loadSettings('api', sso))?.sso).toEqual({ clientId: 'addin-app' });
+    expect(() => loadSettings('api', { ...env, PROBITY_ADDIN_CLIENT_ID: 'addin-app' })).toThrow(/^OIDC_ISSUER must be set with PROBITY_ADDIN_CLIENT_ID/m);
+    // The shared token of old is refused, not quietly ignored: it was public, so it must be revoked.
+    expect(() => loadSettings('api', { ...sso, PROBITY_ADDIN_TOKEN: 'pb1.token.sig' })).toThrow(/^PROBITY_ADDIN_TOKEN is no longer read: .*revoke that token/m);
   });
 });

@@ -6,7 +6,7 @@
  */
 (function () {
   var handlers = {};
-  var state = { spec: null, session: {}, notifications: {}, mailboxVersion: '1.14', roaming: {} };
+  var state = { spec: null, session: {}, notifications: {}, mailboxVersion: '1.14', roaming: {}, token: null, signInError: 13001, tokenRequests: [] };
 
   function later(callback, result) {
     if (typeof callback === 'function') setTimeout(function () { callback(result); }, 0);
@@ -68,6 +68,14 @@
   }
 
   window.Office = {
+    // Office single sign-on: the token the test signed this user in with (a real one, from the test's provider).
+    auth: {
+      getAccessToken: function (options) {
+        state.tokenRequests.push(options || {});
+        if (state.token) return Promise.resolve(state.token);
+        return Promise.reject({ code: state.signInError, name: 'SSO error', message: 'no sign-in in this stand-in' });
+      },
+    },
     actions: { associate: function (name, fn) { handlers[name] = fn; } },
     onReady: function (callback) {
       return new Promise(function (resolve) {
@@ -102,6 +110,9 @@
       for (var key in changes) if (Object.prototype.hasOwnProperty.call(changes, key)) state.spec[key] = changes[key];
     },
     mailboxVersion: function (version) { state.mailboxVersion = version; },
+    signIn: function (token) { state.token = token; },
+    signInFails: function (code) { state.token = null; state.signInError = code; },
+    tokenRequests: function () { return JSON.parse(JSON.stringify(state.tokenRequests)); },
     handlers: function () { return Object.keys(handlers).sort(); },
     fire: function (name) {
       return new Promise(function (resolve, reject) {

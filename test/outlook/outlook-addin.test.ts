@@ -1,7 +1,9 @@
 /**
  * The Outlook add-in in headless Chromium: the REAL bundled handler (scripts/build-outlook.ts), served by the
  * REAL add-in plugin, calling the REAL check route with the real engine, over HTTP on loopback. Office.js is a
- * stand-in (office-stub.js) that records what the handler passes to `event.completed(...)`.
+ * stand-in (office-stub.js) that records what the handler passes to `event.completed(...)`; its single sign-on
+ * hands over a REAL token from an OpenID Connect provider on loopback (test/helpers/idp.ts), which the check
+ * route verifies against that provider's keys.
  */
 import { freePort } from '../helpers/free-port.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,13 +15,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOutlook } from '../../scripts/build-outlook.js';
-import { issueToken } from '../../src/http/auth.js';
+import { AddinSso } from '../../src/auth/addin-sso.js';
+import { COULD_NOT_CHECK } from '../../src/outlook/alert.js';
 import { addinRoutes, configPrologue, handlerConfig } from '../../src/http/addin.route.js';
 import { checkRoutes } from '../../src/http/check.route.js';
 import { loadLinter } from '../../src/lint/load.js';
 import type { Finding } from '../../src/lint/types.js';
 import { renderNudgeHtml } from '../../src/mail/nudge.js';
 import { scriptedLinter } from '../helpers/scripted-linter.js';
+import { ADDIN_CLIENT, startIdp, type TestIdp } from '../helpers/idp.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -58,11 +62,15 @@ let origin: string;
 let downUrl: string;
 let browser: Browser;
 let lastBlocked: string | undefined;
+let idp: TestIdp;
+/** Cllr Okafor's single sign-on token, from the test's identity provider. */
+let userToken: string;
 const scriptedUrls: string[] = [];
 
-async function harness(page: Page, apiPath = ''): Promise<void> {
+async function harness(page: Page, apiPath = '', token: string | null = userToken): Promise<void> {
   await page.goto(`${origin}/test/harness.html`);
   await page.waitForFunction(() => (window as unknown as { __outlook?: unknown }).__outlook !== undefined);
+  if (token) await page.evaluate((t) => (window as unknown as { __outlook: { signIn(t: string): void } }).__outlook.signIn(t), token);
   if (apiPath) await page.evaluate((url) => ((window as unknown as { PROBITY_ADDIN_CONFIG: { apiUrl: string } }).PROBITY_ADDIN_CONFIG.apiUrl = url), apiPath);
 }
 
@@ -80,11 +88,14 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
     downUrl = `http://127.0.0.1:${await freePort()}`;
-    const token = issueToken(SECRET, { sub: 'outlook-addin', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3600 });
+    idp = await startIdp();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    userToken = await idp.tokenFor(browser, COUNCILLOR);
+    const sso = new AddinSso({ issuer: idp.issuer, clientId: ADDIN_CLIENT });
 
     app = Fastify({ logger: false, forceCloseConnections: true });
-    await app.register(checkRoutes, { linter, auth: { secret: SECRET }, addinOrigin: origin, overload: false });
-    await app.register(addinRoutes, { publicUrl: origin, token, assetsDir: outDir });
+    await app.register(checkRoutes, { linter, auth: { secret: SECRET, sso }, addinOrigin: origin, overload: false });
+    await app.register(addinRoutes, { publicUrl: origin, sso: { clientId: ADDIN_CLIENT }, assetsDir: outDir });
     // Test-only surroundings: the page Outlook would be, a slow API and a broken one (same origin, no CORS).
     const stub = readFileSync(join(HERE, 'office-stub.js'));
     app.get('/test/office-stub.js', async (_r, reply) => reply.type('text/javascript').send(stub));
@@ -98,18 +109,17 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     });
     app.post('/broken/v1/check', async (_r, reply) => reply.code(500).send({ error: 'internal', message: 'The check failed.' }));
     // The real check route over a linter whose findings carry the confidences the draft names ("[conf 0.49]").
-    await app.register(checkRoutes, { prefix: '/scripted', linter: scriptedLinter(), auth: { secret: SECRET }, addinOrigin: origin, overload: false });
+    await app.register(checkRoutes, { prefix: '/scripted', linter: scriptedLinter(), auth: { secret: SECRET, sso }, addinOrigin: origin, overload: false });
     app.addHook('onRequest', async (request) => {
       if (request.url.startsWith('/scripted/')) scriptedUrls.push(request.url);
     });
     await app.listen({ host: '127.0.0.1', port });
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await idp?.close();
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
@@ -201,27 +211,83 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     await page.close();
   });
 
-  it('lets the mail go when the API is down', async () => {
+  /** Send once: "could not check", with why; Send again unchanged: it goes, unchecked (soft block). */
+  async function couldNotCheck(page: Page, why: RegExp): Promise<void> {
+    const { options, calls } = await fire(page, 'onMessageSendHandler');
+    expect(calls).toBe(1);
+    expect(options?.allowEvent).toBe(false);
+    expect(options?.errorMessage).toMatch(new RegExp(`^${COULD_NOT_CHECK}: `));
+    expect(options?.errorMessage).toMatch(why);
+    expect(options?.errorMessage).toContain('To send it unchecked, press Send again');
+    expect(options!.errorMessage!.length).toBeLessThanOrEqual(500);
+    // Nothing to see in the task pane: no "See details".
+    expect(options?.commandId).toBeUndefined();
+    expect((await fire(page, 'onMessageSendHandler')).options).toEqual({ allowEvent: true });
+  }
+
+  it('says it could not check when the API is down, and Send again sends it unchecked', async () => {
     const page = await browser.newPage();
     await harness(page, downUrl);
     await compose(page, flaggedDraft);
-    expect(await fire(page, 'onMessageSendHandler')).toEqual({ options: { allowEvent: true }, calls: 1 });
+    await couldNotCheck(page, /the Probity service cannot be reached/);
     await page.close();
   });
 
-  it('lets the mail go when the API answers 5xx', async () => {
+  it('says it could not check when the API answers 5xx', async () => {
     const page = await browser.newPage();
     await harness(page, `${origin}/broken`);
     await compose(page, flaggedDraft);
-    expect(await fire(page, 'onMessageSendHandler')).toEqual({ options: { allowEvent: true }, calls: 1 });
+    await couldNotCheck(page, /the Probity service is unavailable \(500\)/);
     await page.close();
   });
 
-  it('gives up on a slow API (over 3 s) and lets the mail go', async () => {
+  it('gives up on a slow API (over 3 s) and says so', async () => {
     const page = await browser.newPage();
     await harness(page, `${origin}/slow`);
     await compose(page, flaggedDraft);
-    expect(await fire(page, 'onMessageSendHandler')).toEqual({ options: { allowEvent: true }, calls: 1 });
+    await couldNotCheck(page, /did not answer in time/);
+    await page.close();
+  });
+
+  it('says it could not check when Outlook cannot sign the user in (no single sign-on), and asks no prompt at send time', async () => {
+    const page = await browser.newPage();
+    await harness(page, '', null);
+    await compose(page, flaggedDraft);
+    await couldNotCheck(page, /you are not signed in to Office \(13001\)/);
+    const asked = await page.evaluate(() => (window as unknown as { __outlook: { tokenRequests(): object[] } }).__outlook.tokenRequests());
+    expect(asked.length).toBeGreaterThan(0);
+    for (const options of asked) expect(options).toMatchObject({ allowSignInPrompt: false, allowConsentPrompt: false });
+    await page.close();
+  });
+
+  it('says it could not check when the API refuses the sign-in (401): a token not from the council\'s provider', async () => {
+    const page = await browser.newPage();
+    const [h, p] = userToken.split('.') as [string, string, string];
+    await harness(page, '', `${h}.${p}.${Buffer.from('not the provider\'s signature').toString('base64url')}`);
+    await compose(page, flaggedDraft);
+    await couldNotCheck(page, /your sign-in was not accepted by the Probity service/);
+    await page.close();
+  });
+
+  it('prompt-user mode: the could-not-check alert offers Send Anyway', async () => {
+    const page = await browser.newPage();
+    await harness(page, downUrl);
+    await page.evaluate(() => ((window as unknown as { PROBITY_ADDIN_CONFIG: { sendMode: string } }).PROBITY_ADDIN_CONFIG.sendMode = 'promptUser'));
+    await compose(page, flaggedDraft);
+    const { options } = await fire(page, 'onMessageSendHandler');
+    expect(options?.allowEvent).toBe(false);
+    expect(options?.errorMessage).toMatch(new RegExp(`^${COULD_NOT_CHECK}: .*You can send it unchecked`));
+    expect(options?.sendModeOverride).toBe('promptUser');
+    await page.close();
+  });
+
+  it('the recipients check says so in the bar when it could not check', async () => {
+    const page = await browser.newPage();
+    await harness(page, downUrl);
+    await compose(page, { ...flaggedDraft, bcc: ['tom.webb@ashcombe.gov.uk'] });
+    await fire(page, 'onMessageRecipientsChangedHandler');
+    const notices = await page.evaluate(() => (window as unknown as { __outlook: { notifications(): Record<string, { message: string }> } }).__outlook.notifications());
+    expect(notices.probity?.message).toBe(`${COULD_NOT_CHECK}: the Probity service cannot be reached.`);
     await page.close();
   });
 
@@ -256,7 +322,7 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const page = await browser.newPage();
     // The real page loads office.js from Microsoft's CDN: serve the stand-in there instead.
     const stub = readFileSync(join(HERE, 'office-stub.js'), 'utf8');
-    await page.route('https://appsforoffice.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `${stub}\nwindow.__outlook.compose(${JSON.stringify({ ...flaggedDraft, subject: 'Leaflets <img src=x onerror="window.__xss=1">', body: `${FLAGGED} <img src=x onerror="window.__xss=1">` })});` }));
+    await page.route('https://appsforoffice.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `${stub}\nwindow.__outlook.signIn(${JSON.stringify(userToken)});\nwindow.__outlook.compose(${JSON.stringify({ ...flaggedDraft, subject: 'Leaflets <img src=x onerror="window.__xss=1">', body: `${FLAGGED} <img src=x onerror="window.__xss=1">` })});` }));
     await page.goto(`${origin}/addin/taskpane.html`);
     await page.waitForFunction(() => document.querySelectorAll('#findings li').length > 0 || /could not/.test(document.getElementById('status')?.textContent ?? ''));
     const items = await page.$$eval('#findings li', (lis) => lis.map((li) => li.textContent ?? ''));

@@ -136,7 +136,7 @@ beforeAll(async () => {
     service,
     auth: { secret: SECRET, revoked },
     linter,
-    addin: { publicUrl: 'https://probity.ashcombe.gov.uk', token: sign(PRINCIPALS.checker) },
+    addin: { publicUrl: 'https://probity.ashcombe.gov.uk', sso: { clientId: 'addin-client' } },
   });
   await app.ready();
   await revoked.revoke(REVOKED_ID, now() + 3600, now());
