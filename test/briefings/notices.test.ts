@@ -218,10 +218,13 @@ describe('session invites, follow-ups and the same-matter notice', () => {
     const invitations = await w.svc.listInvitations(actors.hughes);
     await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'labour')!.id, 'accept');
     const tory = invitations.find((i) => i.party === 'conservative')!;
-    await expect(w.svc.respondToInvitation(actors.hughes, tory.id, 'decline')).rejects.toMatchObject({ rule: 'same-matter' });
+    await expect(w.svc.respondToInvitation(actors.hughes, tory.id, 'decline', 'I am on leave that week')).rejects.toMatchObject({ rule: 'same-matter' });
     await settled(w, [`${tory.id}-refused1-email`]);
     const [mail] = smtp.to(EMAIL.carter).filter((m) => m.notice === `${tory.id}-refused1-email`);
     expect(mail!.text).toContain('Lisa Hughes');
     expect(mail!.text).toContain('Conservative Group');
+    // The officer's own reason, not "see the audit trail".
+    expect(mail!.text).toContain('Reason the officer gave: I am on leave that week');
+    expect(mail!.text).not.toContain('see the audit trail');
   });
 });

@@ -137,7 +137,44 @@ describe('the office page on a phone in another time zone', () => {
     expect((await w.svc.roundView(roundId)).offers.find((o) => o.party.id === 'alliance')).toMatchObject({ kind: 'late', status: 'open' });
   });
 
+  it('changes a session and cancels it from the page', async () => {
+    const li = page.locator('article.round tr[data-party="labour"] .sessions li').first();
+    await li.locator('details.tool summary').click();
+    await li.locator('input[name=venue]').fill('Council Chamber');
+    await li.locator('form.change-session button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('article.round tr[data-party="labour"] .sessions li')?.textContent?.includes('Council Chamber'));
+    expect(await page.locator('#status').textContent()).toBe('Labour Group’s session is changed; the group and the officers are sent the new version.');
+    const sessionId = (await li.getAttribute('data-session'))!;
+    expect((await w.store.reader().get('session', sessionId))!).toMatchObject({ venue: 'Council Chamber', sequence: 1, status: 'scheduled' });
+
+    await li.locator('details.tool summary').click();
+    await li.locator('button.cancel-session').click();
+    await page.waitForSelector(`article.round li[data-session="${sessionId}"].cancelled`);
+    expect(await page.locator(`li[data-session="${sessionId}"] strong`).textContent()).toMatch(/^Cancelled: /);
+    expect((await w.store.reader().get('session', sessionId))!.status).toBe('cancelled');
+    const trail = await page.locator('#audit-table tbody').innerText();
+    expect(trail).toMatch(/Sarah Bell changed the Labour Group’s session: now .*, Council Chamber, material version v1/);
+    expect(trail).toMatch(/Sarah Bell cancelled the Labour Group’s session of /);
+  });
+
+  it('defers a request until a date, with a note (the authoriser)', async () => {
+    const req = await w.svc.request(actors.greenLeader, { matter: 'Bus lanes', details: 'The Riverside scheme' });
+    await signInAs(page.context(), base, signIn, 'o-murray');
+    await page.goto(`${base}/office/`);
+    await page.waitForSelector('body[data-loaded="true"]');
+    const card = page.locator(`article.request[data-id="${req.id}"]`);
+    await card.locator('input[name=note]').fill('after the budget meeting');
+    await card.locator('input[name=until]').fill('2027-01-15');
+    await card.locator('button.defer').click();
+    await page.waitForSelector(`article.request[data-id="${req.id}"][data-status="deferred"] .decision`);
+    expect(await card.locator('.decision').textContent()).toMatch(/^Deferred by Claire Murray, .* until 2027-01-15 \(“after the budget meeting”\)$/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
   it('withdraws a request from the page; it stays listed, withdrawn', async () => {
+    await signInAs(page.context(), base, signIn, 'o-bell');
+    await page.goto(`${base}/office/`);
+    await page.waitForSelector('body[data-loaded="true"]');
     const card = page.locator('article.request', { hasText: 'Street lighting' });
     await card.locator('button.withdraw').click();
     await page.waitForSelector('article.request[data-status="withdrawn"]');

@@ -69,6 +69,16 @@ function nowLocal() {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
+/** An instant as a wall-clock value for a datetime-local input, in the council's zone. */
+function isoToLocal(iso) {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz(), hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
 function say(message, kind = 'info') {
   const status = $('status');
   status.textContent = message;
@@ -173,6 +183,7 @@ function decisionForm(request, delivery) {
   const reason = el('select', { name: 'reason', 'aria-label': 'Reason for declining' });
   reason.append(...$('decline-reasons').content.cloneNode(true).childNodes);
   const note = el('input', { type: 'text', name: 'note', maxlength: 1000, placeholder: 'Note (optional)', 'aria-label': 'Note' });
+  const until = el('input', { type: 'date', name: 'until', 'aria-label': 'Deferred until (optional)', title: 'Deferred until (optional)' });
   const decide = (decision) => async () => {
     const body = { decision };
     if (decision === 'approve' && title.value.trim()) body.offerTitle = title.value.trim();
@@ -182,6 +193,7 @@ function decisionForm(request, delivery) {
     }
     if (decision === 'decline') body.reason = reason.value;
     if (note.value.trim()) body.note = note.value.trim();
+    if (decision === 'defer' && until.value) body.until = until.value;
     await act(
       () => api('POST', `/v1/briefings/${encodeURIComponent(request.id)}/decision`, body),
       `“${request.matter}”: ${decision === 'approve' ? 'approved; the round is open, and each group’s notices show their delivery under Offer rounds' : decision === 'decline' ? 'declined; the group is told why' : 'deferred'}.`,
@@ -198,7 +210,7 @@ function decisionForm(request, delivery) {
       : null,
     el('div', { class: 'row' }, title, el('button', { type: 'button', class: 'approve', onclick: decide('approve'), disabled: disabled ?? (unreachable.length ? true : undefined) }, 'Approve')),
     el('div', { class: 'row' }, reason, el('button', { type: 'button', class: 'decline', onclick: decide('decline'), disabled }, 'Decline')),
-    el('div', { class: 'row' }, note, el('button', { type: 'button', class: 'defer', onclick: decide('defer'), disabled }, 'Defer')),
+    el('div', { class: 'row' }, note, el('label', { class: 'until' }, el('span', {}, 'until'), until), el('button', { type: 'button', class: 'defer', onclick: decide('defer'), disabled }, 'Defer')),
     !canDecide
       ? el('p', { class: 'hint' }, `Only the designated authoriser (${office.authorisers.map(nameOf).join(', ')}) can decide.`)
       : recordedIt
@@ -356,6 +368,48 @@ function dueCell(o) {
   return cell('Time left', { class: 'due' }, el('strong', {}, o.due.text), el('div', { class: 'muted' }, `closes ${o.due.deadline}`));
 }
 
+/** Change a scheduled session (the group and its officers get the new version) or cancel it. */
+function changeSessionForm(o, s) {
+  const starts = el('input', { type: 'datetime-local', name: 'startsAt', value: isoToLocal(s.startsAt) });
+  const ends = el('input', { type: 'time', name: 'endsAt', value: isoToLocal(s.endsAt).slice(11) });
+  const venue = el('input', { type: 'text', name: 'venue', maxlength: 200, value: s.venue });
+  const version = el('input', { type: 'text', name: 'version', maxlength: 50, value: s.material.version });
+  const sha = el('input', { type: 'text', name: 'sha256', pattern: '[0-9a-fA-F]{64}', value: s.material.sha256, class: 'mono' });
+  const form = el(
+    'form',
+    { class: 'change-session' },
+    el('div', { class: 'grid' }, field(`Starts (${zoneLabel()})`, starts), field('Ends at', ends), field('Venue', venue), field('Material version', version)),
+    field('Material SHA-256', sha),
+    el(
+      'div',
+      { class: 'bar' },
+      el('button', { type: 'submit' }, 'Save the change'),
+      el('button', {
+        type: 'button',
+        class: 'decline cancel-session',
+        onclick: () => {
+          if (!confirm(`Cancel ${o.party.name}’s session of ${s.when}? The group and the officers are told.`)) return;
+          void act(() => api('PATCH', `/v1/sessions/${encodeURIComponent(s.id)}`, { cancel: true }), `${o.party.name}’s session is cancelled; the group and the officers are told.`);
+        },
+      }, 'Cancel the session'),
+    ),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const change = {};
+    const startsAt = zonedToIso(starts.value);
+    const endsAt = zonedToIso(`${starts.value.slice(0, 10)}T${ends.value}`);
+    if (!startsAt || !endsAt) return say('Give the session’s start and end time.', 'error');
+    if (startsAt !== s.startsAt) change.startsAt = startsAt;
+    if (endsAt !== s.endsAt) change.endsAt = endsAt;
+    if (venue.value.trim() !== s.venue) change.venue = venue.value.trim();
+    if (version.value.trim() !== s.material.version || sha.value.trim().toLowerCase() !== s.material.sha256) change.material = { version: version.value.trim(), sha256: sha.value.trim() };
+    if (!Object.keys(change).length) return say('Nothing was changed.', 'info');
+    await act(() => api('PATCH', `/v1/sessions/${encodeURIComponent(s.id)}`, change), `${o.party.name}’s session is changed; the group and the officers are sent the new version.`);
+  });
+  return el('details', { class: 'tool' }, el('summary', {}, 'Change or cancel'), form);
+}
+
 function sessionList(o) {
   if (!o.sessions.length) return null;
   return el(
@@ -374,6 +428,7 @@ function sessionList(o) {
             .map((x) => `${x.name} (${x.answer === 'refused-decline' ? 'tried to decline: refused, same matter' : x.answer === 'pending' ? 'not answered yet' : x.answer}${x.reason ? `: “${x.reason}”` : ''})`)
             .join(', ')}`,
         ),
+        s.status === 'scheduled' && has('ce-office') ? changeSessionForm(o, s) : null,
       ),
     ),
   );
