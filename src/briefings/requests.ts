@@ -10,7 +10,7 @@ import { openRound } from './rounds.js';
 import { partyOfGroup } from './parties.js';
 import { preElectionPeriodOn } from './settings.js';
 import type { BriefingRequest, DeclineReason, Decision, ReceivedVia } from './types.js';
-import { localDate } from './working-days.js';
+import { localDate } from '../directory/working-days.js';
 
 export interface RequestInput {
   matter: string;

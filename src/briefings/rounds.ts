@@ -9,18 +9,16 @@ import type { Timer, Tx } from './ledger.js';
 import { currentParties } from './parties.js';
 import { assertReachable } from './reach.js';
 import type { BriefingRequest, Offer, OfferKind, Party, Round } from './types.js';
-import { offerTimes } from './working-days.js';
+import { offerTimes, workingCalendar } from '../directory/working-days.js';
 
 function newOffer(tx: Tx, ctx: DomainContext, roundId: string, party: Party, kind: OfferKind): { offer: Offer; timers: Timer[] } {
   const id = ctx.newId('of');
   if (kind === 'requester') {
     return { offer: { id, roundId, kind, party, status: 'agreed', offeredAt: tx.nowIso, remindAt: [], sessionIds: [], noticeIds: [] }, timers: [] };
   }
-  const times = offerTimes(tx.now, {
+  const times = offerTimes(workingCalendar(ctx.council), tx.now, {
     expiryWorkingDays: ctx.settings.offerExpiryWorkingDays,
     reminderWorkingDays: ctx.settings.reminderWorkingDays,
-    timeZone: ctx.settings.timezone,
-    workingHours: ctx.settings.workingHours,
   });
   const offer: Offer = {
     id,

@@ -4,6 +4,7 @@
  * and the store are passed in.
  */
 import type { Council } from '../directory/council.js';
+import { workingCalendar } from '../directory/working-days.js';
 import type { AuditEvent, AuditHead } from './audit.js';
 import { checkpointOf, signHead, verifyChainPage, verifyLedger, type Checkpoint, type Integrity, type IntegrityPage, type LedgerKey } from './integrity.js';
 import type { Actor, DomainContext } from './context.js';
@@ -377,7 +378,7 @@ export class BriefingService {
       openedByName: this.personName(round.openedBy),
       requestGroup: this.partyName(round.offers.find((o) => o.kind === 'requester')?.party.id ?? ''),
       offers: round.offers.map((o) => {
-        const due: Due | undefined = dueText(now, o, tz);
+        const due: Due | undefined = dueText(now, o, workingCalendar(this.council));
         return {
           ...o,
           ...(due ? { due } : {}),

@@ -6,7 +6,7 @@
  */
 import type { AuditEvent } from './audit.js';
 import type { BriefingRequest, FollowUp, Invitation, Notice, Offer, Round, Session } from './types.js';
-import { localDate, workingDaysBetween } from './working-days.js';
+import { localDate, type WorkingCalendar } from '../directory/working-days.js';
 
 const short = (timeZone: string, opts: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone, ...opts });
 
@@ -47,8 +47,9 @@ export interface Due {
 }
 
 /** How long an open offer has left, in the council's working days, and when its next reminder goes. */
-export function dueText(now: Date, offer: Pick<Offer, 'status' | 'expiresAt' | 'remindAt'>, timeZone: string): Due | undefined {
+export function dueText(now: Date, offer: Pick<Offer, 'status' | 'expiresAt' | 'remindAt'>, calendar: WorkingCalendar): Due | undefined {
   if (!offer.expiresAt) return undefined;
+  const timeZone = calendar.timezone;
   const deadline = `${hourMinute(offer.expiresAt, timeZone)} ${shortDay(offer.expiresAt, timeZone)} (${zoneName(offer.expiresAt, timeZone)})`;
   if (offer.status !== 'open' || now.getTime() >= Date.parse(offer.expiresAt)) return { text: 'closed', deadline };
   const today = localDate(now, timeZone);
@@ -56,7 +57,7 @@ export function dueText(now: Date, offer: Pick<Offer, 'status' | 'expiresAt' | '
   const next = offer.remindAt.find((at) => Date.parse(at) > now.getTime());
   const reminder = next ? ` (reminder ${shortDay(next, timeZone)})` : ' (no reminder left)';
   if (last <= today) return { text: `closes today at ${hourMinute(offer.expiresAt, timeZone)}${reminder}`, deadline };
-  const n = workingDaysBetween(today, last);
+  const n = calendar.workingDaysBetween(today, last);
   return { text: `${n} working day${n === 1 ? '' : 's'} left${reminder}`, deadline };
 }
 

@@ -82,6 +82,12 @@ export const councilSchema = z
       .object({ start: z.number().int().min(0).max(23), end: z.number().int().min(1).max(24) })
       .strict()
       .default({ start: 8, end: 18 }),
+    /** Whose bank holidays are not working days: England, Wales, Scotland or Northern Ireland (working-days.ts). */
+    bankHolidays: z.enum(['ENG', 'WLS', 'SCT', 'NIR']).default('ENG'),
+    /** Days the council is closed besides weekends and bank holidays (the Christmas closure, a local holiday). */
+    closureDays: z
+      .array(z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-29')))
+      .default([]),
     groups: z.array(z.object({ id, name: z.string().min(1), aliases: z.array(z.string()).default([]) }).strict()).default([]),
     wards: z.array(z.string().min(1)).default([]),
     people: z.array(person).default([]),

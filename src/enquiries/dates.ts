@@ -2,7 +2,7 @@
  * The date an officer's reply promises ("by Friday 24 April", "on 24/04", "by the end of next week"): the first
  * such date after the day the reply was written. Pure, English (UK) day-month order.
  */
-import { addCalendarDays } from '../briefings/working-days.js';
+import { addCalendarDays, weekday } from '../directory/working-days.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -12,11 +12,6 @@ const MONTH_DAY = new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\
 const NUMERIC = /\b(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?\b/g;
 const WEEKDAY = /\b(next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/gi;
 const END_OF_WEEK = /\b(?:the\s+)?end of (this|the|next) week\b/gi;
-
-function weekday(date: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-}
 
 function iso(y: number, m: number, d: number): string | undefined {
   const date = new Date(Date.UTC(y, m - 1, d));

@@ -3,7 +3,7 @@
  * belongs to, the subject line the councillor wrote, and its clock. Never the body. Transitions are pure
  * functions from a record and an instant to the next record and the event that records the step.
  */
-import type { WorkingCalendar } from './calendar.js';
+import type { WorkingCalendar } from '../directory/working-days.js';
 import type { EnquirySettings, Period } from './settings.js';
 
 export type Channel = 'email' | 'slack' | 'phone';

@@ -4,7 +4,7 @@
  * when they are away; an escalation goes to the service manager (or `enquiries.escalateTo`). Pure.
  */
 import type { Council, Person } from '../directory/council.js';
-import type { WorkingCalendar } from './calendar.js';
+import type { WorkingCalendar } from '../directory/working-days.js';
 import { signLink } from './links.js';
 import type { Due, Enquiry } from './model.js';
 import { alternateFor, serviceOf, type EnquirySettings } from './settings.js';

@@ -9,7 +9,7 @@
 import { Redis } from 'ioredis';
 import { DelayedError, Queue, type ConnectionOptions, type Job, type JobsOptions } from 'bullmq';
 import type { Person } from '../directory/council.js';
-import type { WorkingCalendar } from './calendar.js';
+import type { WorkingCalendar } from '../directory/working-days.js';
 import { isResolved, type Due, type Enquiry } from './model.js';
 import { recipients, render, type NoticeDeps, type RenderedNotice } from './notices.js';
 import type { EnquiryService, Scheduler } from './service.js';

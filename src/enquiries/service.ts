@@ -7,7 +7,7 @@ import { DomainError } from '../briefings/errors.js';
 import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Message } from '../lint/types.js';
-import { WorkingCalendar } from './calendar.js';
+import { workingCalendar, type WorkingCalendar } from '../directory/working-days.js';
 import type { Detector } from './detect.js';
 import { acknowledge, answer, assign, close, hold, isResolved, open, type Channel, type Enquiry, type Step } from './model.js';
 import { serviceOf, type EnquirySettings } from './settings.js';
@@ -36,9 +36,6 @@ export interface Scheduler {
   setCalendar?(calendar: WorkingCalendar, remindBefore: number): void;
 }
 
-function calendarFor(s: EnquirySettings): WorkingCalendar {
-  return new WorkingCalendar({ region: s.region, closureDays: s.closureDays, timezone: s.timezone, workingHours: s.workingHours });
-}
 
 export interface ServiceDeps {
   council: Council;
@@ -55,7 +52,7 @@ export class EnquiryService {
   scheduler?: Scheduler;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.calendar = calendarFor(deps.settings);
+    this.calendar = workingCalendar(deps.council);
     if (deps.scheduler) this.scheduler = deps.scheduler;
   }
 
@@ -67,7 +64,7 @@ export class EnquiryService {
     this.deps.council = council;
     this.deps.settings = settings;
     this.deps.detector = detector;
-    this.calendar = calendarFor(settings);
+    this.calendar = workingCalendar(council);
     this.scheduler?.setCalendar?.(this.calendar, settings.remindWorkingDaysBefore);
   }
 

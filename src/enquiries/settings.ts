@@ -26,10 +26,6 @@ export const enquirySettingsSchema = z
     /** Override the protocol pack's periods (working days after the day of receipt). */
     acknowledgeWorkingDays: z.number().int().min(1).max(30).optional(),
     answerWorkingDays: z.number().int().min(1).max(90).optional(),
-    /** Bank holidays of this part of the UK (date-holidays' GB regions). */
-    region: z.enum(['ENG', 'WLS', 'SCT', 'NIR']).default('ENG'),
-    /** Days the council is closed besides weekends and bank holidays (the Christmas closure, a local holiday). */
-    closureDays: z.array(isoDate).default([]),
     /** How long a resolved enquiry's record is kept: `<n>d`. */
     retention: z.string().default('730d'),
     /** Working days before each due date on which the officer is reminded (at the start of business). */
@@ -95,6 +91,11 @@ export class EnquirySettingsError extends Error {
 }
 
 export function enquirySettings(council: Council, times: ResponseTimes): EnquirySettings {
+  // The calendar is the council's, one for briefings and enquiries (src/directory/working-days.ts).
+  const moved = (['region', 'closureDays'] as const).filter((k) => council.enquiries && typeof council.enquiries === 'object' && k in council.enquiries);
+  if (moved.length > 0) {
+    throw new EnquirySettingsError(moved.map((k) => `enquiries.${k}: set ${k === 'region' ? 'bankHolidays' : 'closureDays'} at the top of council.yaml instead, where briefings and enquiries share one working-day calendar`));
+  }
   const parsed = enquirySettingsSchema.safeParse(council.enquiries ?? {});
   if (!parsed.success) {
     throw new EnquirySettingsError(parsed.error.issues.map((i) => `enquiries.${i.path.map(String).join('.') || '(top level)'}: ${i.message}`));

@@ -4,7 +4,7 @@
  */
 import { toCsv } from '../export/csv.js';
 import type { Council } from '../directory/council.js';
-import type { WorkingCalendar } from './calendar.js';
+import type { WorkingCalendar } from '../directory/working-days.js';
 import { isOverdue, nextDue, type Enquiry, type EnquiryEvent } from './model.js';
 import { formatDate } from './notices.js';
 import type { EnquirySettings } from './settings.js';

@@ -11,7 +11,7 @@
 import { DomainError, conflict } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Invitation, Offer, Session } from '../briefings/types.js';
-import { localDate, workingDaysBetween, zonedInstant } from '../briefings/working-days.js';
+import { localDate, workingCalendar, zonedInstant, type WorkingCalendar } from '../directory/working-days.js';
 import { formatDeadline, formatTime, formatWhen, zoneLabel } from '../notices/render.js';
 import { ANSWER_PATH, verifyLink, type LinkClaims, type LinkKeys, type NonceStore } from './offer-links.js';
 
@@ -190,7 +190,7 @@ export class LinkAnswers {
       title: round.title,
       status: offer.status,
       deadline: formatDeadline(expiresAt, tz),
-      timeLeft: open ? timeLeft(now, expiresAt, tz) : 'closed',
+      timeLeft: open ? timeLeft(now, expiresAt, workingCalendar(this.council)) : 'closed',
       proposedTimes: (offer.proposedTimes ?? []).map((t) => this.when(t)),
       zone: zoneLabel(now.toISOString(), tz),
       canAnswer: open && !used,
@@ -283,11 +283,12 @@ export class LinkAnswers {
 }
 
 /** "3 working days left (to 18:00 on Tuesday)", or "closes today at 18:00". */
-export function timeLeft(now: Date, expiresAt: string, timeZone: string): string {
+export function timeLeft(now: Date, expiresAt: string, calendar: WorkingCalendar): string {
+  const timeZone = calendar.timezone;
   const today = localDate(now, timeZone);
   const last = localDate(new Date(expiresAt), timeZone);
   if (last <= today) return `closes today at ${formatTime(expiresAt, timeZone)}`;
-  const n = workingDaysBetween(today, last);
+  const n = calendar.workingDaysBetween(today, last);
   return `${n} working day${n === 1 ? '' : 's'} left`;
 }
 

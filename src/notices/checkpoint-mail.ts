@@ -5,7 +5,7 @@
  * checkpoint that neither Redis nor the servers' administrators can rewrite: a chain re-hashed later disagrees
  * with it. Sending it is itself an event in the chain (`ledger.checkpoint-mailed`).
  */
-import { localDate } from '../briefings/working-days.js';
+import { localDate } from '../directory/working-days.js';
 import { checkpointOf, type Checkpoint } from '../briefings/integrity.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Notice } from '../briefings/types.js';

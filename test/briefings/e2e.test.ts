@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Provider from 'oidc-provider';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCalendarDays, localDate } from '../../src/briefings/working-days.js';
+import { addCalendarDays, localDate } from '../../src/directory/working-days.js';
 import { freePort } from '../helpers/free-port.js';
 import { TEST_LEDGER_KEY } from '../helpers/ledger-env.js';
 import { exampleYaml } from './fixtures.js';

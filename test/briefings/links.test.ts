@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { zonedInstant } from '../../src/briefings/working-days.js';
+import { zonedInstant } from '../../src/directory/working-days.js';
 import { buildApp } from '../../src/http/app.js';
 import { formatDeadline, formatWhen } from '../../src/notices/render.js';
 import { LinkKeys, signLink, verifyLink } from '../../src/http/offer-links.js';

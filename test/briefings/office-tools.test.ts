@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate, zonedInstant } from '../../src/briefings/working-days.js';
+import { localDate, zonedInstant } from '../../src/directory/working-days.js';
 import { buildApp } from '../../src/http/app.js';
 import { freePort } from '../helpers/free-port.js';
 import { signInAs, testSignIn } from '../helpers/sign-in.js';

@@ -4,25 +4,25 @@
  * trail as sentences with names: an officer's refused decline reads as the issue asks.
  */
 import { describe, expect, it } from 'vitest';
-import { offerTimes } from '../../src/briefings/working-days.js';
+import { offerTimes, WorkingCalendar } from '../../src/directory/working-days.js';
 import { deliveryProblem, dueText, sessionTime } from '../../src/briefings/words.js';
 import { actors, clock as settableClock, LABOUR_REQUEST, service, SHA } from './fixtures.js';
 
-const LONDON = { timeZone: 'Europe/London', workingHours: { start: 8, end: 18 }, expiryWorkingDays: 5 };
+const LONDON = new WorkingCalendar({ region: 'ENG', closureDays: [], timezone: 'Europe/London', workingHours: { start: 8, end: 18 } });
 
 describe('time left on an offer', () => {
   it('counts working days over Christmas in the council\'s zone and names the next reminder', () => {
     // Offered Tue 22 Dec 2026: 25 and 28 Dec are bank holidays, so the fifth working day is Thu 31 Dec.
-    const times = offerTimes(new Date('2026-12-22T10:00:00Z'), { ...LONDON, reminderWorkingDays: [4] });
+    const times = offerTimes(LONDON, new Date('2026-12-22T10:00:00Z'), { expiryWorkingDays: 5, reminderWorkingDays: [4] });
     const offer = { status: 'open' as const, expiresAt: times.expiresAt.toISOString(), remindAt: times.remindAt.map((d) => d.toISOString()) };
-    expect(dueText(new Date('2026-12-24T12:00:00Z'), offer, 'Europe/London')).toEqual({
+    expect(dueText(new Date('2026-12-24T12:00:00Z'), offer, LONDON)).toEqual({
       text: '3 working days left (reminder Wed 30 Dec)',
       deadline: '18:00 Thu 31 Dec (London time, GMT)',
     });
-    expect(dueText(new Date('2026-12-30T09:00:00Z'), offer, 'Europe/London')!.text).toBe('1 working day left (no reminder left)');
-    expect(dueText(new Date('2026-12-31T09:00:00Z'), offer, 'Europe/London')!.text).toBe('closes today at 18:00 (no reminder left)');
-    expect(dueText(new Date('2026-12-31T18:00:00Z'), offer, 'Europe/London')!.text).toBe('closed');
-    expect(dueText(new Date('2026-12-24T12:00:00Z'), { ...offer, status: 'accepted' }, 'Europe/London')!.text).toBe('closed');
+    expect(dueText(new Date('2026-12-30T09:00:00Z'), offer, LONDON)!.text).toBe('1 working day left (no reminder left)');
+    expect(dueText(new Date('2026-12-31T09:00:00Z'), offer, LONDON)!.text).toBe('closes today at 18:00 (no reminder left)');
+    expect(dueText(new Date('2026-12-31T18:00:00Z'), offer, LONDON)!.text).toBe('closed');
+    expect(dueText(new Date('2026-12-24T12:00:00Z'), { ...offer, status: 'accepted' }, LONDON)!.text).toBe('closed');
   });
 
   it('labels summer times with BST and a session across the clocks with the zone it starts in', () => {

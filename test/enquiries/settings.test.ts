@@ -70,7 +70,8 @@ describe('reloading council.yaml', () => {
     const council = councilWith('wiltshire');
     const service = new EnquiryService({ council, settings: enquirySettings(council, times), store: {} as never, detector: loadDetector(council), clock: () => new Date(), newId: () => 'enq-x' });
     expect(service.calendar.isWorkingDay('2026-04-07')).toBe(true);
-    reloadEnquiries(service, councilWith('wiltshire', 'enquiries: { answerWorkingDays: 15, closureDays: [2026-04-07] }'));
+    const closed = base.replace(/^protocol: .*$/m, 'protocol: wiltshire').replace(/^bankHolidays: .*$/m, 'bankHolidays: ENG\nclosureDays: [2026-04-07]');
+    reloadEnquiries(service, parseCouncil(closed.replace(/^enquiries:[\s\S]*$/m, 'enquiries: { answerWorkingDays: 15 }')));
     expect(service.settings.answer.workingDays).toBe(15);
     expect(service.calendar.isWorkingDay('2026-04-07')).toBe(false);
     expect(() => reloadEnquiries(service, councilWith('wiltshire', 'enquiries: { alternates: { o-nobody: o-reid } }'))).toThrow(/unknown person/);
