@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalise } from '../src/lint/normalise.js';
+import { normalise } from '../src/lint/normalise/index.js';
 import { parseEml } from '../src/mail/eml.js';
 import { InputError } from '../src/mail/errors.js';
 

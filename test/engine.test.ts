@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCouncil } from '../src/directory/council.js';
 import { createLinter } from '../src/lint/engine.js';
 import { loadLexicon, loadModel, loadResources, loadProtocolPacks, loadLinter } from '../src/lint/load.js';
-import { normalise } from '../src/lint/normalise.js';
+import { normalise } from '../src/lint/normalise/index.js';
 import type { Message } from '../src/lint/types.js';
 import { readFileSync } from 'node:fs';
 import { EXAMPLE_COUNCIL } from '../src/lint/load.js';

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../src/lint/types.js';
-import { MAX_ANALYSED_CHARS, normalise, normaliseText } from '../src/lint/normalise.js';
+import { MAX_ANALYSED_CHARS, normalise, normaliseText } from '../src/lint/normalise/index.js';
 
 const email = (text: string, extra: Partial<Message> = {}): Message => ({ channel: 'email', from: 'a@x.gov.uk', to: [], cc: [], bcc: [], text, ...extra });
 const slack = (text: string): Message => ({ channel: 'slack', from: 'U0HALE', to: [], cc: [], bcc: [], text });

@@ -10,7 +10,7 @@
  * "Lib\u00ADDems" are all "lib dems".
  */
 import type { Council, Person } from '../directory/council.js';
-import { normaliseText } from '../lint/normalise.js';
+import { normaliseText } from '../lint/normalise/index.js';
 import type { Party } from './types.js';
 
 /** Lower case, letters and digits only, single spaces. */

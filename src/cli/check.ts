@@ -15,7 +15,7 @@ import { formatFindingsText, hiddenLine, noteLine } from './findings-text.js';
 import { readInput } from './input.js';
 import { regionInFile, type Region } from './source-position.js';
 import { SarifLog } from './sarif.js';
-import { normalise } from '../lint/normalise.js';
+import { normalise } from '../lint/normalise/index.js';
 import { version } from './program.js';
 import { expandTargets } from './targets.js';
 import { useColor, write, type OutputStream } from './output.js';

@@ -9,7 +9,7 @@ import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import { Lexicon, localEntry, type Entry } from '../lexicon/lexicon.js';
 import { RuleContext, type SentenceView } from '../lint/context.js';
-import { MAX_ANALYSED_CHARS, normalise } from '../lint/normalise.js';
+import { MAX_ANALYSED_CHARS, normalise } from '../lint/normalise/index.js';
 import type { Message } from '../lint/types.js';
 import { datesIn } from './dates.js';
 

@@ -9,7 +9,7 @@ import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp
 import { classifyMood, type Mood } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../lexicon/tokens.js';
-import type { NormalisedMessage } from './normalise.js';
+import type { NormalisedMessage } from './normalise/index.js';
 import type { Message, Severity } from './types.js';
 
 export type Role = 'councillor' | 'officer' | 'external';

@@ -9,7 +9,7 @@ import type { Resources } from '../nlp/judgement.js';
 import { confidenceOf, featuresOf, type ConfidenceModel, type Features } from './confidence-model.js';
 import { RuleContext, type RawReport } from './context.js';
 import { read, type ReaderModel } from './reader.js';
-import { MAX_ANALYSED_CHARS, normalise } from './normalise.js';
+import { MAX_ANALYSED_CHARS, normalise } from './normalise/index.js';
 import type { Rule } from './rule.js';
 import type { RuleId } from '../directory/rule-ids.js';
 import { RULES } from './rules/index.js';

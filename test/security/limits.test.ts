@@ -16,7 +16,7 @@ import { buildApp, DEFAULT_BODY_LIMIT } from '../../src/http/app.js';
 import { issueToken, type Role } from '../../src/http/auth.js';
 import { DEFAULT_CHECK_BODY_LIMIT, MAX_CHECK_TEXT } from '../../src/http/check.route.js';
 import { loadLinter } from '../../src/lint/load.js';
-import { MAX_ANALYSED_CHARS } from '../../src/lint/normalise.js';
+import { MAX_ANALYSED_CHARS } from '../../src/lint/normalise/index.js';
 import { clock, council, ids, LABOUR_REQUEST } from '../briefings/fixtures.js';
 
 const SECRET = 'limits-test-secret-0123456789abcdefghijkl';
