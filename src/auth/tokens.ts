@@ -73,29 +73,62 @@ export function assertSecret(secret: string | undefined, setting = 'PROBITY_TOKE
   }
 }
 
-const KID = /^[A-Za-z0-9._-]{1,40}$/;
+/** A key in a rotation list: its id and its secret. */
+export interface KeyEntry {
+  id: string;
+  secret: string;
+}
+
+/** What a key id may be: the tokens' allow '.'; the answer links' and the queue's do not (it separates parts). */
+export interface KeyIdRule {
+  pattern: RegExp;
+  /** In words, for the error: `letters, digits, '_' or '-'`. */
+  words: string;
+}
+
+const TOKEN_KID: KeyIdRule = { pattern: /^[A-Za-z0-9._-]{1,40}$/, words: "letters, digits, '.', '_' or '-'" };
+/** Key ids that never contain '.', for values that join parts with it. */
+export const DOTLESS_KEY_ID: KeyIdRule = { pattern: /^[A-Za-z0-9_-]{1,32}$/, words: "1–32 letters, digits, '_' or '-'" };
 
 /**
- * The keyring from the environment. `PROBITY_TOKEN_KEYS` is `kid:secret` pairs separated by commas, the current
- * key first (`2026-12:…,2026-06:…`, the same form as the answer links' PROBITY_LINK_KEYS); without it,
- * `PROBITY_TOKEN_SECRET` is the only key, with kid `primary`.
+ * Check a rotation list, naming the setting: at least one key, each id by the rule, each secret as assertSecret
+ * wants it (so no published or placeholder secret anywhere), no id twice.
+ */
+export function checkKeyList(keys: readonly KeyEntry[], setting: string, rule: KeyIdRule = TOKEN_KID): void {
+  if (keys.length === 0) throw new SecretError(`${setting}: at least one key is needed`);
+  keys.forEach((k, i) => {
+    if (!rule.pattern.test(k.id)) throw new SecretError(`${setting}: entry ${i + 1} must be id:secret, the id ${rule.words} (got "${k.id.slice(0, 40)}")`);
+    assertSecret(k.secret, `${setting} (key "${k.id}")`);
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new SecretError(`${setting}: a key id is given twice`);
+}
+
+/**
+ * The one parser of Probity's key lists (PROBITY_TOKEN_KEYS, PROBITY_LINK_KEYS, PROBITY_QUEUE_KEYS): `id:secret`
+ * pairs separated by commas, the current key first (`2026-12:…,2026-06:…`), so a key is rotated with overlap.
+ */
+export function parseKeyList(raw: string | undefined, setting: string, rule: KeyIdRule = TOKEN_KID): KeyEntry[] {
+  if (!raw?.trim()) throw new SecretError(`${setting} must be set: \`id:secret\` (a secret of 32+ random characters), comma-separated to rotate`);
+  const keys = raw.split(',').map((pair, i) => {
+    const at = pair.indexOf(':');
+    if (at < 1) throw new SecretError(`${setting}: entry ${i + 1} must be id:secret, the id ${rule.words}`);
+    return { id: pair.slice(0, at).trim(), secret: pair.slice(at + 1).trim() };
+  });
+  checkKeyList(keys, setting, rule);
+  return keys;
+}
+
+/**
+ * The keyring from the environment: `PROBITY_TOKEN_KEYS` (parseKeyList's form, the same as the answer links'
+ * PROBITY_LINK_KEYS); without it, `PROBITY_TOKEN_SECRET` is the only key, with kid `primary`.
  */
 export function keyringFromEnv(env: NodeJS.ProcessEnv): Keyring {
-  const list = env.PROBITY_TOKEN_KEYS?.trim();
-  if (!list) {
+  if (!env.PROBITY_TOKEN_KEYS?.trim()) {
     const secret = env.PROBITY_TOKEN_SECRET;
     assertSecret(secret);
     return keyring(secret);
   }
-  const keys = list.split(',').map((pair, i) => {
-    const at = pair.indexOf(':');
-    const kid = pair.slice(0, at).trim();
-    const secret = pair.slice(at + 1).trim();
-    if (at < 1 || !KID.test(kid)) throw new SecretError(`PROBITY_TOKEN_KEYS: entry ${i + 1} must be kid:secret, the kid letters, digits, '.', '_' or '-'`);
-    assertSecret(secret, `PROBITY_TOKEN_KEYS (key "${kid}")`);
-    return { kid, secret };
-  });
-  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new SecretError('PROBITY_TOKEN_KEYS: a kid is given twice');
+  const keys = parseKeyList(env.PROBITY_TOKEN_KEYS, 'PROBITY_TOKEN_KEYS').map((k) => ({ kid: k.id, secret: k.secret }));
   return { current: keys[0]!, keys };
 }
 

@@ -11,28 +11,17 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { assertSecret } from '../auth/tokens.js';
+import { checkKeyList, DOTLESS_KEY_ID, parseKeyList, type KeyEntry } from '../auth/tokens.js';
 
 export const LINK_PREFIX = 'ol1';
 export const ANSWER_PATH = '/answer/';
-/** No '.': it separates the link's parts. */
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-
-export interface LinkKey {
-  id: string;
-  secret: string;
-}
+export type LinkKey = KeyEntry;
 
 /** The keys answer links are signed and verified with: the first signs, all verify. */
 export class LinkKeys {
   constructor(readonly keys: LinkKey[]) {
-    if (keys.length === 0) throw new Error('PROBITY_LINK_KEYS: at least one key is needed');
-    for (const k of keys) {
-      if (!KEY_ID.test(k.id)) throw new Error(`PROBITY_LINK_KEYS: key id "${k.id}" must be 1–32 letters, digits, "-" or "_"`);
-      // As for the API's token keys: 32+ characters, not the documentation's example, not a placeholder.
-      assertSecret(k.secret, `PROBITY_LINK_KEYS (key "${k.id}")`);
-    }
-    if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new Error('PROBITY_LINK_KEYS: key ids must differ');
+    // As for the API's token keys (one parser and check, auth/tokens.ts); no '.' in an id: it separates the link's parts.
+    checkKeyList(keys, 'PROBITY_LINK_KEYS', DOTLESS_KEY_ID);
   }
 
   get current(): LinkKey {
@@ -45,14 +34,7 @@ export class LinkKeys {
 
   /** `id:secret,id:secret` (the first signs). */
   static parse(raw: string | undefined): LinkKeys {
-    if (!raw?.trim()) throw new Error('PROBITY_LINK_KEYS must be set: `id:secret` (a secret of 32+ characters), comma-separated to rotate');
-    return new LinkKeys(
-      raw.split(',').map((part) => {
-        const at = part.indexOf(':');
-        if (at < 1) throw new Error('PROBITY_LINK_KEYS: each key is `id:secret`');
-        return { id: part.slice(0, at).trim(), secret: part.slice(at + 1).trim() };
-      }),
-    );
+    return new LinkKeys(parseKeyList(raw, 'PROBITY_LINK_KEYS', DOTLESS_KEY_ID));
   }
 }
 

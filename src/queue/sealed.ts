@@ -10,7 +10,7 @@
  * once the queue has drained.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { assertSecret } from '../auth/tokens.js';
+import { checkKeyList, DOTLESS_KEY_ID, parseKeyList, type KeyEntry } from '../auth/tokens.js';
 
 /** What a sealed job's data looks like in Redis: the key's id, a nonce and ciphertext with its tag, no text. */
 export interface SealedPayload {
@@ -20,11 +20,18 @@ export interface SealedPayload {
   data: string;
 }
 
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const INFO = Buffer.from('probity lint-queue payload v1');
 const TAG_BYTES = 16;
 
 export class QueueKeyError extends Error {}
+
+function asQueueKeyError<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new QueueKeyError((err as Error).message);
+  }
+}
 
 export function isSealed(data: unknown): data is SealedPayload {
   const d = data as Partial<SealedPayload> | null;
@@ -34,30 +41,15 @@ export function isSealed(data: unknown): data is SealedPayload {
 export class QueueKeys {
   private readonly keys: { id: string; key: Buffer }[];
 
-  constructor(keys: { id: string; secret: string }[]) {
-    if (keys.length === 0) throw new QueueKeyError('PROBITY_QUEUE_KEYS: at least one key is needed');
-    for (const k of keys) {
-      if (!KEY_ID.test(k.id)) throw new QueueKeyError(`PROBITY_QUEUE_KEYS: key id "${k.id}" must be 1–32 letters, digits, "-" or "_"`);
-      try {
-        assertSecret(k.secret, `PROBITY_QUEUE_KEYS (key "${k.id}")`);
-      } catch (err) {
-        throw new QueueKeyError((err as Error).message);
-      }
-    }
-    if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new QueueKeyError('PROBITY_QUEUE_KEYS: key ids must differ');
+  constructor(keys: KeyEntry[]) {
+    asQueueKeyError(() => checkKeyList(keys, 'PROBITY_QUEUE_KEYS', DOTLESS_KEY_ID));
     this.keys = keys.map((k) => ({ id: k.id, key: Buffer.from(hkdfSync('sha256', k.secret, Buffer.alloc(0), INFO, 32)) }));
   }
 
   /** `id:secret,id:secret` (the first seals). */
+  /** `id:secret,id:secret` (the first seals): the same key-list form and checks as every key setting (auth/tokens.ts). */
   static parse(raw: string | undefined): QueueKeys {
-    if (!raw?.trim()) throw new QueueKeyError('PROBITY_QUEUE_KEYS must be set: `id:secret` (a secret of 32+ random characters), comma-separated to rotate');
-    return new QueueKeys(
-      raw.split(',').map((part) => {
-        const at = part.indexOf(':');
-        if (at < 1) throw new QueueKeyError('PROBITY_QUEUE_KEYS: each key is `id:secret`');
-        return { id: part.slice(0, at).trim(), secret: part.slice(at + 1).trim() };
-      }),
-    );
+    return new QueueKeys(asQueueKeyError(() => parseKeyList(raw, 'PROBITY_QUEUE_KEYS', DOTLESS_KEY_ID)));
   }
 
   seal(jobName: string, data: unknown): SealedPayload {

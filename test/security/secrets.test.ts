@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assertSecret, keyringFromEnv, PUBLISHED_SECRETS } from '../../src/auth/tokens.js';
+import { LinkKeys } from '../../src/http/offer-links.js';
+import { QueueKeyError, QueueKeys } from '../../src/queue/sealed.js';
 import { ledgerEnv } from '../helpers/ledger-env.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -28,10 +30,30 @@ describe('token secrets', () => {
 
   it('refuses it in a rotation keyring too, naming the key', () => {
     expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: `new:${randomBytes(32).toString('hex')},old:${EXAMPLE}` })).toThrow('PROBITY_TOKEN_KEYS (key "old") is the example value');
-    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: 'no-separator' })).toThrow(/must be kid:secret/);
+    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: 'no-separator' })).toThrow("PROBITY_TOKEN_KEYS: entry 1 must be id:secret, the id letters, digits, '.', '_' or '-'");
     const ring = keyringFromEnv({ PROBITY_TOKEN_KEYS: `2026-12:${randomBytes(32).toString('hex')},2026-06:${randomBytes(32).toString('hex')}` });
     expect(ring.current.kid).toBe('2026-12');
     expect(ring.keys.map((k) => k.kid)).toEqual(['2026-12', '2026-06']);
+  });
+
+  it('reads every key list (tokens, answer links, lint queue) with one parser: the same checks and words, each naming its setting', () => {
+    const good = () => randomBytes(32).toString('hex');
+    const readers = {
+      PROBITY_TOKEN_KEYS: (raw: string) => keyringFromEnv({ PROBITY_TOKEN_KEYS: raw }),
+      PROBITY_LINK_KEYS: (raw: string) => LinkKeys.parse(raw),
+      PROBITY_QUEUE_KEYS: (raw: string) => QueueKeys.parse(raw),
+    };
+    for (const [setting, read] of Object.entries(readers)) {
+      expect(() => read(`a:${good()},b:${EXAMPLE}`), setting).toThrow(`${setting} (key "b") is the example value from the documentation`);
+      expect(() => read(`a:${good()},a:${good()}`), setting).toThrow(`${setting}: a key id is given twice`);
+      expect(() => read(`a:${good()},b:short`), setting).toThrow(`${setting} (key "b") must be set to at least 32 characters`);
+      expect(() => read('no-separator'), setting).toThrow(new RegExp(`^${setting}: entry 1 must be id:secret`));
+      expect(() => read(`old:${good()}`), setting).not.toThrow();
+    }
+    // A '.' separates an answer link's parts (and is kept out of the queue's ids): only the tokens' kids may have one.
+    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: `2026.12:${good()}` })).not.toThrow();
+    expect(() => LinkKeys.parse(`2026.12:${good()}`)).toThrow(`PROBITY_LINK_KEYS: entry 1 must be id:secret, the id 1–32 letters, digits, '_' or '-' (got "2026.12")`);
+    expect(() => QueueKeys.parse(`2026.12:${good()}`)).toThrow(QueueKeyError);
   });
 
   it('.env.example holds no secret value that would be accepted', () => {
