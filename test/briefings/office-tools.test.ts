@@ -9,10 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, zonedInstant } from '../../src/directory/working-days.js';
+import { MemoryStore } from '../../src/briefings/memory-store.js';
+import { BriefingService } from '../../src/briefings/service.js';
 import { buildApp } from '../../src/http/app.js';
 import { freePort } from '../helpers/free-port.js';
 import { signInAs, testSignIn } from '../helpers/sign-in.js';
-import { actors, council, LABOUR_REQUEST, SHA } from './fixtures.js';
+import { actors, clock, council, ids, LABOUR_REQUEST, SHA } from './fixtures.js';
 import { settled, until, world, type World } from './world.js';
 
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
@@ -184,5 +186,32 @@ describe('the office page on a phone in another time zone', () => {
       await reload();
       return (await page.locator('#audit-table tbody').innerText()).includes('Sarah Bell withdrew the Liberal Democrat Group’s request “Street lighting”');
     }, 'withdrawal in the audit trail');
+  });
+});
+
+describe('many rounds', () => {
+  it('shows the ten newest rounds, and older ones on request', async () => {
+    const svc = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date().toISOString()), newId: ids('many') });
+    for (let i = 1; i <= 11; i++) {
+      const req = await svc.request(actors.labourLeader, { matter: `Matter number ${i}`, details: 'Details' });
+      await svc.decide(actors.authoriser, req.id, { decision: 'approve' });
+    }
+    const many = await buildApp({ service: svc, auth: { secret: 'office-tools-secret-0123456789abcdefghijkl' }, signIn, docs: false });
+    const url = await many.listen({ port: 0, host: '127.0.0.1' });
+    const context = await browser.newContext();
+    await signInAs(context, url, signIn, 'o-bell');
+    const p = await context.newPage();
+    await p.goto(`${url}/office/`);
+    await p.waitForSelector('body[data-loaded="true"]');
+    expect(await p.locator('article.round').count()).toBe(10);
+    expect(await p.locator('article.round h3').first().textContent()).toBe('Matter number 11');
+    expect(await p.locator('#rounds-count').textContent()).toBe('10+');
+    await p.click('#older-rounds');
+    await p.waitForFunction(() => document.querySelectorAll('article.round').length === 11);
+    expect(await p.locator('article.round h3').last().textContent()).toBe('Matter number 1');
+    expect(await p.locator('#older-rounds').isHidden()).toBe(true);
+    expect(await p.locator('#rounds-count').textContent()).toBe('11');
+    await context.close();
+    await many.close();
   });
 });

@@ -544,6 +544,23 @@ function roundCard(round) {
   );
 }
 
+/** Rounds come newest first, a page at a time. */
+const ROUNDS_PAGE = 10;
+let roundsNext;
+
+async function olderRounds() {
+  if (!roundsNext) return;
+  try {
+    const more = await api('GET', `/v1/rounds?limit=${ROUNDS_PAGE}&cursor=${encodeURIComponent(roundsNext)}`);
+    $('round-list').append(...more.rounds.map(roundCard));
+    roundsNext = more.next;
+    $('older-rounds').hidden = !roundsNext;
+    $('rounds-count').textContent = `${$('round-list').querySelectorAll('article.round').length}${roundsNext ? '+' : ''}`;
+  } catch (err) {
+    say(err.message, 'error');
+  }
+}
+
 // ---------- audit and register ----------
 
 /** Events before the ones loaded, 300 at a time. */
@@ -637,7 +654,7 @@ async function load() {
     const [o, requests, rounds, audit, register, delivery, actions] = await Promise.all([
       api('GET', '/v1/office'),
       api('GET', '/v1/briefings'),
-      api('GET', '/v1/rounds'),
+      api('GET', `/v1/rounds?limit=${ROUNDS_PAGE}`),
       api('GET', '/v1/audit?last=300'),
       api('GET', '/v1/register'),
       api('GET', '/v1/delivery'),
@@ -662,7 +679,9 @@ async function load() {
     }
 
     $('round-list').replaceChildren(...(rounds.rounds.length ? rounds.rounds.map(roundCard) : [el('p', { class: 'empty' }, 'No rounds yet.')]));
-    $('rounds-count').textContent = String(rounds.rounds.length);
+    $('rounds-count').textContent = rounds.rounds.length ? `${rounds.rounds.length}${rounds.next ? '+' : ''}` : '';
+    roundsNext = rounds.next;
+    $('older-rounds').hidden = !roundsNext;
     renderAudit();
     const items = [...actions.refusals.map(refusalItem), ...actions.notices.map(actionItem)];
     $('action-list').replaceChildren(...(items.length ? items : [el('p', { class: 'empty' }, 'Nothing needs action. Every notice so far was delivered or is on its way, and no officer’s decline was refused.')]));
@@ -731,5 +750,6 @@ for (const id of ['filter-status', 'filter-group']) $(id).addEventListener('chan
 $('filter-text').addEventListener('input', renderRequests);
 $('audit-all').addEventListener('change', renderAudit);
 $('audit-earlier').addEventListener('click', () => void earlierEvents());
+$('older-rounds').addEventListener('click', () => void olderRounds());
 
 void start();
