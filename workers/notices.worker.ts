@@ -17,7 +17,7 @@ import { LinkKeys, LinkSigner } from '../src/http/offer-links.js';
 import { CHANNEL_REPORT_TTL_MS, ChannelHealth } from '../src/notices/channel-health.js';
 import { mailDailyCheckpoint } from '../src/notices/checkpoint-mail.js';
 import { NoticeProcessor } from '../src/notices/deliver.js';
-import { EmailSender, type SmtpOptions } from '../src/notices/email.js';
+import { EmailSender, smtpOptionsFrom, type SmtpOptions } from '../src/notices/email.js';
 import { NOTICES_QUEUE, NoticeDispatcher } from '../src/notices/queue.js';
 import { parseFrom, randomId } from '../src/notices/runtime.js';
 import { SlackSender } from '../src/notices/slack.js';
@@ -29,13 +29,8 @@ const CHECKPOINT_MAIL_CHECK_MS = 60 * 60_000;
 await runProcess('notices-worker', async ({ settings: s, log, redis, ready, council }) => {
   const directory = council();
   const from = parseFrom(s.NOTICE_FROM ?? `Chief Executive's Office <briefings@${directory.domain ?? 'localhost'}>`);
-  const smtp: SmtpOptions = {
-    ...(s.SMTP_URL ? { url: s.SMTP_URL } : {}),
-    ...(s.SMTP_HOST ? { host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE } : {}),
-    ignoreTLS: s.SMTP_IGNORE_TLS,
-    ...(s.SMTP_USER ? { auth: { user: s.SMTP_USER, pass: s.SMTP_PASS ?? '' } } : {}),
-    from,
-  };
+  // Without SMTP_URL or SMTP_HOST the relay is nodemailer's default (127.0.0.1:25), as before.
+  const smtp: SmtpOptions = smtpOptionsFrom(s, from) ?? { ignoreTLS: s.SMTP_IGNORE_TLS, from };
   const publicUrl = s.PROBITY_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
   // Every offer notice and invitation carries its recipient's own answer link.
   const links = new LinkSigner(LinkKeys.parse(s.PROBITY_LINK_KEYS), publicUrl);

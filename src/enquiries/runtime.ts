@@ -1,5 +1,6 @@
 /** What the enquiry worker builds from its settings (src/process/settings.ts) and council.yaml. */
 import type { Council } from '../directory/council.js';
+import { smtpOptionsFrom } from '../notices/email.js';
 import { parseFrom } from '../notices/runtime.js';
 import type { SettingsFor } from '../process/settings.js';
 import { loadResponseTimes } from './load.js';
@@ -18,19 +19,9 @@ export function enquiryRuntime(s: SettingsFor<'enquiries-worker'>, council: Coun
   const settings = enquirySettings(council, loadResponseTimes());
   const domain = council.domain ?? 'localhost';
   const from = parseFrom(s.ENQUIRY_FROM ?? `Member Services <${settings.mailboxes[0] ?? `member.enquiries@${domain}`}>`);
-  const smtp: SmtpSettings | undefined =
-    s.SMTP_URL || s.SMTP_HOST
-      ? {
-          ...(s.SMTP_URL ? { url: s.SMTP_URL } : {}),
-          ...(s.SMTP_HOST ? { host: s.SMTP_HOST } : {}),
-          port: s.SMTP_PORT,
-          secure: s.SMTP_SECURE,
-          ignoreTLS: s.SMTP_IGNORE_TLS,
-          ...(s.SMTP_USER ? { auth: { user: s.SMTP_USER, pass: s.SMTP_PASS ?? '' } } : {}),
-          from,
-          domain,
-        }
-      : undefined;
+  // The relay as the notice worker reads it (src/notices/email.ts), with the council's domain for Message-IDs.
+  const relay = smtpOptionsFrom(s, from);
+  const smtp: SmtpSettings | undefined = relay ? { ...relay, domain } : undefined;
   return {
     council,
     settings,

@@ -4,18 +4,13 @@
  * message; a 5xx is permanent, anything else is retried by the queue. Slack DMs with the Web API (Bolt's
  * WebClient), loaded only when Slack is configured.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { smtpFailure, smtpTransport, type SmtpOptions } from '../notices/email.js';
 import type { RenderedNotice } from './notices.js';
 import { PermanentSendError, type Sender } from './queue.js';
 
-export interface SmtpSettings {
-  url?: string;
-  host?: string;
-  port?: number;
-  secure?: boolean;
-  ignoreTLS?: boolean;
-  auth?: { user: string; pass: string };
-  from: { name: string; email: string };
+/** The briefing notices' SMTP settings (one transport setup, src/notices/email.ts), and the Message-IDs' domain. */
+export interface SmtpSettings extends SmtpOptions {
   /** The domain of Message-IDs (the council's). */
   domain: string;
 }
@@ -25,19 +20,7 @@ export class EmailNoticeSender implements Sender {
   private readonly transport: Transporter;
 
   constructor(private readonly options: SmtpSettings) {
-    this.transport = options.url
-      ? nodemailer.createTransport(options.url)
-      : nodemailer.createTransport({
-          host: options.host ?? '127.0.0.1',
-          port: options.port ?? 25,
-          secure: options.secure ?? false,
-          ignoreTLS: options.ignoreTLS ?? false,
-          ...(options.auth ? { auth: options.auth } : {}),
-          // A stuck server should fail the attempt and let the queue back off.
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 30_000,
-        });
+    this.transport = smtpTransport(options);
   }
 
   async send(notice: RenderedNotice, key: string): Promise<string> {
@@ -53,10 +36,8 @@ export class EmailNoticeSender implements Sender {
         headers: { 'X-Probity-Enquiry-Notice': key },
       });
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500) throw new PermanentSendError(`SMTP ${code}`);
       // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
-      throw new Error(`SMTP ${code ?? (err as { code?: string }).code ?? 'error'}`);
+      throw smtpFailure(err, PermanentSendError);
     }
     return messageId;
   }

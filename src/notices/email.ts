@@ -19,6 +19,56 @@ export interface SmtpOptions {
   from: { name: string; email: string };
 }
 
+/** The SMTP settings of a process (src/process/settings.ts), as the notice and enquiry workers both read them. */
+export interface SmtpSettingValues {
+  SMTP_URL?: string | undefined;
+  SMTP_HOST?: string | undefined;
+  SMTP_PORT: number;
+  SMTP_SECURE: boolean;
+  SMTP_IGNORE_TLS: boolean;
+  SMTP_USER?: string | undefined;
+  SMTP_PASS?: string | undefined;
+}
+
+/** The relay from the settings (SMTP_URL, or SMTP_HOST and its parts); undefined when neither is set. */
+export function smtpOptionsFrom(s: SmtpSettingValues, from: SmtpOptions['from']): SmtpOptions | undefined {
+  if (!s.SMTP_URL && !s.SMTP_HOST) return undefined;
+  return {
+    ...(s.SMTP_URL ? { url: s.SMTP_URL } : {}),
+    ...(s.SMTP_HOST ? { host: s.SMTP_HOST, port: s.SMTP_PORT, secure: s.SMTP_SECURE } : {}),
+    ignoreTLS: s.SMTP_IGNORE_TLS,
+    ...(s.SMTP_USER ? { auth: { user: s.SMTP_USER, pass: s.SMTP_PASS ?? '' } } : {}),
+    from,
+  };
+}
+
+/** The one nodemailer transport setup, for briefing notices, the checkpoint mail and enquiry reminders alike. */
+export function smtpTransport(options: Omit<SmtpOptions, 'from'>): Transporter {
+  return options.url
+    ? nodemailer.createTransport(options.url)
+    : nodemailer.createTransport({
+        host: options.host ?? '127.0.0.1',
+        port: options.port ?? 25,
+        secure: options.secure ?? false,
+        ignoreTLS: options.ignoreTLS ?? false,
+        ...(options.auth ? { auth: options.auth } : {}),
+        // Short timeouts: a stuck SMTP server should fail the attempt and let the queue back off.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      });
+}
+
+/**
+ * A failed send as the queue needs it: a 5xx reply is permanent (`permanent`, the caller's own error class), anything
+ * else is retried. Only the code travels: the server's reply can name people.
+ */
+export function smtpFailure(err: unknown, permanent: new (message: string) => Error): Error {
+  const code = (err as { responseCode?: number }).responseCode;
+  if (code !== undefined && code >= 500) return new permanent(`SMTP ${code}`);
+  return new Error(`SMTP ${code ?? (err as { code?: string }).code ?? 'error'}`);
+}
+
 export class PermanentDeliveryError extends Error {
   constructor(message: string) {
     super(message);
@@ -85,19 +135,7 @@ export class EmailSender {
   private readonly transport: Transporter;
 
   constructor(readonly options: SmtpOptions) {
-    this.transport = options.url
-      ? nodemailer.createTransport(options.url)
-      : nodemailer.createTransport({
-          host: options.host ?? '127.0.0.1',
-          port: options.port ?? 25,
-          secure: options.secure ?? false,
-          ignoreTLS: options.ignoreTLS ?? false,
-          ...(options.auth ? { auth: options.auth } : {}),
-          // Short timeouts: a stuck SMTP server should fail the attempt and let the queue back off.
-          connectionTimeout: 10_000,
-          greetingTimeout: 10_000,
-          socketTimeout: 30_000,
-        });
+    this.transport = smtpTransport(options);
   }
 
   /**
@@ -123,10 +161,8 @@ export class EmailSender {
         ...(rendered.ical ? { icalEvent: { method: rendered.ical.method, filename: rendered.ical.filename, content: rendered.ical.content } } : {}),
       });
     } catch (err) {
-      const code = (err as { responseCode?: number }).responseCode;
-      if (code !== undefined && code >= 500) throw new PermanentDeliveryError(`SMTP ${code}`);
       // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
-      throw new Error(`SMTP ${code ?? (err as { code?: string }).code ?? 'error'}`);
+      throw smtpFailure(err, PermanentDeliveryError);
     }
     return messageId;
   }
