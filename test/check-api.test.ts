@@ -46,9 +46,11 @@ describe('POST /v1/check', () => {
   it('returns {id, findings} with the council clause for a message that breaches the protocol', async () => {
     const response = await post(breach);
     expect(response.statusCode).toBe(200);
-    const body = response.json() as { id: string; findings: { rule: string; clause: { ref: string; title: string; quote: string } | null; suggestion: string }[] };
+    const body = response.json() as { id: string; findings: { rule: string; messageId: string; clause: { ref: string; title: string; quote: string } | null; suggestion: string }[] };
     expect(body.id).toBe('msg-1');
     const political = body.findings.find((f) => f.rule === 'political-request');
+    // The message template's stable id survives the response schema.
+    expect(political?.messageId).toMatch(/^(work|resources|meeting|view|reader)$/);
     expect(political?.clause).toMatchObject({ ref: '5.7', protocol: 'north-east-derbyshire' });
     expect(political?.clause?.quote).toContain('party political or campaigning');
     expect(political?.suggestion).toBeTruthy();

@@ -107,6 +107,7 @@ export const checkResponseSchema = {
         type: 'object',
         properties: {
           rule: { type: 'string' },
+          messageId: { type: 'string', description: "Which of the rule's message templates this is: stable when the wording changes." },
           severity: { type: 'string' },
           message: { type: 'string' },
           span,

@@ -121,6 +121,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
       if (normalised.truncated) {
         findings.push({
           rule: 'input-truncated',
+          messageId: 'truncated',
           severity: 'info',
           message: `Only the first ${MAX_ANALYSED_CHARS.toLocaleString('en-GB')} characters of this ${normalised.originalLength.toLocaleString('en-GB')}-character message were checked.`,
           span: spanOf(normalised.text, 0, 0),
@@ -205,6 +206,7 @@ function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, repo
   const severity: Severity = info.severity === 'off' ? 'info' : info.goodPractice || councilSetSeverity ? info.severity : (report.severity ?? info.severity);
   return {
     rule: rule.meta.id,
+    messageId: report.messageId,
     severity,
     message,
     span: spanOf(text, report.start, report.end),

@@ -40,6 +40,11 @@ export interface ClauseCitation {
 
 export interface Finding {
   rule: string;
+  /**
+   * Which of the rule's message templates this is (`meta.messages` in its file; `reader` for the learned reader,
+   * `truncated` for the analysis limit): stable across wording changes, as ESLint's messageId.
+   */
+  messageId: string;
   severity: Severity;
   message: string;
   span: Span;

@@ -18,6 +18,7 @@ export function exampleCouncil(confidence: Record<ConfidenceStage, number> = THR
 export function scriptedFinding(confidence: number, overrides: Partial<Finding> = {}): Finding {
   return {
     rule: 'direct-instruction',
+    messageId: 'junior',
     severity: 'error',
     message: `This reads as an instruction to a junior officer (scripted at ${confidence}).`,
     span: { start: 0, end: 4, line: 1, column: 1 },

@@ -11,6 +11,7 @@ import { buildNudgeMessage, nudgeMessageId, nudgeSubject, renderNudgeHtml, rende
 
 const finding: Finding = {
   rule: 'political-request',
+  messageId: 'work',
   severity: 'error',
   message: 'This asks an officer for party-political work <leaflets>; officers must stay neutral.',
   span: { start: 0, end: 10, line: 1, column: 1 },

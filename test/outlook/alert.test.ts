@@ -14,6 +14,7 @@ import { TEST_LEDGER_KEY } from '../helpers/ledger-env.js';
 function finding(rule: string, severity: Finding['severity'], ref: string, length = 120): Finding {
   return {
     rule,
+    messageId: 'scripted',
     severity,
     message: `This is what is wrong with the message (${rule}) ${'and why it matters '.repeat(Math.ceil(length / 20))}`.slice(0, length),
     span: { start: 0, end: 1, line: 1, column: 1 },

@@ -46,7 +46,9 @@ describe.each(RULES.map((r) => [r.meta.id, r] as const))('%s', (id, rule) => {
     const findings = linter.lint(toMessage(ex)).findings.filter((f) => f.rule === id);
     expect(findings.length).toBeGreaterThan(0);
     const f = findings[0]!;
+    if (ex.messageId) expect(f.messageId).toBe(ex.messageId);
     if (ex.messageId) expect(f.message).toBe(expectedMessage(rule.meta.messages[ex.messageId]!, f.message));
+    for (const g of findings) expect([...Object.keys(rule.meta.messages), 'reader']).toContain(g.messageId);
     expect(f.span.start).toBeGreaterThanOrEqual(0);
     expect(f.span.end).toBeLessThanOrEqual(ex.text.length + 1);
     expect(f.clause?.quote.length).toBeGreaterThan(10);

@@ -147,7 +147,7 @@ describe('escapers leave nothing active, for any input', () => {
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 5 }), (parts) => {
         const excerpt = parts.join(' ');
         const payload = warningMessage(
-          [{ rule: 'derogatory', severity: 'error', message: `Message about ${excerpt}`, span: { start: 0, end: 1, line: 1, column: 1 }, excerpt, clause: null, suggestion: excerpt, confidence: 0.9 }],
+          [{ rule: 'derogatory', messageId: 'insult', severity: 'error', message: `Message about ${excerpt}`, span: { start: 0, end: 1, line: 1, column: 1 }, excerpt, clause: null, suggestion: excerpt, confidence: 0.9 }],
           { channel: 'D0123', ts: '1.1' },
         );
         const json = JSON.stringify(payload);

@@ -17,6 +17,7 @@ import { blockText } from './harness.js';
 function finding(overrides: Partial<Finding> = {}): Finding {
   return {
     rule: 'political-request',
+    messageId: 'work',
     severity: 'error',
     message: 'This asks an officer for party-political work.',
     span: { start: 0, end: 10, line: 1, column: 1 },
