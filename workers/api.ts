@@ -15,6 +15,8 @@ import { assertDurableLedger, RedisStore } from '../src/briefings/redis-store.js
 import { BriefingService } from '../src/briefings/service.js';
 import { addinOptions, appIdUri } from '../src/http/addin.route.js';
 import { AddinSso } from '../src/auth/addin-sso.js';
+import { CredentialWatch } from '../src/http/credential-watch.js';
+import { EmailSender, smtpOptionsFrom } from '../src/notices/email.js';
 import { enquiryPlugin } from '../src/enquiries/routes.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
@@ -24,7 +26,7 @@ import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
 import { ChannelHealth } from '../src/notices/channel-health.js';
 import { loadLinter } from '../src/lint/load.js';
 import { NoticeDispatcher } from '../src/notices/queue.js';
-import { randomId } from '../src/notices/runtime.js';
+import { parseFrom, randomId } from '../src/notices/runtime.js';
 import { ReloadableLinter } from '../src/process/council.js';
 import { loggerOptions } from '../src/process/log.js';
 import { runProcess } from '../src/process/run.js';
@@ -33,6 +35,9 @@ import { runProcess } from '../src/process/run.js';
 function assertReady(connection: { status: string }): void {
   if (connection.status !== 'ready') throw new Error(connection.status);
 }
+
+/** How often the add-in's identity provider and the machine tokens in use are looked at. */
+const CREDENTIAL_CHECK_MS = 15 * 60_000;
 
 await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   // The token keys (PROBITY_TOKEN_KEYS, or PROBITY_TOKEN_SECRET alone); the example secret is refused here.
@@ -44,16 +49,18 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     publicUrl,
   );
   const addin = addinOptions(s);
+  const directory = council();
+  // Failing and expiring credentials: an error in the log and an email to the administrators (credential-watch.ts).
+  const smtp = smtpOptionsFrom(s, parseFrom(s.NOTICE_FROM ?? `Probity <briefings@${directory.domain ?? 'localhost'}>`));
+  const watchDeps = { admins: s.PROBITY_ADMIN_EMAILS ?? [], domain: directory.domain ?? 'localhost', ...(smtp ? { email: new EmailSender(smtp) } : {}) };
+  let watch: CredentialWatch | undefined;
   // Each Outlook user signs in (Office single sign-on); their token is checked against the council's provider.
   const sso =
     addin?.sso && s.OIDC_ISSUER
-      ? new AddinSso({ issuer: s.OIDC_ISSUER, clientId: addin.sso.clientId, appIdUri: appIdUri(addin.publicUrl, addin.sso) }, (problem) =>
-          log.error({ problem }, 'outlook add-in: sign-ins cannot be verified, so messages go unchecked'),
-        )
+      ? new AddinSso({ issuer: s.OIDC_ISSUER, clientId: addin.sso.clientId, appIdUri: appIdUri(addin.publicUrl, addin.sso) }, (problem) => watch?.ssoTrouble(problem))
       : undefined;
   if (addin && !sso) log.error({}, 'outlook add-in: PROBITY_ADDIN_CLIENT_ID is not set, so every check from Outlook is refused and says so (docs/outlook.md)');
   const linkKeys = LinkKeys.parse(s.PROBITY_LINK_KEYS);
-  const directory = council();
   const linter = new ReloadableLinter(loadLinter({ council: directory }));
   const clock = () => new Date();
 
@@ -67,6 +74,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
 
   const store = new RedisStore(ledger, s.PROBITY_LEDGER_PREFIX);
   const authKv = new RedisKv(ledger, s.PROBITY_AUTH_PREFIX);
+  watch = new CredentialWatch({ log, kv: authKv, ...watchDeps, ...(sso ? { sso } : {}), addinWithoutSso: Boolean(addin && !sso), intervalMs: CREDENTIAL_CHECK_MS });
   const channels = new ChannelHealth(ledger, s.PROBITY_LEDGER_PREFIX);
   const dispatcher = new NoticeDispatcher({ connection: queue, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
   const service = new BriefingService({
@@ -92,7 +100,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     linter,
     ...(addin ? { addin } : {}),
     answers,
-    auth: { keys, revoked: new RevocationList(authKv), ...(sso ? { sso } : {}) },
+    auth: { keys, revoked: new RevocationList(authKv), ...(sso ? { sso } : {}), onToken: watch.sawToken },
     signIn: { sessions: new SessionStore(authKv, s.PROBITY_SESSION_HOURS * 3600), publicUrl, ...(oidcSettings ? { oidc: new OidcClient(oidcSettings) } : {}) },
     logger: loggerOptions('api', s.LOG_LEVEL),
     rateLimit: { max: s.PROBITY_RATE_LIMIT, timeWindow: '1 minute' },
@@ -108,9 +116,11 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     plugins: [enquiryPlugin({ service: enquiries.service, linkSecret: keys.current.secret, clock })],
   });
   await app.listen({ port: s.PORT, host: s.HOST });
+  watch.start();
 
   return {
     async stop() {
+      watch?.stop();
       await app.close();
       await dispatcher.close().catch(() => undefined);
       await enquiries.scheduler.close().catch(() => undefined);

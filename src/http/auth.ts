@@ -24,7 +24,7 @@ import type { Identity } from '../briefings/access.js';
 import type { RevocationList } from '../auth/kv.js';
 import type { SessionStore } from '../auth/sessions.js';
 import { sameSecret } from '../auth/sessions.js';
-import { keyring, verifyToken, type Audience, type Keyring, type Role } from '../auth/tokens.js';
+import { keyring, verifyToken, type Audience, type Keyring, type Role, type VerifiedClaims } from '../auth/tokens.js';
 
 export { assertSecret, issueToken, ROLES, verifyToken, type Claims, type Role } from '../auth/tokens.js';
 
@@ -44,6 +44,8 @@ export interface AuthOptions {
   sso?: AddinSso;
   /** The council.yaml person id for a signed-in identity (personForIdentity), for single sign-on. */
   personFor?: (identity: Identity) => string | undefined;
+  /** Told of every machine token that verifies (credential-watch.ts reports those about to expire). */
+  onToken?: (claims: VerifiedClaims) => void;
   now?: () => number;
 }
 
@@ -132,6 +134,7 @@ async function fromToken(auth: AuthOptions, request: FastifyRequest, token: stri
       return { ok: false, status: 401, message: `${access.person.name} does not speak for "${c.group}" in council.yaml` };
     }
   }
+  auth.onToken?.(c);
   return { ok: true, principal: { sub: c.sub, roles: [c.role], ...(c.group ? { group: c.group } : {}), via: 'token', tokenId: c.jti } };
 }
 

@@ -167,6 +167,18 @@ export class EmailSender {
     return messageId;
   }
 
+  /**
+   * One plain message to people who are not a notice's recipients (the administrators' alerts,
+   * src/http/credential-watch.ts), with a fixed Message-ID. Throws as `send` does, naming no content.
+   */
+  async sendPlain(mail: { to: string[]; subject: string; text: string; messageId: string }): Promise<void> {
+    try {
+      await this.transport.sendMail({ from: { name: this.options.from.name, address: this.options.from.email }, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+    } catch (err) {
+      throw smtpFailure(err, PermanentDeliveryError);
+    }
+  }
+
   close(): void {
     this.transport.close();
   }

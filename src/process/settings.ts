@@ -306,6 +306,17 @@ export const SETTINGS = {
     doc: "The add-in's app registration at the council's identity provider (Entra ID: its Application (client) ID). Each Outlook user's single sign-on token is issued for it and checked against OIDC_ISSUER's keys; without it every check from Outlook is refused, and says so (docs/outlook.md).",
     example: '00000000-0000-0000-0000-000000000000',
   }),
+  PROBITY_ADMIN_EMAILS: setting({
+    group: 'Outlook add-in',
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.email({ error: 'must be email addresses, comma-separated' })).min(1))
+      .optional(),
+    readers: ['api'],
+    doc: "Who is told, by email through the SMTP relay (SMTP_URL), when a credential fails or is about to: the add-in's identity provider unreachable, the add-in without an app registration, a machine token in use that expires within 14 days. At most one email a day per problem; each is also an error in the log.",
+    example: 'it-servicedesk@example.gov.uk',
+  }),
   PROBITY_ADDIN_APP_ID_URI: setting({
     group: 'Outlook add-in',
     schema: text().optional(),
@@ -360,7 +371,7 @@ export const SETTINGS = {
   SMTP_URL: setting({
     group: 'Briefing notices',
     schema: url(['smtp:', 'smtps:']).optional(),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     secret: true,
     doc: 'The SMTP relay notices are sent through: `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465`. The notice worker needs this or SMTP_HOST.',
     example: 'smtp://relay.example.gov.uk:587',
@@ -369,47 +380,47 @@ export const SETTINGS = {
   SMTP_HOST: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     doc: 'The SMTP relay by parts, instead of SMTP_URL: host (with SMTP_PORT, SMTP_SECURE, SMTP_USER, SMTP_PASS).',
   }),
   SMTP_PORT: setting({
     group: 'Briefing notices',
     schema: int(1, 65535).default(25),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     default: '25',
     doc: 'SMTP port, with SMTP_HOST.',
   }),
   SMTP_SECURE: setting({
     group: 'Briefing notices',
     schema: bool().default(false),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     default: 'false',
     doc: 'TLS from the first byte (port 465), with SMTP_HOST.',
   }),
   SMTP_IGNORE_TLS: setting({
     group: 'Briefing notices',
     schema: bool().default(false),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     default: 'false',
     doc: 'Do not use STARTTLS even when offered (a relay on the same host only).',
   }),
   SMTP_USER: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     doc: 'SMTP user, with SMTP_HOST.',
   }),
   SMTP_PASS: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker', 'enquiries-worker'],
+    readers: ['notices-worker', 'enquiries-worker', 'api'],
     secret: true,
     doc: 'SMTP password, with SMTP_USER.',
   }),
   NOTICE_FROM: setting({
     group: 'Briefing notices',
     schema: text().optional(),
-    readers: ['notices-worker'],
+    readers: ['notices-worker', 'api'],
     default: "Chief Executive's Office <briefings@DOMAIN>",
     doc: "`From:` of briefing notices: `Name <address>` or an address (DOMAIN is council.yaml's `domain`).",
     example: "Chief Executive's Office <briefings@example.gov.uk>",
@@ -774,6 +785,7 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
     problems.push("PROBITY_QUEUE_KEYS (or PROBITY_QUEUE_KEYS_FILE) must be set with SLACK_BOT_TOKEN: the Slack app's key that opens queued messages");
   }
   if (s.OIDC_ISSUER && !s.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID must be set with OIDC_ISSUER');
+  if (process === 'api' && s.PROBITY_ADMIN_EMAILS && !s.SMTP_URL && !s.SMTP_HOST) problems.push('SMTP_URL (or SMTP_HOST) must be set with PROBITY_ADMIN_EMAILS: the relay the administrators are written to through');
   if (s.PROBITY_ADDIN_CLIENT_ID && !s.OIDC_ISSUER) problems.push("OIDC_ISSUER must be set with PROBITY_ADDIN_CLIENT_ID: the identity provider whose keys sign the add-in's sign-ins");
   if (process === 'api' && (env.PROBITY_ADDIN_TOKEN?.trim() || env.PROBITY_ADDIN_TOKEN_FILE?.trim())) {
     problems.push('PROBITY_ADDIN_TOKEN is no longer read: the add-in signs each user in (PROBITY_ADDIN_CLIENT_ID, docs/outlook.md); remove it and revoke that token (probity token revoke)');
