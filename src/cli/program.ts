@@ -119,7 +119,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .command('issue', { isDefault: true })
     .description('issue a token for someone council.yaml gives the role (a checker token may be for a service)')
     .requiredOption('--role <role>', 'ce-office, authoriser, monitoring-officer, group-leader, officer or checker')
-    .requiredOption('--sub <who>', 'a person id from council.yaml, or a service name (outlook-addin) for a checker token')
+    .requiredOption('--sub <who>', 'a person id from council.yaml, or a service name (nightly-audit) for a checker token')
     .option('--group <id>', 'for a group-leader token: the party they speak for (worked out from council.yaml when not given)')
     .option('--audience <list>', 'briefings and/or check, comma-separated (default: check for a checker token, both otherwise)')
     .option('--days <n>', 'days until it expires (at most 366)', '30')

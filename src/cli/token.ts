@@ -2,7 +2,7 @@
  * `probity token`: issue a bearer token for a machine or a script, and `probity token revoke` to withdraw one.
  *
  * A token is only issued for someone council.yaml gives the role: a person with that role (a group-leader token
- * for the party that person speaks for), or, for a `checker` token, a service such as `outlook-addin`. The API
+ * for the party that person speaks for), or, for a `checker` token, a service such as a script (`nightly-audit`). The API
  * checks the same again on every request, so a token stops working when council.yaml stops backing it.
  *
  * The keys come from PROBITY_TOKEN_KEYS or PROBITY_TOKEN_SECRET, never from the command line (they would land in

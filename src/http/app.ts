@@ -147,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: { title: 'Probity', version: '0.1.0', description: 'Party-group briefings with an equal offer to every group, and the check API.' },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token for a machine (`probity token`): a JWT carrying a role, an audience and an id' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token for a machine (`probity token`): a JWT carrying a role, an audience and an id; or, for POST /v1/check only, an Outlook user\'s own single sign-on token from the council\'s identity provider (docs/outlook.md)' },
           session: { type: 'apiKey', in: 'cookie', name: 'probity-session', description: 'A signed-in person (GET /auth/login); changes need the x-csrf-token header' },
         },
       },

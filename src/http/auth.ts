@@ -125,7 +125,7 @@ async function fromToken(auth: AuthOptions, request: FastifyRequest, token: stri
     }
     if (revoked) return { ok: false, status: 401, message: 'token revoked' };
   }
-  // A checker token may be a service's (`outlook-addin`); every other role must be a person's, in council.yaml today.
+  // A checker token may be a service's (a script, an intranet); every other role must be a person's, in council.yaml today.
   const access = auth.access?.(c.sub);
   if (auth.access && (c.role !== 'checker' || access)) {
     if (!access) return { ok: false, status: 401, message: `the token's holder "${c.sub}" is not in council.yaml` };

@@ -46,7 +46,6 @@ export class QueueKeys {
     this.keys = keys.map((k) => ({ id: k.id, key: Buffer.from(hkdfSync('sha256', k.secret, Buffer.alloc(0), INFO, 32)) }));
   }
 
-  /** `id:secret,id:secret` (the first seals). */
   /** `id:secret,id:secret` (the first seals): the same key-list form and checks as every key setting (auth/tokens.ts). */
   static parse(raw: string | undefined): QueueKeys {
     return new QueueKeys(asQueueKeyError(() => parseKeyList(raw, 'PROBITY_QUEUE_KEYS', DOTLESS_KEY_ID)));
