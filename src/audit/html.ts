@@ -151,6 +151,32 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:3px 8px;
 .scroll{max-height:480px;overflow:auto}[hidden]{display:none!important}
 `;
 
+/** The member enquiries' response times (`--enquiries`): tables, every figure a count or a median. */
+function enquiriesSection(report: AuditReport): string {
+  const e = report.enquiries;
+  if (!e) return '';
+  const hours = (h: number | null) => (h === null ? '–' : String(h));
+  const pct = (part: number, of: number) => (of === 0 ? '–' : `${part} of ${of} (${Math.round((part / of) * 100)}%)`);
+  const services = e.byService.map((s) => `<tr><td>${escapeHtml(s.name)}</td><td class="n">${s.open}</td><td class="n">${s.overdue}</td></tr>`).join('');
+  const onTime = e.onTime.map((s) => `<tr><td>${escapeHtml(s.name)}</td><td class="n">${pct(s.acknowledgedOnTime, s.acknowledged)}</td><td class="n">${pct(s.answeredOnTime, s.answered)}</td></tr>`).join('');
+  const medians = e.medians
+    .flatMap((m) =>
+      e.months
+        .map((month, i) => ({ month, i }))
+        .filter(({ i }) => m.acknowledged[i]! > 0 || m.answered[i]! > 0)
+        .map(({ month, i }) => `<tr><td>${escapeHtml(m.name)}</td><td>${escapeHtml(month)}</td><td class="n">${hours(m.acknowledge[i]!)}</td><td class="n">${m.acknowledged[i]}</td><td class="n">${hours(m.answer[i]!)}</td><td class="n">${m.answered[i]}</td></tr>`),
+    )
+    .join('');
+  return `<section class="wide" id="enquiries"><h2>Member enquiries: response times</h2>
+<p class="note">${escapeHtml(e.months[0] ?? '')} to ${escapeHtml(e.months.at(-1) ?? '')}, from the enquiry store (${escapeHtml(e.source)}) on ${escapeHtml(e.now)}. Acknowledge within ${escapeHtml(e.periods.acknowledge)}, answer within ${escapeHtml(e.periods.answer)}; a holding reply's new date counts as the date in force. Counts and medians only: no subject line and no person.</p>
+<div class="totals"><div><b>${e.open}</b>open now</div><div><b>${e.overdue}</b>overdue now</div></div>
+<table><thead><tr><th>service</th><th class="n">open</th><th class="n">overdue</th></tr></thead><tbody>${services || '<tr><td colspan="3">none</td></tr>'}</tbody></table>
+<h3>On time, by service</h3>
+<table><thead><tr><th>service</th><th class="n">acknowledged on time</th><th class="n">answered on time</th></tr></thead><tbody>${onTime || '<tr><td colspan="3">none</td></tr>'}</tbody></table>
+<h3>Median hours to acknowledge and to answer, by service and month</h3>
+<table><thead><tr><th>service</th><th>month</th><th class="n">median hours to acknowledge</th><th class="n">acknowledged</th><th class="n">median hours to answer</th><th class="n">answered</th></tr></thead><tbody>${medians || '<tr><td colspan="6">none</td></tr>'}</tbody></table></section>`;
+}
+
 export function renderHtml(report: AuditReport): string {
   const t = report.totals;
   const clauses = report.topClauses.map((c) => ({ label: `${protocolLabel(c.protocol)} ${c.ref}`, count: c.count }));
@@ -204,6 +230,7 @@ ${countsTable('By channel', report.byChannel, ['channel', 'findings'])}
 <section><h2>Senders with most findings</h2><table><thead><tr><th>${report.people.mode === 'names' ? 'name' : 'pseudonym'}</th><th>role</th><th class="n">messages</th><th class="n">findings</th></tr></thead><tbody>${senders || '<tr><td colspan="4">none</td></tr>'}</tbody></table></section>
 ${confidenceSections(report)}
 ${unreadable}
+${enquiriesSection(report)}
 ${examples}
 </main>
 <script type="application/json" id="audit-data">${scriptJson(data)}</script>

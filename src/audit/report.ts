@@ -4,6 +4,7 @@
  * messages, which can quote the text) only in `examples`, which exists only with `--excerpts`.
  */
 import { CONFIDENCE_BANDS, type ConfidenceBand } from '../channels/confidence.js';
+import type { EnquiryFigures } from './enquiries.js';
 import type { RunResult } from './run.js';
 import type { ClauseCount, Counts, Example, ListedFinding, SenderCount, TallyCounts } from './tally.js';
 import type { AuditSource } from './types.js';
@@ -39,6 +40,8 @@ export interface AuditReport extends TallyCounts {
   /** Every finding (up to the first 5,000) with its place, rule, clause and confidence; never its text. */
   findingList: { listed: ListedFinding[]; unlisted: number };
   examples?: Example[];
+  /** With `--enquiries`: the member enquiries' response-time figures (enquiries.ts), counts only. */
+  enquiries?: EnquiryFigures;
 }
 
 /** Band counts in the bands' order (most sure first), every band present. */

@@ -11,6 +11,23 @@ function table(title: string, counts: Counts, c: ReturnType<typeof pc.createColo
   return `${c.bold(title)}\n${lines.join('\n')}\n\n`;
 }
 
+/** `3.5 h`, or `–` for a month with none. */
+const hoursText = (h: number | null) => (h === null ? '–' : `${h} h`);
+const share = (part: number, of: number) => (of === 0 ? '–' : `${part} of ${of} (${Math.round((part / of) * 100)}%)`);
+
+function enquiriesText(e: NonNullable<AuditReport['enquiries']>, c: ReturnType<typeof pc.createColors>): string {
+  let out = `${c.bold('Member enquiries')} (${e.months[0]} to ${e.months.at(-1)}; acknowledge within ${e.periods.acknowledge}, answer within ${e.periods.answer})\n`;
+  out += `  ${e.open} open now, ${e.overdue > 0 ? c.yellow(`${e.overdue} overdue`) : '0 overdue'}\n`;
+  for (const s of e.byService) if (s.open > 0) out += `  ${s.name}: ${s.open} open, ${s.overdue} overdue\n`;
+  for (const s of e.onTime) out += `  ${s.name}: acknowledged on time ${share(s.acknowledgedOnTime, s.acknowledged)}; answered on time ${share(s.answeredOnTime, s.answered)}\n`;
+  out += `  ${c.bold('Median hours to acknowledge / to answer, by service and month')}\n`;
+  for (const m of e.medians) {
+    const months = e.months.map((month, i) => ({ month, i })).filter(({ i }) => m.acknowledged[i]! > 0 || m.answered[i]! > 0);
+    for (const { month, i } of months) out += `  ${m.name.padEnd(24)} ${month}  ${hoursText(m.acknowledge[i]!).padStart(8)} / ${hoursText(m.answer[i]!).padStart(8)}  (${m.acknowledged[i]} acknowledged, ${m.answered[i]} answered)\n`;
+  }
+  return `${out}\n`;
+}
+
 export function formatAuditText(report: AuditReport, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
   const t = report.totals;
@@ -28,6 +45,7 @@ export function formatAuditText(report: AuditReport, options: { color: boolean }
 `;
   }
   out += table('Unreadable', report.unreadable.reasons, c);
+  if (report.enquiries) out += enquiriesText(report.enquiries, c);
   out += `${c.dim(report.people.note)}\n`;
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { enquiryFigures } from '../audit/enquiries.js';
 import { renderHtml } from '../audit/html.js';
 import { progressSink } from '../audit/progress.js';
 import { pseudonymKey } from '../audit/pseudonym.js';
@@ -33,6 +34,9 @@ export interface AuditOptions {
   jobs?: string;
   /** Overrides council.yaml's `confidence.audit`. */
   minConfidence?: number;
+  /** Add the member enquiries' response-time figures (from the enquiry store in Redis). */
+  enquiries?: boolean;
+  enquiryMonths?: string;
 }
 
 /** More threads than this is never faster: reading and counting in the main thread becomes the limit. */
@@ -78,6 +82,9 @@ export async function audit(input: string | undefined, options: AuditOptions, io
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new InputError(`--jobs must be a whole number from 1 to ${MAX_JOBS}`);
   const file = councilFile(options.council ? resolvePath(io.cwd, options.council) : undefined, io.env, io.cwd, io.stderr);
   const linter = loadCouncilLinter(file);
+  const clock = hooks.clock ?? Date.now;
+  // The enquiries' figures first: a store that cannot be reached is said at once, not after a long audit.
+  const enquiries = options.enquiries ? await enquiryFigures(linter.council, io.env, new Date(clock()), options.enquiryMonths === undefined ? 12 : Number(options.enquiryMonths)) : undefined;
 
   let source: AuditSource;
   if (options.imap) {
@@ -89,7 +96,6 @@ export async function audit(input: string | undefined, options: AuditOptions, io
   }
 
   const signals = hooks.signal ? undefined : stopOnSignals();
-  const clock = hooks.clock ?? Date.now;
   let result;
   try {
     result = await runAudit({
@@ -118,6 +124,7 @@ export async function audit(input: string | undefined, options: AuditOptions, io
     names: options.names === true,
     now: new Date(clock()),
   });
+  if (enquiries) report.enquiries = enquiries;
   if (options.json) writeFileSync(resolvePath(io.cwd, options.json), `${JSON.stringify(report, null, 2)}\n`);
   if (options.html) writeFileSync(resolvePath(io.cwd, options.html), renderHtml(report));
   await write(io.stdout, formatAuditText(report, { color: useColor(io.stdout, io.env) }));

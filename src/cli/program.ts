@@ -156,6 +156,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--jobs <n>', 'worker threads that parse and lint (default 1)')
     .addOption(new Option('--min-confidence <0-1>', "count only findings at least this sure (default: the council's audit threshold, 0)").argParser(confidenceArgument))
+    .option('--enquiries', "add the member enquiries' response times (medians to acknowledge and answer per service and month, on time, overdue) from the enquiry store (REDIS_URL)")
+    .option('--enquiry-months <n>', 'with --enquiries, how many months back (default 12)')
     .action(async (input: string | undefined, options: AuditOptions) => {
       const { audit } = await import('./audit.js');
       status = await audit(input, options, io);

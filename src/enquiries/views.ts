@@ -126,45 +126,82 @@ export function lastMonths(calendar: WorkingCalendar, now: Date, n: number): str
 
 const HOUR = 3_600_000;
 
-export async function dashboard(store: EnquiryStore, council: Council, settings: EnquirySettings, calendar: WorkingCalendar, now: Date, monthsBack = 12, listLimit = 50): Promise<Dashboard> {
-  const t = now.getTime();
+/**
+ * The response-time figures, counts only (no subject, no councillor): per service, open and overdue now; per
+ * service and month, the median hours to acknowledge and to answer and how many each median is of; per service, of
+ * those acknowledged and answered in the months, how many on time. The dashboard shows them, and the Monitoring
+ * Officer's audit (`probity audit --enquiries`) reports them.
+ */
+export interface ResponseTimeFigures {
+  now: string;
+  months: string[];
+  periods: { acknowledge: string; answer: string };
+  open: number;
+  overdue: number;
+  byService: { id: string; name: string; open: number; overdue: number }[];
+  /** Median hours per service and month (null: none that month), and how many enquiries each is of. */
+  medians: { service: string; name: string; acknowledge: (number | null)[]; answer: (number | null)[]; acknowledged: number[]; answered: number[] }[];
+  onTime: { service: string; name: string; acknowledged: number; acknowledgedOnTime: number; answered: number; answeredOnTime: number }[];
+}
+
+export async function responseTimes(store: EnquiryStore, settings: EnquirySettings, calendar: WorkingCalendar, now: Date, monthsBack = 12): Promise<ResponseTimeFigures> {
   const services = [...settings.services.map((s) => s.id), NONE];
-  const officers = council.people.filter((p) => p.role === 'officer').map((p) => p.id);
-  const wards = [...council.wards, NONE];
   const months = lastMonths(calendar, now, monthsBack);
-  const [bySvc, byOff, byWard, ack, ans, overdueIds, ackOnTime, ansOnTime] = await Promise.all([
-    store.openCounts('os', services, t),
-    store.openCounts('o', officers, t),
-    store.openCounts('ow', wards, t),
+  const [bySvc, ack, ans, ackOnTime, ansOnTime] = await Promise.all([
+    store.openCounts('os', services, now.getTime()),
     store.medians('ack', services, months),
     store.medians('ans', services, months),
-    store.dueBy(t, listLimit),
     store.onTime('ack', services, months),
     store.onTime('ans', services, months),
   ]);
   const svcName = (id: string) => (id === NONE ? 'Not yet with a service' : (settings.services.find((s) => s.id === id)?.name ?? id));
   const total = [...bySvc.values()].reduce((a, c) => ({ open: a.open + c.open, overdue: a.overdue + c.overdue }), { open: 0, overdue: 0 });
-  const overdue = (await store.many(overdueIds)).map((e) => view(e, council, settings, calendar, now));
   const hours = (ms: number | null) => (ms === null ? null : Math.round((ms / HOUR) * 10) / 10);
   return {
     now: now.toISOString(),
+    months,
+    periods: { acknowledge: `${settings.acknowledge.workingDays} working days`, answer: `${settings.answer.workingDays} working days` },
     ...total,
     byService: services.map((id) => ({ id, name: svcName(id), ...bySvc.get(id)! })).filter((s) => s.open > 0 || s.id !== NONE),
-    byOfficer: officers.map((id) => ({ id, name: council.byId.get(id)!.name, ...byOff.get(id)! })).filter((o) => o.open > 0),
-    byWard: wards.map((w) => ({ name: w === NONE ? 'No ward' : w, ...byWard.get(w)! })).filter((w) => w.open > 0 || w.name !== 'No ward'),
-    months,
-    medians: services.map((id) => ({
-      service: id,
-      name: svcName(id),
-      acknowledge: months.map((m) => hours(ack.get(`${id}|${m}`)!.median)),
-      answer: months.map((m) => hours(ans.get(`${id}|${m}`)!.median)),
-      n: months.map((m) => ack.get(`${id}|${m}`)!.n),
-    })).filter((r) => r.n.some((n) => n > 0)),
-    overdueList: overdue,
+    medians: services
+      .map((id) => ({
+        service: id,
+        name: svcName(id),
+        acknowledge: months.map((m) => hours(ack.get(`${id}|${m}`)!.median)),
+        answer: months.map((m) => hours(ans.get(`${id}|${m}`)!.median)),
+        acknowledged: months.map((m) => ack.get(`${id}|${m}`)!.n),
+        answered: months.map((m) => ans.get(`${id}|${m}`)!.n),
+      }))
+      .filter((r) => r.acknowledged.some((n) => n > 0) || r.answered.some((n) => n > 0)),
     onTime: services
       .map((id) => ({ service: id, name: svcName(id), acknowledged: ackOnTime.get(id)!.done, acknowledgedOnTime: ackOnTime.get(id)!.onTime, answered: ansOnTime.get(id)!.done, answeredOnTime: ansOnTime.get(id)!.onTime }))
       .filter((r) => r.acknowledged > 0 || r.answered > 0),
-    periods: { acknowledge: `${settings.acknowledge.workingDays} working days`, answer: `${settings.answer.workingDays} working days` },
+  };
+}
+
+export async function dashboard(store: EnquiryStore, council: Council, settings: EnquirySettings, calendar: WorkingCalendar, now: Date, monthsBack = 12, listLimit = 50): Promise<Dashboard> {
+  const t = now.getTime();
+  const officers = council.people.filter((p) => p.role === 'officer').map((p) => p.id);
+  const wards = [...council.wards, NONE];
+  const [figures, byOff, byWard, overdueIds] = await Promise.all([
+    responseTimes(store, settings, calendar, now, monthsBack),
+    store.openCounts('o', officers, t),
+    store.openCounts('ow', wards, t),
+    store.dueBy(t, listLimit),
+  ]);
+  const overdue = (await store.many(overdueIds)).map((e) => view(e, council, settings, calendar, now));
+  return {
+    now: figures.now,
+    open: figures.open,
+    overdue: figures.overdue,
+    byService: figures.byService,
+    byOfficer: officers.map((id) => ({ id, name: council.byId.get(id)!.name, ...byOff.get(id)! })).filter((o) => o.open > 0),
+    byWard: wards.map((w) => ({ name: w === NONE ? 'No ward' : w, ...byWard.get(w)! })).filter((w) => w.open > 0 || w.name !== 'No ward'),
+    months: figures.months,
+    medians: figures.medians.map(({ acknowledged, answered: _answered, ...m }) => ({ ...m, n: acknowledged })),
+    overdueList: overdue,
+    onTime: figures.onTime,
+    periods: figures.periods,
   };
 }
 
