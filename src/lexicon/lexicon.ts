@@ -260,6 +260,23 @@ export function parseLexiconFile(text: string, file: string): Entry[] {
   return entries;
 }
 
+/**
+ * Each phrase of a pattern as what it matches: stems, exact words (`=`), prefixes (`*`) and gaps, in a canonical
+ * form. Two phrases with the same form match the same words ("officer's" and "officers" alike), so a test can find
+ * a phrase written twice.
+ */
+export function phraseForms(pattern: string): string[] {
+  return compilePattern(pattern).map((slots) =>
+    slots
+      .map((slot) =>
+        slot.type === 'gap'
+          ? `...${slot.max}`
+          : [...[...slot.stems].sort(), ...[...slot.exact].sort().map((e) => `=${e}`), ...[...slot.prefixes].sort().map((p) => `${p}*`)].join('/'),
+      )
+      .join(' '),
+  );
+}
+
 /** Words from the council's own directory (group names, wards, people) become entries of their own categories. */
 export function localEntry(category: string, phrase: string, note: string): Entry | undefined {
   const words = tokenise(phrase).map((t) => `=${t.word}`);
