@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, type Role } from '../src/http/auth.js';
 import { checkRoutes, DEFAULT_CHECK_BODY_LIMIT } from '../src/http/check.route.js';
+import { openApiOptions } from '../src/http/contract.js';
 import { loadLinter } from '../src/lint/load.js';
 import { exampleCouncil, scriptedLinter } from './helpers/scripted-linter.js';
 
@@ -207,19 +208,23 @@ describe('the stage and its confidence threshold', () => {
 
   it('is documented in the OpenAPI description: the stage parameter, the confidence and the threshold applied', async () => {
     const documented = Fastify({ logger: false });
-    await documented.register(swagger, { openapi: { info: { title: 'Probity', version: 'test' } } });
+    await documented.register(swagger, openApiOptions());
     await documented.register(checkRoutes, { linter, auth: { secret: SECRET }, overload: false });
     await documented.ready();
+    type Schema = { $ref?: string; properties: Record<string, { $ref?: string; items?: { $ref?: string; properties: Record<string, unknown> } }> };
     const spec = documented.swagger() as {
-      paths: Record<string, { post: { parameters: { name: string; in: string; schema: { enum: string[]; default: string }; description?: string }[]; responses: Record<string, { content: Record<string, { schema: { properties: Record<string, { items?: { properties: Record<string, unknown> } }> } }> }> } }>;
+      paths: Record<string, { post: { parameters: { name: string; in: string; schema: { enum: string[]; default: string }; description?: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>;
+      components: { schemas: Record<string, Schema> };
     };
+    // Named schemas (CheckResult, Finding) are components, referred to by $ref.
+    const deref = <T extends { $ref?: string }>(s: T): Schema => (s.$ref ? spec.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : (s as unknown as Schema));
     const operation = spec.paths['/v1/check']!.post;
     const stage = operation.parameters.find((p) => p.name === 'stage')!;
     expect(stage.in).toBe('query');
     expect(stage.schema.enum).toEqual(['pre-send', 'post-send', 'audit']);
     expect(stage.schema.default).toBe('pre-send');
-    const ok = operation.responses['200']!.content['application/json']!.schema.properties;
-    expect(ok.findings!.items!.properties.confidence).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    const ok = deref(operation.responses['200']!.content['application/json']!.schema).properties;
+    expect(deref(ok.findings!.items!).properties.confidence).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
     expect(ok.minConfidence).toMatchObject({ type: 'number' });
     expect(ok.stage).toMatchObject({ type: 'string' });
     await documented.close();

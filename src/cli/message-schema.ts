@@ -1,21 +1,13 @@
 /** The `Message` shape as JSON input (`.json`, `.jsonl`, stdin): validated, with the defaults a hand-written file expects. */
 import { z } from 'zod';
-import type { Message } from '../lint/types.js';
+import { messageSchema as engineMessage, type Message } from '../lint/message.js';
 
-const address = z.string();
-
-/** Unknown keys (`expect`, `note`, corpus labels…) are dropped, not refused. */
-export const messageSchema = z.object({
+/**
+ * The engine's message schema, with a number accepted as an id (corpus files number their messages). Unknown keys
+ * (`expect`, `note`, corpus labels…) are dropped, not refused.
+ */
+export const messageSchema = engineMessage.extend({
   id: z.union([z.string().min(1), z.number().transform(String)]).optional(),
-  channel: z.enum(['email', 'slack'], { error: 'expected "email" or "slack"' }),
-  from: address,
-  to: z.array(address).default([]),
-  cc: z.array(address).default([]),
-  bcc: z.array(address).default([]),
-  subject: z.string().optional(),
-  text: z.string().default(''),
-  html: z.string().optional(),
-  sentAt: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with an offset, like 2025-03-03T10:12:00Z' }).optional(),
 });
 
 export type MessageParse = { ok: true; message: Message } | { ok: false; reason: string };
@@ -27,12 +19,8 @@ export function parseMessage(value: unknown): MessageParse {
   }
   const parsed = messageSchema.safeParse(value);
   if (parsed.success) {
-    const { id, subject, html, sentAt, ...rest } = parsed.data;
-    const message: Message = { ...rest };
-    if (id !== undefined) message.id = id;
-    if (subject !== undefined) message.subject = subject;
-    if (html !== undefined) message.html = html;
-    if (sentAt !== undefined) message.sentAt = sentAt;
+    // Absent optional fields stay absent (not `undefined`), as a hand-written message has them.
+    const message = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Message;
     return { ok: true, message };
   }
   const reasons = parsed.error.issues.map((issue) => {

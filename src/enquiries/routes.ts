@@ -19,7 +19,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requireRole, type AuthOptions } from '../http/auth.js';
+import { assignBody, AUTHED_ERRORS, dashboardSchema, enquiryParams, enquirySchema, errorResponses, holdingBody, linkActionBody, monthsQuery, PUBLIC, recordEnquiryBody, SECURITY, useZod } from '../http/contract.js';
 import { verifyLink } from './links.js';
 import type { Enquiry } from './model.js';
 import { EnquiryError, type EnquiryService } from './service.js';
@@ -37,8 +40,9 @@ export interface EnquiryRoutesOptions {
 
 const MEMBER_SERVICES = ['ce-office', 'monitoring-officer'] as const;
 const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "form-action 'none'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
-const ID = { type: 'string', pattern: '^enq-[a-z0-9]{1,40}$' } as const;
-const DAY = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
+const security = SECURITY;
+const tags = ['enquiries'];
+const enquiryOut = { 200: enquirySchema, ...errorResponses(400, 403, 404, 409, ...AUTHED_ERRORS) };
 
 export function defaultEnquiryPageDir(): string {
   const beside = fileURLToPath(new URL('./page/', import.meta.url));
@@ -58,7 +62,9 @@ export function enquiryPlugin(opts: Omit<EnquiryRoutesOptions, 'auth'> & { auth?
   };
 }
 
-export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (app, opts) => {
+export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (plain, opts) => {
+  useZod(plain);
+  const app = plain.withTypeProvider<ZodTypeProvider>();
   const { service, auth } = opts;
   const clock = opts.clock ?? (() => new Date());
   const council = () => service.council;
@@ -95,7 +101,7 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
   };
   const show = async (e: Enquiry, steps = false) => view(e, council(), service.settings, service.calendar, clock(), steps ? await service.store.events(e.id) : undefined);
 
-  app.get('/enquiries', async (_request, reply) => reply.redirect('/enquiries/'));
+  app.get('/enquiries', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/enquiries/'));
   await app.register(fastifyStatic, {
     root: opts.pageDir ?? defaultEnquiryPageDir(),
     prefix: '/enquiries/',
@@ -109,7 +115,17 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
     },
   });
 
-  app.get('/v1/enquiries/whoami', { preValidation: anyone }, async (request) => {
+  const whoami = z.object({
+    id: z.string(),
+    name: z.string(),
+    councillor: z.boolean(),
+    officer: z.boolean(),
+    memberServices: z.boolean(),
+    council: z.string(),
+    councillors: z.array(z.object({ id: z.string(), name: z.string() })),
+    officers: z.array(z.object({ id: z.string(), name: z.string() })),
+  });
+  app.get('/v1/enquiries/whoami', { preValidation: anyone, schema: { tags, security, summary: 'Who the caller is to the enquiry pages', response: { 200: whoami, ...errorResponses(...AUTHED_ERRORS) } } }, async (request) => {
     const p = who(request);
     const person = council().byId.get(p.sub);
     return {
@@ -124,15 +140,27 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
     };
   });
 
-  app.get<{ Querystring: { months?: number } }>(
+  app.get(
     '/v1/enquiries/dashboard',
-    { preValidation: memberServices, schema: { querystring: { type: 'object', properties: { months: { type: 'integer', minimum: 1, maximum: 24 } }, additionalProperties: false } } },
+    {
+      preValidation: memberServices,
+      schema: { tags, security, summary: "Member services' figures: open and overdue by service, officer and ward; medians", querystring: monthsQuery(24), response: { 200: dashboardSchema, ...errorResponses(400, ...AUTHED_ERRORS) } },
+    },
     async (request) => dashboard(service.store, council(), service.settings, service.calendar, clock(), request.query.months ?? 12),
   );
 
-  app.get<{ Querystring: { months?: number } }>(
+  app.get(
     '/v1/enquiries/export.csv',
-    { preValidation: memberServices, schema: { querystring: { type: 'object', properties: { months: { type: 'integer', minimum: 1, maximum: 120 } }, additionalProperties: false } } },
+    {
+      preValidation: memberServices,
+      schema: {
+        tags,
+        security,
+        summary: 'Every enquiry received in the last `months` months, as CSV',
+        querystring: monthsQuery(120),
+        response: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, ...AUTHED_ERRORS) },
+      },
+    },
     async (request, reply) => {
       const now = clock().getTime();
       const ids = await service.store.receivedBetween(now - (request.query.months ?? 12) * 31 * 86_400_000, now + 1);
@@ -141,36 +169,36 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
     },
   );
 
-  app.get('/v1/enquiries/mine', { preValidation: anyone }, async (request) => {
+  const list = { 200: z.object({ enquiries: z.array(enquirySchema) }), ...errorResponses(...AUTHED_ERRORS) };
+  app.get('/v1/enquiries/mine', { preValidation: anyone, schema: { tags, security, summary: "A councillor's own enquiries, with each step", response: list } }, async (request) => {
     const sub = who(request).sub;
     if (council().byId.get(sub)?.role !== 'councillor') throw new EnquiryError('forbidden', 'only a councillor has enquiries of their own');
     const list = await service.store.many(await service.store.ofCouncillor(sub));
     return { enquiries: await Promise.all(list.map((e) => show(e, true))) };
   });
 
-  app.get('/v1/enquiries/due', { preValidation: officer }, async (request) => {
+  app.get('/v1/enquiries/due', { preValidation: officer, schema: { tags, security, summary: "An officer's unresolved enquiries, soonest due first", response: list } }, async (request) => {
     const sub = who(request).sub;
     const list = await service.store.many(await service.store.ofOfficer(sub));
     return { enquiries: await Promise.all(list.map((e) => show(e))) };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/enquiries/:id', { preValidation: anyone, schema: { params: { type: 'object', properties: { id: ID }, required: ['id'] } } }, async (request) => {
+  app.get('/v1/enquiries/:id', { preValidation: anyone, schema: { tags, security, summary: 'One enquiry, with its steps', params: enquiryParams, response: enquiryOut } }, async (request) => {
     const e = await load(request.params.id);
     if (e.councillor !== who(request).sub && !mayAct(request, e)) throw new EnquiryError('not-found', `no enquiry ${e.id}`);
     return show(e, true);
   });
 
-  app.post<{ Body: { councillor: string; officer?: string; subject: string; receivedAt?: string } }>(
+  app.post(
     '/v1/enquiries',
     {
       preValidation: requireRole(auth, ...MEMBER_SERVICES, 'officer'),
       schema: {
-        body: {
-          type: 'object',
-          properties: { councillor: { type: 'string', maxLength: 80 }, officer: { type: 'string', maxLength: 80 }, subject: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]*$' }, receivedAt: { type: 'string', format: 'date-time' } },
-          required: ['councillor', 'subject'],
-          additionalProperties: false,
-        },
+        tags,
+        security,
+        summary: 'Record an enquiry that came by telephone or in person',
+        body: recordEnquiryBody,
+        response: { 201: enquirySchema, ...errorResponses(400, 404, 413, 415, ...AUTHED_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -182,10 +210,10 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
     },
   );
 
-  const act = (path: string, run: (e: Enquiry, request: FastifyRequest) => Promise<Enquiry>, allowCouncillor = false, body?: object) =>
-    app.post<{ Params: { id: string } }>(
+  const act = (path: string, summary: string, run: (e: Enquiry, request: FastifyRequest) => Promise<Enquiry>, allowCouncillor = false, body?: z.ZodType) =>
+    app.post(
       `/v1/enquiries/:id/${path}`,
-      { preValidation: anyone, schema: { params: { type: 'object', properties: { id: ID }, required: ['id'] }, ...(body ? { body } : {}) } },
+      { preValidation: anyone, schema: { tags, security, summary, params: enquiryParams, ...(body ? { body } : {}), response: enquiryOut } },
       async (request) => {
         const e = await load(request.params.id);
         const own = allowCouncillor && e.councillor === who(request).sub;
@@ -193,21 +221,29 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (ap
         return show(await run(e, request), true);
       },
     );
-  act('acknowledge', (e, r) => service.acknowledge(e.id, who(r).sub));
-  act('answered', (e, r) => service.markAnswered(e.id, who(r).sub));
-  act('holding', (e, r) => {
+  act('acknowledge', 'Acknowledge it (stops the acknowledgement clock)', (e, r) => service.acknowledge(e.id, who(r).sub));
+  act('answered', 'Mark it answered', (e, r) => service.markAnswered(e.id, who(r).sub));
+  act('holding', 'Send a holding reply: a new day, with the reason and the action', (e, r) => {
     const b = r.body as { newDay: string; reason: boolean; action: boolean };
     return service.holding(e.id, who(r).sub, b.newDay, { reason: b.reason, action: b.action });
-  }, false, { type: 'object', properties: { newDay: DAY, reason: { type: 'boolean' }, action: { type: 'boolean' } }, required: ['newDay', 'reason', 'action'], additionalProperties: false });
-  act('close', (e, r) => service.close(e.id, who(r).sub, 'not-an-enquiry'), true);
-  act('assign', (e, r) => {
+  }, false, holdingBody);
+  act('close', 'Close it as not an enquiry (its councillor may, too)', (e, r) => service.close(e.id, who(r).sub, 'not-an-enquiry'), true);
+  act('assign', 'Assign it to an officer (member services)', (e, r) => {
     if (!isMemberServices(r)) throw new EnquiryError('forbidden', 'member services assign enquiries');
     return service.assign(e.id, who(r).sub, (r.body as { officer: string }).officer);
-  }, false, { type: 'object', properties: { officer: { type: 'string', maxLength: 80 } }, required: ['officer'], additionalProperties: false });
+  }, false, assignBody);
 
-  app.post<{ Body: { t: string } }>(
+  app.post(
     '/v1/enquiries/act',
-    { schema: { body: { type: 'object', properties: { t: { type: 'string', maxLength: 2000 } }, required: ['t'], additionalProperties: false } } },
+    {
+      schema: {
+        tags,
+        security: PUBLIC,
+        summary: "A reminder's one-click link (the signed link is the authority)",
+        body: linkActionBody,
+        response: { 200: z.object({ done: z.enum(['acknowledge', 'answered']), enquiry: enquirySchema }), ...errorResponses(400, 403, 404, 409, 413, 415, 429, 500, 503) },
+      },
+    },
     async (request) => {
       const checked = verifyLink(opts.linkSecret, request.body.t, Math.floor(clock().getTime() / 1000));
       if (!checked.ok) throw new EnquiryError('forbidden', checked.reason);

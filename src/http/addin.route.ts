@@ -141,12 +141,12 @@ export const addinRoutes: FastifyPluginAsync<AddinRoutesOptions> = async (app, o
   };
 
   for (const name of ['manifest.xml', 'commands.html', 'commands.js', 'taskpane.html', 'taskpane.js', 'taskpane.css']) {
-    app.get(`/addin/${name}`, async (_request, reply) => send(reply, name));
+    app.get(`/addin/${name}`, { schema: { hide: true } }, async (_request, reply) => send(reply, name));
   }
-  app.get<{ Params: { name: string } }>('/addin/assets/:name', async (request, reply) => send(reply, `assets/${request.params.name}`));
+  app.get<{ Params: { name: string } }>('/addin/assets/:name', { schema: { hide: true } }, async (request, reply) => send(reply, `assets/${request.params.name}`));
 
   // Lists the handler file that may make cross-origin calls from classic Outlook's JavaScript-only runtime.
-  app.get('/.well-known/microsoft-officeaddins-allowed.json', async (_request, reply) =>
+  app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, async (_request, reply) =>
     reply.header('cache-control', 'no-cache').send({ allowed: [`${base}/addin/commands.js`] }),
   );
 };

@@ -5,6 +5,8 @@
  *   GET  /answer/style.css       the page's only other file
  * No bearer token and no cookie: the link itself says who is answering and for what, and gives one answer.
  */
+import { z } from 'zod';
+import { useZod } from './contract.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { DomainError } from '../briefings/errors.js';
 import { ANSWER_CSS, renderLinkPage, renderRefusal, type Banner } from './answer-page.js';
@@ -13,7 +15,7 @@ import { LinkAnswers, LinkRefused, type OfferAnswer } from './link-answers.js';
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
 /** The token is the rest of the path (a wildcard: a route parameter would stop at Fastify's 100-character limit). */
-const TOKEN = { type: 'object', required: ['*'], properties: { '*': { type: 'string', minLength: 10, maxLength: 2000, pattern: '^[A-Za-z0-9._-]+$' } } } as const;
+const TOKEN = z.object({ '*': z.string().min(10).max(2000).regex(/^[A-Za-z0-9._-]+$/, 'must be an answer link') });
 
 export interface AnswerRoutesOptions {
   answers: LinkAnswers;
@@ -38,6 +40,7 @@ function thanks(response: string): string {
 }
 
 export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app, { answers, council }) => {
+  useZod(app);
   // Form posts: only in this plugin, and small.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8 * 1024 }, (_request, body, done) => {
     const params = new URLSearchParams(body as string);
@@ -52,7 +55,7 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
 
   app.get<{ Params: { '*': string }; Querystring: { done?: string } }>(
     '/answer/*',
-    { schema: { hide: true, params: TOKEN, querystring: { type: 'object', properties: { done: { type: 'string', maxLength: 20 } } } } },
+    { schema: { hide: true, params: TOKEN, querystring: z.object({ done: z.string().max(20).optional() }) } },
     async (request, reply) => {
       try {
         const page = await answers.page(request.params['*']);

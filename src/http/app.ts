@@ -9,7 +9,9 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import { openApiOptions } from './contract.js';
 import { DomainError, type DomainErrorCode } from '../briefings/errors.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { Linter } from '../lint/engine.js';
@@ -28,7 +30,6 @@ import { pageRoutes } from './page.route.js';
 import { registerRoutes } from './register.route.js';
 import { sessionRoutes } from './sessions.route.js';
 import { cookieNames, signInRoutes } from './sign-in.route.js';
-import { dateTimeMessage, useDateTimeFormat } from './date-time.js';
 import { shedUnderLoad } from './overload.js';
 import type { FastifyUnderPressureOptions } from '@fastify/under-pressure';
 
@@ -69,6 +70,8 @@ export interface AppDeps {
   plugins?: ((app: FastifyInstance, context: { auth: AuthOptions }) => Promise<void> | void)[];
   /** Answer links in notices (offer-links.ts): with them, each notice's link opens its page at /answer/:token. */
   answers?: LinkAnswers;
+  /** Told of every route as it is registered (the contract test compares them with the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
@@ -112,9 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit,
     // Request ids in every log line and every 5xx answer, never the body.
     requestIdHeader: false,
-    // date-time values a Date cannot hold (a leap second) are refused at validation, not a 500 later.
-    ajv: { onCreate: useDateTimeFormat },
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  // Every request body, query and path parameter is a zod schema (contract.ts): zod validates it, and the OpenAPI
+  // document is generated from it. Responses are documented there and sent as built (the contract test holds them).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) {
@@ -122,9 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(status).send({ error: ERROR[status], message: error.message, ...(error.rule ? { rule: error.rule } : {}) });
     }
     if (error.validation) {
-      const first = error.validation[0];
-      const message = first?.keyword === 'format' && first.params.format === 'date-time' ? dateTimeMessage(`${error.validationContext ?? 'body'}${first.instancePath}`) : error.message;
-      return reply.code(400).send({ error: 'bad_request', message });
+      // One line naming each field that is wrong ("body/matter Invalid input: expected string, received undefined").
+      return reply.code(400).send({ error: 'bad_request', message: error.message.replace(/\s*\n\s*/g, ' ') });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
       return reply.code(413).send({ error: 'payload_too_large', message: `the request body is larger than the ${Math.round(bodyLimit / 1024)} KiB this API accepts` });
@@ -142,24 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Probity', version: '0.1.0', description: 'Party-group briefings with an equal offer to every group, and the check API.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A Probity token for a machine (`probity token`): a JWT carrying a role, an audience and an id; or, for POST /v1/check only, an Outlook user\'s own single sign-on token from the council\'s identity provider (docs/outlook.md)' },
-          session: { type: 'apiKey', in: 'cookie', name: 'probity-session', description: 'A signed-in person (GET /auth/login); changes need the x-csrf-token header' },
-        },
-      },
-      tags: [
-        { name: 'briefings', description: 'Requests and decisions' },
-        { name: 'offers', description: "Each group's offers" },
-        { name: 'rounds', description: 'Offer rounds (the office)' },
-        { name: 'sessions', description: 'Sessions and officers’ invitations' },
-        { name: 'register', description: 'The register and the audit trail' },
-      ],
-    },
-  });
+  await app.register(swagger, openApiOptions());
   if (deps.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
   // An Outlook user's single sign-on names a person in council.yaml (as the page's sign-in does).
   const personFor = (identity: Identity) => personForIdentity(deps.service.council, identity)?.id;

@@ -9,11 +9,13 @@
  * Also the small helpers the other briefing route plugins share (actor from token, id params, roles).
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Actor } from '../briefings/context.js';
-import type { DecisionInput, RequestInput } from '../briefings/requests.js';
 import type { BriefingService } from '../briefings/service.js';
-import { DECLINE_REASONS, RECEIVED_VIA, type RequestStatus } from '../briefings/types.js';
+import type { RequestStatus } from '../briefings/types.js';
 import { requireRole, type AuthOptions } from './auth.js';
+import { AUTHED_ERRORS, briefingRequest, decisionBody, decisionResponse, errorResponses, idParams, listRequestsQuery, officeNames, requestBody, SECURITY, useZod } from './contract.js';
 
 export interface BriefingRoutesOptions {
   service: BriefingService;
@@ -28,84 +30,36 @@ export function actorOf(request: FastifyRequest): Actor {
   return { id: p.sub, role: p.role, ...(p.group ? { group: p.group } : {}) };
 }
 
-export const idParams = (name: string) =>
-  ({
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', pattern: '^[a-z]{2}-[A-Za-z0-9-]{1,60}$', description: `${name} id` } },
-  }) as const;
+export { idParams };
+export const security = SECURITY;
 
-export const security: { [scheme: string]: string[] }[] = [{ bearer: [] }, { session: [] }];
-
-const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
-const personId = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 80 } as const;
-
-const requestBody = {
-  type: 'object',
-  required: ['matter', 'details'],
-  additionalProperties: false,
-  properties: {
-    matter: { ...text(200), description: 'The matter, as a neutral title other groups may see' },
-    details: { ...text(5000), description: 'What the group wants covered; confidential to the group and the office' },
-    requestedBy: { ...personId, description: 'The member who asked (office only; a group token speaks for itself)' },
-    to: { ...personId, description: 'The recipient the request was addressed to (must be the designated one)' },
-    officers: { type: 'array', items: personId, maxItems: 20, uniqueItems: true },
-    premises: {
-      type: 'object',
-      required: ['councilControlled'],
-      additionalProperties: false,
-      properties: { councilControlled: { type: 'boolean' }, description: text(200) },
-    },
-    nonMembersPresent: { type: 'boolean' },
-    preferredDate: { type: 'string', format: 'date' },
-    received: {
-      type: 'object',
-      required: ['at', 'via'],
-      additionalProperties: false,
-      description: 'A written request the office records: when it reached the council and how (office only)',
-      properties: { at: { type: 'string', format: 'date-time' }, via: { type: 'string', enum: [...RECEIVED_VIA] } },
-    },
-  },
-} as const;
-
-const decisionBody = {
-  type: 'object',
-  required: ['decision'],
-  additionalProperties: false,
-  properties: {
-    decision: { type: 'string', enum: ['approve', 'decline', 'defer'] },
-    reason: { type: 'string', enum: [...DECLINE_REASONS] },
-    note: text(1000),
-    until: { type: 'string', format: 'date' },
-    offerTitle: { ...text(200), description: 'Neutral title for the offer to other groups (defaults to the matter)' },
-    overridePreElection: { type: 'boolean' },
-  },
-} as const;
-
-const STATUSES: RequestStatus[] = ['pending', 'deferred', 'approved', 'declined', 'withdrawn'];
-
-export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
-  app.post<{ Body: RequestInput }>(
+export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (plain, { service, auth }) => {
+  useZod(plain);
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  app.post(
     '/v1/briefings',
     {
-      schema: { tags: ['briefings'], summary: 'Request a party-group briefing', security, body: requestBody },
+      schema: {
+        tags: ['briefings'],
+        summary: 'Request a party-group briefing',
+        security,
+        body: requestBody,
+        response: { 201: briefingRequest, ...errorResponses(400, 409, 413, 415, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request, reply) => reply.code(201).send(await service.request(actorOf(request), request.body)),
   );
 
-  app.get<{ Querystring: { status?: string } }>(
+  app.get(
     '/v1/briefings',
     {
       schema: {
         tags: ['briefings'],
         summary: 'List requests (the office sees all; a group its own)',
         security,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { status: { type: 'string', pattern: `^(${STATUSES.join('|')})(,(${STATUSES.join('|')}))*$`, description: 'comma-separated statuses' } },
-        },
+        querystring: listRequestsQuery,
+        response: { 200: z.object({ requests: z.array(briefingRequest) }), ...errorResponses(400, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
     },
@@ -115,19 +69,32 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/briefings/:id',
     {
-      schema: { tags: ['briefings'], summary: 'One request, as the caller may see it', security, params: idParams('request') },
+      schema: {
+        tags: ['briefings'],
+        summary: 'One request, as the caller may see it',
+        security,
+        params: idParams('request'),
+        response: { 200: briefingRequest, ...errorResponses(400, 404, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
     },
     async (request) => service.getRequest(actorOf(request), request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: DecisionInput }>(
+  app.post(
     '/v1/briefings/:id/decision',
     {
-      schema: { tags: ['briefings'], summary: 'Approve, decline (with a reason code) or defer', security, params: idParams('request'), body: decisionBody },
+      schema: {
+        tags: ['briefings'],
+        summary: 'Approve, decline (with a reason code) or defer',
+        security,
+        params: idParams('request'),
+        body: decisionBody,
+        response: { 200: decisionResponse, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'authoriser'),
     },
     async (request) => service.decide(actorOf(request), request.params.id, request.body),
@@ -135,7 +102,10 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
 
   app.get(
     '/v1/office',
-    { schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security }, preValidation: requireRole(auth, ...OFFICE) },
+    {
+      schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security, response: { 200: officeNames, ...errorResponses(...AUTHED_ERRORS) } },
+      preValidation: requireRole(auth, ...OFFICE),
+    },
     async () => {
       const c = service.council;
       return {
@@ -153,10 +123,16 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/v1/briefings/:id/withdraw',
     {
-      schema: { tags: ['briefings'], summary: 'Withdraw a request (other groups keep their offers)', security, params: idParams('request') },
+      schema: {
+        tags: ['briefings'],
+        summary: 'Withdraw a request (other groups keep their offers)',
+        security,
+        params: idParams('request'),
+        response: { 200: briefingRequest, ...errorResponses(400, 404, 409, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
     async (request) => service.withdraw(actorOf(request), request.params.id),

@@ -17,14 +17,13 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { ConfidenceStage } from '../directory/council.js';
 import { atConfidence, thresholdFor } from '../lint/confidence.js';
 import type { Linter } from '../lint/engine.js';
-import type { Message } from '../lint/types.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole, ROLES, type AuthOptions, type Role } from './auth.js';
+import { checkBody, checkQuery, checkResponse, errorResponses, MAX_CHECK_TEXT, SECURITY, useZod } from './contract.js';
 
 /** Enough for a long email body as text plus headers; attachments never come here. */
 export const DEFAULT_CHECK_BODY_LIMIT = 256 * 1024;
-/** The engine analyses at most this much text; a longer text is refused rather than silently cut. */
-export const MAX_CHECK_TEXT = 100_000;
-const MAX_ADDRESSES = 500;
+export { MAX_CHECK_TEXT };
 
 /**
  * Overload: when the event loop lags this much, new checks get 503 with Retry-After instead of queueing until the
@@ -51,107 +50,12 @@ export interface CheckRoutesOptions {
   overload?: FastifyUnderPressureOptions | false;
 }
 
-const address = { type: 'string', minLength: 1, maxLength: 320 } as const;
-const addressList = { type: 'array', items: address, maxItems: MAX_ADDRESSES, default: [] } as const;
-
-export const checkBodySchema = {
-  type: 'object',
-  required: ['channel', 'from', 'text'],
-  // Unknown fields are dropped (Fastify's removeAdditional), so older clients keep working as the model grows.
-  additionalProperties: false,
-  properties: {
-    id: { type: 'string', maxLength: 200 },
-    channel: { type: 'string', enum: ['email', 'slack'] },
-    from: address,
-    to: addressList,
-    cc: addressList,
-    bcc: addressList,
-    subject: { type: 'string', maxLength: 2000 },
-    text: { type: 'string', maxLength: MAX_CHECK_TEXT },
-    html: { type: 'string', maxLength: MAX_CHECK_TEXT * 2 },
-    sentAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
-
-export const checkQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    stage: {
-      type: 'string',
-      enum: ['pre-send', 'post-send', 'audit'],
-      default: 'pre-send',
-      description:
-        "Where the answer will be shown, which sets how sure Probity must be of a finding to return it (council.yaml `confidence`): `pre-send` (default: a check before sending, such as Outlook's), `post-send` (a warning after a message went), `audit` (everything the council's audit threshold lets through: all findings by default).",
-    },
-  },
-} as const;
-
-const span = {
-  type: 'object',
-  properties: { start: { type: 'integer' }, end: { type: 'integer' }, line: { type: 'integer' }, column: { type: 'integer' } },
-} as const;
-
-const clause = {
-  type: ['object', 'null'],
-  properties: { protocol: { type: 'string' }, title: { type: 'string' }, ref: { type: 'string' }, quote: { type: 'string' } },
-} as const;
-
-export const checkResponseSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    findings: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          rule: { type: 'string' },
-          messageId: { type: 'string', description: "Which of the rule's message templates this is: stable when the wording changes." },
-          severity: { type: 'string' },
-          message: { type: 'string' },
-          span,
-          excerpt: { type: 'string' },
-          clause,
-          goodPractice: { type: 'boolean' },
-          suggestion: { type: 'string' },
-          confidence: {
-            type: 'number',
-            minimum: 0,
-            maximum: 1,
-            description: 'How sure Probity is that this finding is right: a calibrated probability (0.82: about 82 in 100 such findings are right).',
-          },
-        },
-      },
-    },
-    stage: { type: 'string', description: 'The stage whose threshold was applied.' },
-    minConfidence: { type: 'number', description: "The council's threshold for that stage: findings less sure than this were left out." },
-  },
-} as const;
-
-const errorSchema = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } },
-} as const;
-
-interface CheckBody {
-  id?: string;
-  channel: 'email' | 'slack';
-  from: string;
-  to?: string[];
-  cc?: string[];
-  bcc?: string[];
-  subject?: string;
-  text: string;
-  html?: string;
-  sentAt?: string;
-}
-
 export const checkRoutes: FastifyPluginAsync<CheckRoutesOptions> = async (app, options) => {
   await app.register(async (scope) => registerCheck(scope, options), { prefix: '/v1' });
 };
 
 async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions): Promise<void> {
+  useZod(scope);
   const bodyLimit = options.bodyLimit ?? DEFAULT_CHECK_BODY_LIMIT;
   const origins = options.addinOrigin === undefined ? [] : [options.addinOrigin].flat().filter(Boolean);
 
@@ -169,12 +73,17 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
 
   scope.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
+      // The first problem, by the field's path ("to.3", "stage"), in words: never the value sent.
       const first = error.validation[0];
-      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
       const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-      const field = missing ? (path ? `${path}.${missing}` : missing) : path || '(body)';
-      const allowed = (first?.params as { allowedValues?: unknown[] } | undefined)?.allowedValues;
-      const what = missing ? 'is required' : allowed ? `must be one of ${allowed.join(', ')}` : (first?.message ?? 'is invalid');
+      const field = path || '(body)';
+      const params = (first?.params ?? {}) as { values?: unknown[]; input?: unknown };
+      const what =
+        params.input === undefined && /received undefined/.test(first?.message ?? '')
+          ? 'is required'
+          : Array.isArray(params.values) && params.values.length > 1
+            ? `must be one of ${params.values.join(', ')}`
+            : (first?.message ?? 'is invalid').replace(/^Invalid input: /, '');
       return reply.code(400).send({ error: 'bad_request', field, message: `${field}: ${what}` });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
@@ -203,7 +112,7 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
   });
 
   const roles = [...(options.roles ?? ROLES)];
-  scope.post<{ Body: CheckBody; Querystring: { stage: ConfidenceStage } }>(
+  scope.withTypeProvider<ZodTypeProvider>().post(
     '/check',
     {
       bodyLimit,
@@ -211,23 +120,18 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
         summary: 'Check a message against the council protocol',
         description:
           "Findings at or above the council's confidence threshold for `stage`, each with its `confidence`; the answer names the stage and threshold applied.",
-        querystring: checkQuerySchema,
-        body: checkBodySchema,
-        response: { 200: checkResponseSchema, '4xx': errorSchema, '5xx': errorSchema },
+        tags: ['check'],
+        security: SECURITY,
+        querystring: checkQuery,
+        body: checkBody,
+        response: { 200: checkResponse, ...errorResponses(400, 401, 403, 413, 415, 429, 500, 503) },
       },
       preValidation: requireRole({ ...options.auth, audience: 'check' }, ...roles),
     },
     async (request) => {
-      const body = request.body;
-      const message: Message = {
-        ...body,
-        to: body.to ?? [],
-        cc: body.cc ?? [],
-        bcc: body.bcc ?? [],
-      };
       const { council } = options.linter;
-      const stage = request.query.stage;
-      const result = options.linter.lint(message);
+      const stage: ConfidenceStage = request.query.stage;
+      const result = options.linter.lint(request.body);
       return { ...result, findings: atConfidence(result.findings, council, stage), stage, minConfidence: thresholdFor(council, stage) };
     },
   );

@@ -10,39 +10,39 @@
  *   POST /v1/rounds/:id/follow-ups     a factual answer to every group that took the briefing up
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { FollowUpInput } from '../briefings/sessions.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requireRole } from './auth.js';
-import { actorOf, idParams, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
+import { actorOf, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
+import { AUTHED_ERRORS, errorResponses, followUpBody, followUpSchema, idParams, offerResponseBody, offerSchema, roundSchema, useZod } from './contract.js';
 import { SHED } from './overload.js';
 
 /** Rounds per page of GET /v1/rounds: each is a round with all its offers, so a page's work stays bounded. */
 export const ROUNDS_PAGE = 50;
 export const MAX_ROUNDS_PAGE = 200;
 
-export const materialSchema = {
-  type: 'object',
-  required: ['version', 'sha256'],
-  additionalProperties: false,
-  properties: {
-    version: { type: 'string', minLength: 1, maxLength: 50 },
-    sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'SHA-256 of the briefing material, hex' },
-  },
-} as const;
-
-export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
+export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (plain, { service, auth }) => {
+  useZod(plain);
+  const app = plain.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/v1/offers',
-    { schema: { tags: ['offers'], summary: "The calling group's own offers", security }, preValidation: requireRole(auth, 'group-leader') },
+    {
+      schema: { tags: ['offers'], summary: "The calling group's own offers", security, response: { 200: z.object({ offers: z.array(offerSchema) }), ...errorResponses(...AUTHED_ERRORS) } },
+      preValidation: requireRole(auth, 'group-leader'),
+    },
     async (request) => ({ offers: await service.listOffers(actorOf(request)) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/offers/:id',
-    { schema: { tags: ['offers'], summary: 'One offer', security, params: idParams('offer') }, preValidation: requireRole(auth, ...OFFICE, 'group-leader') },
+    {
+      schema: { tags: ['offers'], summary: 'One offer', security, params: idParams('offer'), response: { 200: offerSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) } },
+      preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
+    },
     async (request) => service.getOffer(actorOf(request), request.params.id),
   );
 
-  app.post<{ Params: { id: string }; Body: { response: 'accept' | 'decline'; proposedTimes?: string[]; note?: string } }>(
+  app.post(
     '/v1/offers/:id/response',
     {
       schema: {
@@ -50,16 +50,8 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
         summary: 'Accept (optionally with times that would suit) or decline an offer',
         security,
         params: idParams('offer'),
-        body: {
-          type: 'object',
-          required: ['response'],
-          additionalProperties: false,
-          properties: {
-            response: { type: 'string', enum: ['accept', 'decline'] },
-            proposedTimes: { type: 'array', maxItems: 3, items: { type: 'string', format: 'date-time' }, description: 'Times that would suit, when accepting' },
-            note: { type: 'string', maxLength: 300 },
-          },
-        },
+        body: offerResponseBody,
+        response: { 200: offerSchema, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, 'group-leader', 'ce-office'),
     },
@@ -71,7 +63,7 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
     },
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/v1/rounds',
     {
       schema: {
@@ -79,39 +71,51 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
         summary: "Rounds, newest first, a page at a time, with each group's offer and notice delivery state",
         description: 'At most `limit` rounds (default 50); when there are more, `next` is the cursor for the following page.',
         security,
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: MAX_ROUNDS_PAGE, default: ROUNDS_PAGE }, cursor: idParams('round').properties.id },
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(MAX_ROUNDS_PAGE).default(ROUNDS_PAGE),
+          cursor: idParams('round').shape.id.optional(),
+        }),
+        response: {
+          200: z.object({ rounds: z.array(roundSchema), next: z.string().optional().describe("The following page's cursor, when there is one") }),
+          ...errorResponses(400, ...AUTHED_ERRORS),
         },
       },
       preValidation: requireRole(auth, ...OFFICE),
       config: SHED,
     },
     async (request) => {
-      const limit = request.query.limit ?? ROUNDS_PAGE;
+      const { limit } = request.query;
       // One more than the page, to know whether there is a next one.
       const rounds = await service.officeRounds(actorOf(request), { limit: limit + 1, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
       return rounds.length > limit ? { rounds: rounds.slice(0, limit), next: rounds[limit - 1]!.id } : { rounds };
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/rounds/:id',
-    { schema: { tags: ['rounds'], summary: 'One round', security, params: idParams('round') }, preValidation: requireRole(auth, ...OFFICE) },
+    {
+      schema: { tags: ['rounds'], summary: 'One round', security, params: idParams('round'), response: { 200: roundSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) } },
+      preValidation: requireRole(auth, ...OFFICE),
+    },
     async (request) => service.roundView(request.params.id),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/v1/rounds/:id/refresh',
     {
-      schema: { tags: ['rounds'], summary: 'Make late offers to groups formed since the round opened', security, params: idParams('round') },
+      schema: {
+        tags: ['rounds'],
+        summary: 'Make late offers to groups formed since the round opened',
+        security,
+        params: idParams('round'),
+        response: { 200: z.object({ lateOffers: z.array(offerSchema) }), ...errorResponses(400, 404, 409, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'ce-office'),
     },
     async (request) => ({ lateOffers: await service.refreshRound(actorOf(request), request.params.id) }),
   );
 
-  app.post<{ Params: { id: string }; Body: FollowUpInput }>(
+  app.post(
     '/v1/rounds/:id/follow-ups',
     {
       schema: {
@@ -119,12 +123,8 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app
         summary: 'Send a factual follow-up answer to every group that took the briefing up',
         security,
         params: idParams('round'),
-        body: {
-          type: 'object',
-          required: ['answer'],
-          additionalProperties: false,
-          properties: { answer: { type: 'string', minLength: 1, maxLength: 10_000 }, material: materialSchema },
-        },
+        body: followUpBody,
+        response: { 201: followUpSchema, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, 'ce-office', 'officer'),
     },

@@ -6,36 +6,31 @@
  *   POST  /v1/invitations/:id/response    accept or decline; a decline that breaks the same-matter rule is 409
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { SessionChange, SessionInput } from '../briefings/sessions.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { requireRole } from './auth.js';
-import { actorOf, idParams, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
-import { materialSchema } from './offers.route.js';
+import { actorOf, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
+import { AUTHED_ERRORS, errorResponses, idParams, invitationResponseBody, invitationSchema, sessionBody, sessionChangeBody, sessionSchema, useZod } from './contract.js';
 
-const officers = { type: 'array', minItems: 1, maxItems: 20, uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' } } as const;
-const venue = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const when = { type: 'string', format: 'date-time' } as const;
-
-export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (app, { service, auth }) => {
-  app.post<{ Body: SessionInput }>(
+export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (plain, { service, auth }) => {
+  useZod(plain);
+  const app = plain.withTypeProvider<ZodTypeProvider>();
+  app.post(
     '/v1/sessions',
     {
       schema: {
         tags: ['sessions'],
         summary: 'Schedule the session for an offer that was taken up',
         security,
-        body: {
-          type: 'object',
-          required: ['offerId', 'officers', 'venue', 'startsAt', 'endsAt', 'material'],
-          additionalProperties: false,
-          properties: { offerId: idParams('offer').properties.id, officers, venue, startsAt: when, endsAt: when, material: materialSchema },
-        },
+        body: sessionBody,
+        response: { 201: sessionSchema, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, 'ce-office'),
     },
     async (request, reply) => reply.code(201).send(await service.scheduleSession(actorOf(request), request.body)),
   );
 
-  app.patch<{ Params: { id: string }; Body: SessionChange }>(
+  app.patch(
     '/v1/sessions/:id',
     {
       schema: {
@@ -43,12 +38,8 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
         summary: 'Change or cancel a session',
         security,
         params: idParams('session'),
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          minProperties: 1,
-          properties: { venue, startsAt: when, endsAt: when, material: materialSchema, cancel: { type: 'boolean', const: true } },
-        },
+        body: sessionChangeBody,
+        response: { 200: sessionSchema, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, 'ce-office'),
     },
@@ -57,11 +48,14 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
 
   app.get(
     '/v1/invitations',
-    { schema: { tags: ['sessions'], summary: "An officer's invitations", security }, preValidation: requireRole(auth, 'officer', ...OFFICE) },
+    {
+      schema: { tags: ['sessions'], summary: "An officer's invitations", security, response: { 200: z.object({ invitations: z.array(invitationSchema) }), ...errorResponses(...AUTHED_ERRORS) } },
+      preValidation: requireRole(auth, 'officer', ...OFFICE),
+    },
     async (request) => ({ invitations: await service.listInvitations(actorOf(request)) }),
   );
 
-  app.post<{ Params: { id: string }; Body: { response: 'accept' | 'decline'; reason?: string } }>(
+  app.post(
     '/v1/invitations/:id/response',
     {
       schema: {
@@ -69,12 +63,8 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (a
         summary: 'Accept or decline an invitation to brief a group',
         security,
         params: idParams('invitation'),
-        body: {
-          type: 'object',
-          required: ['response'],
-          additionalProperties: false,
-          properties: { response: { type: 'string', enum: ['accept', 'decline'] }, reason: { type: 'string', maxLength: 500 } },
-        },
+        body: invitationResponseBody,
+        response: { 200: invitationSchema, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, 'officer', 'ce-office'),
     },

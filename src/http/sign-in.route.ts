@@ -9,7 +9,9 @@
  * The sign-in's state is bound to the browser that started it by a short-lived cookie, and can be used once.
  * A person the directory does not know, or knows without any role on the page, is told so and not signed in.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { errorResponses, useZod } from './contract.js';
+import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
 import { personForIdentity, type Access } from '../briefings/access.js';
 import type { OidcClient } from '../auth/oidc.js';
 import { sameSecret, LOGIN_SECONDS, type SessionStore } from '../auth/sessions.js';
@@ -55,7 +57,37 @@ function page(reply: FastifyReply, status: number, title: string, message: strin
     );
 }
 
+/** Who is signed in (the pages ask on load): documented in the OpenAPI document with the sign-in tag. */
+const OPTIONAL_SESSION: { [scheme: string]: string[] }[] = [{}, { session: [] }];
+const SESSION_SCHEMA: FastifySchema = {
+  tags: ['sign-in'],
+  summary: 'Who is signed in, with their roles and the CSRF token changes need; or how to sign in',
+  security: OPTIONAL_SESSION,
+  response: {
+    200: z.union([
+      z.object({ signedIn: z.literal(false), signIn: z.object({ url: z.string(), label: z.string() }).nullable() }),
+      z.object({
+        signedIn: z.literal(true),
+        person: z.object({ id: z.string(), name: z.string() }),
+        roles: z.array(z.string()),
+        party: z.string().optional(),
+        csrf: z.string().describe('Send it back as the x-csrf-token header with every change'),
+        expiresAt: z.string(),
+      }),
+    ]),
+    ...errorResponses(429, 500),
+  },
+};
+
+const LOGOUT_SCHEMA: FastifySchema = {
+  tags: ['sign-in'],
+  summary: 'Sign out (the session ends and its cookie is cleared)',
+  security: OPTIONAL_SESSION,
+  response: { 204: z.null().describe('Signed out'), ...errorResponses(403, 429, 500) },
+};
+
 export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (app, opts) => {
+  useZod(app);
   const names = cookieNames(opts.publicUrl);
   const now = opts.now ?? Date.now;
   const base = { httpOnly: true, sameSite: 'lax' as const, secure: names.secure };
@@ -114,7 +146,7 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (app, opts)
     return reply.header('cache-control', 'no-store').redirect(pending.returnTo);
   });
 
-  app.get('/auth/session', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/auth/session', { schema: SESSION_SCHEMA }, async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const id = request.cookies[names.session];
     const session = id ? await opts.sessions.get(id, now()) : undefined;
@@ -132,7 +164,7 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (app, opts)
     };
   });
 
-  app.post('/auth/logout', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/auth/logout', { schema: LOGOUT_SCHEMA }, async (request, reply) => {
     const id = request.cookies[names.session];
     const session = id ? await opts.sessions.get(id, now()) : undefined;
     if (session) {

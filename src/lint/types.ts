@@ -4,20 +4,11 @@ export type Channel = 'email' | 'slack';
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
-/** One message, as any channel hands it to the engine. `from`/`to`… are email addresses or Slack user ids. */
-export interface Message {
-  id?: string;
-  channel: Channel;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  subject?: string;
-  text: string;
-  html?: string;
-  /** ISO 8601 with offset; used by `out-of-hours`. */
-  sentAt?: string;
-}
+/**
+ * One message, as any channel hands it to the engine. `from`/`to`… are email addresses or Slack user ids. Defined
+ * once, by its schema (message.ts), which also validates the CLI's and the API's input and documents it.
+ */
+export type { Message } from './message.js';
 
 export interface Span {
   /** Offsets are UTF-16 code units into the analysed text (`NormalisedMessage.text`). */
