@@ -388,6 +388,7 @@ export const dashboardSchema = z.object({
 export const recordEnquiryBody = z.object({
   councillor: z.string().max(80),
   officer: z.string().max(80).optional(),
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   subject: text(200).regex(/^[^\u0000-\u001f]*$/, 'must be one line'),
   receivedAt: dateTime.optional(),
 });
