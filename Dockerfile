@@ -28,6 +28,7 @@ COPY bin ./bin
 COPY lexicons ./lexicons
 COPY examples ./examples
 COPY src/http/page ./src/http/page
+COPY src/http/shell ./src/http/shell
 COPY src/enquiries/page ./src/enquiries/page
 # State a process keeps outside Redis (the ledger's checkpoints), on a volume in docker-compose.yml.
 RUN mkdir -p /var/lib/probity && chown node:node /var/lib/probity

@@ -32,8 +32,8 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
-    // The pages' scripts are ES modules in the browser.
-    files: ['src/**/page/**/*.js'],
+    // The pages' scripts (and their shared shell) are ES modules in the browser.
+    files: ['src/**/page/**/*.js', 'src/http/shell/**/*.js'],
     languageOptions: { globals: globals.browser },
   },
   {

@@ -1,6 +1,6 @@
 /**
  * The chief executive's office page: static HTML, CSS and JS from src/http/page, served at /office/ by the
- * API process. A strict Content-Security-Policy (scripts and styles from this origin only, no inline script)
+ * API process, and the shell it shares with the member-enquiry page (src/http/shell, at /shell/). A strict Content-Security-Policy (scripts and styles from this origin only, no inline script)
  * backs up the page's own rule of rendering user text as text.
  */
 import { existsSync } from 'node:fs';
@@ -9,6 +9,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
 export const PAGE_PREFIX = '/office/';
+/** The pages' shared shell (shell.js, shell.css): the office page and the member-enquiry page both load it. */
+export const SHELL_PREFIX = '/shell/';
 
 const CSP = [
   "default-src 'none'",
@@ -21,11 +23,22 @@ const CSP = [
   "base-uri 'none'",
 ].join('; ');
 
-/** The page's files: next to this module when run from source, or from src/ when run from dist/. */
-export function defaultPageDir(): string {
-  const beside = fileURLToPath(new URL('./page/', import.meta.url));
+/** A folder of the page's files: next to this module when run from source, or from src/ when run from dist/. */
+function filesDir(name: string): string {
+  const beside = fileURLToPath(new URL(`./${name}/`, import.meta.url));
   if (existsSync(beside)) return beside;
-  return fileURLToPath(new URL('../../../src/http/page/', import.meta.url));
+  return fileURLToPath(new URL(`../../../src/http/${name}/`, import.meta.url));
+}
+
+export function defaultPageDir(): string {
+  return filesDir('page');
+}
+
+function pageHeaders(reply: { header(name: string, value: string): unknown }): void {
+  reply.header('content-security-policy', CSP);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cache-control', 'no-cache');
 }
 
 export const pageRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, opts) => {
@@ -34,11 +47,8 @@ export const pageRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, opts
     root: opts.dir ?? defaultPageDir(),
     prefix: PAGE_PREFIX,
     index: ['index.html'],
-    setHeaders(reply) {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-cache');
-    },
+    setHeaders: pageHeaders,
   });
+  // Each file its own route (no wildcard): the shell is two known files.
+  await app.register(fastifyStatic, { root: filesDir('shell'), prefix: SHELL_PREFIX, decorateReply: false, index: false, wildcard: false, setHeaders: pageHeaders });
 };

@@ -38,6 +38,8 @@ const NOT_API: Record<string, string> = {
   'GET /office/*': "the office page's files",
   'GET /enquiries': 'a redirect to the enquiry page',
   'GET /enquiries/*': "the enquiry page's files",
+  'GET /shell/shell.js': "the pages' shared shell",
+  'GET /shell/shell.css': "the pages' shared shell",
   'GET /auth/login': "the browser's redirect to the identity provider",
   'GET /auth/callback': "the identity provider's redirect back",
   'GET /docs': 'the document, in a browser',

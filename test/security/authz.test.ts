@@ -68,6 +68,8 @@ const EXPECTED: Record<string, Expect> = {
   'GET /openapi.json': 'public',
   'GET /office': 'public',
   'GET /office*': 'public',
+  'GET /shell/shell.js': 'public',
+  'GET /shell/shell.css': 'public',
   'GET /docs': 'public',
   'GET /docs/': 'public',
   'GET /docs/static/index.html': 'public',

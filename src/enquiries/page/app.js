@@ -1,23 +1,10 @@
 // The member-enquiry page. Plain ES module, no framework. Every piece of text that came from a person (subject
 // lines, names) is put in the page with textContent, never as HTML.
 
-const TOKEN_KEY = 'probity.token';
-const $ = (id) => document.getElementById(id);
+// The shell (element building, the status line, API calls, sign-in state) is the office page's too: /shell/shell.js.
+import { $, api, currentSession, el, endSession, say, showSignedIn, useAuth } from '/shell/shell.js';
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+const TOKEN_KEY = 'probity.token';
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag, attrs = {}, ...children) {
@@ -29,28 +16,9 @@ function svg(tag, attrs = {}, ...children) {
 
 const when = (iso) => (iso ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' }).format(new Date(iso)) : '—');
 
-let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-let csrf = '';
 let me = null;
 let dash = null;
-
-function say(message, kind = 'info') {
-  $('status').textContent = message;
-  $('status').dataset.kind = kind;
-}
-
-async function api(method, path, body) {
-  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(csrf && method !== 'GET' ? { 'x-csrf-token': csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) };
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body ? { body: JSON.stringify(body) } : {}) });
-  if (res.status === 401) {
-    signOut();
-    throw new Error('Please sign in again.');
-  }
-  const isJson = (res.headers.get('content-type') ?? '').includes('json');
-  const data = isJson ? await res.json() : await res.text();
-  if (!res.ok) throw new Error(isJson && data.message ? data.message : `Request failed (${res.status})`);
-  return data;
-}
+useAuth({ token: sessionStorage.getItem(TOKEN_KEY) ?? '', onUnauthorised: () => void signOut() });
 
 // ---------- an enquiry ----------
 
@@ -158,11 +126,9 @@ async function loadServices() {
 
 async function load() {
   me = await api('GET', '/v1/enquiries/whoami');
-  $('who').hidden = false;
+  showSignedIn(true);
   $('who-text').textContent = me.name;
   $('council-line').textContent = `${me.council} · councillors' enquiries, acknowledged and answered on time`;
-  $('sign-in').hidden = true;
-  $('main').hidden = false;
   $('services').hidden = !me.memberServices;
   $('due').hidden = !me.officer;
   $('mine').hidden = !me.councillor;
@@ -188,24 +154,21 @@ async function load() {
   }
 }
 
-function signOut() {
-  token = '';
+async function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
-  if (csrf) void fetch('/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrf } }).catch(() => undefined);
-  csrf = '';
-  $('main').hidden = true;
-  $('who').hidden = true;
-  $('sign-in').hidden = false;
+  await endSession();
+  showSignedIn(false);
 }
 
 $('sign-in-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  token = $('token').value.trim();
+  const token = $('token').value.trim();
   sessionStorage.setItem(TOKEN_KEY, token);
+  useAuth({ token });
   $('token').value = '';
   load().catch((err) => say(err.message, 'error'));
 });
-$('sign-out').addEventListener('click', signOut);
+$('sign-out').addEventListener('click', () => void signOut());
 $('refresh').addEventListener('click', () => load().then(() => say('Up to date.')).catch((err) => say(err.message, 'error')));
 for (const r of document.querySelectorAll('input[name="metric"]')) r.addEventListener('change', () => dash && chart());
 $('download-csv').addEventListener('click', async () => {
@@ -229,16 +192,9 @@ $('phone-form').addEventListener('submit', async (event) => {
 
 // A signed-in session (the council's identity provider) first; a pasted token otherwise.
 (async () => {
-  try {
-    const res = await fetch('/auth/session', { credentials: 'same-origin' });
-    if (res.ok) {
-      const s = await res.json();
-      if (s && s.csrf) csrf = s.csrf;
-    }
-  } catch {
-    // no session endpoint: tokens only
-  }
-  if (csrf || token) await load();
+  const s = await currentSession();
+  if (s && s.csrf) useAuth({ csrf: s.csrf });
+  if ((s && s.csrf) || sessionStorage.getItem(TOKEN_KEY)) await load();
   else $('sign-in').hidden = false;
 })().catch((err) => {
   say(err.message, 'error');

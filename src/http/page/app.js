@@ -2,23 +2,8 @@
 // (matters, details, notes, names, venues, answers) is put in the page with textContent, never as HTML.
 // Times are shown in the council's time zone (from /v1/office), labelled, whatever the browser's own zone is.
 
-const $ = (id) => document.getElementById(id);
-
-/** Build an element; string children become text nodes (never parsed as HTML). */
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+// The shell (element building, the status line, API calls, sign-in state) is the enquiry page's too: /shell/shell.js.
+import { $, api, currentSession, el, endSession, say, showSignedIn, useAuth } from '/shell/shell.js';
 
 /** Who is signed in (GET /auth/session): name, roles and the CSRF token every change must carry. */
 let session = null;
@@ -79,28 +64,7 @@ function isoToLocal(iso) {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
-function say(message, kind = 'info') {
-  const status = $('status');
-  status.textContent = message;
-  status.dataset.kind = kind;
-}
-
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { ...(method !== 'GET' && session ? { 'x-csrf-token': session.csrf } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (res.status === 401) {
-    showSignIn('Your session has ended. Sign in again.');
-    throw new Error('Your session has ended. Sign in again.');
-  }
-  const isJson = (res.headers.get('content-type') ?? '').includes('json');
-  const data = isJson ? await res.json() : await res.text();
-  if (!res.ok) throw new Error(isJson && data.message ? data.message : `Request failed (${res.status})`);
-  return data;
-}
+useAuth({ onUnauthorised: () => showSignIn('Your session has ended. Sign in again.') });
 
 /** The roles council.yaml gives the signed-in person, in words (the linter's `checker` is not shown). */
 const ROLE_WORDS = { 'ce-office': "Chief Executive's office", authoriser: 'authoriser', 'monitoring-officer': 'Monitoring Officer', 'group-leader': 'group leader', officer: 'officer' };
@@ -695,19 +659,16 @@ async function load() {
 
 function showSignIn(message) {
   session = null;
-  $('sign-in').hidden = false;
-  $('main').hidden = true;
-  $('who').hidden = true;
+  useAuth({ csrf: '' });
+  showSignedIn(false);
   delete document.body.dataset.loaded;
   if (message) say(message, 'error');
 }
 
 /** Ask who is signed in; show the page, or the way to sign in. */
 async function start() {
-  let s;
-  try {
-    s = await (await fetch('/auth/session', { credentials: 'same-origin' })).json();
-  } catch {
+  const s = await currentSession();
+  if (!s) {
     say('Probity cannot be reached. Try again shortly.', 'error');
     return;
   }
@@ -723,19 +684,14 @@ async function start() {
     return;
   }
   session = s;
-  $('sign-in').hidden = true;
-  $('main').hidden = false;
-  $('who').hidden = false;
+  useAuth({ csrf: s.csrf });
+  showSignedIn(true);
   say('');
   await load();
 }
 
 async function signOut() {
-  try {
-    await api('POST', '/auth/logout');
-  } catch {
-    // Signed out already.
-  }
+  await endSession();
   showSignIn();
   say('Signed out.');
   await start();
