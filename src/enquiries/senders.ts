@@ -36,7 +36,7 @@ export class EmailNoticeSender implements Sender {
         headers: { 'X-Probity-Enquiry-Notice': key },
       });
     } catch (err) {
-      // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
+      // Only the code travels (smtpFailure): the server's reply can name people.
       throw smtpFailure(err, PermanentSendError);
     }
     return messageId;

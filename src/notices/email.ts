@@ -161,7 +161,7 @@ export class EmailSender {
         ...(rendered.ical ? { icalEvent: { method: rendered.ical.method, filename: rendered.ical.filename, content: rendered.ical.content } } : {}),
       });
     } catch (err) {
-      // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
+      // Only the code travels (smtpFailure): the server's reply can name people.
       throw smtpFailure(err, PermanentDeliveryError);
     }
     return messageId;
