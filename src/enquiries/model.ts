@@ -105,10 +105,13 @@ export function open(input: OpenInput, settings: EnquirySettings, calendar: Work
   return { enquiry, event: { at: enquiry.receivedAt, type: 'opened', by: input.councillor, data: { acknowledgeDay, answerDay } } };
 }
 
+/** C0 controls and DEL, which become spaces in a subject line. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const C0_AND_DEL = /[\u0000-\u001f\u007f]+/g;
+
 /** A subject line is kept as one line of at most 200 characters (it is shown, never parsed). */
 export function oneLine(subject: string): string {
-  // eslint-disable-next-line no-control-regex -- C0 controls and DEL become spaces
-  const s = subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = subject.replace(C0_AND_DEL, ' ').replace(/\s+/g, ' ').trim();
   return s.length > 200 ? `${s.slice(0, 199)}…` : s;
 }
 
