@@ -174,7 +174,7 @@ describe.concurrent('probity check: bad input (spawned)', SLOW, () => {
     const council = file('bad-council.yaml', 'council: Testshire\nprotocol: north-east-derbyshire\npeople:\n  - { id: x, name: X, role: mayor }\n');
     const r = await cli(['check', '--council', council, 'test/fixtures/plain.eml']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^probity: .*bad-council\.yaml: line 4: people\.0\.role: .+\n$/);
+    expect(r.stderr).toMatch(/^probity: .*bad-council\.yaml: line 4: people\.x\.role: must be one of councillor, officer \(got "mayor"\)\n$/);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
 });
@@ -376,6 +376,22 @@ describe('probity check (in process)', SLOW, () => {
         `probity: ${path2}: line ${lineOf('authoriser: o-muray')}: designated.authoriser: unknown person "o-muray" (not an id in people)`,
         `probity: ${path2}: line ${lineOf('silent-copies: off')}: rules.silent-copies: unknown rule (known: ${RULE_IDS.join(', ')})`,
         `probity: ${path2}: 2 problems`,
+      ]);
+    });
+
+    it('in briefings: and enquiries: too, a wrong type says what it should be and what it got, and an unknown key is at its own line', async () => {
+      const { readFileSync } = await import('node:fs');
+      const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8').replace(/ {2}remindWorkingDaysBefore: 1 .*\n/, '  remindWorkingDaysBefore: soon\n');
+      const broken = `${example.replace(/^briefings:[\s\S]*?(?=^\S|(?![\s\S]))/m, '')}briefings:\n  offerExpiryWorkingDays: five\n  colour: red\n`;
+      const path = file('broken-sections.yaml', broken);
+      const lineOf = (text: string) => broken.split('\n').findIndex((l) => l.includes(text)) + 1;
+      const r = await inProcess(['council', 'validate', '--council', path]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual([
+        `probity: ${path}: line ${lineOf('offerExpiryWorkingDays: five')}: briefings.offerExpiryWorkingDays: must be a number (got "five")`,
+        `probity: ${path}: line ${lineOf('colour: red')}: briefings.colour: unknown key "colour"`,
+        `probity: ${path}: line ${lineOf('remindWorkingDaysBefore: soon')}: enquiries.remindWorkingDaysBefore: must be a number (got "soon")`,
+        `probity: ${path}: 3 problems`,
       ]);
     });
 

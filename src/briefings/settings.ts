@@ -4,7 +4,7 @@
  * protocols, so a council with no `briefings:` record still works.
  */
 import { z } from 'zod';
-import type { Council } from '../directory/council.js';
+import { describeIssues, type Council } from '../directory/council.js';
 
 const isoDate = z.preprocess(
   (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
@@ -52,7 +52,7 @@ export function briefingSettings(council: Council): BriefingSettings {
   const parsed = briefingSettingsSchema.safeParse(council.briefings ?? {});
   if (!parsed.success) {
     throw new BriefingSettingsError(
-      parsed.error.issues.map((i) => `briefings.${i.path.map(String).join('.') || '(top level)'}: ${i.message}`),
+      describeIssues(parsed.error.issues, council.briefings ?? {}).map(({ path, message }) => `${['briefings', ...path].join('.')}: ${message}`),
     );
   }
   const s = parsed.data;

@@ -179,13 +179,20 @@ export function parseCouncil(text: string, file = 'council.yaml'): Council {
   if (!parsed.success) {
     throw new CouncilConfigError(
       file,
-      parsed.error.issues.map((issue) => {
-        const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
-        return at(locate, path, issueMessage(issue, valueAt(data, path)));
-      }),
+      describeIssues(parsed.error.issues, data).map(({ path, message }) => at(locate, path, message, shownPath(data, path))),
     );
   }
   return buildCouncil(parsed.data, file, locate);
+}
+
+/** A path as the file's reader knows it: a person or group by its id ("people.cllr-hale.grade"), not its index. */
+function shownPath(data: unknown, path: readonly (string | number)[]): string {
+  const [section, index, ...rest] = path;
+  if ((section === 'people' || section === 'groups') && typeof index === 'number') {
+    const id = (valueAt(data, [section, index]) as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string' && id !== '') return [section, id, ...rest].join('.');
+  }
+  return path.join('.');
 }
 
 /** `line 4: people.0.role: must be one of …`: a problem at `path`, with its line when the file has one. */
@@ -194,12 +201,31 @@ export function at(locate: Locate, path: readonly (string | number)[], message: 
   return `${line ? `line ${line}: ` : ''}${shownPath || '(top level)'}: ${message}`;
 }
 
-/** Zod's wording, made specific: an enum lists its values and what it got. */
-function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
-  if (issue.code === 'invalid_value' && issue.values.length > 1) {
-    return `must be one of ${issue.values.map((v) => String(v)).join(', ')} (got ${describeValue(value)})`;
-  }
-  return issue.message;
+/**
+ * Zod's problems in council.yaml's words, each at the path it is about: an enum lists its values and what it got,
+ * a wrong type says what it should be and what it got, and an unknown key is reported at the key itself (so its
+ * line is the key's). Also used for the `briefings:` and `enquiries:` sections, with `data` the section.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown): { path: (string | number)[]; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+    const value = valueAt(data, path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"` }));
+    }
+    if (issue.code === 'invalid_value' && issue.values.length > 1) {
+      return [{ path, message: `must be one of ${issue.values.map((v) => String(v)).join(', ')} (got ${describeValue(value)})` }];
+    }
+    // Zod's own wording only ("Invalid input: expected number, received string"); a schema's own message stays.
+    if (issue.code === 'invalid_type' && /^Invalid input/.test(issue.message)) {
+      return [{ path, message: value === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)} (got ${describeValue(value)})` }];
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function valueAt(data: unknown, path: readonly (string | number)[]): unknown {

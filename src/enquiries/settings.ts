@@ -5,7 +5,7 @@
  * Pure: the response-times table is passed in (see `loadResponseTimes`).
  */
 import { z } from 'zod';
-import type { Council } from '../directory/council.js';
+import { describeIssues, type Council } from '../directory/council.js';
 import { parseDuration } from '../directory/duration.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a person or service id');
@@ -98,7 +98,7 @@ export function enquirySettings(council: Council, times: ResponseTimes): Enquiry
   }
   const parsed = enquirySettingsSchema.safeParse(council.enquiries ?? {});
   if (!parsed.success) {
-    throw new EnquirySettingsError(parsed.error.issues.map((i) => `enquiries.${i.path.map(String).join('.') || '(top level)'}: ${i.message}`));
+    throw new EnquirySettingsError(describeIssues(parsed.error.issues, council.enquiries ?? {}).map(({ path, message }) => `${['enquiries', ...path].join('.')}: ${message}`));
   }
   const s = parsed.data;
   const problems: string[] = [];
