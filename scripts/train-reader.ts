@@ -87,7 +87,7 @@ for (const r of raws) {
   for (const s of r.sentences) for (const k of s.keys()) seen.add(k);
   for (const k of seen) df.set(k, (df.get(k) ?? 0) + 1);
 }
-const NUMERIC = new Set(['abuse', 'log-words']);
+const NUMERIC = new Set(['abuse', 'log-words', 'valence-neg', 'valence-pos']);
 const names = [...df].filter(([k, n]) => n >= MIN_MESSAGES || NUMERIC.has(k)).map(([k]) => k).sort();
 const index = new Map(names.map((k, i) => [k, i]));
 const vectorise = (f: Map<string, number>) => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Message } from '../src/lint/types.js';
 import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 
-export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl'];
+export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl', 'test/corpus/batch8.jsonl'];
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';
 export const FOLDS = 5;

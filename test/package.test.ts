@@ -20,7 +20,7 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     const files = info!.files.map((f) => f.path);
-    for (const needed of ['bin/probity.js', 'dist/src/cli/main.js', 'dist/workers/api.js', 'dist/workers/lint.worker.js', 'dist/workers/healthcheck.js', 'lexicons/models/confidence.json', 'examples/council.yaml', 'src/http/page/index.html', 'package.json', 'README.md']) {
+    for (const needed of ['bin/probity.js', 'dist/src/cli/main.js', 'dist/parse-cache.json', 'dist/workers/api.js', 'dist/workers/lint.worker.js', 'dist/workers/healthcheck.js', 'lexicons/models/confidence.json', 'examples/council.yaml', 'src/http/page/index.html', 'package.json', 'README.md']) {
       expect(files, needed).toContain(needed);
     }
     expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.map') || f.startsWith('src/') && f.endsWith('.ts'))).toEqual([]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import { LEXICON_DIR, loadLexicon } from '../lint/load.js';
+import { parseCache } from '../lint/parse-cache.js';
 import type { Council } from '../directory/council.js';
 import { createDetector, type Detector } from './detect.js';
 import type { ResponseTimes } from './settings.js';
@@ -14,7 +15,10 @@ export function loadEnquiryCues(dir = DIR): Entry[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && f !== 'response-times.yaml')
     .sort()
-    .flatMap((name) => parseLexiconFile(readFileSync(join(dir, name), 'utf8'), join('lexicons/enquiries', name)));
+    .flatMap((name) => {
+      const text = readFileSync(join(dir, name), 'utf8');
+      return parseCache.get('lexicon', text, () => parseLexiconFile(text, join('lexicons/enquiries', name)));
+    });
 }
 
 export function loadResponseTimes(file = join(DIR, 'response-times.yaml')): ResponseTimes {

