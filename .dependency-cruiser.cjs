@@ -15,14 +15,14 @@
 
 /** Pure: no network, filesystem, process or clock. Loaders and stores are the exceptions, named here. */
 const PURE = '^src/(directory|lexicon|nlp|lint|briefings|channels)/';
-const PURE_EXCEPT = '^src/(lint/load\\.ts|briefings/(redis-store|checkpoint-store)\\.ts)$';
+const PURE_EXCEPT = '^src/(lint/(load|parse-cache)\\.ts|briefings/(redis-store|checkpoint-store)\\.ts)$';
 
 /** Node's and npm's modules that reach outside the process. */
 const IO_CORE = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'cluster', 'dgram', 'dns', 'tls', 'worker_threads', 'readline', 'os'];
 const IO_NPM =
   '(^|/)node_modules/(ioredis|bullmq|nodemailer|imapflow|fastify|@fastify/[^/]+|@slack/[^/]+|openid-client|pino|undici|playwright-core)/';
 /** Our own modules that do I/O, and the channels. */
-const IO_OURS = '^(src/(process|queue|http|slack|mail|outlook|cli|audit|notices|enquiries|auth)/|src/lint/load\\.ts$|src/briefings/(redis-store|checkpoint-store)\\.ts$|workers/)';
+const IO_OURS = '^(src/(process|queue|http|slack|mail|outlook|cli|audit|notices|enquiries|auth)/|src/lint/(load|parse-cache)\\.ts$|src/briefings/(redis-store|checkpoint-store)\\.ts$|workers/)';
 
 const CHANNELS = '^src/(slack|mail|outlook|http|enquiries|notices|audit|cli)/';
 

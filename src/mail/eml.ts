@@ -2,7 +2,7 @@
  * A MIME message (`.eml`, an IMAP draft, an Outlook add-in upload) → the engine's `Message`.
  * Parsing is mailparser's; this file only checks that the input is a message at all and maps the fields.
  */
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { Message } from '../lint/types.js';
 import { InputError } from './errors.js';
 
@@ -81,6 +81,8 @@ export async function parseEml(source: Buffer | string, options: ParseEmlOptions
   if (buffer.length > maxBytes) throw new InputError(`message is larger than ${describeBytes(maxBytes)}`);
   assertLooksLikeMessage(buffer);
 
+  // Loaded when the first email is read, not when the CLI starts: checking plain text or JSON needs none of it.
+  const { simpleParser } = await import('mailparser');
   let parsed;
   try {
     parsed = await simpleParser(buffer, {
