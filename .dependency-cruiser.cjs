@@ -95,7 +95,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^dist/' },
+    // The pages' scripts run in the browser and import by URL (/shell/shell.js): not part of the Node layers.
+    exclude: { path: '^(dist/|src/[^/]+/(page|shell|static)/)' },
     // node_modules may be a link to another checkout's (a git worktree): resolve paths as they are written.
     preserveSymlinks: true,
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
