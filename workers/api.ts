@@ -21,6 +21,7 @@ import { enquiryPlugin } from '../src/enquiries/routes.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { buildApp } from '../src/http/app.js';
 import { DEFAULT_SHEDDING } from '../src/http/overload.js';
+import { connectionReady } from '../src/http/health.js';
 import { LinkAnswers } from '../src/http/link-answers.js';
 import { LinkKeys, redisNonceStore } from '../src/http/offer-links.js';
 import { ChannelHealth } from '../src/notices/channel-health.js';
@@ -30,11 +31,6 @@ import { parseFrom, randomId } from '../src/notices/runtime.js';
 import { ReloadableLinter } from '../src/process/council.js';
 import { loggerOptions } from '../src/process/log.js';
 import { runProcess } from '../src/process/run.js';
-
-/** The queue's connection waits for Redis rather than failing, so its state says whether Redis is there. */
-function assertReady(connection: { status: string }): void {
-  if (connection.status !== 'ready') throw new Error(connection.status);
-}
 
 /** How often the add-in's identity provider and the machine tokens in use are looked at. */
 const CREDENTIAL_CHECK_MS = 15 * 60_000;
@@ -109,7 +105,7 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     // 503 with the reason while either Redis is away: the ledger's connection fails fast, the queue's waits.
     health: [
       { name: "the ledger's Redis", check: () => ledger.ping() },
-      { name: "the notice queue's Redis", check: () => assertReady(queue) },
+      { name: "the notice queue's Redis", check: () => connectionReady(queue) },
     ],
     ...(s.PROBITY_TRUST_PROXY ? { trustProxy: s.PROBITY_TRUST_PROXY === 'true' ? true : s.PROBITY_TRUST_PROXY } : {}),
     // The one-click links in reminders are signed with the current token key.

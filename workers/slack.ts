@@ -5,6 +5,7 @@
  *
  *   node dist/workers/slack.js        (node --import tsx workers/slack.ts from a checkout)
  */
+import { connectionReady } from '../src/http/health.js';
 import { enquiryMessageListener } from '../src/enquiries/slack-intake.js';
 import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import type { Council } from '../src/directory/council.js';
@@ -65,6 +66,11 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
     ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}),
     logger: boltLogger(log),
     deps,
+    // 503 with the reason while Redis is away: the app's own connection fails fast, the enquiry queue's waits.
+    health: [
+      { name: "the Slack app's Redis", check: () => connection.ping() },
+      { name: "the enquiry queue's Redis", check: () => connectionReady(enquiryQueue) },
+    ],
   });
   // Member enquiries (src/enquiries/slack-intake.ts): a councillor's question to an officer opens one; the officer's
   // reply in its thread acknowledges, holds or answers it. Beside the linter's listener, on the same events.

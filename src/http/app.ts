@@ -31,6 +31,7 @@ import { registerRoutes } from './register.route.js';
 import { sessionRoutes } from './sessions.route.js';
 import { cookieNames, signInRoutes } from './sign-in.route.js';
 import { shedUnderLoad } from './overload.js';
+import { unhealthy, type HealthCheck } from './health.js';
 import type { FastifyUnderPressureOptions } from '@fastify/under-pressure';
 
 /** Briefing bodies are short texts; 64 KiB is generous and keeps a stray upload out. */
@@ -77,34 +78,6 @@ export interface AppDeps {
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
 const ERROR: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
 
-
-/** One thing /healthz depends on: `check` rejects (or throws) when it is not there. */
-export interface HealthCheck {
-  /** Names it in the answer: "the ledger's Redis". */
-  name: string;
-  check: () => Promise<unknown> | unknown;
-}
-
-const HEALTH_TIMEOUT_MS = 2000;
-
-/** The first check that fails, with why in a word or two (never the error's own text: it can name hosts). */
-async function unhealthy(checks: HealthCheck[]): Promise<{ name: string; reason: string } | undefined> {
-  const results = await Promise.all(
-    checks.map(async (c) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS)));
-      try {
-        const outcome = await Promise.race([Promise.resolve().then(c.check), timeout]);
-        return outcome === 'timeout' ? { name: c.name, reason: `not answering (no reply within ${HEALTH_TIMEOUT_MS / 1000} s)` } : undefined;
-      } catch {
-        return { name: c.name, reason: 'unreachable' };
-      } finally {
-        clearTimeout(timer);
-      }
-    }),
-  );
-  return results.find((r) => r !== undefined);
-}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;

@@ -3,6 +3,7 @@
  * interactivity; Bolt verifies every request's signature (HMAC-SHA256 over `v0:timestamp:body`, refused when older
  * than 5 minutes) and acknowledges events before our listeners run, so a listener only has to queue and return.
  */
+import { unhealthy, type HealthCheck } from '../http/health.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
@@ -27,6 +28,8 @@ export interface SlackAppOptions {
   logLevel?: LogLevel;
   /** Where Bolt's own lines go (the process's logger, through `boltLogger`); Bolt's console logger otherwise. */
   logger?: BoltLogger;
+  /** What /healthz checks (src/http/health.ts): 503 with the reason in one line while one fails. */
+  health?: HealthCheck[];
 }
 
 export interface SlackApp {
@@ -51,8 +54,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         path: '/healthz',
         method: ['GET'],
         handler: (_req, res) => {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('ok');
+          void unhealthy(options.health ?? []).then((failed) => {
+            if (!failed) {
+              res.writeHead(200, { 'content-type': 'text/plain' });
+              res.end('ok');
+              return;
+            }
+            deps.log.warn({ check: failed.name, reason: failed.reason }, 'unhealthy');
+            res.writeHead(503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: false, error: 'unavailable', message: `${failed.name} is ${failed.reason}` }));
+          });
         },
       },
     ],

@@ -17,6 +17,7 @@ import { slackMessageProcessor } from '../../src/slack/processors/slack-message.
 import type { Log, LogFields } from '../../src/queue/log.js';
 import { producerConnection, whenReady, workerConnection } from '../../src/queue/redis.js';
 import { createSlackApp, SLACK_ENDPOINT, type SlackApp } from '../../src/slack/app.js';
+import type { HealthCheck } from '../../src/http/health.js';
 import { redisChannelMembers } from '../../src/slack/channel-members.js';
 import { redisDeduper } from '../../src/slack/dedupe.js';
 import { redisFeedbackStore, type FeedbackStore } from '../../src/slack/feedback-store.js';
@@ -98,6 +99,8 @@ export interface HarnessOptions {
   redisUrl?: string;
   /** The queue keys of the Slack app and the worker (default: the tests' keys). */
   keys?: QueueKeys;
+  /** What the app's /healthz checks. */
+  health?: HealthCheck[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -123,6 +126,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     botId: 'B0PROBITY',
     botUserId: BOT_USER,
     slackApiUrl: stub.apiUrl,
+    ...(options.health ? { health: options.health } : {}),
     deps: {
       council: linter.council,
       lint,
