@@ -6,7 +6,7 @@
  * No bearer token and no cookie: the link itself says who is answering and for what, and gives one answer.
  */
 import { z } from 'zod';
-import { useZod } from './contract.js';
+import { errorResponses, errorResponsesOrPage, PUBLIC, useZod } from './contract.js';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { DomainError } from '../briefings/errors.js';
 import { ANSWER_CSS, renderLinkPage, renderRefusal, type Banner } from './answer-page.js';
@@ -74,7 +74,22 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
    */
   app.post<{ Params: { '*': string }; Body: Record<string, unknown> }>(
     '/answer/*',
-    { schema: { hide: true, params: TOKEN } },
+    {
+      schema: {
+        tags: ['answers'],
+        summary: "Answer an offer or an invitation through its link (the Slack app's buttons, the answer page's form)",
+        description:
+          'The signed link is the authority: no other credentials. With `Accept: application/json` (the Slack app) the answer is JSON; a form post from the answer page is redirected (303) back to the page, or shown the page again with what went wrong. Fields: `response` (accept, decline, or propose for an offer), `time` (proposed times), `note`; for an invitation `reason`; `via: slack` from the Slack app.',
+        security: PUBLIC,
+        params: TOKEN,
+        response: {
+          200: z.object({ ok: z.literal(true), title: z.string(), answered: z.string().optional().describe('The answer in words: "Declined on …"') }).describe('The answer is on record (JSON callers)'),
+          303: z.null().describe('The answer is on record: back to the answer page (form posts)'),
+          ...errorResponsesOrPage(400, 404, 409, 410),
+          ...errorResponses(413, 415, 429, 500, 503),
+        },
+      },
+    },
     async (request, reply) => {
       const token = request.params['*'];
       const json = /\bapplication\/json\b/.test(request.headers.accept ?? '');

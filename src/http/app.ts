@@ -24,7 +24,7 @@ import { answerRoutes } from './answer.route.js';
 import { deliveryRoutes } from './delivery.route.js';
 import type { LinkAnswers } from './link-answers.js';
 import { briefingRoutes } from './briefings.route.js';
-import { checkRoutes } from './check.route.js';
+import { checkRoutes, type CheckRoutesOptions } from './check.route.js';
 import { offerRoutes } from './offers.route.js';
 import { pageRoutes } from './page.route.js';
 import { registerRoutes } from './register.route.js';
@@ -71,6 +71,8 @@ export interface AppDeps {
   plugins?: ((app: FastifyInstance, context: { auth: AuthOptions }) => Promise<void> | void)[];
   /** Answer links in notices (offer-links.ts): with them, each notice's link opens its page at /answer/:token. */
   answers?: LinkAnswers;
+  /** The check route's own overload guard (check.route.ts); false turns it off (tests that must not meet a 503). */
+  checkOverload?: CheckRoutesOptions['overload'];
   /** Told of every route as it is registered (the contract test compares them with the OpenAPI document). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -163,7 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The channels: the check API (Outlook, any HTTP client) and the Outlook add-in's files.
   if (deps.linter) {
     const addinOrigin = deps.addin ? new URL(deps.addin.publicUrl).origin : undefined;
-    await app.register(checkRoutes, { linter: deps.linter, auth, ...(addinOrigin ? { addinOrigin } : {}) });
+    await app.register(checkRoutes, { linter: deps.linter, auth, ...(addinOrigin ? { addinOrigin } : {}), ...(deps.checkOverload !== undefined ? { overload: deps.checkOverload } : {}) });
   }
   if (deps.addin) await app.register(addinRoutes, deps.addin);
   for (const plugin of deps.plugins ?? []) await plugin(app, { auth });

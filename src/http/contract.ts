@@ -65,6 +65,7 @@ export function openApiOptions(info: { title: string; version: string; descripti
         { name: 'check', description: "Checking a message against the council's protocol" },
         { name: 'enquiries', description: 'Member enquiries' },
         { name: 'sign-in', description: "The signed-in person's session" },
+        { name: 'answers', description: "Answers through a notice's signed link" },
       ],
     },
   };
@@ -92,6 +93,7 @@ const ERROR_WHY: Record<number, string> = {
   403: "The caller's role may not do this",
   404: 'No such thing (or not one the caller may see)',
   409: 'The state does not allow it (the rule is named)',
+  410: 'The link has been used or has expired',
   413: 'The request body is too large',
   415: 'The body is not application/json',
   429: 'Too many requests from this caller; see Retry-After',
@@ -102,6 +104,13 @@ const ERROR_WHY: Record<number, string> = {
 /** The error answers a route can give, each documented with the error body. */
 export function errorResponses(...codes: number[]): Record<number, z.ZodType> {
   return Object.fromEntries(codes.map((code) => [code, errorBody.describe(ERROR_WHY[code] ?? 'Error')]));
+}
+
+/** Error answers of a route that serves people as well as machines: JSON for a JSON caller, else an HTML page. */
+export function errorResponsesOrPage(...codes: number[]): Record<number, { description: string; content: Record<string, { schema: z.ZodType }> }> {
+  return Object.fromEntries(
+    codes.map((code) => [code, { description: ERROR_WHY[code] ?? 'Error', content: { 'application/json': { schema: errorBody }, 'text/html': { schema: z.string().describe('The page, saying what went wrong') } } }]),
+  );
 }
 
 /** The answers every authenticated API route can give besides its own. */

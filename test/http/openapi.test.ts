@@ -21,6 +21,9 @@ import { enquiryPlugin } from '../../src/enquiries/routes.js';
 import { buildApp } from '../../src/http/app.js';
 import { issueToken, type Role } from '../../src/http/auth.js';
 import { cookieNames } from '../../src/http/sign-in.route.js';
+import { LinkAnswers } from '../../src/http/link-answers.js';
+import { LinkKeys, redisNonceStore, signLink } from '../../src/http/offer-links.js';
+import { LINK_KEYS } from '../briefings/world.js';
 import { deletePrefix, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
 import { ids, LABOUR_REQUEST, SHA } from '../briefings/fixtures.js';
 import { email, world } from '../enquiries/world.js';
@@ -52,6 +55,8 @@ const NOT_API: Record<string, string> = {
   'GET /docs/static/index.html': "the document viewer's files",
   'GET /docs/static/swagger-initializer.js': "the document viewer's files",
   'GET /docs/': 'the document, in a browser',
+  'GET /answer/*': "an answer link's page",
+  'GET /answer/style.css': "the answer page's stylesheet",
   'OPTIONS /v1*': "the browser's CORS preflight for the Outlook add-in's calls to /v1/check",
 };
 
@@ -97,11 +102,15 @@ beforeAll(async () => {
   const briefings = new BriefingService({ council: w.council, store: new MemoryStore(), clock, newId: ids('oa') });
   const signIn = testSignIn();
   const access = (id: string) => accessOf(w.council, briefingSettings(w.council), id);
+  const answers = new LinkAnswers({ service: briefings, keys: LinkKeys.parse(LINK_KEYS), nonces: redisNonceStore(redis, `${prefix}:links`), clock });
   app = await buildApp({
     service: briefings,
+    answers,
     auth: { secret: SECRET },
     signIn,
     linter: scriptedLinter(),
+    // The check route's overload guard answers 503 on a busy machine before it looks at credentials.
+    checkOverload: false,
     plugins: [enquiryPlugin({ service: w.service, auth: { secret: SECRET, access, sessions: signIn.sessions, cookieName: cookieNames(signIn.publicUrl).session }, linkSecret: SECRET, clock })],
     onRoute: (route: RouteOptions) => {
       for (const method of [route.method].flat()) {
@@ -119,8 +128,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-/** `/v1/briefings/:id` → `/v1/briefings/{id}`, as OpenAPI writes a path. */
-const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
+/** `/v1/briefings/:id` → `/v1/briefings/{id}` and `/answer/*` → `/answer/{*}`, as OpenAPI writes a path. */
+const openApiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}');
 
 /** A validator over the document: each response schema by its JSON pointer, components resolved. */
 function validatorFor(document: Document) {
@@ -133,6 +142,8 @@ function validatorFor(document: Document) {
     const response = operation?.responses[String(status)];
     if (!response) return [`${method} ${path}: ${status} is not documented (documented: ${Object.keys(operation?.responses ?? {}).join(', ')})`];
     if (!response.content?.['application/json']) return [];
+    // An answer in another type (an HTML page, CSV) must be documented with a type of its own.
+    if (typeof body === 'string') return Object.keys(response.content).some((type) => type !== 'application/json') ? [] : [`${method} ${path} ${status}: answered text, documented only as JSON`];
     const ref = `openapi.json#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`;
     const ok = ajv.validate({ $ref: ref }, body);
     return ok ? [] : (ajv.errors ?? []).map((e) => `${method} ${path} ${status}: ${e.instancePath || '(body)'} ${e.message}`);
@@ -160,8 +171,8 @@ describe('the OpenAPI document and the running routes', () => {
     for (const route of routes) {
       const key = `${route.method} ${route.url}`;
       if (route.hidden || NOT_API[key] !== undefined) {
-        // Hidden only if it is one of the pages and files listed, or an answer-link page (/answer/*).
-        if (NOT_API[key] === undefined && !route.url.startsWith('/answer/') && !route.url.startsWith('/addin/')) undocumented.push(`${key} is hidden but not a page`);
+        // Hidden only if it is one of the pages and files listed, an answer link's page or the add-in's files.
+        if (NOT_API[key] === undefined && !route.url.startsWith('/addin/')) undocumented.push(`${key} is hidden but not a page`);
         continue;
       }
       registered.add(`${route.method} ${openApiPath(route.url)}`);
@@ -180,7 +191,7 @@ describe('the OpenAPI document and the running routes', () => {
       for (const method of METHODS) {
         const operation = ops[method];
         if (!operation) continue;
-        const url = path.replace('{id}', path.includes('enquiries') ? 'enq-0000' : 'br-0000');
+        const url = path.replace('{id}', path.includes('enquiries') ? 'enq-0000' : 'br-0000').replace('{*}', 'not.a.real.link.token');
         const res = await app.inject({ method: method.toUpperCase() as 'GET', url, ...(method === 'get' ? {} : { payload: {} }) });
         const security = operation.security ?? [];
         const required = security.length > 0 && !security.some((s) => Object.keys(s).length === 0);
@@ -225,6 +236,16 @@ describe('the OpenAPI document and the running routes', () => {
     await call('GET', `/v1/offers/${toryOffer}`, T.tory(), undefined, 200);
     await call('POST', `/v1/offers/${toryOffer}/response`, T.tory(), { response: 'accept', proposedTimes: ['2026-12-01T17:00:00Z'] }, 200);
     await call('POST', '/v1/sessions', T.office(), { offerId: toryOffer, officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-04-20T10:00:00Z', endsAt: '2026-04-20T11:00:00Z', material: { version: 'v1', sha256: SHA } }, 201);
+    // The Lib Dems answer through their notice's link, as the Slack app does (JSON); the link gives one answer (409 after).
+    const libdemOffer = (round.json().offers as { id: string; party: { id: string } }[]).find((o) => o.party.id === 'libdem')!.id;
+    const link = signLink(LinkKeys.parse(LINK_KEYS), { k: 'o', id: libdemOffer, p: 'libdem', u: 'cllr-doyle', exp: Math.floor(Date.now() / 1000) + 3600, n: 'openapi-test-nonce' });
+    const viaLink = async (expected: number) => {
+      const res = await app.inject({ method: 'POST', url: `/answer/${link}`, headers: { accept: 'application/json' }, payload: { response: 'decline', via: 'slack' } });
+      if (res.statusCode !== expected) problems.push(`POST /answer/…: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+      problems.push(...validate('/answer/{*}', 'POST', res.statusCode, bodyOf(res)));
+    };
+    await viaLink(200);
+    await viaLink(409);
     await call('GET', '/v1/invitations', T.office(), undefined, 200);
     await call('GET', '/v1/office', T.office(), undefined, 200);
     await call('GET', '/v1/register', T.office(), undefined, 200);
