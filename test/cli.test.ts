@@ -289,7 +289,7 @@ describe('probity check (in process)', SLOW, () => {
     const r = await inProcess(['check', path]);
     const out = r.stdout.split('\n');
     expect(out[0]).toBe(`${path}#breach`);
-    expect(out[1]).toMatch(/^ {2}\d+:\d+ +error +political-request +\S/);
+    expect(out[1]).toMatch(/^ {2}\d+:\d+ +error +(direct-instruction|political-request) +\S/); // an instruction to a junior officer, and party work
     expect(out[2]).toMatch(/^ +> .*print 500 Conservative campaign leaflets/); // the words found
     expect(out[3]).toMatch(/^ +Probity (is|thinks) [a-z ]+ \(\d+%\)\.$/);
     expect(out[4]).toMatch(/^ +North East Derbyshire [\w.()' ]+: ".+"$/);

@@ -139,8 +139,10 @@ export function createLinter(data: LinterData): ExplainingLinter {
         rule.check(context);
       }
       const seen = new Set<string>();
-      // In a sentence where a more specific (non-advisory) rule found something, a generic rule gives way, and
-      // a rule gives way to the rules it names in `yieldsTo`.
+      // In a sentence where a more specific (non-advisory) rule found something, a generic rule's weak evidence (a
+      // bare imperative) gives way; an instruction in so many words ("I want you to…", "make sure…") stands beside
+      // it, since telling a junior officer what to do is a breach whatever it is about. A rule gives way to the
+      // rules it names in `yieldsTo`.
       const foundIn = new Map<number | undefined, Set<string>>();
       for (const r of context.reports) {
         if (byId.get(r.rule)!.meta.severity === 'info') continue;
@@ -153,7 +155,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
         if (rule.meta.generic && weak && [...foundIn.values()].some((ids) => [...ids].some((id) => ABSORBS_IMPERATIVES.has(id)))) return true;
         const there = foundIn.get(sentence);
         if (!there) return false;
-        if (rule.meta.generic) return [...there].some((id) => !byId.get(id)!.meta.generic);
+        if (rule.meta.generic) return weak && [...there].some((id) => !byId.get(id)!.meta.generic);
         return (rule.meta.yieldsTo ?? []).some((id) => there.has(id));
       };
       const kept: { report: RawReport; rule: Rule; excerpt: string }[] = [];
