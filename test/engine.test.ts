@@ -123,3 +123,24 @@ describe('the council adjusts rules as it would ESLint', () => {
     expect(toJunior.findings.find((f) => f.rule === 'direct-instruction')?.severity).toBe('error');
   });
 });
+
+describe("out-of-hours reads the council's own calendar (council.yaml bankHolidays, closureDays)", () => {
+  // Monday 30 November 2026, 11:00: St Andrew's Day, a bank holiday in Scotland only.
+  const demand: Message = { ...base, from: 'tom.webb@ashcombe.gov.uk', to: ['claire.murray@ashcombe.gov.uk'], text: 'Claire, I need the flood figures urgently, today please.', sentAt: '2026-11-30T11:00:00+00:00' };
+  const withCalendar = (replacement: string) => {
+    const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace(/^bankHolidays: ENG$/m, replacement);
+    return createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
+  };
+  const late = (l: ReturnType<typeof withCalendar>, m: Message) => l.lint(m).findings.filter((f) => f.rule === 'out-of-hours').map((f) => f.message);
+
+  it("a Scottish council's bank holiday is not a working day; an English council's ordinary Monday is", () => {
+    expect(late(withCalendar('bankHolidays: SCT'), demand)).toEqual([expect.stringMatching(/St Andrew['’]s Day, Monday 11:00/)]);
+    expect(late(withCalendar('bankHolidays: ENG'), demand)).toEqual([]);
+  });
+
+  it("a council closure day is not a working day", () => {
+    const closed = { ...demand, sentAt: '2026-12-30T11:00:00+00:00' };
+    expect(late(withCalendar('bankHolidays: ENG\nclosureDays: [2026-12-29, 2026-12-30, 2026-12-31]'), closed)).toEqual([expect.stringMatching(/a council closure day, Wednesday 11:00/)]);
+    expect(late(withCalendar('bankHolidays: ENG'), closed)).toEqual([]);
+  });
+});

@@ -6,26 +6,38 @@
  * local dates in the council's zone, then turned back into instants, so a deadline is "end of the fifth working
  * day" whatever the clocks do. Pure: dates in, dates out.
  */
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysType from 'date-holidays';
 import type { Council } from './council.js';
 
 /** The parts of the UK with their own bank holidays. */
 export const BANK_HOLIDAY_REGIONS = ['ENG', 'WLS', 'SCT', 'NIR'] as const;
 export type BankHolidayRegion = (typeof BANK_HOLIDAY_REGIONS)[number];
 
-const byRegionYear = new Map<string, Set<string>>();
+// date-holidays loads a few hundred modules (astronomical calendars): it is required the first time a holiday is asked
+// about, not when a module imports this one, so `probity check` on a message that asks nothing does not wait for it.
+const require = createRequire(import.meta.url);
+let Holidays: typeof HolidaysType | undefined;
+const byRegionYear = new Map<string, Map<string, string>>();
 /** Days of instants kept (about 27 years of two per day): plenty, and bounded. */
 const INSTANT_CACHE_LIMIT = 20_000;
 
-function bankHolidays(region: BankHolidayRegion, year: number): Set<string> {
+/** A region's bank holidays in a year, local date → name. */
+function bankHolidays(region: BankHolidayRegion, year: number): Map<string, string> {
   const key = `${region}:${year}`;
-  let set = byRegionYear.get(key);
-  if (!set) {
+  let days = byRegionYear.get(key);
+  if (!days) {
+    Holidays ??= require('date-holidays') as typeof HolidaysType;
     const calendar = new Holidays('GB', region);
-    set = new Set((calendar.getHolidays(year) || []).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => h.date.slice(0, 10)));
-    byRegionYear.set(key, set);
+    days = new Map((calendar.getHolidays(year) || []).filter((h) => h.type === 'public' || h.type === 'bank').map((h) => [h.date.slice(0, 10), h.name]));
+    byRegionYear.set(key, days);
   }
-  return set;
+  return days;
+}
+
+/** The bank holiday's name when `date` (a local YYYY-MM-DD) is one in `region`, else undefined. */
+export function bankHolidayName(region: BankHolidayRegion, date: string): string | undefined {
+  return bankHolidays(region, Number(date.slice(0, 4))).get(date);
 }
 
 /** Day of week for a calendar date, 0 = Sunday. */

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type HolidaysType from 'date-holidays';
+import { bankHolidayName, type BankHolidayRegion } from '../../directory/working-days.js';
 import type { Rule } from '../rule.js';
 
 /** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
@@ -43,7 +42,7 @@ export const rule: Rule = {
         return;
       }
       const urgent = s.of('deadline', 'urgency')[0];
-      if (urgent) outside ??= outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours);
+      if (urgent) outside ??= outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours, ctx.council);
       if (urgent && outside) {
         ctx.report({ messageId: 'late', at: urgent, data: { when: outside } });
         return;
@@ -61,8 +60,16 @@ const NEEDS = /\b(i|we)(?:'ll|'d| will| would| do| really| urgently)? (need|want
 /** A clock time early in the morning as the deadline: "by 6am", "monday 7am", "for 7.30 am" (hour before the working day). */
 const EARLY_HOUR = /\b([0-9])(?:[:.][0-5][0-9])?\s?(?:am|a\.m\.)\b/i;
 
-/** "Saturday 23:15" when `sentAt` falls outside the council's working hours or on a weekend; else undefined. */
-export function outsideHours(sentAt: string | undefined, timeZone: string, hours: { start: number; end: number }): string | undefined {
+/**
+ * "Saturday 23:15" when `sentAt` falls outside the council's working hours, on a weekend, or on one of its bank
+ * holidays or closure days (its one calendar: council.yaml `bankHolidays`, `closureDays`); else undefined.
+ */
+export function outsideHours(
+  sentAt: string | undefined,
+  timeZone: string,
+  hours: { start: number; end: number },
+  days: { bankHolidays: BankHolidayRegion; closureDays: readonly string[] } = { bankHolidays: 'ENG', closureDays: [] },
+): string | undefined {
   if (!sentAt) return undefined;
   const date = new Date(sentAt);
   if (Number.isNaN(date.getTime())) return undefined;
@@ -71,7 +78,8 @@ export function outsideHours(sentAt: string | undefined, timeZone: string, hours
   const hour = Number(get('hour'));
   const weekday = get('weekday');
   const weekend = weekday === 'Saturday' || weekday === 'Sunday';
-  const holiday = bankHoliday(`${get('year')}-${get('month')}-${get('day')}`);
+  const day = `${get('year')}-${get('month')}-${get('day')}`;
+  const holiday = days.closureDays.includes(day) ? 'a council closure day' : weekend ? undefined : bankHolidayName(days.bankHolidays, day);
   if (!weekend && !holiday && hour >= hours.start && hour < hours.end) return undefined;
   return `${holiday ? `${holiday}, ` : ''}${weekday} ${get('hour')}:${get('minute')}`;
 }
@@ -84,23 +92,4 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-// date-holidays loads a few hundred modules (astronomical calendars); it is required the first time a demand needs
-// a bank holiday, not when the engine loads, so `probity check` on a message asking nothing does not wait for it.
-const require = createRequire(import.meta.url);
-let holidays: HolidaysType | undefined;
-/** England and Wales bank holidays by local date ("2026-05-04" → name), worked out once a year is asked for. */
-const byYear = new Map<string, Map<string, string>>();
-
-/** `day` is the council's local date, YYYY-MM-DD. date-holidays' data, loaded the first time a demand needs it. */
-function bankHoliday(day: string): string | undefined {
-  const year = day.slice(0, 4);
-  let days = byYear.get(year);
-  if (!days) {
-    holidays ??= new (require('date-holidays') as typeof HolidaysType)('GB', 'ENG');
-    days = new Map(holidays.getHolidays(Number(year)).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name]));
-    byYear.set(year, days);
-  }
-  return days.get(day);
 }
