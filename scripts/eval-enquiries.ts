@@ -7,6 +7,7 @@
  *
  *   npm run eval:enquiries                 # the figures
  *   npm run eval:enquiries -- --errors     # also list the development half's errors (never the measuring half's)
+ *   npm run eval:enquiries -- FILE         # one labelled file alone (a new set, measured once on arrival)
  */
 import { readFileSync } from 'node:fs';
 import { parseCouncil } from '../src/directory/council.js';
@@ -17,13 +18,17 @@ import type { Message } from '../src/lint/types.js';
 import { isTrainingHalf } from './corpus-split.js';
 import { wilson } from './wilson.js';
 
-const FILES = [
+const DEFAULT_FILES = [
   'test/corpus/ordinary/email-casework.jsonl',
   'test/corpus/ordinary/officers-and-firm.jsonl',
   'test/corpus/ordinary/real-published.jsonl',
   'test/corpus/ordinary/slack-terse.jsonl',
+  'test/corpus/ordinary/mixed-voices.jsonl',
   'test/corpus/enquiries/messages.jsonl',
 ];
+/** `npm run eval:enquiries -- FILE…` measures those files alone (a new set on arrival); by default, every labelled file. */
+const given = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const FILES = given.length > 0 ? given : DEFAULT_FILES;
 const showErrors = process.argv.includes('--errors');
 
 const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);

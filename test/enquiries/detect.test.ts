@@ -74,7 +74,7 @@ describe('enquiry detection', () => {
 describe('the labelled set', () => {
   it('labels every message in the ordinary corpus and the new messages exactly once', () => {
     const labelled = readFileSync('test/corpus/enquiries/labels.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
-    const files = ['email-casework', 'officers-and-firm', 'real-published', 'slack-terse'].map((f) => `test/corpus/ordinary/${f}.jsonl`).concat('test/corpus/enquiries/messages.jsonl');
+    const files = ['email-casework', 'officers-and-firm', 'real-published', 'slack-terse', 'mixed-voices'].map((f) => `test/corpus/ordinary/${f}.jsonl`).concat('test/corpus/enquiries/messages.jsonl');
     const ids = files.flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id));
     expect(new Set(labelled).size).toBe(labelled.length);
     expect([...labelled].sort()).toEqual([...ids].sort());
