@@ -60,7 +60,8 @@ const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': 
  * A sentence's features: named strings with values (1 for presence). Message-wide facts (who writes to whom) are
  * features of every sentence, so the same words can weigh differently from a councillor to a junior officer.
  */
-export function sentenceFeatures(s: SentenceView, ctx: RuleContext): Map<string, number> {
+/** `at` is the sentence's index in `ctx.sentences` (looked up when not given). */
+export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
   const words: string[] = s.tokens.map((t) => (/^\d/.test(t.word) ? '<num>' : t.stem));
   for (const h of s.hits) {
@@ -114,7 +115,6 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext): Map<string,
   }
   // What the sentences either side are about: a remark often names people in one sentence and judges them in the next
   // ("I gather he's a Sikh - the turban and the beard. Is that really hygienic?").
-  const at = ctx.sentences.indexOf(s);
   for (const j of [at - 1, at + 1]) {
     const next = at < 0 ? undefined : ctx.sentences[j];
     for (const h of next?.hits ?? []) if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) f.set(`near:${h.category}`, 1);
@@ -199,9 +199,9 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
   const index = all.map((rule) => wanted.has(rule));
   const best: ({ s: SentenceView; z: number; f: Map<string, number> } | undefined)[] = all.map(() => undefined);
   const z = new Float64Array(all.length);
-  for (const s of ctx.sentences) {
+  for (const [at, s] of ctx.sentences.entries()) {
     if (s.tokens.length < 2) continue;
-    const f = sentenceFeatures(s, ctx);
+    const f = sentenceFeatures(s, ctx, at);
     all.forEach((rule, r) => (z[r] = model.rules[rule]!.bias));
     for (const [k, v] of f) {
       const w = weights.get(k);
