@@ -258,7 +258,7 @@ edit it by hand: change the training data or the features (src/lint/reader.ts) a
   choosing each labelled message's sentence; Platt scaling on out-of-fold message scores (${FOLDS} folds by SHA-256 of the id).
   Deterministic.
 - **Features:** ${names.length} that occur in at least ${MIN_MESSAGES} training messages (word stems, stem pairs, first word, Probity's
-  lexicon categories and those of the sentences either side, abuse score, AFINN-165 valence, mood, who writes to whom); people,
+  lexicon categories and those of the sentences either side, abuse score, valence (AFINN-165 and VADER), mood, who writes to whom); people,
   groups, parties, wards and numbers are replaced by
   what they are, so no name is learned.
 - **Out-of-fold log loss** over all rules: ${(totalLoss / totalN).toFixed(4)}.

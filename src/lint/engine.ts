@@ -181,7 +181,9 @@ export function createLinter(data: LinterData): ExplainingLinter {
         for (const reading of read(data.reader, context, readable.filter((id) => !found.has(id)), data.readerFloor ?? READER_FLOOR)) {
           if (reading.p < (data.readerFloor ?? READER_FLOOR) || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
           const rule = byId.get(reading.rule)!;
-          // The reader gives way as the rules do: a generic rule to a specific finding in the same sentence.
+          // The reader gives way to the rules a rule names in `yieldsTo`; a reading for a generic rule (an instruction)
+          // is not weak evidence like a bare imperative, and stands beside a specific finding in its sentence, as an
+          // instruction in so many words does.
           if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
           const report: RawReport = { rule: reading.rule, messageId: 'reader', at: s, start: s.start, end: s.end, sentence: s, data: { reasons: reading.reasons.join(', '), description: rule.meta.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) } };

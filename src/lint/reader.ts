@@ -97,8 +97,9 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
     f.set(`cat:${h.category}`, 1);
     if (h.entry.kind) f.set(`cat:${h.category}/${h.entry.kind}`, 1);
   }
-  // Valence (AFINN-165, a kept resource): how negative and how positive the sentence's words are, read through the
-  // negation marking above, so the weights can use judgements no term list names ("more trouble than they're worth").
+  // Valence (lexicons/resources/valence.json: AFINN-165 and VADER scaled to -1..1 and averaged, gaps filled from
+  // WordNet): how negative and how positive the sentence's words are, read through the negation marking above, so the
+  // weights can use judgements no term list names ("more trouble than they're worth").
   let negative = 0;
   const valence = ctx.resources?.valence;
   if (valence) {

@@ -22,11 +22,14 @@ export const rule: Rule = {
       // Someone close to the writer, and a question about what a process requires: information, not pressure.
       { from: 'cllr-lowe', to: ['o-reid'], text: 'My next-door neighbour wants to sell cakes from home. Does she need to register, and would someone need to inspect her kitchen?' },
       { from: 'cllr-lowe', to: ['o-nowak'], text: 'My grandson has just started at the college, so I have more time for casework. Could you tell me when the housing inspection at 4 Mill Court is booked?' },
+      // An outcome reported, and someone else's disappointment, push for nothing.
+      { from: 'cllr-lowe', to: ['o-hughes'], text: "My neighbour's planning application was refused last month. She was disappointed, but she understands the reasons." },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: "If the licence isn't granted, you'll regret it.", messageId: 'threat' },
       { from: 'cllr-ashworth', to: ['o-nowak'], text: "Could you fast-track my brother's housing application?", messageId: 'favour' },
       { from: 'cllr-lowe', to: ['o-nowak'], text: "My sister's housing application has been with you since March. Any way you could move her up the band this month?", messageId: 'favour' },
+      { from: 'cllr-lowe', to: ['o-nowak'], text: "My wife sends her best. The garden is flooded. A friend of mine has a licence application in too. Could you move it up the list, as he needs to open by May?", messageId: 'favour' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
     ],
   },
@@ -36,17 +39,17 @@ export const rule: Rule = {
     const declared = ctx.anywhere('declaration').length > 0;
     const casework = ctx.anywhere('decision-pressure', 'decision').length > 0 || ctx.subjectView.has('decision-pressure', 'decision');
     // Someone close to the writer, a case in front of the officer, and a push for it, anywhere in the message.
-    // The person close to the writer is tied to the case: named in its sentence or the one next to it.
+    // The person close to the writer is tied to the case: named within two sentences of it.
     const caseNear = (i: number) => [i - 2, i - 1, i, i + 1, i + 2].some((j) => ctx.sentences[j]?.has('decision-pressure', 'decision'));
-    const closeAt = ctx.sentences.findIndex((s, i) => caseNear(i) && s.has('decision-pressure', 'close'));
-    const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
     // Asking how a case stands is casework, whoever the applicant is; pressing is asking for the outcome wanted or for
     // a favour (the labelling guide's "jumping a queue, fast-tracking, waiving a fee"), near where the person close to
     // the writer comes in — not any request anywhere in a long email ("I do hope you've got a holiday planned").
     // Asking for advice, an explanation or a check ("could you advise what she needs", "could someone have a look")
-    // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for.
-    const pressing = ctx.sentences.some((s, j) => j >= closeAt - 1 && j <= closeAt + 3 && pushes(s));
-    if (close && casework && pressing && !declared) {
+    // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for. Every mention
+    // of someone close is tried, each with the sentences around it.
+    const closeAt = ctx.sentences.findIndex((s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushes(t)));
+    const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
+    if (close && casework && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;
     }
@@ -83,9 +86,12 @@ const WISH = /\b(i trust|i'm sure|i am sure|i hope|i'd hate|i would hate|i'd muc
  */
 function pushes(s: SentenceView): boolean {
   if (s.has('info-verb') || s.mood === 'info-request') return false;
-  if (s.has('decision-pressure', 'outcome') || WISH.test(s.text)) return true;
-  // "Would someone need to inspect her kitchen?": a question about what the process requires.
-  if (/\?\s*$/.test(s.text) && REQUIREMENT.test(s.text)) return false;
+  if (WISH.test(s.text)) return true;
+  // The outcome named pushes when it is asked for, not when a statement reports it ("the application was refused").
+  if (s.has('decision-pressure', 'outcome') && s.mood !== 'statement') return true;
+  // "Would someone need to inspect her kitchen?": a question about what the process requires (asked in its main
+  // clause: "could you move her up, as she needs to be out by May?" still pushes).
+  if (/\?\s*$/.test(s.text) && REQUIREMENT.test(s.text.split(/,|;|\b(?:as|since|because)\b/i)[0]!)) return false;
   if (s.mood === 'instruction' || s.mood === 'request') return true;
   if (s.mood === 'question') return s.asks;
   return DEMAND.test(s.text);
@@ -93,4 +99,4 @@ function pushes(s: SentenceView): boolean {
 
 const REQUIREMENT = /\b(need|needs|needed|have to|has to|ought|required|allowed|supposed)\b/i;
 /** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants. */
-const DEMAND = /\b(i|we)('d| would)? (really |just |do )?(need|must|want|expect)\b|\bdisappointed\b|\b(needs|has) to (be|go|come)\b/i;
+const DEMAND = /\b(i|we)('d| would)? (really |just |do )?(need|must|expect)\b|\b(i|we)('d| would)? (really |just |do )?want(?! to (say|thank|let you know|add|mention|pass on))\b|\b(i|we)('d| would|'ll| will| am|'m)? (be )?(very |most |so )?disappointed\b|\b(needs|has) to (be|go|come)\b/i;
