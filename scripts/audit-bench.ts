@@ -17,7 +17,14 @@ import { parseArgs } from 'node:util';
 import { PACKAGE_ROOT } from '../src/lint/load.js';
 import { writeMbox } from '../test/audit/fixtures.js';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '50000' }, 'attachment-kb': { type: 'string', default: '0' }, jobs: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '50000' },
+    'attachment-kb': { type: 'string', default: '0' },
+    jobs: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
+});
 const count = Number(values.messages);
 if (!Number.isInteger(count) || count < 1) throw new Error('--messages must be a whole number');
 const attachmentKb = Number(values['attachment-kb']);
@@ -65,10 +72,14 @@ try {
   const totals = (JSON.parse(readFileSync(report, 'utf8')) as { totals: { messages: number; unreadable: number; findings: number } }).totals;
   console.log(
     `audited ${totals.messages} messages (+${totals.unreadable} unreadable, ${totals.findings} findings) from a ${(bytes / 1024 / 1024).toFixed(1)} MB mbox in ${seconds.toFixed(1)} s: ` +
-      `${Math.round((totals.messages + totals.unreadable) / seconds)} messages/s, ${((bytes / 1024 / 1024) / seconds).toFixed(2)} MB/s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`,
+      `${Math.round((totals.messages + totals.unreadable) / seconds)} messages/s, ${(bytes / 1024 / 1024 / seconds).toFixed(2)} MB/s, peak RSS ${(peakKb / 1024).toFixed(0)} MB`,
   );
-  console.log(`(wall time includes loading the engine; node ${process.version}, one process, ${jobs} job${jobs === 1 ? '' : 's'}, ${availableParallelism()} cores)`);
-  console.log(`reproduce: npx tsx scripts/audit-bench.ts --messages ${count}${attachmentKb ? ` --attachment-kb ${attachmentKb}` : ''}${jobs > 1 ? ` --jobs ${jobs}` : ''}`);
+  console.log(
+    `(wall time includes loading the engine; node ${process.version}, one process, ${jobs} job${jobs === 1 ? '' : 's'}, ${availableParallelism()} cores)`,
+  );
+  console.log(
+    `reproduce: npx tsx scripts/audit-bench.ts --messages ${count}${attachmentKb ? ` --attachment-kb ${attachmentKb}` : ''}${jobs > 1 ? ` --jobs ${jobs}` : ''}`,
+  );
 } finally {
   if (values.keep) console.log(`kept ${tmp}`);
   else rmSync(tmp, { recursive: true, force: true });

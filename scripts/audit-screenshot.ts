@@ -18,12 +18,30 @@ const tmp = mkdtempSync(join(tmpdir(), 'probity-audit-shot-'));
 try {
   await writeMbox(join(tmp, 'sent-items.mbox'), MESSAGES, { junkEvery: 400 });
   const html = join(tmp, 'report.html');
-  const cli = spawnSync(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'audit', join(tmp, 'sent-items.mbox'), '--html', html, '--pseudonym-key', 'screenshot', '--no-progress'], {
-    cwd: PACKAGE_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const cli = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(PACKAGE_ROOT, 'src/cli/main.ts'),
+      'audit',
+      join(tmp, 'sent-items.mbox'),
+      '--html',
+      html,
+      '--pseudonym-key',
+      'screenshot',
+      '--no-progress',
+    ],
+    {
+      cwd: PACKAGE_ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (cli.status !== 0) throw new Error(`probity audit exited ${cli.status}`);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const context = await browser.newContext({ viewport: { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
   await context.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
   const page = await context.newPage();

@@ -20,7 +20,11 @@ const passes = passesArg >= 0 ? Number(args[passesArg + 1]) : 5;
 const dir = 'test/corpus';
 const messages: Message[] = readdirSync(dir)
   .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()))
+  .flatMap((f) =>
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()),
+  )
   .map((l) => {
     const m = JSON.parse(l) as Message;
     return { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [] };
@@ -59,17 +63,15 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const rows = [
-  measure('probity', (m) => linter.lint(m)),
-  measure('alex', (m) => alex(m.text)),
-  measure('write-good', (m) => writeGood(m.text)),
-];
+const rows = [measure('probity', (m) => linter.lint(m)), measure('alex', (m) => alex(m.text)), measure('write-good', (m) => writeGood(m.text))];
 
 const words = messages.reduce((n, m) => n + m.text.split(/\s+/).length, 0);
 console.log(`${messages.length} messages (${Math.round(words / messages.length)} words on average), ${passes} passes, node ${process.version}, one process`);
 console.log('tool         msgs/s     p50 ms   p99 ms   p99 email ms');
 for (const r of rows) {
-  console.log(`${r.name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(7)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(8)} ${r.p99Email.toFixed(3).padStart(13)}`);
+  console.log(
+    `${r.name.padEnd(12)} ${r.perSecond.toFixed(0).padStart(7)} ${r.p50.toFixed(3).padStart(9)} ${r.p99.toFixed(3).padStart(8)} ${r.p99Email.toFixed(3).padStart(13)}`,
+  );
 }
 const [probity, alexRow] = rows;
 console.log(`probity / alex throughput: ${(probity!.perSecond / alexRow!.perSecond).toFixed(1)}x`);

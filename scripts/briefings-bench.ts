@@ -85,7 +85,12 @@ try {
   const email = new EmailSender({ host: '127.0.0.1', port: smtpPort, ignoreTLS: true, from: { name: 'Bench', email: 'bench@bench.example' } });
   // As in production, each notice carries its recipient's own signed answer link.
   const links = new LinkSigner(new LinkKeys([{ id: 'bench', secret: randomUUID() + randomUUID() }]), 'http://localhost');
-  const processor = new NoticeProcessor({ service, context: { publicUrl: 'http://localhost', from: { name: 'Bench', email: 'bench@bench.example' }, links }, email, dispatcher });
+  const processor = new NoticeProcessor({
+    service,
+    context: { publicUrl: 'http://localhost', from: { name: 'Bench', email: 'bench@bench.example' }, links },
+    email,
+    dispatcher,
+  });
   const worker = new Worker(NOTICES_QUEUE, processor.process, { connection: redis, prefix: `${prefix}-bull`, concurrency: 5 });
   worker.on('error', () => undefined);
   received = 0;

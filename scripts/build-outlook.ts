@@ -35,7 +35,8 @@ export async function buildOutlook(outDir = DEFAULT_OUTLOOK_DIR): Promise<string
   // The JS-only runtime has no module loader: a stray import or require would fail only on a user's machine.
   if (/^\s*import\s|\bimport\(|\brequire\(/m.test(handler)) throw new Error('commands.js must not import anything at run time');
   // Syntax is lowered to ES2016 by esbuild; library calls are not. Keep these out of the handler.
-  const newer = /\b(getOwnPropertyDescriptors|Object\.(?:entries|values|fromEntries)|globalThis|padStart|padEnd|replaceAll)\b|(\.(?:finally|flatMap|flat)\()/.exec(handler);
+  const newer =
+    /\b(getOwnPropertyDescriptors|Object\.(?:entries|values|fromEntries)|globalThis|padStart|padEnd|replaceAll)\b|(\.(?:finally|flatMap|flat)\()/.exec(handler);
   if (newer) throw new Error(`commands.js uses ${newer[1] ?? newer[2]}, which an ES2016 runtime may not have`);
   cpSync(join(OUTLOOK_SRC, 'static'), outDir, { recursive: true });
   return outDir;

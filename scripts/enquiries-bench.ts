@@ -47,7 +47,8 @@ function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
-const fmt = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(1)} ms · p95 ${pct(xs, 95).toFixed(1)} ms · p99 ${pct(xs, 99).toFixed(1)} ms · max ${Math.max(...xs).toFixed(1)} ms`;
+const fmt = (xs: number[]) =>
+  `p50 ${pct(xs, 50).toFixed(1)} ms · p95 ${pct(xs, 95).toFixed(1)} ms · p99 ${pct(xs, 99).toFixed(1)} ms · max ${Math.max(...xs).toFixed(1)} ms`;
 
 async function seed(): Promise<void> {
   const started = performance.now();
@@ -60,8 +61,24 @@ async function seed(): Promise<void> {
         const officer = officers[n % officers.length]!;
         // Received over the last three weeks: some overdue, most not yet.
         const receivedAt = new Date(now.getTime() - ((n * 7919) % (21 * 24)) * 3_600_000);
-        const { enquiry, event } = open({ id: `enq-${n.toString(36).padStart(6, '0')}`, councillor: c.id, officer, service: settings.services.find((s) => s.officers.includes(officer))!.id, ...(c.ward ? { ward: c.ward } : {}), channel: 'email', subject: `Enquiry ${n}`, receivedAt }, settings, service.calendar);
-        const e = n % 3 === 0 ? { ...enquiry, status: 'acknowledged' as const, acknowledgedAt: new Date(receivedAt.getTime() + 20 * 3_600_000).toISOString() } : enquiry;
+        const { enquiry, event } = open(
+          {
+            id: `enq-${n.toString(36).padStart(6, '0')}`,
+            councillor: c.id,
+            officer,
+            service: settings.services.find((s) => s.officers.includes(officer))!.id,
+            ...(c.ward ? { ward: c.ward } : {}),
+            channel: 'email',
+            subject: `Enquiry ${n}`,
+            receivedAt,
+          },
+          settings,
+          service.calendar,
+        );
+        const e =
+          n % 3 === 0
+            ? { ...enquiry, status: 'acknowledged' as const, acknowledgedAt: new Date(receivedAt.getTime() + 20 * 3_600_000).toISOString() }
+            : enquiry;
         await store.create(e, event, []);
       }),
     );
@@ -87,13 +104,21 @@ try {
   const first = performance.now();
   let added = 0;
   for (let i = 0; i < Math.ceil(OPEN / 200); i++) added += (await processor.sweep()).readded;
-  process.stdout.write(`first full sweep pass (queue empty): ${added.toLocaleString('en-GB')} jobs re-added in ${((performance.now() - first) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `first full sweep pass (queue empty): ${added.toLocaleString('en-GB')} jobs re-added in ${((performance.now() - first) / 1000).toFixed(1)} s\n`,
+  );
   const sweep = await time('reminder sweep run (200 open, jobs present)', RUNS, () => processor.sweep());
   const dash = await time('dashboard (counts, medians, overdue list)', RUNS, () => dashboard(store, council, settings, service.calendar, now));
   const due = await time("an officer's due list (first 200)", RUNS, async () => store.many(await store.ofOfficer('o-nowak')));
   const worst = Math.max(pct(sweep, 99), pct(dash, 99));
-  process.stdout.write(`\n${OPEN.toLocaleString('en-GB')} open enquiries: sweep p99 ${pct(sweep, 99).toFixed(1)} ms, dashboard p99 ${pct(dash, 99).toFixed(1)} ms (${worst < 200 ? 'under' : 'OVER'} 200 ms); officer due list (first 200 of ${(await redis.zcard(store.key('i', 'o', 'o-nowak'))).toLocaleString('en-GB')}) p99 ${pct(due, 99).toFixed(1)} ms\n`);
-  process.stdout.write(`Load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores\nReproduce: npm run bench:enquiries\n`);
+  process.stdout.write(
+    `\n${OPEN.toLocaleString('en-GB')} open enquiries: sweep p99 ${pct(sweep, 99).toFixed(1)} ms, dashboard p99 ${pct(dash, 99).toFixed(1)} ms (${worst < 200 ? 'under' : 'OVER'} 200 ms); officer due list (first 200 of ${(await redis.zcard(store.key('i', 'o', 'o-nowak'))).toLocaleString('en-GB')}) p99 ${pct(due, 99).toFixed(1)} ms\n`,
+  );
+  process.stdout.write(
+    `Load average while measuring: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores\nReproduce: npm run bench:enquiries\n`,
+  );
 } finally {
   let cursor = '0';
   do {

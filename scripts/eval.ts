@@ -40,10 +40,28 @@ const readerFloor = valueOf('--reader-floor');
 const given = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--reader-floor');
 
 /** Unseen first, dev last: the order the README and the issue ask figures to be read in. */
-const DEFAULT_SETS = ['test/corpus/ordinary', 'test/corpus/real', 'test/corpus/holdout2.jsonl', 'test/corpus/holdout.jsonl', 'test/corpus/batch7.jsonl', 'test/corpus/batch8.jsonl', 'test/corpus/batch6.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev.jsonl'];
+const DEFAULT_SETS = [
+  'test/corpus/ordinary',
+  'test/corpus/real',
+  'test/corpus/holdout2.jsonl',
+  'test/corpus/holdout.jsonl',
+  'test/corpus/batch7.jsonl',
+  'test/corpus/batch8.jsonl',
+  'test/corpus/batch6.jsonl',
+  'test/corpus/batch5.jsonl',
+  'test/corpus/dev4.jsonl',
+  'test/corpus/dev3.jsonl',
+  'test/corpus/dev2.jsonl',
+  'test/corpus/dev.jsonl',
+];
 const sets = (given.length > 0 ? given : DEFAULT_SETS.filter(existsSync)).map((path) => ({
   name: path,
-  files: statSync(path).isDirectory() ? readdirSync(path).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(path, f)) : [path],
+  files: statSync(path).isDirectory()
+    ? readdirSync(path)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(path, f))
+    : [path],
 }));
 
 const linter = loadLinter({ withoutReader: args.includes('--no-reader'), ...(readerFloor === undefined ? {} : { readerFloor: Number(readerFloor) }) });
@@ -79,18 +97,33 @@ for (const set of sets) {
     }
   }
   const allClean = messages.every(({ m }) => m.expect.length === 0);
-  console.log(`\n== ${set.name}: ${messages.length} messages${skipped ? ` (the half the model was never trained on; ${skipped} training-half messages left out)` : ''}`);
+  console.log(
+    `\n== ${set.name}: ${messages.length} messages${skipped ? ` (the half the model was never trained on; ${skipped} training-half messages left out)` : ''}`,
+  );
   if (allClean) {
     // Ordinary, proper messages: how many draw something a writer would see as a warning.
     for (const stage of stages) {
-      const flagged = messages.filter(({ findings }) => findings.some((f) => f.severity !== 'info' && f.confidence >= stage.min && f.rule !== 'input-truncated')).length;
+      const flagged = messages.filter(({ findings }) =>
+        findings.some((f) => f.severity !== 'info' && f.confidence >= stage.min && f.rule !== 'input-truncated'),
+      ).length;
       const [lo, hi] = wilson(flagged, messages.length);
-      console.log(`  ${stage.name.padEnd(20)} false alarms per 100 ordinary messages: ${((100 * flagged) / messages.length).toFixed(1)} [${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}] (${flagged} of ${messages.length})`);
+      console.log(
+        `  ${stage.name.padEnd(20)} false alarms per 100 ordinary messages: ${((100 * flagged) / messages.length).toFixed(1)} [${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)}] (${flagged} of ${messages.length})`,
+      );
     }
     const byRule = new Map<string, number>();
-    for (const { findings } of messages) for (const r of new Set(findings.filter((f) => f.severity !== 'info' && f.confidence >= stages[1]!.min).map((f) => f.rule))) byRule.set(r, (byRule.get(r) ?? 0) + 1);
-    if (byRule.size) console.log(`  pre-send false alarms by rule: ${[...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}`);
-    if (showErrors) for (const { m, findings } of messages) for (const f of findings) if (f.severity !== 'info') errors.push(`FP ${f.rule} ${m.id} conf=${f.confidence}`);
+    for (const { findings } of messages)
+      for (const r of new Set(findings.filter((f) => f.severity !== 'info' && f.confidence >= stages[1]!.min).map((f) => f.rule)))
+        byRule.set(r, (byRule.get(r) ?? 0) + 1);
+    if (byRule.size)
+      console.log(
+        `  pre-send false alarms by rule: ${[...byRule]
+          .sort((a, b) => b[1] - a[1])
+          .map(([r, n]) => `${r} ${n}`)
+          .join(', ')}`,
+      );
+    if (showErrors)
+      for (const { m, findings } of messages) for (const f of findings) if (f.severity !== 'info') errors.push(`FP ${f.rule} ${m.id} conf=${f.confidence}`);
     continue;
   }
   for (const stage of stages) {
@@ -105,7 +138,10 @@ for (const set of sets) {
         else if (got) c.fp++;
         else if (expected) c.fn++;
         if (showErrors && stage.min === stages[1]!.min && expected !== got) {
-          const conf = findings.filter((f) => f.rule === id).map((f) => f.confidence).join(',');
+          const conf = findings
+            .filter((f) => f.rule === id)
+            .map((f) => f.confidence)
+            .join(',');
           errors.push(`${got ? 'FP' : 'FN'} ${id} ${m.id}${conf ? ` conf=${conf}` : ''}`);
         }
       }
@@ -120,12 +156,16 @@ for (const set of sets) {
     }
     const clean = messages.filter(({ m }) => m.expect.length === 0);
     const cleanFlagged = clean.filter(({ findings }) => findings.some((f) => f.severity !== 'info' && f.confidence >= stage.min)).length;
-    console.log(`  ${stage.name.padEnd(20)} overall (micro) precision ${ratio(tp, tp + fp)} ${interval(tp, tp + fp)}  recall ${ratio(tp, tp + fn)} ${interval(tp, tp + fn)}  tp ${tp} fp ${fp} fn ${fn}; clean messages warned: ${cleanFlagged} of ${clean.length}`);
+    console.log(
+      `  ${stage.name.padEnd(20)} overall (micro) precision ${ratio(tp, tp + fp)} ${interval(tp, tp + fp)}  recall ${ratio(tp, tp + fn)} ${interval(tp, tp + fn)}  tp ${tp} fp ${fp} fn ${fn}; clean messages warned: ${cleanFlagged} of ${clean.length}`,
+    );
     if (perRule && stage.min === stages[1]!.min) {
       console.log('    rule                   precision             recall                 tp  fp  fn');
       for (const [id, c] of counts) {
         if (c.tp + c.fp + c.fn === 0) continue;
-        console.log(`    ${id.padEnd(22)} ${ratio(c.tp, c.tp + c.fp)} ${interval(c.tp, c.tp + c.fp)}  ${ratio(c.tp, c.tp + c.fn)} ${interval(c.tp, c.tp + c.fn)}  ${String(c.tp).padStart(3)} ${String(c.fp).padStart(3)} ${String(c.fn).padStart(3)}`);
+        console.log(
+          `    ${id.padEnd(22)} ${ratio(c.tp, c.tp + c.fp)} ${interval(c.tp, c.tp + c.fp)}  ${ratio(c.tp, c.tp + c.fn)} ${interval(c.tp, c.tp + c.fn)}  ${String(c.tp).padStart(3)} ${String(c.fp).padStart(3)} ${String(c.fn).padStart(3)}`,
+        );
       }
     }
   }

@@ -117,15 +117,7 @@ function serverStats(child: ChildProcess): Promise<{ maxStallMs: number; maxGcMs
   });
 }
 
-async function measure(
-  url: string,
-  token: string,
-  bodies: string[],
-  connections: number,
-  duration: number,
-  label: string,
-  pipelining = 1,
-): Promise<Run> {
+async function measure(url: string, token: string, bodies: string[], connections: number, duration: number, label: string, pipelining = 1): Promise<Run> {
   let retryAfterMissing = 0;
   const result = await autocannon({
     url: `${url}/v1/check`,
@@ -192,11 +184,16 @@ async function main(): Promise<void> {
     await measure(check.address, token, bodies, 10, 2, 'warm-up');
     await serverStats(check.child);
     const withStats = async (run: Run) => ({ ...run, server: await serverStats(check.child) });
-    for (const connections of [10, 50, 200]) runs.push(await withStats(await measure(check.address, token, bodies, connections, duration, `${connections} clients`)));
+    for (const connections of [10, 50, 200])
+      runs.push(await withStats(await measure(check.address, token, bodies, connections, duration, `${connections} clients`)));
     // Overload as requests in flight over 200 connections (pipelined): thousands of TCP connections on one small
     // box measure the kernel and the client's connect path rather than the server (see the baseline row).
     const pipelining = Math.max(1, Math.round(overload / 200));
-    runs.push(await withStats(await measure(check.address, token, bodies, 200, duration, `overload: ${200 * pipelining} in flight (200 conn × ${pipelining})`, pipelining)));
+    runs.push(
+      await withStats(
+        await measure(check.address, token, bodies, 200, duration, `overload: ${200 * pipelining} in flight (200 conn × ${pipelining})`, pipelining),
+      ),
+    );
   } finally {
     check.child.send('stop');
   }
@@ -216,8 +213,12 @@ async function main(): Promise<void> {
   console.log('| run | req/s | p50 ms | p99 ms | max ms | requests | errors | timeouts | status codes | server stall / GC ms |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const r of runs) {
-    const codes = Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`).join(' ');
-    console.log(`| ${r.label} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.timeouts} | ${codes} | ${r.server ? `${r.server.maxStallMs} / ${r.server.maxGcMs}` : ''} |`);
+    const codes = Object.entries(r.statuses)
+      .map(([code, n]) => `${code}×${n}`)
+      .join(' ');
+    console.log(
+      `| ${r.label} | ${Math.round(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.max} | ${r.total} | ${r.errors} | ${r.timeouts} | ${codes} | ${r.server ? `${r.server.maxStallMs} / ${r.server.maxGcMs}` : ''} |`,
+    );
   }
   console.log('\nThe baseline row is a constant-answer server under the same client: timeouts there are the box and the client, not Probity.');
   const shed = runs.reduce((n, r) => n + (r.statuses['503'] ?? 0) + (r.statuses['429'] ?? 0), 0);

@@ -42,7 +42,10 @@ function mrkdwn(text: string): string {
   // \u0001 and \u0002 stand for < and > of the tags made here while the text's own are escaped.
   /* eslint-disable no-control-regex */
   let html = text
-    .replace(/<#([A-Z0-9]+)(?:\|([^>]*))?>/g, (_m, id: string, name?: string) => `\u0001span class="mention"\u0002#${name ?? CHANNELS[id] ?? id}\u0001/span\u0002`)
+    .replace(
+      /<#([A-Z0-9]+)(?:\|([^>]*))?>/g,
+      (_m, id: string, name?: string) => `\u0001span class="mention"\u0002#${name ?? CHANNELS[id] ?? id}\u0001/span\u0002`,
+    )
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, (_m, _url: string, label: string) => `\u0001a\u0002${label}\u0001/a\u0002`)
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -50,9 +53,7 @@ function mrkdwn(text: string): string {
     .replace(/\u0002/g, '>');
   /* eslint-enable no-control-regex */
   const lines = html.split('\n');
-  html = lines
-    .map((line) => (line.startsWith('&gt;') ? `<div class="quote">${line.replace(/^&gt; ?/, '')}</div>` : `<div>${line || '&nbsp;'}</div>`))
-    .join('');
+  html = lines.map((line) => (line.startsWith('&gt;') ? `<div class="quote">${line.replace(/^&gt; ?/, '')}</div>` : `<div>${line || '&nbsp;'}</div>`)).join('');
   return html
     .replace(/(^|[\s(>])\*([^*\n]+)\*/g, '$1<b>$2</b>')
     .replace(/(^|[\s(>])_([^_\n]+)_/g, '$1<i>$2</i>')

@@ -93,10 +93,14 @@ if (!CHROMIUM) notes.push(`skipped ${needing(/chromium/i).length} suites' browse
 
 const say = (lines: string[]) => lines.forEach((line) => process.stdout.write(`npm test: ${line}\n`));
 say(notes);
-const vitest = spawn(process.execPath, [join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...exclude.flatMap((f) => ['--exclude', f]), ...process.argv.slice(2)], {
-  cwd: PACKAGE_ROOT,
-  stdio: 'inherit',
-});
+const vitest = spawn(
+  process.execPath,
+  [join(PACKAGE_ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...exclude.flatMap((f) => ['--exclude', f]), ...process.argv.slice(2)],
+  {
+    cwd: PACKAGE_ROOT,
+    stdio: 'inherit',
+  },
+);
 const code = await new Promise<number>((resolve) => vitest.once('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 redis?.kill('SIGTERM');
 // Said again at the end, where the eye lands after the run.

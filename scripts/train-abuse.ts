@@ -36,7 +36,13 @@ const rows = parse(raw, { columns: true, skip_empty_lines: true }) as { class: s
 
 /** Twitter's furniture is not language: mentions, links, retweet marks, HTML entities. */
 function clean(tweet: string): string {
-  return tweet.replace(/&amp;/g, '&').replace(/&[a-z#0-9]+;/gi, ' ').replace(/@\w+:?/g, ' ').replace(/https?:\/\/\S+/g, ' ').replace(/\bRT\b/g, ' ').replace(/#/g, ' ');
+  return tweet
+    .replace(/&amp;/g, '&')
+    .replace(/&[a-z#0-9]+;/gi, ' ')
+    .replace(/@\w+:?/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/\bRT\b/g, ' ')
+    .replace(/#/g, ' ');
 }
 
 interface Doc {
@@ -51,7 +57,10 @@ const docs: Doc[] = rows.map((r, i) => ({
 }));
 const df = new Map<string, number>();
 for (const d of docs) if (!d.test) for (const w of d.words) df.set(w, (df.get(w) ?? 0) + 1);
-const vocab = [...df].filter(([, n]) => n >= MIN_DOCS).map(([w]) => w).sort();
+const vocab = [...df]
+  .filter(([, n]) => n >= MIN_DOCS)
+  .map(([w]) => w)
+  .sort();
 const index = new Map(vocab.map((w, i) => [w, i]));
 const train = docs.filter((d) => !d.test).map((d) => ({ x: d.words.map((w) => index.get(w)).filter((i): i is number => i !== undefined), y: d.y }));
 const test = docs.filter((d) => d.test).map((d) => ({ x: d.words.map((w) => index.get(w)).filter((i): i is number => i !== undefined), y: d.y }));
@@ -103,7 +112,13 @@ vocab.forEach((word, i) => {
 });
 const sha = createHash('sha256').update(raw).digest('hex');
 const model = {
-  source: { repository: 'github.com/t-davidson/hate-speech-and-offensive-language', commit: 'cb50f7e9eb855a99abc51423bf40df0e26d6fe30', path: 'data/labeled_data.csv', sha256: sha, licence: 'MIT' },
+  source: {
+    repository: 'github.com/t-davidson/hate-speech-and-offensive-language',
+    commit: 'cb50f7e9eb855a99abc51423bf40df0e26d6fe30',
+    path: 'data/labeled_data.csv',
+    sha256: sha,
+    licence: 'MIT',
+  },
   bias: Math.round(bias * 1000) / 1000,
   weights,
 };
@@ -125,9 +140,17 @@ What it is for: tweets are not council mail, so the engine never acts on this sc
 evidence for the derogatory rule — a sentence aimed at a person (second person, a name, a role) that reads like
 abuse — and a feature the confidence model weighs.
 
-Strongest words towards abuse: ${top.slice(0, 25).map(([k]) => k).join(', ')}.
-Strongest words away from it: ${top.slice(-15).map(([k]) => k).join(', ')}.
+Strongest words towards abuse: ${top
+  .slice(0, 25)
+  .map(([k]) => k)
+  .join(', ')}.
+Strongest words away from it: ${top
+  .slice(-15)
+  .map(([k]) => k)
+  .join(', ')}.
 `;
 writeFileSync('lexicons/models/ABUSE.md', manifest);
-console.log(`abuse score: ${Object.keys(weights).length} weights; held-out AUC ${auc.toFixed(3)}, P ${half.precision.toFixed(2)} R ${half.recall.toFixed(2)} at 0.5`);
+console.log(
+  `abuse score: ${Object.keys(weights).length} weights; held-out AUC ${auc.toFixed(3)}, P ${half.precision.toFixed(2)} R ${half.recall.toFixed(2)} at 0.5`,
+);
 console.log(`reproduce: npm run train:abuse -- ${file}`);

@@ -76,7 +76,12 @@ for (const { m: message, fold } of messages) {
     const i = r.sentence ? views.indexOf(r.sentence) : -1;
     if (i >= 0) pointed.set(r.rule, [...(pointed.get(r.rule) ?? []), i]);
   }
-  const found = new Set(linter.lint(message).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule));
+  const found = new Set(
+    linter
+      .lint(message)
+      .findings.filter((f) => f.confidence >= 0.5)
+      .map((f) => f.rule),
+  );
   raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found });
 }
 
@@ -88,7 +93,10 @@ for (const r of raws) {
   for (const k of seen) df.set(k, (df.get(k) ?? 0) + 1);
 }
 const NUMERIC = new Set(['abuse', 'log-words', 'valence-neg', 'valence-pos']);
-const names = [...df].filter(([k, n]) => n >= MIN_MESSAGES || NUMERIC.has(k)).map(([k]) => k).sort();
+const names = [...df]
+  .filter(([k, n]) => n >= MIN_MESSAGES || NUMERIC.has(k))
+  .map(([k]) => k)
+  .sort();
 const index = new Map(names.map((k, i) => [k, i]));
 const vectorise = (f: Map<string, number>) => {
   const pairs = [...f].filter(([k, v]) => index.has(k) && v !== 0).map(([k, v]) => [index.get(k)!, v] as const);
@@ -182,7 +190,18 @@ let totalN = 0;
 const combined = { rules: [0, 0, 0], both: [0, 0, 0], both65: [0, 0, 0], both8: [0, 0, 0] }; // tp, fp, fn
 for (const rule of READ_RULES) {
   const docs: Doc[] = raws.flatMap((r, i) =>
-    r.rules.includes(rule) ? [{ id: r.id, fold: r.fold, y: r.expect.includes(rule) ? 1 : 0, sentences: vectors[i]!, pointed: r.pointed.get(rule) ?? [], ruleFound: r.found.has(rule) } as Doc] : [],
+    r.rules.includes(rule)
+      ? [
+          {
+            id: r.id,
+            fold: r.fold,
+            y: r.expect.includes(rule) ? 1 : 0,
+            sentences: vectors[i]!,
+            pointed: r.pointed.get(rule) ?? [],
+            ruleFound: r.found.has(rule),
+          } as Doc,
+        ]
+      : [],
   );
   const positives = docs.filter((d) => d.y === 1).length;
   if (positives < 10) continue;
@@ -238,13 +257,20 @@ for (const rule of READ_RULES) {
     fit.w.forEach((v, k) => {
       if (Math.abs(v) >= 0.01) weights[names[k]!] = Math.round(v * 1000) / 1000;
     });
-    model.rules[rule] = { weights, bias: Math.round(fit.b * 1000) / 1000, platt: { a: Math.round(cal.a * 10_000) / 10_000, b: Math.round(cal.b * 10_000) / 10_000 } };
+    model.rules[rule] = {
+      weights,
+      bias: Math.round(fit.b * 1000) / 1000,
+      platt: { a: Math.round(cal.a * 10_000) / 10_000, b: Math.round(cal.b * 10_000) / 10_000 },
+    };
   }
 }
 const prAll = ([tp, fp, fn]: number[]) => `P ${(tp! / Math.max(1, tp! + fp!)).toFixed(2)} R ${(tp! / Math.max(1, tp! + fn!)).toFixed(2)}`;
 for (const l of report) console.log(l);
-if (args.includes('--gates')) for (const [g, c] of Object.entries(gates)) console.log(`rules + reader at 0.65 with the without-strongest gate at ${g}: ${prAll(c)}`);
-console.log(`all read rules: rules ${prAll(combined.rules)} → rules+reader ${prAll(combined.both)} (≥0.65 ${prAll(combined.both65)}, ≥0.8 ${prAll(combined.both8)}); out-of-fold log loss ${(totalLoss / totalN).toFixed(4)} (λ = ${LAMBDA}, ${names.length} features)`);
+if (args.includes('--gates'))
+  for (const [g, c] of Object.entries(gates)) console.log(`rules + reader at 0.65 with the without-strongest gate at ${g}: ${prAll(c)}`);
+console.log(
+  `all read rules: rules ${prAll(combined.rules)} → rules+reader ${prAll(combined.both)} (≥0.65 ${prAll(combined.both65)}, ≥0.8 ${prAll(combined.both8)}); out-of-fold log loss ${(totalLoss / totalN).toFixed(4)} (λ = ${LAMBDA}, ${names.length} features)`,
+);
 
 if (!DRY) {
   writeFileSync('lexicons/models/reader.json', `${JSON.stringify(model)}\n`);

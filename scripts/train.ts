@@ -141,9 +141,14 @@ SHA-256 starts with an odd byte). Those are what \`npm run eval\` reports first.
 
 | rule | right | false alarms |
 |---|---:|---:|
-${[...perRule].sort(([a], [b]) => a.localeCompare(b)).map(([r, [p, n]]) => `| \`${r}\` | ${p} | ${n} |`).join('\n')}
+${[...perRule]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([r, [p, n]]) => `| \`${r}\` | ${p} | ${n} |`)
+  .join('\n')}
 `;
 writeFileSync('lexicons/models/MANIFEST.md', manifest);
-console.log(`trained on ${examples.length} findings (${positives} right) from ${sources.reduce((s, x) => s + x.messages, 0)} messages; out-of-fold log loss ${logLoss.toFixed(3)}, Brier ${brier.toFixed(3)}`);
+console.log(
+  `trained on ${examples.length} findings (${positives} right) from ${sources.reduce((s, x) => s + x.messages, 0)} messages; out-of-fold log loss ${logLoss.toFixed(3)}, Brier ${brier.toFixed(3)}`,
+);
 for (const b of bins) console.log(`  ${b.range}: ${String(b.n).padStart(4)} findings, predicted ${b.predicted.toFixed(2)}, observed ${b.observed.toFixed(2)}`);
 console.log('reproduce: npm run train');

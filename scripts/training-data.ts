@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import type { Message } from '../src/lint/types.js';
 import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
 
-export const TRAINING_FILES = ['test/corpus/dev.jsonl', 'test/corpus/dev2.jsonl', 'test/corpus/dev3.jsonl', 'test/corpus/dev4.jsonl', 'test/corpus/batch5.jsonl', 'test/corpus/batch6.jsonl', 'test/corpus/batch8.jsonl'];
+export const TRAINING_FILES = [
+  'test/corpus/dev.jsonl',
+  'test/corpus/dev2.jsonl',
+  'test/corpus/dev3.jsonl',
+  'test/corpus/dev4.jsonl',
+  'test/corpus/batch5.jsonl',
+  'test/corpus/batch6.jsonl',
+  'test/corpus/batch8.jsonl',
+];
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';
 export const FOLDS = 5;
@@ -27,7 +35,11 @@ export interface Source {
 
 /** Every training message (cc, bcc and to defaulted), its fold by a SHA-256 of its id, and the files it came from. */
 export function trainingMessages(): { messages: { m: Labelled; fold: number }[]; sources: Source[] } {
-  const jsonl = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
+  const jsonl = (dir: string) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .map((f) => join(dir, f));
   const messages: { m: Labelled; fold: number }[] = [];
   const sources: Source[] = [];
   for (const file of [...TRAINING_FILES.filter(existsSync), ...jsonl(ORDINARY_DIR), ...jsonl(REAL_DIR)]) {

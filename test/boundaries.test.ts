@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 
 const PURE = ['src/lint', 'src/nlp', 'src/lexicon', 'src/directory', 'src/briefings'];
 const ALLOWED = new Set(['src/lint/load.ts', 'src/lint/parse-cache.ts']);
-const FORBIDDEN = /from ['"](node:)?(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|worker_threads|ioredis|bullmq|nodemailer|fastify|@slack\/[a-z-]+|imapflow)['"]|Date\.now\(|new Date\(\)|process\.env|Math\.random\(/;
+const FORBIDDEN =
+  /from ['"](node:)?(fs|fs\/promises|net|http|https|child_process|dgram|dns|tls|worker_threads|ioredis|bullmq|nodemailer|fastify|@slack\/[a-z-]+|imapflow)['"]|Date\.now\(|new Date\(\)|process\.env|Math\.random\(/;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

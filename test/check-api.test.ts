@@ -41,13 +41,21 @@ afterAll(async () => {
 });
 
 const post = (payload: unknown, headers: Record<string, string> = { authorization: `Bearer ${token()}` }) =>
-  app.inject({ method: 'POST', url: '/v1/check', headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+  app.inject({
+    method: 'POST',
+    url: '/v1/check',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+  });
 
 describe('POST /v1/check', () => {
   it('returns {id, findings} with the council clause for a message that breaches the protocol', async () => {
     const response = await post(breach);
     expect(response.statusCode).toBe(200);
-    const body = response.json() as { id: string; findings: { rule: string; messageId: string; clause: { ref: string; title: string; quote: string } | null; suggestion: string }[] };
+    const body = response.json() as {
+      id: string;
+      findings: { rule: string; messageId: string; clause: { ref: string; title: string; quote: string } | null; suggestion: string }[];
+    };
     expect(body.id).toBe('msg-1');
     const political = body.findings.find((f) => f.rule === 'political-request');
     // The message template's stable id survives the response schema.
@@ -82,7 +90,9 @@ describe('POST /v1/check', () => {
     const missing = await post(breach, {});
     expect(missing.statusCode).toBe(401);
     expect(missing.json()).toMatchObject({ message: 'missing bearer token' });
-    const forged = await post(breach, { authorization: `Bearer ${issueToken('another-secret-0123456789abcdefghijkl', { sub: 'x', role: 'checker', exp: 9e9 })}` });
+    const forged = await post(breach, {
+      authorization: `Bearer ${issueToken('another-secret-0123456789abcdefghijkl', { sub: 'x', role: 'checker', exp: 9e9 })}`,
+    });
     expect(forged.statusCode).toBe(401);
     const expired = await post(breach, { authorization: `Bearer ${token('checker', 1000)}` });
     expect(expired.statusCode).toBe(401);
@@ -93,7 +103,9 @@ describe('POST /v1/check', () => {
     const strict = await build({ roles: ['checker'] });
     const officer = await strict.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token('officer')}` }, payload: breach });
     expect(officer.statusCode).toBe(403);
-    expect((await strict.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token('checker')}` }, payload: breach })).statusCode).toBe(200);
+    expect(
+      (await strict.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token('checker')}` }, payload: breach })).statusCode,
+    ).toBe(200);
     await strict.close();
   });
 
@@ -186,7 +198,11 @@ describe('the stage and its confidence threshold', () => {
       method: 'POST',
       url: `/v1/check${query}`,
       headers: { authorization: `Bearer ${token()}` },
-      payload: { channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', text: 'a [conf 0.95] b [conf 0.8] c [conf 0.79] d [conf 0.5] e [conf 0.49] f [conf 0.1]' },
+      payload: {
+        channel: 'email',
+        from: 'daniel.okafor@ashcombe.gov.uk',
+        text: 'a [conf 0.95] b [conf 0.8] c [conf 0.79] d [conf 0.5] e [conf 0.49] f [conf 0.1]',
+      },
     });
     expect(response.statusCode).toBe(200);
     const body = response.json() as { findings: { confidence: number }[]; stage: string; minConfidence: number };
@@ -213,11 +229,20 @@ describe('the stage and its confidence threshold', () => {
     await documented.ready();
     type Schema = { $ref?: string; properties: Record<string, { $ref?: string; items?: { $ref?: string; properties: Record<string, unknown> } }> };
     const spec = documented.swagger() as {
-      paths: Record<string, { post: { parameters: { name: string; in: string; schema: { enum: string[]; default: string }; description?: string }[]; responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>;
+      paths: Record<
+        string,
+        {
+          post: {
+            parameters: { name: string; in: string; schema: { enum: string[]; default: string }; description?: string }[];
+            responses: Record<string, { content: Record<string, { schema: Schema }> }>;
+          };
+        }
+      >;
       components: { schemas: Record<string, Schema> };
     };
     // Named schemas (CheckResult, Finding) are components, referred to by $ref.
-    const deref = <T extends { $ref?: string }>(s: T): Schema => (s.$ref ? spec.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : (s as unknown as Schema));
+    const deref = <T extends { $ref?: string }>(s: T): Schema =>
+      s.$ref ? spec.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : (s as unknown as Schema);
     const operation = spec.paths['/v1/check']!.post;
     const stage = operation.parameters.find((p) => p.name === 'stage')!;
     expect(stage.in).toBe('query');

@@ -68,11 +68,18 @@ async function command(args: string[], input?: string | Buffer): Promise<Result>
   let stderr = '';
   const stdin = new PassThrough();
   stdin.end(input ?? '');
-  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PROBITY_COUNCIL: 'examples/council.yaml' }, cwd: ROOT });
+  const code = await run(args, {
+    stdin,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env: { PROBITY_COUNCIL: 'examples/council.yaml' },
+    cwd: ROOT,
+  });
   return { code, stdout, stderr };
 }
 
-const NO_PEOPLE_NOTE = 'note: plain text was checked without --from or --to, so the rules that depend on who writes to whom (councillor, officer, grade, group) could not tell\n';
+const NO_PEOPLE_NOTE =
+  'note: plain text was checked without --from or --to, so the rules that depend on who writes to whom (councillor, officer, grade, group) could not tell\n';
 const SLOW = { timeout: 120_000 };
 
 describe('plain text', () => {
@@ -88,7 +95,16 @@ describe('plain text', () => {
     const path = file('note.txt', '\uFEFFSend me the figures [error]\n');
     const r = await recorded([path], { from: 'tom.webb@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk', 'U0PATEL'] });
     expect(r.code).toBe(1);
-    expect(r.seen).toEqual([{ channel: 'email', from: 'tom.webb@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk', 'U0PATEL'], cc: [], bcc: [], text: 'Send me the figures [error]\n' }]);
+    expect(r.seen).toEqual([
+      {
+        channel: 'email',
+        from: 'tom.webb@ashcombe.gov.uk',
+        to: ['amir.patel@ashcombe.gov.uk', 'U0PATEL'],
+        cc: [],
+        bcc: [],
+        text: 'Send me the figures [error]\n',
+      },
+    ]);
     expect(r.stdout).toMatch(/^.*note\.txt\n {2}1:1 +error/);
     expect(r.stdout).not.toContain('note:');
   });
@@ -156,7 +172,12 @@ describe('several inputs: files, folders, globs', () => {
     file('box/node_modules/y.txt', 'dependency');
     const r = await recorded(['box'], { format: 'json' });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([join('box', 'a', 'm.EML'), join('box', 'a', 'z.txt'), 'b1', 'b2', 'c']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual([join('box', 'a', 'm.EML'), join('box', 'a', 'z.txt'), 'b1', 'b2', 'c']);
   });
 
   it('expands a glob, and takes each file once however often it is named', async () => {
@@ -165,7 +186,12 @@ describe('several inputs: files, folders, globs', () => {
     file('glob/three.json', clean('g3'));
     const r = await recorded(['glob/**/*.jsonl', 'glob/one.jsonl', 'glob/three.json'], { format: 'json' });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['g2', 'g1', 'g3']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['g2', 'g1', 'g3']);
   });
 
   it('names a missing path, a glob with no match and an empty folder in one line each, checks the rest, and exits with the worst', async () => {
@@ -217,7 +243,11 @@ describe('the excerpt under each finding', () => {
 
 describe('.eml bodies that are not valid UTF-8', () => {
   const headers = 'From: tom.webb@ashcombe.gov.uk\r\nTo: amir.patel@ashcombe.gov.uk\r\nSubject: Figures\r\nMIME-Version: 1.0\r\n';
-  const invalid8bit = Buffer.concat([Buffer.from(`${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCaf`), Buffer.from([0xe9, 0xff]), Buffer.from(' today\r\n')]);
+  const invalid8bit = Buffer.concat([
+    Buffer.from(`${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCaf`),
+    Buffer.from([0xe9, 0xff]),
+    Buffer.from(' today\r\n'),
+  ]);
   const invalidBase64 = `${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.concat([Buffer.from('Caf'), Buffer.from([0xc3, 0x28])]).toString('base64')}\r\n`;
   const valid = `${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCafé today\r\n`;
 
@@ -246,7 +276,11 @@ describe('.eml bodies that are not valid UTF-8', () => {
 
 describe('probity audit refuses what is not a mailbox', SLOW, () => {
   it.each([
-    ['a program', '/bin/ls', /^probity: \/bin\/ls: not an mbox file \(it does not start with a "From " line\); audit reads an mbox file, a Maildir, a folder of \.eml files, a Slack export \(folder or \.zip\) or --imap <mailbox>\n$/],
+    [
+      'a program',
+      '/bin/ls',
+      /^probity: \/bin\/ls: not an mbox file \(it does not start with a "From " line\); audit reads an mbox file, a Maildir, a folder of \.eml files, a Slack export \(folder or \.zip\) or --imap <mailbox>\n$/,
+    ],
     ['an Outlook .pst', 'export.pst', /^probity: .*export\.pst: an Outlook data file \(\.pst\) is not read directly: convert it to mbox first \(readpst/],
     ['an Outlook .msg', 'one.msg', /^probity: .*one\.msg: an Outlook message \(\.msg\) is not read directly/],
     ['a single .eml', 'one.eml', /^probity: .*one\.eml: one message: check it with probity check, or audit the folder it is in\n$/],

@@ -39,7 +39,13 @@ async function probity(args: string[], input = '', cwd = tmp): Promise<{ code: n
   const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true), once: () => undefined });
   const stdin = Object.assign(new PassThrough(), { isTTY: false });
   stdin.end(input);
-  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml') }, cwd });
+  const code = await run(args, {
+    stdin,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env: { PROBITY_COUNCIL: join(ROOT, 'examples/council.yaml') },
+    cwd,
+  });
   return { code, stdout, stderr };
 }
 
@@ -77,7 +83,7 @@ describe('the place of a finding in the file as given', () => {
     expect(r.stdout).toMatch(/^mail\/order one\.eml\n {2}8:3 +error +direct-instruction /);
   });
 
-  it('JSON Lines: the record\'s line, and the column where the words are in it', async () => {
+  it("JSON Lines: the record's line, and the column where the words are in it", async () => {
     const r = await probity(['check', 'm.jsonl']);
     const column = JSONL.split('\n')[1]!.indexOf('Amir, get the enforcement') + 1;
     expect(r.stdout).toMatch(new RegExp(`^m\\.jsonl#order\\n {2}2:${column} +error +direct-instruction `));
@@ -86,22 +92,38 @@ describe('the place of a finding in the file as given', () => {
   it('plain text on stdin: the line and column in what was piped', async () => {
     const r = await probity(['check', '--from', COUNCILLOR, '--to', JUNIOR, '-'], `Hi,\n\nThanks for this.   ${ORDER}\n`);
     // Line 3, after "Thanks for this." and three spaces (in the analysed body the spaces are folded).
-    expect(r.stdout).toMatch(new RegExp(`^<stdin>\\n {2}3:${"Thanks for this.   ".length + 1} +error +direct-instruction `));
+    expect(r.stdout).toMatch(new RegExp(`^<stdin>\\n {2}3:${'Thanks for this.   '.length + 1} +error +direct-instruction `));
   });
 
   it('the same words twice: each finding at its own occurrence', () => {
     const text = 'You idiot.\nThanks.\nYou idiot.';
     const source: MessageSource = { text: `Subject: You idiot\n\n${text}`, line: 1, bodyStart: 20, encoding: 'plain' };
     const second = text.lastIndexOf('idiot');
-    expect(regionInFile(source, text, { start: second, end: second + 5, line: 3, column: 5 })).toEqual({ startLine: 5, startColumn: 5, endLine: 5, endColumn: 10 });
+    expect(regionInFile(source, text, { start: second, end: second + 5, line: 3, column: 5 })).toEqual({
+      startLine: 5,
+      startColumn: 5,
+      endLine: 5,
+      endColumn: 10,
+    });
     const first = text.indexOf('idiot');
-    expect(regionInFile(source, text, { start: first, end: first + 5, line: 1, column: 5 })).toEqual({ startLine: 3, startColumn: 5, endLine: 3, endColumn: 10 });
+    expect(regionInFile(source, text, { start: first, end: first + 5, line: 1, column: 5 })).toEqual({
+      startLine: 3,
+      startColumn: 5,
+      endLine: 3,
+      endColumn: 10,
+    });
   });
 
-  it('words the file holds encoded (quoted-printable): the body\'s line plus the finding\'s, marked approximate', () => {
+  it("words the file holds encoded (quoted-printable): the body's line plus the finding's, marked approximate", () => {
     const source: MessageSource = { text: 'From: a\n\nHello=\n there =E2=80=94 you idi=\not', line: 1, bodyStart: 9, encoding: 'plain' };
     const analysed = 'Hello there — you idiot';
-    expect(regionInFile(source, analysed, { start: 18, end: 23, line: 1, column: 19 })).toEqual({ startLine: 3, startColumn: 19, endLine: 3, endColumn: 24, approximate: true });
+    expect(regionInFile(source, analysed, { start: 18, end: 23, line: 1, column: 19 })).toEqual({
+      startLine: 3,
+      startColumn: 19,
+      endLine: 3,
+      endColumn: 24,
+      approximate: true,
+    });
   });
 });
 
@@ -133,7 +155,9 @@ describe('--format sarif', () => {
 
     expect(runOf.originalUriBaseIds!.SRCROOT!.uri).toBe(pathToFileURL(tmp + '/').href);
     const results = runOf.results!;
-    const fromEml = results.find((res) => res.locations![0]!.physicalLocation!.artifactLocation!.uri === 'mail/order%20one.eml' && res.ruleId === 'direct-instruction')!;
+    const fromEml = results.find(
+      (res) => res.locations![0]!.physicalLocation!.artifactLocation!.uri === 'mail/order%20one.eml' && res.ruleId === 'direct-instruction',
+    )!;
     expect(fromEml).toMatchObject({
       level: 'error',
       ruleIndex: driver.rules!.indexOf(instruction),
@@ -180,7 +204,10 @@ describe('--format sarif', () => {
   });
 
   it('a clean run is a valid log with no results', async () => {
-    const r = await probity(['check', '--format', 'sarif', '-'], JSON.stringify({ channel: 'email', from: COUNCILLOR, to: [JUNIOR], text: 'Could you let me know when the committee meets?' }));
+    const r = await probity(
+      ['check', '--format', 'sarif', '-'],
+      JSON.stringify({ channel: 'email', from: COUNCILLOR, to: [JUNIOR], text: 'Could you let me know when the committee meets?' }),
+    );
     expect(r.code).toBe(0);
     const log = JSON.parse(r.stdout) as Sarif.Log;
     expect(validate(log)).toBe(true);

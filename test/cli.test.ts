@@ -76,7 +76,13 @@ function file(name: string, content: string | Buffer): string {
 const line = (message: object) => JSON.stringify(message);
 const base = { channel: 'email', from: 'ruth.hale@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'] };
 /** A councillor asking a junior officer for party campaign print: a certain `political-request` error. */
-const breach = { ...base, id: 'breach', from: 'tom.webb@ashcombe.gov.uk', subject: 'Leaflets', text: 'Amir, I want you to print 500 Conservative campaign leaflets on the council printer for our ward party by Friday.' };
+const breach = {
+  ...base,
+  id: 'breach',
+  from: 'tom.webb@ashcombe.gov.uk',
+  subject: 'Leaflets',
+  text: 'Amir, I want you to print 500 Conservative campaign leaflets on the council printer for our ward party by Friday.',
+};
 /** A polite request for information: no error, and no warning. */
 const clean = { ...base, id: 'clean', subject: 'Committee', text: 'Could you let me know when the planning committee meets next month?' };
 
@@ -90,7 +96,13 @@ async function inProcess(args: string[], input?: string, env: NodeJS.ProcessEnv 
   const sink = (append: (s: string) => void) => ({ write: (s: string) => (append(s), true), once: () => undefined });
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   if (!tty) stdin.end(input ?? '');
-  const code = await run(args, { stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: { PROBITY_COUNCIL: 'examples/council.yaml', ...env }, cwd: ROOT });
+  const code = await run(args, {
+    stdin,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env: { PROBITY_COUNCIL: 'examples/council.yaml', ...env },
+    cwd: ROOT,
+  });
   return { code, stdout, stderr };
 }
 
@@ -101,27 +113,51 @@ describe('which council', () => {
   it('says on stderr when it falls back to the fictional example council', async () => {
     const r = await inProcess(['check', '--format', 'json', '-'], line(clean), { PROBITY_COUNCIL: '' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^probity: no council file \(--council, PROBITY_COUNCIL or \.\/council\.yaml\): using the fictional example council, .*examples\/council\.yaml\n$/);
+    expect(r.stderr).toMatch(
+      /^probity: no council file \(--council, PROBITY_COUNCIL or \.\/council\.yaml\): using the fictional example council, .*examples\/council\.yaml\n$/,
+    );
     expect((await inProcess(['check', '--format', 'json', '-'], line(clean))).stderr).toBe('');
   });
 });
 
 describe.concurrent('probity check: bad input (spawned)', SLOW, () => {
   it('reports a bad JSONL line with its number on stderr, checks the other lines, and exits 2', async () => {
-    const path = file('bad-line.jsonl', [line({ ...clean, id: 'm1' }), '{"id": "m2", not json', line({ ...clean, id: 'm3', to: 'amir.patel@ashcombe.gov.uk' }), '', line({ ...clean, id: 'm4' })].join('\n') + '\n');
+    const path = file(
+      'bad-line.jsonl',
+      [
+        line({ ...clean, id: 'm1' }),
+        '{"id": "m2", not json',
+        line({ ...clean, id: 'm3', to: 'amir.patel@ashcombe.gov.uk' }),
+        '',
+        line({ ...clean, id: 'm4' }),
+      ].join('\n') + '\n',
+    );
     const r = await cli(['check', '--format', 'json', path]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`probity: ${path}:2: not valid JSON\nprobity: ${path}:3: to: expected array, received string\n`);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['m1', 'm4']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['m1', 'm4']);
   });
 
   it('reports a JSONL line that is not valid UTF-8 and goes on', async () => {
     const bad = Buffer.concat([Buffer.from('{"id":"u2","channel":"email","from":"a@x","text":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}')]);
-    const path = file('bad-utf8.jsonl', Buffer.concat([Buffer.from(line({ ...clean, id: 'u1' }) + '\n'), bad, Buffer.from('\n' + line({ ...clean, id: 'u3' }) + '\n')]));
+    const path = file(
+      'bad-utf8.jsonl',
+      Buffer.concat([Buffer.from(line({ ...clean, id: 'u1' }) + '\n'), bad, Buffer.from('\n' + line({ ...clean, id: 'u3' }) + '\n')]),
+    );
     const r = await cli(['check', '--format', 'json', path]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`probity: ${path}:2: not valid UTF-8\n`);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['u1', 'u3']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['u1', 'u3']);
   });
 
   it('refuses a binary file with one line and no stack trace', async () => {
@@ -157,7 +193,12 @@ describe.concurrent('probity check: bad input (spawned)', SLOW, () => {
   it('reads JSON Lines piped to stdin', async () => {
     const r = await cli(['check', '--format', 'json', '-'], [line({ ...clean, id: 's1' }), line({ ...clean, id: 's2' })].join('\n'));
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['s1', 's2']);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['s1', 's2']);
   });
 
   it('exits 2 with a one-line reason on bad usage', async () => {
@@ -183,8 +224,14 @@ describe.concurrent('probity check: output and exit codes (spawned)', SLOW, () =
   it('prints one JSON line per message: exactly {id, findings}', async () => {
     const r = await cli(['check', '--format', 'json', '--fail-on', 'never', file('two.jsonl', [line(clean), line(breach)].join('\n'))]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => Object.keys(l))).toEqual([['id', 'findings'], ['id', 'findings']]);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => Object.keys(l))).toEqual([
+      ['id', 'findings'],
+      ['id', 'findings'],
+    ]);
     expect(lines.map((l) => l.id)).toEqual(['clean', 'breach']);
     for (const l of lines) expect(Array.isArray(l.findings)).toBe(true);
   });
@@ -216,7 +263,10 @@ describe('probity check (in process)', SLOW, () => {
     const json = await inProcess(['check', '--format', 'json', '-'], JSON.stringify({ ...clean, id: 'pretty' }, null, 2));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).id).toBe('pretty');
-    const mime = await inProcess(['check', '--format', 'json', '--fail-on', 'never', '-'], 'From: a@x.gov.uk\r\nTo: b@x.gov.uk\r\nSubject: s\r\nMessage-ID: <stdin-1@x>\r\n\r\nHello\r\n');
+    const mime = await inProcess(
+      ['check', '--format', 'json', '--fail-on', 'never', '-'],
+      'From: a@x.gov.uk\r\nTo: b@x.gov.uk\r\nSubject: s\r\nMessage-ID: <stdin-1@x>\r\n\r\nHello\r\n',
+    );
     expect(mime.code).toBe(0);
     expect(JSON.parse(mime.stdout).id).toBe('<stdin-1@x>');
   });
@@ -249,7 +299,12 @@ describe('probity check (in process)', SLOW, () => {
     const many = file('many.json', JSON.stringify([{ ...clean, id: 'a1' }, { ...clean, id: undefined }, { nope: true }]));
     const r = await inProcess(['check', '--format', 'json', many]);
     expect(r.code).toBe(2);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['a1', `${many}[1]`]);
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toEqual(['a1', `${many}[1]`]);
     expect(r.stderr).toBe(`probity: ${many}[2]: channel: expected "email" or "slack"; from: required (string)\n`);
   });
 
@@ -269,7 +324,11 @@ describe('probity check (in process)', SLOW, () => {
   // Depends on the engine flagging `breach` as an error.
   it('exits 1 or 0 by --fail-on', async () => {
     const path = file('breach-levels.jsonl', line(breach));
-    const [byDefault, warning, never] = await Promise.all([inProcess(['check', path]), inProcess(['check', '--fail-on', 'warning', path]), inProcess(['check', '--fail-on', 'never', path])]);
+    const [byDefault, warning, never] = await Promise.all([
+      inProcess(['check', path]),
+      inProcess(['check', '--fail-on', 'warning', path]),
+      inProcess(['check', '--fail-on', 'never', path]),
+    ]);
     expect([byDefault.code, warning.code, never.code]).toEqual([1, 1, 0]);
     expect(never.stdout).toBe(byDefault.stdout);
   });
@@ -318,9 +377,14 @@ describe('probity check (in process)', SLOW, () => {
     const broken = `${example}briefings:\n  offerExpiryWorkingDays: 3\n  reminderWorkingDays: [4]\n`;
     const path = file('broken-briefings.yaml', broken);
     // What the API's briefing service says of the same file.
-    expect(() => new BriefingService({ council: parseCouncil(broken), store: {} as never, clock: () => new Date(0), newId: () => 'x' })).toThrow(/reminderWorkingDays/);
+    expect(() => new BriefingService({ council: parseCouncil(broken), store: {} as never, clock: () => new Date(0), newId: () => 'x' })).toThrow(
+      /reminderWorkingDays/,
+    );
     const brokenLine = broken.split('\n').indexOf('  reminderWorkingDays: [4]') + 1;
-    for (const command of [['check', '--council', path, 'test/fixtures/plain.eml'], ['rules', '--council', path]]) {
+    for (const command of [
+      ['check', '--council', path, 'test/fixtures/plain.eml'],
+      ['rules', '--council', path],
+    ]) {
       const r = await inProcess(command);
       expect(r.code, command[0]).toBe(2);
       expect(r.stderr).toBe(`probity: ${path}: line ${brokenLine}: briefings.reminderWorkingDays: 4 is not before the offer expires (3 working days)\n`);
@@ -335,7 +399,10 @@ describe('probity check (in process)', SLOW, () => {
     const broken = example.replace('manager: o-hughes, officers: [o-patel]', 'manager: o-hughs, officers: [o-patel]');
     const path = file('broken-enquiries.yaml', broken);
     const line = broken.split('\n').findIndex((l) => l.includes('manager: o-hughs')) + 1;
-    for (const command of [['check', '--council', path, 'test/fixtures/plain.eml'], ['rules', '--council', path]]) {
+    for (const command of [
+      ['check', '--council', path, 'test/fixtures/plain.eml'],
+      ['rules', '--council', path],
+    ]) {
       const r = await inProcess(command);
       expect(r.code, command[0]).toBe(2);
       expect(r.stderr).toBe(`probity: ${path}: line ${line}: enquiries.services.1.manager: unknown person "o-hughs"\n`);
@@ -381,7 +448,10 @@ describe('probity check (in process)', SLOW, () => {
 
     it('in briefings: and enquiries: too, a wrong type says what it should be and what it got, and an unknown key is at its own line', async () => {
       const { readFileSync } = await import('node:fs');
-      const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8').replace(/ {2}remindWorkingDaysBefore: 1 .*\n/, '  remindWorkingDaysBefore: soon\n');
+      const example = readFileSync(join(ROOT, 'examples/council.yaml'), 'utf8').replace(
+        / {2}remindWorkingDaysBefore: 1 .*\n/,
+        '  remindWorkingDaysBefore: soon\n',
+      );
       const broken = `${example.replace(/^briefings:[\s\S]*?(?=^\S|(?![\s\S]))/m, '')}briefings:\n  offerExpiryWorkingDays: five\n  colour: red\n`;
       const path = file('broken-sections.yaml', broken);
       const lineOf = (text: string) => broken.split('\n').findIndex((l) => l.includes(text)) + 1;
@@ -408,9 +478,18 @@ describe('probity check (in process)', SLOW, () => {
 
   it('lists the rules as JSON lines: the 13 ids with severity, clauses and the good-practice flag', async () => {
     const r = await inProcess(['rules', '--format', 'json']);
-    const rules = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rules = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rules.map((rule) => rule.id).sort()).toEqual([...RULE_IDS].sort());
-    for (const rule of rules) expect(rule).toMatchObject({ severity: expect.any(String), description: expect.any(String), clauses: expect.any(Array), goodPractice: expect.any(Boolean) });
+    for (const rule of rules)
+      expect(rule).toMatchObject({
+        severity: expect.any(String),
+        description: expect.any(String),
+        clauses: expect.any(Array),
+        goodPractice: expect.any(Boolean),
+      });
   });
 });
 
@@ -419,7 +498,13 @@ describe('probity token', () => {
   const council = join(ROOT, 'examples/council.yaml');
   function tokenIo(env: Record<string, string>) {
     const out = { stdout: '', stderr: '' };
-    const io = { stdin: process.stdin, stdout: { write: (t: string) => ((out.stdout += t), true), isTTY: false }, stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false }, env, cwd: process.cwd() } as never;
+    const io = {
+      stdin: process.stdin,
+      stdout: { write: (t: string) => ((out.stdout += t), true), isTTY: false },
+      stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false },
+      env,
+      cwd: process.cwd(),
+    } as never;
     return { io, out };
   }
 
@@ -430,9 +515,15 @@ describe('probity token', () => {
     expect(await run(['token', '--role', 'group-leader', '--sub', 'cllr-hale', '--days', '30'], io)).toBe(0);
     const token = out.stdout.trim();
     const verified = verifyToken({ current: { kid: '2026-12', secret }, keys: [{ kid: '2026-12', secret }] }, token, Math.floor(Date.now() / 1000));
-    expect(verified).toMatchObject({ ok: true, kid: '2026-12', claims: { role: 'group-leader', group: 'labour', sub: 'cllr-hale', aud: ['briefings', 'check'], jti: expect.any(String) } });
+    expect(verified).toMatchObject({
+      ok: true,
+      kid: '2026-12',
+      claims: { role: 'group-leader', group: 'labour', sub: 'cllr-hale', aud: ['briefings', 'check'], jti: expect.any(String) },
+    });
     if (!verified.ok) return;
-    expect(out.stderr).toContain(`group-leader token for Cllr Ruth Hale (party labour), for briefings and check, valid 30 days, key 2026-12, id ${verified.claims.jti}`);
+    expect(out.stderr).toContain(
+      `group-leader token for Cllr Ruth Hale (party labour), for briefings and check, valid 30 days, key 2026-12, id ${verified.claims.jti}`,
+    );
     expect(out.stderr).toContain(`probity token revoke ${verified.claims.jti}`);
   });
 
@@ -446,10 +537,18 @@ describe('probity token', () => {
       return out.stderr;
     };
     // A leader of one group cannot be given a token for another group's offers (issue 10's finding).
-    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-hale', '--group', 'conservative'])).toBe('probity: Cllr Ruth Hale speaks for "labour" in council.yaml, not "conservative"\n');
-    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-okafor'])).toBe('probity: Cllr Daniel Okafor does not have the group-leader role in council.yaml (they have: checker)\n');
-    expect(await refused(['--role', 'ce-office', '--sub', 'o-patel'])).toBe('probity: Amir Patel does not have the ce-office role in council.yaml (they have: officer, checker)\n');
-    expect(await refused(['--role', 'authoriser', '--sub', 'o-nobody'])).toBe('probity: "o-nobody" is not a person in council.yaml (a token for a service can only be a checker token)\n');
+    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-hale', '--group', 'conservative'])).toBe(
+      'probity: Cllr Ruth Hale speaks for "labour" in council.yaml, not "conservative"\n',
+    );
+    expect(await refused(['--role', 'group-leader', '--sub', 'cllr-okafor'])).toBe(
+      'probity: Cllr Daniel Okafor does not have the group-leader role in council.yaml (they have: checker)\n',
+    );
+    expect(await refused(['--role', 'ce-office', '--sub', 'o-patel'])).toBe(
+      'probity: Amir Patel does not have the ce-office role in council.yaml (they have: officer, checker)\n',
+    );
+    expect(await refused(['--role', 'authoriser', '--sub', 'o-nobody'])).toBe(
+      'probity: "o-nobody" is not a person in council.yaml (a token for a service can only be a checker token)\n',
+    );
     expect(await refused(['--role', 'checker', '--sub', 'outlook-addin', '--audience', 'briefings'])).toBe('probity: a checker token is for check only\n');
     // A service gets a checker token, for check only.
     const { io, out } = tokenIo(env);
@@ -460,8 +559,16 @@ describe('probity token', () => {
   it('refuses a missing secret, the example secret, a placeholder, an unknown role and no council file, in one line', async () => {
     const { run } = await import('../src/cli/program.js');
     const cases: [Record<string, string>, string[], RegExp][] = [
-      [{ PROBITY_COUNCIL: council }, ['--role', 'checker', '--sub', 'outlook-addin'], /^probity: PROBITY_TOKEN_SECRET must be set to at least 32 characters\n$/],
-      [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: 'change-me-to-at-least-32-random-characters' }, ['--role', 'checker', '--sub', 'x'], /is the example value from the documentation/],
+      [
+        { PROBITY_COUNCIL: council },
+        ['--role', 'checker', '--sub', 'outlook-addin'],
+        /^probity: PROBITY_TOKEN_SECRET must be set to at least 32 characters\n$/,
+      ],
+      [
+        { PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: 'change-me-to-at-least-32-random-characters' },
+        ['--role', 'checker', '--sub', 'x'],
+        /is the example value from the documentation/,
+      ],
       [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: 's'.repeat(40) }, ['--role', 'checker', '--sub', 'x'], /is not random enough/],
       [{ PROBITY_COUNCIL: council, PROBITY_TOKEN_SECRET: secret }, ['--role', 'king', '--sub', 'x'], /--role must be one of/],
       [{ PROBITY_TOKEN_SECRET: secret }, ['--role', 'checker', '--sub', 'x'], /give --council or PROBITY_COUNCIL/],
@@ -518,7 +625,11 @@ describe('probity check: confidence', () => {
 
   it('refuses a threshold outside 0–1 or an unknown stage, in one line', async () => {
     const path = file('conf-usage.jsonl', line(clean));
-    for (const args of [['--min-confidence', '1.5'], ['--min-confidence', 'high'], ['--stage', 'later']]) {
+    for (const args of [
+      ['--min-confidence', '1.5'],
+      ['--min-confidence', 'high'],
+      ['--stage', 'later'],
+    ]) {
       const r = await inProcess(['check', ...args, path]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^probity: [^\n]+\n$/);

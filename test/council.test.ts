@@ -28,9 +28,15 @@ describe('council.yaml', () => {
   it('reports YAML syntax errors, unknown keys, unknown groups, rules and duplicate addresses', () => {
     expect(() => parseCouncil('council: [', 'c.yaml')).toThrow(/c\.yaml: line 1/);
     expect(() => parseCouncil('council: X\nprotocol: kirklees\ncolour: red\n')).toThrow(/colour|Unrecognized/i);
-    expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: councillor, group: nope }\n')).toThrow(/unknown group "nope"/);
+    expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: councillor, group: nope }\n')).toThrow(
+      /unknown group "nope"/,
+    );
     expect(() => parseCouncil('council: X\nprotocol: kirklees\nrules:\n  no-such-rule: off\n')).toThrow(/rules\.no-such-rule: unknown rule/);
-    expect(() => parseCouncil('council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: officer, email: x@y.uk }\n  - { id: b, name: B, role: officer, email: X@y.uk }\n')).toThrow(/also used by a/);
+    expect(() =>
+      parseCouncil(
+        'council: X\nprotocol: kirklees\npeople:\n  - { id: a, name: A, role: officer, email: x@y.uk }\n  - { id: b, name: B, role: officer, email: X@y.uk }\n',
+      ),
+    ).toThrow(/also used by a/);
   });
 
   describe('every error names its line', () => {
@@ -83,12 +89,18 @@ describe('council.yaml', () => {
     });
 
     it('a severity typo lists the values allowed, and what it got', () => {
-      expect(problem(`${head}rules:\n  familiarity: eror\n`)).toBe('c.yaml: line 4: rules.familiarity: must be one of off, error, warning, info, or { severity: … } (got "eror")');
-      expect(problem(`${head}rules:\n  familiarity: { severity: warn }\n`)).toMatch(/^c\.yaml: line 4: rules\.familiarity: must be one of off, error, warning, info.*\(got \{"severity":"warn"\}\)$/);
+      expect(problem(`${head}rules:\n  familiarity: eror\n`)).toBe(
+        'c.yaml: line 4: rules.familiarity: must be one of off, error, warning, info, or { severity: … } (got "eror")',
+      );
+      expect(problem(`${head}rules:\n  familiarity: { severity: warn }\n`)).toMatch(
+        /^c\.yaml: line 4: rules\.familiarity: must be one of off, error, warning, info.*\(got \{"severity":"warn"\}\)$/,
+      );
     });
 
     it('an enum typo lists the values allowed', () => {
-      expect(problem('council: X\nprotocol: kirkles\n')).toBe('c.yaml: line 2: protocol: must be one of kirklees, part-5, north-east-derbyshire, north-northamptonshire, wiltshire, model (got "kirkles")');
+      expect(problem('council: X\nprotocol: kirkles\n')).toBe(
+        'c.yaml: line 2: protocol: must be one of kirklees, part-5, north-east-derbyshire, north-northamptonshire, wiltshire, model (got "kirkles")',
+      );
     });
   });
 

@@ -39,7 +39,20 @@ describe('engine properties', () => {
   });
 
   it('never throws on arbitrary code units (lone surrogates) mixed with trigger words', () => {
-    const words = fc.constantFrom('I want you to', 'print', 'leaflets', 'Labour', 'useless', 'you', 'remove the recommendation', '\n', '> ', 'Cllr Hale', '—', '\u200b');
+    const words = fc.constantFrom(
+      'I want you to',
+      'print',
+      'leaflets',
+      'Labour',
+      'useless',
+      'you',
+      'remove the recommendation',
+      '\n',
+      '> ',
+      'Cllr Hale',
+      '—',
+      '\u200b',
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(words, fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 60 }), (parts) => {
         const message = { ...base, text: parts.join(' ') };
@@ -111,7 +124,14 @@ describe('the council adjusts rules as it would ESLint', () => {
     const direct = l.rules().find((r) => r.id === 'direct-instruction')!;
     expect(direct.goodPractice).toBe(false);
     expect(direct.clauses[0]).toMatchObject({ protocol: 'part-5', ref: '2.4' });
-    const { findings } = l.lint({ ...base, from: 'helen.carter@ashcombe.gov.uk', to: ['ruth.hale@ashcombe.gov.uk'], bcc: ['tom.webb@ashcombe.gov.uk'], subject: 'Re: parking', text: 'Thank you, the survey starts next week.' });
+    const { findings } = l.lint({
+      ...base,
+      from: 'helen.carter@ashcombe.gov.uk',
+      to: ['ruth.hale@ashcombe.gov.uk'],
+      bcc: ['tom.webb@ashcombe.gov.uk'],
+      subject: 'Re: parking',
+      text: 'Thank you, the survey starts next week.',
+    });
     expect(findings.find((f) => f.rule === 'silent-copy')).toMatchObject({ severity: 'info', goodPractice: true });
   });
 
@@ -126,21 +146,33 @@ describe('the council adjusts rules as it would ESLint', () => {
 
 describe("out-of-hours reads the council's own calendar (council.yaml bankHolidays, closureDays)", () => {
   // Monday 30 November 2026, 11:00: St Andrew's Day, a bank holiday in Scotland only.
-  const demand: Message = { ...base, from: 'tom.webb@ashcombe.gov.uk', to: ['claire.murray@ashcombe.gov.uk'], text: 'Claire, I need the flood figures urgently, today please.', sentAt: '2026-11-30T11:00:00+00:00' };
+  const demand: Message = {
+    ...base,
+    from: 'tom.webb@ashcombe.gov.uk',
+    to: ['claire.murray@ashcombe.gov.uk'],
+    text: 'Claire, I need the flood figures urgently, today please.',
+    sentAt: '2026-11-30T11:00:00+00:00',
+  };
   const withCalendar = (replacement: string) => {
     const text = readFileSync(EXAMPLE_COUNCIL, 'utf8').replace(/^bankHolidays: ENG$/m, replacement);
     return createLinter({ council: parseCouncil(text), packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel() });
   };
-  const late = (l: ReturnType<typeof withCalendar>, m: Message) => l.lint(m).findings.filter((f) => f.rule === 'out-of-hours').map((f) => f.message);
+  const late = (l: ReturnType<typeof withCalendar>, m: Message) =>
+    l
+      .lint(m)
+      .findings.filter((f) => f.rule === 'out-of-hours')
+      .map((f) => f.message);
 
   it("a Scottish council's bank holiday is not a working day; an English council's ordinary Monday is", () => {
     expect(late(withCalendar('bankHolidays: SCT'), demand)).toEqual([expect.stringMatching(/St Andrew['’]s Day, Monday 11:00/)]);
     expect(late(withCalendar('bankHolidays: ENG'), demand)).toEqual([]);
   });
 
-  it("a council closure day is not a working day", () => {
+  it('a council closure day is not a working day', () => {
     const closed = { ...demand, sentAt: '2026-12-30T11:00:00+00:00' };
-    expect(late(withCalendar('bankHolidays: ENG\nclosureDays: [2026-12-29, 2026-12-30, 2026-12-31]'), closed)).toEqual([expect.stringMatching(/a council closure day, Wednesday 11:00/)]);
+    expect(late(withCalendar('bankHolidays: ENG\nclosureDays: [2026-12-29, 2026-12-30, 2026-12-31]'), closed)).toEqual([
+      expect.stringMatching(/a council closure day, Wednesday 11:00/),
+    ]);
     expect(late(withCalendar('bankHolidays: ENG'), closed)).toEqual([]);
   });
 });

@@ -9,14 +9,18 @@ import { neutraliseCell, toCsv } from '../src/export/csv.js';
 const TRIGGER = /^[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
 function runnableCells(csv: string, delimiter: string): string[] {
   const rows = parse(csv, { delimiter, relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n'] }) as string[][];
-  return rows.flat().flatMap((cell) => cell.split(/\r\n|\n|\r/)).map((c) => c.trimStart()).filter((c) => TRIGGER.test(c));
+  return rows
+    .flat()
+    .flatMap((cell) => cell.split(/\r\n|\n|\r/))
+    .map((c) => c.trimStart())
+    .filter((c) => TRIGGER.test(c));
 }
 
 const HOSTILE = [
   '\n=HYPERLINK("http://evil.example","Room 1")',
   'Room 1;=HYPERLINK("http://evil.example")',
   'Room 1, @SUM(A1:A9)',
-  'Room 1 | +1+cmd|\' /C calc\'!A0',
+  "Room 1 | +1+cmd|' /C calc'!A0",
   '\t-2+3',
   '\r=1',
   'Hall\n=1+1',
@@ -25,11 +29,32 @@ const HOSTILE = [
 ];
 
 const row = (venues: string): RegisterRow => ({
-  roundId: 'rd-1', requestId: 'br-1', title: 'Flood defences', openedAt: '2026-12-01T09:00:00.000Z', roundStatus: 'open', party: 'labour',
-  partyName: 'Labour Group', offerKind: 'standard', requester: false, offerStatus: 'accepted', offeredAt: '2026-12-01T09:00:00.000Z',
-  expiresAt: '2026-12-08T18:00:00.000Z', respondedAt: '', sessions: 1, sessionTimes: '2026-12-09T17:00:00.000Z/2026-12-09T18:00:00.000Z',
-  venues, officers: 'o-hughes', materialVersions: 'v1', materialSha256: 'ab', materialConsistent: true, delivery: 'email sent',
-  noticesSent: 1, noticesPending: 0, noticesFailed: 0, noticesUndeliverable: 0, followUps: 0,
+  roundId: 'rd-1',
+  requestId: 'br-1',
+  title: 'Flood defences',
+  openedAt: '2026-12-01T09:00:00.000Z',
+  roundStatus: 'open',
+  party: 'labour',
+  partyName: 'Labour Group',
+  offerKind: 'standard',
+  requester: false,
+  offerStatus: 'accepted',
+  offeredAt: '2026-12-01T09:00:00.000Z',
+  expiresAt: '2026-12-08T18:00:00.000Z',
+  respondedAt: '',
+  sessions: 1,
+  sessionTimes: '2026-12-09T17:00:00.000Z/2026-12-09T18:00:00.000Z',
+  venues,
+  officers: 'o-hughes',
+  materialVersions: 'v1',
+  materialSha256: 'ab',
+  materialConsistent: true,
+  delivery: 'email sent',
+  noticesSent: 1,
+  noticesPending: 0,
+  noticesFailed: 0,
+  noticesUndeliverable: 0,
+  followUps: 0,
 });
 
 describe('CSV for spreadsheets', () => {
@@ -52,6 +77,15 @@ describe('CSV for spreadsheets', () => {
   });
 
   it('quotes as RFC 4180 asks: commas, quotes, line breaks and semicolons', () => {
-    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['a;b', 'c\nd'], [null, 3]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"a;b","c\nd"\r\n,3\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['a;b', 'c\nd'],
+          [null, 3],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n"a;b","c\nd"\r\n,3\r\n');
   });
 });

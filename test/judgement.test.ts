@@ -116,7 +116,14 @@ describe('resources', () => {
 
 describe('confidence', () => {
   it('every finding carries a calibrated confidence between 0 and 1', () => {
-    const { findings } = linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text: 'You are completely incompetent. Get the tree order issued by Friday.' });
+    const { findings } = linter.lint({
+      channel: 'email',
+      from: address('cllr-webb'),
+      to: [address('o-patel')],
+      cc: [],
+      bcc: [],
+      text: 'You are completely incompetent. Get the tree order issued by Friday.',
+    });
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
       expect(f.confidence).toBeGreaterThanOrEqual(0);
@@ -134,7 +141,10 @@ describe('confidence', () => {
   });
 
   it('is sure enough of plain abuse to warn after posting, and less sure of a mild remark', () => {
-    const lint = (text: string) => linter.lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text }).findings.find((f) => f.rule === 'derogatory');
+    const lint = (text: string) =>
+      linter
+        .lint({ channel: 'email', from: address('cllr-webb'), to: [address('o-patel')], cc: [], bcc: [], text })
+        .findings.find((f) => f.rule === 'derogatory');
     const plain = lint('You are a useless, lazy, incompetent idiot.')!;
     expect(plain.confidence).toBeGreaterThanOrEqual(linter.council.confidence['post-send']);
     const mild = lint('The planning officers are rather unhelpful.');

@@ -13,13 +13,15 @@ import { loadLexicon } from '../src/lint/load.js';
 
 /** Words in two lists on purpose: the rule reads each list for a different part of the sentence. */
 const TWO_PARTS: Record<string, string> = {
-  'decision-pressure/decision + decision-pressure/outcome: prosecut': 'a prosecution is the case a member writes about; "prosecute" is also the outcome a member may demand',
-  'decision-pressure/outcome + group-decision/verb: reject': 'undue-pressure reads "reject" as an outcome demanded of an officer, and as what a party group decided',
+  'decision-pressure/decision + decision-pressure/outcome: prosecut':
+    'a prosecution is the case a member writes about; "prosecute" is also the outcome a member may demand',
+  'decision-pressure/outcome + group-decision/verb: reject':
+    'undue-pressure reads "reject" as an outcome demanded of an officer, and as what a party group decided',
   'party-meeting/ + political-work/strong: parti fundrais': 'a party fundraiser is both a party meeting and party work',
   'party-meeting/event + political-work/weak: fundrais': 'a fundraiser is a party event when a party holds it, and party work when an officer is asked to help',
   'person-target/ + staff-allegation/staff: team leader': 'a team leader is a person a remark can be aimed at, and a colleague an allegation can name',
-  'report-context/ + report-part/part: appendix': "an appendix tells that a report is in view, and is a part of the report a member may ask to change",
-  'report-context/ + report-part/part: appendic': "appendices tell that a report is in view, and are a part of the report a member may ask to change",
+  'report-context/ + report-part/part: appendix': 'an appendix tells that a report is in view, and is a part of the report a member may ask to change',
+  'report-context/ + report-part/part: appendic': 'appendices tell that a report is in view, and are a part of the report a member may ask to change',
 };
 
 interface Phrase {
@@ -82,7 +84,12 @@ describe('lexicon phrases are written once', () => {
 
   it('names no two-part word that is no longer there', () => {
     const lists = rulesLists();
-    const anyPair = repeats(terms, (a, b) => a.list !== b.list && (categoryOf(a.list) === categoryOf(b.list) || [...lists.values()].some((read) => read.has(categoryOf(a.list)) && read.has(categoryOf(b.list)))));
+    const anyPair = repeats(
+      terms,
+      (a, b) =>
+        a.list !== b.list &&
+        (categoryOf(a.list) === categoryOf(b.list) || [...lists.values()].some((read) => read.has(categoryOf(a.list)) && read.has(categoryOf(b.list)))),
+    );
     expect(Object.keys(TWO_PARTS).filter((k) => !anyPair.includes(k))).toEqual([]);
   });
 
@@ -92,6 +99,9 @@ describe('lexicon phrases are written once', () => {
 
   it('finds a phrase written twice in other words', () => {
     const entry = (pattern: string): Entry => ({ category: 'test', pattern, note: 'a note', source: 's' });
-    expect(repeats(phrases([entry('idiot|idiots'), entry('go to the press|going to the press')]), (a, b) => a.list === b.list)).toEqual(['test/ + test/: go to the press', 'test/ + test/: idiot']);
+    expect(repeats(phrases([entry('idiot|idiots'), entry('go to the press|going to the press')]), (a, b) => a.list === b.list)).toEqual([
+      'test/ + test/: go to the press',
+      'test/ + test/: idiot',
+    ]);
   });
 });

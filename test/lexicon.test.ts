@@ -17,15 +17,24 @@ describe('lexicon files', () => {
   });
 
   it('refuses an entry whose example it does not match', () => {
-    expect(() => parseLexiconFile(file('  - { pattern: "leaflet", note: "a note", match: "a poster", nomatch: "a flyer" }'), 't.yaml')).toThrow(/does not match its example "a poster"/);
+    expect(() => parseLexiconFile(file('  - { pattern: "leaflet", note: "a note", match: "a poster", nomatch: "a flyer" }'), 't.yaml')).toThrow(
+      /does not match its example "a poster"/,
+    );
   });
 
   it('refuses an entry that matches its counter-example', () => {
-    expect(() => parseLexiconFile(file('  - { pattern: "campaign", note: "a note", match: "our campaign", nomatch: "campaigning" }'), 't.yaml')).toThrow(LexiconError);
+    expect(() => parseLexiconFile(file('  - { pattern: "campaign", note: "a note", match: "our campaign", nomatch: "campaigning" }'), 't.yaml')).toThrow(
+      LexiconError,
+    );
   });
 
   it('refuses duplicates and malformed files, naming the place', () => {
-    expect(() => parseLexiconFile(file('  - { pattern: "a b", note: "a note", match: "a b", nomatch: "b a" }\n  - { pattern: "A  b", note: "a note", match: "a b", nomatch: "b a" }'), 't.yaml')).toThrow(/entries\.1 .*duplicate/);
+    expect(() =>
+      parseLexiconFile(
+        file('  - { pattern: "a b", note: "a note", match: "a b", nomatch: "b a" }\n  - { pattern: "A  b", note: "a note", match: "a b", nomatch: "b a" }'),
+        't.yaml',
+      ),
+    ).toThrow(/entries\.1 .*duplicate/);
     expect(() => parseLexiconFile('category: x\nentries: [', 't.yaml')).toThrow(/t\.yaml: line/);
     expect(() => parseLexiconFile(file('  - { pattern: "x", match: "x", nomatch: "y" }'), 't.yaml')).toThrow(/note/);
   });
@@ -36,13 +45,19 @@ describe('lexicon files', () => {
 
   it('matches by stem, exact word, prefix, alternatives, phrases and gaps', () => {
     const lex = new Lexicon();
-    for (const e of parseLexiconFile(file([
-      '  - { pattern: "leaflet", note: "a note", match: "leafleting", nomatch: "a poster" }',
-      '  - { pattern: "=us", note: "a note", match: "us", nomatch: "use" }',
-      '  - { pattern: "incompet*", note: "a note", match: "incompetence", nomatch: "competent" }',
-      '  - { pattern: "let me/us know | keep me posted", note: "a note", match: ["let us know", "keep me posted"], nomatch: "let it go" }',
-      '  - { pattern: "take ...7 out", note: "a note", match: "take option 3 out", nomatch: "take it" }',
-    ].join('\n')), 't.yaml')) lex.add(e);
+    for (const e of parseLexiconFile(
+      file(
+        [
+          '  - { pattern: "leaflet", note: "a note", match: "leafleting", nomatch: "a poster" }',
+          '  - { pattern: "=us", note: "a note", match: "us", nomatch: "use" }',
+          '  - { pattern: "incompet*", note: "a note", match: "incompetence", nomatch: "competent" }',
+          '  - { pattern: "let me/us know | keep me posted", note: "a note", match: ["let us know", "keep me posted"], nomatch: "let it go" }',
+          '  - { pattern: "take ...7 out", note: "a note", match: "take option 3 out", nomatch: "take it" }',
+        ].join('\n'),
+      ),
+      't.yaml',
+    ))
+      lex.add(e);
     const hits = lex.match(tokenise('Please let us know; take Option 3 (the park site) out of the leaflets, incompetently.'));
     expect(hits.map((h) => h.entry.pattern).sort()).toEqual(['=us', 'incompet*', 'leaflet', 'let me/us know | keep me posted', 'take ...7 out']);
   });

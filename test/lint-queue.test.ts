@@ -51,7 +51,13 @@ let events: QueueEvents;
 beforeAll(async () => {
   await whenReady(redis);
   producer = createLintProducer({ connection: redis, prefix, keys: testQueueKeys() });
-  worker = createLintWorker({ connection: workerRedis, prefix, processors, keys: testQueueKeys(), context: { linter, redis: workerRedis, keyPrefix: `${prefix}:`, log } });
+  worker = createLintWorker({
+    connection: workerRedis,
+    prefix,
+    processors,
+    keys: testQueueKeys(),
+    context: { linter, redis: workerRedis, keyPrefix: `${prefix}:`, log },
+  });
   events = new QueueEvents(LINT_QUEUE, { connection: eventsRedis, prefix });
   await Promise.all([worker.worker.waitUntilReady(), events.waitUntilReady()]);
 });
@@ -92,7 +98,9 @@ describe('job ids and options', () => {
   });
 
   it('refuses an id with ":" before it reaches Redis', async () => {
-    await expect(producer.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'x', reply: { via: 'view', viewId: 'V' } }, { id: 'a:b' })).rejects.toThrow(/must not contain/);
+    await expect(
+      producer.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'x', reply: { via: 'view', viewId: 'V' } }, { id: 'a:b' }),
+    ).rejects.toThrow(/must not contain/);
   });
 });
 
@@ -140,10 +148,14 @@ describe('the worker', () => {
     expect(log.records.find((r) => r.fields.jobId === id)?.fields.attemptsMade).toBe(1);
   });
 
-  it('does not retry a processor\'s UnrecoverableError', async () => {
+  it("does not retry a processor's UnrecoverableError", async () => {
     const id = lintJobId('slack-check', 'perm', randomUUID().slice(0, 6));
     const failed = new Promise<void>((resolve) => events.on('failed', ({ jobId }) => jobId === id && resolve()));
-    await producer.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'fail permanently', reply: { via: 'view', viewId: 'V' } }, { id });
+    await producer.add(
+      'slack-check',
+      { source: 'command', user: 'U', from: 'U', to: [], text: 'fail permanently', reply: { via: 'view', viewId: 'V' } },
+      { id },
+    );
     await failed;
     expect(await producer.queue.getJob(id)).toBeUndefined();
   });
@@ -155,7 +167,9 @@ describe('producers fail fast', () => {
     dead.on('error', () => undefined);
     await dead.connect().catch(() => undefined);
     const lint = createLintProducer({ connection: dead, prefix, keys: testQueueKeys(), log });
-    await expect(lint.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'x', reply: { via: 'view', viewId: 'V' } }, { id: 'slack-check-dead' })).rejects.toThrow();
+    await expect(
+      lint.add('slack-check', { source: 'command', user: 'U', from: 'U', to: [], text: 'x', reply: { via: 'view', viewId: 'V' } }, { id: 'slack-check-dead' }),
+    ).rejects.toThrow();
     await lint.close().catch(() => undefined);
     dead.disconnect();
   });

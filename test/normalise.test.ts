@@ -76,7 +76,9 @@ describe('normalise: Slack markup', () => {
 
 describe('normalise: HTML-only email', () => {
   it('converts HTML without link targets or images, keeping paragraphs and line breaks', () => {
-    const n = normalise(email('', { html: '<p>Dear Amir,</p><p>Please see <a href="https://x.example/p">the plan</a><img src="cid:logo" alt="logo">.<br>Second line</p>' }));
+    const n = normalise(
+      email('', { html: '<p>Dear Amir,</p><p>Please see <a href="https://x.example/p">the plan</a><img src="cid:logo" alt="logo">.<br>Second line</p>' }),
+    );
     expect(n.text).toBe('Dear Amir,\n\nPlease see the plan.\nSecond line');
   });
 
@@ -91,7 +93,8 @@ describe('normalise: HTML-only email', () => {
   });
 
   it('finds an Outlook reply header in HTML and marks a FW: subject as a forward', () => {
-    const html = '<p>For your information.</p><hr><div><b>From:</b> Cllr Ruth Hale &lt;ruth.hale@ashcombe.gov.uk&gt;<br><b>Sent:</b> 03 March 2025 10:12<br><b>To:</b> Amir Patel<br><b>Subject:</b> FW: Northgate</div><p>The original text.</p>';
+    const html =
+      '<p>For your information.</p><hr><div><b>From:</b> Cllr Ruth Hale &lt;ruth.hale@ashcombe.gov.uk&gt;<br><b>Sent:</b> 03 March 2025 10:12<br><b>To:</b> Amir Patel<br><b>Subject:</b> FW: Northgate</div><p>The original text.</p>';
     const n = normalise(email('', { html }));
     expect(n.text).toBe('For your information.');
     expect(n.quoted).toEqual([
@@ -113,14 +116,25 @@ describe('normalise: quoted replies and forwards', () => {
     );
     expect(n.text).toBe('Tom, see below.');
     expect(n.quoted).toEqual([
-      { kind: 'forward', from: 'Cllr Ruth Hale <Ruth.Hale@ashcombe.gov.uk>', fromAddress: 'ruth.hale@ashcombe.gov.uk', text: 'Dear Amir, I am worried about Northgate.\nRuth' },
+      {
+        kind: 'forward',
+        from: 'Cllr Ruth Hale <Ruth.Hale@ashcombe.gov.uk>',
+        fromAddress: 'ruth.hale@ashcombe.gov.uk',
+        text: 'Dear Amir, I am worried about Northgate.\nRuth',
+      },
     ]);
   });
 
   it("separates Apple Mail's Begin forwarded message block", () => {
-    const n = normalise(email('FYI\n\nBegin forwarded message:\n\nFrom: Tom Webb <tom.webb@ashcombe.gov.uk>\nSubject: Hillcrest\nDate: 3 March 2025 at 10:12:00 GMT\nTo: Amir Patel <amir.patel@ashcombe.gov.uk>\n\nHillcrest text.'));
+    const n = normalise(
+      email(
+        'FYI\n\nBegin forwarded message:\n\nFrom: Tom Webb <tom.webb@ashcombe.gov.uk>\nSubject: Hillcrest\nDate: 3 March 2025 at 10:12:00 GMT\nTo: Amir Patel <amir.patel@ashcombe.gov.uk>\n\nHillcrest text.',
+      ),
+    );
     expect(n.text).toBe('FYI');
-    expect(n.quoted).toEqual([{ kind: 'forward', from: 'Tom Webb <tom.webb@ashcombe.gov.uk>', fromAddress: 'tom.webb@ashcombe.gov.uk', text: 'Hillcrest text.' }]);
+    expect(n.quoted).toEqual([
+      { kind: 'forward', from: 'Tom Webb <tom.webb@ashcombe.gov.uk>', fromAddress: 'tom.webb@ashcombe.gov.uk', text: 'Hillcrest text.' },
+    ]);
   });
 
   it("separates Outlook's -----Original Message----- block and its nested replies", () => {
@@ -137,9 +151,13 @@ describe('normalise: quoted replies and forwards', () => {
   });
 
   it('separates an Outlook header block without a marker line', () => {
-    const n = normalise(email('Noted.\n\nFrom: Megan Price <megan.price@ashcombe.gov.uk>\nSent: 03 March 2025 10:12\nTo: Amir Patel\nSubject: Riverside\n\nMegan text.'));
+    const n = normalise(
+      email('Noted.\n\nFrom: Megan Price <megan.price@ashcombe.gov.uk>\nSent: 03 March 2025 10:12\nTo: Amir Patel\nSubject: Riverside\n\nMegan text.'),
+    );
     expect(n.text).toBe('Noted.');
-    expect(n.quoted).toEqual([{ kind: 'reply', from: 'Megan Price <megan.price@ashcombe.gov.uk>', fromAddress: 'megan.price@ashcombe.gov.uk', text: 'Megan text.' }]);
+    expect(n.quoted).toEqual([
+      { kind: 'reply', from: 'Megan Price <megan.price@ashcombe.gov.uk>', fromAddress: 'megan.price@ashcombe.gov.uk', text: 'Megan text.' },
+    ]);
   });
 
   it('does not take a sentence beginning "From:" for a header block', () => {
@@ -148,7 +166,9 @@ describe('normalise: quoted replies and forwards', () => {
 
   it('keeps inline replies: "On … wrote:" with > lines, authored text between the quotes', () => {
     const n = normalise(
-      email('On Mon, 3 Mar 2025 at 10:12, Ruth Hale <ruth.hale@ashcombe.gov.uk>\nwrote:\n> Can you do X?\n> Please.\n\nYes, done.\n\n> And Y?\n\nWill do that tomorrow.'),
+      email(
+        'On Mon, 3 Mar 2025 at 10:12, Ruth Hale <ruth.hale@ashcombe.gov.uk>\nwrote:\n> Can you do X?\n> Please.\n\nYes, done.\n\n> And Y?\n\nWill do that tomorrow.',
+      ),
     );
     expect(n.text).toBe('Yes, done.\n\nWill do that tomorrow.');
     expect(n.quoted).toEqual([
@@ -164,14 +184,23 @@ describe('normalise: quoted replies and forwards', () => {
   });
 
   it('marks a forward quoted inside a reply as a forward', () => {
-    const n = normalise(email('See the thread.\n\n> ---------- Forwarded message ---------\n> From: Cllr Ruth Hale <ruth.hale@ashcombe.gov.uk>\n> Subject: X\n>\n> Ruth text'));
-    expect(n.quoted).toEqual([{ kind: 'forward', from: 'Cllr Ruth Hale <ruth.hale@ashcombe.gov.uk>', fromAddress: 'ruth.hale@ashcombe.gov.uk', text: 'Ruth text' }]);
+    const n = normalise(
+      email('See the thread.\n\n> ---------- Forwarded message ---------\n> From: Cllr Ruth Hale <ruth.hale@ashcombe.gov.uk>\n> Subject: X\n>\n> Ruth text'),
+    );
+    expect(n.quoted).toEqual([
+      { kind: 'forward', from: 'Cllr Ruth Hale <ruth.hale@ashcombe.gov.uk>', fromAddress: 'ruth.hale@ashcombe.gov.uk', text: 'Ruth text' },
+    ]);
   });
 });
 
 describe('normalise: signatures', () => {
   it.each([
-    ['a sign-off and name block', 'Could you send the figures?\n\nKind regards,\nCllr Ruth Hale\nLeader of the Council\nTel: 01234 567890', 'Could you send the figures?', 'Kind regards,\nCllr Ruth Hale\nLeader of the Council\nTel: 01234 567890'],
+    [
+      'a sign-off and name block',
+      'Could you send the figures?\n\nKind regards,\nCllr Ruth Hale\nLeader of the Council\nTel: 01234 567890',
+      'Could you send the figures?',
+      'Kind regards,\nCllr Ruth Hale\nLeader of the Council\nTel: 01234 567890',
+    ],
     ['the -- delimiter', 'See you there.\n-- \nAmir Patel\nPlanning Officer', 'See you there.', 'Amir Patel\nPlanning Officer'],
     ['a one-line sign-off with a name', 'Noted.\n\nThanks, Ruth', 'Noted.', 'Thanks, Ruth'],
     ['"Many thanks" alone', 'Agreed.\nMany thanks', 'Agreed.', 'Many thanks'],
@@ -221,19 +250,44 @@ describe('normalise: subject, cap and robustness', () => {
   it('never throws, and keeps the text within maxChars, for arbitrary input', () => {
     const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 400 }), fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ maxLength: 400 }));
     fc.assert(
-      fc.property(text, fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }), fc.constantFrom<'email' | 'slack'>('email', 'slack'), fc.integer({ min: 0, max: 300 }), fc.boolean(), (body, html, channel, maxChars, asHtml) => {
-        const message: Message = { channel, from: 'x', to: [], cc: [], bcc: [], text: asHtml ? '' : body, html: asHtml ? body : html, subject: html };
-        const n = normalise(message, { maxChars });
-        expect(n.text.length).toBeLessThanOrEqual(maxChars);
-        expect(typeof n.subject).toBe('string');
-        for (const q of n.quoted) expect(q.text.length).toBeLessThanOrEqual(maxChars);
-      }),
+      fc.property(
+        text,
+        fc.option(fc.string({ unit: 'binary', maxLength: 200 }), { nil: undefined }),
+        fc.constantFrom<'email' | 'slack'>('email', 'slack'),
+        fc.integer({ min: 0, max: 300 }),
+        fc.boolean(),
+        (body, html, channel, maxChars, asHtml) => {
+          const message: Message = { channel, from: 'x', to: [], cc: [], bcc: [], text: asHtml ? '' : body, html: asHtml ? body : html, subject: html };
+          const n = normalise(message, { maxChars });
+          expect(n.text.length).toBeLessThanOrEqual(maxChars);
+          expect(typeof n.subject).toBe('string');
+          for (const q of n.quoted) expect(q.text.length).toBeLessThanOrEqual(maxChars);
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('never throws on structured, quote-heavy input', () => {
-    const line = fc.constantFrom('> ', '>> ', 'On Mon, Ruth <r@x.uk> wrote:', '-----Original Message-----', 'From: A <a@x.uk>', 'Sent: today', 'To: B', 'Subject: FW: x', '---------- Forwarded message ---------', 'Begin forwarded message:', '-- ', 'Kind regards,', 'Thanks', '________________', '', 'text \u0456diot', '<@U1> *b* _i_ :x:');
+    const line = fc.constantFrom(
+      '> ',
+      '>> ',
+      'On Mon, Ruth <r@x.uk> wrote:',
+      '-----Original Message-----',
+      'From: A <a@x.uk>',
+      'Sent: today',
+      'To: B',
+      'Subject: FW: x',
+      '---------- Forwarded message ---------',
+      'Begin forwarded message:',
+      '-- ',
+      'Kind regards,',
+      'Thanks',
+      '________________',
+      '',
+      'text \u0456diot',
+      '<@U1> *b* _i_ :x:',
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 40 }), fc.constantFrom<'email' | 'slack'>('email', 'slack'), (lines, channel) => {
         const n = normalise({ channel, from: 'x', to: [], cc: [], bcc: [], text: lines.join('\n') });

@@ -20,10 +20,22 @@ describe('npm pack, then npm install -g of the tarball', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     const files = info!.files.map((f) => f.path);
-    for (const needed of ['bin/probity.js', 'dist/src/cli/main.js', 'dist/parse-cache.json', 'dist/workers/api.js', 'dist/workers/lint.worker.js', 'dist/workers/healthcheck.js', 'lexicons/models/confidence.json', 'examples/council.yaml', 'src/http/page/index.html', 'package.json', 'README.md']) {
+    for (const needed of [
+      'bin/probity.js',
+      'dist/src/cli/main.js',
+      'dist/parse-cache.json',
+      'dist/workers/api.js',
+      'dist/workers/lint.worker.js',
+      'dist/workers/healthcheck.js',
+      'lexicons/models/confidence.json',
+      'examples/council.yaml',
+      'src/http/page/index.html',
+      'package.json',
+      'README.md',
+    ]) {
       expect(files, needed).toContain(needed);
     }
-    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.map') || f.startsWith('src/') && f.endsWith('.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.map') || (f.startsWith('src/') && f.endsWith('.ts')))).toEqual([]);
 
     const prefix = join(dir, 'global');
     const installed = npm(['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', join(dir, info!.filename)], dir);
@@ -34,10 +46,26 @@ describe('npm pack, then npm install -g of the tarball', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'probity-cwd-'));
     const version = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(execFileSync(probity, ['--version'], { cwd: elsewhere, encoding: 'utf8' }).trim()).toBe(version.version);
-    const checked = spawnSync(probity, ['check', '--council', join(PACKAGE_ROOT, 'examples/council.yaml'), '--format', 'json', '--fail-on', 'never', join(PACKAGE_ROOT, 'examples/messages.jsonl')], { cwd: elsewhere, encoding: 'utf8' });
+    const checked = spawnSync(
+      probity,
+      [
+        'check',
+        '--council',
+        join(PACKAGE_ROOT, 'examples/council.yaml'),
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+        join(PACKAGE_ROOT, 'examples/messages.jsonl'),
+      ],
+      { cwd: elsewhere, encoding: 'utf8' },
+    );
     expect(checked.stderr).toBe('');
     expect(checked.status).toBe(0);
-    const results = checked.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; findings: { rule: string }[] });
+    const results = checked.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; findings: { rule: string }[] });
     expect(results.find((r) => r.id === 'instruction-to-junior-officer')!.findings.map((f) => f.rule)).toContain('direct-instruction');
     // Without a council it says it uses the example.
     const fallback = spawnSync(probity, ['rules'], { cwd: elsewhere, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });

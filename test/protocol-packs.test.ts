@@ -22,7 +22,9 @@ const EXPECTED_SOURCES: Record<string, string | null> = {
   model: null,
 };
 
-const files = readdirSync(PACK_DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(PACK_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const packs = new Map<string, ProtocolPack>(
   files.map((f) => {
     const pack = parseProtocolPack(readFileSync(new URL(f, PACK_DIR), 'utf8'), `lexicons/protocols/${f}`);
@@ -43,7 +45,10 @@ const sourceOf = (packId: string): string | null => packs.get(packId)?.source ??
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Letters and digits only, lower-cased: titles survive PDF extraction in this form. */
-const skeleton = (s: string) => normaliseForQuote(s).toLowerCase().replace(/[^a-z0-9]/g, '');
+const skeleton = (s: string) =>
+  normaliseForQuote(s)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 /** How each protocol numbers its clauses (PRODUCT.md, ../shared/protocols/README.md). */
 const REF_SHAPE: Record<string, RegExp> = {
@@ -151,7 +156,10 @@ describe('protocol packs', () => {
         expect(from, `${rule}: unknown protocol ${c.protocol}`).toBeDefined();
         expect(from!.id).not.toBe('model');
         const all = Object.values(from!.rules).flat();
-        expect(all.some((o) => o.ref === c.ref && o.quote === c.quote), `${rule} ${c.protocol} ${c.ref}`).toBe(true);
+        expect(
+          all.some((o) => o.ref === c.ref && o.quote === c.quote),
+          `${rule} ${c.protocol} ${c.ref}`,
+        ).toBe(true);
         expect(c.ref).toMatch(REF_SHAPE[from!.id]!);
       }
     }
@@ -196,7 +204,8 @@ describe('missingQuotes (the check can fail)', () => {
   });
 
   it('accepts the same words across the PDF line breaks, with straight quotes for curly ones', () => {
-    const verbatim = "Members must not ask employees to implement a party group decision unless and until that decision has been properly taken in accordance with the Council's Constitution.";
+    const verbatim =
+      "Members must not ask employees to implement a party group decision unless and until that decision has been properly taken in accordance with the Council's Constitution.";
     expect(missingQuotes(withQuote(verbatim), sourceText, sourceOf)).toEqual([]);
   });
 

@@ -51,9 +51,16 @@ describe('reader findings in the engine', () => {
   });
 
   it('stays silent below an even chance, and for a council that allows the phrase', () => {
-    const weak = createLinter({ ...data, reader: { rules: { 'direct-instruction': { weights: { 'w:rota': 1, 'w:depot': 1 }, bias: -2, platt: { a: 1, b: 0 } } } } });
+    const weak = createLinter({
+      ...data,
+      reader: { rules: { 'direct-instruction': { weights: { 'w:rota': 1, 'w:depot': 1 }, bias: -2, platt: { a: 1, b: 0 } } } },
+    });
     expect(weak.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
-    const allowing = createLinter({ ...data, council: parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('allow:\n', 'allow:\n  - "rota for the depot"\n')), reader: ROTA });
+    const allowing = createLinter({
+      ...data,
+      council: parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('allow:\n', 'allow:\n  - "rota for the depot"\n')),
+      reader: ROTA,
+    });
     expect(allowing.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
   });
 
@@ -76,7 +83,11 @@ describe('reader findings in the engine', () => {
 
 describe('the trained reader on fresh messages', () => {
   const linter = loadLinter();
-  const rulesOf = (m: Message) => linter.lint(m).findings.filter((f) => f.confidence >= 0.5).map((f) => f.rule);
+  const rulesOf = (m: Message) =>
+    linter
+      .lint(m)
+      .findings.filter((f) => f.confidence >= 0.5)
+      .map((f) => f.rule);
 
   it('reads negation: words a negator governs are other words', () => {
     const ctx = createLinter(data).context(msg(HUGHES, ['tom.webb@ashcombe.gov.uk'], "I can't tell you what was discussed, sorry."))!;
@@ -90,7 +101,7 @@ describe('the trained reader on fresh messages', () => {
     for (const text of [
       'Lisa, a resident on Mill Lane says the streetlight outside number 14 has been out for a fortnight. Could someone take a look?',
       'Thanks Amir, that answers it. I will let Mrs Evans know the inspection is booked for Tuesday.',
-      'Could you check Google Street View for the site access before Thursday\'s visit?',
+      "Could you check Google Street View for the site access before Thursday's visit?",
     ])
       expect(rulesOf(msg(OKAFOR, [PATEL], text))).toEqual([]);
   });

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 describe('the pages share one shell', () => {
   it('serves the shell under the pages’ policy, and both pages load it', async () => {
-    for (const [file, type] of [['shell.js', 'javascript'], ['shell.css', 'css']] as const) {
+    for (const [file, type] of [
+      ['shell.js', 'javascript'],
+      ['shell.css', 'css'],
+    ] as const) {
       const res = await r.app.inject({ url: `/shell/${file}` });
       expect(res.statusCode, file).toBe(200);
       expect(res.headers['content-type']).toContain(type);

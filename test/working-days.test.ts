@@ -63,7 +63,9 @@ describe('working days (England and Wales by default)', () => {
     expect(t.expiresAt.toISOString()).toBe('2026-12-29T18:00:00.000Z');
     expect(t.remindAt.map((d) => d.toISOString())).toEqual(['2026-12-23T08:00:00.000Z']);
     // 23:30 UTC on Sunday 28 March 2027 is 00:30 BST on Monday 29 (Easter Monday): count from Monday.
-    expect(offerTimes(calendar(), new Date('2027-03-28T23:30:00Z'), { ...FIVE_DAYS, expiryWorkingDays: 1 }).expiresAt.toISOString()).toBe('2027-03-30T17:00:00.000Z');
+    expect(offerTimes(calendar(), new Date('2027-03-28T23:30:00Z'), { ...FIVE_DAYS, expiryWorkingDays: 1 }).expiresAt.toISOString()).toBe(
+      '2027-03-30T17:00:00.000Z',
+    );
   });
 });
 
@@ -94,7 +96,9 @@ describe('Scotland, Northern Ireland and closure days', () => {
     expect(scots.isWorkingDay('2027-08-02')).toBe(false);
     expect(scots.isWorkingDay('2027-07-30')).toBe(false);
     expect(workingCalendar(parseCouncil(example.replace(/^bankHolidays: .*\n/m, ''))).options.region).toBe('ENG');
-    expect(() => councilWith('bankHolidays: Scotland')).toThrow(/^council\.yaml: line \d+: bankHolidays: must be one of ENG, WLS, SCT, NIR \(got "Scotland"\)$/);
+    expect(() => councilWith('bankHolidays: Scotland')).toThrow(
+      /^council\.yaml: line \d+: bankHolidays: must be one of ENG, WLS, SCT, NIR \(got "Scotland"\)$/,
+    );
     expect(() => councilWith('bankHolidays: ENG\nclosureDays: [next Friday]')).toThrow(/closureDays\.0: must be a date like 2026-12-29/);
   });
 
@@ -118,7 +122,14 @@ describe('Scotland, Northern Ireland and closure days', () => {
     // Enquiries count on the same calendar: received Fri 9 July, Mon 12 and Tue 13 are off, so 2 working days on is Thu 15.
     const { EnquiryService } = await import('../src/enquiries/service.js');
     const { loadDetector } = await import('../src/enquiries/load.js');
-    const enquiries = new EnquiryService({ council, settings: enquirySettings(council, loadResponseTimes()), store: {} as never, detector: loadDetector(council), clock: () => new Date(), newId: () => 'enq-x' });
+    const enquiries = new EnquiryService({
+      council,
+      settings: enquirySettings(council, loadResponseTimes()),
+      store: {} as never,
+      detector: loadDetector(council),
+      clock: () => new Date(),
+      newId: () => 'enq-x',
+    });
     expect(enquiries.calendar).toBe(workingCalendar(council));
     expect(enquiries.calendar.nthWorkingDayAfter('2027-07-09', 2)).toBe('2027-07-15');
   });
@@ -126,6 +137,8 @@ describe('Scotland, Northern Ireland and closure days', () => {
   it('refuses the old per-enquiries calendar settings, saying where they go now', () => {
     const old = parseCouncil(example.replace(/^enquiries:\n/m, 'enquiries:\n  region: SCT\n'));
     expect(() => enquirySettings(old, loadResponseTimes())).toThrow(EnquirySettingsError);
-    expect(() => enquirySettings(old, loadResponseTimes())).toThrow('enquiries.region: set bankHolidays at the top of council.yaml instead, where briefings and enquiries share one working-day calendar');
+    expect(() => enquirySettings(old, loadResponseTimes())).toThrow(
+      'enquiries.region: set bankHolidays at the top of council.yaml instead, where briefings and enquiries share one working-day calendar',
+    );
   });
 });

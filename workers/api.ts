@@ -41,7 +41,13 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   const ledgerKey = ledgerKeyFrom(s.PROBITY_LEDGER_KEY);
   const publicUrl = s.PROBITY_PUBLIC_URL ?? `http://localhost:${s.PORT}`;
   const oidcSettings = oidcSettingsFromEnv(
-    { OIDC_ISSUER: s.OIDC_ISSUER, OIDC_CLIENT_ID: s.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: s.OIDC_CLIENT_SECRET, OIDC_SCOPES: s.OIDC_SCOPES, OIDC_LABEL: s.OIDC_LABEL },
+    {
+      OIDC_ISSUER: s.OIDC_ISSUER,
+      OIDC_CLIENT_ID: s.OIDC_CLIENT_ID,
+      OIDC_CLIENT_SECRET: s.OIDC_CLIENT_SECRET,
+      OIDC_SCOPES: s.OIDC_SCOPES,
+      OIDC_LABEL: s.OIDC_LABEL,
+    },
     publicUrl,
   );
   const addin = addinOptions(s);
@@ -53,7 +59,9 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   // Each Outlook user signs in (Office single sign-on); their token is checked against the council's provider.
   const sso =
     addin?.sso && s.OIDC_ISSUER
-      ? new AddinSso({ issuer: s.OIDC_ISSUER, clientId: addin.sso.clientId, appIdUri: appIdUri(addin.publicUrl, addin.sso) }, (problem) => watch?.ssoTrouble(problem))
+      ? new AddinSso({ issuer: s.OIDC_ISSUER, clientId: addin.sso.clientId, appIdUri: appIdUri(addin.publicUrl, addin.sso) }, (problem) =>
+          watch?.ssoTrouble(problem),
+        )
       : undefined;
   if (addin && !sso) log.error({}, 'outlook add-in: PROBITY_ADDIN_CLIENT_ID is not set, so every check from Outlook is refused and says so (docs/outlook.md)');
   const linkKeys = LinkKeys.parse(s.PROBITY_LINK_KEYS);
@@ -70,9 +78,23 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
 
   const store = new RedisStore(ledger, s.PROBITY_LEDGER_PREFIX);
   const authKv = new RedisKv(ledger, s.PROBITY_AUTH_PREFIX);
-  watch = new CredentialWatch({ log, kv: authKv, ...watchDeps, ...(sso ? { sso } : {}), addinWithoutSso: Boolean(addin && !sso), intervalMs: CREDENTIAL_CHECK_MS });
+  watch = new CredentialWatch({
+    log,
+    kv: authKv,
+    ...watchDeps,
+    ...(sso ? { sso } : {}),
+    addinWithoutSso: Boolean(addin && !sso),
+    intervalMs: CREDENTIAL_CHECK_MS,
+  });
   const channels = new ChannelHealth(ledger, s.PROBITY_LEDGER_PREFIX);
-  const dispatcher = new NoticeDispatcher({ connection: queue, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
+  const dispatcher = new NoticeDispatcher({
+    connection: queue,
+    prefix: s.PROBITY_QUEUE_PREFIX,
+    store,
+    clock,
+    backoffMs: s.NOTICE_BACKOFF_MS,
+    attempts: s.NOTICE_ATTEMPTS,
+  });
   const service = new BriefingService({
     council: directory,
     store,
@@ -80,7 +102,8 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
     newId: randomId,
     // Move queued notices to BullMQ right after the commit; the worker also sweeps the outbox, so a failure
     // here delays notices but never loses them.
-    onOutbox: () => void dispatcher.flush().catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'outbox flush failed; the worker will retry')),
+    onOutbox: () =>
+      void dispatcher.flush().catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'outbox flush failed; the worker will retry')),
     // What the notice workers say they are sending on: approval waits until every party can be told.
     workingChannels: () => channels.working(),
     // Every head signed with a key Redis never holds, and checkpointed to a file outside Redis.
@@ -90,7 +113,14 @@ await runProcess('api', async ({ settings: s, log, redis, ready, council }) => {
   });
   const answers = new LinkAnswers({ service, keys: linkKeys, nonces: redisNonceStore(ledger, s.PROBITY_LEDGER_PREFIX), clock });
   // Member enquiries: the pages at /enquiries/ and the API at /v1/enquiries (src/enquiries/routes.ts).
-  const enquiries = enquiryService({ council: directory, redis: ledger, queue, prefix: s.PROBITY_ENQUIRIES_PREFIX, queuePrefix: s.PROBITY_QUEUE_PREFIX, clock });
+  const enquiries = enquiryService({
+    council: directory,
+    redis: ledger,
+    queue,
+    prefix: s.PROBITY_ENQUIRIES_PREFIX,
+    queuePrefix: s.PROBITY_QUEUE_PREFIX,
+    clock,
+  });
   const app = await buildApp({
     service,
     linter,

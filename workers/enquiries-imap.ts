@@ -28,12 +28,31 @@ await runProcess('enquiries-imap', async ({ settings: s, env, log, redis, ready,
   const connection = redis('worker', 'enquiries-imap');
   await ready();
   const store = new EnquiryStore(connection, s.PROBITY_ENQUIRIES_PREFIX, settings.retentionMs);
-  const service = new EnquiryService({ council: directory, settings, store, detector: loadDetector(directory), clock, newId: () => `enq-${randomBytes(5).toString('hex')}` });
-  const scheduler = new JobScheduler({ connection, prefix: s.PROBITY_QUEUE_PREFIX, calendar: service.calendar, remindBefore: settings.remindWorkingDaysBefore, clock });
+  const service = new EnquiryService({
+    council: directory,
+    settings,
+    store,
+    detector: loadDetector(directory),
+    clock,
+    newId: () => `enq-${randomBytes(5).toString('hex')}`,
+  });
+  const scheduler = new JobScheduler({
+    connection,
+    prefix: s.PROBITY_QUEUE_PREFIX,
+    calendar: service.calendar,
+    remindBefore: settings.remindWorkingDaysBefore,
+    clock,
+  });
   service.setScheduler(scheduler);
 
-  const folders = (id: string) => (env[`PROBITY_ENQUIRY_${envPrefix(id).slice('PROBITY_IMAP_'.length)}FOLDERS`] ?? 'INBOX').split(',').map((f) => f.trim()).filter(Boolean);
-  const watchers = mailboxes.flatMap((mailbox) => folders(mailbox.id).map((folder) => new FolderWatcher({ mailbox, folder, service, redis: connection, prefix: s.PROBITY_ENQUIRIES_PREFIX, log })));
+  const folders = (id: string) =>
+    (env[`PROBITY_ENQUIRY_${envPrefix(id).slice('PROBITY_IMAP_'.length)}FOLDERS`] ?? 'INBOX')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+  const watchers = mailboxes.flatMap((mailbox) =>
+    folders(mailbox.id).map((folder) => new FolderWatcher({ mailbox, folder, service, redis: connection, prefix: s.PROBITY_ENQUIRIES_PREFIX, log })),
+  );
   for (const w of watchers) w.start();
   log.info({ mailboxes: mailboxes.map((m) => m.id) }, 'enquiry intake started');
 

@@ -26,8 +26,23 @@ await runProcess('enquiries-worker', async ({ settings: s, log, redis, ready, co
   await ready();
 
   const store = new EnquiryStore(connection, s.PROBITY_ENQUIRIES_PREFIX, rt.settings.retentionMs);
-  const service = new EnquiryService({ council: rt.council, settings: rt.settings, store, detector: loadDetector(rt.council), clock, newId: () => `enq-${randomBytes(5).toString('hex')}` });
-  const scheduler = new JobScheduler({ connection, prefix: s.PROBITY_QUEUE_PREFIX, calendar: service.calendar, remindBefore: rt.settings.remindWorkingDaysBefore, clock, backoffMs: s.ENQUIRY_BACKOFF_MS, attempts: s.ENQUIRY_ATTEMPTS });
+  const service = new EnquiryService({
+    council: rt.council,
+    settings: rt.settings,
+    store,
+    detector: loadDetector(rt.council),
+    clock,
+    newId: () => `enq-${randomBytes(5).toString('hex')}`,
+  });
+  const scheduler = new JobScheduler({
+    connection,
+    prefix: s.PROBITY_QUEUE_PREFIX,
+    calendar: service.calendar,
+    remindBefore: rt.settings.remindWorkingDaysBefore,
+    clock,
+    backoffMs: s.ENQUIRY_BACKOFF_MS,
+    attempts: s.ENQUIRY_ATTEMPTS,
+  });
   service.setScheduler(scheduler);
   const email = rt.smtp ? new EmailNoticeSender(rt.smtp) : undefined;
   const slack = rt.slack ? await SlackNoticeSender.create(rt.slack) : undefined;

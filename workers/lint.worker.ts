@@ -34,7 +34,12 @@ await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, co
   // Validated with the settings; PROBITY_IMAP_<ID>_* are named after the council's own mailbox ids.
   const { mailboxes } = readMailboxes(env);
   const imap: ImapContext | undefined = mailboxes.length
-    ? { mailboxes: new Map(mailboxes.map((m) => [m.id, m])), minSeverity: s.PROBITY_IMAP_MIN_SEVERITY, nudgeFrom: nudgeFrom(linter.council), keyword: s.PROBITY_IMAP_KEYWORD }
+    ? {
+        mailboxes: new Map(mailboxes.map((m) => [m.id, m])),
+        minSeverity: s.PROBITY_IMAP_MIN_SEVERITY,
+        nudgeFrom: nudgeFrom(linter.council),
+        keyword: s.PROBITY_IMAP_KEYWORD,
+      }
     : undefined;
   const slack = s.SLACK_BOT_TOKEN
     ? {
@@ -58,7 +63,10 @@ await runProcess('lint-worker', async ({ settings: s, env, log, redis, ready, co
     context: { linter, redis: connection, keyPrefix, log, ...(slack ? { slack } : {}), ...(imap ? { imap } : {}) },
   });
   lint.worker.once('ready', () => {
-    log.info({ council: linter.council.council, prefix: s.PROBITY_REDIS_PREFIX, slack: Boolean(slack), mailboxes: mailboxes.map((m) => m.id) }, 'lint worker ready');
+    log.info(
+      { council: linter.council.council, prefix: s.PROBITY_REDIS_PREFIX, slack: Boolean(slack), mailboxes: mailboxes.map((m) => m.id) },
+      'lint worker ready',
+    );
   });
 
   return {

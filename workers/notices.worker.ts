@@ -44,7 +44,14 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
   const persistence = await assertDurableLedger(connection, s.PROBITY_LEDGER_ALLOW_NO_AOF);
   if (persistence) log.warn({ persistence }, 'ledger persistence');
   const store = new RedisStore(connection, s.PROBITY_LEDGER_PREFIX);
-  const dispatcher = new NoticeDispatcher({ connection, prefix: s.PROBITY_QUEUE_PREFIX, store, clock, backoffMs: s.NOTICE_BACKOFF_MS, attempts: s.NOTICE_ATTEMPTS });
+  const dispatcher = new NoticeDispatcher({
+    connection,
+    prefix: s.PROBITY_QUEUE_PREFIX,
+    store,
+    clock,
+    backoffMs: s.NOTICE_BACKOFF_MS,
+    attempts: s.NOTICE_ATTEMPTS,
+  });
   const flush = () =>
     dispatcher.flush().catch((err: Error) => {
       log.warn({ error: err.name, message: err.message }, 'outbox flush failed; will retry');
@@ -62,12 +69,17 @@ await runProcess('notices-worker', async ({ settings: s, log, redis, ready, coun
     onCheckpointError: (err) => log.error({ error: err.name, message: err.message, file: s.PROBITY_LEDGER_CHECKPOINTS }, 'ledger checkpoint not written'),
   });
   const email = new EmailSender(smtp);
-  const slack = s.SLACK_BOT_TOKEN ? await SlackSender.create({ token: s.SLACK_BOT_TOKEN, ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}) }) : undefined;
+  const slack = s.SLACK_BOT_TOKEN
+    ? await SlackSender.create({ token: s.SLACK_BOT_TOKEN, ...(s.SLACK_API_URL ? { slackApiUrl: s.SLACK_API_URL } : {}) })
+    : undefined;
   const processor = new NoticeProcessor({ service, context: { publicUrl, from, links }, email, ...(slack ? { slack } : {}), dispatcher, log });
   // Tell the API which channels notices go out on: a round cannot open while a party has none that works.
   const health = new ChannelHealth(connection, s.PROBITY_LEDGER_PREFIX);
   const channels: Channel[] = ['email', ...(slack ? (['slack'] as const) : [])];
-  const report = () => health.report(channels, `notices-worker-${process.pid}`).catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'channel report failed; will retry'));
+  const report = () =>
+    health
+      .report(channels, `notices-worker-${process.pid}`)
+      .catch((err: Error) => log.warn({ error: err.name, message: err.message }, 'channel report failed; will retry'));
 
   const worker = new Worker(NOTICES_QUEUE, processor.process, {
     connection,

@@ -55,9 +55,12 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
   } else {
     log.warn({}, 'PROBITY_LINK_KEYS is not set: the Accept / Decline buttons in briefing notices will ask people to use their email link');
   }
-  const trimTimer = setInterval(() => {
-    deps.feedback.trim().catch((error: unknown) => log.warn(errorFields(error), 'feedback trim failed'));
-  }, Math.min(FEEDBACK_TRIM_INTERVAL_MS, directory.retention.events));
+  const trimTimer = setInterval(
+    () => {
+      deps.feedback.trim().catch((error: unknown) => log.warn(errorFields(error), 'feedback trim failed'));
+    },
+    Math.min(FEEDBACK_TRIM_INTERVAL_MS, directory.retention.events),
+  );
   trimTimer.unref();
 
   const slack = createSlackApp({
@@ -74,7 +77,14 @@ await runProcess('slack', async ({ settings: s, log, redis, ready, council }) =>
   });
   // Member enquiries (src/enquiries/slack-intake.ts): a councillor's question to an officer opens one; the officer's
   // reply in its thread acknowledges, holds or answers it. Beside the linter's listener, on the same events.
-  const enquiries = enquiryService({ council: directory, redis: connection, queue: enquiryQueue, prefix: s.PROBITY_ENQUIRIES_PREFIX, queuePrefix: s.PROBITY_QUEUE_PREFIX, clock: () => new Date() });
+  const enquiries = enquiryService({
+    council: directory,
+    redis: connection,
+    queue: enquiryQueue,
+    prefix: s.PROBITY_ENQUIRIES_PREFIX,
+    queuePrefix: s.PROBITY_QUEUE_PREFIX,
+    clock: () => new Date(),
+  });
   slack.app.event('message', enquiryMessageListener({ service: enquiries.service, log }));
   const port = await slack.start(s.SLACK_PORT, s.SLACK_HOST);
   log.info({ port, council: directory.council, people: directory.people.length }, 'slack app listening');

@@ -20,7 +20,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element: no `<`, and no line separators that old parsers choke on. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 let chartJs: string | undefined;
@@ -115,22 +118,33 @@ function sureText(confidence: number): string {
 function confidenceSections(report: AuditReport): string {
   const bands = report.confidence.bands;
   const minOf = (band: string) => CONFIDENCE_BANDS.find((b) => b.band === band)?.min ?? 0;
-  const head = bands.map((b) => `<th class="n" data-band-min="${minOf(b.band)}">${escapeHtml(b.label)}<br><span class="note">${escapeHtml(b.range)}</span></th>`).join('');
+  const head = bands
+    .map((b) => `<th class="n" data-band-min="${minOf(b.band)}">${escapeHtml(b.label)}<br><span class="note">${escapeHtml(b.range)}</span></th>`)
+    .join('');
   const row = (label: string, counts: Counts) =>
     `<tr><td>${escapeHtml(label)}</td>${bands.map((b) => `<td class="n" data-band-min="${minOf(b.band)}">${counts[b.band] ?? 0}</td>`).join('')}</tr>`;
-  const rules = Object.entries(report.ruleByConfidence).map(([rule, counts]) => row(rule, counts)).join('');
+  const rules = Object.entries(report.ruleByConfidence)
+    .map(([rule, counts]) => row(rule, counts))
+    .join('');
   const threshold =
     report.confidence.threshold > 0
       ? ` Only findings Probity was at least ${Math.round(report.confidence.threshold * 100)}% sure of were counted (${report.confidence.source === 'option' ? '--min-confidence' : "the council's audit threshold"}).`
       : '';
-  const options = ['<option value="0">of any confidence</option>', ...[...CONFIDENCE_BANDS].reverse().filter((b) => b.min > 0).map((b) => `<option value="${b.min}">Probity is at least ${b.min}% sure of</option>`)].join('');
+  const options = [
+    '<option value="0">of any confidence</option>',
+    ...[...CONFIDENCE_BANDS]
+      .reverse()
+      .filter((b) => b.min > 0)
+      .map((b) => `<option value="${b.min}">Probity is at least ${b.min}% sure of</option>`),
+  ].join('');
   const listed = report.findingList.listed
     .map((f) => {
       const percent = confidencePercent(f.confidence);
       return `<tr data-confidence="${percent}"><td>${escapeHtml(f.where)}</td><td>${escapeHtml(f.month)}</td><td>${escapeHtml(f.from)}</td><td>${escapeHtml(f.rule)} (${escapeHtml(f.severity)})</td><td>${f.clause ? escapeHtml(f.clause) : ''}</td><td class="n">${escapeHtml(sureText(f.confidence))}</td></tr>`;
     })
     .join('');
-  const unlisted = report.findingList.unlisted > 0 ? ` The first ${report.findingList.listed.length} are listed; ${report.findingList.unlisted} more are counted above.` : '';
+  const unlisted =
+    report.findingList.unlisted > 0 ? ` The first ${report.findingList.listed.length} are listed; ${report.findingList.unlisted} more are counted above.` : '';
   return `<section class="wide"><h2>How sure Probity is</h2>
 <p class="note">Each finding carries a confidence: how likely it is to be right, learned from messages people have labelled. Of findings at 80%, about 8 in 10 are right.${escapeHtml(threshold)}</p>
 <p><label>Show findings <select id="confidence-filter">${options}</select></label> <span class="note" id="confidence-shown"></span></p>
@@ -158,13 +172,21 @@ function enquiriesSection(report: AuditReport): string {
   const hours = (h: number | null) => (h === null ? '–' : String(h));
   const pct = (part: number, of: number) => (of === 0 ? '–' : `${part} of ${of} (${Math.round((part / of) * 100)}%)`);
   const services = e.byService.map((s) => `<tr><td>${escapeHtml(s.name)}</td><td class="n">${s.open}</td><td class="n">${s.overdue}</td></tr>`).join('');
-  const onTime = e.onTime.map((s) => `<tr><td>${escapeHtml(s.name)}</td><td class="n">${pct(s.acknowledgedOnTime, s.acknowledged)}</td><td class="n">${pct(s.answeredOnTime, s.answered)}</td></tr>`).join('');
+  const onTime = e.onTime
+    .map(
+      (s) =>
+        `<tr><td>${escapeHtml(s.name)}</td><td class="n">${pct(s.acknowledgedOnTime, s.acknowledged)}</td><td class="n">${pct(s.answeredOnTime, s.answered)}</td></tr>`,
+    )
+    .join('');
   const medians = e.medians
     .flatMap((m) =>
       e.months
         .map((month, i) => ({ month, i }))
         .filter(({ i }) => m.acknowledged[i]! > 0 || m.answered[i]! > 0)
-        .map(({ month, i }) => `<tr><td>${escapeHtml(m.name)}</td><td>${escapeHtml(month)}</td><td class="n">${hours(m.acknowledge[i]!)}</td><td class="n">${m.acknowledged[i]}</td><td class="n">${hours(m.answer[i]!)}</td><td class="n">${m.answered[i]}</td></tr>`),
+        .map(
+          ({ month, i }) =>
+            `<tr><td>${escapeHtml(m.name)}</td><td>${escapeHtml(month)}</td><td class="n">${hours(m.acknowledge[i]!)}</td><td class="n">${m.acknowledged[i]}</td><td class="n">${hours(m.answer[i]!)}</td><td class="n">${m.answered[i]}</td></tr>`,
+        ),
     )
     .join('');
   return `<section class="wide" id="enquiries"><h2>Member enquiries: response times</h2>
@@ -180,7 +202,13 @@ function enquiriesSection(report: AuditReport): string {
 export function renderHtml(report: AuditReport): string {
   const t = report.totals;
   const clauses = report.topClauses.map((c) => ({ label: `${protocolLabel(c.protocol)} ${c.ref}`, count: c.count }));
-  const data = { messagesByMonth: report.messagesByMonth, ruleByMonth: report.ruleByMonth, byRolePair: report.byRolePair, bySeverity: report.bySeverity, topClauses: clauses };
+  const data = {
+    messagesByMonth: report.messagesByMonth,
+    ruleByMonth: report.ruleByMonth,
+    byRolePair: report.byRolePair,
+    bySeverity: report.bySeverity,
+    topClauses: clauses,
+  };
   const senders = report.topSenders
     .map((s) => `<tr><td>${escapeHtml(s.label)}</td><td>${escapeHtml(s.role)}</td><td class="n">${s.messages}</td><td class="n">${s.findings}</td></tr>`)
     .join('');
@@ -197,7 +225,9 @@ export function renderHtml(report: AuditReport): string {
     : '';
   const unreadable =
     t.unreadable > 0
-      ? `<section><h2>Unreadable entries</h2><p class="note">Not checked; counted and listed by place (first ${report.unreadable.at.length}).</p><table><tbody>${Object.entries(report.unreadable.reasons)
+      ? `<section><h2>Unreadable entries</h2><p class="note">Not checked; counted and listed by place (first ${report.unreadable.at.length}).</p><table><tbody>${Object.entries(
+          report.unreadable.reasons,
+        )
           .map(([k, n]) => `<tr><td>${escapeHtml(k)}</td><td class="n">${n}</td></tr>`)
           .join('')}</tbody></table><p class="note">${report.unreadable.at.map(escapeHtml).join(', ')}</p></section>`
       : '';

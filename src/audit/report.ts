@@ -90,10 +90,18 @@ export function buildReport(result: RunResult, meta: ReportMeta): AuditReport {
     bySenderRole: sortedCounts(t.bySenderRole),
     byMonth: sortedCounts(t.byMonth, 'key'),
     messagesByMonth: sortedCounts(t.messagesByMonth, 'key'),
-    ruleByMonth: Object.fromEntries(Object.entries(t.ruleByMonth).sort((a, b) => a[0].localeCompare(b[0])).map(([rule, c]) => [rule, sortedCounts(c, 'key')])),
+    ruleByMonth: Object.fromEntries(
+      Object.entries(t.ruleByMonth)
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([rule, c]) => [rule, sortedCounts(c, 'key')]),
+    ),
     byRolePair: sortedCounts(t.byRolePair),
     byConfidence: bandCounts(t.byConfidence),
-    ruleByConfidence: Object.fromEntries(Object.entries(t.ruleByConfidence).sort((a, b) => a[0].localeCompare(b[0])).map(([rule, c]) => [rule, bandCounts(c)])),
+    ruleByConfidence: Object.fromEntries(
+      Object.entries(t.ruleByConfidence)
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([rule, c]) => [rule, bandCounts(c)]),
+    ),
     confidence: {
       stage: 'audit',
       threshold: result.confidence.threshold,

@@ -82,7 +82,13 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
   const threshold = options.minConfidence ?? thresholdFor(linter.council, 'audit');
   // The council as the audit applies it: `--min-confidence` in place of its own audit threshold.
   const thresholds = { ...linter.council, confidence: { ...linter.council.confidence, audit: threshold } };
-  const settings = { council: options.councilFile, names: options.names, excerpts: options.excerpts, keyFingerprint: keyFingerprint(key.key), minConfidence: threshold };
+  const settings = {
+    council: options.councilFile,
+    names: options.names,
+    excerpts: options.excerpts,
+    keyFingerprint: keyFingerprint(key.key),
+    minConfidence: threshold,
+  };
 
   let tally = emptyTally();
   let cursor: Cursor | null = null;
@@ -95,7 +101,8 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
     const why = mismatch(previous, source.identity, settings);
     if (why) throw new InputError(`cannot resume from ${statePath}: ${why}`);
     if (previous.randomKey && key.source === 'random') key = { key: Buffer.from(previous.randomKey, 'hex'), source: 'random' };
-    else if (previous.randomKey) throw new InputError(`cannot resume from ${statePath}: it used a random pseudonym key; resume without --pseudonym-key or PROBITY_AUDIT_KEY`);
+    else if (previous.randomKey)
+      throw new InputError(`cannot resume from ${statePath}: it used a random pseudonym key; resume without --pseudonym-key or PROBITY_AUDIT_KEY`);
     // A state file from before a count was added lacks it: start that count from empty.
     tally = { ...emptyTally(), ...previous.tally };
     cursor = previous.cursor;
@@ -201,5 +208,14 @@ export async function runAudit(options: RunOptions): Promise<RunResult> {
     removeState(statePath);
     rmSync(examplesPath(statePath), { force: true });
   } else checkpoint();
-  return { tally, examples, complete, resumedAt, done, startedAt, key, confidence: { threshold, source: options.minConfidence === undefined ? 'council' : 'option' } };
+  return {
+    tally,
+    examples,
+    complete,
+    resumedAt,
+    done,
+    startedAt,
+    key,
+    confidence: { threshold, source: options.minConfidence === undefined ? 'council' : 'option' },
+  };
 }

@@ -19,11 +19,13 @@ function enquiriesText(e: NonNullable<AuditReport['enquiries']>, c: ReturnType<t
   let out = `${c.bold('Member enquiries')} (${e.months[0]} to ${e.months.at(-1)}; acknowledge within ${e.periods.acknowledge}, answer within ${e.periods.answer})\n`;
   out += `  ${e.open} open now, ${e.overdue > 0 ? c.yellow(`${e.overdue} overdue`) : '0 overdue'}\n`;
   for (const s of e.byService) if (s.open > 0) out += `  ${s.name}: ${s.open} open, ${s.overdue} overdue\n`;
-  for (const s of e.onTime) out += `  ${s.name}: acknowledged on time ${share(s.acknowledgedOnTime, s.acknowledged)}; answered on time ${share(s.answeredOnTime, s.answered)}\n`;
+  for (const s of e.onTime)
+    out += `  ${s.name}: acknowledged on time ${share(s.acknowledgedOnTime, s.acknowledged)}; answered on time ${share(s.answeredOnTime, s.answered)}\n`;
   out += `  ${c.bold('Median hours to acknowledge / to answer, by service and month')}\n`;
   for (const m of e.medians) {
     const months = e.months.map((month, i) => ({ month, i })).filter(({ i }) => m.acknowledged[i]! > 0 || m.answered[i]! > 0);
-    for (const { month, i } of months) out += `  ${m.name.padEnd(24)} ${month}  ${hoursText(m.acknowledge[i]!).padStart(8)} / ${hoursText(m.answer[i]!).padStart(8)}  (${m.acknowledged[i]} acknowledged, ${m.answered[i]} answered)\n`;
+    for (const { month, i } of months)
+      out += `  ${m.name.padEnd(24)} ${month}  ${hoursText(m.acknowledge[i]!).padStart(8)} / ${hoursText(m.answer[i]!).padStart(8)}  (${m.acknowledged[i]} acknowledged, ${m.answered[i]} answered)\n`;
   }
   return `${out}\n`;
 }
@@ -39,7 +41,11 @@ export function formatAuditText(report: AuditReport, options: { color: boolean }
   out += table('By channel', report.byChannel, c);
   out += table('By sender role', report.bySenderRole, c);
   out += table('By month', report.byMonth, c);
-  out += table('By how sure Probity is', Object.fromEntries(report.confidence.bands.map((b) => [`${b.label} (${b.range})`, report.byConfidence[b.band] ?? 0])), c);
+  out += table(
+    'By how sure Probity is',
+    Object.fromEntries(report.confidence.bands.map((b) => [`${b.label} (${b.range})`, report.byConfidence[b.band] ?? 0])),
+    c,
+  );
   if (report.confidence.threshold > 0) {
     out += `${c.dim(`Counted only findings Probity is at least ${Math.round(report.confidence.threshold * 100)}% sure of (${report.confidence.source === 'option' ? '--min-confidence' : "the council's audit threshold"}).`)}
 `;

@@ -26,9 +26,7 @@ export interface AddinSsoSettings {
   appIdUri?: string;
 }
 
-export type SsoOutcome =
-  | { ok: true; identity: Identity; subject: string; expiresAt: number }
-  | { ok: false; status: 401 | 503; message: string };
+export type SsoOutcome = { ok: true; identity: Identity; subject: string; expiresAt: number } | { ok: false; status: 401 | 503; message: string };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** Signature algorithms identity providers use for these tokens; never `none`, never a shared-secret HMAC. */
@@ -74,7 +72,9 @@ export class AddinSso {
         })
         .catch((err: unknown) => {
           this.meta = undefined;
-          throw err instanceof ProviderUnreachable ? err : new ProviderUnreachable(`the identity provider at ${this.settings.issuer} cannot be reached (${describe(err)})`);
+          throw err instanceof ProviderUnreachable
+            ? err
+            : new ProviderUnreachable(`the identity provider at ${this.settings.issuer} cannot be reached (${describe(err)})`);
         });
     }
     return this.meta;
@@ -121,7 +121,12 @@ export class AddinSso {
     const oid = str(payload.oid);
     return {
       ok: true,
-      identity: { ...(oid ? { oid } : {}), ...(email ? { email } : {}), ...(payload.email_verified === false ? { emailVerified: false } : {}), ...(username ? { username } : {}) },
+      identity: {
+        ...(oid ? { oid } : {}),
+        ...(email ? { email } : {}),
+        ...(payload.email_verified === false ? { emailVerified: false } : {}),
+        ...(username ? { username } : {}),
+      },
       subject: oid ?? payload.sub!,
       expiresAt: payload.exp! * 1000,
     };
@@ -141,7 +146,8 @@ function reason(err: unknown): string {
     if (err.claim === 'iss') return "this sign-in is not from the council's identity provider";
     return `this sign-in's ${err.claim} is not acceptable`;
   }
-  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed) return "this sign-in is not signed by the council's identity provider";
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWSSignatureVerificationFailed)
+    return "this sign-in is not signed by the council's identity provider";
   if (err instanceof errors.JOSEAlgNotAllowed) return 'this sign-in is signed in a way Probity does not accept';
   return 'this sign-in cannot be read';
 }

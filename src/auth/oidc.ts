@@ -67,9 +67,15 @@ export class OidcClient {
       const server = new URL(this.settings.issuer);
       const insecure = server.protocol === 'http:' && LOOPBACK.has(server.hostname);
       this.config = client
-        .discovery(server, this.settings.clientId, undefined, this.settings.clientSecret ? client.ClientSecretPost(this.settings.clientSecret) : client.None(), {
-          ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
-        })
+        .discovery(
+          server,
+          this.settings.clientId,
+          undefined,
+          this.settings.clientSecret ? client.ClientSecretPost(this.settings.clientSecret) : client.None(),
+          {
+            ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+          },
+        )
         .catch((err: unknown) => {
           this.config = undefined; // discover again next time
           throw err;

@@ -51,7 +51,14 @@ export class SessionStore {
   /** Start a session; returns the id for the cookie. */
   async create(personId: string, idp: { issuer: string; subject: string }, nowMs: number): Promise<{ id: string; session: Session }> {
     const id = random();
-    const session: Session = { personId, csrf: random(), createdAt: nowMs, expiresAt: nowMs + this.lifetimeSeconds * 1000, issuer: idp.issuer, subject: idp.subject };
+    const session: Session = {
+      personId,
+      csrf: random(),
+      createdAt: nowMs,
+      expiresAt: nowMs + this.lifetimeSeconds * 1000,
+      issuer: idp.issuer,
+      subject: idp.subject,
+    };
     await this.kv.set(`session:${hashId(id)}`, JSON.stringify(session), this.lifetimeSeconds);
     return { id, session };
   }

@@ -50,9 +50,7 @@ export function canonicalJson(value: unknown): string {
 
 export function hashEvent(event: Omit<AuditEvent, 'hash'>): string {
   const { seq, at, actor, action, entity, before, after, note, prevHash } = event;
-  return createHash('sha256')
-    .update(canonicalJson({ seq, at, actor, action, entity, before, after, note, prevHash }))
-    .digest('hex');
+  return createHash('sha256').update(canonicalJson({ seq, at, actor, action, entity, before, after, note, prevHash })).digest('hex');
 }
 
 /** Seal drafts onto the chain after `head`. Returns the events and the new head. */
@@ -70,9 +68,7 @@ export function appendEvents(head: AuditHead, drafts: AuditDraft[], at: string):
   return { events, head: prev };
 }
 
-export type Verification =
-  | { ok: true; count: number; head: AuditHead }
-  | { ok: false; count: number; seq: number; problem: string };
+export type Verification = { ok: true; count: number; head: AuditHead } | { ok: false; count: number; seq: number; problem: string };
 
 /**
  * Check a trail: sequence, links and hashes, and that it ends where the stored head says. A part of the trail is

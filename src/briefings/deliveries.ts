@@ -28,17 +28,25 @@ export async function recordDelivery(tx: Tx, actorId: string, noticeId: string, 
     ...(report.error ? { lastError: report.error } : {}),
     ...(report.state === 'sent' ? { sentAt: tx.nowIso } : {}),
   };
-  const action = report.state === 'sent' ? 'notice.sent' : report.state === 'undeliverable' ? 'notice.undeliverable' : report.final ? 'notice.failed' : 'notice.retrying';
+  const action =
+    report.state === 'sent' ? 'notice.sent' : report.state === 'undeliverable' ? 'notice.undeliverable' : report.final ? 'notice.failed' : 'notice.retrying';
   tx.put('notice', notice, after, actorId, action);
   return after;
 }
 
 /** The round's flow has finished: every first notice was sent or finally failed. Recorded once. */
-export async function recordRoundNoticesSettled(tx: Tx, actorId: string, roundId: string): Promise<{ sent: number; failed: number; undeliverable: number; other: number }> {
+export async function recordRoundNoticesSettled(
+  tx: Tx,
+  actorId: string,
+  roundId: string,
+): Promise<{ sent: number; failed: number; undeliverable: number; other: number }> {
   const round = await tx.get('round', roundId);
   if (!round) throw notFound(`no round "${roundId}"`);
   const offers = await tx.getMany('offer', round.offerIds);
-  const notices = await tx.getMany('notice', offers.flatMap((o) => o.noticeIds).filter((id) => /-(offer|approved)-(email|slack)$/.test(id)));
+  const notices = await tx.getMany(
+    'notice',
+    offers.flatMap((o) => o.noticeIds).filter((id) => /-(offer|approved)-(email|slack)$/.test(id)),
+  );
   const summary = {
     sent: notices.filter((n) => n.state === 'sent').length,
     failed: notices.filter((n) => n.state === 'failed').length,
@@ -46,7 +54,14 @@ export async function recordRoundNoticesSettled(tx: Tx, actorId: string, roundId
     other: notices.filter((n) => n.state === 'queued').length,
   };
   if (!round.noticesSettledAt) {
-    tx.put('round', round, { ...round, noticesSettledAt: tx.nowIso }, actorId, 'round.notices-settled', `sent ${summary.sent}, failed ${summary.failed}, other ${summary.other}${summary.undeliverable ? `, not deliverable ${summary.undeliverable}` : ''}`);
+    tx.put(
+      'round',
+      round,
+      { ...round, noticesSettledAt: tx.nowIso },
+      actorId,
+      'round.notices-settled',
+      `sent ${summary.sent}, failed ${summary.failed}, other ${summary.other}${summary.undeliverable ? `, not deliverable ${summary.undeliverable}` : ''}`,
+    );
   }
   return summary;
 }

@@ -149,11 +149,14 @@ export function verifyRecords(events: AuditEvent[], records: StoredRecord[]): st
     }
     const d = firstDifference(r.value, c.value);
     if (d) {
-      problems.push(`stored ${r.kind} ${r.id} says ${d.path} is ${show(d.stored)}, but its last event (#${c.seq}, ${c.action}) says ${show(d.chained)}: the record was changed outside Probity`);
+      problems.push(
+        `stored ${r.kind} ${r.id} says ${d.path} is ${show(d.stored)}, but its last event (#${c.seq}, ${c.action}) says ${show(d.chained)}: the record was changed outside Probity`,
+      );
     }
   }
   for (const [key, c] of chained) {
-    if (!seen.has(key)) problems.push(`${key.replace('/', ' ')} is in the chain (event #${c.seq}, ${c.action}) but missing from the store: it was deleted outside Probity`);
+    if (!seen.has(key))
+      problems.push(`${key.replace('/', ' ')} is in the chain (event #${c.seq}, ${c.action}) but missing from the store: it was deleted outside Probity`);
   }
   return problems;
 }
@@ -184,7 +187,9 @@ export function verifyLedger(input: IntegrityInput): Integrity {
     at.push(chain.seq);
   }
   if (input.key && head.seq > 0 && !headSignedBy(input.key, head, head.sig)) {
-    problems.push(`the chain head (event ${head.seq}) is not signed with the ledger key ${input.key.keyId}: the chain was written or re-hashed outside Probity`);
+    problems.push(
+      `the chain head (event ${head.seq}) is not signed with the ledger key ${input.key.keyId}: the chain was written or re-hashed outside Probity`,
+    );
     at.push(head.seq);
   }
   const checkpoints = [...(input.checkpoints ?? [])].sort((a, b) => a.seq - b.seq);
@@ -248,7 +253,9 @@ export function verifyChainPage(input: ChainPageInput): IntegrityPage {
     at.push(chain.seq);
   }
   if (reachesHead && input.key && head.seq > 0 && !headSignedBy(input.key, head, head.sig)) {
-    problems.push(`the chain head (event ${head.seq}) is not signed with the ledger key ${input.key.keyId}: the chain was written or re-hashed outside Probity`);
+    problems.push(
+      `the chain head (event ${head.seq}) is not signed with the ledger key ${input.key.keyId}: the chain was written or re-hashed outside Probity`,
+    );
     at.push(head.seq);
   }
   let checked = 0;
@@ -259,7 +266,9 @@ export function verifyChainPage(input: ChainPageInput): IntegrityPage {
     }
     const event = events[cp.seq - from];
     if (event && event.hash !== cp.hash) {
-      problems.push(`event ${cp.seq} has hash ${event.hash.slice(0, 12)}…, but the checkpoint of ${cp.at} recorded ${cp.hash.slice(0, 12)}…: the chain was rewritten at or before event ${cp.seq}`);
+      problems.push(
+        `event ${cp.seq} has hash ${event.hash.slice(0, 12)}…, but the checkpoint of ${cp.at} recorded ${cp.hash.slice(0, 12)}…: the chain was rewritten at or before event ${cp.seq}`,
+      );
       at.push(cp.seq);
     }
     checked++;

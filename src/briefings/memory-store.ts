@@ -25,8 +25,7 @@ export class MemoryStore implements LedgerStore {
           const raw = this.entities.get(`${kind}/${id}`);
           return raw === undefined ? [] : [JSON.parse(raw) as EntityMap[K]];
         }),
-      index: async (name: IndexName) =>
-        [...(this.indexes.get(name)?.entries() ?? [])].sort((a, b) => a[1] - b[1]).map(([member]) => member),
+      index: async (name: IndexName) => [...(this.indexes.get(name)?.entries() ?? [])].sort((a, b) => a[1] - b[1]).map(([member]) => member),
     };
   }
 

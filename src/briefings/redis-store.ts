@@ -109,7 +109,13 @@ export class RedisStore implements LedgerStore {
       outbox: changes.outbox.map((o) => [o.id, JSON.stringify(o)]),
     };
     // cjson turns an empty table into {} rather than []; ipairs over {} is still a no-op, so that is harmless.
-    const result = await (this.redis as unknown as WithCommit).probityLedgerCommit(keys.length, ...keys, RedisStore.headValue(expected), JSON.stringify(payload), RedisStore.headValue(head));
+    const result = await (this.redis as unknown as WithCommit).probityLedgerCommit(
+      keys.length,
+      ...keys,
+      RedisStore.headValue(expected),
+      JSON.stringify(payload),
+      RedisStore.headValue(head),
+    );
     return result === 1;
   }
 

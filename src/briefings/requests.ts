@@ -196,7 +196,10 @@ async function assertReasonApplies(tx: Tx, ctx: DomainContext, request: Briefing
       if (!request.autoDeferred && !pendingPreElection(ctx, request, tx.now)) throw fail('no pre-election period applies');
       return;
     case 'duplicate': {
-      const others = await tx.getMany('request', (await tx.index(`matter:${request.matterKey}`)).filter((id) => id !== request.id));
+      const others = await tx.getMany(
+        'request',
+        (await tx.index(`matter:${request.matterKey}`)).filter((id) => id !== request.id),
+      );
       if (!others.some((o) => o.status !== 'declined' && o.status !== 'withdrawn')) throw fail('there is no other live request on this matter');
       return;
     }
@@ -209,13 +212,18 @@ function notifyRequester(tx: Tx, ctx: DomainContext, request: BriefingRequest, k
   const party = partyOfGroup(ctx.council, ctx.settings, request.group);
   if (!party) return;
   const stem = `${request.id}-${kind}-${tx.now.getTime()}`;
-  const noticeIds = planNotices(tx, ctx, { id: 'system', role: 'system' }, {
-    kind,
-    stem,
-    party: party.id,
-    to: party.contacts,
-    fields: { requestId: request.id },
-  });
+  const noticeIds = planNotices(
+    tx,
+    ctx,
+    { id: 'system', role: 'system' },
+    {
+      kind,
+      stem,
+      party: party.id,
+      to: party.contacts,
+      fields: { requestId: request.id },
+    },
+  );
   if (noticeIds.length > 0) tx.enqueue({ id: stem, kind: 'notices', noticeIds });
 }
 
@@ -233,7 +241,8 @@ export async function withdraw(tx: Tx, ctx: DomainContext, actor: Actor, request
   if (request.roundId) {
     const round = await tx.get('round', request.roundId);
     const own = round ? await tx.get('offer', round.requesterOfferId) : undefined;
-    if (own && own.status === 'agreed') tx.put('offer', own, { ...own, status: 'withdrawn', respondedAt: tx.nowIso, respondedBy: actor.id }, actor.id, 'offer.withdrawn');
+    if (own && own.status === 'agreed')
+      tx.put('offer', own, { ...own, status: 'withdrawn', respondedAt: tx.nowIso, respondedBy: actor.id }, actor.id, 'offer.withdrawn');
   }
   return withdrawn;
 }

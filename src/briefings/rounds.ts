@@ -141,7 +141,7 @@ export async function respondToOffer(
   assertActsFor(actor, offer);
   const round = await tx.get('round', offer.roundId);
   if (!round) throw notFound(`no round "${offer.roundId}"`);
-  if (offer.kind === 'requester') throw conflict('this is the requesting group\'s own briefing; withdraw the request instead', 'own-briefing');
+  if (offer.kind === 'requester') throw conflict("this is the requesting group's own briefing; withdraw the request instead", 'own-briefing');
   if (offer.status === 'open' && offer.expiresAt && tx.now.getTime() >= Date.parse(offer.expiresAt)) {
     // Record the expiry (it is due) and still refuse the late answer.
     const expired = await expireOffer(tx, ctx, offerId);

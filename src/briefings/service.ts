@@ -220,8 +220,16 @@ export class BriefingService {
     const offers = new Map((await r.getMany('offer', [...new Set(notices.flatMap((n) => (n.offerId ? [n.offerId] : [])))])).map((o) => [o.id, o]));
     const name = (id: string) => this.council.byId.get(id)?.name ?? id;
     const partyName = (n: Notice) =>
-      (n.offerId ? offers.get(n.offerId)?.party.name : undefined) ?? this.council.groups.find((g) => g.id === n.party)?.name ?? (n.party === 'chief-executive' ? 'the Chief Executive' : n.party);
-    return notices.reverse().map((n) => undeliveredNotice(n, partyName(n), n.to.map((id) => ({ id, name: name(id) }))));
+      (n.offerId ? offers.get(n.offerId)?.party.name : undefined) ??
+      this.council.groups.find((g) => g.id === n.party)?.name ??
+      (n.party === 'chief-executive' ? 'the Chief Executive' : n.party);
+    return notices.reverse().map((n) =>
+      undeliveredNotice(
+        n,
+        partyName(n),
+        n.to.map((id) => ({ id, name: name(id) })),
+      ),
+    );
   }
 
   /**
@@ -232,7 +240,14 @@ export class BriefingService {
     if (!isOffice(actor)) throw forbidden('action items are for the office');
     const r = this.store.reader();
     const refused = (await r.getMany('invitation', await r.index('invitations'))).filter((i) => i.refusal && i.status === 'pending');
-    const accepted = new Map((await r.getMany('invitation', refused.map((i) => i.refusal!.acceptedInvitationId))).map((i) => [i.id, i]));
+    const accepted = new Map(
+      (
+        await r.getMany(
+          'invitation',
+          refused.map((i) => i.refusal!.acceptedInvitationId),
+        )
+      ).map((i) => [i.id, i]),
+    );
     const rounds = new Map((await r.getMany('round', [...new Set(refused.map((i) => i.roundId))])).map((x) => [x.id, x]));
     const tz = this.settings.timezone;
     return refused.reverse().map((i) => {
@@ -240,7 +255,9 @@ export class BriefingService {
       const party = this.partyName(i.party);
       const otherParty = other ? this.partyName(other.party) : 'another group';
       const short = (name: string) => name.replace(/ Group$/, '');
-      const acceptedOn = other?.respondedAt ? `, accepted ${new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short' }).format(new Date(other.respondedAt))}` : '';
+      const acceptedOn = other?.respondedAt
+        ? `, accepted ${new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: 'numeric', month: 'short' }).format(new Date(other.respondedAt))}`
+        : '';
       return {
         invitationId: i.id,
         officer: { id: i.officer, name: this.personName(i.officer) },
@@ -319,7 +336,14 @@ export class BriefingService {
         // Another group, or an officer: the request's existence is not theirs to know.
         throw notFound(`no briefing request "${id}"`);
       }
-      tx.record({ actor: actor.id, action: 'request.read', entity: { kind: 'request', id }, before: null, after: null, note: `details read (as ${actor.role})` });
+      tx.record({
+        actor: actor.id,
+        action: 'request.read',
+        entity: { kind: 'request', id },
+        before: null,
+        after: null,
+        note: `details read (as ${actor.role})`,
+      });
       return view;
     });
   }
@@ -330,7 +354,10 @@ export class BriefingService {
     const r = this.store.reader();
     const all = await r.getMany('request', await r.index('requests'));
     const visible = isOffice(actor) ? all : all.filter((q) => q.group === actor.group);
-    return (statuses ? visible.filter((q) => statuses.includes(q.status)) : visible).map(({ details, ...summary }) => ({ ...summary, detailsLength: details.length }));
+    return (statuses ? visible.filter((q) => statuses.includes(q.status)) : visible).map(({ details, ...summary }) => ({
+      ...summary,
+      detailsLength: details.length,
+    }));
   }
 
   async roundView(roundId: string): Promise<RoundView> {
@@ -338,8 +365,14 @@ export class BriefingService {
     const round = await r.get('round', roundId);
     if (!round) throw notFound(`no round "${roundId}"`);
     const offers = await r.getMany('offer', round.offerIds);
-    const notices = await r.getMany('notice', offers.flatMap((o) => o.noticeIds));
-    const sessions = await r.getMany('session', offers.flatMap((o) => o.sessionIds));
+    const notices = await r.getMany(
+      'notice',
+      offers.flatMap((o) => o.noticeIds),
+    );
+    const sessions = await r.getMany(
+      'session',
+      offers.flatMap((o) => o.sessionIds),
+    );
     return roundView(round, offers, notices, sessions);
   }
 
@@ -370,9 +403,22 @@ export class BriefingService {
     const r = this.store.reader();
     const tz = this.settings.timezone;
     const now = this.clock();
-    const sessions = await r.getMany('session', rounds.flatMap((x) => x.offers.flatMap((o) => o.sessionIds)));
-    const invitations = new Map((await r.getMany('invitation', sessions.flatMap((s) => s.invitationIds))).map((i) => [i.id, i]));
-    const followUps = await r.getMany('follow-up', rounds.flatMap((x) => x.followUpIds));
+    const sessions = await r.getMany(
+      'session',
+      rounds.flatMap((x) => x.offers.flatMap((o) => o.sessionIds)),
+    );
+    const invitations = new Map(
+      (
+        await r.getMany(
+          'invitation',
+          sessions.flatMap((s) => s.invitationIds),
+        )
+      ).map((i) => [i.id, i]),
+    );
+    const followUps = await r.getMany(
+      'follow-up',
+      rounds.flatMap((x) => x.followUpIds),
+    );
     return rounds.map((round) => ({
       ...round,
       openedByName: this.personName(round.openedBy),
@@ -387,33 +433,37 @@ export class BriefingService {
           notices: o.notices.map((n) => ({ ...n, ...(n.lastError ? { problem: deliveryProblem(n.lastError) } : {}) })),
           sessions: sessions
             .filter((s) => s.offerId === o.id)
-            .map(
-              (s): OfficeSession => ({
-                id: s.id,
-                offerId: s.offerId,
-                when: sessionTime(s.startsAt, s.endsAt, tz),
-                venue: s.venue,
-                status: s.status,
-                material: s.material,
-                startsAt: s.startsAt,
-                endsAt: s.endsAt,
-                officers: s.officers.map((officer) => {
-                  const inv = s.invitationIds.map((id) => invitations.get(id)).find((i) => i?.officer === officer);
-                  return {
-                    id: officer,
-                    name: this.personName(officer),
-                    ...(inv ? { invitationId: inv.id } : {}),
-                    answer: inv ? (inv.status === 'pending' && inv.refusal ? 'refused-decline' : inv.status) : 'pending',
-                    ...(inv?.reason ? { reason: inv.reason } : {}),
-                  };
-                }),
+            .map((s): OfficeSession => ({
+              id: s.id,
+              offerId: s.offerId,
+              when: sessionTime(s.startsAt, s.endsAt, tz),
+              venue: s.venue,
+              status: s.status,
+              material: s.material,
+              startsAt: s.startsAt,
+              endsAt: s.endsAt,
+              officers: s.officers.map((officer) => {
+                const inv = s.invitationIds.map((id) => invitations.get(id)).find((i) => i?.officer === officer);
+                return {
+                  id: officer,
+                  name: this.personName(officer),
+                  ...(inv ? { invitationId: inv.id } : {}),
+                  answer: inv ? (inv.status === 'pending' && inv.refusal ? 'refused-decline' : inv.status) : 'pending',
+                  ...(inv?.reason ? { reason: inv.reason } : {}),
+                };
               }),
-            ),
+            })),
         };
       }),
       followUps: followUps
         .filter((f) => f.roundId === round.id)
-        .map((f) => ({ id: f.id, at: f.at, by: this.personName(f.by), answer: f.answer, to: f.offerIds.map((id) => round.offers.find((o) => o.id === id)?.party.name ?? id) })),
+        .map((f) => ({
+          id: f.id,
+          at: f.at,
+          by: this.personName(f.by),
+          answer: f.answer,
+          to: f.offerIds.map((id) => round.offers.find((o) => o.id === id)?.party.name ?? id),
+        })),
     }));
   }
 
@@ -454,9 +504,18 @@ export class BriefingService {
     if (!isOffice(actor)) throw forbidden('the register is for the office, the authoriser and the Monitoring Officer');
     const r = this.store.reader();
     const rounds = await r.getMany('round', await r.index('rounds'));
-    const offers = await r.getMany('offer', rounds.flatMap((x) => x.offerIds));
-    const sessions = await r.getMany('session', offers.flatMap((o) => o.sessionIds));
-    const notices = await r.getMany('notice', offers.flatMap((o) => o.noticeIds));
+    const offers = await r.getMany(
+      'offer',
+      rounds.flatMap((x) => x.offerIds),
+    );
+    const sessions = await r.getMany(
+      'session',
+      offers.flatMap((o) => o.sessionIds),
+    );
+    const notices = await r.getMany(
+      'notice',
+      offers.flatMap((o) => o.noticeIds),
+    );
     return registerRows(rounds, offers, sessions, notices);
   }
 
@@ -555,7 +614,14 @@ export class BriefingService {
     if (from > 1 && !link) throw invalid(`from: no event ${from - 1} to link to`);
     const events = from > 1 ? read.slice(1) : read;
     const file = this.checkpoints?.read() ?? { checkpoints: [], problems: [] };
-    return verifyChainPage({ events, ...(link ? { link } : {}), head, ...(this.ledgerKey ? { key: this.ledgerKey } : {}), checkpoints: file.checkpoints, from });
+    return verifyChainPage({
+      events,
+      ...(link ? { link } : {}),
+      head,
+      ...(this.ledgerKey ? { key: this.ledgerKey } : {}),
+      checkpoints: file.checkpoints,
+      from,
+    });
   }
 
   /** verifyAudit without the caller check, for the processes and the CLI. */

@@ -28,7 +28,8 @@ function assertOfficers(ctx: DomainContext, officers: string[]): void {
 /** A session time as stored (UTC ISO); a value a Date cannot hold (a leap second, 30 February) is a 400, not a 500. */
 function instant(field: string, value: string): string {
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw invalid(`${field}: "${value.slice(0, 40)}" is not a date and time Probity can use (like 2026-12-01T17:00:00Z; a leap second, :60, is not accepted)`);
+  if (!Number.isFinite(ms))
+    throw invalid(`${field}: "${value.slice(0, 40)}" is not a date and time Probity can use (like 2026-12-01T17:00:00Z; a leap second, :60, is not accepted)`);
   return new Date(ms).toISOString();
 }
 
@@ -119,7 +120,13 @@ export async function scheduleSession(tx: Tx, ctx: DomainContext, actor: Actor, 
   const noticeIds = [...sessionNotices(tx, ctx, actor, offer, session), ...invitationNoticeIds];
   tx.put('session', undefined, session, actor.id, 'session.scheduled');
   tx.addIndex('sessions', session.id, tx.now.getTime());
-  tx.put('offer', offer, { ...offer, sessionIds: [...offer.sessionIds, session.id], noticeIds: [...offer.noticeIds, ...noticeIds] }, actor.id, 'offer.session-added');
+  tx.put(
+    'offer',
+    offer,
+    { ...offer, sessionIds: [...offer.sessionIds, session.id], noticeIds: [...offer.noticeIds, ...noticeIds] },
+    actor.id,
+    'offer.session-added',
+  );
   if (noticeIds.length > 0) tx.enqueue({ id: `${session.id}-s0`, kind: 'notices', noticeIds });
   return session;
 }
@@ -167,7 +174,14 @@ export async function changeSession(tx: Tx, ctx: DomainContext, actor: Actor, se
 }
 
 /** An officer answers an invitation to brief one group's session. */
-export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Actor, invitationId: string, response: 'accept' | 'decline', reason?: string): Promise<Invitation> {
+export async function respondToInvitation(
+  tx: Tx,
+  ctx: DomainContext,
+  actor: Actor,
+  invitationId: string,
+  response: 'accept' | 'decline',
+  reason?: string,
+): Promise<Invitation> {
   const invitation = await tx.get('invitation', invitationId);
   if (!invitation) throw notFound(`no invitation "${invitationId}"`);
   if (actor.role === 'officer' ? actor.id !== invitation.officer : actor.role !== 'ce-office') {
@@ -186,7 +200,14 @@ export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Act
         refusedDeclines: invitation.refusedDeclines + 1,
         refusal: { at: tx.nowIso, ...(reason?.trim() ? { reason: reason.trim() } : {}), acceptedInvitationId: accepted.id },
       };
-      tx.put('invitation', invitation, refusedAfter, actor.id, 'invitation.decline-refused', `same matter as accepted invitation ${accepted.id}${reason ? `; reason given: ${reason}` : ''}`);
+      tx.put(
+        'invitation',
+        invitation,
+        refusedAfter,
+        actor.id,
+        'invitation.decline-refused',
+        `same matter as accepted invitation ${accepted.id}${reason ? `; reason given: ${reason}` : ''}`,
+      );
       const ids = planNotices(tx, ctx, SYSTEM, {
         kind: 'same-matter',
         stem: `${invitation.id}-refused${refusedAfter.refusedDeclines}`,
@@ -198,7 +219,7 @@ export async function respondToInvitation(tx: Tx, ctx: DomainContext, actor: Act
       if (ids.length > 0) tx.enqueue({ id: `${invitation.id}-refused${refusedAfter.refusedDeclines}`, kind: 'notices', noticeIds: ids });
       tx.refuse(
         conflict(
-          'you have accepted another group\'s invitation on the same matter, so you may not decline this one (the protocol asks for the same information to each group); the chief executive has been told',
+          "you have accepted another group's invitation on the same matter, so you may not decline this one (the protocol asks for the same information to each group); the chief executive has been told",
           'same-matter',
         ),
       );
@@ -224,8 +245,14 @@ async function briefsInRound(tx: Tx, round: Round, officer: string): Promise<boo
   const request = await tx.get('request', round.requestId);
   if (request?.officers.includes(officer)) return true;
   const offers = await tx.getMany('offer', round.offerIds);
-  const sessions = await tx.getMany('session', offers.flatMap((o) => o.sessionIds));
-  const invitations = await tx.getMany('invitation', sessions.flatMap((x) => x.invitationIds));
+  const sessions = await tx.getMany(
+    'session',
+    offers.flatMap((o) => o.sessionIds),
+  );
+  const invitations = await tx.getMany(
+    'invitation',
+    sessions.flatMap((x) => x.invitationIds),
+  );
   return invitations.some((i) => i.officer === officer && i.status !== 'declined');
 }
 
@@ -234,7 +261,9 @@ export async function sendFollowUp(tx: Tx, ctx: DomainContext, actor: Actor, rou
   const round = await tx.get('round', roundId);
   if (!round) throw notFound(`no round "${roundId}"`);
   if (actor.role === 'officer' && !(await briefsInRound(tx, round, actor.id))) {
-    throw forbidden(`only the office, or an officer briefing in round ${roundId} (named in its request or invited to one of its sessions and not declined), sends its follow-ups`);
+    throw forbidden(
+      `only the office, or an officer briefing in round ${roundId} (named in its request or invited to one of its sessions and not declined), sends its follow-ups`,
+    );
   }
   assertText('answer', input.answer);
   assertOneLine('material.version', input.material?.version);

@@ -21,9 +21,7 @@ export const briefingSettingsSchema = z
     independents: z.enum(['none', 'individual', 'joint']).default('none'),
     /** Fewer members than this is not a group (a one-member "group" is not a group). */
     minGroupMembers: z.number().int().min(2).default(2),
-    preElectionPeriods: z
-      .array(z.object({ name: z.string().min(1), start: isoDate, end: isoDate }).strict())
-      .default([]),
+    preElectionPeriods: z.array(z.object({ name: z.string().min(1), start: isoDate, end: isoDate }).strict()).default([]),
     /** What happens to a request made in a pre-election period: deferred (the default) or left for decision. */
     preElection: z.enum(['defer', 'allow']).default('defer'),
     /** Who may decide; defaults to `designated.authoriser`. */

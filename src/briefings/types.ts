@@ -4,13 +4,7 @@
  */
 
 /** Why the authoriser may decline a request (002 5.x, 004 9.5, and the council's own practice). */
-export const DECLINE_REASONS = [
-  'not-council-business',
-  'non-council-premises',
-  'non-members-present',
-  'pre-election',
-  'duplicate',
-] as const;
+export const DECLINE_REASONS = ['not-council-business', 'non-council-premises', 'non-members-present', 'pre-election', 'duplicate'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export type RequestStatus = 'pending' | 'deferred' | 'approved' | 'declined' | 'withdrawn';
@@ -182,16 +176,7 @@ export interface FollowUp {
 }
 
 export type Channel = 'email' | 'slack';
-export type NoticeKind =
-  | 'offer'
-  | 'reminder'
-  | 'approved'
-  | 'declined'
-  | 'deferred'
-  | 'session'
-  | 'invitation'
-  | 'follow-up'
-  | 'same-matter';
+export type NoticeKind = 'offer' | 'reminder' | 'approved' | 'declined' | 'deferred' | 'session' | 'invitation' | 'follow-up' | 'same-matter';
 /**
  * `undeliverable`: it cannot be sent as things stand (no address on this channel, or the channel is not set up on
  * the notice worker); like `failed`, it is an item for the office to act on, never a silent skip.

@@ -199,14 +199,40 @@ export function registerRows(rounds: Round[], offers: Offer[], sessions: Session
 }
 
 const REGISTER_COLUMNS: (keyof RegisterRow)[] = [
-  'roundId', 'requestId', 'title', 'openedAt', 'roundStatus', 'party', 'partyName', 'offerKind', 'requester', 'offerStatus',
-  'offeredAt', 'expiresAt', 'respondedAt', 'sessions', 'sessionTimes', 'venues', 'officers', 'materialVersions',
-  'materialSha256', 'materialConsistent', 'delivery', 'noticesSent', 'noticesPending', 'noticesFailed', 'noticesUndeliverable', 'followUps',
+  'roundId',
+  'requestId',
+  'title',
+  'openedAt',
+  'roundStatus',
+  'party',
+  'partyName',
+  'offerKind',
+  'requester',
+  'offerStatus',
+  'offeredAt',
+  'expiresAt',
+  'respondedAt',
+  'sessions',
+  'sessionTimes',
+  'venues',
+  'officers',
+  'materialVersions',
+  'materialSha256',
+  'materialConsistent',
+  'delivery',
+  'noticesSent',
+  'noticesPending',
+  'noticesFailed',
+  'noticesUndeliverable',
+  'followUps',
 ];
 
 /** The register as CSV (export/csv.ts: RFC 4180, formula injection neutralised). */
 export function registerCsv(rows: RegisterRow[]): string {
-  return toCsv(REGISTER_COLUMNS, rows.map((r) => REGISTER_COLUMNS.map((c) => r[c])));
+  return toCsv(
+    REGISTER_COLUMNS,
+    rows.map((r) => REGISTER_COLUMNS.map((c) => r[c])),
+  );
 }
 
 /** A notice that could not be sent: an item for the office to act on. */

@@ -28,7 +28,9 @@ export function hourMinute(iso: string, timeZone: string): string {
 /** "London time, GMT". */
 export function zoneName(iso: string, timeZone: string): string {
   const city = (timeZone.split('/').at(-1) ?? timeZone).replace(/_/g, ' ');
-  const abbreviation = short(timeZone, { timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value;
+  const abbreviation = short(timeZone, { timeZoneName: 'short' })
+    .formatToParts(new Date(iso))
+    .find((p) => p.type === 'timeZoneName')?.value;
   return abbreviation && abbreviation !== city ? `${city} time, ${abbreviation}` : `${city} time`;
 }
 
@@ -183,16 +185,23 @@ export function describeEvent(event: AuditEvent, ctx: WordsContext): EventInWord
       case 'created':
         if (r && r.recordedBy !== r.requestedBy) {
           const received = r.received ? ` (received by ${r.received.via} ${dayMonth(r.received.at, tz)} ${hourMinute(r.received.at, tz)})` : '';
-          return say(`${ctx.person(r.recordedBy)} recorded a written request from ${ctx.person(r.requestedBy)} for ${the(ctx.party(r.group))}${received}: ${matter}`);
+          return say(
+            `${ctx.person(r.recordedBy)} recorded a written request from ${ctx.person(r.requestedBy)} for ${the(ctx.party(r.group))}${received}: ${matter}`,
+          );
         }
         return say(`${r ? ctx.person(r.requestedBy) : who} asked for a briefing for ${r ? the(ctx.party(r.group)) : 'their group'}: ${matter}`);
       case 'approved':
         return say(`${who} approved ${group} request ${matter}: every other group is offered the same briefing`);
       case 'declined':
-        return say(`${who} declined ${group} request ${matter} — ${declineReasonWords(r?.decision?.reason)}${r?.decision?.note ? ` (“${r.decision.note}”)` : ''}`);
+        return say(
+          `${who} declined ${group} request ${matter} — ${declineReasonWords(r?.decision?.reason)}${r?.decision?.note ? ` (“${r.decision.note}”)` : ''}`,
+        );
       case 'deferred':
-        if (event.actor === 'system') return say(`${group[0]!.toUpperCase()}${group.slice(1)} request ${matter} was deferred automatically: ${event.note ?? 'pre-election period'}`);
-        return say(`${who} deferred ${group} request ${matter}${r?.decision?.until ? ` until ${r.decision.until}` : ''}${r?.decision?.note ? ` (“${r.decision.note}”)` : ''}`);
+        if (event.actor === 'system')
+          return say(`${group[0]!.toUpperCase()}${group.slice(1)} request ${matter} was deferred automatically: ${event.note ?? 'pre-election period'}`);
+        return say(
+          `${who} deferred ${group} request ${matter}${r?.decision?.until ? ` until ${r.decision.until}` : ''}${r?.decision?.note ? ` (“${r.decision.note}”)` : ''}`,
+        );
       case 'withdrawn':
         return say(`${who} withdrew ${group} request ${matter}; the other groups keep their offers`);
       case 'read':
@@ -230,13 +239,20 @@ export function describeEvent(event: AuditEvent, ctx: WordsContext): EventInWord
     const briefing = title ? `“${title}”` : 'the briefing';
     switch (verb) {
       case 'made':
-        return say(`Offered ${briefing} to ${party}${offer?.expiresAt ? `, to answer by ${hourMinute(offer.expiresAt, tz)} ${shortDay(offer.expiresAt, tz)}` : ''}`, true);
+        return say(
+          `Offered ${briefing} to ${party}${offer?.expiresAt ? `, to answer by ${hourMinute(offer.expiresAt, tz)} ${shortDay(offer.expiresAt, tz)}` : ''}`,
+          true,
+        );
       case 'agreed':
         return say(`${party[0]!.toUpperCase()}${party.slice(1)} has the briefing it asked for: ${briefing}`, true);
       case 'made-late':
-        return say(`Late offer of ${briefing} to ${party}${offer?.expiresAt ? `, to answer by ${hourMinute(offer.expiresAt, tz)} ${shortDay(offer.expiresAt, tz)}` : ''}`);
+        return say(
+          `Late offer of ${briefing} to ${party}${offer?.expiresAt ? `, to answer by ${hourMinute(offer.expiresAt, tz)} ${shortDay(offer.expiresAt, tz)}` : ''}`,
+        );
       case 'accepted': {
-        const times = offer?.proposedTimes?.length ? `; times that suit: ${offer.proposedTimes.map((t) => `${shortDay(t, tz)} ${hourMinute(t, tz)}`).join(', ')}` : '';
+        const times = offer?.proposedTimes?.length
+          ? `; times that suit: ${offer.proposedTimes.map((t) => `${shortDay(t, tz)} ${hourMinute(t, tz)}`).join(', ')}`
+          : '';
         return say(`${who} took up ${briefing} for ${party}${times}`);
       }
       case 'declined':
@@ -288,7 +304,9 @@ export function describeEvent(event: AuditEvent, ctx: WordsContext): EventInWord
         const acceptedParty = accepted ? ctx.party(accepted.party).replace(/ Group$/, '') : 'another group';
         const acceptedOn = accepted?.respondedAt ? `, accepted ${dayMonth(accepted.respondedAt, tz)}` : '';
         const reason = inv?.refusal?.reason ?? /reason given: (.*)$/.exec(event.note ?? '')?.[1];
-        return say(`${who} declined the ${party} invitation — refused: same matter as ${acceptedParty}’s${acceptedOn}${reason ? `; their reason: “${reason}”` : ''}`);
+        return say(
+          `${who} declined the ${party} invitation — refused: same matter as ${acceptedParty}’s${acceptedOn}${reason ? `; their reason: “${reason}”` : ''}`,
+        );
       }
     }
   }

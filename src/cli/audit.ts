@@ -84,7 +84,9 @@ export async function audit(input: string | undefined, options: AuditOptions, io
   const linter = loadCouncilLinter(file);
   const clock = hooks.clock ?? Date.now;
   // The enquiries' figures first: a store that cannot be reached is said at once, not after a long audit.
-  const enquiries = options.enquiries ? await enquiryFigures(linter.council, io.env, new Date(clock()), options.enquiryMonths === undefined ? 12 : Number(options.enquiryMonths)) : undefined;
+  const enquiries = options.enquiries
+    ? await enquiryFigures(linter.council, io.env, new Date(clock()), options.enquiryMonths === undefined ? 12 : Number(options.enquiryMonths))
+    : undefined;
 
   let source: AuditSource;
   if (options.imap) {

@@ -37,4 +37,3 @@ export function loadCouncilLinter(file: string): Linter {
   checkSections(linter.council, file);
   return linter;
 }
-

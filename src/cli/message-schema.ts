@@ -25,9 +25,7 @@ export function parseMessage(value: unknown): MessageParse {
   }
   const reasons = parsed.error.issues.map((issue) => {
     const path = issue.path.map(String).join('.') || '(message)';
-    const text = issue.message
-      .replace(/^Invalid input: /, '')
-      .replace(/^expected (\w+), received undefined$/, 'required ($1)');
+    const text = issue.message.replace(/^Invalid input: /, '').replace(/^expected (\w+), received undefined$/, 'required ($1)');
     return `${path}: ${text}`;
   });
   return { ok: false, reason: reasons.join('; ') };

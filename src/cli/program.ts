@@ -86,7 +86,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--to <address>', 'plain text: a recipient (repeat for more)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding reaches this severity').choices(FAIL_ON).default('error'))
-    .addOption(new Option('--stage <stage>', "whose confidence threshold from council.yaml applies").choices(STAGES).default('pre-send'))
+    .addOption(new Option('--stage <stage>', 'whose confidence threshold from council.yaml applies').choices(STAGES).default('pre-send'))
     .addOption(new Option('--min-confidence <0-1>', "show findings at least this sure (overrides the council's threshold)").argParser(confidenceArgument))
     .action(async (files: string[], options: CheckOptions) => {
       const { check } = await import('./check.js');
@@ -155,8 +155,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     .option('--pseudonym-key <key>', 'key for the pseudonyms (default: $PROBITY_AUDIT_KEY, else random per run)')
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--jobs <n>', 'worker threads that parse and lint (default 1)')
-    .addOption(new Option('--min-confidence <0-1>', "count only findings at least this sure (default: the council's audit threshold, 0)").argParser(confidenceArgument))
-    .option('--enquiries', "add the member enquiries' response times (medians to acknowledge and answer per service and month, on time, overdue) from the enquiry store (REDIS_URL)")
+    .addOption(
+      new Option('--min-confidence <0-1>', "count only findings at least this sure (default: the council's audit threshold, 0)").argParser(confidenceArgument),
+    )
+    .option(
+      '--enquiries',
+      "add the member enquiries' response times (medians to acknowledge and answer per service and month, on time, overdue) from the enquiry store (REDIS_URL)",
+    )
     .option('--enquiry-months <n>', 'with --enquiries, how many months back (default 12)')
     .action(async (input: string | undefined, options: AuditOptions) => {
       const { audit } = await import('./audit.js');

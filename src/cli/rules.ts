@@ -32,7 +32,14 @@ export function formatRulesText(councilName: string, protocol: string, rules: re
   const lines = [c.bold(`${councilName}: rules and the ${protocolLabel(protocol)} clauses they cite`), ''];
   for (const rule of rules) {
     const severity = rule.severity.padEnd(7);
-    const coloured = rule.severity === 'error' ? c.red(severity) : rule.severity === 'warning' ? c.yellow(severity) : rule.severity === 'off' ? c.dim(severity) : c.blue(severity);
+    const coloured =
+      rule.severity === 'error'
+        ? c.red(severity)
+        : rule.severity === 'warning'
+          ? c.yellow(severity)
+          : rule.severity === 'off'
+            ? c.dim(severity)
+            : c.blue(severity);
     lines.push(`  ${rule.id.padEnd(idWidth)}  ${coloured}  ${rule.description}`);
     lines.push(`${indent}${c.cyan(citations(rule))}`);
   }

@@ -10,8 +10,7 @@ import { fileError, MESSAGE_EXTENSIONS, STDIN_NAME } from './input.js';
 
 export type Target =
   /** `path` to open ('-' for stdin), `name` as the user wrote it (a folder's files under the folder as written). */
-  | { kind: 'file'; path: string; name: string }
-  | { kind: 'problem'; reason: string };
+  { kind: 'file'; path: string; name: string } | { kind: 'problem'; reason: string };
 
 /** Never searched inside a folder or by a pattern: dependencies and version control, not mail. */
 const IGNORED = ['**/node_modules/**', '**/.git/**'];

@@ -14,7 +14,19 @@ import { join } from 'node:path';
 import { accessOf } from '../briefings/access.js';
 import { briefingSettings } from '../briefings/settings.js';
 import { parseCouncil, type Council } from '../directory/council.js';
-import { AUDIENCES, defaultAudience, issueToken, keyringFromEnv, newTokenId, ROLES, SecretError, verifyToken, type Audience, type Keyring, type Role } from '../auth/tokens.js';
+import {
+  AUDIENCES,
+  defaultAudience,
+  issueToken,
+  keyringFromEnv,
+  newTokenId,
+  ROLES,
+  SecretError,
+  verifyToken,
+  type Audience,
+  type Keyring,
+  type Role,
+} from '../auth/tokens.js';
 import { InputError } from '../mail/errors.js';
 import { EXIT, type Io } from './io.js';
 
@@ -74,7 +86,8 @@ export function tokenSubject(c: Council, role: Role, sub: string, group: string 
 function audiences(option: string | undefined, role: Role): Audience[] {
   if (!option) return defaultAudience(role);
   const list = option.split(',').map((a) => a.trim());
-  for (const a of list) if (!(AUDIENCES as readonly string[]).includes(a)) throw new InputError(`--audience must be ${AUDIENCES.join(' and/or ')}, comma-separated`);
+  for (const a of list)
+    if (!(AUDIENCES as readonly string[]).includes(a)) throw new InputError(`--audience must be ${AUDIENCES.join(' and/or ')}, comma-separated`);
   if (role === 'checker' && list.includes('briefings')) throw new InputError('a checker token is for check only');
   return [...new Set(list)] as Audience[];
 }

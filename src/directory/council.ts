@@ -15,7 +15,10 @@ const person = z
     id,
     name: z.string().min(1),
     email: z.string().email().optional(),
-    slack: z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U0123ABC').optional(),
+    slack: z
+      .string()
+      .regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user id like U0123ABC')
+      .optional(),
     role: z.enum(['councillor', 'officer']),
     group: id.optional(),
     ward: z.string().min(1).optional(),
@@ -44,7 +47,10 @@ const MAX_RETENTION_MS = 3650 * DAY_MS;
 const duration = z.unknown().transform((value, ctx) => {
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a whole number above zero with a unit, like 90d, 12h, 30m or 45s (got ${JSON.stringify(value) ?? 'nothing'})` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a whole number above zero with a unit, like 90d, 12h, 30m or 45s (got ${JSON.stringify(value) ?? 'nothing'})`,
+    });
     return z.NEVER;
   }
   if (ms > MAX_RETENTION_MS) {
@@ -86,7 +92,9 @@ export const councilSchema = z
     bankHolidays: z.enum(['ENG', 'WLS', 'SCT', 'NIR']).default('ENG'),
     /** Days the council is closed besides weekends and bank holidays (the Christmas closure, a local holiday). */
     closureDays: z
-      .array(z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-29')))
+      .array(
+        z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-29')),
+      )
       .default([]),
     groups: z.array(z.object({ id, name: z.string().min(1), aliases: z.array(z.string()).default([]) }).strict()).default([]),
     wards: z.array(z.string().min(1)).default([]),
@@ -244,7 +252,10 @@ export function locatorFor(text: string): Locate {
 function lineOf(doc: Document, counter: LineCounter, path: readonly (string | number)[]): number | undefined {
   // Walk up the path until a node exists (a missing field is reported at its parent).
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n).map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p)), true);
+    const node = doc.getIn(
+      path.slice(0, n).map((p) => (typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : p)),
+      true,
+    );
     if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
   }
   return undefined;

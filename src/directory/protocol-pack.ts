@@ -30,7 +30,10 @@ export type Clause = z.infer<typeof clause>;
 export type ProtocolPack = z.infer<typeof packSchema>;
 
 export class ProtocolPackError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}: ${problems.join('; ')}`);
     this.name = 'ProtocolPackError';
   }
@@ -40,11 +43,17 @@ export function parseProtocolPack(text: string, file: string): ProtocolPack {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ProtocolPackError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new ProtocolPackError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+    );
   }
   const parsed = packSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    throw new ProtocolPackError(file, parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+    throw new ProtocolPackError(
+      file,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
   }
   const pack = parsed.data;
   if (pack.id === 'model') {

@@ -55,14 +55,27 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   return f;
 }
 
 function localParts(instant: Date, timeZone: string): { date: string; ms: number } {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   const ms = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   return { date, ms };
@@ -117,7 +130,7 @@ export class WorkingCalendar {
   /** The nth working day after `date` (n ≥ 1; `date` itself never counts: "within n working days of receipt"). */
   nthWorkingDayAfter(date: string, n: number): string {
     let current = date;
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       current = addCalendarDays(current, 1);
       if (this.isWorkingDay(current)) counted++;
     }
@@ -128,7 +141,7 @@ export class WorkingCalendar {
   nthWorkingDayBefore(date: string, n: number): string {
     let current = date;
     while (!this.isWorkingDay(current)) current = addCalendarDays(current, -1);
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       current = addCalendarDays(current, -1);
       if (this.isWorkingDay(current)) counted++;
     }
@@ -191,7 +204,12 @@ const byCouncil = new WeakMap<Council, WorkingCalendar>();
 export function workingCalendar(council: Council): WorkingCalendar {
   let calendar = byCouncil.get(council);
   if (!calendar) {
-    calendar = new WorkingCalendar({ region: council.bankHolidays, closureDays: council.closureDays, timezone: council.timezone, workingHours: council.workingHours });
+    calendar = new WorkingCalendar({
+      region: council.bankHolidays,
+      closureDays: council.closureDays,
+      timezone: council.timezone,
+      workingHours: council.workingHours,
+    });
     byCouncil.set(council, calendar);
   }
   return calendar;

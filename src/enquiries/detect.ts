@@ -53,10 +53,7 @@ export interface Detector {
  * An officer's reply: an answer resolves the enquiry; an acknowledgement stops the first clock; a holding reply
  * (a date for the response, with the reason for the delay and/or the action being taken) moves the answer date.
  */
-export type ReplyReading =
-  | { kind: 'answer' }
-  | { kind: 'acknowledgement' }
-  | { kind: 'holding'; newDay: string; gaveReason: boolean; gaveAction: boolean };
+export type ReplyReading = { kind: 'answer' } | { kind: 'acknowledgement' } | { kind: 'holding'; newDay: string; gaveReason: boolean; gaveAction: boolean };
 
 /** An acknowledgement is short: past this many words of the officer's own, a reply is taken to answer. */
 const ACK_MAX_WORDS = 90;

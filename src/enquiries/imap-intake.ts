@@ -38,8 +38,15 @@ export interface FolderWatcherOptions {
 
 /** The message as the service reads it; only what the enquiry needs is taken from the parsed mail. */
 export async function toIncoming(source: Buffer, fallbackDate: Date): Promise<IncomingMessage> {
-  const parsed = await simpleParser(source.length > MAX_SOURCE_BYTES ? source.subarray(0, MAX_SOURCE_BYTES) : source, { skipImageLinks: true, skipHtmlToText: false });
-  const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value).map((v) => v.address ?? '').filter(Boolean);
+  const parsed = await simpleParser(source.length > MAX_SOURCE_BYTES ? source.subarray(0, MAX_SOURCE_BYTES) : source, {
+    skipImageLinks: true,
+    skipHtmlToText: false,
+  });
+  const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+    (Array.isArray(a) ? a : a ? [a] : [])
+      .flatMap((o) => o.value)
+      .map((v) => v.address ?? '')
+      .filter(Boolean);
   const refs = parsed.references;
   return {
     channel: 'email',
@@ -86,7 +93,9 @@ export class FolderWatcher {
       const client = createImapClient(this.opts.mailbox, { idle: true });
       this.client = client;
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-      client.on('error', (err: unknown) => this.opts.log?.warn({ mailbox: this.opts.mailbox.id, folder: this.opts.folder, ...errorSummary(err) }, 'imap error'));
+      client.on('error', (err: unknown) =>
+        this.opts.log?.warn({ mailbox: this.opts.mailbox.id, folder: this.opts.folder, ...errorSummary(err) }, 'imap error'),
+      );
       try {
         await client.connect();
         await client.mailboxOpen(this.opts.folder);
@@ -109,7 +118,9 @@ export class FolderWatcher {
 
   /** One scan at a time; a scan asked for while one runs follows it. */
   private scan(): void {
-    this.scanning = this.scanning.then(() => this.scanOnce()).catch((err: unknown) => this.opts.log?.warn({ mailbox: this.opts.mailbox.id, folder: this.opts.folder, ...errorSummary(err) }, 'scan failed'));
+    this.scanning = this.scanning
+      .then(() => this.scanOnce())
+      .catch((err: unknown) => this.opts.log?.warn({ mailbox: this.opts.mailbox.id, folder: this.opts.folder, ...errorSummary(err) }, 'scan failed'));
   }
 
   private async scanOnce(): Promise<void> {
@@ -139,7 +150,16 @@ export class FolderWatcher {
     for (const m of found.sort((a, b) => a.uid - b.uid)) {
       const incoming = await toIncoming(m.source, m.internalDate);
       const result = await this.opts.service.intake(incoming);
-      this.opts.log?.info({ mailbox: this.opts.mailbox.id, folder: this.opts.folder, uid: m.uid, action: result.action, ...(result.enquiry ? { enquiry: result.enquiry.id } : {}) }, 'message read');
+      this.opts.log?.info(
+        {
+          mailbox: this.opts.mailbox.id,
+          folder: this.opts.folder,
+          uid: m.uid,
+          action: result.action,
+          ...(result.enquiry ? { enquiry: result.enquiry.id } : {}),
+        },
+        'message read',
+      );
       // The UID moves on only after the service has the message: a crash re-reads it, and the service ignores a repeat.
       await this.opts.redis.hset(this.stateKey, { uidValidity: validity, uidNext: String(m.uid + 1) });
       this.opts.onIntake?.(result);

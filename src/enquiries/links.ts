@@ -37,7 +37,8 @@ export function verifyLink(secret: string, token: string, nowSeconds: number): {
   } catch {
     return { ok: false, reason: 'malformed link' };
   }
-  if (typeof claims.enquiry !== 'string' || typeof claims.by !== 'string' || !['acknowledge', 'answered'].includes(claims.action)) return { ok: false, reason: 'malformed link' };
+  if (typeof claims.enquiry !== 'string' || typeof claims.by !== 'string' || !['acknowledge', 'answered'].includes(claims.action))
+    return { ok: false, reason: 'malformed link' };
   if (claims.exp <= nowSeconds) return { ok: false, reason: 'this link has expired' };
   return { ok: true, claims };
 }

@@ -41,7 +41,10 @@ export interface Enquiry {
   acknowledgeDay: string;
   answerDay: string;
   /** Working days and where they come from, with the clause (protocol, ref): the citation a reminder carries. */
-  periods: { acknowledge: Pick<Period, 'workingDays' | 'source'> & { ref?: string; protocol?: string }; answer: Pick<Period, 'workingDays' | 'source'> & { ref?: string; protocol?: string } };
+  periods: {
+    acknowledge: Pick<Period, 'workingDays' | 'source'> & { ref?: string; protocol?: string };
+    answer: Pick<Period, 'workingDays' | 'source'> & { ref?: string; protocol?: string };
+  };
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   answeredAt?: string;
@@ -119,7 +122,10 @@ export type Step = { enquiry: Enquiry; event: EnquiryEvent } | undefined;
 
 export function acknowledge(e: Enquiry, at: Date, by: string): Step {
   if (e.status !== 'open') return undefined;
-  return { enquiry: { ...e, status: 'acknowledged', acknowledgedAt: at.toISOString(), acknowledgedBy: by }, event: { at: at.toISOString(), type: 'acknowledged', by } };
+  return {
+    enquiry: { ...e, status: 'acknowledged', acknowledgedAt: at.toISOString(), acknowledgedBy: by },
+    event: { at: at.toISOString(), type: 'acknowledged', by },
+  };
 }
 
 /** An answer (or the officer marking it answered) resolves it; it acknowledges it too if nothing had. */
@@ -153,7 +159,10 @@ export function hold(e: Enquiry, at: Date, by: string, newDay: string, gave: { r
 
 export function close(e: Enquiry, at: Date, by: string, reason: NonNullable<Enquiry['closeReason']>): Step {
   if (e.status === 'closed') return undefined;
-  return { enquiry: { ...e, status: 'closed', closedAt: at.toISOString(), closedBy: by, closeReason: reason }, event: { at: at.toISOString(), type: 'closed', by, data: { reason } } };
+  return {
+    enquiry: { ...e, status: 'closed', closedAt: at.toISOString(), closedBy: by, closeReason: reason },
+    event: { at: at.toISOString(), type: 'closed', by, data: { reason } },
+  };
 }
 
 export function assign(e: Enquiry, at: Date, by: string, officer: string, service?: string): Step {

@@ -30,7 +30,11 @@ export interface NoticeDeps {
 /** Links in a reminder live as long as the enquiry could be open: 90 days. */
 const LINK_DAYS = 90;
 
-export function recipients(e: Enquiry, kind: NoticeKind, deps: Pick<NoticeDeps, 'council' | 'settings' | 'calendar' | 'now'>): { person: Person; role: string }[] {
+export function recipients(
+  e: Enquiry,
+  kind: NoticeKind,
+  deps: Pick<NoticeDeps, 'council' | 'settings' | 'calendar' | 'now'>,
+): { person: Person; role: string }[] {
   const { council, settings } = deps;
   const who = (id: string | undefined) => (id ? council.byId.get(id) : undefined);
   const today = deps.calendar.localDate(deps.now);
@@ -46,7 +50,10 @@ export function recipients(e: Enquiry, kind: NoticeKind, deps: Pick<NoticeDeps, 
     }
   } else {
     const manager = e.officer ? serviceOf(settings, e.officer)?.manager : undefined;
-    add(who(manager && manager !== e.officer ? manager : settings.escalateTo), manager && manager !== e.officer ? 'the service manager' : 'the officer who hears of overdue enquiries');
+    add(
+      who(manager && manager !== e.officer ? manager : settings.escalateTo),
+      manager && manager !== e.officer ? 'the service manager' : 'the officer who hears of overdue enquiries',
+    );
   }
   return out;
 }
@@ -67,7 +74,8 @@ export function render(e: Enquiry, kind: NoticeKind, to: { person: Person; role:
   const alt = e.officer ? alternateFor(settings, e.officer, today) : { away: false };
   const away = alt.away && alt.alternate ? `${name(e.officer)} is away; the alternative contact is ${name(alt.alternate)}.` : '';
   const exp = Math.floor(deps.now.getTime() / 1000) + LINK_DAYS * 86_400;
-  const link = (action: 'acknowledge' | 'answered') => `${deps.publicUrl.replace(/\/$/, '')}/enquiries/act.html?t=${signLink(deps.linkSecret, { enquiry: e.id, action, by: to.person.id, exp })}`;
+  const link = (action: 'acknowledge' | 'answered') =>
+    `${deps.publicUrl.replace(/\/$/, '')}/enquiries/act.html?t=${signLink(deps.linkSecret, { enquiry: e.id, action, by: to.person.id, exp })}`;
   const values: Record<string, string> = {
     name: to.person.name,
     councillor: name(e.councillor),

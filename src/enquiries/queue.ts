@@ -60,7 +60,16 @@ export class JobScheduler implements Scheduler {
   readonly queue: Queue;
 
   constructor(
-    private readonly opts: { connection: ConnectionOptions; prefix?: string; calendar: WorkingCalendar; remindBefore: number; clock: () => Date; backoffMs?: number; attempts?: number; onError?: (err: Error) => void },
+    private readonly opts: {
+      connection: ConnectionOptions;
+      prefix?: string;
+      calendar: WorkingCalendar;
+      remindBefore: number;
+      clock: () => Date;
+      backoffMs?: number;
+      attempts?: number;
+      onError?: (err: Error) => void;
+    },
   ) {
     this.queue = new Queue(ENQUIRIES_QUEUE, { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) });
     // While Redis is away the queue reports connection errors; the sweep re-adds whatever a failed add missed.
@@ -74,12 +83,13 @@ export class JobScheduler implements Scheduler {
   }
 
   async schedule(e: Enquiry): Promise<void> {
-
     const now = this.opts.clock().getTime();
     const jobs = plan(e, this.opts.calendar, this.opts.remindBefore);
     if (jobs.length === 0) return;
     const options = jobOptions(this.opts.backoffMs, this.opts.attempts);
-    await this.queue.addBulk(jobs.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })));
+    await this.queue.addBulk(
+      jobs.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })),
+    );
   }
 
   /** Re-add the jobs of these enquiries that the queue no longer has; returns how many were added. */
@@ -93,7 +103,9 @@ export class JobScheduler implements Scheduler {
     const missing = client ? planned.filter((_, i) => Number(exists[i]?.[1] ?? 0) === 0) : planned;
     if (missing.length === 0) return 0;
     const options = jobOptions(this.opts.backoffMs, this.opts.attempts);
-    await this.queue.addBulk(missing.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })));
+    await this.queue.addBulk(
+      missing.map((j) => ({ name: 'notice', data: j.data, opts: { ...options, jobId: jobId(j.data), delay: Math.max(0, j.at.getTime() - now) } })),
+    );
     return missing.length;
   }
 
@@ -148,7 +160,14 @@ export class NoticeProcessor {
       await job.moveToDelayed(Date.now() + (at.getTime() - now.getTime()), token);
       throw new DelayedError();
     }
-    const noticeDeps: NoticeDeps = { council: service.council, settings: service.settings, calendar: service.calendar, publicUrl: this.deps.publicUrl, linkSecret: this.deps.linkSecret, now };
+    const noticeDeps: NoticeDeps = {
+      council: service.council,
+      settings: service.settings,
+      calendar: service.calendar,
+      publicUrl: this.deps.publicUrl,
+      linkSecret: this.deps.linkSecret,
+      now,
+    };
     const to = recipients(e, job.data.kind, noticeDeps);
     if (to.length === 0) return 'no-recipient';
     let sent = 0;
@@ -174,7 +193,12 @@ export class NoticeProcessor {
     }
     // The event is written once, whoever sends (a retry that finds every marker set writes nothing more).
     if (sent > 0 && (await service.store.markSent(`${jobId(job.data)}-event`, now.toISOString()))) {
-      await service.store.appendEvent(e.id, { at: now.toISOString(), type: job.data.kind.startsWith('remind') ? 'reminded' : 'escalated', by: 'enquiries-worker', data: { kind: job.data.kind, to: to.map((r) => r.person.id).join(' ') } });
+      await service.store.appendEvent(e.id, {
+        at: now.toISOString(),
+        type: job.data.kind.startsWith('remind') ? 'reminded' : 'escalated',
+        by: 'enquiries-worker',
+        data: { kind: job.data.kind, to: to.map((r) => r.person.id).join(' ') },
+      });
     }
     this.deps.log?.info({ jobId: job.id, sent }, 'notice processed');
     return 'sent';
@@ -216,4 +240,3 @@ function stillDue(e: Enquiry, kind: NoticeKind): boolean {
 function reachable(p: Person, channel: 'email' | 'slack'): boolean {
   return channel === 'email' ? Boolean(p.email) : Boolean(p.slack);
 }
-

@@ -22,7 +22,21 @@ import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest 
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type AuthOptions } from '../http/auth.js';
-import { assignBody, AUTHED_ERRORS, dashboardSchema, enquiryParams, enquirySchema, errorResponses, holdingBody, linkActionBody, monthsQuery, PUBLIC, recordEnquiryBody, SECURITY, useZod } from '../http/contract.js';
+import {
+  assignBody,
+  AUTHED_ERRORS,
+  dashboardSchema,
+  enquiryParams,
+  enquirySchema,
+  errorResponses,
+  holdingBody,
+  linkActionBody,
+  monthsQuery,
+  PUBLIC,
+  recordEnquiryBody,
+  SECURITY,
+  useZod,
+} from '../http/contract.js';
 import { verifyLink } from './links.js';
 import type { Enquiry } from './model.js';
 import { EnquiryError, type EnquiryService } from './service.js';
@@ -39,7 +53,16 @@ export interface EnquiryRoutesOptions {
 }
 
 const MEMBER_SERVICES = ['ce-office', 'monitoring-officer'] as const;
-const CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "form-action 'none'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
 const security = SECURITY;
 const tags = ['enquiries'];
 const enquiryOut = { 200: enquirySchema, ...errorResponses(400, 403, 404, 409, ...AUTHED_ERRORS) };
@@ -54,7 +77,9 @@ export function defaultEnquiryPageDir(): string {
  * For buildApp's `plugins`: registers the routes in their own context (their error mapping stays theirs), signing
  * people in with the app's own auth unless `auth` is given.
  */
-export function enquiryPlugin(opts: Omit<EnquiryRoutesOptions, 'auth'> & { auth?: AuthOptions }): (app: FastifyInstance, context?: { auth: AuthOptions }) => Promise<void> {
+export function enquiryPlugin(
+  opts: Omit<EnquiryRoutesOptions, 'auth'> & { auth?: AuthOptions },
+): (app: FastifyInstance, context?: { auth: AuthOptions }) => Promise<void> {
   return async (app, context) => {
     const auth = opts.auth ?? context?.auth;
     if (!auth) throw new Error('enquiryPlugin: no auth (pass it, or register through buildApp)');
@@ -74,12 +99,25 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const code = (error as { code?: string }).code;
-    const status = code === 'invalid' ? 400 : code === 'forbidden' ? 403 : code === 'not-found' ? 404 : code === 'conflict' ? 409 : error.validation ? 400 : (error.statusCode ?? 500);
+    const status =
+      code === 'invalid'
+        ? 400
+        : code === 'forbidden'
+          ? 403
+          : code === 'not-found'
+            ? 404
+            : code === 'conflict'
+              ? 409
+              : error.validation
+                ? 400
+                : (error.statusCode ?? 500);
     if (status >= 500) {
       request.log.error({ err: error }, 'enquiries: unhandled error');
       return reply.code(status).send({ error: 'internal', message: `something went wrong on our side (request ${request.id})` });
     }
-    return reply.code(status).send({ error: status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : 'bad_request', message: error.message });
+    return reply
+      .code(status)
+      .send({ error: status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 409 ? 'conflict' : 'bad_request', message: error.message });
   });
 
   const who = (request: FastifyRequest) => request.principal!;
@@ -99,7 +137,8 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
     if (!e) throw new EnquiryError('not-found', `no enquiry ${id}`);
     return e;
   };
-  const show = async (e: Enquiry, steps = false) => view(e, council(), service.settings, service.calendar, clock(), steps ? await service.store.events(e.id) : undefined);
+  const show = async (e: Enquiry, steps = false) =>
+    view(e, council(), service.settings, service.calendar, clock(), steps ? await service.store.events(e.id) : undefined);
 
   app.get('/enquiries', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/enquiries/'));
   await app.register(fastifyStatic, {
@@ -125,26 +164,49 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
     councillors: z.array(z.object({ id: z.string(), name: z.string() })),
     officers: z.array(z.object({ id: z.string(), name: z.string() })),
   });
-  app.get('/v1/enquiries/whoami', { preValidation: anyone, schema: { tags, security, summary: 'Who the caller is to the enquiry pages', response: { 200: whoami, ...errorResponses(...AUTHED_ERRORS) } } }, async (request) => {
-    const p = who(request);
-    const person = council().byId.get(p.sub);
-    return {
-      id: p.sub,
-      name: person?.name ?? p.sub,
-      councillor: person?.role === 'councillor',
-      officer: person?.role === 'officer',
-      memberServices: isMemberServices(request),
-      council: council().council,
-      councillors: isMemberServices(request) || person?.role === 'officer' ? council().people.filter((x) => x.role === 'councillor').map((x) => ({ id: x.id, name: x.name })) : [],
-      officers: isMemberServices(request) || person?.role === 'officer' ? council().people.filter((x) => x.role === 'officer').map((x) => ({ id: x.id, name: x.name })) : [],
-    };
-  });
+  app.get(
+    '/v1/enquiries/whoami',
+    {
+      preValidation: anyone,
+      schema: { tags, security, summary: 'Who the caller is to the enquiry pages', response: { 200: whoami, ...errorResponses(...AUTHED_ERRORS) } },
+    },
+    async (request) => {
+      const p = who(request);
+      const person = council().byId.get(p.sub);
+      return {
+        id: p.sub,
+        name: person?.name ?? p.sub,
+        councillor: person?.role === 'councillor',
+        officer: person?.role === 'officer',
+        memberServices: isMemberServices(request),
+        council: council().council,
+        councillors:
+          isMemberServices(request) || person?.role === 'officer'
+            ? council()
+                .people.filter((x) => x.role === 'councillor')
+                .map((x) => ({ id: x.id, name: x.name }))
+            : [],
+        officers:
+          isMemberServices(request) || person?.role === 'officer'
+            ? council()
+                .people.filter((x) => x.role === 'officer')
+                .map((x) => ({ id: x.id, name: x.name }))
+            : [],
+      };
+    },
+  );
 
   app.get(
     '/v1/enquiries/dashboard',
     {
       preValidation: memberServices,
-      schema: { tags, security, summary: "Member services' figures: open and overdue by service, officer and ward; medians", querystring: monthsQuery(24), response: { 200: dashboardSchema, ...errorResponses(400, ...AUTHED_ERRORS) } },
+      schema: {
+        tags,
+        security,
+        summary: "Member services' figures: open and overdue by service, officer and ward; medians",
+        querystring: monthsQuery(24),
+        response: { 200: dashboardSchema, ...errorResponses(400, ...AUTHED_ERRORS) },
+      },
     },
     async (request) => dashboard(service.store, council(), service.settings, service.calendar, clock(), request.query.months ?? 12),
   );
@@ -170,24 +232,36 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
   );
 
   const list = { 200: z.object({ enquiries: z.array(enquirySchema) }), ...errorResponses(...AUTHED_ERRORS) };
-  app.get('/v1/enquiries/mine', { preValidation: anyone, schema: { tags, security, summary: "A councillor's own enquiries, with each step", response: list } }, async (request) => {
-    const sub = who(request).sub;
-    if (council().byId.get(sub)?.role !== 'councillor') throw new EnquiryError('forbidden', 'only a councillor has enquiries of their own');
-    const list = await service.store.many(await service.store.ofCouncillor(sub));
-    return { enquiries: await Promise.all(list.map((e) => show(e, true))) };
-  });
+  app.get(
+    '/v1/enquiries/mine',
+    { preValidation: anyone, schema: { tags, security, summary: "A councillor's own enquiries, with each step", response: list } },
+    async (request) => {
+      const sub = who(request).sub;
+      if (council().byId.get(sub)?.role !== 'councillor') throw new EnquiryError('forbidden', 'only a councillor has enquiries of their own');
+      const list = await service.store.many(await service.store.ofCouncillor(sub));
+      return { enquiries: await Promise.all(list.map((e) => show(e, true))) };
+    },
+  );
 
-  app.get('/v1/enquiries/due', { preValidation: officer, schema: { tags, security, summary: "An officer's unresolved enquiries, soonest due first", response: list } }, async (request) => {
-    const sub = who(request).sub;
-    const list = await service.store.many(await service.store.ofOfficer(sub));
-    return { enquiries: await Promise.all(list.map((e) => show(e))) };
-  });
+  app.get(
+    '/v1/enquiries/due',
+    { preValidation: officer, schema: { tags, security, summary: "An officer's unresolved enquiries, soonest due first", response: list } },
+    async (request) => {
+      const sub = who(request).sub;
+      const list = await service.store.many(await service.store.ofOfficer(sub));
+      return { enquiries: await Promise.all(list.map((e) => show(e))) };
+    },
+  );
 
-  app.get('/v1/enquiries/:id', { preValidation: anyone, schema: { tags, security, summary: 'One enquiry, with its steps', params: enquiryParams, response: enquiryOut } }, async (request) => {
-    const e = await load(request.params.id);
-    if (e.councillor !== who(request).sub && !mayAct(request, e)) throw new EnquiryError('not-found', `no enquiry ${e.id}`);
-    return show(e, true);
-  });
+  app.get(
+    '/v1/enquiries/:id',
+    { preValidation: anyone, schema: { tags, security, summary: 'One enquiry, with its steps', params: enquiryParams, response: enquiryOut } },
+    async (request) => {
+      const e = await load(request.params.id);
+      if (e.councillor !== who(request).sub && !mayAct(request, e)) throw new EnquiryError('not-found', `no enquiry ${e.id}`);
+      return show(e, true);
+    },
+  );
 
   app.post(
     '/v1/enquiries',
@@ -205,7 +279,13 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
       const b = request.body;
       const at = b.receivedAt ? new Date(b.receivedAt) : clock();
       if (at.getTime() > clock().getTime() + 60_000) throw new EnquiryError('invalid', 'receivedAt is in the future');
-      const e = await service.record({ councillor: b.councillor, ...(b.officer ? { officer: b.officer } : {}), subject: b.subject, receivedAt: at, by: who(request).sub });
+      const e = await service.record({
+        councillor: b.councillor,
+        ...(b.officer ? { officer: b.officer } : {}),
+        subject: b.subject,
+        receivedAt: at,
+        by: who(request).sub,
+      });
       return reply.code(201).send(await show(e, true));
     },
   );
@@ -217,21 +297,34 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
       async (request) => {
         const e = await load(request.params.id);
         const own = allowCouncillor && e.councillor === who(request).sub;
-        if (!own && !mayAct(request, e)) throw new EnquiryError('forbidden', 'only the officer it is with (or their stand-in, their manager or member services) may do this');
+        if (!own && !mayAct(request, e))
+          throw new EnquiryError('forbidden', 'only the officer it is with (or their stand-in, their manager or member services) may do this');
         return show(await run(e, request), true);
       },
     );
   act('acknowledge', 'Acknowledge it (stops the acknowledgement clock)', (e, r) => service.acknowledge(e.id, who(r).sub));
   act('answered', 'Mark it answered', (e, r) => service.markAnswered(e.id, who(r).sub));
-  act('holding', 'Send a holding reply: a new day, with the reason and the action', (e, r) => {
-    const b = r.body as { newDay: string; reason: boolean; action: boolean };
-    return service.holding(e.id, who(r).sub, b.newDay, { reason: b.reason, action: b.action });
-  }, false, holdingBody);
+  act(
+    'holding',
+    'Send a holding reply: a new day, with the reason and the action',
+    (e, r) => {
+      const b = r.body as { newDay: string; reason: boolean; action: boolean };
+      return service.holding(e.id, who(r).sub, b.newDay, { reason: b.reason, action: b.action });
+    },
+    false,
+    holdingBody,
+  );
   act('close', 'Close it as not an enquiry (its councillor may, too)', (e, r) => service.close(e.id, who(r).sub, 'not-an-enquiry'), true);
-  act('assign', 'Assign it to an officer (member services)', (e, r) => {
-    if (!isMemberServices(r)) throw new EnquiryError('forbidden', 'member services assign enquiries');
-    return service.assign(e.id, who(r).sub, (r.body as { officer: string }).officer);
-  }, false, assignBody);
+  act(
+    'assign',
+    'Assign it to an officer (member services)',
+    (e, r) => {
+      if (!isMemberServices(r)) throw new EnquiryError('forbidden', 'member services assign enquiries');
+      return service.assign(e.id, who(r).sub, (r.body as { officer: string }).officer);
+    },
+    false,
+    assignBody,
+  );
 
   app.post(
     '/v1/enquiries/act',
@@ -241,7 +334,10 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
         security: PUBLIC,
         summary: "A reminder's one-click link (the signed link is the authority)",
         body: linkActionBody,
-        response: { 200: z.object({ done: z.enum(['acknowledge', 'answered']), enquiry: enquirySchema }), ...errorResponses(400, 403, 404, 409, 413, 415, 429, 500, 503) },
+        response: {
+          200: z.object({ done: z.enum(['acknowledge', 'answered']), enquiry: enquirySchema }),
+          ...errorResponses(400, 403, 404, 409, 413, 415, 429, 500, 503),
+        },
       },
     },
     async (request) => {

@@ -49,11 +49,20 @@ export class EmailNoticeSender implements Sender {
 
 export class SlackNoticeSender implements Sender {
   readonly channel = 'slack' as const;
-  private constructor(private readonly client: { conversations: { open(a: { users: string }): Promise<{ channel?: { id?: string } }> }; chat: { postMessage(a: { channel: string; text: string; unfurl_links: boolean }): Promise<{ ts?: string }> } }) {}
+  private constructor(
+    private readonly client: {
+      conversations: { open(a: { users: string }): Promise<{ channel?: { id?: string } }> };
+      chat: { postMessage(a: { channel: string; text: string; unfurl_links: boolean }): Promise<{ ts?: string }> };
+    },
+  ) {}
 
   static async create(options: { token: string; slackApiUrl?: string }): Promise<SlackNoticeSender> {
     const { webApi } = await import('@slack/bolt');
-    const client = new webApi.WebClient(options.token, { ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const client = new webApi.WebClient(options.token, {
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
     return new SlackNoticeSender(client);
   }
 
@@ -67,7 +76,8 @@ export class SlackNoticeSender implements Sender {
       return posted.ts ?? 'sent';
     } catch (err) {
       const api = (err as { data?: { error?: string } }).data?.error;
-      if (api && /^(user_not_found|users_not_found|account_inactive|invalid_auth|not_authed|cannot_dm_bot|channel_not_found)$/.test(api)) throw new PermanentSendError(`slack: ${api}`);
+      if (api && /^(user_not_found|users_not_found|account_inactive|invalid_auth|not_authed|cannot_dm_bot|channel_not_found)$/.test(api))
+        throw new PermanentSendError(`slack: ${api}`);
       // eslint-disable-next-line preserve-caught-error -- only the code travels: the server's reply can name people
       throw new Error(api ? `slack: ${api}` : 'slack: request failed');
     }

@@ -36,7 +36,6 @@ export interface Scheduler {
   setCalendar?(calendar: WorkingCalendar, remindBefore: number): void;
 }
 
-
 export interface ServiceDeps {
   council: Council;
   settings: EnquirySettings;
@@ -94,7 +93,11 @@ export class EnquiryService {
       const e = await this.deps.store.get(existing);
       if (e) return this.inThread(e, m, sender, own);
     }
-    return this.openFrom(m, [own, ...parents].filter((k): k is string => k !== undefined), false);
+    return this.openFrom(
+      m,
+      [own, ...parents].filter((k): k is string => k !== undefined),
+      false,
+    );
   }
 
   private async inThread(e: Enquiry, m: IncomingMessage, sender: Person | undefined, own: string | undefined): Promise<IntakeResult> {
@@ -169,8 +172,19 @@ export class EnquiryService {
   async record(input: { councillor: string; officer?: string; subject: string; receivedAt?: Date; channel?: Channel; by: string }): Promise<Enquiry> {
     const councillor = this.deps.council.byId.get(input.councillor);
     if (councillor?.role !== 'councillor') throw new EnquiryError('invalid', `"${input.councillor}" is not a councillor in council.yaml`);
-    if (input.officer && this.deps.council.byId.get(input.officer)?.role !== 'officer') throw new EnquiryError('invalid', `"${input.officer}" is not an officer in council.yaml`);
-    const result = await this.create({ councillor, ...(input.officer ? { officer: input.officer } : {}), channel: input.channel ?? 'phone', subject: input.subject, receivedAt: input.receivedAt ?? this.deps.clock() }, [], input.by);
+    if (input.officer && this.deps.council.byId.get(input.officer)?.role !== 'officer')
+      throw new EnquiryError('invalid', `"${input.officer}" is not an officer in council.yaml`);
+    const result = await this.create(
+      {
+        councillor,
+        ...(input.officer ? { officer: input.officer } : {}),
+        channel: input.channel ?? 'phone',
+        subject: input.subject,
+        receivedAt: input.receivedAt ?? this.deps.clock(),
+      },
+      [],
+      input.by,
+    );
     return result.enquiry!;
   }
 

@@ -31,9 +31,7 @@ export const enquirySettingsSchema = z
     /** Working days before each due date on which the officer is reminded (at the start of business). */
     remindWorkingDaysBefore: z.number().int().min(0).max(10).default(1),
     /** Services: who manages them (escalation goes there) and which officers work in them. */
-    services: z
-      .array(z.object({ id, name: z.string().min(1), manager: id, officers: z.array(id).default([]) }).strict())
-      .default([]),
+    services: z.array(z.object({ id, name: z.string().min(1), manager: id, officers: z.array(id).default([]) }).strict()).default([]),
     /** Who is told when an enquiry has no service manager to escalate to (default: the chief executive). */
     escalateTo: id.optional(),
     /** Officers away from the office: the alternative contact the acknowledgement names and reminders go to. */
@@ -94,11 +92,18 @@ export function enquirySettings(council: Council, times: ResponseTimes): Enquiry
   // The calendar is the council's, one for briefings and enquiries (src/directory/working-days.ts).
   const moved = (['region', 'closureDays'] as const).filter((k) => council.enquiries && typeof council.enquiries === 'object' && k in council.enquiries);
   if (moved.length > 0) {
-    throw new EnquirySettingsError(moved.map((k) => `enquiries.${k}: set ${k === 'region' ? 'bankHolidays' : 'closureDays'} at the top of council.yaml instead, where briefings and enquiries share one working-day calendar`));
+    throw new EnquirySettingsError(
+      moved.map(
+        (k) =>
+          `enquiries.${k}: set ${k === 'region' ? 'bankHolidays' : 'closureDays'} at the top of council.yaml instead, where briefings and enquiries share one working-day calendar`,
+      ),
+    );
   }
   const parsed = enquirySettingsSchema.safeParse(council.enquiries ?? {});
   if (!parsed.success) {
-    throw new EnquirySettingsError(describeIssues(parsed.error.issues, council.enquiries ?? {}).map(({ path, message }) => `${['enquiries', ...path].join('.')}: ${message}`));
+    throw new EnquirySettingsError(
+      describeIssues(parsed.error.issues, council.enquiries ?? {}).map(({ path, message }) => `${['enquiries', ...path].join('.')}: ${message}`),
+    );
   }
   const s = parsed.data;
   const problems: string[] = [];
@@ -128,7 +133,8 @@ export function enquirySettings(council: Council, times: ResponseTimes): Enquiry
   const pack = times.packs[council.protocol] ?? {};
   const acknowledge = period(s.acknowledgeWorkingDays, pack.acknowledge, times, 'acknowledge', council.protocol);
   const answer = period(s.answerWorkingDays, pack.answer, times, 'answer', council.protocol);
-  if (answer.workingDays < acknowledge.workingDays) problems.push(`enquiries: an answer (${answer.workingDays} working days) cannot be due before the acknowledgement (${acknowledge.workingDays})`);
+  if (answer.workingDays < acknowledge.workingDays)
+    problems.push(`enquiries: an answer (${answer.workingDays} working days) cannot be due before the acknowledgement (${acknowledge.workingDays})`);
   if (problems.length > 0) throw new EnquirySettingsError(problems);
   const { acknowledgeWorkingDays: _a, answerWorkingDays: _b, retention: _r, ...rest } = s;
   return {

@@ -40,7 +40,11 @@ export function enquiryMessageListener(deps: SlackIntakeDeps) {
         slack: { channel, ts: seen.ts, ...(seen.threadTs ? { threadTs: seen.threadTs } : {}) },
         receivedAt: new Date(Math.round(Number(seen.ts) * 1000)),
       });
-      if (result.action !== 'ignored') deps.log.info({ eventId: body.event_id, channel, ts: seen.ts, action: result.action, ...(result.enquiry ? { enquiry: result.enquiry.id } : {}) }, 'slack enquiry message');
+      if (result.action !== 'ignored')
+        deps.log.info(
+          { eventId: body.event_id, channel, ts: seen.ts, action: result.action, ...(result.enquiry ? { enquiry: result.enquiry.id } : {}) },
+          'slack enquiry message',
+        );
       deps.onIntake?.(result);
     } catch (error) {
       deps.log.warn({ eventId: body.event_id, channel, ...errorFields(error) }, 'could not read slack message for enquiries');

@@ -133,11 +133,15 @@ export class EnquiryStore {
     if (prev && (prev.service ?? NONE) !== service) zrem.push([this.key('i', 'os', prev.service ?? NONE), saved.id]);
     // Response times, for the medians per service and month (a closed "not an enquiry" counts in neither).
     const month = saved.receivedAt.slice(0, 7);
-    if (saved.acknowledgedAt && saved.status !== 'closed') zadd.push([this.key('i', 'd', 'ack', service, month), Date.parse(saved.acknowledgedAt) - Date.parse(saved.receivedAt), saved.id]);
-    if (saved.answeredAt && saved.status === 'answered') zadd.push([this.key('i', 'd', 'ans', service, month), Date.parse(saved.answeredAt) - Date.parse(saved.receivedAt), saved.id]);
+    if (saved.acknowledgedAt && saved.status !== 'closed')
+      zadd.push([this.key('i', 'd', 'ack', service, month), Date.parse(saved.acknowledgedAt) - Date.parse(saved.receivedAt), saved.id]);
+    if (saved.answeredAt && saved.status === 'answered')
+      zadd.push([this.key('i', 'd', 'ans', service, month), Date.parse(saved.answeredAt) - Date.parse(saved.receivedAt), saved.id]);
     // On time or not (1 or 0), by the date in force: a holding reply's new date is the protocol's own way to move it.
-    if (saved.acknowledgedAt && saved.status !== 'closed') zadd.push([this.key('i', 't', 'ack', service, month), saved.acknowledgedAt <= saved.acknowledgeBy ? 1 : 0, saved.id]);
-    if (saved.answeredAt && saved.status === 'answered') zadd.push([this.key('i', 't', 'ans', service, month), saved.answeredAt <= saved.answerBy ? 1 : 0, saved.id]);
+    if (saved.acknowledgedAt && saved.status !== 'closed')
+      zadd.push([this.key('i', 't', 'ack', service, month), saved.acknowledgedAt <= saved.acknowledgeBy ? 1 : 0, saved.id]);
+    if (saved.answeredAt && saved.status === 'answered')
+      zadd.push([this.key('i', 't', 'ans', service, month), saved.answeredAt <= saved.answerBy ? 1 : 0, saved.id]);
     if (prev && (prev.service ?? NONE) !== service) zrem.push([this.key('i', 'd', 'ack', prev.service ?? NONE, month), saved.id]);
     const threadKeys = threads.map((t) => this.key('t', t));
     const allThreads = resolved ? [...new Set([...threadKeys, ...(await this.threadsOf(saved.id)).map((t) => this.key('t', t))])] : [];
@@ -303,7 +307,10 @@ export class EnquiryStore {
       const gone = chunk.filter((_, k) => exists[k] === null);
       if (gone.length === 0) continue;
       const who = await this.redis.hmget(this.key('i', 'who'), ...gone);
-      const multi = this.redis.multi().zrem(this.key('i', 'all'), ...gone).hdel(this.key('i', 'who'), ...gone);
+      const multi = this.redis
+        .multi()
+        .zrem(this.key('i', 'all'), ...gone)
+        .hdel(this.key('i', 'who'), ...gone);
       gone.forEach((id, k) => {
         if (!who[k]) return;
         const { c } = JSON.parse(who[k]!) as { c: string; m: string };

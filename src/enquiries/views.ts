@@ -91,7 +91,12 @@ export function view(e: Enquiry, council: Council, settings: EnquirySettings, ca
       ? {
           steps: events.map((ev) => ({
             at: ev.at,
-            what: ev.type === 'holding' ? `${STEP.holding} ${formatDate(ev.data?.to ?? '')}` : ev.type === 'assigned' ? `${STEP.assigned} ${name(ev.data?.officer ?? '')}` : STEP[ev.type],
+            what:
+              ev.type === 'holding'
+                ? `${STEP.holding} ${formatDate(ev.data?.to ?? '')}`
+                : ev.type === 'assigned'
+                  ? `${STEP.assigned} ${name(ev.data?.officer ?? '')}`
+                  : STEP[ev.type],
             by: ev.by === 'enquiries-worker' ? 'Probity' : name(ev.by),
           })),
         }
@@ -144,7 +149,13 @@ export interface ResponseTimeFigures {
   onTime: { service: string; name: string; acknowledged: number; acknowledgedOnTime: number; answered: number; answeredOnTime: number }[];
 }
 
-export async function responseTimes(store: EnquiryStore, settings: EnquirySettings, calendar: WorkingCalendar, now: Date, monthsBack = 12): Promise<ResponseTimeFigures> {
+export async function responseTimes(
+  store: EnquiryStore,
+  settings: EnquirySettings,
+  calendar: WorkingCalendar,
+  now: Date,
+  monthsBack = 12,
+): Promise<ResponseTimeFigures> {
   const services = [...settings.services.map((s) => s.id), NONE];
   const months = lastMonths(calendar, now, monthsBack);
   const [bySvc, ack, ans, ackOnTime, ansOnTime] = await Promise.all([
@@ -174,12 +185,27 @@ export async function responseTimes(store: EnquiryStore, settings: EnquirySettin
       }))
       .filter((r) => r.acknowledged.some((n) => n > 0) || r.answered.some((n) => n > 0)),
     onTime: services
-      .map((id) => ({ service: id, name: svcName(id), acknowledged: ackOnTime.get(id)!.done, acknowledgedOnTime: ackOnTime.get(id)!.onTime, answered: ansOnTime.get(id)!.done, answeredOnTime: ansOnTime.get(id)!.onTime }))
+      .map((id) => ({
+        service: id,
+        name: svcName(id),
+        acknowledged: ackOnTime.get(id)!.done,
+        acknowledgedOnTime: ackOnTime.get(id)!.onTime,
+        answered: ansOnTime.get(id)!.done,
+        answeredOnTime: ansOnTime.get(id)!.onTime,
+      }))
       .filter((r) => r.acknowledged > 0 || r.answered > 0),
   };
 }
 
-export async function dashboard(store: EnquiryStore, council: Council, settings: EnquirySettings, calendar: WorkingCalendar, now: Date, monthsBack = 12, listLimit = 50): Promise<Dashboard> {
+export async function dashboard(
+  store: EnquiryStore,
+  council: Council,
+  settings: EnquirySettings,
+  calendar: WorkingCalendar,
+  now: Date,
+  monthsBack = 12,
+  listLimit = 50,
+): Promise<Dashboard> {
   const t = now.getTime();
   const officers = council.people.filter((p) => p.role === 'officer').map((p) => p.id);
   const wards = [...council.wards, NONE];
@@ -205,7 +231,23 @@ export async function dashboard(store: EnquiryStore, council: Council, settings:
   };
 }
 
-const CSV_COLUMNS = ['id', 'received', 'councillor', 'ward', 'officer', 'service', 'channel', 'subject', 'status', 'acknowledge_by', 'acknowledged_at', 'answer_by', 'answered_at', 'holding_replies', 'closed_reason'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'received',
+  'councillor',
+  'ward',
+  'officer',
+  'service',
+  'channel',
+  'subject',
+  'status',
+  'acknowledge_by',
+  'acknowledged_at',
+  'answer_by',
+  'answered_at',
+  'holding_replies',
+  'closed_reason',
+] as const;
 
 export function csv(enquiries: Enquiry[], council: Council, settings: EnquirySettings): string {
   const name = (id?: string) => (id ? (council.byId.get(id)?.name ?? id) : '');

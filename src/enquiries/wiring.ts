@@ -22,8 +22,21 @@ export interface EnquiryWiring {
 export function enquiryService(w: EnquiryWiring): { service: EnquiryService; scheduler: JobScheduler } {
   const settings = enquirySettings(w.council, loadResponseTimes());
   const store = new EnquiryStore(w.redis, w.prefix, settings.retentionMs);
-  const service = new EnquiryService({ council: w.council, settings, store, detector: loadDetector(w.council), clock: w.clock, newId: () => `enq-${randomBytes(5).toString('hex')}` });
-  const scheduler = new JobScheduler({ connection: w.queue, prefix: w.queuePrefix, calendar: service.calendar, remindBefore: settings.remindWorkingDaysBefore, clock: w.clock });
+  const service = new EnquiryService({
+    council: w.council,
+    settings,
+    store,
+    detector: loadDetector(w.council),
+    clock: w.clock,
+    newId: () => `enq-${randomBytes(5).toString('hex')}`,
+  });
+  const scheduler = new JobScheduler({
+    connection: w.queue,
+    prefix: w.queuePrefix,
+    calendar: service.calendar,
+    remindBefore: settings.remindWorkingDaysBefore,
+    clock: w.clock,
+  });
   service.setScheduler(scheduler);
   return { service, scheduler };
 }

@@ -57,7 +57,10 @@ function xml(text: string): string {
 function manifestVersion(): string {
   try {
     const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
-    const parts = (version ?? '0.0.0').split(/[.-]/).filter((p) => /^\d+$/.test(p)).slice(0, 3);
+    const parts = (version ?? '0.0.0')
+      .split(/[.-]/)
+      .filter((p) => /^\d+$/.test(p))
+      .slice(0, 3);
     while (parts.length < 3) parts.push('0');
     return `${parts.join('.')}.0`;
   } catch {
@@ -143,7 +146,9 @@ export const addinRoutes: FastifyPluginAsync<AddinRoutesOptions> = async (app, o
   for (const name of ['manifest.xml', 'commands.html', 'commands.js', 'taskpane.html', 'taskpane.js', 'taskpane.css']) {
     app.get(`/addin/${name}`, { schema: { hide: true } }, async (_request, reply) => send(reply, name));
   }
-  app.get<{ Params: { name: string } }>('/addin/assets/:name', { schema: { hide: true } }, async (request, reply) => send(reply, `assets/${request.params.name}`));
+  app.get<{ Params: { name: string } }>('/addin/assets/:name', { schema: { hide: true } }, async (request, reply) =>
+    send(reply, `assets/${request.params.name}`),
+  );
 
   // Lists the handler file that may make cross-origin calls from classic Outlook's JavaScript-only runtime.
   app.get('/.well-known/microsoft-officeaddins-allowed.json', { schema: { hide: true } }, async (_request, reply) =>
@@ -157,7 +162,9 @@ export function addinOptions(s: AddinSettings): AddinRoutesOptions | undefined {
   return {
     publicUrl: s.PROBITY_PUBLIC_URL,
     ...(s.PROBITY_ADDIN_API_URL ? { apiUrl: s.PROBITY_ADDIN_API_URL } : {}),
-    ...(s.PROBITY_ADDIN_CLIENT_ID ? { sso: { clientId: s.PROBITY_ADDIN_CLIENT_ID, ...(s.PROBITY_ADDIN_APP_ID_URI ? { appIdUri: s.PROBITY_ADDIN_APP_ID_URI } : {}) } } : {}),
+    ...(s.PROBITY_ADDIN_CLIENT_ID
+      ? { sso: { clientId: s.PROBITY_ADDIN_CLIENT_ID, ...(s.PROBITY_ADDIN_APP_ID_URI ? { appIdUri: s.PROBITY_ADDIN_APP_ID_URI } : {}) } }
+      : {}),
     ...(s.PROBITY_ADDIN_MIN_SEVERITY ? { minSeverity: s.PROBITY_ADDIN_MIN_SEVERITY } : {}),
     ...(s.PROBITY_ADDIN_SEND_MODE ? { sendMode: s.PROBITY_ADDIN_SEND_MODE } : {}),
     ...(s.PROBITY_ADDIN_TIMEOUT_MS ? { timeoutMs: s.PROBITY_ADDIN_TIMEOUT_MS } : {}),

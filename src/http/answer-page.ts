@@ -12,7 +12,8 @@ const raw = (html: string): Html => ({ html });
 function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
-    const one = (x: unknown): string => (x && typeof x === 'object' && 'html' in x ? (x as Html).html : x === undefined || x === null || x === false ? '' : escapeHtml(String(x)));
+    const one = (x: unknown): string =>
+      x && typeof x === 'object' && 'html' in x ? (x as Html).html : x === undefined || x === null || x === false ? '' : escapeHtml(String(x));
     out += (Array.isArray(v) ? v.map(one).join('') : one(v)) + strings[i + 1]!;
   });
   return raw(out);
@@ -25,7 +26,8 @@ export interface Banner {
 
 function layout(title: string, council: string, body: Html): string {
   return `<!doctype html>${
-    h`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title} · ${council}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/answer/style.css"></head><body><main class="answer"><p class="council">${council} · Chief Executive's Office</p>${body}</main></body></html>`.html
+    h`<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title} · ${council}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/answer/style.css"></head><body><main class="answer"><p class="council">${council} · Chief Executive's Office</p>${body}</main></body></html>`
+      .html
   }`;
 }
 
@@ -39,7 +41,9 @@ function facts(rows: [string, string | Html | undefined][]): Html {
 
 function offerForm(page: OfferPage): Html {
   const we = page.party.individual ? 'I' : 'we';
-  const times = [1, 2, 3].map((i) => h`<label>Time ${i}<input type="datetime-local" name="time" step="900"${i === 1 ? raw(' aria-describedby="zone-hint"') : raw('')}></label>`);
+  const times = [1, 2, 3].map(
+    (i) => h`<label>Time ${i}<input type="datetime-local" name="time" step="900"${i === 1 ? raw(' aria-describedby="zone-hint"') : raw('')}></label>`,
+  );
   return h`<form method="post" class="answer-form">
 <h3>Your answer</h3>
 <label class="note">A note for the office (optional)<input type="text" name="note" maxlength="300" autocomplete="off"></label>

@@ -15,7 +15,13 @@ import { LinkAnswers, LinkRefused, type OfferAnswer } from './link-answers.js';
 const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
 const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
 /** The token is the rest of the path (a wildcard: a route parameter would stop at Fastify's 100-character limit). */
-const TOKEN = z.object({ '*': z.string().min(10).max(2000).regex(/^[A-Za-z0-9._-]+$/, 'must be an answer link') });
+const TOKEN = z.object({
+  '*': z
+    .string()
+    .min(10)
+    .max(2000)
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be an answer link'),
+});
 
 export interface AnswerRoutesOptions {
   answers: LinkAnswers;
@@ -23,19 +29,22 @@ export interface AnswerRoutesOptions {
 }
 
 function secure(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-security-policy', CSP)
-    .header('x-content-type-options', 'nosniff')
-    // The token is in the path: never send it on as a referrer, never cache the page.
-    .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-store')
-    .header('x-robots-tag', 'noindex');
+  return (
+    reply
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      // The token is in the path: never send it on as a referrer, never cache the page.
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', 'no-store')
+      .header('x-robots-tag', 'noindex')
+  );
 }
 
 /** What the person is told after answering. */
 function thanks(response: string): string {
   if (response === 'decline') return 'Thank you: your answer is recorded (declined).';
-  if (response === 'propose') return 'Thank you: your answer is recorded (taken up, with the times you suggested). The office will be in touch to arrange a time.';
+  if (response === 'propose')
+    return 'Thank you: your answer is recorded (taken up, with the times you suggested). The office will be in touch to arrange a time.';
   return 'Thank you: your answer is recorded (accepted). The office will be in touch.';
 }
 
@@ -49,9 +58,12 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
     done(null, out);
   });
 
-  app.get('/answer/style.css', { schema: { hide: true } }, async (_request, reply) => secure(reply).type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ANSWER_CSS));
+  app.get('/answer/style.css', { schema: { hide: true } }, async (_request, reply) =>
+    secure(reply).type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(ANSWER_CSS),
+  );
 
-  const refusal = (reply: FastifyReply, err: LinkRefused) => secure(reply).code(err.status).type('text/html; charset=utf-8').send(renderRefusal(council(), err.message));
+  const refusal = (reply: FastifyReply, err: LinkRefused) =>
+    secure(reply).code(err.status).type('text/html; charset=utf-8').send(renderRefusal(council(), err.message));
 
   app.get<{ Params: { '*': string }; Querystring: { done?: string } }>(
     '/answer/*',
@@ -83,7 +95,9 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
         security: PUBLIC,
         params: TOKEN,
         response: {
-          200: z.object({ ok: z.literal(true), title: z.string(), answered: z.string().optional().describe('The answer in words: "Declined on …"') }).describe('The answer is on record (JSON callers)'),
+          200: z
+            .object({ ok: z.literal(true), title: z.string(), answered: z.string().optional().describe('The answer in words: "Declined on …"') })
+            .describe('The answer is on record (JSON callers)'),
           303: z.null().describe('The answer is on record: back to the answer page (form posts)'),
           ...errorResponsesOrPage(400, 404, 409, 410),
           ...errorResponses(413, 415, 429, 500, 503),
@@ -119,7 +133,13 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
       } catch (err) {
         if (json && (err instanceof LinkRefused || err instanceof DomainError)) {
           const status = err instanceof LinkRefused ? err.status : (STATUS[err.code] ?? 400);
-          return secure(reply).code(status).send({ error: status === 410 ? 'gone' : status === 404 ? 'not_found' : err instanceof DomainError ? err.code : 'refused', message: err.message, ...(err instanceof DomainError && err.rule ? { rule: err.rule } : {}) });
+          return secure(reply)
+            .code(status)
+            .send({
+              error: status === 410 ? 'gone' : status === 404 ? 'not_found' : err instanceof DomainError ? err.code : 'refused',
+              message: err.message,
+              ...(err instanceof DomainError && err.rule ? { rule: err.rule } : {}),
+            });
         }
         if (err instanceof LinkRefused) return refusal(reply, err);
         if (!(err instanceof DomainError)) throw err;
@@ -127,7 +147,10 @@ export const answerRoutes: FastifyPluginAsync<AnswerRoutesOptions> = async (app,
         const message = err.message.charAt(0).toUpperCase() + err.message.slice(1);
         try {
           const page = await answers.page(token);
-          return secure(reply).code(STATUS[err.code] ?? 400).type('text/html; charset=utf-8').send(renderLinkPage(page, { kind: 'error', text: `${message}.` }));
+          return secure(reply)
+            .code(STATUS[err.code] ?? 400)
+            .type('text/html; charset=utf-8')
+            .send(renderLinkPage(page, { kind: 'error', text: `${message}.` }));
         } catch (again) {
           if (again instanceof LinkRefused) return refusal(reply, again);
           throw again;

@@ -78,8 +78,16 @@ export interface AppDeps {
 }
 
 const STATUS: Record<DomainErrorCode, number> = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, busy: 503 };
-const ERROR: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 503: 'unavailable' };
-
+const ERROR: Record<number, string> = {
+  400: 'bad_request',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -107,7 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(400).send({ error: 'bad_request', message: error.message.replace(/\s*\n\s*/g, ' ') });
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
-      return reply.code(413).send({ error: 'payload_too_large', message: `the request body is larger than the ${Math.round(bodyLimit / 1024)} KiB this API accepts` });
+      return reply
+        .code(413)
+        .send({ error: 'payload_too_large', message: `the request body is larger than the ${Math.round(bodyLimit / 1024)} KiB this API accepts` });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: ERROR[error.statusCode] ?? 'bad_request', message: error.message });
@@ -128,8 +138,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const personFor = (identity: Identity) => personForIdentity(deps.service.council, identity)?.id;
   if (deps.rateLimit) {
     // Per verified caller (each Outlook user on their own), else per client address (auth.ts's rateLimitKey).
-    const keyAuth: AuthOptions = { personFor, ...deps.auth, ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}) };
-    await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindow, keyGenerator: (request) => rateLimitKey(keyAuth, request) });
+    const keyAuth: AuthOptions = {
+      personFor,
+      ...deps.auth,
+      ...(deps.signIn ? { sessions: deps.signIn.sessions, cookieName: cookieNames(deps.signIn.publicUrl).session } : {}),
+    };
+    await app.register(rateLimit, {
+      max: deps.rateLimit.max,
+      timeWindow: deps.rateLimit.timeWindow,
+      keyGenerator: (request) => rateLimitKey(keyAuth, request),
+    });
   }
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -165,7 +183,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The channels: the check API (Outlook, any HTTP client) and the Outlook add-in's files.
   if (deps.linter) {
     const addinOrigin = deps.addin ? new URL(deps.addin.publicUrl).origin : undefined;
-    await app.register(checkRoutes, { linter: deps.linter, auth, ...(addinOrigin ? { addinOrigin } : {}), ...(deps.checkOverload !== undefined ? { overload: deps.checkOverload } : {}) });
+    await app.register(checkRoutes, {
+      linter: deps.linter,
+      auth,
+      ...(addinOrigin ? { addinOrigin } : {}),
+      ...(deps.checkOverload !== undefined ? { overload: deps.checkOverload } : {}),
+    });
   }
   if (deps.addin) await app.register(addinRoutes, deps.addin);
   for (const plugin of deps.plugins ?? []) await plugin(app, { auth });

@@ -192,7 +192,9 @@ export async function authenticate(auth: AuthOptions, request: FastifyRequest): 
     if (!match) return { ok: false, status: 401, message: 'missing bearer token' };
     return fromToken(auth, request, match[1]!, now);
   }
-  const cookie = auth.sessions ? (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[auth.cookieName ?? DEFAULT_SESSION_COOKIE] : undefined;
+  const cookie = auth.sessions
+    ? (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[auth.cookieName ?? DEFAULT_SESSION_COOKIE]
+    : undefined;
   if (cookie) return fromSession(auth, request, cookie, now);
   return { ok: false, status: 401, message: 'missing bearer token' };
 }

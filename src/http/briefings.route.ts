@@ -15,7 +15,19 @@ import type { Actor } from '../briefings/context.js';
 import type { BriefingService } from '../briefings/service.js';
 import type { RequestStatus } from '../briefings/types.js';
 import { requireRole, type AuthOptions } from './auth.js';
-import { AUTHED_ERRORS, briefingRequest, decisionBody, decisionResponse, errorResponses, idParams, listRequestsQuery, officeNames, requestBody, SECURITY, useZod } from './contract.js';
+import {
+  AUTHED_ERRORS,
+  briefingRequest,
+  decisionBody,
+  decisionResponse,
+  errorResponses,
+  idParams,
+  listRequestsQuery,
+  officeNames,
+  requestBody,
+  SECURITY,
+  useZod,
+} from './contract.js';
 
 export interface BriefingRoutesOptions {
   service: BriefingService;
@@ -103,7 +115,12 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
   app.get(
     '/v1/office',
     {
-      schema: { tags: ['briefings'], summary: "Names for the office page: the council's groups and people", security, response: { 200: officeNames, ...errorResponses(...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['briefings'],
+        summary: "Names for the office page: the council's groups and people",
+        security,
+        response: { 200: officeNames, ...errorResponses(...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE),
     },
     async () => {
@@ -111,7 +128,14 @@ export const briefingRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
       return {
         council: c.council,
         groups: c.groups.map((g) => ({ id: g.id, name: g.name })),
-        people: c.people.map((p) => ({ id: p.id, name: p.name, role: p.role, ...(p.group ? { group: p.group } : {}), ...(p.groupRole ? { groupRole: p.groupRole } : {}), ...(p.title ? { title: p.title } : {}) })),
+        people: c.people.map((p) => ({
+          id: p.id,
+          name: p.name,
+          role: p.role,
+          ...(p.group ? { group: p.group } : {}),
+          ...(p.groupRole ? { groupRole: p.groupRole } : {}),
+          ...(p.title ? { title: p.title } : {}),
+        })),
         authorisers: service.settings.authorisers,
         timezone: service.settings.timezone,
         // Who may make a request for a group: its leader, deputy or a named spokesperson.

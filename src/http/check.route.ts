@@ -94,7 +94,9 @@ async function registerCheck(scope: FastifyInstance, options: CheckRoutesOptions
     }
     if (error.statusCode === 429) {
       // @fastify/rate-limit has set Retry-After.
-      return reply.code(429).send({ error: 'too_many_requests', message: 'Too many checks with this token; retry after the number of seconds in Retry-After.' });
+      return reply
+        .code(429)
+        .send({ error: 'too_many_requests', message: 'Too many checks with this token; retry after the number of seconds in Retry-After.' });
     }
     if (error.statusCode === 503) {
       // under-pressure has set Retry-After.

@@ -39,7 +39,13 @@ export const OPENAPI_TRANSFORMS = {
 };
 
 /** @fastify/swagger's options: OpenAPI 3.1, the security schemes, the tags, and the transforms above. */
-export function openApiOptions(info: { title: string; version: string; description?: string } = { title: 'Probity', version: '0.1.0', description: 'Party-group briefings with an equal offer to every group, member enquiries, and the check API.' }) {
+export function openApiOptions(
+  info: { title: string; version: string; description?: string } = {
+    title: 'Probity',
+    version: '0.1.0',
+    description: 'Party-group briefings with an equal offer to every group, member enquiries, and the check API.',
+  },
+) {
   return {
     ...OPENAPI_TRANSFORMS,
     openapi: {
@@ -53,7 +59,12 @@ export function openApiOptions(info: { title: string; version: string; descripti
             description:
               "A Probity token for a machine (`probity token`): a JWT carrying a role, an audience and an id; or, for POST /v1/check only, an Outlook user's own single sign-on token from the council's identity provider (docs/outlook.md)",
           },
-          session: { type: 'apiKey' as const, in: 'cookie', name: 'probity-session', description: 'A signed-in person (GET /auth/login); changes need the x-csrf-token header' },
+          session: {
+            type: 'apiKey' as const,
+            in: 'cookie',
+            name: 'probity-session',
+            description: 'A signed-in person (GET /auth/login); changes need the x-csrf-token header',
+          },
         },
       },
       tags: [
@@ -80,7 +91,11 @@ export const PUBLIC: { [scheme: string]: string[] }[] = [];
 
 export const errorBody = z
   .object({
-    error: z.string().describe('A stable code: bad_request, unauthorized, forbidden, not_found, conflict, payload_too_large, too_many_requests, unavailable, overloaded, internal…'),
+    error: z
+      .string()
+      .describe(
+        'A stable code: bad_request, unauthorized, forbidden, not_found, conflict, payload_too_large, too_many_requests, unavailable, overloaded, internal…',
+      ),
     message: z.string().describe('One line for a person; names the field that is wrong'),
     field: z.string().optional().describe('The field that is wrong (POST /v1/check)'),
     rule: z.string().optional().describe('The rule a refusal rests on (409s, and 400s from the briefing rules)'),
@@ -109,7 +124,13 @@ export function errorResponses(...codes: number[]): Record<number, z.ZodType> {
 /** Error answers of a route that serves people as well as machines: JSON for a JSON caller, else an HTML page. */
 export function errorResponsesOrPage(...codes: number[]): Record<number, { description: string; content: Record<string, { schema: z.ZodType }> }> {
   return Object.fromEntries(
-    codes.map((code) => [code, { description: ERROR_WHY[code] ?? 'Error', content: { 'application/json': { schema: errorBody }, 'text/html': { schema: z.string().describe('The page, saying what went wrong') } } }]),
+    codes.map((code) => [
+      code,
+      {
+        description: ERROR_WHY[code] ?? 'Error',
+        content: { 'application/json': { schema: errorBody }, 'text/html': { schema: z.string().describe('The page, saying what went wrong') } },
+      },
+    ]),
   );
 }
 
@@ -117,9 +138,17 @@ export function errorResponsesOrPage(...codes: number[]): Record<number, { descr
 export const AUTHED_ERRORS = [401, 403, 429, 500, 503] as const;
 
 export const idParams = (name: string) =>
-  z.object({ id: z.string().regex(/^[a-z]{2}-[A-Za-z0-9-]{1,60}$/, `must be a ${name} id`).describe(`${name} id`) });
+  z.object({
+    id: z
+      .string()
+      .regex(/^[a-z]{2}-[A-Za-z0-9-]{1,60}$/, `must be a ${name} id`)
+      .describe(`${name} id`),
+  });
 
-const personId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a person id from council.yaml').max(80);
+const personId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a person id from council.yaml')
+  .max(80);
 const text = (max: number) => z.string().min(1).max(max);
 const isoDate = z.iso.date({ error: 'must be a date like 2026-12-01' });
 
@@ -129,7 +158,9 @@ const isoDate = z.iso.date({ error: 'must be a date like 2026-12-01' });
  */
 export const dateTime = z.iso
   .datetime({ offset: true, error: 'must be a date and time like 2026-12-01T17:00:00Z (a real calendar date; a leap second, :60, is not accepted)' })
-  .refine((value) => Number.isFinite(Date.parse(value)), { error: 'must be a date and time like 2026-12-01T17:00:00Z (a real calendar date; a leap second, :60, is not accepted)' });
+  .refine((value) => Number.isFinite(Date.parse(value)), {
+    error: 'must be a date and time like 2026-12-01T17:00:00Z (a real calendar date; a leap second, :60, is not accepted)',
+  });
 
 // ── The check API ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -149,7 +180,10 @@ export const checkBody = messageSchema
     bcc: httpAddresses,
     subject: z.string().max(2000).optional(),
     text: z.string().max(MAX_CHECK_TEXT),
-    html: z.string().max(MAX_CHECK_TEXT * 2).optional(),
+    html: z
+      .string()
+      .max(MAX_CHECK_TEXT * 2)
+      .optional(),
   })
   .describe('A message to check (the Message model, with the limits of the API). Unknown fields are dropped.');
 
@@ -172,12 +206,18 @@ export const findingSchema = z
     messageId: z.string().describe("Which of the rule's message templates this is: stable when the wording changes."),
     severity: z.enum(['error', 'warning', 'info']),
     message: z.string(),
-    span: z.object({ start: z.int(), end: z.int(), line: z.int(), column: z.int() }).describe('Where in the analysed text (UTF-16 offsets; 1-based line and column)'),
+    span: z
+      .object({ start: z.int(), end: z.int(), line: z.int(), column: z.int() })
+      .describe('Where in the analysed text (UTF-16 offsets; 1-based line and column)'),
     excerpt: z.string(),
     clause: clause.nullable(),
     goodPractice: z.boolean().optional(),
     suggestion: z.string(),
-    confidence: z.number().min(0).max(1).describe('How sure Probity is that this finding is right: a calibrated probability (0.82: about 82 in 100 such findings are right).'),
+    confidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('How sure Probity is that this finding is right: a calibrated probability (0.82: about 82 in 100 such findings are right).'),
   })
   .meta({ id: 'Finding' });
 
@@ -229,7 +269,10 @@ export const decisionBody = z
 export const listRequestsQuery = z.object({
   status: z
     .string()
-    .regex(new RegExp(`^(${REQUEST_STATUSES.join('|')})(,(${REQUEST_STATUSES.join('|')}))*$`), `must be one or more of ${REQUEST_STATUSES.join(', ')}, comma-separated`)
+    .regex(
+      new RegExp(`^(${REQUEST_STATUSES.join('|')})(,(${REQUEST_STATUSES.join('|')}))*$`),
+      `must be one or more of ${REQUEST_STATUSES.join(', ')}, comma-separated`,
+    )
     .optional()
     .describe('comma-separated statuses'),
 });
@@ -278,7 +321,16 @@ export const roundSchema = z
 /** A decision's answer: the request as it now stands and, when approved, the round of offers it opened. */
 export const decisionResponse = z.object({
   request: briefingRequest,
-  round: z.object({ id: z.string(), requestId: z.string(), title: z.string(), openedAt: z.string(), status: z.enum(['open', 'closed']), offerIds: z.array(z.string()) }).optional(),
+  round: z
+    .object({
+      id: z.string(),
+      requestId: z.string(),
+      title: z.string(),
+      openedAt: z.string(),
+      status: z.enum(['open', 'closed']),
+      offerIds: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const officeNames = z.object({
@@ -290,7 +342,10 @@ export const officeNames = z.object({
 
 export const materialSchema = z.object({
   version: text(50),
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').describe('SHA-256 of the briefing material, hex'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+    .describe('SHA-256 of the briefing material, hex'),
 });
 
 export const offerResponseBody = z.object({
@@ -300,7 +355,9 @@ export const offerResponseBody = z.object({
 });
 
 export const followUpBody = z.object({ answer: text(10_000), material: materialSchema.optional() });
-export const followUpSchema = z.object({ id: z.string(), roundId: z.string(), answer: z.string(), by: z.string(), at: z.string(), offerIds: z.array(z.string()) }).meta({ id: 'FollowUp' });
+export const followUpSchema = z
+  .object({ id: z.string(), roundId: z.string(), answer: z.string(), by: z.string(), at: z.string(), offerIds: z.array(z.string()) })
+  .meta({ id: 'FollowUp' });
 
 const officers = z
   .array(personId)
@@ -319,7 +376,13 @@ export const sessionBody = z.object({
 });
 
 export const sessionChangeBody = z
-  .object({ venue: venue.optional(), startsAt: dateTime.optional(), endsAt: dateTime.optional(), material: materialSchema.optional(), cancel: z.literal(true).optional() })
+  .object({
+    venue: venue.optional(),
+    startsAt: dateTime.optional(),
+    endsAt: dateTime.optional(),
+    material: materialSchema.optional(),
+    cancel: z.literal(true).optional(),
+  })
   .refine((change) => Object.values(change).some((v) => v !== undefined), { error: 'give at least one of venue, startsAt, endsAt, material or cancel' });
 
 export const sessionSchema = z
@@ -339,16 +402,30 @@ export const sessionSchema = z
   .meta({ id: 'Session' });
 
 export const invitationSchema = z
-  .object({ id: z.string(), sessionId: z.string(), roundId: z.string(), party: z.string(), officer: z.string(), status: z.enum(['pending', 'accepted', 'declined']) })
+  .object({
+    id: z.string(),
+    sessionId: z.string(),
+    roundId: z.string(),
+    party: z.string(),
+    officer: z.string(),
+    status: z.enum(['pending', 'accepted', 'declined']),
+  })
   .meta({ id: 'Invitation' });
 
 export const invitationResponseBody = z.object({ response: z.enum(['accept', 'decline']), reason: z.string().max(500).optional() });
 
 export const registerQuery = z.object({ format: z.enum(['json', 'csv']).optional() });
-export const registerRow = z.object({ roundId: z.string(), requestId: z.string(), title: z.string(), party: z.string(), offerStatus: z.string() }).meta({ id: 'RegisterRow' });
+export const registerRow = z
+  .object({ roundId: z.string(), requestId: z.string(), title: z.string(), party: z.string(), offerStatus: z.string() })
+  .meta({ id: 'RegisterRow' });
 
 /** Query integers arrive as text: coerced, then held to their range. */
-const queryInt = (min: number, max?: number) => z.coerce.number().int().min(min).max(max ?? Number.MAX_SAFE_INTEGER);
+const queryInt = (min: number, max?: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max ?? Number.MAX_SAFE_INTEGER);
 
 export const auditQuery = z.object({
   from: queryInt(1).optional(),
@@ -363,7 +440,17 @@ export const verifyResponse = z.object({ ok: z.boolean() });
 export const deliveryResponse = z.object({ ready: z.boolean(), parties: z.array(z.object({ reachable: z.boolean() })) });
 export const actionItemsResponse = z.object({
   notices: z.array(z.object({ noticeId: z.string(), state: z.enum(['failed', 'not deliverable']), reason: z.string() })),
-  refusals: z.array(z.object({ invitationId: z.string(), officer: z.object({ id: z.string(), name: z.string() }), roundId: z.string(), refusedAt: z.string(), text: z.string() })).describe("Officers' declines that were refused (same matter as another group's invitation they accepted), with their reason"),
+  refusals: z
+    .array(
+      z.object({
+        invitationId: z.string(),
+        officer: z.object({ id: z.string(), name: z.string() }),
+        roundId: z.string(),
+        refusedAt: z.string(),
+        text: z.string(),
+      }),
+    )
+    .describe("Officers' declines that were refused (same matter as another group's invitation they accepted), with their reason"),
 });
 
 // ── Member enquiries ───────────────────────────────────────────────────────────────────────────────────────────
@@ -401,6 +488,10 @@ export const recordEnquiryBody = z.object({
   subject: text(200).regex(/^[^\u0000-\u001f]*$/, 'must be one line'),
   receivedAt: dateTime.optional(),
 });
-export const holdingBody = z.object({ newDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01'), reason: z.boolean(), action: z.boolean() });
+export const holdingBody = z.object({
+  newDay: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-01'),
+  reason: z.boolean(),
+  action: z.boolean(),
+});
 export const assignBody = z.object({ officer: z.string().max(80) });
 export const linkActionBody = z.object({ t: z.string().max(2000) });

@@ -144,7 +144,12 @@ export class CredentialWatch {
       return;
     }
     try {
-      await email.sendPlain({ to: admins, subject: problem.subject, text: `${problem.text}\n\n(Probity sends this at most once a day while the problem lasts.)`, messageId: `<${problem.id}.${day}@${domain}>` });
+      await email.sendPlain({
+        to: admins,
+        subject: problem.subject,
+        text: `${problem.text}\n\n(Probity sends this at most once a day while the problem lasts.)`,
+        messageId: `<${problem.id}.${day}@${domain}>`,
+      });
       log.info({ problem: problem.id, to: admins.length }, 'credential problem mailed to the administrators');
     } catch (err) {
       await kv.del(marker).catch(() => undefined);

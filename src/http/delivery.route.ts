@@ -18,7 +18,12 @@ export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
   app.get(
     '/v1/delivery',
     {
-      schema: { tags: ['rounds'], summary: 'Whether a notice can reach each party now, and why not', security, response: { 200: deliveryResponse, ...errorResponses(...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['rounds'],
+        summary: 'Whether a notice can reach each party now, and why not',
+        security,
+        response: { 200: deliveryResponse, ...errorResponses(...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE),
     },
     async (request) => {
@@ -30,7 +35,12 @@ export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
   app.get(
     '/v1/action-items',
     {
-      schema: { tags: ['rounds'], summary: 'Notices that could not be sent, with who they were for and why', security, response: { 200: actionItemsResponse, ...errorResponses(...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['rounds'],
+        summary: 'Notices that could not be sent, with who they were for and why',
+        security,
+        response: { 200: actionItemsResponse, ...errorResponses(...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE),
     },
     async (request) => ({ notices: await service.undelivered(actorOf(request)), refusals: await service.refusals(actorOf(request)) }),

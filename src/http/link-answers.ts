@@ -96,7 +96,8 @@ export interface ButtonAnswers {
 }
 export type InvitationAnswer = { response: 'accept' | 'decline'; reason?: string };
 
-const NOT_OURS = 'This link does not open anything. It may have been copied wrongly: use the link in your own email or Slack message, or ask the Chief Executive\'s Office.';
+const NOT_OURS =
+  "This link does not open anything. It may have been copied wrongly: use the link in your own email or Slack message, or ask the Chief Executive's Office.";
 /** A used nonce is kept a while after the link lapses, so the page can still say it was used. */
 const USED_KEPT_MS = 30 * 24 * 3600 * 1000;
 
@@ -234,10 +235,15 @@ export class LinkAnswers {
     const times = answer.response === 'propose' ? (answer.times ?? []).filter((t) => t.trim()).map((t) => this.localToIso(t)) : [];
     if (answer.response === 'propose' && times.length === 0) throw new DomainError('invalid', 'give at least one date and time that would suit', 'no-times');
     return this.once(claims, answer.response, via, () =>
-      this.deps.service.respondToOffer({ id: claims.u, role: 'group-leader', group: offer.party.id }, offer.id, answer.response === 'decline' ? 'decline' : 'accept', {
-        ...(times.length ? { proposedTimes: times } : {}),
-        ...(answer.note?.trim() ? { note: answer.note } : {}),
-      }),
+      this.deps.service.respondToOffer(
+        { id: claims.u, role: 'group-leader', group: offer.party.id },
+        offer.id,
+        answer.response === 'decline' ? 'decline' : 'accept',
+        {
+          ...(times.length ? { proposedTimes: times } : {}),
+          ...(answer.note?.trim() ? { note: answer.note } : {}),
+        },
+      ),
     );
   }
 

@@ -110,13 +110,27 @@ export class LinkSigner {
 
   offer(input: { offerId: string; party: string; person: string; expiresAt: string; noticeId: string }): string {
     return this.url(
-      signLink(this.keys, { k: 'o', id: input.offerId, p: input.party, u: input.person, exp: Math.floor(Date.parse(input.expiresAt) / 1000), n: this.nonce(input.noticeId, input.person) }),
+      signLink(this.keys, {
+        k: 'o',
+        id: input.offerId,
+        p: input.party,
+        u: input.person,
+        exp: Math.floor(Date.parse(input.expiresAt) / 1000),
+        n: this.nonce(input.noticeId, input.person),
+      }),
     );
   }
 
   invitation(input: { invitationId: string; party: string; person: string; expiresAt: string; noticeId: string }): string {
     return this.url(
-      signLink(this.keys, { k: 'i', id: input.invitationId, p: input.party, u: input.person, exp: Math.floor(Date.parse(input.expiresAt) / 1000), n: this.nonce(input.noticeId, input.person) }),
+      signLink(this.keys, {
+        k: 'i',
+        id: input.invitationId,
+        p: input.party,
+        u: input.person,
+        exp: Math.floor(Date.parse(input.expiresAt) / 1000),
+        n: this.nonce(input.noticeId, input.person),
+      }),
     );
   }
 }

@@ -27,7 +27,12 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (pla
   app.get(
     '/v1/offers',
     {
-      schema: { tags: ['offers'], summary: "The calling group's own offers", security, response: { 200: z.object({ offers: z.array(offerSchema) }), ...errorResponses(...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['offers'],
+        summary: "The calling group's own offers",
+        security,
+        response: { 200: z.object({ offers: z.array(offerSchema) }), ...errorResponses(...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'group-leader'),
     },
     async (request) => ({ offers: await service.listOffers(actorOf(request)) }),
@@ -36,7 +41,13 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (pla
   app.get(
     '/v1/offers/:id',
     {
-      schema: { tags: ['offers'], summary: 'One offer', security, params: idParams('offer'), response: { 200: offerSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['offers'],
+        summary: 'One offer',
+        security,
+        params: idParams('offer'),
+        response: { 200: offerSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE, 'group-leader'),
     },
     async (request) => service.getOffer(actorOf(request), request.params.id),
@@ -58,7 +69,10 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (pla
     async (request) => {
       const actor = actorOf(request);
       const { response, proposedTimes, note } = request.body;
-      const offer = await service.respondToOffer(actor, request.params.id, response, { ...(proposedTimes ? { proposedTimes } : {}), ...(note ? { note } : {}) });
+      const offer = await service.respondToOffer(actor, request.params.id, response, {
+        ...(proposedTimes ? { proposedTimes } : {}),
+        ...(note ? { note } : {}),
+      });
       return actor.role === 'group-leader' ? service.getOffer(actor, offer.id) : offer;
     },
   );
@@ -94,7 +108,13 @@ export const offerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (pla
   app.get(
     '/v1/rounds/:id',
     {
-      schema: { tags: ['rounds'], summary: 'One round', security, params: idParams('round'), response: { 200: roundSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['rounds'],
+        summary: 'One round',
+        security,
+        params: idParams('round'),
+        response: { 200: roundSchema, ...errorResponses(400, 404, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE),
     },
     async (request) => service.roundView(request.params.id),

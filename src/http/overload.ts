@@ -28,7 +28,10 @@ export async function shedUnderLoad(app: FastifyInstance, options: FastifyUnderP
     pressureHandler: (request, reply) => {
       // Not sending lets the request through (the plugin's documented contract).
       if (!request.routeOptions.config.shed) return;
-      void reply.code(503).header('retry-after', String(retryAfter)).send({ error: 'unavailable', message: `Probity is busy; retry after ${retryAfter} seconds (Retry-After)` });
+      void reply
+        .code(503)
+        .header('retry-after', String(retryAfter))
+        .send({ error: 'unavailable', message: `Probity is busy; retry after ${retryAfter} seconds (Retry-After)` });
     },
   });
 }

@@ -50,5 +50,12 @@ export const pageRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, opts
     setHeaders: pageHeaders,
   });
   // Each file its own route (no wildcard): the shell is two known files.
-  await app.register(fastifyStatic, { root: filesDir('shell'), prefix: SHELL_PREFIX, decorateReply: false, index: false, wildcard: false, setHeaders: pageHeaders });
+  await app.register(fastifyStatic, {
+    root: filesDir('shell'),
+    prefix: SHELL_PREFIX,
+    decorateReply: false,
+    index: false,
+    wildcard: false,
+    setHeaders: pageHeaders,
+  });
 };

@@ -58,7 +58,13 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
   app.get(
     '/v1/audit',
     {
-      schema: { tags: ['register'], summary: 'Audit events and the chain head', security, querystring: auditQuery, response: { 200: auditResponse, ...errorResponses(400, ...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['register'],
+        summary: 'Audit events and the chain head',
+        security,
+        querystring: auditQuery,
+        response: { 200: auditResponse, ...errorResponses(400, ...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, ...OFFICE),
       config: SHED,
     },
@@ -81,7 +87,10 @@ export const registerRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
         description:
           'Without `from`: the chain, the head signature, the checkpoints and every record against its events. With `from` (and `limit`, default 5000): events `from`… checked against the one before, the checkpoints among them and, on the last page, the signed head; `next` is where the following page starts.',
         security,
-        querystring: z.object({ from: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(MAX_VERIFY_PAGE).default(VERIFY_PAGE) }),
+        querystring: z.object({
+          from: z.coerce.number().int().min(1).optional(),
+          limit: z.coerce.number().int().min(1).max(MAX_VERIFY_PAGE).default(VERIFY_PAGE),
+        }),
         response: { 200: verifyResponse, ...errorResponses(400, ...AUTHED_ERRORS) },
       },
       preValidation: requireRole(auth, ...OFFICE),

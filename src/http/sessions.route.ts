@@ -10,7 +10,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from './auth.js';
 import { actorOf, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
-import { AUTHED_ERRORS, errorResponses, idParams, invitationResponseBody, invitationSchema, sessionBody, sessionChangeBody, sessionSchema, useZod } from './contract.js';
+import {
+  AUTHED_ERRORS,
+  errorResponses,
+  idParams,
+  invitationResponseBody,
+  invitationSchema,
+  sessionBody,
+  sessionChangeBody,
+  sessionSchema,
+  useZod,
+} from './contract.js';
 
 export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (plain, { service, auth }) => {
   useZod(plain);
@@ -49,7 +59,12 @@ export const sessionRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (p
   app.get(
     '/v1/invitations',
     {
-      schema: { tags: ['sessions'], summary: "An officer's invitations", security, response: { 200: z.object({ invitations: z.array(invitationSchema) }), ...errorResponses(...AUTHED_ERRORS) } },
+      schema: {
+        tags: ['sessions'],
+        summary: "An officer's invitations",
+        security,
+        response: { 200: z.object({ invitations: z.array(invitationSchema) }), ...errorResponses(...AUTHED_ERRORS) },
+      },
       preValidation: requireRole(auth, 'officer', ...OFFICE),
     },
     async (request) => ({ invitations: await service.listInvitations(actorOf(request)) }),

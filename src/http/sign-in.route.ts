@@ -31,9 +31,7 @@ export interface SignInOptions {
 /** `__Host-` cookies must be Secure: used when Probity is served over HTTPS (always, outside a test or a laptop). */
 export function cookieNames(publicUrl: string): { session: string; login: string; secure: boolean } {
   const secure = new URL(publicUrl).protocol === 'https:';
-  return secure
-    ? { session: '__Host-probity-session', login: '__Host-probity-login', secure }
-    : { session: 'probity-session', login: 'probity-login', secure };
+  return secure ? { session: '__Host-probity-session', login: '__Host-probity-login', secure } : { session: 'probity-session', login: 'probity-login', secure };
 }
 
 /** Only a path on this site: never `//evil.example` or `https://…` (an open redirect). */
@@ -93,7 +91,8 @@ export const signInRoutes: FastifyPluginAsync<SignInOptions> = async (app, opts)
   const base = { httpOnly: true, sameSite: 'lax' as const, secure: names.secure };
 
   app.get<{ Querystring: { return?: string } }>('/auth/login', { schema: { hide: true } }, async (request, reply) => {
-    if (!opts.oidc) return page(reply, 503, 'Single sign-on is not set up', 'The council has not configured its identity provider (OIDC_ISSUER). Ask the office.');
+    if (!opts.oidc)
+      return page(reply, 503, 'Single sign-on is not set up', 'The council has not configured its identity provider (OIDC_ISSUER). Ask the office.');
     let begun;
     try {
       begun = await opts.oidc.begin();

@@ -67,7 +67,10 @@ export interface Hit {
 }
 
 export class LexiconError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}: ${problems.join('; ')}`);
     this.name = 'LexiconError';
   }
@@ -228,9 +231,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export function parseLexiconFile(text: string, file: string): Entry[] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new LexiconError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
+  if (doc.errors.length > 0)
+    throw new LexiconError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`),
+    );
   const parsed = fileSchema.safeParse(doc.toJS());
-  if (!parsed.success) throw new LexiconError(file, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success)
+    throw new LexiconError(
+      file,
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
   const data = parsed.data;
   const problems: string[] = [];
   const seen = new Set<string>();
@@ -240,7 +251,13 @@ export function parseLexiconFile(text: string, file: string): Entry[] {
     const key = raw.pattern.trim().toLowerCase().replace(/\s+/g, ' ');
     if (seen.has(key)) problems.push(`${where}: duplicate pattern`);
     seen.add(key);
-    const entry: Entry = { category: data.category, pattern: raw.pattern, note: raw.note, source: raw.source ?? data.source, ...(raw.kind ? { kind: raw.kind } : {}) };
+    const entry: Entry = {
+      category: data.category,
+      pattern: raw.pattern,
+      note: raw.note,
+      source: raw.source ?? data.source,
+      ...(raw.kind ? { kind: raw.kind } : {}),
+    };
     let phrases: Slot[][];
     try {
       phrases = compilePattern(raw.pattern);

@@ -18,15 +18,47 @@ export interface Token {
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
 
 const CONTRACTIONS: Record<string, string[]> = {
-  "can't": ['can', 'not'], "cannot": ['can', 'not'], "won't": ['will', 'not'], "shan't": ['shall', 'not'],
-  "i'm": ['i', 'am'], "let's": ['let', 'us'],
+  "can't": ['can', 'not'],
+  cannot: ['can', 'not'],
+  "won't": ['will', 'not'],
+  "shan't": ['shall', 'not'],
+  "i'm": ['i', 'am'],
+  "let's": ['let', 'us'],
 };
 const SUFFIXES: [string, string][] = [
-  ["n't", 'not'], ["'re", 'are'], ["'ve", 'have'], ["'ll", 'will'], ["'d", 'would'], ["'s", 'is'], ["'m", 'am'],
+  ["n't", 'not'],
+  ["'re", 'are'],
+  ["'ve", 'have'],
+  ["'ll", 'will'],
+  ["'d", 'would'],
+  ["'s", 'is'],
+  ["'m", 'am'],
 ];
 
 /** After these words "'s" is "is" (or "has"), never a possessive: "he's lazy", "that's rubbish", "there's no point". */
-const IS_AFTER = new Set(['he', 'she', 'it', 'that', 'there', 'here', 'who', 'what', 'where', 'when', 'how', 'why', 'this', 'everyone', 'everybody', 'someone', 'somebody', 'nobody', 'everything', 'something', 'nothing']);
+const IS_AFTER = new Set([
+  'he',
+  'she',
+  'it',
+  'that',
+  'there',
+  'here',
+  'who',
+  'what',
+  'where',
+  'when',
+  'how',
+  'why',
+  'this',
+  'everyone',
+  'everybody',
+  'someone',
+  'somebody',
+  'nobody',
+  'everything',
+  'something',
+  'nothing',
+]);
 
 const STEM_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
 const stemCache = new Map<string, string>();

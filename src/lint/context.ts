@@ -36,7 +36,9 @@ function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
     (last.endsWith('s') && before === 'the') ||
     // "our labour update", "our lib dem action day": a writer's own party.
     before === 'our' ||
-    /^(group|groups|lot|briefing|councillors|members|leader|newsletter|leaflet|leaflets|campaign|candidate|candidates|update|survey|flyer|flyers|branch|party|supporters|activists|team|event|meeting|website|page|post|posts|mp)$/.test(next)
+    /^(group|groups|lot|briefing|councillors|members|leader|newsletter|leaflet|leaflets|campaign|candidate|candidates|update|survey|flyer|flyers|branch|party|supporters|activists|team|event|meeting|website|page|post|posts|mp)$/.test(
+      next,
+    )
   );
 }
 
@@ -63,7 +65,13 @@ export class SentenceView {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
     // when written with a capital.
     this.hits = hits
-      .filter((h) => !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) || tokens[h.from]!.capital || /^(cllr|councillor)$/.test(tokens[h.from]!.word) || lowerCaseGroup(h, tokens))
+      .filter(
+        (h) =>
+          !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) ||
+          tokens[h.from]!.capital ||
+          /^(cllr|councillor)$/.test(tokens[h.from]!.word) ||
+          lowerCaseGroup(h, tokens),
+      )
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }
 
@@ -115,7 +123,10 @@ export class SentenceView {
     if (!this.judgementCache) {
       const people = new Set<number>();
       for (const h of this.hits) if (PERSON_WORDS.has(h.category)) for (let i = h.from; i < h.to; i++) people.add(i);
-      this.judgementCache = judgementsIn({ text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: (i) => people.has(i) }, this.resources);
+      this.judgementCache = judgementsIn(
+        { text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: (i) => people.has(i) },
+        this.resources,
+      );
     }
     return this.judgementCache;
   }
@@ -144,7 +155,12 @@ export class SentenceView {
   /** The sentence asks or tells the reader to do something (any politeness). */
   get asks(): boolean {
     const m = this.mood;
-    return m === 'instruction' || m === 'request' || m === 'info-request' || (m === 'question' && this.tokens.some((t) => /^(you|can|could|would|will)$/.test(t.word)));
+    return (
+      m === 'instruction' ||
+      m === 'request' ||
+      m === 'info-request' ||
+      (m === 'question' && this.tokens.some((t) => /^(you|can|could|would|will)$/.test(t.word)))
+    );
   }
 
   /** Token index of the first token at or after a character offset. */
@@ -218,7 +234,14 @@ export class RuleContext {
   private isNameToken(t: Token): boolean {
     let words = NAME_WORDS.get(this.council);
     if (!words) {
-      words = new Set(this.council.people.flatMap((p) => p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/)));
+      words = new Set(
+        this.council.people.flatMap((p) =>
+          p.name
+            .toLowerCase()
+            .replace(/^cllr\s+/, '')
+            .split(/\s+/),
+        ),
+      );
       NAME_WORDS.set(this.council, words);
     }
     return words.has(t.word);

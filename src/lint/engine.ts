@@ -70,7 +70,15 @@ const READER_FLOOR = 0.65;
 const READER_WITHOUT_STRONGEST = 0.5;
 
 const EXCERPT_CHARS = 200;
-const ABSORBS_IMPERATIVES = new Set(['political-request', 'familiarity', 'undue-pressure', 'group-decision', 'report-interference', 'silent-copy', 'group-confidentiality']);
+const ABSORBS_IMPERATIVES = new Set([
+  'political-request',
+  'familiarity',
+  'undue-pressure',
+  'group-decision',
+  'report-interference',
+  'silent-copy',
+  'group-confidentiality',
+]);
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function createLinter(data: LinterData): ExplainingLinter {
@@ -89,7 +97,17 @@ export function createLinter(data: LinterData): ExplainingLinter {
       const clauses = (own ?? model?.rules[rule.meta.id] ?? []).map((c) => cite(packs, c.protocol ?? pack.id, c.ref, c.quote));
       const explicit = council.rules[rule.meta.id] !== undefined;
       const base: Severity = goodPractice && !explicit ? 'info' : rule.meta.severity;
-      return [rule.meta.id, { id: rule.meta.id, severity: council.ruleSeverity(rule.meta.id, base), description: rule.meta.description, clauses, goodPractice, suggestion: rule.meta.suggestion }];
+      return [
+        rule.meta.id,
+        {
+          id: rule.meta.id,
+          severity: council.ruleSeverity(rule.meta.id, base),
+          description: rule.meta.description,
+          clauses,
+          goodPractice,
+          suggestion: rule.meta.suggestion,
+        },
+      ];
     }),
   );
   const byId = new Map<string, Rule>(RULES.map((r) => [r.meta.id, r]));
@@ -171,14 +189,21 @@ export function createLinter(data: LinterData): ExplainingLinter {
       }
       for (const { report, rule, excerpt } of kept) {
         const f = featuresOf(report, context, kept.length);
-        findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidenceOf(data.model, f)));
+        findings.push(
+          toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidenceOf(data.model, f)),
+        );
         features.push(f);
       }
       // The reader, for the rules that found nothing in this message.
       if (data.reader) {
         // A rule that reported, even one that then gave way to a more specific rule, has had its say.
         const found = new Set(context.reports.map((r) => r.rule));
-        for (const reading of read(data.reader, context, readable.filter((id) => !found.has(id)), data.readerFloor ?? READER_FLOOR)) {
+        for (const reading of read(
+          data.reader,
+          context,
+          readable.filter((id) => !found.has(id)),
+          data.readerFloor ?? READER_FLOOR,
+        )) {
           if (reading.p < (data.readerFloor ?? READER_FLOOR) || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
           const rule = byId.get(reading.rule)!;
           // The reader gives way to the rules a rule names in `yieldsTo`; a reading for a generic rule (an instruction)
@@ -186,15 +211,35 @@ export function createLinter(data: LinterData): ExplainingLinter {
           // instruction in so many words does.
           if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
-          const report: RawReport = { rule: reading.rule, messageId: 'reader', at: s, start: s.start, end: s.end, sentence: s, data: { reasons: reading.reasons.join(', '), description: rule.meta.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) } };
+          const report: RawReport = {
+            rule: reading.rule,
+            messageId: 'reader',
+            at: s,
+            start: s.start,
+            end: s.end,
+            sentence: s,
+            data: { reasons: reading.reasons.join(', '), description: rule.meta.description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase()) },
+          };
           const excerpt = excerptOf(normalised.text, report);
           if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
-          findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, Math.round(reading.p * 100) / 100));
+          findings.push(
+            toFinding(
+              rule,
+              infos.get(rule.meta.id)!,
+              council.rules[rule.meta.id] !== undefined,
+              report,
+              normalised.text,
+              excerpt,
+              Math.round(reading.p * 100) / 100,
+            ),
+          );
           // Its confidence is the reader's own calibrated probability, not the confidence model's.
           features.push(new Map([['reader', reading.p]]));
         }
       }
-      const order = findings.map((_, i) => i).sort((i, j) => findings[i]!.span.start - findings[j]!.span.start || SEVERITY_ORDER[findings[i]!.severity] - SEVERITY_ORDER[findings[j]!.severity]);
+      const order = findings
+        .map((_, i) => i)
+        .sort((i, j) => findings[i]!.span.start - findings[j]!.span.start || SEVERITY_ORDER[findings[i]!.severity] - SEVERITY_ORDER[findings[j]!.severity]);
       return { findings: order.map((i) => findings[i]!), features: order.map((i) => features[i]!) };
     },
   };

@@ -30,7 +30,9 @@ export const EXAMPLE_COUNCIL = join(PACKAGE_ROOT, 'examples', 'council.yaml');
 
 export function loadProtocolPacks(dir = join(LEXICON_DIR, 'protocols')): Map<string, ProtocolPack> {
   const packs = new Map<string, ProtocolPack>();
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const text = readFileSync(join(dir, name), 'utf8');
     const pack = parseCache.get('protocol', text, () => parseProtocolPack(text, join('lexicons/protocols', name)));
     packs.set(pack.id, pack);
@@ -55,7 +57,13 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const adjectives = new Set(JSON.parse(readFileSync(join(dir, 'adjectives.json'), 'utf8')) as string[]);
   const verbs = new Set(JSON.parse(readFileSync(join(dir, 'verbs.json'), 'utf8')) as string[]);
   const profanity = new Map(Object.entries(JSON.parse(readFileSync(join(dir, 'profanity.json'), 'utf8')) as Record<string, 1 | 2>));
-  return { valence: new Map(Object.entries(valence)), adjectives, verbs, profanity, abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) } };
+  return {
+    valence: new Map(Object.entries(valence)),
+    adjectives,
+    verbs,
+    profanity,
+    abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) },
+  };
 }
 
 /** The learned confidence model, trained by `npm run train` (see lexicons/models/MANIFEST.md). */
@@ -82,5 +90,13 @@ export interface LoadOptions {
 export function loadLinter(options: LoadOptions = {}): ExplainingLinter {
   const file = options.councilFile ?? EXAMPLE_COUNCIL;
   const council = options.council ?? parseCouncil(readFileSync(file, 'utf8'), file);
-  return createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: loadModel(), ...(options.withoutReader ? {} : { reader: loadReader() }), ...(options.readerFloor === undefined ? {} : { readerFloor: options.readerFloor }) });
+  return createLinter({
+    council,
+    packs: loadProtocolPacks(),
+    lexicon: loadLexicon(),
+    resources: loadResources(),
+    model: loadModel(),
+    ...(options.withoutReader ? {} : { reader: loadReader() }),
+    ...(options.readerFloor === undefined ? {} : { readerFloor: options.readerFloor }),
+  });
 }

@@ -34,13 +34,17 @@ const CONCERNS: Record<string, (ctx: RuleContext) => boolean> = {
   derogatory: () => true,
   discrimination: () => true,
   // A cabinet member writing only to chief officers passes on decisions (the protocols' exception), as in the rule.
-  'direct-instruction': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0 && !(ctx.sender?.cabinet && ctx.officers(['to', 'cc']).every((o) => o.grade === 'chief')),
+  'direct-instruction': (ctx) =>
+    ctx.senderRole === 'councillor' &&
+    ctx.officers(['to', 'cc']).length > 0 &&
+    !(ctx.sender?.cabinet && ctx.officers(['to', 'cc']).every((o) => o.grade === 'chief')),
   'political-request': (ctx) => ctx.senderRole !== 'officer' && ctx.officers(['to', 'cc']).length > 0,
   'report-interference': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0,
   'undue-pressure': (ctx) => ctx.senderRole !== 'officer' && ctx.officers(['to', 'cc']).length > 0,
   'group-decision': (ctx) => ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0,
   familiarity: (ctx) => (ctx.senderRole === 'councillor' ? ctx.officers().length > 0 : ctx.senderRole === 'officer' && ctx.members().length > 0),
-  'group-confidentiality': (ctx) => (ctx.senderRole === 'officer' ? ctx.members().length > 0 : ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0),
+  'group-confidentiality': (ctx) =>
+    ctx.senderRole === 'officer' ? ctx.members().length > 0 : ctx.senderRole === 'councillor' && ctx.officers(['to', 'cc']).length > 0,
   'personal-matter': (ctx) => ctx.senderRole === 'officer' && ctx.members(['to', 'cc']).length > 0,
 };
 

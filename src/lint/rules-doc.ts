@@ -12,7 +12,7 @@ export function rulesDoc(rules: readonly Rule[], packs: ReadonlyMap<string, Prot
     '# Probity rules',
     '',
     'Made by `npm run docs:rules` from `src/lint/rules/*.ts` and `lexicons/protocols/*.yaml`; do not edit by hand.',
-    'Each rule cites the configured council\'s own clause; where its protocol does not back the rule, the rule runs',
+    "Each rule cites the configured council's own clause; where its protocol does not back the rule, the rule runs",
     'at `info` as good practice and cites the `model` pack.',
     '',
     'Every finding also carries a confidence (0–1) from the learned model in `lexicons/models/`; each channel shows a',

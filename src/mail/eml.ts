@@ -56,7 +56,11 @@ export function assertLooksLikeMessage(source: Buffer): void {
   const head = source.subarray(0, BINARY_SNIFF_BYTES);
   if (head.includes(0)) throw new InputError('binary content, not an email message');
   // Header names are ASCII, so latin1 reads them exactly whatever the body's charset.
-  const lines = source.subarray(0, 64 * 1024).toString('latin1').replace(/^\uFEFF|^\xEF\xBB\xBF/, '').split(/\r?\n/);
+  const lines = source
+    .subarray(0, 64 * 1024)
+    .toString('latin1')
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .split(/\r?\n/);
   let i = 0;
   while (i < lines.length && lines[i]!.trim() === '') i++;
   if (i < lines.length && MBOX_FROM_LINE.test(lines[i]!)) i++;

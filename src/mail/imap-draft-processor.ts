@@ -94,7 +94,15 @@ export const imapDraftProcessor: LintProcessor<'imap-draft'> = async (data, cont
     owner: `job:${job.id}`,
   });
   context.log.info(
-    { jobId: job.id, mailbox: data.mailbox, uid: data.uid, status: outcome.status, findings: outcome.findings, rules: outcome.rules, ...(outcome.lease ? { lease: outcome.lease } : {}) },
+    {
+      jobId: job.id,
+      mailbox: data.mailbox,
+      uid: data.uid,
+      status: outcome.status,
+      findings: outcome.findings,
+      rules: outcome.rules,
+      ...(outcome.lease ? { lease: outcome.lease } : {}),
+    },
     'imap draft checked',
   );
   return { findings: outcome.findings, delivered: outcome.status === 'nudged' ? 'imap-nudge' : 'none' };
@@ -136,7 +144,14 @@ const none = (status: DraftStatus): Checked => ({ outcome: { status, findings: 0
  * nudge appended by an earlier run that died or lost the server's answer before recording it is found, not
  * repeated. A failure records nothing: the lease lapses or is taken over, and the next run looks again.
  */
-async function deliverNudge(client: ImapFlow, config: MailboxConfig, outcome: DraftOutcome, nudge: NonNullable<Checked['nudge']>, deps: CheckDraftDeps, owner: string): Promise<DraftOutcome> {
+async function deliverNudge(
+  client: ImapFlow,
+  config: MailboxConfig,
+  outcome: DraftOutcome,
+  nudge: NonNullable<Checked['nudge']>,
+  deps: CheckDraftDeps,
+  owner: string,
+): Promise<DraftOutcome> {
   const present = await inFolder(client, config.inboxPath, nudge.messageId);
   if (present === 'unknown') {
     // A server that refuses SEARCH HEADER: better a nudge twice (after a crash) than a breach unflagged.

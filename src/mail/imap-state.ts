@@ -32,8 +32,21 @@ function sha256(...parts: string[]): string {
  * across a save-new-copy-delete-old (the UID does not survive it); and the content, for clients that mint a new
  * Message-ID on every save. A draft counts as already nudged about a rule if either name has it.
  */
-export function draftKeys(mailboxId: string, messageId: string | undefined, message: Pick<Message, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'text'>): string[] {
-  const content = sha256('content', mailboxId, message.from, message.to.join(','), message.cc.join(','), message.bcc.join(','), message.subject ?? '', message.text);
+export function draftKeys(
+  mailboxId: string,
+  messageId: string | undefined,
+  message: Pick<Message, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'text'>,
+): string[] {
+  const content = sha256(
+    'content',
+    mailboxId,
+    message.from,
+    message.to.join(','),
+    message.cc.join(','),
+    message.bcc.join(','),
+    message.subject ?? '',
+    message.text,
+  );
   const id = messageId?.trim();
   return id ? [sha256('message-id', mailboxId, id.toLowerCase()), content] : [content];
 }
@@ -119,7 +132,15 @@ export class DraftState {
    */
   async finishNudge(keys: readonly string[], rules: readonly string[], nudgeId: string, owner: string): Promise<void> {
     if (rules.length === 0) return;
-    await this.redis.eval(FINISH_SCRIPT, keys.length + 1, this.pendingKey(nudgeId), ...keys.map((k) => this.nudgedKey(k)), owner, String(this.nudgedTtlSeconds), ...rules);
+    await this.redis.eval(
+      FINISH_SCRIPT,
+      keys.length + 1,
+      this.pendingKey(nudgeId),
+      ...keys.map((k) => this.nudgedKey(k)),
+      owner,
+      String(this.nudgedTtlSeconds),
+      ...rules,
+    );
   }
 }
 

@@ -37,7 +37,10 @@ const SEVERITY_LABEL: Record<Severity, string> = { error: 'Must fix', warning: '
 
 /** Header-safe, one line, and not so long that clients cut it mid-word. */
 export function nudgeSubject(draftSubject: string | undefined): string {
-  const subject = (draftSubject ?? '').replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+  const subject = (draftSubject ?? '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
   const shown = subject.length > 120 ? `${subject.slice(0, 119)}…` : subject;
   return NUDGE_SUBJECT_PREFIX + (shown || '(no subject)');
 }
@@ -93,7 +96,9 @@ export function renderNudgeHtml(input: NudgeInput): string {
       return [
         '<li style="margin:0 0 16px 0">',
         `<div><strong>${e(finding.message)}</strong> <span style="color:#555;font-size:90%">${e(SEVERITY_LABEL[finding.severity])} · ${e(finding.rule)} · ${e(confidenceSentence(finding.confidence))}</span></div>`,
-        finding.excerpt ? `<div style="margin:4px 0;padding:4px 8px;border-left:3px solid #c9a227;background:#fdf8e6">You wrote: “${e(finding.excerpt)}”</div>` : '',
+        finding.excerpt
+          ? `<div style="margin:4px 0;padding:4px 8px;border-left:3px solid #c9a227;background:#fdf8e6">You wrote: “${e(finding.excerpt)}”</div>`
+          : '',
         clause ? `<div style="margin:4px 0;color:#333">${finding.goodPractice ? 'Good practice' : 'Protocol'}: ${e(clause)}</div>` : '',
         finding.suggestion ? `<div style="margin:4px 0;color:#1b5e20">Instead: ${e(finding.suggestion)}</div>` : '',
         '</li>',
@@ -118,7 +123,9 @@ export function renderNudgeHtml(input: NudgeInput): string {
 
 /** A fixed Message-ID per draft and set of rules: the same nudge, if ever built twice, is the same message. */
 export function nudgeMessageId(draftKey: string, rules: readonly string[], domain = 'probity.invalid'): string {
-  const hash = createHash('sha256').update(`${draftKey}\0${[...rules].sort().join(',')}`).digest('hex');
+  const hash = createHash('sha256')
+    .update(`${draftKey}\0${[...rules].sort().join(',')}`)
+    .digest('hex');
   return `<nudge-${hash.slice(0, 32)}@${domain}>`;
 }
 

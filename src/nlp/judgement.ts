@@ -40,7 +40,8 @@ export function contemptBefore(s: Pick<JudgementInput, 'tokens' | 'hits'>, resou
     const t = s.tokens[k]!;
     if (states.has(k)) return undefined;
     const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
-    if (v !== undefined && v <= STRONG && (resources.verbs.has(t.word) || resources.verbs.has(t.stem) || resources.adjectives.has(t.word))) return { word: t.word, score: v };
+    if (v !== undefined && v <= STRONG && (resources.verbs.has(t.word) || resources.verbs.has(t.stem) || resources.adjectives.has(t.word)))
+      return { word: t.word, score: v };
     if (!/^(all|the|those|these|of|them|any|more|bloody|our|their|so|many|lot|bunch)$/.test(t.word)) return undefined;
   }
   return undefined;
@@ -96,12 +97,112 @@ const STRONG = -0.4;
 const LIST_TOTAL = -0.7;
 /** Profanity counts as this negative in a score (cuss sureness 2 / 1). */
 const PROFANE_SCORE = [0, -0.5, -0.9] as const;
-const COPULA = new Set(['is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'seems', 'seem', 'seemed', 'sounds', 'sound', 'looks', 'look', 'appears', 'appear', 'remains', 'remain', 'become', 'becomes', 'became', 'acting', 'behaving', 'behaved', 'getting', 'got']);
+const COPULA = new Set([
+  'is',
+  'are',
+  'was',
+  'were',
+  'am',
+  'be',
+  'been',
+  'being',
+  'seems',
+  'seem',
+  'seemed',
+  'sounds',
+  'sound',
+  'looks',
+  'look',
+  'appears',
+  'appear',
+  'remains',
+  'remain',
+  'become',
+  'becomes',
+  'became',
+  'acting',
+  'behaving',
+  'behaved',
+  'getting',
+  'got',
+]);
 const SECOND = new Set(['you', 'your', 'yourself', 'yourselves', 'ye', 'ya']);
-const DETERMINERS = new Set(['a', 'an', 'the', 'those', 'these', 'such', 'absolute', 'complete', 'total', 'utter', 'bunch', 'lot', 'load', 'pack', 'shower', 'of']);
+const DETERMINERS = new Set([
+  'a',
+  'an',
+  'the',
+  'those',
+  'these',
+  'such',
+  'absolute',
+  'complete',
+  'total',
+  'utter',
+  'bunch',
+  'lot',
+  'load',
+  'pack',
+  'shower',
+  'of',
+]);
 /** Words the sentiment lexicons score but which judge nobody: "no officer has…", "I did not know who". */
-const FUNCTION_WORDS = new Set(['no', 'not', 'none', 'nobody', 'nothing', 'never', 'who', 'what', 'sorry', 'please', 'no-one', 'without', 'against', 'cannot', 'can', 'ok', 'okay', 'yes', 'well', 'like', 'want', 'need', 'hard', 'miss', 'missing', 'low', 'high', 'serious', 'seriously']);
-const INTENSIFIERS = new Set(['absolute', 'absolutely', 'complete', 'completely', 'total', 'totally', 'utter', 'utterly', 'bloody', 'little', 'lot', 'bunch', 'pair', 'load', 'such', 'so', 'really', 'very', 'fucking', 'effing', 'flipping', 'bleeding', 'useless', 'stupid']);
+const FUNCTION_WORDS = new Set([
+  'no',
+  'not',
+  'none',
+  'nobody',
+  'nothing',
+  'never',
+  'who',
+  'what',
+  'sorry',
+  'please',
+  'no-one',
+  'without',
+  'against',
+  'cannot',
+  'can',
+  'ok',
+  'okay',
+  'yes',
+  'well',
+  'like',
+  'want',
+  'need',
+  'hard',
+  'miss',
+  'missing',
+  'low',
+  'high',
+  'serious',
+  'seriously',
+]);
+const INTENSIFIERS = new Set([
+  'absolute',
+  'absolutely',
+  'complete',
+  'completely',
+  'total',
+  'totally',
+  'utter',
+  'utterly',
+  'bloody',
+  'little',
+  'lot',
+  'bunch',
+  'pair',
+  'load',
+  'such',
+  'so',
+  'really',
+  'very',
+  'fucking',
+  'effing',
+  'flipping',
+  'bleeding',
+  'useless',
+  'stupid',
+]);
 const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
 /** Where a predicate ends: a new clause. */
 const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
@@ -152,7 +253,27 @@ const PRONOUN = /^(he|she|they|him|her|them|his|their)$/;
 /** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
 const MASKED = /(?<![\p{L}\p{N}])([a-z]{1,3})([*#@$!%]{1,4})([a-z]{0,8})(?![\p{L}\p{N}*])/giu;
 /** The commonest first, so "s**t" reads as the word people mean rather than a rarer one of the same shape. */
-const COMMON = ['shit', 'fuck', 'fucking', 'cunt', 'twat', 'bastard', 'bitch', 'arse', 'arsehole', 'asshole', 'piss', 'prick', 'dick', 'wanker', 'bollocks', 'shite', 'crap', 'tosser', 'slag'];
+const COMMON = [
+  'shit',
+  'fuck',
+  'fucking',
+  'cunt',
+  'twat',
+  'bastard',
+  'bitch',
+  'arse',
+  'arsehole',
+  'asshole',
+  'piss',
+  'prick',
+  'dick',
+  'wanker',
+  'bollocks',
+  'shite',
+  'crap',
+  'tosser',
+  'slag',
+];
 const PROFANE_WORDS = new WeakMap<Profanity, string[]>();
 const MASKED_CACHE = new Map<string, string | undefined>();
 
@@ -161,7 +282,10 @@ function unmask(head: string, mask: string, tail: string, table: Profanity): str
   if (MASKED_CACHE.has(key)) return MASKED_CACHE.get(key);
   let words = PROFANE_WORDS.get(table);
   if (!words) {
-    words = [...COMMON.filter((w) => table.has(w)), ...[...table].filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w) && !COMMON.includes(w)).map(([w]) => w)];
+    words = [
+      ...COMMON.filter((w) => table.has(w)),
+      ...[...table].filter(([w, v]) => v === 2 && /^[a-z]{3,12}$/.test(w) && !COMMON.includes(w)).map(([w]) => w),
+    ];
     PROFANE_WORDS.set(table, words);
   }
   const length = head.length + mask.length + tail.length;
@@ -250,7 +374,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.word;
     // "thank you", "see you", "bless you": the address is not the start of a description.
-    if (SECOND.has(w) && /^(thank|thanks|see|bless|love|miss|told|tell|asked|ask|let|help|send|update|remind|owe|give|get)$/.test(tokens[i - 1]?.word ?? '')) continue;
+    if (SECOND.has(w) && /^(thank|thanks|see|bless|love|miss|told|tell|asked|ask|let|help|send|update|remind|owe|give|get)$/.test(tokens[i - 1]?.word ?? ''))
+      continue;
     const isSubject = SECOND.has(w) || /^(he|she|they|him|her|them|his|their)$/.test(w) || s.isPerson(i);
     // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject, and the
     // noun phrase opens its clause ("the crisis facing asylum seekers is getting worse" is about the crisis).
@@ -263,19 +388,36 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     // "you heartless bastards", "you lazy lot": adjectives straight after a second-person address.
     // "you heartless bastards", "you absolute muppet": the address goes straight into contempt.
     // Only "you" itself addresses: "your loss", "yourself" are not an address into contempt.
-    const direct = (w === 'you' || w === 'ye' || w === 'ya') && j < tokens.length && (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
+    const direct =
+      (w === 'you' || w === 'ye' || w === 'ya') &&
+      j < tokens.length &&
+      (judging(resources, s, j, states) < 0 || profaneAt(j) || INTENSIFIERS.has(tokens[j]!.word));
     if (!direct && !contracted) {
       // "the Romanian families on that estate are …": the copula may follow a short noun phrase after the person word.
       let c = j;
       // Only a person noun heads a longer noun phrase; "his house is …" is about the house.
       const pronoun = /^(he|she|they|him|her|them|his|their)$/.test(w);
-      while (!pronoun && c < Math.min(tokens.length, j + 5) && !COPULA.has(tokens[c]!.word) && !/^(who|which|because|but|if|when|while|and|or)$/.test(tokens[c]!.word) && !MODALS.test(tokens[c]!.word) && !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))) c++;
+      while (
+        !pronoun &&
+        c < Math.min(tokens.length, j + 5) &&
+        !COPULA.has(tokens[c]!.word) &&
+        !/^(who|which|because|but|if|when|while|and|or)$/.test(tokens[c]!.word) &&
+        !MODALS.test(tokens[c]!.word) &&
+        !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))
+      )
+        c++;
       if (c >= tokens.length || !COPULA.has(tokens[c]!.word) || (c > j && SECOND.has(w))) continue;
       j = c + 1;
     }
     // A clause that opens after the verb ("members are that the damaged lights…") describes something else, and so
     // does a place or a circumstance ("she was in a terrible state", "they are under pressure").
-    if (j < tokens.length && /^(that|which|what|whether|if|when|because|to|there|it|this|in|at|on|under|with|without|from|out|into|through|after|before|by|for|about|going|getting|being|having|due)$/.test(tokens[j]!.word)) continue;
+    if (
+      j < tokens.length &&
+      /^(that|which|what|whether|if|when|because|to|there|it|this|in|at|on|under|with|without|from|out|into|through|after|before|by|for|about|going|getting|being|having|due)$/.test(
+        tokens[j]!.word,
+      )
+    )
+      continue;
     const found = predicate(s, resources, direct ? j : j, states, profaneAt, direct);
     if (found) out.push({ ...found, kind: found.nameCalling ? 'name-calling' : 'described', secondPerson: second, subject: i });
   }
@@ -294,13 +436,27 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         count++;
       }
       const w = tokens[k]!.word;
-      if (k + 1 < tokens.length && (SECOND.has(w) || /^(he|she|they)$/.test(w)) && COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)) {
+      if (
+        k + 1 < tokens.length &&
+        (SECOND.has(w) || /^(he|she|they)$/.test(w)) &&
+        COPULA.has(tokens[k + 1]!.word === 'really' ? (tokens[k + 2]?.word ?? '') : tokens[k + 1]!.word)
+      ) {
         closed = true;
         break;
       }
     }
     if (!closed || count === 0 || (score > LIST_TOTAL && score / count > STRONG)) continue;
-    out.push({ kind: 'described', from: i + 1, to: k, word: tokens[i + 1]!.word, score, count, profane: false, secondPerson: SECOND.has(tokens[k]!.word), subject: k });
+    out.push({
+      kind: 'described',
+      from: i + 1,
+      to: k,
+      word: tokens[i + 1]!.word,
+      score,
+      count,
+      profane: false,
+      secondPerson: SECOND.has(tokens[k]!.word),
+      subject: k,
+    });
   }
 
   // 3. Contempt before a person word: "incompetent, lazy officers", "the useless idiots in planning".
@@ -320,9 +476,17 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         count++;
         worst = Math.min(worst, v);
         from = k;
-      } else if (!/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(tokens[k]!.word)) {
+      } else if (
+        !/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(
+          tokens[k]!.word,
+        )
+      ) {
         // A list of adjectives may hold one the resource does not score: "lazy, overpaid managers".
-        const listed = k > 0 && /,\s*$/.test(s.text.slice(tokens[k - 1]!.end - s.start, tokens[k]!.start - s.start)) && resources.adjectives.has(tokens[k - 1]!.word) && judging(resources, s, k - 1, states) < 0;
+        const listed =
+          k > 0 &&
+          /,\s*$/.test(s.text.slice(tokens[k - 1]!.end - s.start, tokens[k]!.start - s.start)) &&
+          resources.adjectives.has(tokens[k - 1]!.word) &&
+          judging(resources, s, k - 1, states) < 0;
         if (!listed) break;
       }
     }
@@ -339,15 +503,35 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     const p = profaneAt(i) ? 2 : profanity(t.word, resources.profanity);
     // A milder swear word is name-calling too when contempt comes before it ("that arrogant little shit").
     const scorned = [1, 2].some((d) => i - d >= 0 && resources.adjectives.has(tokens[i - d]!.word) && judging(resources, s, i - d, states) <= STRONG);
-    const nameCall = p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3 || scorned);
+    const nameCall =
+      p > 0 && (DETERMINERS.has(tokens[i - 1]?.word ?? '') || SECOND.has(tokens[i - 1]?.word ?? '') || /s$/.test(t.word) || tokens.length <= 3 || scorned);
     if (nameCall && (p === 2 || scorned)) {
-      out.push({ kind: 'name-calling', from: i, to: i + 1, word: t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: tokens.slice(Math.max(0, i - 6), i).some((x) => SECOND.has(x.word)) });
+      out.push({
+        kind: 'name-calling',
+        from: i,
+        to: i + 1,
+        word: t.word,
+        score: PROFANE_SCORE[2],
+        count: 1,
+        profane: true,
+        secondPerson: tokens.slice(Math.max(0, i - 6), i).some((x) => SECOND.has(x.word)),
+      });
     } else if (p === 2 || masked.some((m) => m.token === i)) {
       // Profanity as an intensifier counts when the clause is aimed at someone ("f***ing useless, the lot of you").
       const near = tokens.slice(Math.max(0, i - 6), i + 7);
       const second = near.some((x) => SECOND.has(x.word)) || addressedThrough(s, resources, i);
       const person = second || near.some((_, k) => s.isPerson(Math.max(0, i - 6) + k));
-      if (person) out.push({ kind: 'profanity', from: i, to: i + 1, word: masked.find((m) => m.token === i)?.word ?? t.word, score: PROFANE_SCORE[2], count: 1, profane: true, secondPerson: second });
+      if (person)
+        out.push({
+          kind: 'profanity',
+          from: i,
+          to: i + 1,
+          word: masked.find((m) => m.token === i)?.word ?? t.word,
+          score: PROFANE_SCORE[2],
+          count: 1,
+          profane: true,
+          secondPerson: second,
+        });
     }
   }
   // A masked word is one word to the reader, though the tokeniser splits it ("f***ing" → f, ing): cover all of it.
@@ -364,7 +548,14 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
 type Found = Pick<Judgement, 'from' | 'to' | 'word' | 'score' | 'count' | 'profane'> & { nameCalling: boolean };
 
 /** The negative words of a predicate starting at token `j`, up to the end of its clause. */
-function predicate(s: JudgementInput, resources: Resources, j: number, states: Set<number>, profaneAt: (i: number) => boolean, direct = false): Found | undefined {
+function predicate(
+  s: JudgementInput,
+  resources: Resources,
+  j: number,
+  states: Set<number>,
+  profaneAt: (i: number) => boolean,
+  direct = false,
+): Found | undefined {
   const tokens = s.tokens;
   let score = 0;
   let count = 0;
@@ -384,11 +575,20 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
     }
     if (k > j && CLAUSE_END.has(t.word) && !/,\s*$/.test(s.text.slice(0, t.start - s.start)) && t.word !== 'and') break;
     // A new clause with its own verb ("you are right that the bins were late") ends the description.
-    if (k > j && (t.word === 'about' || t.word === 'with' || t.word === 'by' || t.word === 'at' || t.word === 'for' || t.word === 'to') && count === 0) return undefined;
+    if (k > j && (t.word === 'about' || t.word === 'with' || t.word === 'by' || t.word === 'at' || t.word === 'for' || t.word === 'to') && count === 0)
+      return undefined;
     const v = profaneAt(k) ? PROFANE_SCORE[2] : judging(resources, s, k, states);
     // Straight after "you", contempt runs word to word ("you heartless, target-driven bastards"); one other word
     // may sit between judging words, no more.
-    if (direct && v === 0 && !INTENSIFIERS.has(t.word) && k > j && (k - (to < 0 ? j : to)) >= 1 && !(k + 1 < tokens.length && (profaneAt(k + 1) || judging(resources, s, k + 1, states) < 0))) break;
+    if (
+      direct &&
+      v === 0 &&
+      !INTENSIFIERS.has(t.word) &&
+      k > j &&
+      k - (to < 0 ? j : to) >= 1 &&
+      !(k + 1 < tokens.length && (profaneAt(k + 1) || judging(resources, s, k + 1, states) < 0))
+    )
+      break;
     if (v < 0) {
       // A feeling about something ("angry about", "disappointed with") is a state, not a judgement of the person.
       if (/^(about|with|by|at|that|over|for)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;
@@ -411,7 +611,8 @@ function predicate(s: JudgementInput, resources: Resources, j: number, states: S
 
 const NOUN_PHRASE = /^(the|a|an|our|your|their|his|her|my|these|those|this|that|some|many|most|all|both|other|few|several)$/;
 /** Words that make what follows their object rather than a subject: prepositions and participles. */
-const GOVERNS = /^(of|for|to|with|about|against|on|in|at|by|from|into|onto|towards|toward|among|between|like|than|via|through|over|under|without|within|upon)$|ing$/;
+const GOVERNS =
+  /^(of|for|to|with|about|against|on|in|at|by|from|into|onto|towards|toward|among|between|like|than|via|through|over|under|without|within|upon)$|ing$/;
 
 /**
  * The noun phrase ending at token `i` is the subject of what follows, not the object of a word before it ("the crisis

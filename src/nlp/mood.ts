@@ -13,12 +13,13 @@ const SKIP_OPENERS = new Set(['and', 'also', 'so', 'now', 'then', 'just', 'kindl
 const VERB_CACHE_LIMIT = 20_000;
 const verbCache = new Map<string, boolean>();
 const CLOSED_CLASS = new Set(
-  ('i me my we us our you your he him his she her they them their it its this that these those there here the a an ' +
+  (
+    'i me my we us our you your he him his she her they them their it its this that these those there here the a an ' +
     'am is are was were be been being have has had do does did will would shall should can could may might must ' +
     'and or but if when while because as since though although so yet nor not no yes of in on at to for from by ' +
     'with about after before over under into onto up down out off than then also just only very too hi hello dear ' +
-    'thanks thank cheers morning afternoon evening sorry ok okay please what which who whom whose why how where')
-    .split(' '),
+    'thanks thank cheers morning afternoon evening sorry ok okay please what which who whom whose why how where'
+  ).split(' '),
 );
 
 /** True when compromise reads `word` as a verb in its base form (as in "Remove it."). */
@@ -56,9 +57,14 @@ export function classifyMood(s: MoodInput): Mood {
   // "I'll make sure she pays" is the writer's own promise, not an instruction.
   const instruction = of('instruction-frame').filter(
     (h) =>
-      !(/^(make|ensure)$/.test(s.tokens[h.from]!.word) && h.from > 0 && /^(i|we|will|would|shall|someone|somebody|they|he|she|hope|can|could|to)$/.test(s.tokens[h.from - 1]!.word) && !s.tokens.slice(0, h.from).some((t) => t.word === 'you')) &&
+      !(
+        /^(make|ensure)$/.test(s.tokens[h.from]!.word) &&
+        h.from > 0 &&
+        /^(i|we|will|would|shall|someone|somebody|they|he|she|hope|can|could|to)$/.test(s.tokens[h.from - 1]!.word) &&
+        !s.tokens.slice(0, h.from).some((t) => t.word === 'you')
+      ) &&
       // "You need to know that the meeting has moved" passes on information.
-      !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : s.tokens[h.to]?.word ?? ''),
+      !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : (s.tokens[h.to]?.word ?? '')),
   );
   if (instruction.length > 0 && !question) return 'instruction';
 
@@ -78,7 +84,8 @@ export function classifyMood(s: MoodInput): Mood {
   if (s.tokens.length - first < MIN_IMPERATIVE_WORDS) return 'statement';
   // "Count me in", "put me down", "keep me posted", "let me know": the writer asks to be included or told, which is a
   // request for themselves, not work directed at the reader.
-  if (s.tokens[first + 1]?.word === 'me' && /^(in|down|up|on|posted|informed|updated|know|through|off|out)$/.test(s.tokens[first + 2]?.word ?? '')) return 'request';
+  if (s.tokens[first + 1]?.word === 'me' && /^(in|down|up|on|posted|informed|updated|know|through|off|out)$/.test(s.tokens[first + 2]?.word ?? ''))
+    return 'request';
   if (isBaseVerb(token.word) && startsWithImperative(s.text.slice(token.start - s.start))) {
     if (infoVerbs.some((h) => h.from === first)) return 'info-request';
     const polite = s.tokens.some((t) => t.word === 'please');

@@ -8,7 +8,32 @@ export interface Sentence {
   end: number;
 }
 
-const ABBREVIATIONS = new Set(['cllr', 'mr', 'mrs', 'ms', 'dr', 'st', 'no', 'nos', 'e.g', 'i.e', 'etc', 'approx', 'dept', 'para', 'cf', 'vs', 'ref', 'tel', 'inc', 'ltd', 'cllrs', 'prof', 'rev', 'hon']);
+const ABBREVIATIONS = new Set([
+  'cllr',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'no',
+  'nos',
+  'e.g',
+  'i.e',
+  'etc',
+  'approx',
+  'dept',
+  'para',
+  'cf',
+  'vs',
+  'ref',
+  'tel',
+  'inc',
+  'ltd',
+  'cllrs',
+  'prof',
+  'rev',
+  'hon',
+]);
 
 export function splitSentences(text: string): Sentence[] {
   const sentences: Sentence[] = [];

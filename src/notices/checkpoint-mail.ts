@@ -55,7 +55,10 @@ export async function mailDailyCheckpoint(deps: CheckpointMailDeps, now: Date): 
   const key = service.ledgerKey;
   if (!key) throw new Error('the daily checkpoint needs the ledger key (PROBITY_LEDGER_KEY)');
   const settings = service.settings;
-  const local = { date: localDate(now, settings.timezone), hour: Number(new Intl.DateTimeFormat('en-GB', { timeZone: settings.timezone, hour: 'numeric', hourCycle: 'h23' }).format(now)) };
+  const local = {
+    date: localDate(now, settings.timezone),
+    hour: Number(new Intl.DateTimeFormat('en-GB', { timeZone: settings.timezone, hour: 'numeric', hourCycle: 'h23' }).format(now)),
+  };
   if (local.hour < settings.workingHours.start) return 'not-yet';
   const mo = settings.monitoringOfficer ? service.council.byId.get(settings.monitoringOfficer) : undefined;
   if (!mo?.email) return 'no-monitoring-officer';
@@ -74,7 +77,11 @@ export async function mailDailyCheckpoint(deps: CheckpointMailDeps, now: Date): 
     links: {},
     organizer: deps.from,
   };
-  const messageId = await deps.email.send(ctx, () => renderCheckpoint(council.council, cp, key.publicKey.export({ format: 'pem', type: 'spki' }).toString(), deps.publicUrl, local.date), service.store);
+  const messageId = await deps.email.send(
+    ctx,
+    () => renderCheckpoint(council.council, cp, key.publicKey.export({ format: 'pem', type: 'spki' }).toString(), deps.publicUrl, local.date),
+    service.store,
+  );
   await service.recordCheckpointMailed(deps.actorId ?? 'notices-worker', id, cp, mo.id, messageId);
   return 'sent';
 }

@@ -154,7 +154,13 @@ export async function buildContext(deps: ContextDeps, reader: LedgerReader, noti
     ctx.session = { ...session, officerNames: session.officers.map((id) => person(id)?.name ?? id) };
     ctx.otherOfficers = session.officers.filter((id) => id !== invitation.officer).map((id) => person(id)?.name ?? id);
     if (deps.links && session.status === 'scheduled') {
-      ctx.links[invitation.officer] = deps.links.invitation({ invitationId: invitation.id, party: invitation.party, person: invitation.officer, expiresAt: session.endsAt, noticeId: notice.id });
+      ctx.links[invitation.officer] = deps.links.invitation({
+        invitationId: invitation.id,
+        party: invitation.party,
+        person: invitation.officer,
+        expiresAt: session.endsAt,
+        noticeId: notice.id,
+      });
     }
   }
   if (notice.kind === 'follow-up') {

@@ -14,7 +14,6 @@ import { ConfidentialityError, renderNotice } from './render.js';
 import { SlackRateLimited, SlackSender } from './slack.js';
 import { silentLog, type Log } from '../queue/log.js';
 
-
 export interface ProcessorDeps {
   service: BriefingService;
   context: Omit<ContextDeps, 'council' | 'settings'>;

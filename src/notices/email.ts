@@ -145,7 +145,13 @@ export class EmailSender {
   async send(ctx: NoticeContext, render: (recipient: Recipient) => RenderedNotice, markers: Markers): Promise<string> {
     const to = ctx.recipients.filter((r) => r.email);
     if (to.length === 0) throw new UndeliverableError('no recipient has an email address');
-    return eachRecipient(ctx.notice.id, to, markers, (r) => this.sendOne(ctx, r, render(r)), (err) => err instanceof PermanentDeliveryError);
+    return eachRecipient(
+      ctx.notice.id,
+      to,
+      markers,
+      (r) => this.sendOne(ctx, r, render(r)),
+      (err) => err instanceof PermanentDeliveryError,
+    );
   }
 
   private async sendOne(ctx: NoticeContext, recipient: Recipient, rendered: RenderedNotice): Promise<string> {
@@ -173,7 +179,13 @@ export class EmailSender {
    */
   async sendPlain(mail: { to: string[]; subject: string; text: string; messageId: string }): Promise<void> {
     try {
-      await this.transport.sendMail({ from: { name: this.options.from.name, address: this.options.from.email }, to: mail.to, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+      await this.transport.sendMail({
+        from: { name: this.options.from.name, address: this.options.from.email },
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+      });
     } catch (err) {
       throw smtpFailure(err, PermanentDeliveryError);
     }

@@ -102,7 +102,9 @@ export class NoticeDispatcher {
         })),
       });
     } else if (item.noticeIds.length > 0) {
-      await this.queue.addBulk(item.noticeIds.map((noticeId) => ({ name: 'notice', data: { noticeId } satisfies NoticeJobData, opts: { ...opts, jobId: noticeId } })));
+      await this.queue.addBulk(
+        item.noticeIds.map((noticeId) => ({ name: 'notice', data: { noticeId } satisfies NoticeJobData, opts: { ...opts, jobId: noticeId } })),
+      );
     }
     if (item.timers?.length) await this.addTimers(item.timers);
   }
@@ -113,7 +115,14 @@ export class NoticeDispatcher {
       timers.map((t) => ({
         name: t.name,
         data: { offerId: t.offerId, ...(t.reminder ? { reminder: t.reminder } : {}) } satisfies TimerJobData,
-        opts: { jobId: t.jobId, delay: Math.max(0, Date.parse(t.at) - now), attempts: 5, backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 }, removeOnComplete: { age: KEEP_COMPLETED_S }, removeOnFail: { age: KEEP_FAILED_S } },
+        opts: {
+          jobId: t.jobId,
+          delay: Math.max(0, Date.parse(t.at) - now),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+          removeOnComplete: { age: KEEP_COMPLETED_S },
+          removeOnFail: { age: KEEP_FAILED_S },
+        },
       })),
     );
   }

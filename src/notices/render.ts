@@ -51,7 +51,9 @@ export function formatTime(iso: string, timeZone: string): string {
 /** "London time, GMT": the zone's city and its abbreviation at that instant, so a time is never unlabelled. */
 export function zoneLabel(iso: string, timeZone: string): string {
   const city = (timeZone.split('/').at(-1) ?? timeZone).replace(/_/g, ' ');
-  const abbreviation = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')?.value;
+  const abbreviation = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' })
+    .formatToParts(new Date(iso))
+    .find((p) => p.type === 'timeZoneName')?.value;
   return abbreviation && abbreviation !== city ? `${city} time, ${abbreviation}` : `${city} time`;
 }
 

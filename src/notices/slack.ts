@@ -28,7 +28,16 @@ export class SlackRateLimited extends Error {
 }
 
 /** Slack errors that retrying cannot fix. */
-const PERMANENT = new Set(['user_not_found', 'users_not_found', 'account_inactive', 'invalid_auth', 'not_authed', 'user_disabled', 'cannot_dm_bot', 'channel_not_found']);
+const PERMANENT = new Set([
+  'user_not_found',
+  'users_not_found',
+  'account_inactive',
+  'invalid_auth',
+  'not_authed',
+  'user_disabled',
+  'cannot_dm_bot',
+  'channel_not_found',
+]);
 
 export class SlackSender {
   private constructor(
@@ -60,7 +69,12 @@ export class SlackSender {
           const opened = await this.client.conversations.open({ users: contact.slack! });
           const channel = opened.channel?.id;
           if (!channel) throw new Error('slack: conversations.open returned no channel');
-          const posted = await this.client.chat.postMessage({ channel, text: rendered.slack, ...(rendered.link ? { blocks: answerBlocks(rendered, ctx.notice.kind === 'invitation') } : {}), unfurl_links: false });
+          const posted = await this.client.chat.postMessage({
+            channel,
+            text: rendered.slack,
+            ...(rendered.link ? { blocks: answerBlocks(rendered, ctx.notice.kind === 'invitation') } : {}),
+            unfurl_links: false,
+          });
           return posted.ts ?? 'sent';
         } catch (err) {
           throw slackError(err, this.api);
@@ -91,7 +105,13 @@ export function answerBlocks(rendered: RenderedNotice, invitation: boolean): unk
       elements: [
         { type: 'button', action_id: ACTION.briefingAccept, style: 'primary', text: { type: 'plain_text', text: BUTTONS.accept }, value: token },
         { type: 'button', action_id: ACTION.briefingDecline, text: { type: 'plain_text', text: BUTTONS.decline }, value: token },
-        { type: 'button', action_id: ACTION.briefingOpen, text: { type: 'plain_text', text: invitation ? BUTTONS.open : BUTTONS.propose }, url: link, value: token },
+        {
+          type: 'button',
+          action_id: ACTION.briefingOpen,
+          text: { type: 'plain_text', text: invitation ? BUTTONS.open : BUTTONS.propose },
+          url: link,
+          value: token,
+        },
       ],
     },
   ];

@@ -12,7 +12,7 @@ export interface Template {
 }
 
 const FOOTER =
-  'This notice comes from the Chief Executive\'s Office of {{council}}. Officers give factual information and professional advice on council business only, and leave before the group discusses or decides its political line.';
+  "This notice comes from the Chief Executive's Office of {{council}}. Officers give factual information and professional advice on council business only, and leave before the group discusses or decides its political line.";
 
 /**
  * `{{name}}` is the person a copy goes to (each contact gets their own, with their own answer link); `{{theParty}}` is
@@ -59,15 +59,15 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
     text: [
       'Dear {{name}},',
       '',
-      'Your group\'s request for a briefing by officers has been agreed by {{authoriser}}:',
+      "Your group's request for a briefing by officers has been agreed by {{authoriser}}:",
       '',
       '    {{title}}',
       '',
-      'As the council\'s protocol requires, the same briefing is now being offered to the other political groups. The office will be in touch to arrange a time.',
+      "As the council's protocol requires, the same briefing is now being offered to the other political groups. The office will be in touch to arrange a time.",
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Your group\'s briefing request on *{{title}}* is agreed. The office will be in touch to arrange a time.',
+    slack: "Your group's briefing request on *{{title}}* is agreed. The office will be in touch to arrange a time.",
   },
   declined: {
     subject: 'Your briefing request: {{matter}}',
@@ -81,7 +81,7 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Your group\'s briefing request on *{{matter}}* was declined: {{reason}}',
+    slack: "Your group's briefing request on *{{matter}}* was declined: {{reason}}",
   },
   deferred: {
     subject: 'Your briefing request is deferred: {{matter}}',
@@ -95,7 +95,7 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
       '',
       FOOTER,
     ].join('\n'),
-    slack: 'Your group\'s briefing request on *{{matter}}* is deferred: {{reason}}',
+    slack: "Your group's briefing request on *{{matter}}* is deferred: {{reason}}",
   },
   session: {
     subject: 'Briefing arranged for {{theParty}}: {{title}}',
@@ -118,7 +118,17 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
   },
   'session-cancelled': {
     subject: 'Briefing cancelled for {{theParty}}: {{title}}',
-    text: ['Dear {{name}},', '', 'The briefing arranged for {{you}} on {{start}} ({{zone}}) is cancelled:', '', '    {{title}}', '', 'The office will be in touch.', '', FOOTER].join('\n'),
+    text: [
+      'Dear {{name}},',
+      '',
+      'The briefing arranged for {{you}} on {{start}} ({{zone}}) is cancelled:',
+      '',
+      '    {{title}}',
+      '',
+      'The office will be in touch.',
+      '',
+      FOOTER,
+    ].join('\n'),
     slack: 'The briefing for {{theParty}} on *{{title}}* ({{start}}, {{zone}}) is cancelled.',
   },
   invitation: {
@@ -144,7 +154,15 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
   },
   'invitation-cancelled': {
     subject: 'Briefing cancelled: {{theParty}}, {{title}}',
-    text: ['Dear {{name}},', '', 'The briefing you were invited to give {{theParty}} on {{start}} ({{zone}}) is cancelled:', '', '    {{title}}', '', 'Nothing more is needed from you.'].join('\n'),
+    text: [
+      'Dear {{name}},',
+      '',
+      'The briefing you were invited to give {{theParty}} on {{start}} ({{zone}}) is cancelled:',
+      '',
+      '    {{title}}',
+      '',
+      'Nothing more is needed from you.',
+    ].join('\n'),
     slack: 'The briefing you were to give {{theParty}} on *{{title}}* ({{start}}, {{zone}}) is cancelled.',
   },
   'follow-up': {
@@ -161,17 +179,17 @@ export const TEMPLATES: Record<Exclude<NoticeKind, 'session'> | 'session' | 'ses
     slack: 'A factual follow-up to the briefing on *{{title}}* has been sent to {{theParty}} by email.',
   },
   'same-matter': {
-    subject: 'Briefing protocol: an officer tried to decline a group\'s invitation',
+    subject: "Briefing protocol: an officer tried to decline a group's invitation",
     text: [
       'For the Chief Executive.',
       '',
       '{{officer}} accepted the invitation to brief {{acceptedGroup}} on "{{title}}" and then asked to decline the invitation to brief {{declinedGroup}} on the same matter.',
       '',
-      'The protocol says an officer who accepts one group\'s invitation shall not decline another group\'s on the same matter, and must give each group consistent information. The decline was refused and the invitation is still open. Please speak to the officer.',
+      "The protocol says an officer who accepts one group's invitation shall not decline another group's on the same matter, and must give each group consistent information. The decline was refused and the invitation is still open. Please speak to the officer.",
       '',
       'Reason the officer gave: {{reason}}',
     ].join('\n'),
-    slack: '{{officer}} tried to decline a group\'s briefing invitation on a matter they are briefing another group on. See email.',
+    slack: "{{officer}} tried to decline a group's briefing invitation on a matter they are briefing another group on. See email.",
   },
 };
 

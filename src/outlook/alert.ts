@@ -105,7 +105,9 @@ export function whyNotChecked(error: unknown): string {
  * it unchecked (the author's choice, as after a finding); prompt user: Outlook's Send Anyway does.
  */
 export function couldNotCheck(error: unknown, options: AlertOptions): string {
-  const next = options.resendHint ? 'To send it unchecked, press Send again; or wait a minute and try again.' : 'You can send it unchecked, or wait a minute and try again.';
+  const next = options.resendHint
+    ? 'To send it unchecked, press Send again; or wait a minute and try again.'
+    : 'You can send it unchecked, or wait a minute and try again.';
   return `${COULD_NOT_CHECK}: ${cut(whyNotChecked(error), 300)}. ${next} If this keeps happening, tell your IT service desk.`.slice(0, MAX_ALERT_CHARS);
 }
 

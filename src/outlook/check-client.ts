@@ -21,7 +21,10 @@ export interface CheckResponse {
 export const CHECK_STAGE = 'pre-send';
 
 export class CheckFailed extends Error {
-  constructor(readonly reason: 'timeout' | 'network' | 'status' | 'body' | 'sign-in', readonly detail = '') {
+  constructor(
+    readonly reason: 'timeout' | 'network' | 'status' | 'body' | 'sign-in',
+    readonly detail = '',
+  ) {
     super(`check failed: ${reason}${detail ? ` (${detail})` : ''}`);
     this.name = 'CheckFailed';
   }

@@ -17,7 +17,14 @@ import type { SettingsFor } from './settings.js';
 
 export type RedisSettings = Pick<
   SettingsFor<'api'>,
-  'REDIS_URL' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_TLS_CA_FILE' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_CLUSTER_NODES'
+  | 'REDIS_URL'
+  | 'REDIS_PASSWORD'
+  | 'REDIS_TLS'
+  | 'REDIS_TLS_CA_FILE'
+  | 'REDIS_SENTINELS'
+  | 'REDIS_SENTINEL_MASTER'
+  | 'REDIS_SENTINEL_PASSWORD'
+  | 'REDIS_CLUSTER_NODES'
 >;
 export type RedisProfile = 'producer' | 'worker';
 
@@ -79,7 +86,8 @@ export function redisPlan(settings: RedisSettings, profile: RedisProfile, connec
 /** Where a connection goes, for log lines and errors: never a password. */
 export function describeRedis(settings: RedisSettings): string {
   if (settings.REDIS_CLUSTER_NODES) return `Redis Cluster ${settings.REDIS_CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(',')}`;
-  if (settings.REDIS_SENTINELS) return `Redis Sentinel ${settings.REDIS_SENTINELS.map((n) => `${n.host}:${n.port}`).join(',')} (${settings.REDIS_SENTINEL_MASTER})`;
+  if (settings.REDIS_SENTINELS)
+    return `Redis Sentinel ${settings.REDIS_SENTINELS.map((n) => `${n.host}:${n.port}`).join(',')} (${settings.REDIS_SENTINEL_MASTER})`;
   const url = new URL(settings.REDIS_URL);
   return `Redis at ${url.hostname}:${url.port || 6379}`;
 }

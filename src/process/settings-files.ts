@@ -11,8 +11,16 @@ const SOURCE = 'src/process/settings.ts';
 
 /** Variables only docker-compose reads (from .env), never a process. */
 export const COMPOSE_VARIABLES: readonly { name: string; example: string; doc: string }[] = [
-  { name: 'PROBITY_COUNCIL_DIR', example: './council', doc: 'The folder holding your council.yaml, mounted read-only at /config. Required: services refuse to start without the file.' },
-  { name: 'PROBITY_SECRETS_DIR', example: './secrets', doc: 'The folder holding the secret files, mounted read-only at /run/secrets (files readable by uid 1000).' },
+  {
+    name: 'PROBITY_COUNCIL_DIR',
+    example: './council',
+    doc: 'The folder holding your council.yaml, mounted read-only at /config. Required: services refuse to start without the file.',
+  },
+  {
+    name: 'PROBITY_SECRETS_DIR',
+    example: './secrets',
+    doc: 'The folder holding the secret files, mounted read-only at /run/secrets (files readable by uid 1000).',
+  },
   { name: 'PROBITY_BIND', example: '127.0.0.1', doc: 'Host address the published ports listen on. Put a TLS proxy in front; use 0.0.0.0 only if you mean it.' },
   { name: 'PROBITY_PORT', example: '3000', doc: "The API's port on the host." },
   { name: 'PROBITY_SLACK_PORT', example: '3001', doc: "The Slack app's port on the host (profile slack)." },
@@ -23,7 +31,13 @@ const SERVICES: Record<ProcessName, { service: string; script: string; health: s
   api: { service: 'api', script: 'dist/workers/api.js', health: 'http://127.0.0.1:3000/healthz', publish: { host: 'PROBITY_PORT:-3000', container: 3000 } },
   'lint-worker': { service: 'lint-worker', script: 'dist/workers/lint.worker.js', health: 'lint-worker' },
   'notices-worker': { service: 'notices-worker', script: 'dist/workers/notices.worker.js', health: 'notices-worker' },
-  slack: { service: 'slack', script: 'dist/workers/slack.js', health: 'http://127.0.0.1:3000/healthz', profile: 'slack', publish: { host: 'PROBITY_SLACK_PORT:-3001', container: 3000 } },
+  slack: {
+    service: 'slack',
+    script: 'dist/workers/slack.js',
+    health: 'http://127.0.0.1:3000/healthz',
+    profile: 'slack',
+    publish: { host: 'PROBITY_SLACK_PORT:-3001', container: 3000 },
+  },
   'imap-watcher': { service: 'imap-watcher', script: 'dist/workers/imap-watcher.js', health: 'imap-watcher', profile: 'imap' },
   'enquiries-worker': { service: 'enquiries-worker', script: 'dist/workers/enquiries.worker.js', health: 'enquiries-worker', profile: 'enquiries' },
   'enquiries-imap': { service: 'enquiries-imap', script: 'dist/workers/enquiries-imap.js', health: 'enquiries-imap', profile: 'enquiries' },
@@ -142,7 +156,10 @@ export function composeFile(): string {
     };
   }
   // docker-compose reads YAML 1.1, where a bare `yes` is true: write for 1.1, lists of words on one line.
-  const yaml = new Document({ 'x-probity': probity, services, volumes: { 'redis-data': null, 'probity-state': null } }, { version: '1.1', aliasDuplicateObjects: true });
+  const yaml = new Document(
+    { 'x-probity': probity, services, volumes: { 'redis-data': null, 'probity-state': null } },
+    { version: '1.1', aliasDuplicateObjects: true },
+  );
   visit(yaml, {
     Seq: (_, node) => void (node.items.every(isScalar) && (node.flow = true)),
     Map: (_, node) => void (node.anchor && (node.anchor = 'probity')),
@@ -180,18 +197,36 @@ export function settingsDoc(): string {
     out.push('', `## ${group}`, '', '| setting | read by | default | |', '|---|---|---|---|');
     for (const name of members) {
       const s = spec(name);
-      const readers = (s.readers as readonly string[]).map((r) => ((s.required as readonly string[] | undefined)?.includes(r) ? `**${r}** (required)` : r)).join(', ');
+      const readers = (s.readers as readonly string[])
+        .map((r) => ((s.required as readonly string[] | undefined)?.includes(r) ? `**${r}** (required)` : r))
+        .join(', ');
       const flags = [s.secret ? 'secret, or `' + name + '_FILE`' : '', s.container ? `compose sets \`${s.container}\`` : ''].filter(Boolean).join('; ');
       out.push(`| \`${name}\` | ${readers} | ${s.default !== undefined ? `\`${cell(s.default)}\`` : ''} | ${cell(s.doc)}${flags ? ` (${flags})` : ''} |`);
     }
     if (group === 'IMAP drafts') {
-      out.push('', `Each mailbox id in \`PROBITY_IMAP_MAILBOXES\` has its own settings, \`${MAILBOX_PATTERN}…\` (the id upper-cased, \`-\` as \`_\`: \`clerk-2\` → \`PROBITY_IMAP_CLERK_2_HOST\`), read by the IMAP watcher and the lint worker ([imap.md](imap.md)):`, '', '| setting | default | |', '|---|---|---|');
+      out.push(
+        '',
+        `Each mailbox id in \`PROBITY_IMAP_MAILBOXES\` has its own settings, \`${MAILBOX_PATTERN}…\` (the id upper-cased, \`-\` as \`_\`: \`clerk-2\` → \`PROBITY_IMAP_CLERK_2_HOST\`), read by the IMAP watcher and the lint worker ([imap.md](imap.md)):`,
+        '',
+        '| setting | default | |',
+        '|---|---|---|',
+      );
       for (const m of MAILBOX_SETTINGS) {
-        out.push(`| \`${MAILBOX_PATTERN}${m.suffix}\` | ${m.required ? 'required' : m.default ? `\`${m.default}\`` : ''} | ${cell(m.doc)}${m.secret ? ` (secret, or \`${MAILBOX_PATTERN}${m.suffix}_FILE\`)` : ''} |`);
+        out.push(
+          `| \`${MAILBOX_PATTERN}${m.suffix}\` | ${m.required ? 'required' : m.default ? `\`${m.default}\`` : ''} | ${cell(m.doc)}${m.secret ? ` (secret, or \`${MAILBOX_PATTERN}${m.suffix}_FILE\`)` : ''} |`,
+        );
       }
     }
   }
-  out.push('', '## docker compose only', '', 'Read by `docker-compose.yml` from `.env`, never by a process.', '', '| variable | in .env.example | |', '|---|---|---|');
+  out.push(
+    '',
+    '## docker compose only',
+    '',
+    'Read by `docker-compose.yml` from `.env`, never by a process.',
+    '',
+    '| variable | in .env.example | |',
+    '|---|---|---|',
+  );
   for (const v of COMPOSE_VARIABLES) out.push(`| \`${v.name}\` | \`${v.example}\` | ${cell(v.doc)} |`);
   return `${out.join('\n')}\n`;
 }

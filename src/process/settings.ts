@@ -47,13 +47,15 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number' })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 const bool = () =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
-    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+  z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' }).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be one of ${values.join(', ')}` });
 const url = (protocols: readonly string[]) =>
   z.string().refine(
     (v) => {
@@ -69,7 +71,12 @@ const url = (protocols: readonly string[]) =>
 const hostPorts = () =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/, { error: 'must be a comma-separated list of host:port' })).min(1))
     .transform((list) => list.map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(':')), port: Number(hp.slice(hp.lastIndexOf(':') + 1)) })));
 const severity = () => oneOf(['error', 'warning', 'info'] as const);
@@ -229,10 +236,32 @@ export const SETTINGS = {
     readers: ['api'],
     doc: "The council's identity provider, for people signing in to the office page and for the Outlook add-in's single sign-on (Entra ID: `https://login.microsoftonline.com/<tenant id>/v2.0`). Unset: bearer tokens only.",
   }),
-  OIDC_CLIENT_ID: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], doc: "Probity's client id at the identity provider. Required with OIDC_ISSUER." }),
-  OIDC_CLIENT_SECRET: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], secret: true, doc: "Probity's client secret at the identity provider." }),
-  OIDC_SCOPES: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], doc: 'Scopes beyond `openid email profile`, space- or comma-separated.' }),
-  OIDC_LABEL: setting({ group: 'Sign-in', schema: text().optional(), readers: ['api'], default: 'Sign in', doc: 'The sign-in button\'s words ("Sign in with Microsoft").' }),
+  OIDC_CLIENT_ID: setting({
+    group: 'Sign-in',
+    schema: text().optional(),
+    readers: ['api'],
+    doc: "Probity's client id at the identity provider. Required with OIDC_ISSUER.",
+  }),
+  OIDC_CLIENT_SECRET: setting({
+    group: 'Sign-in',
+    schema: text().optional(),
+    readers: ['api'],
+    secret: true,
+    doc: "Probity's client secret at the identity provider.",
+  }),
+  OIDC_SCOPES: setting({
+    group: 'Sign-in',
+    schema: text().optional(),
+    readers: ['api'],
+    doc: 'Scopes beyond `openid email profile`, space- or comma-separated.',
+  }),
+  OIDC_LABEL: setting({
+    group: 'Sign-in',
+    schema: text().optional(),
+    readers: ['api'],
+    default: 'Sign in',
+    doc: 'The sign-in button\'s words ("Sign in with Microsoft").',
+  }),
   PROBITY_AUTH_PREFIX: setting({
     group: 'Sign-in',
     schema: z.string().regex(/^\S+$/, { error: 'must not contain spaces' }).default('probity:auth'),
@@ -262,7 +291,7 @@ export const SETTINGS = {
     schema: text().default('./ledger.checkpoints'),
     readers: ['api', 'notices-worker', 'cli'],
     default: './ledger.checkpoints',
-    doc: 'The append-only file outside Redis where every signed head of the ledger is checkpointed; verification checks the chain against it. Shared by the API and the notice worker; keep it where Redis\'s administrators cannot write, and back it up.',
+    doc: "The append-only file outside Redis where every signed head of the ledger is checkpointed; verification checks the chain against it. Shared by the API and the notice worker; keep it where Redis's administrators cannot write, and back it up.",
     container: '/var/lib/probity/ledger.checkpoints',
   }),
   PROBITY_LEDGER_ALLOW_NO_AOF: setting({
@@ -310,7 +339,12 @@ export const SETTINGS = {
     group: 'Outlook add-in',
     schema: z
       .string()
-      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.email({ error: 'must be email addresses, comma-separated' })).min(1))
       .optional(),
     readers: ['api'],
@@ -431,9 +465,15 @@ export const SETTINGS = {
     readers: ['api', 'notices-worker', 'slack'],
     required: ['api', 'notices-worker'],
     secret: true,
-    doc: 'Signs the answer link in every offer notice and officer\'s invitation (src/http/offer-links.ts): `id:secret` with a secret of 32+ random characters; several, comma-separated, to rotate (the first signs, all verify). The same in the API, the notice worker and the Slack app.',
+    doc: "Signs the answer link in every offer notice and officer's invitation (src/http/offer-links.ts): `id:secret` with a secret of 32+ random characters; several, comma-separated, to rotate (the first signs, all verify). The same in the API, the notice worker and the Slack app.",
   }),
-  NOTICE_CONCURRENCY: setting({ group: 'Briefing notices', schema: int(1).default(5), readers: ['notices-worker'], default: '5', doc: 'Notices sent at once.' }),
+  NOTICE_CONCURRENCY: setting({
+    group: 'Briefing notices',
+    schema: int(1).default(5),
+    readers: ['notices-worker'],
+    default: '5',
+    doc: 'Notices sent at once.',
+  }),
   NOTICE_LOCK_MS: setting({
     group: 'Briefing notices',
     schema: int(1000).default(30_000),
@@ -476,7 +516,7 @@ export const SETTINGS = {
     readers: ['slack', 'lint-worker', 'notices-worker', 'enquiries-worker'],
     required: ['slack'],
     secret: true,
-    doc: 'The Slack app\'s bot token (xoxb-…): the lint worker posts warnings with it, the notice worker sends briefing DMs. Unset: no Slack.',
+    doc: "The Slack app's bot token (xoxb-…): the lint worker posts warnings with it, the notice worker sends briefing DMs. Unset: no Slack.",
   }),
   SLACK_SIGNING_SECRET: setting({
     group: 'Slack',
@@ -514,7 +554,7 @@ export const SETTINGS = {
     schema: url(['https:', 'http:']).optional(),
     readers: ['slack', 'lint-worker'],
     default: 'https://hooks.slack.com/',
-    doc: "Only response_urls starting with this are followed (changed only for tests).",
+    doc: 'Only response_urls starting with this are followed (changed only for tests).',
   }),
   SLACK_WARN_SEVERITY: setting({
     group: 'Slack',
@@ -567,7 +607,7 @@ export const SETTINGS = {
     schema: text().optional(),
     readers: ['lint-worker'],
     default: 'Probity <probity@DOMAIN>',
-    doc: '`From:` of the nudge (DOMAIN is council.yaml\'s `domain`).',
+    doc: "`From:` of the nudge (DOMAIN is council.yaml's `domain`).",
   }),
   PROBITY_IMAP_KEYWORD: setting({
     group: 'IMAP drafts',
@@ -617,14 +657,44 @@ export const SETTINGS = {
     group: 'Member enquiries',
     schema: text().optional(),
     readers: ['enquiries-worker'],
-    default: "Member Services <the first enquiries mailbox in council.yaml>",
+    default: 'Member Services <the first enquiries mailbox in council.yaml>',
     doc: '`From:` of enquiry reminders and escalations: `Name <address>` or an address.',
   }),
-  ENQUIRY_CONCURRENCY: setting({ group: 'Member enquiries', schema: int(1).default(5), readers: ['enquiries-worker'], default: '5', doc: 'Reminders and escalations sent at once.' }),
-  ENQUIRY_LOCK_MS: setting({ group: 'Member enquiries', schema: int(500).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: "How long an enquiry job's lock lasts; a killed worker's jobs are retried once it lapses." }),
-  ENQUIRY_STALLED_MS: setting({ group: 'Member enquiries', schema: int(200).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: 'How often stalled enquiry jobs are looked for.' }),
-  ENQUIRY_ATTEMPTS: setting({ group: 'Member enquiries', schema: int(1).default(10), readers: ['enquiries-worker'], default: '10', doc: 'Attempts per reminder before it is marked failed.' }),
-  ENQUIRY_BACKOFF_MS: setting({ group: 'Member enquiries', schema: int(1).default(30_000), readers: ['enquiries-worker'], default: '30000', doc: 'First retry delay of a reminder (doubling each time).' }),
+  ENQUIRY_CONCURRENCY: setting({
+    group: 'Member enquiries',
+    schema: int(1).default(5),
+    readers: ['enquiries-worker'],
+    default: '5',
+    doc: 'Reminders and escalations sent at once.',
+  }),
+  ENQUIRY_LOCK_MS: setting({
+    group: 'Member enquiries',
+    schema: int(500).default(30_000),
+    readers: ['enquiries-worker'],
+    default: '30000',
+    doc: "How long an enquiry job's lock lasts; a killed worker's jobs are retried once it lapses.",
+  }),
+  ENQUIRY_STALLED_MS: setting({
+    group: 'Member enquiries',
+    schema: int(200).default(30_000),
+    readers: ['enquiries-worker'],
+    default: '30000',
+    doc: 'How often stalled enquiry jobs are looked for.',
+  }),
+  ENQUIRY_ATTEMPTS: setting({
+    group: 'Member enquiries',
+    schema: int(1).default(10),
+    readers: ['enquiries-worker'],
+    default: '10',
+    doc: 'Attempts per reminder before it is marked failed.',
+  }),
+  ENQUIRY_BACKOFF_MS: setting({
+    group: 'Member enquiries',
+    schema: int(1).default(30_000),
+    readers: ['enquiries-worker'],
+    default: '30000',
+    doc: 'First retry delay of a reminder (doubling each time).',
+  }),
   ENQUIRY_SWEEP_MS: setting({
     group: 'Member enquiries',
     schema: int(1000).default(300_000),
@@ -762,17 +832,19 @@ function firstSentence(doc: string): string {
 /** Rules across settings. */
 function crossChecks(process: ProcessName, s: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  if (s.REDIS_SENTINELS && !s.REDIS_SENTINEL_MASTER) problems.push('REDIS_SENTINEL_MASTER must be set with REDIS_SENTINELS: the name the sentinels monitor the primary under');
+  if (s.REDIS_SENTINELS && !s.REDIS_SENTINEL_MASTER)
+    problems.push('REDIS_SENTINEL_MASTER must be set with REDIS_SENTINELS: the name the sentinels monitor the primary under');
   if (s.REDIS_SENTINELS && s.REDIS_CLUSTER_NODES) problems.push('REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: give one');
   if (typeof s.REDIS_TLS_CA_FILE === 'string' && !existsSync(s.REDIS_TLS_CA_FILE)) problems.push(`REDIS_TLS_CA_FILE: no file at ${s.REDIS_TLS_CA_FILE}`);
   if (s.REDIS_CLUSTER_NODES) {
     for (const name of ['PROBITY_REDIS_PREFIX', 'PROBITY_QUEUE_PREFIX', 'PROBITY_LEDGER_PREFIX'] as const) {
       const value = s[name];
-      if (typeof value === 'string' && !/\{[^}]+\}/.test(value)) problems.push(`${name} must hold a hash tag such as {probity} with REDIS_CLUSTER_NODES (it is "${value}")`);
+      if (typeof value === 'string' && !/\{[^}]+\}/.test(value))
+        problems.push(`${name} must hold a hash tag such as {probity} with REDIS_CLUSTER_NODES (it is "${value}")`);
     }
   }
   if (process === 'api' && !s.PROBITY_TOKEN_SECRET && !s.PROBITY_TOKEN_KEYS) {
-    problems.push('PROBITY_TOKEN_SECRET (or PROBITY_TOKEN_KEYS) must be set: it signs the API\'s bearer tokens (openssl rand -hex 32)');
+    problems.push("PROBITY_TOKEN_SECRET (or PROBITY_TOKEN_KEYS) must be set: it signs the API's bearer tokens (openssl rand -hex 32)");
   }
   if (typeof s.PROBITY_QUEUE_KEYS === 'string') {
     try {
@@ -785,10 +857,14 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
     problems.push("PROBITY_QUEUE_KEYS (or PROBITY_QUEUE_KEYS_FILE) must be set with SLACK_BOT_TOKEN: the Slack app's key that opens queued messages");
   }
   if (s.OIDC_ISSUER && !s.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID must be set with OIDC_ISSUER');
-  if (process === 'api' && s.PROBITY_ADMIN_EMAILS && !s.SMTP_URL && !s.SMTP_HOST) problems.push('SMTP_URL (or SMTP_HOST) must be set with PROBITY_ADMIN_EMAILS: the relay the administrators are written to through');
-  if (s.PROBITY_ADDIN_CLIENT_ID && !s.OIDC_ISSUER) problems.push("OIDC_ISSUER must be set with PROBITY_ADDIN_CLIENT_ID: the identity provider whose keys sign the add-in's sign-ins");
+  if (process === 'api' && s.PROBITY_ADMIN_EMAILS && !s.SMTP_URL && !s.SMTP_HOST)
+    problems.push('SMTP_URL (or SMTP_HOST) must be set with PROBITY_ADMIN_EMAILS: the relay the administrators are written to through');
+  if (s.PROBITY_ADDIN_CLIENT_ID && !s.OIDC_ISSUER)
+    problems.push("OIDC_ISSUER must be set with PROBITY_ADDIN_CLIENT_ID: the identity provider whose keys sign the add-in's sign-ins");
   if (process === 'api' && (env.PROBITY_ADDIN_TOKEN?.trim() || env.PROBITY_ADDIN_TOKEN_FILE?.trim())) {
-    problems.push('PROBITY_ADDIN_TOKEN is no longer read: the add-in signs each user in (PROBITY_ADDIN_CLIENT_ID, docs/outlook.md); remove it and revoke that token (probity token revoke)');
+    problems.push(
+      'PROBITY_ADDIN_TOKEN is no longer read: the add-in signs each user in (PROBITY_ADDIN_CLIENT_ID, docs/outlook.md); remove it and revoke that token (probity token revoke)',
+    );
   }
   if (process === 'notices-worker') {
     if (!s.SMTP_URL && !s.SMTP_HOST) problems.push('SMTP_URL (or SMTP_HOST) must be set: the SMTP relay briefing notices are sent through');
@@ -800,7 +876,8 @@ function crossChecks(process: ProcessName, s: Record<string, unknown>, env: Node
     const { problems: mailboxProblems, mailboxes } = readMailboxes({ ...env, ...ids });
     problems.push(...mailboxProblems);
     const listed = process === 'enquiries-imap' ? 'PROBITY_ENQUIRY_MAILBOXES' : 'PROBITY_IMAP_MAILBOXES';
-    if (process !== 'lint-worker' && s[listed] !== undefined && mailboxes.length === 0 && !mailboxProblems.length) problems.push(`${listed} lists no mailbox: nothing to watch`);
+    if (process !== 'lint-worker' && s[listed] !== undefined && mailboxes.length === 0 && !mailboxProblems.length)
+      problems.push(`${listed} lists no mailbox: nothing to watch`);
   }
   return problems;
 }

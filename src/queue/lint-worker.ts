@@ -44,7 +44,8 @@ export function openJobData(name: string, data: unknown, keys: QueueKeys | undef
     if (!keys) throw new QueueKeyError('a sealed lint job arrived and PROBITY_QUEUE_KEYS is not set in the lint worker');
     return keys.open(name, data);
   }
-  if ((SEALED_JOBS as readonly string[]).includes(name)) throw new QueueKeyError(`lint job "${name}" arrived unsealed: its producer must seal it with PROBITY_QUEUE_KEYS`);
+  if ((SEALED_JOBS as readonly string[]).includes(name))
+    throw new QueueKeyError(`lint job "${name}" arrived unsealed: its producer must seal it with PROBITY_QUEUE_KEYS`);
   return data;
 }
 
@@ -89,10 +90,7 @@ export function createLintWorker(options: LintWorkerOptions): LintWorker {
 
   worker.on('error', (error) => log.error(errorFields(error), 'lint worker error'));
   worker.on('failed', (job, error) => {
-    log.warn(
-      { jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, ...errorFields(error) },
-      'lint job failed',
-    );
+    log.warn({ jobId: job?.id, job: job?.name, attemptsMade: job?.attemptsMade, ...errorFields(error) }, 'lint job failed');
   });
   worker.on('completed', (job, result) => {
     log.debug({ jobId: job.id, job: job.name, findings: result.findings, delivered: result.delivered }, 'lint job done');

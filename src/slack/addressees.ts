@@ -16,7 +16,22 @@ export const MAX_ADDRESSEES = 50;
 
 const TITLES = ['Cllr', 'Cllr.', 'Councillor', 'Mr', 'Mr.', 'Mrs', 'Mrs.', 'Ms', 'Ms.', 'Miss', 'Dr', 'Dr.'];
 const TITLE = /^(?:cllr|councillor|mr|mrs|ms|miss|dr)\.?$/i;
-const GREETINGS = ['hi', 'hello', 'hey', 'dear', 'morning', 'good morning', 'afternoon', 'good afternoon', 'evening', 'good evening', 'thanks', 'thank you', 'many thanks', 'cheers'];
+const GREETINGS = [
+  'hi',
+  'hello',
+  'hey',
+  'dear',
+  'morning',
+  'good morning',
+  'afternoon',
+  'good afternoon',
+  'evening',
+  'good evening',
+  'thanks',
+  'thank you',
+  'many thanks',
+  'cheers',
+];
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -36,7 +51,10 @@ interface NameForms {
 }
 
 export function nameForms(person: Pick<Person, 'name'>): NameForms {
-  const words = person.name.trim().split(/\s+/).filter((w) => !TITLE.test(w));
+  const words = person.name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !TITLE.test(w));
   const given = words[0];
   if (!given) return { spoken: [], handles: [] };
   const surname = words.length > 1 ? words[words.length - 1]! : undefined;
@@ -51,7 +69,11 @@ export function nameForms(person: Pick<Person, 'name'>): NameForms {
 }
 
 function addressPatterns(forms: NameForms): RegExp[] {
-  const longestFirst = (names: string[]) => [...names].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const longestFirst = (names: string[]) =>
+    [...names]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|');
   const name = `(?:${longestFirst(forms.spoken)})`;
   const greeting = `(?:${GREETINGS.map(eitherCase).join('|')})`;
   // What ends a vocative: a comma, colon, dash, exclamation, a line break or the end of the message.

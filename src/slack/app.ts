@@ -98,7 +98,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 /** Bolt's lines into the process's logger. Never its debug lines: they carry request payloads, message text. */
 export function boltLogger(log: Pick<Log, 'info' | 'warn' | 'error'>, level: LogLevel = LogLevel.WARN): BoltLogger {
   let current = level;
-  const line = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p))).join(' ').slice(0, 300);
+  const line = (parts: unknown[]) =>
+    parts
+      .map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : JSON.stringify(p)))
+      .join(' ')
+      .slice(0, 300);
   return {
     debug: () => undefined,
     info: (...parts) => void log.info({ source: 'bolt' }, line(parts)),

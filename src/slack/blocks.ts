@@ -244,8 +244,7 @@ export interface CheckOptions {
 }
 
 function checkHeading(findings: readonly Finding[], options: CheckOptions): string {
-  const whose =
-    options.subject === 'draft' ? 'your draft' : options.authorName ? `${escapeMrkdwn(options.authorName)}'s message` : 'this message';
+  const whose = options.subject === 'draft' ? 'your draft' : options.authorName ? `${escapeMrkdwn(options.authorName)}'s message` : 'this message';
   if (findings.length === 0) {
     return `:white_check_mark: *Probity* · nothing to flag in ${whose} against ${escapeMrkdwn(options.councilName)}'s protocol.`;
   }
@@ -271,9 +270,9 @@ export function checkResultMessage(findings: readonly Finding[], options: CheckO
 
 export function usageMessage(): SlackMessagePayload {
   const text =
-    '*Probity* checks a draft against the council\'s protocol, privately.\n' +
+    "*Probity* checks a draft against the council's protocol, privately.\n" +
     '• `/probity <your draft>` here, or the *Check a draft* shortcut for a longer one\n' +
-    '• *Check against protocol* from a message\'s ⋯ menu for a message already posted';
+    "• *Check against protocol* from a message's ⋯ menu for a message already posted";
   return { text: 'How to use /probity', blocks: [{ type: 'section', text: mrkdwn(text) }] };
 }
 

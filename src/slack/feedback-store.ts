@@ -53,12 +53,18 @@ export function redisFeedbackStore(redis: Redis, options: FeedbackStoreOptions):
     async record(entry) {
       const at = now();
       const fields = [
-        'kind', entry.kind,
-        'findings', JSON.stringify(entry.findings),
-        'user', entry.user,
-        'channel', entry.channel,
-        'ts', entry.ts,
-        'at', new Date(at).toISOString(),
+        'kind',
+        entry.kind,
+        'findings',
+        JSON.stringify(entry.findings),
+        'user',
+        entry.user,
+        'channel',
+        entry.channel,
+        'ts',
+        entry.ts,
+        'at',
+        new Date(at).toISOString(),
         ...(entry.teamId ? ['teamId', entry.teamId] : []),
         ...(entry.reason ? ['reason', entry.reason] : []),
       ];

@@ -82,11 +82,7 @@ export class ResponseUrlRateLimited extends Error {
  * POST a message to an interaction's response_url (ephemeral by default). Expired or unknown urls (404, 410) are
  * permanent; 429 carries Retry-After.
  */
-export async function postResponse(
-  url: string,
-  message: Record<string, unknown>,
-  options: { allowedPrefix: string; fetch?: typeof fetch },
-): Promise<void> {
+export async function postResponse(url: string, message: Record<string, unknown>, options: { allowedPrefix: string; fetch?: typeof fetch }): Promise<void> {
   if (!url.startsWith(options.allowedPrefix)) throw new UnrecoverableError('response_url outside the allowed prefix');
   const response = await (options.fetch ?? fetch)(url, {
     method: 'POST',

@@ -168,7 +168,15 @@ describe('Slack export', () => {
       for (const m of JSON.parse(text) as Array<{ subtype?: string; user: string; text: string; ts: string }>) {
         if (m.subtype) continue;
         const { text: plain, mentions } = fromSlackMarkup(m.text, council);
-        const message = { channel: 'slack' as const, from: m.user, to: mentions.filter((id) => id !== m.user), cc: [], bcc: [], text: plain, sentAt: new Date(Number(m.ts) * 1000).toISOString() };
+        const message = {
+          channel: 'slack' as const,
+          from: m.user,
+          to: mentions.filter((id) => id !== m.user),
+          cc: [],
+          bcc: [],
+          text: plain,
+          sentAt: new Date(Number(m.ts) * 1000).toISOString(),
+        };
         for (const f of linter.lint(message).findings) count(expected, f.rule);
       }
     }
@@ -238,7 +246,9 @@ describe('resume', () => {
 
 describe('the command', () => {
   it('writes JSON and HTML with no message text, no names and no addresses, and stable pseudonyms for a key', async () => {
-    const names = exampleCouncil().people.flatMap((p) => [p.name, p.email ?? '', p.name.replace(/^Cllr /, '')]).filter(Boolean);
+    const names = exampleCouncil()
+      .people.flatMap((p) => [p.name, p.email ?? '', p.name.replace(/^Cllr /, '')])
+      .filter(Boolean);
     const outputs: string[] = [];
     for (const run of ['a', 'b']) {
       const r = await runCli(['audit', 'sent.mbox', '--json', `${run}.json`, '--html', `${run}.html`, '--pseudonym-key', 'k1'], tmp);
@@ -279,7 +289,10 @@ describe('the command', () => {
     const webb = list.findIndex((m) => m.from === 'U0WEBB' || m.from === 'tom.webb@ashcombe.gov.uk');
     expect(webb).toBeGreaterThanOrEqual(0);
     writeFileSync(join(dir, 'a.eml'), toEml(variant(list, webb), exampleCouncil(), { subject: '</script><script>alert("subject")</script>' }));
-    const r = await runCli(['audit', 'hostile', '--council', 'hostile-council.yaml', '--names', '--excerpts', '--json', 'h.json', '--html', 'h.html', '--no-progress'], tmp);
+    const r = await runCli(
+      ['audit', 'hostile', '--council', 'hostile-council.yaml', '--names', '--excerpts', '--json', 'h.json', '--html', 'h.html', '--no-progress'],
+      tmp,
+    );
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(tmp, 'h.json'), 'utf8')) as { examples: Array<{ subject: string; excerpt: string }> };
     expect(json.examples.length).toBeGreaterThan(0);

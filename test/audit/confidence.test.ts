@@ -21,7 +21,16 @@ import { runCli } from './helpers.js';
 const tmp = mkdtempSync(join(tmpdir(), 'probity-audit-conf-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const message = (text: string): Message => ({ channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], cc: [], bcc: [], subject: 'Figures', text, sentAt: '2026-05-04T10:00:00Z' });
+const message = (text: string): Message => ({
+  channel: 'email',
+  from: 'daniel.okafor@ashcombe.gov.uk',
+  to: ['amir.patel@ashcombe.gov.uk'],
+  cc: [],
+  bcc: [],
+  subject: 'Figures',
+  text,
+  sentAt: '2026-05-04T10:00:00Z',
+});
 const MESSAGES = [message('a [conf 0.95] [conf 0.2]'), message('b [conf 0.75]'), message('c [conf 0.55]'), message('d'), message('e [conf 0.49] [conf 0.9]')];
 
 function memorySource(messages: Message[]): AuditSource {
@@ -53,7 +62,12 @@ function options(extra: Partial<RunOptions> = {}): RunOptions {
   };
 }
 
-const meta = { council: { name: 'Ashcombe District Council', protocol: 'north-east-derbyshire' }, source: memorySource([]), names: false, now: new Date('2026-06-01T00:00:00Z') };
+const meta = {
+  council: { name: 'Ashcombe District Council', protocol: 'north-east-derbyshire' },
+  source: memorySource([]),
+  names: false,
+  now: new Date('2026-06-01T00:00:00Z'),
+};
 
 describe('the audit and confidence', () => {
   it('shows every finding by default, each with its confidence, counted by band and by rule', async () => {
@@ -81,7 +95,7 @@ describe('the audit and confidence', () => {
     expect(report.totals.findings).toBe(3);
     expect(report.byConfidence).toEqual({ 'very-sure': 2, 'fairly-sure': 1, likely: 0, unsure: 0 });
     expect(report.confidence).toMatchObject({ threshold: 0.7, source: 'option' });
-    expect(formatAuditText(report, { color: false })).toContain("Counted only findings Probity is at least 70% sure of (--min-confidence).");
+    expect(formatAuditText(report, { color: false })).toContain('Counted only findings Probity is at least 70% sure of (--min-confidence).');
   });
 
   it("the council's audit threshold applies when it sets one", async () => {
@@ -100,7 +114,13 @@ describe('the audit and confidence', () => {
     const statePath = join(tmp, 'resume-conf.json');
     const controller = new AbortController();
     let seen = 0;
-    const progress = { start() {}, update() { if (++seen === 2) controller.abort(); }, stop() {} };
+    const progress = {
+      start() {},
+      update() {
+        if (++seen === 2) controller.abort();
+      },
+      stop() {},
+    };
     const first = await runAudit(options({ statePath, signal: controller.signal, progress }));
     expect(first.complete).toBe(false);
     await expect(runAudit(options({ statePath, resume: true, minConfidence: 0.9 }))).rejects.toThrow(/confidence 0 and up/);
@@ -111,7 +131,9 @@ describe('the audit and confidence', () => {
   it('the terminal summary groups by band; the HTML report has the band table, the list and the filter', async () => {
     const report = buildReport(await runAudit(options()), meta);
     const text = formatAuditText(report, { color: false });
-    expect(text).toMatch(/By how sure Probity is\n {2}very sure \(90–100%\) +2\n {2}fairly sure \(70–89%\) +1\n {2}likely \(50–69%\) +1\n {2}unsure \(under 50%\) +2\n/);
+    expect(text).toMatch(
+      /By how sure Probity is\n {2}very sure \(90–100%\) +2\n {2}fairly sure \(70–89%\) +1\n {2}likely \(50–69%\) +1\n {2}unsure \(under 50%\) +2\n/,
+    );
     const html = renderHtml(report);
     expect(html).toContain('<select id="confidence-filter">');
     expect(html).toContain('<option value="90">Probity is at least 90% sure of</option>');

@@ -113,14 +113,25 @@ export function slackExportFiles(count: number, options: { badDay?: boolean } = 
   const council = exampleCouncil();
   const list = examples();
   const files = new Map<string, string>();
-  files.set('users.json', JSON.stringify(council.people.filter((p) => p.slack).map((p) => ({ id: p.slack, name: p.id, real_name: p.name, profile: { email: p.email } }))));
-  files.set('channels.json', JSON.stringify([{ id: 'C1', name: 'planning' }, { id: 'C2', name: 'members' }]));
+  files.set(
+    'users.json',
+    JSON.stringify(council.people.filter((p) => p.slack).map((p) => ({ id: p.slack, name: p.id, real_name: p.name, profile: { email: p.email } }))),
+  );
+  files.set(
+    'channels.json',
+    JSON.stringify([
+      { id: 'C1', name: 'planning' },
+      { id: 'C2', name: 'members' },
+    ]),
+  );
   const days = new Map<string, unknown[]>();
   for (let i = 0; i < count; i++) {
     const m = variant(list, i);
     const slack = (a: string) => addressAs(council, a, 'slack');
     const mentions = [...m.to, ...m.cc].map(slack).filter((id) => /^U/.test(id));
-    const text = `${mentions.map((id) => `<@${id}> `).join('')}${m.text}`.replace(/&/g, '&amp;').replace(/</g, (c, at: number, s: string) => (s.slice(at, at + 2) === '<@' ? c : '&lt;'));
+    const text = `${mentions.map((id) => `<@${id}> `).join('')}${m.text}`
+      .replace(/&/g, '&amp;')
+      .replace(/</g, (c, at: number, s: string) => (s.slice(at, at + 2) === '<@' ? c : '&lt;'));
     const day = `${i % 2 ? 'members' : 'planning'}/${m.sentAt!.slice(0, 10)}.json`;
     const ts = (new Date(m.sentAt!).getTime() / 1000).toFixed(6);
     const events = days.get(day) ?? [];

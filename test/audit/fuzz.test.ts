@@ -26,7 +26,16 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const audit = (source: AuditSource) =>
-  runAudit({ source, linter, councilFile: EXAMPLE_COUNCIL, statePath: join(tmp, 'state.json'), resume: false, names: false, excerpts: false, key: pseudonymKey('k', {}) });
+  runAudit({
+    source,
+    linter,
+    councilFile: EXAMPLE_COUNCIL,
+    statePath: join(tmp, 'state.json'),
+    resume: false,
+    names: false,
+    excerpts: false,
+    key: pseudonymKey('k', {}),
+  });
 
 /** Pieces an mbox is made of, shuffled into any order: separators, headers, blank lines, junk, real messages. */
 const mboxPiece = fc.oneof(
@@ -63,14 +72,23 @@ describe('fuzzing the audit readers', () => {
   it('a Slack day of any JSON: each element is a message, skipped, or an InputError', () => {
     const council = exampleCouncil();
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ type: fc.constant('message'), user: fc.oneof(fc.string(), fc.constant('U0WEBB')), text: fc.string(), ts: fc.string() }, { requiredKeys: ['type'] })), (value) => {
-        try {
-          const message = slackExportMessage(value, 'general', council, new Map());
-          if (message) expect(typeof message.text).toBe('string');
-        } catch (err) {
-          expect(err).toBeInstanceOf(InputError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record(
+            { type: fc.constant('message'), user: fc.oneof(fc.string(), fc.constant('U0WEBB')), text: fc.string(), ts: fc.string() },
+            { requiredKeys: ['type'] },
+          ),
+        ),
+        (value) => {
+          try {
+            const message = slackExportMessage(value, 'general', council, new Map());
+            if (message) expect(typeof message.text).toBe('string');
+          } catch (err) {
+            expect(err).toBeInstanceOf(InputError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -78,22 +96,31 @@ describe('fuzzing the audit readers', () => {
   it('a Slack export whose day files hold any text: the audit ends and counts bad days as unreadable', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), { minLength: 1, maxLength: 4 }), async (days) => {
-        const dir = join(tmp, `slack-${n++}`);
-        mkdirSync(join(dir, 'general'), { recursive: true });
-        writeFileSync(join(dir, 'users.json'), '[]');
-        days.forEach((text, i) => writeFileSync(join(dir, 'general', `2026-05-${String(i + 1).padStart(2, '0')}.json`), text));
-        const result = await audit(await slackExportSource(dir, exampleCouncil()));
-        expect(result.complete).toBe(true);
-        const bad = days.filter((text) => {
-          try {
-            return !Array.isArray(JSON.parse(text));
-          } catch {
-            return true;
-          }
-        }).length;
-        expect(result.tally.unreadableReasons['not a valid Slack export day (a JSON array)'] ?? 0).toBe(bad);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (days) => {
+          const dir = join(tmp, `slack-${n++}`);
+          mkdirSync(join(dir, 'general'), { recursive: true });
+          writeFileSync(join(dir, 'users.json'), '[]');
+          days.forEach((text, i) => writeFileSync(join(dir, 'general', `2026-05-${String(i + 1).padStart(2, '0')}.json`), text));
+          const result = await audit(await slackExportSource(dir, exampleCouncil()));
+          expect(result.complete).toBe(true);
+          const bad = days.filter((text) => {
+            try {
+              return !Array.isArray(JSON.parse(text));
+            } catch {
+              return true;
+            }
+          }).length;
+          expect(result.tally.unreadableReasons['not a valid Slack export day (a JSON array)'] ?? 0).toBe(bad);
+        },
+      ),
       { numRuns: 30 },
     );
   });

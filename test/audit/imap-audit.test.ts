@@ -33,7 +33,14 @@ describe.skipIf(!DOVECOT_BIN)('probity audit --imap (real Dovecot)', () => {
       PROBITY_IMAP_MAILBOXES: 'clerk',
       ...mailboxEnv(dovecot, user),
     };
-    const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user, pass: DOVECOT_PASSWORD },
+      logger: false,
+    });
     await client.connect();
     await client.mailboxCreate(FOLDER);
     const list = examples();

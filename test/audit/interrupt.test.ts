@@ -19,12 +19,16 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function audit(args: string[], interrupt: boolean): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'audit', join(tmp, 'big.mbox'), '--json', join(tmp, 'out.json'), ...args], {
-      // From the package, so that `--import tsx` resolves.
-      cwd: PACKAGE_ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', PROBITY_AUDIT_KEY: 'k' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PACKAGE_ROOT, 'src/cli/main.ts'), 'audit', join(tmp, 'big.mbox'), '--json', join(tmp, 'out.json'), ...args],
+      {
+        // From the package, so that `--import tsx` resolves.
+        cwd: PACKAGE_ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, NO_COLOR: '1', PROBITY_AUDIT_KEY: 'k' },
+      },
+    );
     let stderr = '';
     let sent = false;
     child.stderr.on('data', (chunk: Buffer) => {

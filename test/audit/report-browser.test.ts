@@ -28,13 +28,25 @@ beforeAll(async () => {
   const list = examples();
   writeEmlFolder(join(tmp, 'hostile'), 0);
   for (const [i, m] of list.entries()) {
-    writeFileSync(join(tmp, 'hostile', `${i}.eml`), toEml(variant(list, i), exampleCouncil(), { subject: `</script><script>window.__pwned=2</script> ${m.id}` }));
+    writeFileSync(
+      join(tmp, 'hostile', `${i}.eml`),
+      toEml(variant(list, i), exampleCouncil(), { subject: `</script><script>window.__pwned=2</script> ${m.id}` }),
+    );
   }
   const h = await runCli(['audit', 'hostile', '--council', 'hostile.yaml', '--names', '--excerpts', '--html', 'hostile.html', '--no-progress'], tmp);
   if (h.code !== 0) throw new Error(h.stderr);
   // A report with nothing to chart must still open cleanly.
   writeEmlFolder(join(tmp, 'clean'), 0);
-  writeFileSync(join(tmp, 'clean', 'clean.eml'), toEml(variant(list, list.findIndex((m) => m.id === 'clean-information-request')), exampleCouncil()));
+  writeFileSync(
+    join(tmp, 'clean', 'clean.eml'),
+    toEml(
+      variant(
+        list,
+        list.findIndex((m) => m.id === 'clean-information-request'),
+      ),
+      exampleCouncil(),
+    ),
+  );
   const c = await runCli(['audit', 'clean', '--html', 'clean.html', '--no-progress'], tmp);
   if (c.code !== 0) throw new Error(c.stderr);
   browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_ARGS });
@@ -100,11 +112,15 @@ describe.skipIf(!CHROMIUM)('the HTML audit report in Chromium', () => {
     expect(await page.textContent('#confidence-shown')).toBe(`${all} of ${all} listed findings shown`);
     await page.selectOption('#confidence-filter', '90');
     await page.waitForSelector('body[data-confidence-filter="90"]');
-    const visible = await page.$$eval('#finding-list tr[data-confidence]', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => Number(r.getAttribute('data-confidence'))));
+    const visible = await page.$$eval('#finding-list tr[data-confidence]', (rows) =>
+      rows.filter((r) => !(r as HTMLElement).hidden).map((r) => Number(r.getAttribute('data-confidence'))),
+    );
     for (const percent of visible) expect(percent).toBeGreaterThanOrEqual(90);
     expect(await page.textContent('#confidence-shown')).toBe(`${visible.length} of ${all} listed findings shown`);
     // Only the "very sure" column of the band table stays.
-    const columns = await page.$$eval('table.by-confidence thead th[data-band-min]', (cells) => cells.filter((c) => !(c as HTMLElement).hidden).map((c) => c.getAttribute('data-band-min')));
+    const columns = await page.$$eval('table.by-confidence thead th[data-band-min]', (cells) =>
+      cells.filter((c) => !(c as HTMLElement).hidden).map((c) => c.getAttribute('data-band-min')),
+    );
     expect(columns).toEqual(['90']);
     expect(errors).toEqual([]);
     await context.close();

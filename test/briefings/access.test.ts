@@ -32,7 +32,10 @@ describe('roles from council.yaml', () => {
   });
 
   it('finds the signed-in person by object id, then verified email, then user name', () => {
-    const withOid = council('', '  - { id: o-new, name: New Officer, email: new.officer@ashcombe.gov.uk, role: officer, oid: 6f1d7c4e-0000-4000-8000-000000000001 }\n');
+    const withOid = council(
+      '',
+      '  - { id: o-new, name: New Officer, email: new.officer@ashcombe.gov.uk, role: officer, oid: 6f1d7c4e-0000-4000-8000-000000000001 }\n',
+    );
     expect(personForIdentity(withOid, { oid: '6F1D7C4E-0000-4000-8000-000000000001' })?.id).toBe('o-new');
     expect(personForIdentity(withOid, { email: 'Helen.Carter@ashcombe.gov.uk' })?.id).toBe('o-carter');
     expect(personForIdentity(withOid, { email: 'helen.carter@ashcombe.gov.uk', emailVerified: false })).toBeUndefined();

@@ -118,7 +118,11 @@ describe('the briefings API', () => {
 
   it('answers 409 for an answer on a closed round', async () => {
     const { offer } = await approved('Cemetery extension');
-    for (const [t, p] of [[T.tory, 'conservative'], [T.libdem, 'libdem']] as const) await call('POST', `/v1/offers/${offer(p)}/response`, t, { response: 'decline' });
+    for (const [t, p] of [
+      [T.tory, 'conservative'],
+      [T.libdem, 'libdem'],
+    ] as const)
+      await call('POST', `/v1/offers/${offer(p)}/response`, t, { response: 'decline' });
     for (const p of ['green', 'ashcombe-first']) await call('POST', `/v1/offers/${offer(p)}/response`, T.office, { response: 'decline' });
     const late = await call('POST', `/v1/offers/${offer('green')}/response`, T.office, { response: 'accept' });
     expect(late.statusCode).toBe(409);
@@ -129,27 +133,54 @@ describe('the briefings API', () => {
     const { offer } = await approved('Flood defences');
     await call('POST', `/v1/offers/${offer('conservative')}/response`, T.tory, { response: 'accept' });
     const session = (o: string, day: string) =>
-      call('POST', '/v1/sessions', T.office, { offerId: o, officers: ['o-hughes'], venue: 'Room 1', startsAt: `${day}T17:00:00Z`, endsAt: `${day}T18:00:00Z`, material: { version: 'v1', sha256: SHA } });
+      call('POST', '/v1/sessions', T.office, {
+        offerId: o,
+        officers: ['o-hughes'],
+        venue: 'Room 1',
+        startsAt: `${day}T17:00:00Z`,
+        endsAt: `${day}T18:00:00Z`,
+        material: { version: 'v1', sha256: SHA },
+      });
     expect((await session(offer('labour'), '2026-12-01')).statusCode).toBe(201);
     expect((await session(offer('conservative'), '2026-12-02')).statusCode).toBe(201);
     const notTaken = await session(offer('libdem'), '2026-12-03');
     expect(notTaken.statusCode).toBe(409);
-    const badSha = await call('POST', '/v1/sessions', T.office, { offerId: offer('labour'), officers: ['o-hughes'], venue: 'x', startsAt: '2026-12-01T17:00:00Z', endsAt: '2026-12-01T18:00:00Z', material: { version: 'v1', sha256: 'abc' } });
+    const badSha = await call('POST', '/v1/sessions', T.office, {
+      offerId: offer('labour'),
+      officers: ['o-hughes'],
+      venue: 'x',
+      startsAt: '2026-12-01T17:00:00Z',
+      endsAt: '2026-12-01T18:00:00Z',
+      material: { version: 'v1', sha256: 'abc' },
+    });
     expect(badSha.json().message).toContain('sha256');
     const invitations = (await call('GET', '/v1/invitations', T.hughes)).json().invitations as { id: string; party: string; roundId: string }[];
-    const mine = invitations.filter((i) => i.roundId === (invitations.at(-1)!.roundId));
+    const mine = invitations.filter((i) => i.roundId === invitations.at(-1)!.roundId);
     await call('POST', `/v1/invitations/${mine.find((i) => i.party === 'labour')!.id}/response`, T.hughes, { response: 'accept' });
-    const refused = await call('POST', `/v1/invitations/${mine.find((i) => i.party === 'conservative')!.id}/response`, T.hughes, { response: 'decline', reason: 'busy' });
+    const refused = await call('POST', `/v1/invitations/${mine.find((i) => i.party === 'conservative')!.id}/response`, T.hughes, {
+      response: 'decline',
+      reason: 'busy',
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ rule: 'same-matter', message: expect.stringContaining('chief executive') });
   });
 
   it('refuses a leap second or an impossible date in a session time with a one-line 400, never a 500', async () => {
     const { offer } = await approved('Leap second matter');
-    const created = await call('POST', '/v1/sessions', T.office, { offerId: offer('labour'), officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-31T22:00:00Z', endsAt: '2026-12-31T23:00:00Z', material: { version: 'v1', sha256: SHA } });
+    const created = await call('POST', '/v1/sessions', T.office, {
+      offerId: offer('labour'),
+      officers: ['o-hughes'],
+      venue: 'Room 1',
+      startsAt: '2026-12-31T22:00:00Z',
+      endsAt: '2026-12-31T23:00:00Z',
+      material: { version: 'v1', sha256: SHA },
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id as string;
-    for (const [field, value] of [['endsAt', '2026-12-31T23:59:60Z'], ['startsAt', '2026-02-30T10:00:00Z']] as const) {
+    for (const [field, value] of [
+      ['endsAt', '2026-12-31T23:59:60Z'],
+      ['startsAt', '2026-02-30T10:00:00Z'],
+    ] as const) {
       const res = await call('PATCH', `/v1/sessions/${id}`, T.office, { [field]: value });
       expect(res.statusCode, value).toBe(400);
       expect(res.json()).toMatchObject({ error: 'bad_request', message: expect.stringContaining(`body/${field}`) });
@@ -157,7 +188,14 @@ describe('the briefings API', () => {
     }
     const leap = await call('PATCH', `/v1/sessions/${id}`, T.office, { endsAt: '2026-12-31T23:59:60Z' });
     expect(leap.json().message).toMatch(/leap second/);
-    const posted = await call('POST', '/v1/sessions', T.office, { offerId: offer('labour'), officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-31T23:00:00Z', endsAt: '2026-12-31T23:59:60Z', material: { version: 'v1', sha256: SHA } });
+    const posted = await call('POST', '/v1/sessions', T.office, {
+      offerId: offer('labour'),
+      officers: ['o-hughes'],
+      venue: 'Room 1',
+      startsAt: '2026-12-31T23:00:00Z',
+      endsAt: '2026-12-31T23:59:60Z',
+      material: { version: 'v1', sha256: SHA },
+    });
     expect(posted.statusCode).toBe(400);
     expect(posted.json().message).toContain('body/endsAt');
     // An ordinary change still works.
@@ -250,11 +288,14 @@ describe('the briefings API', () => {
 });
 
 describe('errors never leak internals', () => {
-  it('answers 503 when the ledger\'s Redis is unreachable', async () => {
+  it("answers 503 when the ledger's Redis is unreachable", async () => {
     const { Redis } = await import('ioredis');
     const down = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
     down.on('error', () => undefined);
-    const broken = await buildApp({ service: new BriefingService({ council: council(), store: new RedisStore(down, 'x'), clock: clock(), newId: ids() }), auth: { secret: SECRET } });
+    const broken = await buildApp({
+      service: new BriefingService({ council: council(), store: new RedisStore(down, 'x'), clock: clock(), newId: ids() }),
+      auth: { secret: SECRET },
+    });
     const res = await broken.inject({ method: 'GET', url: '/v1/rounds', headers: { authorization: T.office } });
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toBe('unavailable');

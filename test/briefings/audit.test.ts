@@ -56,8 +56,16 @@ describe('hash-chained audit trail', () => {
 
   it('hashes canonical JSON, so key order does not matter but content does', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
-    const a = appendEvents(EMPTY_HEAD, [{ actor: 'x', action: 'a.b', entity: { kind: 'request', id: 'r' }, before: null, after: { p: 1, q: 2 } }], '2026-01-01T00:00:00.000Z');
-    const b = appendEvents(EMPTY_HEAD, [{ actor: 'x', action: 'a.b', entity: { kind: 'request', id: 'r' }, before: null, after: { q: 2, p: 1 } }], '2026-01-01T00:00:00.000Z');
+    const a = appendEvents(
+      EMPTY_HEAD,
+      [{ actor: 'x', action: 'a.b', entity: { kind: 'request', id: 'r' }, before: null, after: { p: 1, q: 2 } }],
+      '2026-01-01T00:00:00.000Z',
+    );
+    const b = appendEvents(
+      EMPTY_HEAD,
+      [{ actor: 'x', action: 'a.b', entity: { kind: 'request', id: 'r' }, before: null, after: { q: 2, p: 1 } }],
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(a.head.hash).toBe(b.head.hash);
     const events: AuditEvent[] = a.events;
     expect(verifyChain(events, a.head).ok).toBe(true);

@@ -12,7 +12,14 @@ async function scenario() {
   const view = await s.svc.roundView(round!.id);
   const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
   await s.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
-  await s.svc.scheduleSession(actors.office, { offerId: offer('conservative').id, officers: ['o-hughes'], venue: 'Committee Room 1', startsAt: '2026-12-02T17:00:00Z', endsAt: '2026-12-02T18:00:00Z', material: { version: 'v1', sha256: SHA } });
+  await s.svc.scheduleSession(actors.office, {
+    offerId: offer('conservative').id,
+    officers: ['o-hughes'],
+    venue: 'Committee Room 1',
+    startsAt: '2026-12-02T17:00:00Z',
+    endsAt: '2026-12-02T18:00:00Z',
+    material: { version: 'v1', sha256: SHA },
+  });
   return { ...s, req, round: round!, offer };
 }
 
@@ -22,7 +29,7 @@ function assertNoLeak(value: unknown) {
 }
 
 describe('confidentiality: each group sees only its own offers', () => {
-  it('a group\'s list of offers holds its own offers only, and never names who asked or what about', async () => {
+  it("a group's list of offers holds its own offers only, and never names who asked or what about", async () => {
     const { svc, offer } = await scenario();
     const tory = await svc.listOffers(actors.toryLeader);
     expect(tory.map((o) => o.id)).toEqual([offer('conservative').id]);
@@ -31,7 +38,7 @@ describe('confidentiality: each group sees only its own offers', () => {
     assertNoLeak(await svc.getOffer(actors.toryLeader, offer('conservative').id));
   });
 
-  it('another group\'s offer and the request itself are not found for a group', async () => {
+  it("another group's offer and the request itself are not found for a group", async () => {
     const { svc, offer, req } = await scenario();
     await expect(svc.getOffer(actors.toryLeader, offer('libdem').id)).rejects.toMatchObject({ code: 'not-found' });
     await expect(svc.getRequest(actors.toryLeader, req.id)).rejects.toMatchObject({ code: 'not-found' });
@@ -47,7 +54,7 @@ describe('confidentiality: each group sees only its own offers', () => {
     expect((await svc.listOffers(actors.labourLeader)).map((o) => o.party.id)).toEqual(['labour']);
   });
 
-  it('the rounds, register and audit trail are the office\'s (and the authoriser\'s and Monitoring Officer\'s) only', async () => {
+  it("the rounds, register and audit trail are the office's (and the authoriser's and Monitoring Officer's) only", async () => {
     const { svc } = await scenario();
     for (const who of [actors.toryLeader, actors.hughes]) {
       await expect(svc.listRounds(who)).rejects.toMatchObject({ code: 'forbidden' });

@@ -22,7 +22,8 @@ import { SmtpSink } from './sinks.js';
 import { settled, until, world, type World } from './world.js';
 
 const SECRET = 'delivery-test-secret-long-enough-0123456789';
-const tok = (sub: string, role: Claims['role'], group?: string) => `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+const tok = (sub: string, role: Claims['role'], group?: string) =>
+  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
 const T = { office: tok('o-bell', 'ce-office'), authoriser: tok('o-murray', 'authoriser'), labour: tok('cllr-hale', 'group-leader', 'labour') };
 
 let smtp: SmtpSink;
@@ -70,7 +71,8 @@ describe('nobody may be told, silently', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ rule: 'no-working-channel' });
     expect(refused.json().message).toMatch(/^the offer cannot go out: these groups have no working channel: Labour Group \(Email is not being sent/);
-    for (const name of ['Conservative Group', 'Liberal Democrat Group', 'Green Group', 'Ashcombe First Independents']) expect(refused.json().message).toContain(`${name} (`);
+    for (const name of ['Conservative Group', 'Liberal Democrat Group', 'Green Group', 'Ashcombe First Independents'])
+      expect(refused.json().message).toContain(`${name} (`);
     expect((await call('GET', '/v1/rounds', T.office)).json().rounds).toEqual([]);
     expect((await call('GET', `/v1/briefings/${created.json().id}`, T.office)).json().status).toBe('pending');
   });
@@ -90,7 +92,9 @@ describe('nobody may be told, silently', () => {
     expect(green.problems).toEqual(['no email address for Cllr Priya Moss in council.yaml', 'no Slack id for Cllr Priya Moss in council.yaml']);
     const refused = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, { decision: 'approve' });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().message).toContain('this group has no working channel: Green Group (no email address for Cllr Priya Moss in council.yaml; no Slack id for Cllr Priya Moss in council.yaml)');
+    expect(refused.json().message).toContain(
+      'this group has no working channel: Green Group (no email address for Cllr Priya Moss in council.yaml; no Slack id for Cllr Priya Moss in council.yaml)',
+    );
     void w;
   });
 
@@ -102,10 +106,18 @@ describe('nobody may be told, silently', () => {
     const approved = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, { decision: 'approve' });
     expect(approved.statusCode).toBe(200);
     const view = await w.svc.roundView(approved.json().round.id);
-    await settled(w, view.offers.flatMap((o) => o.noticeIds));
+    await settled(
+      w,
+      view.offers.flatMap((o) => o.noticeIds),
+    );
     expect(smtp.mails).toHaveLength(6);
 
-    const rows = (await call('GET', '/v1/register', T.office)).json().rows as { party: string; delivery: string; noticesSent: number; noticesUndeliverable: number }[];
+    const rows = (await call('GET', '/v1/register', T.office)).json().rows as {
+      party: string;
+      delivery: string;
+      noticesSent: number;
+      noticesUndeliverable: number;
+    }[];
     expect(rows.map((r) => [r.party, r.delivery, r.noticesSent, r.noticesUndeliverable])).toEqual([
       ['labour', 'email sent; slack not deliverable', 1, 1],
       ['conservative', 'email sent; slack not deliverable', 1, 1],
@@ -117,10 +129,20 @@ describe('nobody may be told, silently', () => {
     expect(csv.split('\r\n')[0]).toContain(',delivery,noticesSent,noticesPending,noticesFailed,noticesUndeliverable,');
     expect(csv).toContain('email sent; slack not deliverable');
 
-    const items = (await call('GET', '/v1/action-items', T.office)).json().notices as { state: string; channel: string; partyName: string; to: { name: string }[]; reason: string }[];
+    const items = (await call('GET', '/v1/action-items', T.office)).json().notices as {
+      state: string;
+      channel: string;
+      partyName: string;
+      to: { name: string }[];
+      reason: string;
+    }[];
     expect(items).toHaveLength(5);
     for (const item of items) {
-      expect(item).toMatchObject({ state: 'not deliverable', channel: 'slack', reason: 'Slack is not set up on the notice worker (it needs a Slack bot token (SLACK_BOT_TOKEN))' });
+      expect(item).toMatchObject({
+        state: 'not deliverable',
+        channel: 'slack',
+        reason: 'Slack is not set up on the notice worker (it needs a Slack bot token (SLACK_BOT_TOKEN))',
+      });
     }
     expect(items.find((i) => i.partyName === 'Conservative Group')!.to.map((t) => t.name)).toEqual(['Cllr Tom Webb', 'Cllr Imran Khan']);
     const events = await w.store.auditEvents();
@@ -155,7 +177,10 @@ describe('one neutral-text check, for the API and the worker', () => {
     // Before: the API checked group names and the requester's own name only; the worker refused 8 of 10 notices.
     const { call } = await api({ smtp, label: 'neutral' });
     const created = await call('POST', '/v1/briefings', T.labour, LABOUR_REQUEST);
-    const refused = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, { decision: 'approve', offerTitle: "Cllr Megan Price's motion on housing sites" });
+    const refused = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, {
+      decision: 'approve',
+      offerTitle: "Cllr Megan Price's motion on housing sites",
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ rule: 'neutral-text' });
     expect(refused.json().message).toMatch(/^offerTitle names "(Cllr Megan Price|Megan Price|Cllr Price)"/);
@@ -177,7 +202,12 @@ describe('one neutral-text check, for the API and the worker', () => {
       ['Daniel Okafor’s question', 'Daniel Okafor'],
     ];
     for (const [text, name] of hits) expect(nameIn(text, names), text).toBe(name);
-    for (const text of ['Local Plan review: housing site allocations', 'House price index', 'Green spaces strategy', 'Labour market figures for the district']) {
+    for (const text of [
+      'Local Plan review: housing site allocations',
+      'House price index',
+      'Green spaces strategy',
+      'Labour market figures for the district',
+    ]) {
       expect(nameIn(text, names), text).toBeUndefined();
     }
     expect(comparable('Lib\u2011Dems')).toBe('lib dems');
@@ -189,7 +219,10 @@ describe('one neutral-text check, for the API and the worker', () => {
     const api = async (offerTitle: string) => {
       const s = service();
       const req = await s.svc.request(actors.labourLeader, LABOUR_REQUEST);
-      return s.svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle }).then(() => true, () => false);
+      return s.svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle }).then(
+        () => true,
+        () => false,
+      );
     };
     /** The worker's verdict: a round stored with this title (as if it had got past the API), every copy rendered. */
     const worker = async (title: string) => {
@@ -198,7 +231,10 @@ describe('one neutral-text check, for the API and the worker', () => {
       const req = await s.svc.request(actors.labourLeader, LABOUR_REQUEST);
       const { round } = await s.svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle: 'Placeholder' });
       store.entities.set(`round/${round!.id}`, JSON.stringify({ ...round, title }));
-      const notices = await store.reader().getMany('notice', [...store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)));
+      const notices = await store.reader().getMany(
+        'notice',
+        [...store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)),
+      );
       for (const n of notices) {
         const ctx = await buildContext({ ...deps, council: s.svc.council, settings: s.svc.settings }, store.reader(), n);
         for (const r of ctx.recipients) {
@@ -211,7 +247,14 @@ describe('one neutral-text check, for the API and the worker', () => {
       }
       return true;
     };
-    const titles = ['Leisure centre contract', 'Green spaces strategy', 'Cllr Megan Price on parking', 'Tory\u00ADGroup budget amendment', 'Ashcombe First’s motion', 'Market Ward regeneration'];
+    const titles = [
+      'Leisure centre contract',
+      'Green spaces strategy',
+      'Cllr Megan Price on parking',
+      'Tory\u00ADGroup budget amendment',
+      'Ashcombe First’s motion',
+      'Market Ward regeneration',
+    ];
     const verdicts = await Promise.all(titles.map(async (t) => [t, await api(t), await worker(t)]));
     expect(verdicts).toEqual([
       ['Leisure centre contract', true, true],
@@ -236,11 +279,20 @@ describe('one-line fields', () => {
     // Details may have lines and tabs: they are the group's own text.
     const created = await call('POST', '/v1/briefings', T.labour, { ...LABOUR_REQUEST, details: 'First:\n\tthe sites\nSecond: the vote' });
     expect(created.statusCode).toBe(201);
-    const separator = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, { decision: 'approve', offerTitle: 'Parking\u2028Reply: http://evil.example' });
+    const separator = await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, {
+      decision: 'approve',
+      offerTitle: 'Parking\u2028Reply: http://evil.example',
+    });
     expect(separator.json()).toMatchObject({ rule: 'one-line', message: 'offerTitle: must be one line (it contains a line break, U+2028)' });
     const { round } = (await call('POST', `/v1/briefings/${created.json().id}/decision`, T.authoriser, { decision: 'approve' })).json();
     const labourOffer = (await w.svc.roundView(round.id)).offers.find((o) => o.party.id === 'labour')!;
-    const base = { offerId: labourOffer.id, officers: ['o-hughes'], startsAt: '2030-01-08T17:00:00Z', endsAt: '2030-01-08T18:00:00Z', material: { version: 'v1', sha256: SHA } };
+    const base = {
+      offerId: labourOffer.id,
+      officers: ['o-hughes'],
+      startsAt: '2030-01-08T17:00:00Z',
+      endsAt: '2030-01-08T18:00:00Z',
+      material: { version: 'v1', sha256: SHA },
+    };
     const venue = await call('POST', '/v1/sessions', T.office, { ...base, venue: 'Room 1\r\nBcc: x@evil.example' });
     expect(venue.json()).toMatchObject({ rule: 'one-line', message: 'venue: must be one line (it contains a line break, U+000D)' });
     const version = await call('POST', '/v1/sessions', T.office, { ...base, venue: 'Room 1', material: { version: 'v1\u001b[31m', sha256: SHA } });

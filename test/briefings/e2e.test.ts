@@ -48,7 +48,11 @@ const children: { name: string; child: ChildProcess; output: string[] }[] = [];
 
 function startProcess(name: string, script: string, env: Record<string, string>) {
   const output: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (c: Buffer) => output.push(c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => output.push(c.toString('utf8')));
   children.push({ name, child, output });
@@ -65,9 +69,23 @@ beforeAll(async () => {
   const idpPort = await freePort();
   const issuer = `http://127.0.0.1:${idpPort}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [`${base}/auth/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
+    clients: [
+      {
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+        redirect_uris: [`${base}/auth/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     async findAccount(_ctx, id) {
-      return { accountId: id, async claims() { return { sub: `sub-${id}`, email: id, email_verified: true, name: id }; } };
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: `sub-${id}`, email: id, email_verified: true, name: id };
+        },
+      };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true } },
@@ -110,11 +128,15 @@ beforeAll(async () => {
     NOTICE_BACKOFF_MS: '200',
     OUTBOX_INTERVAL_MS: '200',
   });
-  await until(async () => {
-    const dead = children.find((c) => c.child.exitCode !== null);
-    if (dead) throw new Error(`${dead.name} exited: ${dead.output.join('').slice(-2000)}`);
-    return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
-  }, 'API up', 100);
+  await until(
+    async () => {
+      const dead = children.find((c) => c.child.exitCode !== null);
+      if (dead) throw new Error(`${dead.name} exited: ${dead.output.join('').slice(-2000)}`);
+      return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
+    },
+    'API up',
+    100,
+  );
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 120_000);
@@ -122,7 +144,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   for (const { child } of children) {
-    if (child.exitCode === null) await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+    if (child.exitCode === null)
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
   }
   await new Promise((resolve) => idp?.close(resolve));
   await smtp?.stop();
@@ -161,7 +187,7 @@ const mailsTo = (address: string, kind: RegExp) => smtp.mails.filter((m) => m.en
 /** A day a week ahead, in London, as the page's datetime-local wants it. */
 const sessionDay = addCalendarDays(localDate(new Date(), 'Europe/London'), 8);
 
-describe("issue 10, end to end: the office runs a briefing from the page", () => {
+describe('issue 10, end to end: the office runs a briefing from the page', () => {
   let ce: Page; // Helen Carter, Chief Executive: ce-office and (here) an authoriser
   let director: Page; // Claire Murray, the authoriser
 
@@ -196,10 +222,14 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
     director = await signIn(await desktop(), 'claire.murray@ashcombe.gov.uk');
     const pending = director.locator('article.request[data-status="pending"]');
     // Approve waits until the notice worker reports that it can send on every channel the groups use.
-    await until(async () => {
-      await reload(director);
-      return pending.locator('button.approve').isEnabled();
-    }, 'Approve enabled', 200);
+    await until(
+      async () => {
+        await reload(director);
+        return pending.locator('button.approve').isEnabled();
+      },
+      'Approve enabled',
+      200,
+    );
     await pending.locator('button.approve').click();
     await director.waitForSelector('article.round');
     expect(await director.locator('#status').textContent()).toContain('approved');
@@ -255,13 +285,19 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
     expect(await row('libdem').locator('.state').textContent()).toBe('taken up');
     expect(await row('green').locator('.state').textContent()).toBe('declined');
     expect(await row('ashcombe-first').locator('.state').textContent()).toBe('no answer yet');
-    expect(await row('ashcombe-first').locator('td.due').innerText()).toMatch(/^5 working days left \(reminder \w{3} \d{1,2} \w{3}\)\s+closes 18:00 \w{3} \d{1,2} \w{3} \(London time, (GMT|BST)\)$/);
+    expect(await row('ashcombe-first').locator('td.due').innerText()).toMatch(
+      /^5 working days left \(reminder \w{3} \d{1,2} \w{3}\)\s+closes 18:00 \w{3} \d{1,2} \w{3} \(London time, (GMT|BST)\)$/,
+    );
   });
 
   it('the office schedules the sessions and invites officers from the page', async () => {
     await reload(ce);
     const round = ce.locator('article.round').first();
-    for (const [party, name] of [['conservative', 'Conservative Group'], ['libdem', 'Liberal Democrat Group'], ['labour', 'Labour Group']] as const) {
+    for (const [party, name] of [
+      ['conservative', 'Conservative Group'],
+      ['libdem', 'Liberal Democrat Group'],
+      ['labour', 'Labour Group'],
+    ] as const) {
       const tool = round.locator('details.tool', { hasText: `Schedule a session for ${name}` });
       await tool.locator('summary').click();
       const form = tool.locator('form.schedule');
@@ -276,16 +312,26 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
       for (const officer of ['o-hughes', 'o-patel']) await form.locator(`input[name=officers][value=${officer}]`).check();
       await form.locator('button[type=submit]').click();
       await ce.waitForFunction((p) => !!document.querySelector(`article.round tr[data-party="${p}"] .sessions li`), party);
-      expect(await ce.locator('#status').textContent()).toBe(`${name}’s session is scheduled; Lisa Hughes, Amir Patel are invited, and the group is sent the calendar invitation.`);
+      expect(await ce.locator('#status').textContent()).toBe(
+        `${name}’s session is scheduled; Lisa Hughes, Amir Patel are invited, and the group is sent the calendar invitation.`,
+      );
     }
     const session = await ce.locator('article.round tr[data-party="conservative"] .sessions li').innerText();
-    expect(session).toMatch(new RegExp(`^\\w{3} \\d{1,2} \\w{3}, 17:30–18:30 \\(London time, (GMT|BST)\\), Committee Room 2, Civic Centre · material version v1\\.2`));
+    expect(session).toMatch(
+      new RegExp(`^\\w{3} \\d{1,2} \\w{3}, 17:30–18:30 \\(London time, (GMT|BST)\\), Committee Room 2, Civic Centre · material version v1\\.2`),
+    );
     expect(session).toContain('Officers: Lisa Hughes (not answered yet), Amir Patel (not answered yet)');
     expect(await ce.locator('article.round .badge', { hasText: 'material differs' }).count()).toBe(0);
 
     // The officers are invited, each with their own link; the group gets the calendar invitation.
-    await until(() => mailsTo('lisa.hughes@ashcombe.gov.uk', /-email$/).filter((m) => m.subject.startsWith('Please brief')).length === 3, 'Lisa Hughes invited three times');
-    await until(() => mailsTo('amir.patel@ashcombe.gov.uk', /-email$/).filter((m) => m.subject.startsWith('Please brief')).length === 3, 'Amir Patel invited three times');
+    await until(
+      () => mailsTo('lisa.hughes@ashcombe.gov.uk', /-email$/).filter((m) => m.subject.startsWith('Please brief')).length === 3,
+      'Lisa Hughes invited three times',
+    );
+    await until(
+      () => mailsTo('amir.patel@ashcombe.gov.uk', /-email$/).filter((m) => m.subject.startsWith('Please brief')).length === 3,
+      'Amir Patel invited three times',
+    );
     await until(() => mailsTo('tom.webb@ashcombe.gov.uk', /-s0-email$/).some((m) => m.calendar), 'the Conservative Group has the calendar invitation');
 
     // Lisa Hughes accepts the Conservative invitation from her own link, on her phone.
@@ -303,7 +349,9 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
     const round = ce.locator('article.round').first();
     const tool = round.locator('details.tool', { hasText: 'Send a follow-up answer' });
     await tool.locator('summary').click();
-    expect(await tool.locator('.hint').first().textContent()).toBe('Goes to every group that took the briefing up: Labour Group, Conservative Group, Liberal Democrat Group. Factual, and the same for each.');
+    expect(await tool.locator('.hint').first().textContent()).toBe(
+      'Goes to every group that took the briefing up: Labour Group, Conservative Group, Liberal Democrat Group. Factual, and the same for each.',
+    );
     await tool.locator('textarea[name=answer]').fill(FOLLOW_UP);
     await tool.locator('button[type=submit]').click();
     await ce.waitForSelector('article.round .follow-ups li');
@@ -359,7 +407,14 @@ describe("issue 10, end to end: the office runs a briefing from the page", () =>
     await mobile.click('#record summary');
     for (const summary of await mobile.locator('article.round details.tool summary').all()) await summary.click();
     expect(await noSidewaysScroll(mobile)).toBeLessThanOrEqual(390);
-    expect(await mobile.locator('article.round tbody tr').first().locator('td').first().evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Group"');
+    expect(
+      await mobile
+        .locator('article.round tbody tr')
+        .first()
+        .locator('td')
+        .first()
+        .evaluate((td) => getComputedStyle(td, '::before').content),
+    ).toBe('"Group"');
     // Screenshots of the phone's screen itself: the offer round, and the audit trail.
     await mobile.reload();
     await mobile.waitForSelector('body[data-loaded="true"]');

@@ -22,7 +22,10 @@ const council = parseCouncil(yaml);
 
 async function openRound(redis: Redis, ledgerPrefix: string) {
   const svc = new BriefingService({ council, store: new RedisStore(redis, ledgerPrefix), clock: () => new Date(), newId: ids(ledgerPrefix.slice(-5)) });
-  const req = await svc.request({ id: 'cllr-g01-a', role: 'group-leader', group: 'g01' }, { matter: 'Waste collection contract renewal', details: 'confidential detail' });
+  const req = await svc.request(
+    { id: 'cllr-g01-a', role: 'group-leader', group: 'g01' },
+    { matter: 'Waste collection contract renewal', details: 'confidential detail' },
+  );
   const { round } = await svc.decide({ id: 'o-dir', role: 'authoriser' }, req.id, { decision: 'approve' });
   const view = await svc.roundView(round!.id);
   return { svc, round: round!, noticeIds: view.offers.flatMap((o) => o.noticeIds) };

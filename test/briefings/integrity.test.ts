@@ -70,7 +70,11 @@ describe('verification of the whole ledger', () => {
     const v = await svc.verifyAudit(actors.mo);
     expect(v.ok).toBe(false);
     if (v.ok) return;
-    expect(v.problem).toMatch(new RegExp(`^stored offer ${offerId} says status is "declined", but its last event \\(#\\d+, offer\\.made\\) says "open": the record was changed outside Probity$`));
+    expect(v.problem).toMatch(
+      new RegExp(
+        `^stored offer ${offerId} says status is "declined", but its last event \\(#\\d+, offer\\.made\\) says "open": the record was changed outside Probity$`,
+      ),
+    );
   });
 
   it('a record added or deleted outside Probity fails too', async () => {
@@ -81,7 +85,9 @@ describe('verification of the whole ledger', () => {
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.problems).toContain('stored offer of-forged has no event in the chain: it was written outside Probity');
-    expect(v.problems.some((p) => p.startsWith(`round ${round.id} is in the chain`) && p.endsWith('missing from the store: it was deleted outside Probity'))).toBe(true);
+    expect(
+      v.problems.some((p) => p.startsWith(`round ${round.id} is in the chain`) && p.endsWith('missing from the store: it was deleted outside Probity')),
+    ).toBe(true);
   });
 
   it('a tampered event fails, naming the event', async () => {
@@ -123,7 +129,9 @@ describe('verification of the whole ledger', () => {
     if (v.ok) return;
     // The chain itself is consistent, and so are the records: only what Redis does not hold shows the rewrite.
     expect(v.problems).toHaveLength(2);
-    expect(v.problems[0]).toBe(`the chain head (event ${head.seq}) is not signed with the ledger key ${KEY.keyId}: the chain was written or re-hashed outside Probity`);
+    expect(v.problems[0]).toBe(
+      `the chain head (event ${head.seq}) is not signed with the ledger key ${KEY.keyId}: the chain was written or re-hashed outside Probity`,
+    );
     // The first checkpoint (after the request, event 1) still agrees; the second (after the approval) does not.
     expect(v.problems[1]).toMatch(
       /^event (\d+) has hash [0-9a-f]{12}…, but the checkpoint of \S+ recorded [0-9a-f]{12}…: the chain was rewritten after event 1 \(checkpoint of \S+, which still agrees\) and at or before event \1$/,
@@ -154,7 +162,7 @@ describe('verification a page at a time', () => {
   /** Every page from event 1, following `next`. */
   async function walk(svc: BriefingService, limit: number) {
     const pages = [];
-    for (let from: number | undefined = 1; from !== undefined; ) {
+    for (let from: number | undefined = 1; from !== undefined;) {
       const page = await svc.verifyAuditPage(actors.mo, from, limit);
       pages.push(page);
       from = page.ok ? page.next : undefined;
@@ -170,7 +178,10 @@ describe('verification a page at a time', () => {
     expect(pages.map((p) => [p.from, p.to])).toEqual(Array.from({ length: Math.ceil(head.seq / 3) }, (_, i) => [i * 3 + 1, Math.min(head.seq, i * 3 + 3)]));
     expect(pages.at(-1)).not.toHaveProperty('next');
     expect(pages.reduce((n, p) => n + (p.ok ? p.checkpoints : 0), 0)).toBe(2);
-    await expect(svc.verifyAuditPage(actors.mo, head.seq + 2, 10)).rejects.toMatchObject({ code: 'invalid', message: `from: the trail ends at event ${head.seq}` });
+    await expect(svc.verifyAuditPage(actors.mo, head.seq + 2, 10)).rejects.toMatchObject({
+      code: 'invalid',
+      message: `from: the trail ends at event ${head.seq}`,
+    });
     await expect(svc.verifyAuditPage(actors.labourLeader, 1, 10)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
@@ -187,7 +198,10 @@ describe('verification a page at a time', () => {
     const resealed = appendEvents({ seq: i, hash: all[i - 1]!.hash }, [draft], at).events[0]!;
     await redis.lset(`${store.prefix}:audit`, i, JSON.stringify(resealed));
     expect(await svc.verifyAuditPage(actors.mo, i + 1, 1)).toMatchObject({ ok: true });
-    expect(await svc.verifyAuditPage(actors.mo, i + 2, 1)).toMatchObject({ ok: false, problem: `event ${i + 2} does not follow event ${i + 1} (previous hash differs)` });
+    expect(await svc.verifyAuditPage(actors.mo, i + 2, 1)).toMatchObject({
+      ok: false,
+      problem: `event ${i + 2} does not follow event ${i + 1} (previous hash differs)`,
+    });
   });
 
   it('shares one whole verification among callers who ask at the same time', async () => {

@@ -41,35 +41,39 @@ describe('no ledger on a Redis that forgets', () => {
     }
   });
 
-  it.each(['workers/api.ts', 'workers/notices.worker.ts'])('%s will not start on it, and says why in one line', async (script) => {
-    const prefix = uniquePrefix('aof');
-    const { PROBITY_LEDGER_ALLOW_NO_AOF: _test, ...env } = ledgerEnv();
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        ...env,
-        PROBITY_COUNCIL: 'examples/council.yaml',
-        REDIS_URL: SHARED_REDIS_URL,
-        PROBITY_TOKEN_SECRET: 'aof-test-token-secret-0123456789abcdefghij',
-        PROBITY_LINK_KEYS: 'k1:aof-test-link-key-0123456789abcdefghijklm',
-        PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
-        PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
-        SMTP_URL: 'smtp://127.0.0.1:9',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code, output).not.toBe(0);
-    expect(output).toContain('the briefing ledger needs Redis with append-only persistence');
-    expect(output).not.toMatch(/\n\s+at /); // a line, not a stack trace
-  }, 60_000);
+  it.each(['workers/api.ts', 'workers/notices.worker.ts'])(
+    '%s will not start on it, and says why in one line',
+    async (script) => {
+      const prefix = uniquePrefix('aof');
+      const { PROBITY_LEDGER_ALLOW_NO_AOF: _test, ...env } = ledgerEnv();
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          ...env,
+          PROBITY_COUNCIL: 'examples/council.yaml',
+          REDIS_URL: SHARED_REDIS_URL,
+          PROBITY_TOKEN_SECRET: 'aof-test-token-secret-0123456789abcdefghij',
+          PROBITY_LINK_KEYS: 'k1:aof-test-link-key-0123456789abcdefghijklm',
+          PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
+          PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
+          SMTP_URL: 'smtp://127.0.0.1:9',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+      child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code, output).not.toBe(0);
+      expect(output).toContain('the briefing ledger needs Redis with append-only persistence');
+      expect(output).not.toMatch(/\n\s+at /); // a line, not a stack trace
+    },
+    60_000,
+  );
 });
 
 describe("the Monitoring Officer's daily checkpoint", () => {
@@ -78,7 +82,13 @@ describe("the Monitoring Officer's daily checkpoint", () => {
     const key = ledgerKeyFrom(TEST_LEDGER_KEY);
     const c = clock('2026-11-24T07:30:00Z'); // 07:30 in London: before the working day starts at 08:00
     const service = new BriefingService({ council: council(), store: new MemoryStore(), clock: c, newId: ids('cp'), ledgerKey: key });
-    const email = new EmailSender({ host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, from: { name: 'Probity', email: 'briefings@ashcombe.gov.uk' } });
+    const email = new EmailSender({
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      ignoreTLS: true,
+      from: { name: 'Probity', email: 'briefings@ashcombe.gov.uk' },
+    });
     const deps = { service, email, from: { name: 'Probity', email: 'briefings@ashcombe.gov.uk' }, publicUrl: 'https://probity.ashcombe.gov.uk' };
     try {
       expect(await mailDailyCheckpoint(deps, c())).toBe('not-yet');

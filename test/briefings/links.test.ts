@@ -56,7 +56,10 @@ async function approvedRound(matter = LABOUR_REQUEST.matter) {
   const req = await w.svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter });
   const { round } = await w.svc.decide(actors.authoriser, req.id, { decision: 'approve' });
   const view = await w.svc.roundView(round!.id);
-  await settled(w, view.offers.flatMap((o) => o.noticeIds));
+  await settled(
+    w,
+    view.offers.flatMap((o) => o.noticeIds),
+  );
   const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
   return { round: round!, offer };
 }
@@ -131,7 +134,12 @@ describe('the answer link in an offer notice', () => {
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     const stored = (await w.store.reader().get('offer', tory.id))!;
-    expect(stored).toMatchObject({ status: 'accepted', respondedBy: 'cllr-webb', proposedTimes: [zonedInstant(suits, 17, 'Europe/London', 30).toISOString()], answerNote: 'Any weekday evening works' });
+    expect(stored).toMatchObject({
+      status: 'accepted',
+      respondedBy: 'cllr-webb',
+      proposedTimes: [zonedInstant(suits, 17, 'Europe/London', 30).toISOString()],
+      answerNote: 'Any weekday evening works',
+    });
     const event = (await w.store.auditEvents()).find((e) => e.action === 'offer.accepted' && e.entity.id === tory.id)!;
     expect(event.actor).toBe('cllr-webb');
 
@@ -158,10 +166,19 @@ describe('the answer link in an offer notice', () => {
     const green = offer('green');
     const link = linkIn(mailTo('priya.moss@ashcombe.gov.uk', `${green.id}-offer-email`).text)!;
     // An answer the domain refuses (a time in the past) leaves the link usable.
-    const refused = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'response=propose&time=2020-01-01T10:00' });
+    const refused = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'response=propose&time=2020-01-01T10:00',
+    });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('each time must be in the future');
-    const declined = await fetch(link, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'response=decline' });
+    const declined = await fetch(link, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'response=decline',
+    });
     expect(declined.status).toBe(303);
     expect((await w.store.reader().get('offer', green.id))!).toMatchObject({ status: 'declined', respondedBy: 'cllr-moss' });
   });

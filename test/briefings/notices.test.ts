@@ -76,7 +76,10 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]!.subject).toMatch(/agreed/);
 
-    const opened = slack.calls.filter((c) => c.method === 'conversations.open').map((c) => c.params.users).sort();
+    const opened = slack.calls
+      .filter((c) => c.method === 'conversations.open')
+      .map((c) => c.params.users)
+      .sort();
     expect(opened).toEqual(['U0BYRNE', 'U0DOYLE', 'U0HALE', 'U0KHAN', 'U0MOSS', 'U0WEBB']);
     expect(slack.posts()).toHaveLength(6);
     for (const post of slack.posts().filter((p) => p.params.channel !== 'DU0HALE')) {
@@ -96,7 +99,12 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
     await settled(w, noticeIds);
     const before = { mails: smtp.mails.length, posts: slack.posts().length };
     await w.dispatcher.queue.add('notice', { noticeId: noticeIds[1]! }, { jobId: `again-${noticeIds[1]}` });
-    await w.store.commit(await w.store.head(), { puts: [], indexes: [], outbox: [{ id: 'replay', kind: 'round', roundId: round.id, noticeIds }] }, [], await w.store.head());
+    await w.store.commit(
+      await w.store.head(),
+      { puts: [], indexes: [], outbox: [{ id: 'replay', kind: 'round', roundId: round.id, noticeIds }] },
+      [],
+      await w.store.head(),
+    );
     await w.dispatcher.flush();
     expect(await w.processor.deliver(noticeIds[0]!)).toBe('already-sent');
     await until(async () => (await w.dispatcher.queue.getJobState(`again-${noticeIds[1]}`)) === 'completed');
@@ -130,7 +138,10 @@ describe('round notices by email and Slack (real Redis, BullMQ, SMTP sink, Slack
     slack.rateLimitNext = 1;
     const { noticeIds } = await approvedRound();
     await settled(w, noticeIds);
-    const slackNotices = await w.store.reader().getMany('notice', noticeIds.filter((id) => id.endsWith('-slack')));
+    const slackNotices = await w.store.reader().getMany(
+      'notice',
+      noticeIds.filter((id) => id.endsWith('-slack')),
+    );
     expect(slackNotices.every((n) => n.state === 'sent')).toBe(true);
     expect(slack.posts()).toHaveLength(6);
   });
@@ -170,7 +181,12 @@ describe('session invites, follow-ups and the same-matter notice', () => {
     const [invitation] = await w.svc.listInvitations(actors.hughes);
     await settled(w, [`${session.id}-s0-email`, `${invitation!.id}-s0-email`]);
     // The group's leader and deputy each get the session notice; the officer gets her own invitation.
-    expect(smtp.mails.filter((m) => m.notice === `${session.id}-s0-email`).flatMap((m) => m.envelopeTo).sort()).toEqual([EMAIL.khan, EMAIL.webb].sort());
+    expect(
+      smtp.mails
+        .filter((m) => m.notice === `${session.id}-s0-email`)
+        .flatMap((m) => m.envelopeTo)
+        .sort(),
+    ).toEqual([EMAIL.khan, EMAIL.webb].sort());
     const first = smtp.mails.find((m) => m.notice === `${session.id}-s0-email`)!;
     expect(first.text).toContain(SHA);
     const officerMail = smtp.mails.find((m) => m.notice === `${invitation!.id}-s0-email`)!;
@@ -209,12 +225,17 @@ describe('session invites, follow-ups and the same-matter notice', () => {
     expect(got.every((m) => m.text.includes('240 homes'))).toBe(true);
   });
 
-  it('emails the chief executive when an officer\'s decline breaks the same-matter rule', async () => {
+  it("emails the chief executive when an officer's decline breaks the same-matter rule", async () => {
     const { offer } = await approvedRound();
     await w.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
     const base = { officers: ['o-hughes'], venue: 'Room 1', material: { version: 'v1', sha256: SHA } };
     await w.svc.scheduleSession(actors.office, { ...base, offerId: offer('labour').id, startsAt: '2026-12-01T17:00:00Z', endsAt: '2026-12-01T18:00:00Z' });
-    await w.svc.scheduleSession(actors.office, { ...base, offerId: offer('conservative').id, startsAt: '2026-12-02T17:00:00Z', endsAt: '2026-12-02T18:00:00Z' });
+    await w.svc.scheduleSession(actors.office, {
+      ...base,
+      offerId: offer('conservative').id,
+      startsAt: '2026-12-02T17:00:00Z',
+      endsAt: '2026-12-02T18:00:00Z',
+    });
     const invitations = await w.svc.listInvitations(actors.hughes);
     await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'labour')!.id, 'accept');
     const tory = invitations.find((i) => i.party === 'conservative')!;

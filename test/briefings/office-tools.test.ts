@@ -21,7 +21,8 @@ const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url);
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const signIn = testSignIn();
 const ALLIANCE = {
-  people: '  - { id: cllr-a, name: Cllr Ann Ash, email: ann.ash@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n',
+  people:
+    '  - { id: cllr-a, name: Cllr Ann Ash, email: ann.ash@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n',
   group: '  - { id: alliance, name: Independent Alliance }\n',
 };
 
@@ -40,11 +41,18 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
   const today = localDate(new Date(), 'Europe/London');
-  const req = await w.svc.request(actors.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-hale', received: { at: zonedInstant(today, 8, 'Europe/London', 5).toISOString(), via: 'letter' } });
+  const req = await w.svc.request(actors.office, {
+    ...LABOUR_REQUEST,
+    requestedBy: 'cllr-hale',
+    received: { at: zonedInstant(today, 8, 'Europe/London', 5).toISOString(), via: 'letter' },
+  });
   const { round } = await w.svc.decide(actors.authoriser, req.id, { decision: 'approve' });
   roundId = round!.id;
   const view = await w.svc.roundView(roundId);
-  await settled(w, view.offers.flatMap((o) => o.noticeIds));
+  await settled(
+    w,
+    view.offers.flatMap((o) => o.noticeIds),
+  );
   const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
   await w.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
   const start = new Date(Date.now() + 7 * 86_400_000);
@@ -60,10 +68,18 @@ beforeAll(async () => {
   }
   const invitations = await w.svc.listInvitations(actors.hughes);
   await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'labour')!.id, 'accept');
-  await w.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'conservative')!.id, 'decline', 'I am on leave that week').catch(() => undefined);
+  await w.svc
+    .respondToInvitation(actors.hughes, invitations.find((i) => i.party === 'conservative')!.id, 'decline', 'I am on leave that week')
+    .catch(() => undefined);
   await w.svc.request(actors.libdemLeader, { matter: 'Street lighting', details: 'LED replacement' });
 
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, timezoneId: 'Pacific/Auckland' });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+    timezoneId: 'Pacific/Auckland',
+  });
   await signInAs(context, base, signIn, 'o-bell');
   page = await context.newPage();
   page.on('dialog', (d) => void d.accept());
@@ -90,42 +106,56 @@ describe('the office page on a phone in another time zone', () => {
     await reload();
     const head = await w.store.head();
     expect(await page.locator('#audit-shown').textContent()).toBe(`Events ${head.seq - 299} to ${head.seq}, bookkeeping hidden.`);
-    expect(await page.locator('#audit-table tbody').innerText()).toContain(`Rajinder Singh read the confidential details of the Labour Group’s request “${LABOUR_REQUEST.matter}”`);
+    expect(await page.locator('#audit-table tbody').innerText()).toContain(
+      `Rajinder Singh read the confidential details of the Labour Group’s request “${LABOUR_REQUEST.matter}”`,
+    );
     expect(await page.locator('#audit-table tbody').innerText()).not.toContain('Sarah Bell recorded a written request');
     await page.click('#audit-earlier');
     await page.waitForFunction(() => document.querySelector('#audit-shown')?.textContent?.startsWith('Events 1 to'));
     expect(await page.locator('#audit-earlier').isHidden()).toBe(true);
-    expect(await page.locator('#audit-table tbody').innerText()).toContain('Sarah Bell recorded a written request from Cllr Ruth Hale for the Labour Group (received by letter');
+    expect(await page.locator('#audit-table tbody').innerText()).toContain(
+      'Sarah Bell recorded a written request from Cllr Ruth Hale for the Labour Group (received by letter',
+    );
   });
 
-  it('lists an SMTP outage and a refused same-matter decline as needs action, in words, with the officer\'s reason', async () => {
+  it("lists an SMTP outage and a refused same-matter decline as needs action, in words, with the officer's reason", async () => {
     const refusal = page.locator('#action-list article.refusal');
-    expect(await refusal.locator('h3').textContent()).toMatch(/^Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted \d{1,2} \w{3}$/);
+    expect(await refusal.locator('h3').textContent()).toMatch(
+      /^Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted \d{1,2} \w{3}$/,
+    );
     expect(await refusal.innerText()).toContain('The officer’s reason: “I am on leave that week”.');
     expect(await refusal.innerText()).toContain('the chief executive has been told');
 
     const outage = page.locator('#action-list article.action[data-notice$="-offer-email"]', { hasText: 'Email to Conservative Group' });
     const text = await outage.innerText();
-    expect(text).toMatch(/offer notice for Cllr Tom Webb, Cllr Imran Khan: the council's mail server (could not be reached|refused the connection \(is it running\?\)) \(SMTP E[A-Z]+\)\./);
+    expect(text).toMatch(
+      /offer notice for Cllr Tom Webb, Cllr Imran Khan: the council's mail server (could not be reached|refused the connection \(is it running\?\)) \(SMTP E[A-Z]+\)\./,
+    );
     // The code stays for IT, but never alone.
     expect(await page.locator('#action-list').innerText()).not.toMatch(/:\s*SMTP E[A-Z]+/);
     // An officer's invitation is listed as the officer's.
     expect(await page.locator('#action-list article.action[data-notice^="iv-"][data-notice$="-email"] h3').first().textContent()).toBe('Email to Lisa Hughes');
-    expect(await page.locator('#action-list article.action[data-notice^="iv-"][data-notice$="-email"] p').first().textContent()).toMatch(/^invitation to brief Conservative Group: the council's mail server/);
+    expect(await page.locator('#action-list article.action[data-notice^="iv-"][data-notice$="-email"] p').first().textContent()).toMatch(
+      /^invitation to brief Conservative Group: the council's mail server/,
+    );
     // The round's notices say the same.
-    expect(await page.locator('article.round tr[data-party="conservative"] .chip.failed').first().textContent()).toMatch(/NOT SENT — the council's mail server/);
+    expect(await page.locator('article.round tr[data-party="conservative"] .chip.failed').first().textContent()).toMatch(
+      /NOT SENT — the council's mail server/,
+    );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.locator('#needs-action').evaluate((e) => e.scrollIntoView());
     await page.screenshot({ path: new URL('office-needs-action-phone.png', SCREENSHOTS).pathname });
   });
 
-  it('shows times in the council\'s zone, labelled, whatever the browser\'s zone', async () => {
+  it("shows times in the council's zone, labelled, whatever the browser's zone", async () => {
     expect(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone)).toBe('Pacific/Auckland');
     expect(await page.locator('.top .sub').textContent()).toMatch(/times in London time, (GMT|BST)$/);
     const labour = page.locator('article.request', { hasText: LABOUR_REQUEST.matter });
     expect(await labour.locator('dl.facts').innerText()).toMatch(/by letter, \d{1,2} \w{3} \d{4}, 08:05; recorded by Sarah Bell/);
-    expect(await page.locator('article.round tr[data-party="green"] td.due').innerText()).toMatch(/^5 working days left \(reminder \w{3} \d{1,2} \w{3}\)\s+closes 18:00 \w{3} \d{1,2} \w{3} \(London time, (GMT|BST)\)$/);
+    expect(await page.locator('article.round tr[data-party="green"] td.due').innerText()).toMatch(
+      /^5 working days left \(reminder \w{3} \d{1,2} \w{3}\)\s+closes 18:00 \w{3} \d{1,2} \w{3} \(London time, (GMT|BST)\)$/,
+    );
   });
 
   it('makes late offers to a group formed mid-round, from the page', async () => {

@@ -71,7 +71,10 @@ describe('delivery on the office page', () => {
     await page.waitForSelector('article.round');
     expect(await page.locator('#status').textContent()).not.toContain('offers are going to every other group');
     const view = (await w!.svc.listRounds(actors.office))[0]!;
-    await settled(w!, view.offers.flatMap((o) => o.noticeIds));
+    await settled(
+      w!,
+      view.offers.flatMap((o) => o.noticeIds),
+    );
     await until(async () => {
       await page.click('#refresh');
       await page.waitForSelector('body[data-loaded="true"]');

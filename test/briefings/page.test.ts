@@ -35,7 +35,13 @@ beforeAll(async () => {
   app = await buildApp({ service: w.svc, auth: { secret: SECRET }, signIn, docs: false });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   hostileId = (await w.svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: HOSTILE_MATTER, details: HOSTILE_DETAILS })).id;
-  plainId = (await w.svc.request(actors.toryLeader, { matter: 'Parking review', details: 'Residents parking zones', premises: { councilControlled: false, description: 'The Red Lion function room' } })).id;
+  plainId = (
+    await w.svc.request(actors.toryLeader, {
+      matter: 'Parking review',
+      details: 'Residents parking zones',
+      premises: { councilControlled: false, description: 'The Red Lion function room' },
+    })
+  ).id;
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 afterAll(async () => {
@@ -52,7 +58,7 @@ async function openAs(page: Page, personId: string) {
   await page.goto(`${base}/office/`);
 }
 
-describe('the chief executive\'s office page', () => {
+describe("the chief executive's office page", () => {
   it('lists requests awaiting decision, showing user text as text, and lets the authoriser approve and decline', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -140,7 +146,7 @@ describe('the chief executive\'s office page', () => {
     await context.close();
   });
 
-  it('keeps the decision buttons off for the office, signs out, and shows a group leader nothing of the office\'s', async () => {
+  it("keeps the decision buttons off for the office, signs out, and shows a group leader nothing of the office's", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await w.svc.request(actors.libdemLeader, { matter: 'Street lighting', details: 'LED replacement' });

@@ -22,13 +22,30 @@ async function everyKindOfNotice() {
   await s.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
   c.set('2026-11-27T08:00:00Z');
   await s.svc.remindOffer(offer('green').id, 1);
-  const labourSession = await s.svc.scheduleSession(actors.office, { offerId: offer('labour').id, officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-01T17:00:00Z', endsAt: '2026-12-01T18:00:00Z', material: { version: 'v1', sha256: SHA } });
-  await s.svc.scheduleSession(actors.office, { offerId: offer('conservative').id, officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-12-02T17:00:00Z', endsAt: '2026-12-02T18:00:00Z', material: { version: 'v1', sha256: SHA } });
+  const labourSession = await s.svc.scheduleSession(actors.office, {
+    offerId: offer('labour').id,
+    officers: ['o-hughes'],
+    venue: 'Room 1',
+    startsAt: '2026-12-01T17:00:00Z',
+    endsAt: '2026-12-01T18:00:00Z',
+    material: { version: 'v1', sha256: SHA },
+  });
+  await s.svc.scheduleSession(actors.office, {
+    offerId: offer('conservative').id,
+    officers: ['o-hughes'],
+    venue: 'Room 1',
+    startsAt: '2026-12-02T17:00:00Z',
+    endsAt: '2026-12-02T18:00:00Z',
+    material: { version: 'v1', sha256: SHA },
+  });
   await s.svc.followUp(actors.office, round!.id, { answer: 'The yield is 240 homes.' });
   const invitations = await s.svc.listInvitations(actors.office);
   await s.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.sessionId === labourSession.id)!.id, 'accept');
   await s.svc.respondToInvitation(actors.hughes, invitations.find((i) => i.sessionId !== labourSession.id)!.id, 'decline').catch(() => undefined);
-  const notices = (await store.reader().getMany('notice', [...store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)))) as Notice[];
+  const notices = (await store.reader().getMany(
+    'notice',
+    [...store.entities.keys()].filter((k) => k.startsWith('notice/')).map((k) => k.slice(7)),
+  )) as Notice[];
   return { ...s, store, notices, offer, round: round! };
 }
 

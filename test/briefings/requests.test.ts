@@ -15,7 +15,13 @@ describe('requests (000 6.1, 003, 004 9.2)', () => {
   it('takes a request from a group leader, addressed to the designated recipient', async () => {
     const { svc } = service();
     const req = await svc.request(actors.labourLeader, { ...LABOUR_REQUEST, to: 'o-carter' });
-    expect(req).toMatchObject({ status: 'pending', group: 'labour', requestedBy: 'cllr-hale', recipient: 'o-carter', matterKey: 'local plan review housing site allocations' });
+    expect(req).toMatchObject({
+      status: 'pending',
+      group: 'labour',
+      requestedBy: 'cllr-hale',
+      recipient: 'o-carter',
+      matterKey: 'local plan review housing site allocations',
+    });
   });
 
   it('takes a request from a deputy, and from the office recording a written one', async () => {
@@ -46,7 +52,11 @@ describe('requests (000 6.1, 003, 004 9.2)', () => {
   });
 
   it('refuses a request from a one-member group: a one-member group is not a group', async () => {
-    const c = council('', '  - { id: cllr-solo, name: Cllr Sol Oakes, role: councillor, group: reform, groupRole: leader }\n', '  - { id: reform, name: Reform Group }\n');
+    const c = council(
+      '',
+      '  - { id: cllr-solo, name: Cllr Sol Oakes, role: councillor, group: reform, groupRole: leader }\n',
+      '  - { id: reform, name: Reform Group }\n',
+    );
     const { svc } = service({ council: c });
     const e = await refused(svc.request({ id: 'cllr-solo', role: 'group-leader', group: 'reform' }, LABOUR_REQUEST));
     expect(e).toMatchObject({ code: 'invalid', rule: 'not-a-group' });
@@ -78,18 +88,28 @@ describe('decisions (004 9.2, 9.5)', () => {
   it('declines for non-council premises or non-members only when the request says so', async () => {
     const { svc } = service();
     const plain = await svc.request(actors.labourLeader, LABOUR_REQUEST);
-    expect(await refused(svc.decide(actors.authoriser, plain.id, { decision: 'decline', reason: 'non-council-premises' }))).toMatchObject({ code: 'invalid', rule: 'reason-does-not-apply' });
-    expect(await refused(svc.decide(actors.authoriser, plain.id, { decision: 'decline', reason: 'non-members-present' }))).toMatchObject({ rule: 'reason-does-not-apply' });
+    expect(await refused(svc.decide(actors.authoriser, plain.id, { decision: 'decline', reason: 'non-council-premises' }))).toMatchObject({
+      code: 'invalid',
+      rule: 'reason-does-not-apply',
+    });
+    expect(await refused(svc.decide(actors.authoriser, plain.id, { decision: 'decline', reason: 'non-members-present' }))).toMatchObject({
+      rule: 'reason-does-not-apply',
+    });
     const pub = await svc.request(actors.toryLeader, { ...LABOUR_REQUEST, premises: { councilControlled: false, description: 'The Red Lion function room' } });
     expect((await svc.decide(actors.authoriser, pub.id, { decision: 'decline', reason: 'non-council-premises' })).request.status).toBe('declined');
     const guests = await svc.request(actors.libdemLeader, { ...LABOUR_REQUEST, nonMembersPresent: true });
-    expect((await svc.decide(actors.authoriser, guests.id, { decision: 'decline', reason: 'non-members-present' })).request.decision).toMatchObject({ reason: 'non-members-present', by: 'o-murray' });
+    expect((await svc.decide(actors.authoriser, guests.id, { decision: 'decline', reason: 'non-members-present' })).request.decision).toMatchObject({
+      reason: 'non-members-present',
+      by: 'o-murray',
+    });
   });
 
   it('declines a duplicate only when another live request on the same matter exists', async () => {
     const { svc } = service();
     const first = await svc.request(actors.labourLeader, LABOUR_REQUEST);
-    expect(await refused(svc.decide(actors.authoriser, first.id, { decision: 'decline', reason: 'duplicate' }))).toMatchObject({ rule: 'reason-does-not-apply' });
+    expect(await refused(svc.decide(actors.authoriser, first.id, { decision: 'decline', reason: 'duplicate' }))).toMatchObject({
+      rule: 'reason-does-not-apply',
+    });
     const again = await svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: 'LOCAL PLAN review – housing site allocations!' });
     expect((await svc.decide(actors.authoriser, again.id, { decision: 'decline', reason: 'duplicate' })).request.status).toBe('declined');
   });
@@ -107,7 +127,9 @@ describe('decisions (004 9.2, 9.5)', () => {
     const { svc } = service();
     const req = await svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: 'Labour Group budget priorities' });
     expect(await refused(svc.decide(actors.authoriser, req.id, { decision: 'approve' }))).toMatchObject({ code: 'invalid', rule: 'neutral-text' });
-    expect(await refused(svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle: 'Budget options (Tories asked)' }))).toMatchObject({ rule: 'neutral-text' });
+    expect(await refused(svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle: 'Budget options (Tories asked)' }))).toMatchObject({
+      rule: 'neutral-text',
+    });
     const { round } = await svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle: 'Budget 2027/28 options' });
     expect(round?.title).toBe('Budget 2027/28 options');
   });
@@ -138,7 +160,9 @@ describe('pre-election periods', () => {
     expect((await svc.decide(actors.authoriser, req.id, { decision: 'decline', reason: 'pre-election' })).request.status).toBe('declined');
     const { svc: outside } = service({ briefings });
     const other = await outside.request(actors.labourLeader, LABOUR_REQUEST);
-    expect(await refused(outside.decide(actors.authoriser, other.id, { decision: 'decline', reason: 'pre-election' }))).toMatchObject({ rule: 'reason-does-not-apply' });
+    expect(await refused(outside.decide(actors.authoriser, other.id, { decision: 'decline', reason: 'pre-election' }))).toMatchObject({
+      rule: 'reason-does-not-apply',
+    });
   });
 
   it('leaves requests for decision when the council sets preElection: allow', async () => {
@@ -148,7 +172,7 @@ describe('pre-election periods', () => {
 });
 
 describe('withdrawal', () => {
-  it('withdraws the requester\'s own briefing and leaves every other group\'s offer standing', async () => {
+  it("withdraws the requester's own briefing and leaves every other group's offer standing", async () => {
     const { svc } = service();
     const req = await svc.request(actors.labourLeader, LABOUR_REQUEST);
     const { round } = await svc.decide(actors.authoriser, req.id, { decision: 'approve' });

@@ -50,7 +50,11 @@ describe('offer rounds (000 6.1, 002 5.6)', () => {
   });
 
   it('treats the member of a one-member group as an independent, not a group', async () => {
-    const c = council('  independents: individual\n', '  - { id: cllr-solo, name: Cllr Sol Oakes, email: sol@ashcombe.gov.uk, role: councillor, group: reform, groupRole: leader }\n', '  - { id: reform, name: Reform Group }\n');
+    const c = council(
+      '  independents: individual\n',
+      '  - { id: cllr-solo, name: Cllr Sol Oakes, email: sol@ashcombe.gov.uk, role: councillor, group: reform, groupRole: leader }\n',
+      '  - { id: reform, name: Reform Group }\n',
+    );
     const { view } = await approved({ council: c });
     expect(view.offers.some((o) => o.party.id === 'reform')).toBe(false);
     expect(view.offers.some((o) => o.party.id === 'ind-cllr-solo')).toBe(true);
@@ -86,7 +90,7 @@ describe('answers, expiry and reminders', () => {
     await expect(svc.refreshRound(actors.office, view.id)).rejects.toMatchObject({ code: 'conflict', rule: 'round-closed' });
   });
 
-  it('does not let one group answer another group\'s offer (it is not found for them)', async () => {
+  it("does not let one group answer another group's offer (it is not found for them)", async () => {
     const { svc, view } = await approved();
     await expect(svc.respondToOffer(actors.toryLeader, offerOf(view, 'libdem').id, 'accept')).rejects.toMatchObject({ code: 'not-found' });
     await expect(svc.respondToOffer(actors.labourLeader, offerOf(view, 'labour').id, 'decline')).rejects.toMatchObject({ rule: 'own-briefing' });
@@ -128,7 +132,11 @@ describe('late offers', () => {
     const { svc, view } = await approved({ clock: c });
     c.set('2026-11-26T10:00:00Z');
     svc.setCouncil(
-      council('', '  - { id: cllr-a, name: Cllr Ann Ash, email: ann@ashcombe.gov.uk, role: councillor, group: indep-alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: indep-alliance }\n', '  - { id: indep-alliance, name: Independent Alliance }\n'),
+      council(
+        '',
+        '  - { id: cllr-a, name: Cllr Ann Ash, email: ann@ashcombe.gov.uk, role: councillor, group: indep-alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: indep-alliance }\n',
+        '  - { id: indep-alliance, name: Independent Alliance }\n',
+      ),
     );
     const late = await svc.refreshRound(actors.office, view.id);
     expect(late.map((o) => [o.party.id, o.kind, o.status])).toEqual([['indep-alliance', 'late', 'open']]);

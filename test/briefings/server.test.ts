@@ -72,9 +72,14 @@ describe('the API process', () => {
       const refused = await approve();
       expect(refused.status).toBe(409);
       expect(await refused.json()).toMatchObject({ rule: 'no-working-channel', message: expect.stringMatching(/Green Group \(.*no notice worker/) });
-      const delivery = (await (await fetch(`${base}/v1/delivery`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as { ready: boolean; parties: { name: string; problems: string[] }[] };
+      const delivery = (await (await fetch(`${base}/v1/delivery`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as {
+        ready: boolean;
+        parties: { name: string; problems: string[] }[];
+      };
       expect(delivery.ready).toBe(false);
-      expect(delivery.parties.find((p) => p.name === 'Green Group')!.problems).toContain('Email is not being sent: no notice worker with an SMTP relay (SMTP_URL or SMTP_HOST) is running');
+      expect(delivery.parties.find((p) => p.name === 'Green Group')!.problems).toContain(
+        'Email is not being sent: no notice worker with an SMTP relay (SMTP_URL or SMTP_HOST) is running',
+      );
       // A notice worker with email and Slack set up reports in (as workers/notices.worker.ts does).
       await new ChannelHealth(redis, `${prefix}:ledger`).report(['email', 'slack'], 'test-worker');
       const decided = await approve();
@@ -91,11 +96,16 @@ describe('the API process', () => {
         councilFile,
         exampleYaml
           .replace('groups:\n', 'groups:\n  - { id: alliance, name: Independent Alliance }\n')
-          .replace('people:\n', 'people:\n  - { id: cllr-a, name: Cllr Ann Ash, email: ann@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n'),
+          .replace(
+            'people:\n',
+            'people:\n  - { id: cllr-a, name: Cllr Ann Ash, email: ann@ashcombe.gov.uk, role: councillor, group: alliance, groupRole: leader }\n  - { id: cllr-b, name: Cllr Bob Birch, role: councillor, group: alliance }\n',
+          ),
       );
       child.kill('SIGHUP');
       const roundView = async () =>
-        (await (await fetch(`${base}/v1/rounds/${round.id}`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as { offers: { party: { id: string }; kind: string }[] };
+        (await (await fetch(`${base}/v1/rounds/${round.id}`, { headers: { authorization: bearer('o-bell', 'ce-office') } })).json()) as {
+          offers: { party: { id: string }; kind: string }[];
+        };
       await until(async () => (await roundView()).offers.length === 6, 'late offer');
       expect((await roundView()).offers.at(-1)).toMatchObject({ party: { id: 'alliance' }, kind: 'late' });
 

@@ -10,30 +10,59 @@ async function withSessions() {
   await s.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
   await s.svc.respondToOffer(actors.libdemLeader, offer('libdem').id, 'decline');
   const base = { officers: ['o-hughes', 'o-patel'], venue: 'Committee Room 2, Civic Centre', material: { version: 'v1', sha256: SHA } };
-  const labour = await s.svc.scheduleSession(actors.office, { ...base, offerId: offer('labour').id, startsAt: '2026-12-01T17:00:00Z', endsAt: '2026-12-01T18:00:00Z' });
-  const tory = await s.svc.scheduleSession(actors.office, { ...base, offerId: offer('conservative').id, startsAt: '2026-12-02T17:00:00Z', endsAt: '2026-12-02T18:00:00Z' });
+  const labour = await s.svc.scheduleSession(actors.office, {
+    ...base,
+    offerId: offer('labour').id,
+    startsAt: '2026-12-01T17:00:00Z',
+    endsAt: '2026-12-01T18:00:00Z',
+  });
+  const tory = await s.svc.scheduleSession(actors.office, {
+    ...base,
+    offerId: offer('conservative').id,
+    startsAt: '2026-12-02T17:00:00Z',
+    endsAt: '2026-12-02T18:00:00Z',
+  });
   const invitations = await s.svc.listInvitations(actors.office);
   const inv = (party: string, officer: string) => invitations.find((i) => i.party === party && i.officer === officer)!;
   return { ...s, round: round!, offer, labour, tory, inv };
 }
 
 describe('sessions', () => {
-  it('records officers, venue, time and the material\'s version and SHA-256', async () => {
+  it("records officers, venue, time and the material's version and SHA-256", async () => {
     const { labour } = await withSessions();
-    expect(labour).toMatchObject({ officers: ['o-hughes', 'o-patel'], venue: 'Committee Room 2, Civic Centre', startsAt: '2026-12-01T17:00:00.000Z', material: { version: 'v1', sha256: SHA }, sequence: 0 });
+    expect(labour).toMatchObject({
+      officers: ['o-hughes', 'o-patel'],
+      venue: 'Committee Room 2, Civic Centre',
+      startsAt: '2026-12-01T17:00:00.000Z',
+      material: { version: 'v1', sha256: SHA },
+      sequence: 0,
+    });
     expect(labour.invitationIds).toHaveLength(2);
   });
 
   it('refuses a time a Date cannot hold (a leap second) by naming the field, whoever calls the service', async () => {
     const { svc, tory } = await withSessions();
-    await expect(svc.changeSession(actors.office, tory.id, { endsAt: '2026-12-31T23:59:60Z' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^endsAt: .*leap second/) });
-    await expect(svc.changeSession(actors.office, tory.id, { startsAt: 'soon' })).rejects.toMatchObject({ code: 'invalid', message: expect.stringMatching(/^startsAt: /) });
+    await expect(svc.changeSession(actors.office, tory.id, { endsAt: '2026-12-31T23:59:60Z' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/^endsAt: .*leap second/),
+    });
+    await expect(svc.changeSession(actors.office, tory.id, { startsAt: 'soon' })).rejects.toMatchObject({
+      code: 'invalid',
+      message: expect.stringMatching(/^startsAt: /),
+    });
   });
 
   it('only schedules sessions for an offer that was taken up', async () => {
     const { svc, offer } = await withSessions();
     await expect(
-      svc.scheduleSession(actors.office, { offerId: offer('libdem').id, officers: ['o-hughes'], venue: 'x', startsAt: '2026-12-03T17:00:00Z', endsAt: '2026-12-03T18:00:00Z', material: { version: 'v1', sha256: SHA } }),
+      svc.scheduleSession(actors.office, {
+        offerId: offer('libdem').id,
+        officers: ['o-hughes'],
+        venue: 'x',
+        startsAt: '2026-12-03T17:00:00Z',
+        endsAt: '2026-12-03T18:00:00Z',
+        material: { version: 'v1', sha256: SHA },
+      }),
     ).rejects.toMatchObject({ code: 'conflict', rule: 'not-taken-up' });
   });
 
@@ -50,7 +79,7 @@ describe('sessions', () => {
 });
 
 describe('the same-matter rule (000 6.2, 003)', () => {
-  it('refuses a decline from an officer who accepted another group\'s invitation on the matter, and routes it to the chief executive', async () => {
+  it("refuses a decline from an officer who accepted another group's invitation on the matter, and routes it to the chief executive", async () => {
     const { svc, store, inv } = await withSessions();
     await svc.respondToInvitation(actors.hughes, inv('labour', 'o-hughes').id, 'accept');
     await expect(svc.respondToInvitation(actors.hughes, inv('conservative', 'o-hughes').id, 'decline', 'diary clash')).rejects.toMatchObject({
@@ -68,7 +97,7 @@ describe('the same-matter rule (000 6.2, 003)', () => {
     expect((await store.outbox()).some((o) => o.noticeIds.includes(`${still.id}-refused1-email`))).toBe(true);
   });
 
-  it('lets an officer decline when they have accepted no other group\'s invitation on the matter', async () => {
+  it("lets an officer decline when they have accepted no other group's invitation on the matter", async () => {
     const { svc, inv } = await withSessions();
     expect((await svc.respondToInvitation(actors.patel, inv('labour', 'o-patel').id, 'decline')).status).toBe('declined');
     expect((await svc.respondToInvitation(actors.patel, inv('conservative', 'o-patel').id, 'accept')).status).toBe('accepted');
@@ -77,7 +106,7 @@ describe('the same-matter rule (000 6.2, 003)', () => {
     expect((await svc.respondToInvitation(actors.hughes, inv('labour', 'o-hughes').id, 'decline')).status).toBe('declined');
   });
 
-  it('does not let an officer answer another officer\'s invitation', async () => {
+  it("does not let an officer answer another officer's invitation", async () => {
     const { svc, inv } = await withSessions();
     await expect(svc.respondToInvitation(actors.patel, inv('labour', 'o-hughes').id, 'accept')).rejects.toMatchObject({ code: 'not-found' });
   });
@@ -118,6 +147,8 @@ describe('follow-up answers', () => {
     await svc.withdraw(actors.labourLeader, req.id);
     const fu = await svc.followUp(actors.office, round.id, { answer: 'Corrected figures attached.' });
     expect(fu.offerIds).toEqual([offer('conservative').id]);
-    await expect(svc.followUp(actors.office, round.id, { answer: 'As the Labour Group asked, the figure is 240.' })).rejects.toMatchObject({ rule: 'neutral-text' });
+    await expect(svc.followUp(actors.office, round.id, { answer: 'As the Labour Group asked, the figure is 240.' })).rejects.toMatchObject({
+      rule: 'neutral-text',
+    });
   });
 });

@@ -102,7 +102,11 @@ async function click(user: string, button: Button): Promise<string> {
   const timestamp = Math.floor(Date.now() / 1000);
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sign(body, timestamp, 'briefing-slack-signing-secret-0123456789') },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(body, timestamp, 'briefing-slack-signing-secret-0123456789'),
+    },
     body,
   });
   expect(res.status).toBe(200);
@@ -116,7 +120,10 @@ describe('answering a briefing offer from its Slack DM', () => {
     const req = await w.svc.request(actors.labourLeader, LABOUR_REQUEST);
     const { round } = await w.svc.decide(actors.authoriser, req.id, { decision: 'approve' });
     const view = await w.svc.roundView(round!.id);
-    await settled(w, view.offers.flatMap((o) => o.noticeIds));
+    await settled(
+      w,
+      view.offers.flatMap((o) => o.noticeIds),
+    );
     const tory = view.offers.find((o) => o.party.id === 'conservative')!;
 
     const buttons = buttonsOf('U0WEBB', LABOUR_REQUEST.matter);
@@ -126,7 +133,8 @@ describe('answering a briefing offer from its Slack DM', () => {
     // The deputy's DM carries a token of its own.
     expect(buttonsOf('U0KHAN', LABOUR_REQUEST.matter)[0]!.value).not.toBe(accept.value);
     // Nothing in another group's DM names the group that asked.
-    for (const post of slack.posts().filter((p) => p.params.channel !== 'DU0HALE')) expect(`${post.params.text}${post.params.blocks}`).not.toMatch(/Labour|Hale/);
+    for (const post of slack.posts().filter((p) => p.params.channel !== 'DU0HALE'))
+      expect(`${post.params.text}${post.params.blocks}`).not.toMatch(/Labour|Hale/);
 
     // Someone else pressing Webb's button (a forwarded message): told it is not theirs; nothing recorded.
     const foreign = await responseTo(await click('U0KHAN', accept));

@@ -11,7 +11,7 @@ import { actors, clock as settableClock, LABOUR_REQUEST, service, SHA } from './
 const LONDON = new WorkingCalendar({ region: 'ENG', closureDays: [], timezone: 'Europe/London', workingHours: { start: 8, end: 18 } });
 
 describe('time left on an offer', () => {
-  it('counts working days over Christmas in the council\'s zone and names the next reminder', () => {
+  it("counts working days over Christmas in the council's zone and names the next reminder", () => {
     // Offered Tue 22 Dec 2026: 25 and 28 Dec are bank holidays, so the fifth working day is Thu 31 Dec.
     const times = offerTimes(LONDON, new Date('2026-12-22T10:00:00Z'), { expiryWorkingDays: 5, reminderWorkingDays: [4] });
     const offer = { status: 'open' as const, expiresAt: times.expiresAt.toISOString(), remindAt: times.remindAt.map((d) => d.toISOString()) };
@@ -52,7 +52,14 @@ describe('the audit trail in words', () => {
     const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
     await svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
     const session = (offerId: string) =>
-      svc.scheduleSession(actors.office, { offerId, officers: ['o-hughes'], venue: 'Committee Room 2', startsAt: '2026-12-08T17:00:00Z', endsAt: '2026-12-08T18:00:00Z', material: { version: 'v1', sha256: SHA } });
+      svc.scheduleSession(actors.office, {
+        offerId,
+        officers: ['o-hughes'],
+        venue: 'Committee Room 2',
+        startsAt: '2026-12-08T17:00:00Z',
+        endsAt: '2026-12-08T18:00:00Z',
+        material: { version: 'v1', sha256: SHA },
+      });
     await session(offer('labour').id);
     await session(offer('conservative').id);
     const invitations = await svc.listInvitations(actors.hughes);
@@ -64,13 +71,21 @@ describe('the audit trail in words', () => {
     await expect(svc.respondToInvitation(actors.hughes, toryInv.id, 'decline', 'I am on leave that week')).rejects.toThrow(/same matter/);
 
     const words = (await svc.auditInWords(actors.office)).map((e) => e.text);
-    expect(words).toContain(`Sarah Bell recorded a written request from Cllr Ruth Hale for the Labour Group (received by email 24 Nov 08:30): “${LABOUR_REQUEST.matter}”`);
+    expect(words).toContain(
+      `Sarah Bell recorded a written request from Cllr Ruth Hale for the Labour Group (received by email 24 Nov 08:30): “${LABOUR_REQUEST.matter}”`,
+    );
     expect(words).toContain(`Claire Murray approved the Labour Group’s request “${LABOUR_REQUEST.matter}”: every other group is offered the same briefing`);
-    expect(words).toContain(`The briefing “${LABOUR_REQUEST.matter}” was offered to Conservative Group, Liberal Democrat Group, Green Group, Ashcombe First Independents`);
+    expect(words).toContain(
+      `The briefing “${LABOUR_REQUEST.matter}” was offered to Conservative Group, Liberal Democrat Group, Green Group, Ashcombe First Independents`,
+    );
     expect(words).toContain(`Cllr Tom Webb took up “${LABOUR_REQUEST.matter}” for the Conservative Group`);
-    expect(words).toContain('Sarah Bell scheduled the Conservative Group’s session: Tue 8 Dec, 17:00–18:00 (London time, GMT), Committee Room 2, with Lisa Hughes, material version v1');
+    expect(words).toContain(
+      'Sarah Bell scheduled the Conservative Group’s session: Tue 8 Dec, 17:00–18:00 (London time, GMT), Committee Room 2, with Lisa Hughes, material version v1',
+    );
     expect(words).toContain('Lisa Hughes accepted the Labour invitation');
-    expect(words).toContain('Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted 2 Dec; their reason: “I am on leave that week”');
+    expect(words).toContain(
+      'Lisa Hughes declined the Conservative invitation — refused: same matter as Labour’s, accepted 2 Dec; their reason: “I am on leave that week”',
+    );
     expect(words.join('\n')).not.toMatch(/\b(o|cllr)-[a-z]+\b|request\.created|offer\.accepted/);
 
     const [refusal] = await svc.refusals(actors.office);
@@ -86,7 +101,11 @@ describe('the audit trail in words', () => {
 
   it('refuses a written request dated in the future, and a received date from a group itself', async () => {
     const { svc } = service();
-    await expect(svc.request(actors.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-hale', received: { at: '2030-01-01T00:00:00Z', via: 'letter' } })).rejects.toThrow('received.at: is in the future');
-    await expect(svc.request(actors.labourLeader, { ...LABOUR_REQUEST, received: { at: '2026-11-24T08:00:00Z', via: 'email' } })).rejects.toThrow(/only the office/);
+    await expect(
+      svc.request(actors.office, { ...LABOUR_REQUEST, requestedBy: 'cllr-hale', received: { at: '2030-01-01T00:00:00Z', via: 'letter' } }),
+    ).rejects.toThrow('received.at: is in the future');
+    await expect(svc.request(actors.labourLeader, { ...LABOUR_REQUEST, received: { at: '2026-11-24T08:00:00Z', via: 'email' } })).rejects.toThrow(
+      /only the office/,
+    );
   });
 });

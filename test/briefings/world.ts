@@ -52,7 +52,17 @@ export interface World {
 }
 
 export async function world(
-  opts: { smtp?: Pick<SmtpSink, 'port'>; slack?: SlackStub; council?: Council; worker?: boolean; label?: string; concurrency?: number; attempts?: number; backoffMs?: number; publicUrl?: string } = {},
+  opts: {
+    smtp?: Pick<SmtpSink, 'port'>;
+    slack?: SlackStub;
+    council?: Council;
+    worker?: boolean;
+    label?: string;
+    concurrency?: number;
+    attempts?: number;
+    backoffMs?: number;
+    publicUrl?: string;
+  } = {},
 ): Promise<World> {
   const redis = sharedRedis();
   const prefix = uniquePrefix(opts.label ?? 'world');
@@ -61,7 +71,14 @@ export async function world(
   const c = clock(new Date().toISOString());
   const store = new RedisStore(redis, ledgerPrefix);
   // Fast retries in tests: the backoff shape is what is being tested, not its length.
-  const dispatcher = new NoticeDispatcher({ connection: redis, prefix: queuePrefix, store, clock: c, backoffMs: opts.backoffMs ?? 30, attempts: opts.attempts ?? 4 });
+  const dispatcher = new NoticeDispatcher({
+    connection: redis,
+    prefix: queuePrefix,
+    store,
+    clock: c,
+    backoffMs: opts.backoffMs ?? 30,
+    attempts: opts.attempts ?? 4,
+  });
   // The channels this world's worker sends on, as a real worker reports them (src/notices/channel-health.ts).
   const working: Channel[] = [...(opts.smtp ? (['email'] as const) : []), ...(opts.slack ? (['slack'] as const) : [])];
   const svc = new BriefingService({

@@ -14,7 +14,8 @@ let id: string;
 beforeAll(async () => {
   redis = sharedRedis();
   r = await enquiryApp(redis, `${prefix}:data`);
-  id = (await r.service.intake(email({ subject: '=HYPERLINK("http://evil.example")', text: 'Kasia, could you find out when the surveyor can visit?' }))).enquiry!.id;
+  id = (await r.service.intake(email({ subject: '=HYPERLINK("http://evil.example")', text: 'Kasia, could you find out when the surveyor can visit?' })))
+    .enquiry!.id;
 });
 afterAll(async () => {
   await r.app.close();
@@ -55,11 +56,18 @@ describe('the enquiry API', () => {
   });
 
   it('lets only its officer (or stand-in, manager, member services) act, and the councillor close a wrong one', async () => {
-    expect((await r.app.inject({ method: 'POST', url: `/v1/enquiries/${id}/acknowledge`, headers: bearer(r.token('o-patel', 'officer')) })).statusCode).toBe(403);
+    expect((await r.app.inject({ method: 'POST', url: `/v1/enquiries/${id}/acknowledge`, headers: bearer(r.token('o-patel', 'officer')) })).statusCode).toBe(
+      403,
+    );
     const ok = await r.app.inject({ method: 'POST', url: `/v1/enquiries/${id}/acknowledge`, headers: bearer(r.token('o-nowak', 'officer')) });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'acknowledged' });
-    const held = await r.app.inject({ method: 'POST', url: `/v1/enquiries/${id}/holding`, headers: bearer(r.token('o-murray', 'officer')), payload: { newDay: '2026-04-30', reason: true, action: true } });
+    const held = await r.app.inject({
+      method: 'POST',
+      url: `/v1/enquiries/${id}/holding`,
+      headers: bearer(r.token('o-murray', 'officer')),
+      payload: { newDay: '2026-04-30', reason: true, action: true },
+    });
     expect(held.json()).toMatchObject({ answerDay: '2026-04-30' });
     expect(held.json().steps.map((s: { what: string }) => s.what)).toEqual(['Received', 'Acknowledged', 'Holding reply: new date Thu 30 Apr 2026']);
     // Acknowledged on Thu 9 April, a day after it was due: late, and the figures say so.
@@ -79,14 +87,30 @@ describe('the enquiry API', () => {
   });
 
   it('records a telephone enquiry and exports CSV with formulas defused', async () => {
-    const phone = await r.app.inject({ method: 'POST', url: '/v1/enquiries', headers: bearer(r.token('o-carter', 'ce-office')), payload: { councillor: 'cllr-webb', officer: 'o-murray', subject: 'Phone: Beacon Rise bins' } });
+    const phone = await r.app.inject({
+      method: 'POST',
+      url: '/v1/enquiries',
+      headers: bearer(r.token('o-carter', 'ce-office')),
+      payload: { councillor: 'cllr-webb', officer: 'o-murray', subject: 'Phone: Beacon Rise bins' },
+    });
     expect(phone.statusCode).toBe(201);
     expect(phone.json()).toMatchObject({ channel: 'phone', ward: 'Hillcrest', service: 'Place' });
-    expect((await r.app.inject({ method: 'POST', url: '/v1/enquiries', headers: bearer(r.token('o-carter', 'ce-office')), payload: { councillor: 'o-murray', subject: 'x' } })).statusCode).toBe(400);
+    expect(
+      (
+        await r.app.inject({
+          method: 'POST',
+          url: '/v1/enquiries',
+          headers: bearer(r.token('o-carter', 'ce-office')),
+          payload: { councillor: 'o-murray', subject: 'x' },
+        })
+      ).statusCode,
+    ).toBe(400);
     const res = await r.app.inject({ url: '/v1/enquiries/export.csv', headers: bearer(r.token('o-singh', 'monitoring-officer')) });
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\r\n');
-    expect(lines[0]).toBe('id,received,councillor,ward,officer,service,channel,subject,status,acknowledge_by,acknowledged_at,answer_by,answered_at,holding_replies,closed_reason');
+    expect(lines[0]).toBe(
+      'id,received,councillor,ward,officer,service,channel,subject,status,acknowledge_by,acknowledged_at,answer_by,answered_at,holding_replies,closed_reason',
+    );
     expect(res.body).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
     expect(lines).toHaveLength(3);
   });

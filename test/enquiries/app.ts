@@ -27,7 +27,14 @@ export async function enquiryApp(redis: Redis, prefix: string, now = new Date('2
     auth: { secret: SECRET },
     signIn,
     docs: false,
-    plugins: [enquiryPlugin({ service: w.service, auth: { secret: SECRET, access, sessions: signIn.sessions, cookieName: cookieNames(signIn.publicUrl).session }, linkSecret: SECRET, clock })],
+    plugins: [
+      enquiryPlugin({
+        service: w.service,
+        auth: { secret: SECRET, access, sessions: signIn.sessions, cookieName: cookieNames(signIn.publicUrl).session },
+        linkSecret: SECRET,
+        clock,
+      }),
+    ],
   });
   const token = (sub: string, role: Role) => issueToken(SECRET, { sub, role, exp: Math.floor(Date.now() / 1000) + 3600, aud: ['briefings', 'check'] });
   return { ...w, app, signIn, token };

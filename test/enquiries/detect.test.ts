@@ -32,9 +32,24 @@ describe('enquiry detection', () => {
     ["a resident's question passed on", mail('Mrs Short has asked me whether she can be moved while the works are done.'), 'asks'],
     ['polite, no rush', mail('No rush on this one: could someone check the alley behind 40 Wharf Street?'), 'asks'],
     ['to the enquiry mailbox', mail('Please can someone clear the gully outside 14 Canal Street.', { to: ['member.enquiries@ashcombe.gov.uk'] }), 'asks'],
-    ['a bare forward to the mailbox', mail('\n\n---------- Forwarded message ---------\nFrom: Pat Gill <patgill@btinternet.com>\nSubject: Bins\n\nJanet, nobody has emptied our bins for two weeks.', { to: ['member.enquiries@ashcombe.gov.uk'], subject: 'Fwd: Bins' }), 'forward'],
-    ['a fault reported, new thread', mail('Claire - bins on Beacon Rise were missed again today.', { to: ['claire.murray@ashcombe.gov.uk'], subject: 'Beacon Rise bins' }), 'report'],
-    ['Slack', { channel: 'slack', from: 'U0PRICE', to: ['U0NOWAK'], cc: [], bcc: [], text: 'kasia is the repairs line down? mrs denton says it rings out' }, 'asks'],
+    [
+      'a bare forward to the mailbox',
+      mail(
+        '\n\n---------- Forwarded message ---------\nFrom: Pat Gill <patgill@btinternet.com>\nSubject: Bins\n\nJanet, nobody has emptied our bins for two weeks.',
+        { to: ['member.enquiries@ashcombe.gov.uk'], subject: 'Fwd: Bins' },
+      ),
+      'forward',
+    ],
+    [
+      'a fault reported, new thread',
+      mail('Claire - bins on Beacon Rise were missed again today.', { to: ['claire.murray@ashcombe.gov.uk'], subject: 'Beacon Rise bins' }),
+      'report',
+    ],
+    [
+      'Slack',
+      { channel: 'slack', from: 'U0PRICE', to: ['U0NOWAK'], cc: [], bcc: [], text: 'kasia is the repairs line down? mrs denton says it rings out' },
+      'asks',
+    ],
   ];
   for (const [name, message, verdict] of opens) {
     it(`opens one: ${name}`, () => {
@@ -51,9 +66,17 @@ describe('enquiry detection', () => {
     ['chat', mail('How was your holiday, Kasia? Anywhere nice?'), 'no-ask'],
     ['a fault mentioned in a reply', mail('Great news, the bins were missed again last week but all fine now.', { subject: 'RE: Bins' }), 'no-ask'],
     ['keep me posted', mail('That is great news. Do let me know if the landlord appeals.', { subject: 'RE: Notice' }), 'no-ask'],
-    ['an officer asking a councillor', mail('Can you send me her number?', { from: 'kasia.nowak@ashcombe.gov.uk', to: ['megan.price@ashcombe.gov.uk'] }), 'not-from-councillor'],
+    [
+      'an officer asking a councillor',
+      mail('Can you send me her number?', { from: 'kasia.nowak@ashcombe.gov.uk', to: ['megan.price@ashcombe.gov.uk'] }),
+      'not-from-councillor',
+    ],
     ['a councillor asking a councillor', mail('Can you cover Saturday?', { to: ['janet.lowe@ashcombe.gov.uk'] }), 'not-to-officer'],
-    ['an officer only in Cc', mail('Janet, can you cover Saturday?', { to: ['janet.lowe@ashcombe.gov.uk'], cc: ['kasia.nowak@ashcombe.gov.uk'] }), 'not-to-officer'],
+    [
+      'an officer only in Cc',
+      mail('Janet, can you cover Saturday?', { to: ['janet.lowe@ashcombe.gov.uk'], cc: ['kasia.nowak@ashcombe.gov.uk'] }),
+      'not-to-officer',
+    ],
   ];
   for (const [name, message, verdict] of not) {
     it(`opens none: ${name}`, () => {
@@ -73,9 +96,19 @@ describe('enquiry detection', () => {
 
 describe('the labelled set', () => {
   it('labels every message in the ordinary corpus and the new messages exactly once', () => {
-    const labelled = readFileSync('test/corpus/enquiries/labels.jsonl', 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
-    const files = ['email-casework', 'officers-and-firm', 'real-published', 'slack-terse', 'mixed-voices'].map((f) => `test/corpus/ordinary/${f}.jsonl`).concat('test/corpus/enquiries/messages.jsonl');
-    const ids = files.flatMap((f) => readFileSync(f, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id));
+    const labelled = readFileSync('test/corpus/enquiries/labels.jsonl', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    const files = ['email-casework', 'officers-and-firm', 'real-published', 'slack-terse', 'mixed-voices']
+      .map((f) => `test/corpus/ordinary/${f}.jsonl`)
+      .concat('test/corpus/enquiries/messages.jsonl');
+    const ids = files.flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    );
     expect(new Set(labelled).size).toBe(labelled.length);
     expect([...labelled].sort()).toEqual([...ids].sort());
     expect(labelled.length).toBeGreaterThanOrEqual(500);

@@ -72,16 +72,41 @@ describe.skipIf(!DOVECOT_BIN)('a member enquiry, end to end', () => {
     queueRedis.on('error', () => undefined);
     const scheduler = new JobScheduler({ connection: queueRedis, calendar: w.service.calendar, remindBefore: 1, clock, backoffMs: 200 });
     w.service.setScheduler(scheduler);
-    const mailer = new EmailNoticeSender({ host: '127.0.0.1', port: sink.port, ignoreTLS: true, from: { name: 'Member Services', email: 'member.enquiries@ashcombe.gov.uk' }, domain: 'ashcombe.gov.uk' });
+    const mailer = new EmailNoticeSender({
+      host: '127.0.0.1',
+      port: sink.port,
+      ignoreTLS: true,
+      from: { name: 'Member Services', email: 'member.enquiries@ashcombe.gov.uk' },
+      domain: 'ashcombe.gov.uk',
+    });
     const r = await enquiryApp(redis, 'probity:enquiries', undefined, w);
     const base = await r.app.listen({ port: 0, host: '127.0.0.1' });
-    const processor = new NoticeProcessor({ service: w.service, senders: [mailer, await SlackNoticeSender.create({ token: 'xoxb-test', slackApiUrl: slack.apiUrl })], publicUrl: base, linkSecret: SECRET, clock });
+    const processor = new NoticeProcessor({
+      service: w.service,
+      senders: [mailer, await SlackNoticeSender.create({ token: 'xoxb-test', slackApiUrl: slack.apiUrl })],
+      publicUrl: base,
+      linkSecret: SECRET,
+      clock,
+    });
     const worker = new Worker(ENQUIRIES_QUEUE, processor.process, { connection: queueRedis });
     worker.on('error', () => undefined);
     const results: IntakeResult[] = [];
-    const mailbox = mailboxConfig({ id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' }, DOVECOT_PASSWORD);
-    const watchers = ['INBOX', 'Sent'].map((folder) => new FolderWatcher({ mailbox, folder, service: w.service, redis, prefix: 'probity:enquiries', rescanMs: 1_000, onIntake: (x) => results.push(x) }));
-    closers.push(() => queueRedis.quit(), () => scheduler.close(), () => worker.close(), () => r.app.close(), () => mailer.close(), ...watchers.map((x) => () => x.stop()));
+    const mailbox = mailboxConfig(
+      { id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' },
+      DOVECOT_PASSWORD,
+    );
+    const watchers = ['INBOX', 'Sent'].map(
+      (folder) =>
+        new FolderWatcher({ mailbox, folder, service: w.service, redis, prefix: 'probity:enquiries', rescanMs: 1_000, onIntake: (x) => results.push(x) }),
+    );
+    closers.push(
+      () => queueRedis.quit(),
+      () => scheduler.close(),
+      () => worker.close(),
+      () => r.app.close(),
+      () => mailer.close(),
+      ...watchers.map((x) => () => x.stop()),
+    );
     for (const x of watchers) x.start();
     await until('both folders watched', async () => (await redis.keys('probity:enquiries:imap:*')).length === 2);
     const deliver = async (folder: string, raw: Buffer, n: number) => {
@@ -90,7 +115,14 @@ describe.skipIf(!DOVECOT_BIN)('a member enquiry, end to end', () => {
     };
 
     // Thursday 2 April 2026, 09:30: Good Friday and Easter Monday follow.
-    const ask = rfc822({ from: 'Cllr Megan Price <megan.price@ashcombe.gov.uk>', to: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>', subject: 'Damp and mould - 22 Riverside Terrace', date: at('2026-04-02T09:30:00+01:00'), messageId: '<e2e-ask@ashcombe.gov.uk>', text: 'Hi Kasia,\n\nCould you find out where the inspection at 22 Riverside Terrace has got to? Ms Short is on 07700 900418.\n\nMegan' });
+    const ask = rfc822({
+      from: 'Cllr Megan Price <megan.price@ashcombe.gov.uk>',
+      to: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>',
+      subject: 'Damp and mould - 22 Riverside Terrace',
+      date: at('2026-04-02T09:30:00+01:00'),
+      messageId: '<e2e-ask@ashcombe.gov.uk>',
+      text: 'Hi Kasia,\n\nCould you find out where the inspection at 22 Riverside Terrace has got to? Ms Short is on 07700 900418.\n\nMegan',
+    });
     const opened = await deliver('INBOX', ask, 1);
     expect(opened.action).toBe('opened');
     const id = opened.enquiry!.id;
@@ -123,17 +155,44 @@ describe.skipIf(!DOVECOT_BIN)('a member enquiry, end to end', () => {
 
     // Friday 17 April: a holding reply with the reason, the action and a new date.
     w.clock.now = at('2026-04-17T11:00:00+01:00');
-    const holding = rfc822({ from: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>', to: 'megan.price@ashcombe.gov.uk', subject: 'RE: Damp and mould - 22 Riverside Terrace', date: at('2026-04-17T11:00:00+01:00'), messageId: '<e2e-hold@ashcombe.gov.uk>', inReplyTo: '<e2e-ask@ashcombe.gov.uk>', references: ['<e2e-ask@ashcombe.gov.uk>'], text: "Dear Cllr Price,\n\nI'm sorry this is taking longer: we are waiting for the surveyor's damp report. I have chased the contractor and will write to you with a full answer by Friday 1 May.\n\nKasia" });
+    const holding = rfc822({
+      from: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>',
+      to: 'megan.price@ashcombe.gov.uk',
+      subject: 'RE: Damp and mould - 22 Riverside Terrace',
+      date: at('2026-04-17T11:00:00+01:00'),
+      messageId: '<e2e-hold@ashcombe.gov.uk>',
+      inReplyTo: '<e2e-ask@ashcombe.gov.uk>',
+      references: ['<e2e-ask@ashcombe.gov.uk>'],
+      text: "Dear Cllr Price,\n\nI'm sorry this is taking longer: we are waiting for the surveyor's damp report. I have chased the contractor and will write to you with a full answer by Friday 1 May.\n\nKasia",
+    });
     const held = await deliver('Sent', holding, 2);
     expect(held).toMatchObject({ action: 'held', enquiry: { answerDay: '2026-05-01', version: 2 } });
 
     // Wednesday 29 April: the answer.
     w.clock.now = at('2026-04-29T15:00:00+01:00');
-    const answer = rfc822({ from: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>', to: 'megan.price@ashcombe.gov.uk', subject: 'RE: Damp and mould - 22 Riverside Terrace', date: at('2026-04-29T15:00:00+01:00'), messageId: '<e2e-answer@ashcombe.gov.uk>', inReplyTo: '<e2e-hold@ashcombe.gov.uk>', references: ['<e2e-ask@ashcombe.gov.uk>', '<e2e-hold@ashcombe.gov.uk>'], text: 'Dear Cllr Price,\n\nThe survey found that the cavity insulation on the back wall has failed. The contractor will remove it and dry the wall out from 11 May; the work takes three weeks and Ms Short can stay in the flat throughout. The bathroom extractor fan will be replaced at the same time.\n\nKasia' });
+    const answer = rfc822({
+      from: 'Kasia Nowak <kasia.nowak@ashcombe.gov.uk>',
+      to: 'megan.price@ashcombe.gov.uk',
+      subject: 'RE: Damp and mould - 22 Riverside Terrace',
+      date: at('2026-04-29T15:00:00+01:00'),
+      messageId: '<e2e-answer@ashcombe.gov.uk>',
+      inReplyTo: '<e2e-hold@ashcombe.gov.uk>',
+      references: ['<e2e-ask@ashcombe.gov.uk>', '<e2e-hold@ashcombe.gov.uk>'],
+      text: 'Dear Cllr Price,\n\nThe survey found that the cavity insulation on the back wall has failed. The contractor will remove it and dry the wall out from 11 May; the work takes three weeks and Ms Short can stay in the flat throughout. The bathroom extractor fan will be replaced at the same time.\n\nKasia',
+    });
     expect(await deliver('Sent', answer, 3)).toMatchObject({ action: 'answered', enquiry: { status: 'answered' } });
 
     // Megan's "thanks!" opens nothing.
-    const thanks = rfc822({ from: 'megan.price@ashcombe.gov.uk', to: 'kasia.nowak@ashcombe.gov.uk', subject: 'RE: Damp and mould - 22 Riverside Terrace', date: at('2026-04-29T16:00:00+01:00'), messageId: '<e2e-thanks@ashcombe.gov.uk>', inReplyTo: '<e2e-answer@ashcombe.gov.uk>', references: ['<e2e-ask@ashcombe.gov.uk>', '<e2e-answer@ashcombe.gov.uk>'], text: 'Thanks!' });
+    const thanks = rfc822({
+      from: 'megan.price@ashcombe.gov.uk',
+      to: 'kasia.nowak@ashcombe.gov.uk',
+      subject: 'RE: Damp and mould - 22 Riverside Terrace',
+      date: at('2026-04-29T16:00:00+01:00'),
+      messageId: '<e2e-thanks@ashcombe.gov.uk>',
+      inReplyTo: '<e2e-answer@ashcombe.gov.uk>',
+      references: ['<e2e-ask@ashcombe.gov.uk>', '<e2e-answer@ashcombe.gov.uk>'],
+      text: 'Thanks!',
+    });
     expect((await deliver('INBOX', thanks, 4)).action).toBe('followed');
     expect(await w.store.openIds()).toEqual([]);
 
@@ -151,7 +210,9 @@ describe.skipIf(!DOVECOT_BIN)('a member enquiry, end to end', () => {
     await context.close();
     // Nothing of any message body reached Redis.
     const keys = await redis.keys('probity:enquiries:*');
-    const values = await Promise.all(keys.map(async (k) => ((await redis.type(k)) === 'string' ? ((await redis.get(k)) ?? '') : JSON.stringify(await redis.lrange(k, 0, -1).catch(() => [])))));
+    const values = await Promise.all(
+      keys.map(async (k) => ((await redis.type(k)) === 'string' ? ((await redis.get(k)) ?? '') : JSON.stringify(await redis.lrange(k, 0, -1).catch(() => [])))),
+    );
     expect(values.join(' ')).not.toMatch(/07700|surveyor|cavity|Thanks!/);
   }, 120_000);
 });

@@ -47,7 +47,10 @@ describe.skipIf(!DOVECOT_BIN)('IMAP intake', () => {
         const check = () => (results.length >= n ? (clearTimeout(t), resolve(results[n - 1]!)) : waiters.push(check));
         check();
       });
-    const mailbox = mailboxConfig({ id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' }, DOVECOT_PASSWORD);
+    const mailbox = mailboxConfig(
+      { id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' },
+      DOVECOT_PASSWORD,
+    );
     for (const folder of ['INBOX', 'Sent']) {
       const watcher = new FolderWatcher({ mailbox, folder, service: w.service, redis, prefix: `${prefix}:data`, rescanMs: 2_000, onIntake });
       watchers.push(watcher);

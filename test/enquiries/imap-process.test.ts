@@ -75,13 +75,25 @@ describe.skipIf(!DOVECOT_BIN)('the email-intake process', () => {
     await withImap(dovecot, 'member.enquiries', (c) =>
       c.append(
         'INBOX',
-        rfc822({ from: 'Cllr Tom Webb <tom.webb@ashcombe.gov.uk>', to: 'member.enquiries@ashcombe.gov.uk', subject: 'Grit bins in Hillcrest', date: new Date(), messageId: '<proc-1@ashcombe.gov.uk>', text: 'Could someone tell me which grit bins in Hillcrest are ours before the cold snap?' }),
+        rfc822({
+          from: 'Cllr Tom Webb <tom.webb@ashcombe.gov.uk>',
+          to: 'member.enquiries@ashcombe.gov.uk',
+          subject: 'Grit bins in Hillcrest',
+          date: new Date(),
+          messageId: '<proc-1@ashcombe.gov.uk>',
+          text: 'Could someone tell me which grit bins in Hillcrest are ours before the cold snap?',
+        }),
       ),
     );
     const ids = await until('the enquiry', async () => {
       const open = await store.openIds();
       return open.length > 0 ? open : undefined;
     });
-    expect(await store.get(ids[0]!)).toMatchObject({ councillor: 'cllr-webb', mailbox: 'member.enquiries@ashcombe.gov.uk', subject: 'Grit bins in Hillcrest', status: 'open' });
+    expect(await store.get(ids[0]!)).toMatchObject({
+      councillor: 'cllr-webb',
+      mailbox: 'member.enquiries@ashcombe.gov.uk',
+      subject: 'Grit bins in Hillcrest',
+      status: 'open',
+    });
   }, 60_000);
 });

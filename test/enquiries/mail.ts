@@ -1,5 +1,14 @@
 /** Raw RFC 822 messages for the IMAP tests, as a mail client would file them. */
-export function rfc822(m: { from: string; to: string; subject: string; date: Date; messageId: string; inReplyTo?: string; references?: string[]; text: string }): Buffer {
+export function rfc822(m: {
+  from: string;
+  to: string;
+  subject: string;
+  date: Date;
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  text: string;
+}): Buffer {
   const headers = [
     `From: ${m.from}`,
     `To: ${m.to}`,

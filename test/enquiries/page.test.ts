@@ -39,7 +39,8 @@ async function seed() {
     for (const [k, [from, to, subject]] of people.entries()) {
       const received = new Date(Date.UTC(2025, 10 + month, 3 + k * 2, 9, 30));
       r.clock.now = received;
-      const e = (await r.service.intake(email({ from, to: [to], subject, receivedAt: received, text: 'Could you let me know where this has got to?' }))).enquiry!;
+      const e = (await r.service.intake(email({ from, to: [to], subject, receivedAt: received, text: 'Could you let me know where this has got to?' })))
+        .enquiry!;
       r.clock.now = new Date(received.getTime() + (6 + ((n * 7) % 30)) * 3_600_000);
       await r.service.acknowledge(e.id, 'o-nowak');
       r.clock.now = new Date(received.getTime() + (48 + ((n * 13) % 120)) * 3_600_000);
@@ -50,11 +51,36 @@ async function seed() {
   r.clock.now = new Date('2026-04-09T10:00:00+01:00');
   // Open ones now: one overdue, one on time, one held, one from the mailbox, one with a hostile subject.
   await r.service.intake(email({ receivedAt: new Date('2026-04-02T09:30:00+01:00'), text: 'Kasia, could you find out when the surveyor can visit?' }));
-  const held = (await r.service.intake(email({ from: 'janet.lowe@ashcombe.gov.uk', subject: 'Jubilee House lift', receivedAt: new Date('2026-03-25T11:00:00Z'), text: 'Kasia, when will the lift be fixed?' }))).enquiry!;
+  const held = (
+    await r.service.intake(
+      email({
+        from: 'janet.lowe@ashcombe.gov.uk',
+        subject: 'Jubilee House lift',
+        receivedAt: new Date('2026-03-25T11:00:00Z'),
+        text: 'Kasia, when will the lift be fixed?',
+      }),
+    )
+  ).enquiry!;
   await r.service.acknowledge(held.id, 'o-nowak');
   await r.service.holding(held.id, 'o-nowak', '2026-04-24', { reason: true, action: true });
-  await r.service.intake(email({ from: 'tom.webb@ashcombe.gov.uk', to: ['claire.murray@ashcombe.gov.uk'], subject: HOSTILE, receivedAt: new Date('2026-04-08T16:00:00+01:00'), text: 'Claire, could the crews be reminded about Beacon Rise?' }));
-  await r.service.intake(email({ from: 'megan.price@ashcombe.gov.uk', to: ['member.enquiries@ashcombe.gov.uk'], subject: 'Bus shelter, Ferry Lane', receivedAt: new Date('2026-04-09T08:15:00+01:00'), text: 'Please can someone repair the bus shelter roof?' }));
+  await r.service.intake(
+    email({
+      from: 'tom.webb@ashcombe.gov.uk',
+      to: ['claire.murray@ashcombe.gov.uk'],
+      subject: HOSTILE,
+      receivedAt: new Date('2026-04-08T16:00:00+01:00'),
+      text: 'Claire, could the crews be reminded about Beacon Rise?',
+    }),
+  );
+  await r.service.intake(
+    email({
+      from: 'megan.price@ashcombe.gov.uk',
+      to: ['member.enquiries@ashcombe.gov.uk'],
+      subject: 'Bus shelter, Ferry Lane',
+      receivedAt: new Date('2026-04-09T08:15:00+01:00'),
+      text: 'Please can someone repair the bus shelter roof?',
+    }),
+  );
 }
 
 beforeAll(async () => {

@@ -43,11 +43,30 @@ async function rig(name: string, start: string, sinkOpts: Parameters<typeof Smtp
   w.service.setScheduler(scheduler);
   const sink = await SmtpSink.start(sinkOpts);
   const slack = await SlackStub.start();
-  const mailer = new EmailNoticeSender({ host: '127.0.0.1', port: sink.port, ignoreTLS: true, from: { name: 'Member Services', email: 'member.enquiries@ashcombe.gov.uk' }, domain: 'ashcombe.gov.uk' });
-  const processor = new NoticeProcessor({ service: w.service, senders: [mailer, await SlackNoticeSender.create({ token: 'xoxb-test', slackApiUrl: slack.apiUrl })], publicUrl: 'https://probity.example', linkSecret: SECRET, clock });
+  const mailer = new EmailNoticeSender({
+    host: '127.0.0.1',
+    port: sink.port,
+    ignoreTLS: true,
+    from: { name: 'Member Services', email: 'member.enquiries@ashcombe.gov.uk' },
+    domain: 'ashcombe.gov.uk',
+  });
+  const processor = new NoticeProcessor({
+    service: w.service,
+    senders: [mailer, await SlackNoticeSender.create({ token: 'xoxb-test', slackApiUrl: slack.apiUrl })],
+    publicUrl: 'https://probity.example',
+    linkSecret: SECRET,
+    clock,
+  });
   const worker = new Worker(ENQUIRIES_QUEUE, processor.process, { connection, prefix: `${prefix}:${name}:q`, concurrency: 2 });
   worker.on('error', () => undefined);
-  closers.push(() => connection.quit(), () => scheduler.close(), () => worker.close(), () => sink.stop(), () => slack.stop(), () => mailer.close());
+  closers.push(
+    () => connection.quit(),
+    () => scheduler.close(),
+    () => worker.close(),
+    () => sink.stop(),
+    () => slack.stop(),
+    () => mailer.close(),
+  );
   return { ...w, clock, scheduler, sink, slack, worker, processor };
 }
 
@@ -73,7 +92,10 @@ describe('reminders', () => {
     expect(mail.text).toContain('wiltshire Appendix 1, H: “will be acknowledged within two working days of receipt');
     expect(mail.text).not.toMatch(/surveyor|07700/);
     const link = /act\.html\?t=(\S+)/.exec(mail.text)![1]!;
-    expect(verifyLink(SECRET, link, Math.floor(r.clock().getTime() / 1000))).toMatchObject({ ok: true, claims: { enquiry: e.id, action: 'acknowledge', by: 'o-nowak' } });
+    expect(verifyLink(SECRET, link, Math.floor(r.clock().getTime() / 1000))).toMatchObject({
+      ok: true,
+      claims: { enquiry: e.id, action: 'acknowledge', by: 'o-nowak' },
+    });
     await until('the Slack DM', () => r.slack.posts()[0]);
     expect(r.slack.posts()[0]!.params.channel).toBe('DU0NOWAK');
     await until('the reminder event', async () => (await r.store.events(e.id)).some((ev) => ev.type === 'reminded'));

@@ -24,13 +24,23 @@ describe('the enquiry clock', () => {
     const r = await service.intake(first);
     expect(r.action).toBe('opened');
     const e = r.enquiry!;
-    expect(e).toMatchObject({ councillor: 'cllr-price', officer: 'o-nowak', service: 'housing', ward: 'Riverside', acknowledgeDay: '2026-04-08', answerDay: '2026-04-20', status: 'open' });
+    expect(e).toMatchObject({
+      councillor: 'cllr-price',
+      officer: 'o-nowak',
+      service: 'housing',
+      ward: 'Riverside',
+      acknowledgeDay: '2026-04-08',
+      answerDay: '2026-04-20',
+      status: 'open',
+    });
     expect(e.acknowledgeBy).toBe('2026-04-08T17:00:00.000Z');
     expect(e.periods.answer).toMatchObject({ workingDays: 10, source: 'pack', ref: 'Appendix 1, H', protocol: 'wiltshire' });
     expect(e.subject).toBe('Damp and mould - 22 Riverside Terrace');
     // Nothing of the body reaches Redis.
     const keys = await redis.keys(`${prefix}:a:*`);
-    const values = await Promise.all(keys.map(async (k) => ((await redis.type(k)) === 'string' ? await redis.get(k) : JSON.stringify(await redis.lrange(k, 0, -1).catch(() => [])))));
+    const values = await Promise.all(
+      keys.map(async (k) => ((await redis.type(k)) === 'string' ? await redis.get(k) : JSON.stringify(await redis.lrange(k, 0, -1).catch(() => [])))),
+    );
     expect(values.join(' ')).not.toMatch(/surveyor|07700|Ms Short/);
     expect((await store.events(e.id)).map((ev) => ev.type)).toEqual(['opened']);
   });
@@ -58,14 +68,21 @@ describe('the enquiry clock', () => {
       inReplyTo: ack.messageId!,
       references: [first.messageId!, ack.messageId!],
       receivedAt: new Date('2026-04-17T11:00:00+01:00'),
-      text: 'Dear Cllr Price,\n\nI am sorry this is taking longer: we are waiting for the surveyor\'s damp report. I have asked the contractor to send it this week and I will write to you with a full answer by Friday 1 May.\n\nKasia',
+      text: "Dear Cllr Price,\n\nI am sorry this is taking longer: we are waiting for the surveyor's damp report. I have asked the contractor to send it this week and I will write to you with a full answer by Friday 1 May.\n\nKasia",
     });
     const held = await service.intake(holding);
     expect(held.action).toBe('held');
     expect(held.enquiry).toMatchObject({ answerDay: '2026-05-01', status: 'acknowledged', version: 2 });
     expect(held.enquiry!.holdings[0]).toMatchObject({ previousDue: '2026-04-20', newDue: '2026-05-01', gaveReason: true, gaveAction: true });
 
-    const thanks = email({ from: 'megan.price@ashcombe.gov.uk', to: ['kasia.nowak@ashcombe.gov.uk'], subject: 'RE: Damp and mould', inReplyTo: holding.messageId!, references: [first.messageId!, holding.messageId!], text: 'Thanks!' });
+    const thanks = email({
+      from: 'megan.price@ashcombe.gov.uk',
+      to: ['kasia.nowak@ashcombe.gov.uk'],
+      subject: 'RE: Damp and mould',
+      inReplyTo: holding.messageId!,
+      references: [first.messageId!, holding.messageId!],
+      text: 'Thanks!',
+    });
     expect((await service.intake(thanks)).action).toBe('followed');
 
     const answerMail = email({
@@ -81,7 +98,13 @@ describe('the enquiry clock', () => {
     expect(answered.action).toBe('answered');
     expect(answered.enquiry!.status).toBe('answered');
 
-    const thanksAgain = email({ from: 'megan.price@ashcombe.gov.uk', subject: 'RE: Damp and mould', inReplyTo: answerMail.messageId!, references: [first.messageId!, answerMail.messageId!], text: 'Thanks!' });
+    const thanksAgain = email({
+      from: 'megan.price@ashcombe.gov.uk',
+      subject: 'RE: Damp and mould',
+      inReplyTo: answerMail.messageId!,
+      references: [first.messageId!, answerMail.messageId!],
+      text: 'Thanks!',
+    });
     expect((await service.intake(thanksAgain)).action).toBe('followed');
     expect((await store.events(opened.id)).map((ev) => ev.type)).toEqual(['opened', 'acknowledged', 'holding', 'answered']);
     // Resolved: its keys now expire with the council's retention.
@@ -94,7 +117,12 @@ describe('the enquiry clock', () => {
     const first = email({ text: 'Kasia, could you check the repair date?' });
     const e = (await service.intake(first)).enquiry!;
     await service.markAnswered(e.id, 'o-nowak');
-    const follow = email({ subject: 'RE: Damp', inReplyTo: first.messageId!, references: [first.messageId!], text: 'Thanks Kasia. Is the contractor being penalised for the delay?' });
+    const follow = email({
+      subject: 'RE: Damp',
+      inReplyTo: first.messageId!,
+      references: [first.messageId!],
+      text: 'Thanks Kasia. Is the contractor being penalised for the delay?',
+    });
     const r = await service.intake(follow);
     expect(r.action).toBe('opened');
     expect(r.enquiry!.id).not.toBe(e.id);
@@ -118,7 +146,12 @@ describe('the enquiry clock', () => {
     const mb = (await service.intake(first)).enquiry!;
     expect(mb.officer).toBeUndefined();
     expect(mb.mailbox).toBe('member.enquiries@ashcombe.gov.uk');
-    const reply = email({ from: 'jamie.reid@ashcombe.gov.uk', to: ['megan.price@ashcombe.gov.uk'], inReplyTo: first.messageId!, text: 'Thank you for your email. I have passed it to the drainage team and will come back to you.' });
+    const reply = email({
+      from: 'jamie.reid@ashcombe.gov.uk',
+      to: ['megan.price@ashcombe.gov.uk'],
+      inReplyTo: first.messageId!,
+      text: 'Thank you for your email. I have passed it to the drainage team and will come back to you.',
+    });
     const r = await service.intake(reply);
     expect(r.action).toBe('acknowledged');
     expect(r.enquiry).toMatchObject({ officer: 'o-reid', service: 'environmental-health', status: 'acknowledged' });
@@ -127,7 +160,14 @@ describe('the enquiry clock', () => {
   it("forgets a resolved enquiry after the council's retention period, record, thread and indexes", async () => {
     const w = world(redis, `${prefix}:f`);
     const store = new EnquiryStore(redis, `${prefix}:f`, 300);
-    const service = new EnquiryService({ council: w.council, settings: w.settings, store, detector: loadDetector(w.council), clock: () => new Date(), newId: () => `enq-ret${Math.random().toString(16).slice(2, 8)}` });
+    const service = new EnquiryService({
+      council: w.council,
+      settings: w.settings,
+      store,
+      detector: loadDetector(w.council),
+      clock: () => new Date(),
+      newId: () => `enq-ret${Math.random().toString(16).slice(2, 8)}`,
+    });
     const first = email({ receivedAt: new Date(), text: 'Kasia, could you check the repair date?' });
     const e = (await service.intake(first)).enquiry!;
     await service.markAnswered(e.id, 'o-nowak');
@@ -140,11 +180,18 @@ describe('the enquiry clock', () => {
     expect(await store.ofCouncillor('cllr-price')).toEqual([]);
   });
 
-  it("an officer passing the enquiry to a colleague in the thread neither acknowledges nor answers it", async () => {
+  it('an officer passing the enquiry to a colleague in the thread neither acknowledges nor answers it', async () => {
     const { service } = world(redis, `${prefix}:g`);
     const first = email({ text: 'Kasia, could you find out where the inspection has got to?' });
     const e = (await service.intake(first)).enquiry!;
-    const passOn = email({ from: 'kasia.nowak@ashcombe.gov.uk', to: ['jamie.reid@ashcombe.gov.uk'], subject: 'FW: Damp and mould - 22 Riverside Terrace', inReplyTo: first.messageId!, references: [first.messageId!], text: 'Jamie, this one is yours I think - the damp is in a private let. Can you pick it up with Cllr Price?' });
+    const passOn = email({
+      from: 'kasia.nowak@ashcombe.gov.uk',
+      to: ['jamie.reid@ashcombe.gov.uk'],
+      subject: 'FW: Damp and mould - 22 Riverside Terrace',
+      inReplyTo: first.messageId!,
+      references: [first.messageId!],
+      text: 'Jamie, this one is yours I think - the damp is in a private let. Can you pick it up with Cllr Price?',
+    });
     expect((await service.intake(passOn)).action).toBe('followed');
     expect((await service.get(e.id))!.status).toBe('open');
   });

@@ -55,7 +55,13 @@ describe('response times', () => {
   });
 
   it('finds the service and the alternative contact (an absence first, then the standing one)', () => {
-    const s = enquirySettings(parseCouncil(base.replace('alternates: {', 'away: [{ officer: o-nowak, from: 2026-04-06, to: 2026-04-10, alternate: o-reid }]\n  alternates: {'), 'c.yaml'), times);
+    const s = enquirySettings(
+      parseCouncil(
+        base.replace('alternates: {', 'away: [{ officer: o-nowak, from: 2026-04-06, to: 2026-04-10, alternate: o-reid }]\n  alternates: {'),
+        'c.yaml',
+      ),
+      times,
+    );
     expect(serviceOf(s, 'o-nowak')?.manager).toBe('o-murray');
     expect(alternateFor(s, 'o-nowak', '2026-04-07')).toEqual({ alternate: 'o-reid', away: true });
     expect(alternateFor(s, 'o-nowak', '2026-04-13')).toEqual({ alternate: 'o-hughes', away: false });
@@ -68,7 +74,14 @@ describe('reloading council.yaml', () => {
     const { reloadEnquiries } = await import('../../src/enquiries/wiring.js');
     const { EnquiryService } = await import('../../src/enquiries/service.js');
     const council = councilWith('wiltshire');
-    const service = new EnquiryService({ council, settings: enquirySettings(council, times), store: {} as never, detector: loadDetector(council), clock: () => new Date(), newId: () => 'enq-x' });
+    const service = new EnquiryService({
+      council,
+      settings: enquirySettings(council, times),
+      store: {} as never,
+      detector: loadDetector(council),
+      clock: () => new Date(),
+      newId: () => 'enq-x',
+    });
     expect(service.calendar.isWorkingDay('2026-04-07')).toBe(true);
     const closed = base.replace(/^protocol: .*$/m, 'protocol: wiltshire').replace(/^bankHolidays: .*$/m, 'bankHolidays: ENG\nclosureDays: [2026-04-07]');
     reloadEnquiries(service, parseCouncil(closed.replace(/^enquiries:[\s\S]*$/m, 'enquiries: { answerWorkingDays: 15 }')));

@@ -29,7 +29,15 @@ beforeAll(async () => {
   stub = await SlackStub.start();
   const w = world(redis, `${prefix}:data`);
   const receiver = new HTTPReceiver({ signingSecret: SIGNING_SECRET, endpoints: ['/slack/events'], processBeforeResponse: true, logLevel: LogLevel.ERROR });
-  app = new App({ receiver, token: 'xoxb-test', tokenVerificationEnabled: false, botId: 'B0PROBITY', botUserId: 'U0PROBITY', logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: stub.apiUrl } });
+  app = new App({
+    receiver,
+    token: 'xoxb-test',
+    tokenVerificationEnabled: false,
+    botId: 'B0PROBITY',
+    botUserId: 'U0PROBITY',
+    logLevel: LogLevel.ERROR,
+    clientOptions: { slackApiUrl: stub.apiUrl },
+  });
   app.event('message', enquiryMessageListener({ service: w.service, log: silentLog, onIntake: (r) => results.push(r) }));
   const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -42,10 +50,26 @@ afterAll(async () => {
 });
 
 async function post(eventId: string, event: Record<string, unknown>, retry = 0) {
-  const body = JSON.stringify({ type: 'event_callback', team_id: 'T0ASHCOMBE', api_app_id: 'A0PROBITY', event_id: eventId, event_time: 1775118600, event: { type: 'message', channel: 'C0RIVERSIDE', channel_type: 'channel', ...event } });
+  const body = JSON.stringify({
+    type: 'event_callback',
+    team_id: 'T0ASHCOMBE',
+    api_app_id: 'A0PROBITY',
+    event_id: eventId,
+    event_time: 1775118600,
+    event: { type: 'message', channel: 'C0RIVERSIDE', channel_type: 'channel', ...event },
+  });
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature, ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}) }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature,
+      ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}),
+    },
+    body,
+  });
   expect(res.status).toBe(200);
 }
 
@@ -54,7 +78,10 @@ describe.sequential('Slack intake', () => {
   const askTs = '1775118600.000100';
   it('opens an enquiry when a councillor asks an officer by @mention', async () => {
     await post('Ev1', { user: 'U0PRICE', text: '<@U0NOWAK> is the repairs line down? mrs denton says it rings out', ts: askTs });
-    expect(results.at(-1)).toMatchObject({ action: 'opened', enquiry: { councillor: 'cllr-price', officer: 'o-nowak', channel: 'slack', subject: 'Slack message', acknowledgeDay: '2026-04-08' } });
+    expect(results.at(-1)).toMatchObject({
+      action: 'opened',
+      enquiry: { councillor: 'cllr-price', officer: 'o-nowak', channel: 'slack', subject: 'Slack message', acknowledgeDay: '2026-04-08' },
+    });
   });
 
   it("ignores Slack's retry of the same event", async () => {
@@ -63,7 +90,12 @@ describe.sequential('Slack intake', () => {
   });
 
   it("is acknowledged by the officer's reply in the thread, and a councillor's thanks opens nothing", async () => {
-    await post('Ev2', { user: 'U0NOWAK', text: 'Thanks for your message, I will look into it and get back to you today.', ts: '1775120400.000200', thread_ts: askTs });
+    await post('Ev2', {
+      user: 'U0NOWAK',
+      text: 'Thanks for your message, I will look into it and get back to you today.',
+      ts: '1775120400.000200',
+      thread_ts: askTs,
+    });
     expect(results.at(-1)).toMatchObject({ action: 'acknowledged', enquiry: { status: 'acknowledged' } });
     await post('Ev3', { user: 'U0PRICE', text: 'thanks kasia!', ts: '1775120500.000300', thread_ts: askTs });
     expect(results.at(-1)).toMatchObject({ action: 'followed' });

@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 function startWorker(env: Record<string, string>, clockStart: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/enquiries.worker.ts'], { env: { ...process.env, LOG_LEVEL: 'warn', ...env, PROBITY_CLOCK_START: clockStart }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/enquiries.worker.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PROBITY_CLOCK_START: clockStart },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   return child;
 }

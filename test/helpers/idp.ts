@@ -38,7 +38,12 @@ export async function startIdp(): Promise<TestIdp> {
     })),
     // The account id is what is typed at the sign-in form: an address. Entra puts it in preferred_username.
     async findAccount(_ctx, id) {
-      return { accountId: id, async claims() { return { sub: `sub-${id}`, email: id, email_verified: true, preferred_username: id, name: id }; } };
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: `sub-${id}`, email: id, email_verified: true, preferred_username: id, name: id };
+        },
+      };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     // The person's claims in the ID token itself, as in Entra's tokens.
@@ -52,7 +57,11 @@ export async function startIdp(): Promise<TestIdp> {
 
   const configs = new Map<string, Promise<client.Configuration>>();
   const configFor = (clientId: string) => {
-    if (!configs.has(clientId)) configs.set(clientId, client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretPost(SECRET), { execute: [client.allowInsecureRequests] }));
+    if (!configs.has(clientId))
+      configs.set(
+        clientId,
+        client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretPost(SECRET), { execute: [client.allowInsecureRequests] }),
+      );
     return configs.get(clientId)!;
   };
 
@@ -73,7 +82,10 @@ export async function startIdp(): Promise<TestIdp> {
       try {
         const page = await context.newPage();
         // The callback is the client's (Office's), not the provider's: answered here.
-        await page.route((u) => u.pathname === CALLBACK, (route) => route.fulfill({ contentType: 'text/plain', body: 'signed in' }));
+        await page.route(
+          (u) => u.pathname === CALLBACK,
+          (route) => route.fulfill({ contentType: 'text/plain', body: 'signed in' }),
+        );
         await page.goto(url.href);
         await page.fill('input[name=login]', email);
         await page.fill('input[name=password]', 'any password: the test provider accepts it');
@@ -84,7 +96,11 @@ export async function startIdp(): Promise<TestIdp> {
           await page.click('button[type=submit]');
           await page.waitForURL((u) => u.pathname === CALLBACK);
         }
-        const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
+        const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+          idTokenExpected: true,
+        });
         return tokens.id_token!;
       } finally {
         await context.close();

@@ -111,7 +111,14 @@ beforeAll(async () => {
     linter: scriptedLinter(),
     // The check route's overload guard answers 503 on a busy machine before it looks at credentials.
     checkOverload: false,
-    plugins: [enquiryPlugin({ service: w.service, auth: { secret: SECRET, access, sessions: signIn.sessions, cookieName: cookieNames(signIn.publicUrl).session }, linkSecret: SECRET, clock })],
+    plugins: [
+      enquiryPlugin({
+        service: w.service,
+        auth: { secret: SECRET, access, sessions: signIn.sessions, cookieName: cookieNames(signIn.publicUrl).session },
+        linkSecret: SECRET,
+        clock,
+      }),
+    ],
     onRoute: (route: RouteOptions) => {
       for (const method of [route.method].flat()) {
         if (method !== 'HEAD') routes.push({ method, url: route.url, hidden: (route.schema as { hide?: boolean } | undefined)?.hide === true });
@@ -143,7 +150,10 @@ function validatorFor(document: Document) {
     if (!response) return [`${method} ${path}: ${status} is not documented (documented: ${Object.keys(operation?.responses ?? {}).join(', ')})`];
     if (!response.content?.['application/json']) return [];
     // An answer in another type (an HTML page, CSV) must be documented with a type of its own.
-    if (typeof body === 'string') return Object.keys(response.content).some((type) => type !== 'application/json') ? [] : [`${method} ${path} ${status}: answered text, documented only as JSON`];
+    if (typeof body === 'string')
+      return Object.keys(response.content).some((type) => type !== 'application/json')
+        ? []
+        : [`${method} ${path} ${status}: answered text, documented only as JSON`];
     const ref = `openapi.json#/${pointer('paths', path, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`;
     const ok = ajv.validate({ $ref: ref }, body);
     return ok ? [] : (ajv.errors ?? []).map((e) => `${method} ${path} ${status}: ${e.instancePath || '(body)'} ${e.message}`);
@@ -154,14 +164,17 @@ describe('the OpenAPI document and the running routes', () => {
   it('is OpenAPI 3.1 with the bearer and cookie schemes, and names the shared shapes as components', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'session']);
-    for (const name of ['Error', 'Finding', 'CheckResult', 'BriefingRequest', 'Offer', 'Round', 'Session', 'Enquiry']) expect(doc.components.schemas, name).toHaveProperty(name);
+    for (const name of ['Error', 'Finding', 'CheckResult', 'BriefingRequest', 'Offer', 'Round', 'Session', 'Enquiry'])
+      expect(doc.components.schemas, name).toHaveProperty(name);
   });
 
   it('the validator refuses an answer that is not as documented (so passing it means something)', () => {
     const validate = validatorFor(doc);
     expect(validate('/v1/briefings', 'POST', 201, { id: 'br-1' }).length).toBeGreaterThan(0);
-    expect(validate('/v1/briefings', 'POST', 200, {})).toEqual(['POST /v1/briefings: 200 is not documented (documented: 201, 400, 401, 403, 409, 413, 415, 429, 500, 503)']);
-    expect(validate('/v1/check', 'POST', 400, { error: 'bad_request' })).toEqual(['POST /v1/check 400: (body) must have required property \'message\'']);
+    expect(validate('/v1/briefings', 'POST', 200, {})).toEqual([
+      'POST /v1/briefings: 200 is not documented (documented: 201, 400, 401, 403, 409, 413, 415, 429, 500, 503)',
+    ]);
+    expect(validate('/v1/check', 'POST', 400, { error: 'bad_request' })).toEqual(["POST /v1/check 400: (body) must have required property 'message'"]);
   });
 
   it('documents every route registered, with its methods, and nothing that is not a route', () => {
@@ -196,10 +209,15 @@ describe('the OpenAPI document and the running routes', () => {
         const security = operation.security ?? [];
         const required = security.length > 0 && !security.some((s) => Object.keys(s).length === 0);
         if (required) {
-          for (const scheme of security) expect(Object.keys(scheme).every((name) => name in doc.components.securitySchemes), `${method} ${path}`).toBe(true);
+          for (const scheme of security)
+            expect(
+              Object.keys(scheme).every((name) => name in doc.components.securitySchemes),
+              `${method} ${path}`,
+            ).toBe(true);
           expect(security.map((s) => Object.keys(s)[0]).sort(), `${method} ${path}`).toEqual(['bearer', 'session']);
         }
-        if (required !== (res.statusCode === 401)) problems.push(`${method.toUpperCase()} ${path}: security ${JSON.stringify(security)} but answered ${res.statusCode} without credentials`);
+        if (required !== (res.statusCode === 401))
+          problems.push(`${method.toUpperCase()} ${path}: security ${JSON.stringify(security)} but answered ${res.statusCode} without credentials`);
         problems.push(...validate(path, method, res.statusCode, bodyOf(res)));
       }
     }
@@ -210,8 +228,14 @@ describe('the OpenAPI document and the running routes', () => {
     const validate = validatorFor(doc);
     const problems: string[] = [];
     const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, auth: string | undefined, body?: unknown, expected?: number) => {
-      const res = await app.inject({ method, url, ...(auth ? { headers: { authorization: auth } } : {}), ...(body !== undefined ? { payload: body as object } : {}) });
-      if (expected !== undefined && res.statusCode !== expected) problems.push(`${method} ${url}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
+      const res = await app.inject({
+        method,
+        url,
+        ...(auth ? { headers: { authorization: auth } } : {}),
+        ...(body !== undefined ? { payload: body as object } : {}),
+      });
+      if (expected !== undefined && res.statusCode !== expected)
+        problems.push(`${method} ${url}: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
       const route = routes.find((r) => r.method === method && new RegExp(`^${r.url.replace(/:\w+/g, '[^/]+')}$`).test(url.split('?')[0]!));
       problems.push(...validate(openApiPath(route?.url ?? url.split('?')[0]!), method, res.statusCode, bodyOf(res)));
       return res;
@@ -235,12 +259,37 @@ describe('the OpenAPI document and the running routes', () => {
     await call('GET', '/v1/offers', T.tory(), undefined, 200);
     await call('GET', `/v1/offers/${toryOffer}`, T.tory(), undefined, 200);
     await call('POST', `/v1/offers/${toryOffer}/response`, T.tory(), { response: 'accept', proposedTimes: ['2026-12-01T17:00:00Z'] }, 200);
-    await call('POST', '/v1/sessions', T.office(), { offerId: toryOffer, officers: ['o-hughes'], venue: 'Room 1', startsAt: '2026-04-20T10:00:00Z', endsAt: '2026-04-20T11:00:00Z', material: { version: 'v1', sha256: SHA } }, 201);
+    await call(
+      'POST',
+      '/v1/sessions',
+      T.office(),
+      {
+        offerId: toryOffer,
+        officers: ['o-hughes'],
+        venue: 'Room 1',
+        startsAt: '2026-04-20T10:00:00Z',
+        endsAt: '2026-04-20T11:00:00Z',
+        material: { version: 'v1', sha256: SHA },
+      },
+      201,
+    );
     // The Lib Dems answer through their notice's link, as the Slack app does (JSON); the link gives one answer (409 after).
     const libdemOffer = (round.json().offers as { id: string; party: { id: string } }[]).find((o) => o.party.id === 'libdem')!.id;
-    const link = signLink(LinkKeys.parse(LINK_KEYS), { k: 'o', id: libdemOffer, p: 'libdem', u: 'cllr-doyle', exp: Math.floor(Date.now() / 1000) + 3600, n: 'openapi-test-nonce' });
+    const link = signLink(LinkKeys.parse(LINK_KEYS), {
+      k: 'o',
+      id: libdemOffer,
+      p: 'libdem',
+      u: 'cllr-doyle',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      n: 'openapi-test-nonce',
+    });
     const viaLink = async (expected: number) => {
-      const res = await app.inject({ method: 'POST', url: `/answer/${link}`, headers: { accept: 'application/json' }, payload: { response: 'decline', via: 'slack' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/answer/${link}`,
+        headers: { accept: 'application/json' },
+        payload: { response: 'decline', via: 'slack' },
+      });
       if (res.statusCode !== expected) problems.push(`POST /answer/…: expected ${expected}, got ${res.statusCode} ${res.body.slice(0, 200)}`);
       problems.push(...validate('/answer/{*}', 'POST', res.statusCode, bodyOf(res)));
     };

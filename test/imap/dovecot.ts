@@ -14,7 +14,6 @@ import { join } from 'node:path';
 export const DOVECOT_BIN = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((p) => existsSync(p));
 export const DOVECOT_PASSWORD = 'pass';
 
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -159,7 +158,14 @@ service anvil {
 
 /** A logged-in imapflow session as `user` (any user gets in with DOVECOT_PASSWORD), closed after `fn`. */
 export async function withImap<T>(dovecot: Pick<Dovecot, 'port'>, user: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false });
+  const client = new ImapFlow({
+    host: '127.0.0.1',
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user, pass: DOVECOT_PASSWORD },
+    logger: false,
+  });
   client.on('error', () => {});
   await client.connect();
   try {

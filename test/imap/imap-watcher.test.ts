@@ -260,11 +260,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
     await started(watch(config));
     let uid: number | undefined;
     for (let i = 1; i <= 5; i++) {
-      uid = await appendDraft(
-        config,
-        { messageId: '<autosave-1@example.test>', subject: 'Campaign', text: `${FLAGGED}${' Thanks.'.repeat(i)}` },
-        uid,
-      );
+      uid = await appendDraft(config, { messageId: '<autosave-1@example.test>', subject: 'Campaign', text: `${FLAGGED}${' Thanks.'.repeat(i)}` }, uid);
     }
     await until('the nudge', async () => (await nudges(config)).length > 0);
     await until('every job to finish', queueIdle);
@@ -287,7 +283,13 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
   it('sends no nudge for a clean draft', async () => {
     const config = mailbox('clean');
     await started(watch(config));
-    const uid = await appendDraft(config, { messageId: '<clean-1@example.test>', subject: 'Riverside footpath', text: CLEAN, from: COUNCILLOR, to: JUNIOR_OFFICER });
+    const uid = await appendDraft(config, {
+      messageId: '<clean-1@example.test>',
+      subject: 'Riverside footpath',
+      text: CLEAN,
+      from: COUNCILLOR,
+      to: JUNIOR_OFFICER,
+    });
     await until('the draft to be checked', () => checkedFor(config, uid).length > 0);
     expect(checkedFor(config, uid)[0]!.status).toBe('clean');
     expect(await nudges(config)).toHaveLength(0);
@@ -398,7 +400,9 @@ describe.skipIf(!DOVECOT_BIN)('IMAP drafts watcher (real Dovecot, real Redis, re
     await until('both drafts in the new folder to be checked', () => checkedFor(config).length >= 3);
     await until('every job to finish', queueIdle);
 
-    const statuses = checkedFor(config).map((c) => c.status).sort();
+    const statuses = checkedFor(config)
+      .map((c) => c.status)
+      .sort();
     expect(statuses).toEqual(['already-nudged', 'nudged', 'nudged']);
     expect((await nudges(config)).map((n) => n.subject).sort()).toEqual(['Protocol check: Leaflets again', 'Protocol check: New draft']);
   });

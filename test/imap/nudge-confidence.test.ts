@@ -20,7 +20,10 @@ let dovecot: Dovecot;
 
 function mailbox(): MailboxConfig {
   const user = `conf${randomUUID().slice(0, 8)}`;
-  return mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` }, DOVECOT_PASSWORD);
+  return mailboxConfig(
+    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
+    DOVECOT_PASSWORD,
+  );
 }
 
 function deps(config: MailboxConfig): CheckDraftDeps {
@@ -35,7 +38,16 @@ function deps(config: MailboxConfig): CheckDraftDeps {
 
 async function saveDraft(config: MailboxConfig, body: string) {
   const id = randomUUID().slice(0, 8);
-  const raw = ['From: daniel.okafor@ashcombe.gov.uk', 'To: amir.patel@ashcombe.gov.uk', `Subject: Figures ${id}`, `Message-ID: <${id}@example.test>`, 'Content-Type: text/plain; charset=utf-8', '', body, ''].join('\r\n');
+  const raw = [
+    'From: daniel.okafor@ashcombe.gov.uk',
+    'To: amir.patel@ashcombe.gov.uk',
+    `Subject: Figures ${id}`,
+    `Message-ID: <${id}@example.test>`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+    '',
+  ].join('\r\n');
   return withImap(dovecot, config.user, async (client) => {
     const appended = await client.append('Drafts', raw, ['\\Draft']);
     const status = await client.status('Drafts', { uidValidity: true });

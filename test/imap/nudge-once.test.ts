@@ -42,7 +42,10 @@ class DyingState extends DraftState {
 const state = (leaseBusyMs?: number) => new DraftState(redis, KEY_PREFIX, leaseBusyMs === undefined ? {} : { leaseBusyMs });
 
 function mailbox(inboxPath = 'INBOX', user = `once${randomUUID().slice(0, 8)}`): MailboxConfig {
-  return mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath, address: `${user}@example.test` }, DOVECOT_PASSWORD);
+  return mailboxConfig(
+    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath, address: `${user}@example.test` },
+    DOVECOT_PASSWORD,
+  );
 }
 
 function deps(config: MailboxConfig, state: DraftState, owner: string): CheckDraftDeps {

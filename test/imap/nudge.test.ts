@@ -16,7 +16,12 @@ const finding: Finding = {
   message: 'This asks an officer for party-political work <leaflets>; officers must stay neutral.',
   span: { start: 0, end: 10, line: 1, column: 1 },
   excerpt: 'print 500 leaflets for our "Labour" campaign <script>alert(1)</script>',
-  clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref: '5.7', quote: 'never be used in connection with party political or campaigning activities' },
+  clause: {
+    protocol: 'north-east-derbyshire',
+    title: 'Protocol for Councillor – Officer relations',
+    ref: '5.7',
+    quote: 'never be used in connection with party political or campaigning activities',
+  },
   suggestion: 'Use your group’s own resources & volunteers.',
   confidence: 0.9,
 };
@@ -48,7 +53,13 @@ describe('nudge', () => {
   });
 
   it('says how sure Probity is of each finding, in both parts', () => {
-    const sure = { ...input, findings: [{ ...finding, confidence: 0.82 }, { ...finding, rule: 'familiarity', severity: 'warning' as const, confidence: 0.51 }] };
+    const sure = {
+      ...input,
+      findings: [
+        { ...finding, confidence: 0.82 },
+        { ...finding, rule: 'familiarity', severity: 'warning' as const, confidence: 0.51 },
+      ],
+    };
     const text = renderNudgeText(sure);
     expect(text).toContain('[Must fix: political-request; Probity is fairly sure (82%)]');
     expect(text).toContain('[Check: familiarity; Probity thinks it likely (51%)]');
@@ -70,7 +81,12 @@ describe('nudge', () => {
     const messageId = nudgeMessageId('draft-key', ['political-request']);
     expect(nudgeMessageId('draft-key', ['political-request'])).toBe(messageId);
     expect(nudgeMessageId('draft-key', ['political-request', 'direct-instruction'])).not.toBe(messageId);
-    const raw = await buildNudgeMessage(input, { from: 'Probity <probity@ashcombe.gov.uk>', to: 'daniel.okafor@ashcombe.gov.uk', messageId, date: new Date('2026-03-02T10:00:00Z') });
+    const raw = await buildNudgeMessage(input, {
+      from: 'Probity <probity@ashcombe.gov.uk>',
+      to: 'daniel.okafor@ashcombe.gov.uk',
+      messageId,
+      date: new Date('2026-03-02T10:00:00Z'),
+    });
     const parsed = await simpleParser(raw);
     expect(parsed.subject).toBe('Protocol check: Leaflets <b>now</b>');
     expect(parsed.messageId).toBe(messageId);
@@ -137,7 +153,15 @@ describe('mailbox configuration', () => {
 
   it('reads each mailbox from its own variables', () => {
     const [clerk, leader] = mailboxesFromEnv(env);
-    expect(clerk).toMatchObject({ id: 'clerk', host: 'imap.example.org', port: 993, secure: true, user: 'clerk@example.org', address: 'clerk@example.org', inboxPath: 'INBOX' });
+    expect(clerk).toMatchObject({
+      id: 'clerk',
+      host: 'imap.example.org',
+      port: 993,
+      secure: true,
+      user: 'clerk@example.org',
+      address: 'clerk@example.org',
+      inboxPath: 'INBOX',
+    });
     expect(leader).toMatchObject({ id: 'group-leader', port: 143, secure: false, startTls: true, draftsPath: 'INBOX.Drafts' });
     expect(leader!.address).toBeUndefined();
     expect(clerk!.password).toBe('s3cret-clerk');

@@ -32,7 +32,13 @@ const LIMIT = 5;
 const OKAFOR = 'daniel.okafor@ashcombe.gov.uk';
 const PRICE = 'megan.price@ashcombe.gov.uk';
 const MALLORY = 'mallory@example.org';
-const MESSAGE = { channel: 'email', from: OKAFOR, to: ['amir.patel@ashcombe.gov.uk'], subject: 'Leaflets', text: 'I want you to print 500 leaflets for our Labour campaign by Friday.' };
+const MESSAGE = {
+  channel: 'email',
+  from: OKAFOR,
+  to: ['amir.patel@ashcombe.gov.uk'],
+  subject: 'Leaflets',
+  text: 'I want you to print 500 leaflets for our Labour campaign by Friday.',
+};
 
 let idp: TestIdp;
 let browser: Browser;
@@ -134,7 +140,7 @@ describe.skipIf(!CHROMIUM)('the Outlook add-in signs each user in (Office single
     expect(again.headers['x-ratelimit-remaining']).toBe(String(LIMIT - 2));
   });
 
-  it('tokens that do not verify are limited by the sender\'s address, so new made-up ones buy nothing', async () => {
+  it("tokens that do not verify are limited by the sender's address, so new made-up ones buy nothing", async () => {
     const real = await idp.tokenFor(browser, 'susan.ashworth@ashcombe.gov.uk');
     const [h, p] = real.split('.') as [string, string, string];
     const statuses: number[] = [];
@@ -147,9 +153,14 @@ describe.skipIf(!CHROMIUM)('the Outlook add-in signs each user in (Office single
     expect((await check(real, '198.51.100.99')).statusCode).toBe(200);
   });
 
-  it('the add-in\'s files carry no credential, and a shared checker token no longer stands for everyone', async () => {
+  it("the add-in's files carry no credential, and a shared checker token no longer stands for everyone", async () => {
     const handler = (await app.inject('/addin/commands.js')).body;
-    const config = JSON.parse(handler.split('\n')[0]!.replace(/^var PROBITY_ADDIN_CONFIG = /, '').replace(/;$/, ''));
+    const config = JSON.parse(
+      handler
+        .split('\n')[0]!
+        .replace(/^var PROBITY_ADDIN_CONFIG = /, '')
+        .replace(/;$/, ''),
+    );
     expect(Object.keys(config).sort()).toEqual(['apiUrl', 'minSeverity', 'sendMode', 'timeoutMs']);
     expect(handler).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/);
     const manifest = (await app.inject('/addin/manifest.xml')).body;

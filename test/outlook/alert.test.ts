@@ -35,7 +35,11 @@ describe('Smart Alert text', () => {
   });
 
   it('stays within 500 characters however long the findings, and keeps the clause ref', () => {
-    const many = [finding('direct-instruction', 'error', '2.1', 900), finding('political-request', 'error', '5.7', 900), finding('out-of-hours', 'warning', '4.1(4)(vi)', 900)];
+    const many = [
+      finding('direct-instruction', 'error', '2.1', 900),
+      finding('political-request', 'error', '5.7', 900),
+      finding('out-of-hours', 'warning', '4.1(4)(vi)', 900),
+    ];
     const text = alertMessage(many, { resendHint: true });
     expect(text.length).toBeLessThanOrEqual(MAX_ALERT_CHARS);
     expect(text).toContain('2.1');
@@ -64,7 +68,10 @@ describe('Smart Alert text', () => {
     const sure = { ...finding('direct-instruction', 'error', '2.1'), confidence: 0.82 };
     const text = alertMessage([sure], { resendHint: true });
     expect(text).toContain('(Protocol for Councillor – Officer relations, 2.1). Probity is fairly sure (82%).');
-    const long = alertMessage([{ ...finding('direct-instruction', 'error', '2.1', 900), confidence: 0.55 }, finding('political-request', 'error', '5.7', 900)], { resendHint: true });
+    const long = alertMessage(
+      [{ ...finding('direct-instruction', 'error', '2.1', 900), confidence: 0.55 }, finding('political-request', 'error', '5.7', 900)],
+      { resendHint: true },
+    );
     expect(long.length).toBeLessThanOrEqual(MAX_ALERT_CHARS);
     expect(long).toContain('Probity thinks it likely (55%).');
     expect(notificationMessage([{ ...finding('silent-copy', 'error', '9.1', 400), confidence: 0.97 }])).toMatch(/^Probity \(97% sure\): /);
@@ -84,7 +91,13 @@ describe('add-in routes', () => {
 
   beforeAll(async () => {
     dir = await buildOutlook(mkdtempSync(join(tmpdir(), 'probity-outlook-')));
-    await app.register(addinRoutes, { publicUrl: 'https://probity.ashcombe.example/', sso: { clientId: '3f2b9c1e-7a44-4d8e-9b1a-2c6e5d7f8a90' }, sendMode: 'promptUser', minSeverity: 'error', assetsDir: dir });
+    await app.register(addinRoutes, {
+      publicUrl: 'https://probity.ashcombe.example/',
+      sso: { clientId: '3f2b9c1e-7a44-4d8e-9b1a-2c6e5d7f8a90' },
+      sendMode: 'promptUser',
+      minSeverity: 'error',
+      assetsDir: dir,
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -150,7 +163,12 @@ describe('add-in routes', () => {
   });
 
   it('reads its options from the settings, which name a bad variable', () => {
-    const base = { PROBITY_COUNCIL: 'examples/council.yaml', PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2', PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', PROBITY_LEDGER_KEY: TEST_LEDGER_KEY };
+    const base = {
+      PROBITY_COUNCIL: 'examples/council.yaml',
+      PROBITY_TOKEN_SECRET: 'a7f3c9e1b5d2f8a4c6e0b3d7f1a9c5e2',
+      PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
+      PROBITY_LEDGER_KEY: TEST_LEDGER_KEY,
+    };
     expect(addinOptions(loadSettings('api', base))).toBeUndefined();
     const env = { ...base, PROBITY_PUBLIC_URL: 'https://p.example', PROBITY_ADDIN_SEND_MODE: 'promptUser', PROBITY_ADDIN_MIN_SEVERITY: 'error' };
     expect(addinOptions(loadSettings('api', env))).toEqual({ publicUrl: 'https://p.example', sendMode: 'promptUser', minSeverity: 'error' });

@@ -74,7 +74,7 @@ async function until<T>(get: () => T | undefined, what: string): Promise<T> {
 
 const mailsTo = (subject: RegExp) => sink.to(ADMIN).filter((m) => subject.test(m.subject));
 
-describe('the add-in\'s identity provider', () => {
+describe("the add-in's identity provider", () => {
   it('reachable and serving keys: nothing to report', async () => {
     const { watch, log } = watchWith({ sso: new AddinSso({ issuer: idp.issuer, clientId: ADDIN_CLIENT }) });
     expect(await watch.check()).toEqual([]);
@@ -109,7 +109,12 @@ describe('the add-in\'s identity provider', () => {
     try {
       const before = sink.mails.length;
       const token = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k1' })).toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'u', aud: ADDIN_CLIENT })).toString('base64url')}.c2ln`;
-      const res = await app.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token}` }, payload: { channel: 'email', from: 'a@ashcombe.gov.uk', text: 'Hello' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { channel: 'email', from: 'a@ashcombe.gov.uk', text: 'Hello' },
+      });
       expect(res.statusCode).toBe(503);
       const mail = await until(() => sink.mails.slice(before).find((m) => /cannot verify sign-ins/.test(m.subject)), 'the mail to the administrators');
       expect(mail.envelopeTo).toEqual([ADMIN]);
@@ -140,7 +145,12 @@ describe('machine tokens in use', () => {
       const soon = issueToken(SECRET, { sub: 'nightly-script', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3 * 86400, jti: 'tok-soon-0001' });
       const later = issueToken(SECRET, { sub: 'intranet', role: 'checker', exp: Math.floor(Date.now() / 1000) + 90 * 86400, jti: 'tok-later-0001' });
       for (const token of [soon, later]) {
-        const res = await app.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token}` }, payload: { channel: 'email', from: 'a@ashcombe.gov.uk', text: 'Hello' } });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/v1/check',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { channel: 'email', from: 'a@ashcombe.gov.uk', text: 'Hello' },
+        });
         expect(res.statusCode).toBe(200);
       }
       expect((await watch.check()).map((p) => p.id)).toEqual(['token-tok-soon-0001']);

@@ -54,7 +54,6 @@ interface Completed {
 const flaggedDraft: Compose = { from: COUNCILLOR, to: [JUNIOR_OFFICER], subject: 'Leaflets', body: FLAGGED };
 const cleanDraft: Compose = { from: COUNCILLOR, to: [JUNIOR_OFFICER], subject: 'Riverside footpath', body: CLEAN };
 
-
 const linter = loadLinter();
 let outDir: string;
 let app: FastifyInstance;
@@ -100,7 +99,9 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const stub = readFileSync(join(HERE, 'office-stub.js'));
     app.get('/test/office-stub.js', async (_r, reply) => reply.type('text/javascript').send(stub));
     app.get('/test/harness.html', async (_r, reply) =>
-      reply.type('text/html').send('<!doctype html><meta charset="utf-8"><script src="/test/office-stub.js"></script><script src="/addin/commands.js"></script>'),
+      reply
+        .type('text/html')
+        .send('<!doctype html><meta charset="utf-8"><script src="/test/office-stub.js"></script><script src="/addin/commands.js"></script>'),
     );
     app.post('/slow/v1/check', async (request) => {
       await new Promise((r) => setTimeout(r, SLOW_MS));
@@ -139,7 +140,9 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const parsed = await page.evaluate(async () => {
       const text = await (await fetch('/addin/manifest.xml')).text();
       const doc = new DOMParser().parseFromString(text, 'application/xml');
-      const events = [...doc.getElementsByTagName('LaunchEvent')].map((e) => `${e.getAttribute('Type')}:${e.getAttribute('FunctionName')}:${e.getAttribute('SendMode') ?? ''}`);
+      const events = [...doc.getElementsByTagName('LaunchEvent')].map(
+        (e) => `${e.getAttribute('Type')}:${e.getAttribute('FunctionName')}:${e.getAttribute('SendMode') ?? ''}`,
+      );
       const urls = [...doc.getElementsByTagNameNS('*', 'Url')].map((e) => e.getAttribute('DefaultValue'));
       return { errors: doc.getElementsByTagName('parsererror').length, events, urls, pane: doc.querySelector('Control')?.getAttribute('id') };
     });
@@ -172,7 +175,11 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     // Soft block: pressing Send again with nothing changed sends it as it is (the author's choice).
     expect((await fire(page, 'onMessageSendHandler')).options).toEqual({ allowEvent: true });
     // A changed draft is checked afresh.
-    await page.evaluate(() => (window as unknown as { __outlook: { edit(c: object): void } }).__outlook.edit({ body: `${'Please. '}I want you to print 500 leaflets for our Labour campaign by Friday.` }));
+    await page.evaluate(() =>
+      (window as unknown as { __outlook: { edit(c: object): void } }).__outlook.edit({
+        body: `${'Please. '}I want you to print 500 leaflets for our Labour campaign by Friday.`,
+      }),
+    );
     expect((await fire(page, 'onMessageSendHandler')).options?.allowEvent).toBe(false);
     await page.close();
   });
@@ -260,10 +267,10 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     await page.close();
   });
 
-  it('says it could not check when the API refuses the sign-in (401): a token not from the council\'s provider', async () => {
+  it("says it could not check when the API refuses the sign-in (401): a token not from the council's provider", async () => {
     const page = await browser.newPage();
     const [h, p] = userToken.split('.') as [string, string, string];
-    await harness(page, '', `${h}.${p}.${Buffer.from('not the provider\'s signature').toString('base64url')}`);
+    await harness(page, '', `${h}.${p}.${Buffer.from("not the provider's signature").toString('base64url')}`);
     await compose(page, flaggedDraft);
     await couldNotCheck(page, /your sign-in was not accepted by the Probity service/);
     await page.close();
@@ -286,7 +293,9 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     await harness(page, downUrl);
     await compose(page, { ...flaggedDraft, bcc: ['tom.webb@ashcombe.gov.uk'] });
     await fire(page, 'onMessageRecipientsChangedHandler');
-    const notices = await page.evaluate(() => (window as unknown as { __outlook: { notifications(): Record<string, { message: string }> } }).__outlook.notifications());
+    const notices = await page.evaluate(() =>
+      (window as unknown as { __outlook: { notifications(): Record<string, { message: string }> } }).__outlook.notifications(),
+    );
     expect(notices.probity?.message).toBe(`${COULD_NOT_CHECK}: the Probity service cannot be reached.`);
     await page.close();
   });
@@ -304,7 +313,9 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     });
     const { calls } = await fire(page, 'onMessageRecipientsChangedHandler');
     expect(calls).toBe(1);
-    const notices = await page.evaluate(() => (window as unknown as { __outlook: { notifications(): Record<string, { message: string; type: string }> } }).__outlook.notifications());
+    const notices = await page.evaluate(() =>
+      (window as unknown as { __outlook: { notifications(): Record<string, { message: string; type: string }> } }).__outlook.notifications(),
+    );
     expect(notices.probity?.type).toBe('informationalMessage');
     expect(notices.probity?.message).toMatch(/^Probity \(\d+% sure\): /);
     expect(notices.probity?.message).toMatch(/Tom Webb|blind-cop|Bcc/i);
@@ -322,9 +333,16 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     const page = await browser.newPage();
     // The real page loads office.js from Microsoft's CDN: serve the stand-in there instead.
     const stub = readFileSync(join(HERE, 'office-stub.js'), 'utf8');
-    await page.route('https://appsforoffice.microsoft.com/**', (route) => route.fulfill({ contentType: 'text/javascript', body: `${stub}\nwindow.__outlook.signIn(${JSON.stringify(userToken)});\nwindow.__outlook.compose(${JSON.stringify({ ...flaggedDraft, subject: 'Leaflets <img src=x onerror="window.__xss=1">', body: `${FLAGGED} <img src=x onerror="window.__xss=1">` })});` }));
+    await page.route('https://appsforoffice.microsoft.com/**', (route) =>
+      route.fulfill({
+        contentType: 'text/javascript',
+        body: `${stub}\nwindow.__outlook.signIn(${JSON.stringify(userToken)});\nwindow.__outlook.compose(${JSON.stringify({ ...flaggedDraft, subject: 'Leaflets <img src=x onerror="window.__xss=1">', body: `${FLAGGED} <img src=x onerror="window.__xss=1">` })});`,
+      }),
+    );
     await page.goto(`${origin}/addin/taskpane.html`);
-    await page.waitForFunction(() => document.querySelectorAll('#findings li').length > 0 || /could not/.test(document.getElementById('status')?.textContent ?? ''));
+    await page.waitForFunction(
+      () => document.querySelectorAll('#findings li').length > 0 || /could not/.test(document.getElementById('status')?.textContent ?? ''),
+    );
     const items = await page.$$eval('#findings li', (lis) => lis.map((li) => li.textContent ?? ''));
     expect(items.length).toBeGreaterThan(0);
     expect(items.join(' ')).toMatch(/5\.7|2\.1/);
@@ -341,7 +359,15 @@ describe.skipIf(!CHROMIUM)('Outlook add-in in headless Chromium (real handler bu
     mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'outlook-alert.png'), fullPage: true });
 
-    const findings: Finding[] = linter.lint({ channel: 'email', from: COUNCILLOR, to: [JUNIOR_OFFICER], cc: [], bcc: [], subject: 'Leaflets for Saturday', text: FLAGGED }).findings;
+    const findings: Finding[] = linter.lint({
+      channel: 'email',
+      from: COUNCILLOR,
+      to: [JUNIOR_OFFICER],
+      cc: [],
+      bcc: [],
+      subject: 'Leaflets for Saturday',
+      text: FLAGGED,
+    }).findings;
     const nudge = renderNudgeHtml({ draftSubject: 'Leaflets for Saturday', to: [JUNIOR_OFFICER], cc: [], bcc: [], findings, council: linter.council.council });
     await page.setViewportSize({ width: 760, height: 600 });
     await page.setContent(mailClientFrame('Protocol check: Leaflets for Saturday', nudge));

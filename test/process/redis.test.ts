@@ -42,23 +42,68 @@ function connect(env: Record<string, string>): Redis {
 describe('the plan (what ioredis is given)', () => {
   it('takes user, password, database and TLS from the URL; REDIS_PASSWORD overrides the password', () => {
     const plan = redisPlan(settings({ REDIS_URL: 'rediss://probity:url%40pw@redis.example:6380/2' }), 'producer', 'p');
-    expect(plan).toMatchObject({ kind: 'single', options: { host: 'redis.example', port: 6380, db: 2, username: 'probity', password: 'url@pw', tls: {}, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'p' } });
+    expect(plan).toMatchObject({
+      kind: 'single',
+      options: {
+        host: 'redis.example',
+        port: 6380,
+        db: 2,
+        username: 'probity',
+        password: 'url@pw',
+        tls: {},
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectionName: 'p',
+      },
+    });
     const file = join(dir, 'pw');
     writeFileSync(file, 'from-a-file\n');
-    expect(redisPlan(settings({ REDIS_URL: 'redis://:url@h:1', REDIS_PASSWORD_FILE: file }), 'worker', 'w')).toMatchObject({ options: { password: 'from-a-file', maxRetriesPerRequest: null } });
+    expect(redisPlan(settings({ REDIS_URL: 'redis://:url@h:1', REDIS_PASSWORD_FILE: file }), 'worker', 'w')).toMatchObject({
+      options: { password: 'from-a-file', maxRetriesPerRequest: null },
+    });
   });
 
   it('Sentinel: the sentinels, the primary name, their own password, TLS for both', () => {
-    const plan = redisPlan(settings({ REDIS_URL: 'rediss://:pw@ignored:1', REDIS_SENTINELS: 's1:26379, s2:26380', REDIS_SENTINEL_MASTER: 'probity', REDIS_SENTINEL_PASSWORD: 'spw' }), 'worker', 'w');
+    const plan = redisPlan(
+      settings({
+        REDIS_URL: 'rediss://:pw@ignored:1',
+        REDIS_SENTINELS: 's1:26379, s2:26380',
+        REDIS_SENTINEL_MASTER: 'probity',
+        REDIS_SENTINEL_PASSWORD: 'spw',
+      }),
+      'worker',
+      'w',
+    );
     expect(plan).toMatchObject({
       kind: 'sentinel',
-      options: { sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }], name: 'probity', sentinelPassword: 'spw', password: 'pw', enableTLSForSentinelMode: true, tls: {} },
+      options: {
+        sentinels: [
+          { host: 's1', port: 26379 },
+          { host: 's2', port: 26380 },
+        ],
+        name: 'probity',
+        sentinelPassword: 'spw',
+        password: 'pw',
+        enableTLSForSentinelMode: true,
+        tls: {},
+      },
     });
   });
 
   it('Cluster: the seed nodes, each node with the password and TLS, and the profile', () => {
-    const plan = redisPlan(settings({ REDIS_URL: 'redis://:pw@x:1', REDIS_TLS: 'true', REDIS_CLUSTER_NODES: 'n1:7000,n2:7001', PROBITY_REDIS_PREFIX: '{probity}' }), 'producer', 'c');
-    expect(plan).toMatchObject({ kind: 'cluster', nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }], options: { enableOfflineQueue: false, redisOptions: { password: 'pw', tls: {}, maxRetriesPerRequest: 1 } } });
+    const plan = redisPlan(
+      settings({ REDIS_URL: 'redis://:pw@x:1', REDIS_TLS: 'true', REDIS_CLUSTER_NODES: 'n1:7000,n2:7001', PROBITY_REDIS_PREFIX: '{probity}' }),
+      'producer',
+      'c',
+    );
+    expect(plan).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: 'n1', port: 7000 },
+        { host: 'n2', port: 7001 },
+      ],
+      options: { enableOfflineQueue: false, redisOptions: { password: 'pw', tls: {}, maxRetriesPerRequest: 1 } },
+    });
   });
 
   it('refuses settings that cannot work, one line each', () => {
@@ -86,10 +131,54 @@ describe.skipIf(!HAS_REDIS)('against real servers (Debian redis-server)', () => 
   it('TLS with a private CA (rediss:// and REDIS_TLS_CA_FILE); without the CA the certificate is refused', async () => {
     const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
     openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Probity test CA', '-keyout', 'ca.key', '-out', 'ca.crt']);
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', 'redis.key', '-out', 'redis.csr']);
-    openssl(['x509', '-req', '-in', 'redis.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-copy_extensions', 'copy', '-out', 'redis.crt']);
+    openssl([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      'redis.key',
+      '-out',
+      'redis.csr',
+    ]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      'redis.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-copy_extensions',
+      'copy',
+      '-out',
+      'redis.crt',
+    ]);
     const port = await freePort();
-    await server(['--port', '0', '--bind', '127.0.0.1', '--tls-port', String(port), '--tls-cert-file', join(dir, 'redis.crt'), '--tls-key-file', join(dir, 'redis.key'), '--tls-ca-cert-file', join(dir, 'ca.crt'), '--tls-auth-clients', 'no']);
+    await server([
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      join(dir, 'redis.crt'),
+      '--tls-key-file',
+      join(dir, 'redis.key'),
+      '--tls-ca-cert-file',
+      join(dir, 'ca.crt'),
+      '--tls-auth-clients',
+      'no',
+    ]);
     const redis = connect({ REDIS_URL: `rediss://127.0.0.1:${port}`, REDIS_TLS_CA_FILE: join(dir, 'ca.crt') });
     await waitForRedis(redis, 5000, 'test');
     expect(await redis.ping()).toBe('PONG');

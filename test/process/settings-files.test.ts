@@ -36,10 +36,15 @@ describe('the generated files', () => {
 describe('the schema', () => {
   it('lists every environment variable read in src/, workers/ and bin/', () => {
     const known = new Set(Object.keys(SETTINGS));
-    const secretFiles = new Set(Object.entries(SETTINGS).filter(([, s]) => (s as SettingSpec).secret).map(([n]) => `${n}_FILE`));
+    const secretFiles = new Set(
+      Object.entries(SETTINGS)
+        .filter(([, s]) => (s as SettingSpec).secret)
+        .map(([n]) => `${n}_FILE`),
+    );
     const mailbox = new RegExp(`^PROBITY_IMAP_[A-Z0-9_]+_(${MAILBOX_SETTINGS.map((m) => m.suffix).join('|')})(_FILE)?$`);
     // env.NAME, env['NAME'], and names handed to a helper that reads the environment ('NOTICE_LOCK_MS').
-    const read = /\benv(?:\?)?\.([A-Z][A-Z0-9_]+)|\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]|['"`]((?:PROBITY|REDIS|SMTP|SLACK|NOTICE|ENQUIRY|OIDC|OUTBOX)_[A-Z0-9_]*[A-Z0-9])['"`]/g;
+    const read =
+      /\benv(?:\?)?\.([A-Z][A-Z0-9_]+)|\benv\[['"]([A-Z][A-Z0-9_]+)['"]\]|['"`]((?:PROBITY|REDIS|SMTP|SLACK|NOTICE|ENQUIRY|OIDC|OUTBOX)_[A-Z0-9_]*[A-Z0-9])['"`]/g;
     const unknown: string[] = [];
     for (const file of [...sources('src'), ...sources('workers'), ...sources('bin')].filter((f) => !f.startsWith('src/process/settings'))) {
       for (const m of readFileSync(join(PACKAGE_ROOT, file), 'utf8').matchAll(read)) {
@@ -80,7 +85,9 @@ PROBITY_ENQUIRY_MAILBOXES=main
 `;
     writeFileSync(join(dir, '.env'), env);
     const out = execFileSync('docker-compose', ['--profile', 'slack', '--profile', 'imap', '--profile', 'enquiries', 'config'], { cwd: dir, encoding: 'utf8' });
-    const config = parse(out) as { services: Record<string, { environment: Record<string, string>; ports?: unknown[]; healthcheck?: unknown; volumes: string[] }> };
+    const config = parse(out) as {
+      services: Record<string, { environment: Record<string, string>; ports?: unknown[]; healthcheck?: unknown; volumes: string[] }>;
+    };
     expect(Object.keys(config.services).sort()).toEqual([...PROCESSES, 'redis'].sort());
 
     // What the containers would see at /config and /run/secrets.

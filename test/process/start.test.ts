@@ -66,7 +66,10 @@ function start(process: ProcessName, env: Record<string, string>): Run {
       return new Promise((resolve, reject) => {
         const found = run.stdout.find((l) => l.includes(text));
         if (found) return resolve(found);
-        const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms; stdout: ${run.stdout.join('\n')}; stderr: ${run.stderr.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no "${text}" within ${timeoutMs} ms; stdout: ${run.stdout.join('\n')}; stderr: ${run.stderr.join('\n')}`)),
+          timeoutMs,
+        );
         const onData = () => {
           const hit = run.stdout.find((l) => l.includes(text));
           if (!hit) return;
@@ -99,8 +102,20 @@ function start(process: ProcessName, env: Record<string, string>): Run {
 async function completeEnv(process: ProcessName): Promise<Record<string, string> & { PORT?: string; SLACK_PORT?: string }> {
   const common = { PROBITY_COUNCIL: join(PACKAGE_ROOT, 'examples/council.yaml'), REDIS_URL, LOG_LEVEL: 'info' };
   const closed = String(await freePort());
-  const mailbox = { PROBITY_IMAP_MAIN_HOST: '127.0.0.1', PROBITY_IMAP_MAIN_PORT: closed, PROBITY_IMAP_MAIN_SECURE: 'false', PROBITY_IMAP_MAIN_STARTTLS: 'false', PROBITY_IMAP_MAIN_USER: 'clerk', PROBITY_IMAP_MAIN_PASSWORD: 'pw' };
-  const prefixes = { PROBITY_REDIS_PREFIX: prefix, PROBITY_QUEUE_PREFIX: `${prefix}-bull`, PROBITY_LEDGER_PREFIX: `${prefix}:ledger`, PROBITY_ENQUIRIES_PREFIX: `${prefix}:enq` };
+  const mailbox = {
+    PROBITY_IMAP_MAIN_HOST: '127.0.0.1',
+    PROBITY_IMAP_MAIN_PORT: closed,
+    PROBITY_IMAP_MAIN_SECURE: 'false',
+    PROBITY_IMAP_MAIN_STARTTLS: 'false',
+    PROBITY_IMAP_MAIN_USER: 'clerk',
+    PROBITY_IMAP_MAIN_PASSWORD: 'pw',
+  };
+  const prefixes = {
+    PROBITY_REDIS_PREFIX: prefix,
+    PROBITY_QUEUE_PREFIX: `${prefix}-bull`,
+    PROBITY_LEDGER_PREFIX: `${prefix}:ledger`,
+    PROBITY_ENQUIRIES_PREFIX: `${prefix}:enq`,
+  };
   const links = { PROBITY_LINK_KEYS: `k1:${SECRET}` };
   switch (process) {
     case 'api':
@@ -110,7 +125,15 @@ async function completeEnv(process: ProcessName): Promise<Record<string, string>
     case 'notices-worker':
       return { ...common, ...prefixes, ...links, ...ledgerEnv(), SMTP_URL: `smtp://127.0.0.1:${closed}` };
     case 'slack':
-      return { ...common, ...prefixes, PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS, SLACK_BOT_TOKEN: 'xoxb-start-test', SLACK_SIGNING_SECRET: 'start-test-signing', SLACK_API_URL: stub.apiUrl, SLACK_PORT: String(await freePort()) };
+      return {
+        ...common,
+        ...prefixes,
+        PROBITY_QUEUE_KEYS: TEST_QUEUE_KEYS,
+        SLACK_BOT_TOKEN: 'xoxb-start-test',
+        SLACK_SIGNING_SECRET: 'start-test-signing',
+        SLACK_API_URL: stub.apiUrl,
+        SLACK_PORT: String(await freePort()),
+      };
     case 'imap-watcher':
       return { ...common, ...prefixes, ...mailbox, PROBITY_IMAP_MAILBOXES: 'main' };
     case 'enquiries-worker':
@@ -181,7 +204,12 @@ describe('the API with Redis unreachable at start', () => {
     const run = start('api', { ...(await completeEnv('api')), REDIS_URL: `redis://127.0.0.1:${closed}`, PROBITY_REDIS_WAIT_MS: '3000' });
     expect(await run.exit()).toBe(1);
     expect(run.stdout).toHaveLength(1);
-    expect(JSON.parse(run.stdout[0]!)).toMatchObject({ level: 'warn', name: 'api', code: 'ECONNREFUSED', msg: `Redis at 127.0.0.1:${closed} unreachable; retrying` });
+    expect(JSON.parse(run.stdout[0]!)).toMatchObject({
+      level: 'warn',
+      name: 'api',
+      code: 'ECONNREFUSED',
+      msg: `Redis at 127.0.0.1:${closed} unreachable; retrying`,
+    });
     expect(run.stderr).toEqual([`api: Redis at 127.0.0.1:${closed} not reachable after 3 s (ECONNREFUSED)`]);
   });
 });
@@ -195,7 +223,11 @@ describe('SIGHUP', () => {
     const run = start('api', env);
     await run.line('"api started"');
     const token = issueToken(SECRET, { sub: 'start-test', role: 'checker', exp: Math.floor(Date.now() / 1000) + 600 });
-    const message = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'examples/messages.jsonl'), 'utf8').split('\n').find((l) => l.includes('"instruction-to-junior-officer"'))!) as Record<string, unknown>;
+    const message = JSON.parse(
+      readFileSync(join(PACKAGE_ROOT, 'examples/messages.jsonl'), 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"instruction-to-junior-officer"'))!,
+    ) as Record<string, unknown>;
     const rules = async () => {
       let response: Response;
       // The check route's overload guard answers 503 + Retry-After while a busy test box lags: ask again.

@@ -71,7 +71,8 @@ describe('reliability: Redis restarted under a running lint worker', () => {
   it('the worker reconnects by itself and answers every acknowledged job', async () => {
     for (let i = 0; i < JOBS; i += 500) {
       const batch = [];
-      for (let n = i; n < Math.min(JOBS, i + 500); n++) batch.push({ name: 'slack-check' as const, data: keys.seal('slack-check', job(n)) as never, opts: { jobId: `rr-${n}` } });
+      for (let n = i; n < Math.min(JOBS, i + 500); n++)
+        batch.push({ name: 'slack-check' as const, data: keys.seal('slack-check', job(n)) as never, opts: { jobId: `rr-${n}` } });
       await producer.queue.addBulk(batch);
     }
     worker = spawn(process.execPath, ['--import', TSX, 'workers/lint.worker.ts'], {
@@ -99,16 +100,20 @@ describe('reliability: Redis restarted under a running lint worker', () => {
     await new Promise((r) => setTimeout(r, 1500)); // Redis stays away a moment: the worker sees it gone
     await redis.start();
 
-    await until(async () => {
-      if (worker.exitCode !== null) return true;
-      if (answers().size < JOBS) return false;
-      try {
-        const counts = await producer.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
-        return Object.values(counts).every((c) => c === 0);
-      } catch {
-        return false;
-      }
-    }, 'all answered after the restart', 200);
+    await until(
+      async () => {
+        if (worker.exitCode !== null) return true;
+        if (answers().size < JOBS) return false;
+        try {
+          const counts = await producer.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
+          return Object.values(counts).every((c) => c === 0);
+        } catch {
+          return false;
+        }
+      },
+      'all answered after the restart',
+      200,
+    );
     expect(worker.exitCode, stderr).toBeNull();
 
     const posts = answers();

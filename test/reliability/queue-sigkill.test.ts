@@ -133,7 +133,10 @@ const inboxMessageIds = () => Promise.all(users.map((user) => messageIdsIn(dovec
 async function until(check: () => unknown, what: string, intervalMs: number, limitMs = 300_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${slackEffects().size} Slack jobs answered; worker stderr: ${workers.map((w) => w.stderr()).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}: ${slackEffects().size} Slack jobs answered; worker stderr: ${workers.map((w) => w.stderr()).join(' | ')}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -193,7 +196,7 @@ const slackCheck = (n: number): SlackCheckJob => ({
 });
 
 describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, Slack checks, IMAP drafts), two worker processes, one SIGKILLed halfway`, () => {
-  it('every side effect happens; IMAP nudges exactly once; Slack posts at most twice, only for the killed worker\'s jobs in flight', async () => {
+  it("every side effect happens; IMAP nudges exactly once; Slack posts at most twice, only for the killed worker's jobs in flight", async () => {
     const numbers = Array.from({ length: JOBS }, (_, n) => n);
     const drafts = await saveDrafts(numbers.filter((n) => kindOf(n) === 'imap-draft'));
     const slackIds = numbers.filter((n) => kindOf(n) !== 'imap-draft').map((n) => (kindOf(n) === 'slack-message' ? `C${n}` : `chk-${n}`));
@@ -203,7 +206,8 @@ describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, S
     for (let i = 0; i < JOBS; i += 1000) {
       const batch = numbers.slice(i, i + 1000).map((n) => {
         const kind = kindOf(n);
-        if (kind === 'imap-draft') return { name: kind, data: drafts.get(n)!, opts: { jobId: `draft-${n}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } };
+        if (kind === 'imap-draft')
+          return { name: kind, data: drafts.get(n)!, opts: { jobId: `draft-${n}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 } } };
         // Slack jobs sealed, as the Slack app's producer seals them.
         if (kind === 'slack-message') return { name: kind, data: keys.seal(kind, slackMessage(n)), opts: { jobId: `msg-${n}` } };
         return { name: kind, data: keys.seal(kind, slackCheck(n)), opts: { jobId: `chk-${n}` } };
@@ -215,18 +219,25 @@ describe.skipIf(!DOVECOT_BIN)(`reliability: ${JOBS} lint jobs (Slack warnings, S
 
     workers.push(startWorker('a'), startWorker('b'));
     await until(() => slackEffects().size >= slackIds.length / 2 || workers.some((w) => w.child.exitCode !== null), 'half answered', 50);
-    expect(workers.map((w) => w.child.exitCode), workers.map((w) => w.stderr()).join('\n')).toEqual([null, null]);
+    expect(
+      workers.map((w) => w.child.exitCode),
+      workers.map((w) => w.stderr()).join('\n'),
+    ).toEqual([null, null]);
     workers[0]!.child.kill('SIGKILL');
     const killedAt = slackEffects().size;
     const halfMs = Date.now() - started;
     await new Promise((r) => workers[0]!.child.once('exit', r));
 
-    await until(async () => {
-      if (workers[1]!.child.exitCode !== null) return true;
-      if (slackEffects().size < slackIds.length) return false;
-      const counts = await producer.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
-      return Object.values(counts).every((c) => c === 0);
-    }, 'all answered and drained', 200);
+    await until(
+      async () => {
+        if (workers[1]!.child.exitCode !== null) return true;
+        if (slackEffects().size < slackIds.length) return false;
+        const counts = await producer.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
+        return Object.values(counts).every((c) => c === 0);
+      },
+      'all answered and drained',
+      200,
+    );
     expect(workers[1]!.child.exitCode, workers[1]!.stderr()).toBeNull();
     const doneMs = Date.now() - started;
 

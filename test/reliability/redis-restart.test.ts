@@ -32,19 +32,35 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', TSX, 'workers/api.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', PROBITY_TOKEN_SECRET: SECRET, ...ledgerEnv({ aof: true }), PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef', PROBITY_COUNCIL: 'examples/council.yaml', REDIS_URL: redis.url, LOG_LEVEL: 'warn', PROBITY_RATE_LIMIT: '100000' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PROBITY_TOKEN_SECRET: SECRET,
+      ...ledgerEnv({ aof: true }),
+      PROBITY_LINK_KEYS: 'k1:link-key-for-process-tests-0123456789abcdef',
+      PROBITY_COUNCIL: 'examples/council.yaml',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'warn',
+      PROBITY_RATE_LIMIT: '100000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-8000)));
   server.stderr!.on('data', (c: Buffer) => (output = (output + c.toString('utf8')).slice(-8000)));
-  await until(async () => {
-    if (server.exitCode !== null) return true;
-    try {
-      return (await fetch(`${base}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }, 'server up', 100);
+  await until(
+    async () => {
+      if (server.exitCode !== null) return true;
+      try {
+        return (await fetch(`${base}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    'server up',
+    100,
+  );
   expect(server.exitCode, output).toBeNull();
 }, 60_000);
 
@@ -81,11 +97,15 @@ describe('reliability: Redis restarted under the API server', () => {
 
     await redis.crash();
     const statuses: number[] = [];
-    const down = await until(async () => {
-      const r = await call('GET', '/v1/briefings', OFFICE);
-      statuses.push(r.status);
-      return r.status === 503 ? r : undefined;
-    }, '503 while Redis is down', 100);
+    const down = await until(
+      async () => {
+        const r = await call('GET', '/v1/briefings', OFFICE);
+        statuses.push(r.status);
+        return r.status === 503 ? r : undefined;
+      },
+      '503 while Redis is down',
+      100,
+    );
     expect(Number(down.retryAfter)).toBeGreaterThan(0);
     expect((down.json() as { error: string }).error).toBe('unavailable');
     // The container healthcheck sees it too: 503 with the reason in one line.
@@ -99,11 +119,15 @@ describe('reliability: Redis restarted under the API server', () => {
     expect([200, 503]).toContain(checked.status);
 
     await redis.start();
-    const back = await until(async () => {
-      const r = await call('GET', '/v1/briefings', OFFICE);
-      statuses.push(r.status);
-      return r.status === 200 ? r : undefined;
-    }, 'recovered', 200);
+    const back = await until(
+      async () => {
+        const r = await call('GET', '/v1/briefings', OFFICE);
+        statuses.push(r.status);
+        return r.status === 200 ? r : undefined;
+      },
+      'recovered',
+      200,
+    );
     expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
     const ids = (back.json() as { requests: { id: string }[] }).requests.map((q) => q.id);
     for (const id of acknowledged) expect(ids).toContain(id);

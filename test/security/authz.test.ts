@@ -99,7 +99,10 @@ export function routesOf(tree: string): string[] {
     stack.length = depth;
     stack.push(m[2]!);
     const path = stack.join('');
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (method !== 'HEAD') out.add(`${method} ${path}`);
     }
   }
@@ -153,10 +156,17 @@ beforeAll(async () => {
   state.labourRequest = await create('Local Plan review: housing site allocations');
   state.pendingRequest = await create('Leisure centre contract');
   state.withdrawRequest = await create('Car parking charges');
-  const decided = await inject({ method: 'POST', url: `/v1/briefings/${state.labourRequest}/decision`, headers: auth(authoriser), payload: { decision: 'approve' } });
+  const decided = await inject({
+    method: 'POST',
+    url: `/v1/briefings/${state.labourRequest}/decision`,
+    headers: auth(authoriser),
+    payload: { decision: 'approve' },
+  });
   expect(decided.statusCode, decided.body).toBe(200);
   state.round = decided.json().round.id as string;
-  const view = (await inject({ method: 'GET', url: `/v1/rounds/${state.round}`, headers: auth(office) })).json() as { offers: { id: string; party: { id: string } }[] };
+  const view = (await inject({ method: 'GET', url: `/v1/rounds/${state.round}`, headers: auth(office) })).json() as {
+    offers: { id: string; party: { id: string } }[];
+  };
   state.offers = Object.fromEntries(view.offers.map((o) => [o.party.id, o.id]));
   expect(Object.keys(state.offers).length).toBeGreaterThanOrEqual(4);
 });
@@ -184,7 +194,14 @@ function concrete(route: string): { method: InjectOptions['method']; url: string
     'POST /v1/briefings/:id/decision': { decision: 'approve' },
     'POST /v1/offers/:id/response': { response: 'accept' },
     'POST /v1/rounds/:id/follow-ups': { answer: 'The figure is 412 homes.' },
-    'POST /v1/sessions': { offerId: state.offers.conservative, officers: ['o-hughes'], venue: 'Committee Room 2', startsAt: '2030-01-08T10:00:00Z', endsAt: '2030-01-08T11:00:00Z', material: { version: 'v1', sha256: SHA } },
+    'POST /v1/sessions': {
+      offerId: state.offers.conservative,
+      officers: ['o-hughes'],
+      venue: 'Committee Room 2',
+      startsAt: '2030-01-08T10:00:00Z',
+      endsAt: '2030-01-08T11:00:00Z',
+      material: { version: 'v1', sha256: SHA },
+    },
     'PATCH /v1/sessions/:id': { venue: 'Committee Room 3' },
     'POST /v1/invitations/:id/response': { response: 'accept' },
     'POST /v1/check': { channel: 'email', from: 'cllr.hale@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text: 'Could you send me the report?' },
@@ -309,11 +326,13 @@ describe('the authorisation matrix', () => {
     expect(reasons.get('revoked, correctly signed')).toBe('token revoked');
     expect(reasons.get('a person not in council.yaml, correctly signed')).toBe('the token\'s holder "o-departed" is not in council.yaml');
     expect(reasons.get('a role council.yaml does not give, correctly signed')).toBe('Amir Patel does not have the ce-office role in council.yaml');
-    expect(reasons.get("a member of another group as that group's leader, correctly signed")).toBe('Cllr Ruth Hale does not speak for "conservative" in council.yaml');
+    expect(reasons.get("a member of another group as that group's leader, correctly signed")).toBe(
+      'Cllr Ruth Hale does not speak for "conservative" in council.yaml',
+    );
     expect(reasons.get('a plain member as group leader, correctly signed')).toBe('Cllr Daniel Okafor does not have the group-leader role in council.yaml');
   });
 
-  it('a token is only good for its audience: the add-in\'s check-only token is refused by the briefing API', async () => {
+  it("a token is only good for its audience: the add-in's check-only token is refused by the briefing API", async () => {
     const checkOnly = bearer({ sub: 'outlook-addin', role: 'checker' });
     const r = await inject({ method: 'GET', url: '/v1/rounds', headers: auth(checkOnly) });
     expect(r.statusCode).toBe(401);
@@ -343,7 +362,7 @@ describe('the authorisation matrix', () => {
   });
 });
 
-describe('a group leader never sees another group\'s offers (over HTTP)', () => {
+describe("a group leader never sees another group's offers (over HTTP)", () => {
   const leaders: Record<string, Partial<Claims> & { sub: string; role: Role }> = {
     labour: { sub: 'cllr-hale', role: 'group-leader', group: 'labour' },
     conservative: { sub: 'cllr-webb', role: 'group-leader', group: 'conservative' },
@@ -351,13 +370,15 @@ describe('a group leader never sees another group\'s offers (over HTTP)', () => 
     green: { sub: 'cllr-moss', role: 'group-leader', group: 'green' },
   };
 
-  it('lists only its own offers, and every other group\'s offer is 404 to read and to answer, with no detail', async () => {
+  it("lists only its own offers, and every other group's offer is 404 to read and to answer, with no detail", async () => {
     // Every offer of every round (the matrix above may have approved a second request), by group.
     const office0 = bearer(PRINCIPALS['ce-office']);
     const rounds = (await inject({ method: 'GET', url: '/v1/rounds', headers: auth(office0) })).json().rounds as { id: string }[];
     const all: [string, string][] = [];
     for (const round of rounds) {
-      const view = (await inject({ method: 'GET', url: `/v1/rounds/${round.id}`, headers: auth(office0) })).json() as { offers: { id: string; party: { id: string } }[] };
+      const view = (await inject({ method: 'GET', url: `/v1/rounds/${round.id}`, headers: auth(office0) })).json() as {
+        offers: { id: string; party: { id: string } }[];
+      };
       for (const o of view.offers) all.push([o.party.id, o.id]);
     }
     expect(all.length).toBeGreaterThanOrEqual(4);
@@ -367,7 +388,12 @@ describe('a group leader never sees another group\'s offers (over HTTP)', () => 
       const list = await inject({ method: 'GET', url: '/v1/offers', headers: auth(token) });
       expect(list.statusCode).toBe(200);
       const offers = list.json().offers as { id: string }[];
-      expect(offers.map((o) => o.id).sort()).toEqual(all.filter(([p]) => p === group).map(([, id]) => id).sort());
+      expect(offers.map((o) => o.id).sort()).toEqual(
+        all
+          .filter(([p]) => p === group)
+          .map(([, id]) => id)
+          .sort(),
+      );
       for (const [other, offerId] of all) {
         if (other === group) continue;
         const read = await inject({ method: 'GET', url: `/v1/offers/${offerId}`, headers: auth(token) });
@@ -390,7 +416,9 @@ describe('a group leader never sees another group\'s offers (over HTTP)', () => 
     }
     // Nothing a foreign group tried changed anyone's offer.
     const office = bearer(PRINCIPALS['ce-office']);
-    const view = (await inject({ method: 'GET', url: `/v1/rounds/${state.round}`, headers: auth(office) })).json() as { offers: { party: { id: string }; state: string }[] };
+    const view = (await inject({ method: 'GET', url: `/v1/rounds/${state.round}`, headers: auth(office) })).json() as {
+      offers: { party: { id: string }; state: string }[];
+    };
     expect(view.offers.filter((o) => o.party.id !== 'labour').every((o) => o.state !== 'declined')).toBe(true);
   });
 

@@ -23,7 +23,15 @@ let n = 0;
 const SECRET_IN_FILE = 'zqfilecontent';
 const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc.constantFrom('<!channel> hi', '<@U0PATEL> I want you to print leaflets', '<https://evil.example|agenda>', '<#C1|general>', '&lt;script&gt;', '*bold* _it_ ~st~ `code`', `\u0000${SECRET_IN_FILE}`),
+  fc.constantFrom(
+    '<!channel> hi',
+    '<@U0PATEL> I want you to print leaflets',
+    '<https://evil.example|agenda>',
+    '<#C1|general>',
+    '&lt;script&gt;',
+    '*bold* _it_ ~st~ `code`',
+    `\u0000${SECRET_IN_FILE}`,
+  ),
 );
 const messageish = fc.record(
   {
@@ -36,13 +44,29 @@ const messageish = fc.record(
   { requiredKeys: [] },
 );
 const dayFile = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.oneof({ weight: 4, arbitrary: messageish }, { weight: 1, arbitrary: fc.jsonValue() }), { maxLength: 8 }).map((a) => JSON.stringify(a)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.oneof({ weight: 4, arbitrary: messageish }, { weight: 1, arbitrary: fc.jsonValue() }), { maxLength: 8 })
+      .map((a) => JSON.stringify(a)),
+  },
   { weight: 1, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `[${s}${SECRET_IN_FILE}`) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)) },
 );
 const usersFile = fc.oneof(
-  fc.array(fc.record({ id: fc.oneof(fc.constantFrom('U0OKAFOR', 'U0PATEL'), fc.jsonValue()), profile: fc.oneof(fc.record({ email: fc.oneof(fc.emailAddress(), fc.jsonValue()) }), fc.jsonValue()) }, { requiredKeys: [] }), { maxLength: 4 }).map((a) => JSON.stringify(a)),
+  fc
+    .array(
+      fc.record(
+        {
+          id: fc.oneof(fc.constantFrom('U0OKAFOR', 'U0PATEL'), fc.jsonValue()),
+          profile: fc.oneof(fc.record({ email: fc.oneof(fc.emailAddress(), fc.jsonValue()) }), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 4 },
+    )
+    .map((a) => JSON.stringify(a)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.constant('{not json'),
 );
@@ -81,27 +105,37 @@ async function readAll(path: string): Promise<void> {
 describe('fuzz: the Slack export reader', () => {
   it('a folder export with arbitrary users.json and day files: messages or InputErrors, never a crash', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.option(usersFile, { nil: undefined }), fc.array(fc.tuple(fc.constantFrom('general', 'planning', 'x y'), dayFile), { minLength: 1, maxLength: 4 }), async (users, days) => {
-        const dir = join(root, `export-${++n}`);
-        mkdirSync(dir);
-        if (users !== undefined) writeFileSync(join(dir, 'users.json'), users);
-        days.forEach(([channel, content], i) => {
-          mkdirSync(join(dir, channel), { recursive: true });
-          writeFileSync(join(dir, channel, `2026-05-${String(10 + i).padStart(2, '0')}.json`), content);
-        });
-        await readAll(dir);
-      }),
+      fc.asyncProperty(
+        fc.option(usersFile, { nil: undefined }),
+        fc.array(fc.tuple(fc.constantFrom('general', 'planning', 'x y'), dayFile), { minLength: 1, maxLength: 4 }),
+        async (users, days) => {
+          const dir = join(root, `export-${++n}`);
+          mkdirSync(dir);
+          if (users !== undefined) writeFileSync(join(dir, 'users.json'), users);
+          days.forEach(([channel, content], i) => {
+            mkdirSync(join(dir, channel), { recursive: true });
+            writeFileSync(join(dir, channel, `2026-05-${String(10 + i).padStart(2, '0')}.json`), content);
+          });
+          await readAll(dir);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('a .zip of arbitrary bytes (or a truncated zip header): an InputError, never a crash', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 500 }).map((b) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...b]))), async (bytes) => {
-        const file = join(root, `export-${++n}.zip`);
-        writeFileSync(file, bytes);
-        await readAll(file);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2000 }),
+          fc.uint8Array({ maxLength: 500 }).map((b) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...b])),
+        ),
+        async (bytes) => {
+          const file = join(root, `export-${++n}.zip`);
+          writeFileSync(file, bytes);
+          await readAll(file);
+        },
+      ),
       { numRuns: 150 },
     );
   });

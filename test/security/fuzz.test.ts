@@ -85,19 +85,31 @@ async function expectParsesOrInputError(bytes: Buffer | string): Promise<void> {
 
 describe('fuzz: the MIME loader (parseEml)', () => {
   it('arbitrary bytes: a message or an InputError, never a crash or a hang', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => expectParsesOrInputError(Buffer.from(bytes))), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => expectParsesOrInputError(Buffer.from(bytes))),
+      { numRuns: 300 },
+    );
   });
 
   it('arbitrary text with a header-like start: a message or an InputError', async () => {
     const headerish = fc
-      .tuple(fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string({ maxLength: 80 })), { maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 500 }))
+      .tuple(
+        fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string({ maxLength: 80 })), { maxLength: 6 }),
+        fc.string({ unit: 'binary', maxLength: 500 }),
+      )
       .map(([headers, body]) => `${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
-    await fc.assert(fc.asyncProperty(headerish, async (text) => expectParsesOrInputError(text)), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(headerish, async (text) => expectParsesOrInputError(text)),
+      { numRuns: 300 },
+    );
   });
 
   it('mutated real emails: a message or an InputError', async () => {
     expect(emails.length).toBeGreaterThan(3);
-    await fc.assert(fc.asyncProperty(mutatedEmail, async (bytes) => expectParsesOrInputError(bytes)), { numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(mutatedEmail, async (bytes) => expectParsesOrInputError(bytes)),
+      { numRuns: 400 },
+    );
   });
 });
 
@@ -131,7 +143,16 @@ const jsonlLine = fc.oneof(
   validMessage.map((m) => JSON.stringify(m)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 100 }),
-  fc.constantFrom('{', '{"channel":"email"', '[]', 'null', '{"text":1e999}', '{"__proto__":{"polluted":1},"channel":"email","from":"a@b","text":"x"}', '\ufeff{}', ''),
+  fc.constantFrom(
+    '{',
+    '{"channel":"email"',
+    '[]',
+    'null',
+    '{"text":1e999}',
+    '{"__proto__":{"polluted":1},"channel":"email","from":"a@b","text":"x"}',
+    '\ufeff{}',
+    '',
+  ),
 );
 
 describe('fuzz: the CLI reader (JSONL, JSON, EML on stdin)', () => {
@@ -159,22 +180,34 @@ describe('fuzz: the CLI reader (JSONL, JSON, EML on stdin)', () => {
 
   it('arbitrary bytes on stdin: items or an InputError, never a crash or a hang', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 3000 }), fc.string({ unit: 'binary', maxLength: 3000 }).map((s) => Buffer.from(s))), async (bytes) => {
-        await readAll(Buffer.from(bytes));
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 3000 }),
+          fc.string({ unit: 'binary', maxLength: 3000 }).map((s) => Buffer.from(s)),
+        ),
+        async (bytes) => {
+          await readAll(Buffer.from(bytes));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('JSONL with invalid UTF-8 and NUL-free binary lines: a problem per bad line, the good lines still read', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => Buffer.from(b.map((x) => (x === 0 || x === 10 ? 0xff : x)))), { maxLength: 5 }), async (bad) => {
-        const good = Buffer.from('{"channel":"email","from":"a@b.example","text":"good"}');
-        const input = Buffer.concat([good, ...bad.flatMap((b) => [Buffer.from('\n'), b]), Buffer.from('\n'), good]);
-        const { items, error } = await readAll(input);
-        expect(error).toBeUndefined();
-        expect(items.filter((i) => i.kind === 'message' && i.message.text === 'good').length).toBe(2);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => Buffer.from(b.map((x) => (x === 0 || x === 10 ? 0xff : x)))),
+          { maxLength: 5 },
+        ),
+        async (bad) => {
+          const good = Buffer.from('{"channel":"email","from":"a@b.example","text":"good"}');
+          const input = Buffer.concat([good, ...bad.flatMap((b) => [Buffer.from('\n'), b]), Buffer.from('\n'), good]);
+          const { items, error } = await readAll(input);
+          expect(error).toBeUndefined();
+          expect(items.filter((i) => i.kind === 'message' && i.message.text === 'good').length).toBe(2);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -206,9 +239,24 @@ describe('fuzz: every API body', () => {
 
   const office = bearer({ sub: 'o-bell', role: 'ce-office' });
   const ROUTES: { method: 'POST' | 'PATCH'; url: string; token: string; keys: string[] }[] = [
-    { method: 'POST', url: '/v1/briefings', token: bearer({ sub: 'cllr-hale', role: 'group-leader', group: 'labour' }), keys: ['matter', 'details', 'requestedBy', 'to', 'officers', 'premises', 'nonMembersPresent', 'preferredDate'] },
-    { method: 'POST', url: '/v1/briefings', token: office, keys: ['matter', 'details', 'requestedBy', 'to', 'officers', 'premises', 'nonMembersPresent', 'preferredDate'] },
-    { method: 'POST', url: '/v1/briefings/rq-fz0001/decision', token: bearer({ sub: 'o-murray', role: 'authoriser' }), keys: ['decision', 'reason', 'note', 'until', 'offerTitle', 'overridePreElection'] },
+    {
+      method: 'POST',
+      url: '/v1/briefings',
+      token: bearer({ sub: 'cllr-hale', role: 'group-leader', group: 'labour' }),
+      keys: ['matter', 'details', 'requestedBy', 'to', 'officers', 'premises', 'nonMembersPresent', 'preferredDate'],
+    },
+    {
+      method: 'POST',
+      url: '/v1/briefings',
+      token: office,
+      keys: ['matter', 'details', 'requestedBy', 'to', 'officers', 'premises', 'nonMembersPresent', 'preferredDate'],
+    },
+    {
+      method: 'POST',
+      url: '/v1/briefings/rq-fz0001/decision',
+      token: bearer({ sub: 'o-murray', role: 'authoriser' }),
+      keys: ['decision', 'reason', 'note', 'until', 'offerTitle', 'overridePreElection'],
+    },
     { method: 'POST', url: '/v1/briefings/rq-fz0001/withdraw', token: office, keys: [] },
     { method: 'POST', url: '/v1/offers/of-fz0001/response', token: office, keys: ['response'] },
     { method: 'POST', url: '/v1/rounds/ro-fz0001/refresh', token: office, keys: [] },
@@ -216,16 +264,47 @@ describe('fuzz: every API body', () => {
     { method: 'POST', url: '/v1/sessions', token: office, keys: ['offerId', 'officers', 'venue', 'startsAt', 'endsAt', 'material'] },
     { method: 'PATCH', url: '/v1/sessions/se-fz0001', token: office, keys: ['venue', 'startsAt', 'endsAt', 'material', 'cancel'] },
     { method: 'POST', url: '/v1/invitations/in-fz0001/response', token: office, keys: ['response', 'reason'] },
-    { method: 'POST', url: '/v1/check', token: bearer({ sub: 'outlook-addin', role: 'checker' }), keys: ['id', 'channel', 'from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'sentAt'] },
+    {
+      method: 'POST',
+      url: '/v1/check',
+      token: bearer({ sub: 'outlook-addin', role: 'checker' }),
+      keys: ['id', 'channel', 'from', 'to', 'cc', 'bcc', 'subject', 'text', 'html', 'sentAt'],
+    },
   ];
 
   /** Plausible values for any field: right and wrong types, edge strings, ids and dates. */
   const value = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
     fc.string({ unit: 'grapheme', maxLength: 60 }),
-    fc.constantFrom('approve', 'decline', 'defer', 'accept', 'email', 'slack', 'cllr-hale', 'o-hughes', 'labour', 'of-fz0001', '2030-01-08', '2030-01-08T10:00:00Z', '0000-00-00', 'a'.repeat(64), '', true, null),
+    fc.constantFrom(
+      'approve',
+      'decline',
+      'defer',
+      'accept',
+      'email',
+      'slack',
+      'cllr-hale',
+      'o-hughes',
+      'labour',
+      'of-fz0001',
+      '2030-01-08',
+      '2030-01-08T10:00:00Z',
+      '0000-00-00',
+      'a'.repeat(64),
+      '',
+      true,
+      null,
+    ),
     fc.array(fc.constantFrom('o-hughes', 'o-patel', 'x', '', 'amir.patel@ashcombe.gov.uk'), { maxLength: 4 }),
-    fc.record({ councilControlled: fc.boolean(), description: fc.string({ maxLength: 10 }), version: fc.string({ maxLength: 5 }), sha256: fc.constantFrom('a'.repeat(64), 'zz') }, { requiredKeys: [] }),
+    fc.record(
+      {
+        councilControlled: fc.boolean(),
+        description: fc.string({ maxLength: 10 }),
+        version: fc.string({ maxLength: 5 }),
+        sha256: fc.constantFrom('a'.repeat(64), 'zz'),
+      },
+      { requiredKeys: [] },
+    ),
   );
 
   function bodyFor(keys: string[]) {
@@ -242,7 +321,12 @@ describe('fuzz: every API body', () => {
       const seen = new Set<number>();
       await fc.assert(
         fc.asyncProperty(bodyFor(route.keys), async (payload) => {
-          const r = await inject({ method: route.method, url: route.url, headers: { authorization: route.token, 'content-type': 'application/json' }, payload });
+          const r = await inject({
+            method: route.method,
+            url: route.url,
+            headers: { authorization: route.token, 'content-type': 'application/json' },
+            payload,
+          });
           seen.add(r.statusCode);
           expect(r.statusCode, r.body).toBeLessThan(500);
           if (r.statusCode >= 400) {
@@ -259,19 +343,53 @@ describe('fuzz: every API body', () => {
 
   it('POST /v1/check with any text the schema allows: 200 with findings, never a crash', async () => {
     const token = bearer({ sub: 'outlook-addin', role: 'checker' });
-    const words = fc.constantFrom('I want you to', 'print', 'leaflets', 'Labour', 'campaign', 'incompetent', 'by tomorrow', '\u200b', 'і', '<b>', '&amp;', '> quoted', '-- \n', 'Cllr', 'Amir', '\n\n', '!!!', '…');
-    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.array(words, { maxLength: 40 }).map((w) => w.join(' ')), fc.string({ unit: 'binary', maxLength: 400 }));
+    const words = fc.constantFrom(
+      'I want you to',
+      'print',
+      'leaflets',
+      'Labour',
+      'campaign',
+      'incompetent',
+      'by tomorrow',
+      '\u200b',
+      'і',
+      '<b>',
+      '&amp;',
+      '> quoted',
+      '-- \n',
+      'Cllr',
+      'Amir',
+      '\n\n',
+      '!!!',
+      '…',
+    );
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 400 }),
+      fc.array(words, { maxLength: 40 }).map((w) => w.join(' ')),
+      fc.string({ unit: 'binary', maxLength: 400 }),
+    );
     await fc.assert(
-      fc.asyncProperty(text, fc.option(fc.string({ unit: 'grapheme', maxLength: 200 }), { nil: undefined }), fc.constantFrom('email', 'slack'), async (t, html, channel) => {
-        const r = await inject({
-          method: 'POST',
-          url: '/v1/check',
-          headers: { authorization: token, 'content-type': 'application/json' },
-          payload: JSON.stringify({ channel, from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text: t, ...(html !== undefined ? { html } : {}) }),
-        });
-        expect(r.statusCode, r.body).toBe(200);
-        expect(Array.isArray(r.json().findings)).toBe(true);
-      }),
+      fc.asyncProperty(
+        text,
+        fc.option(fc.string({ unit: 'grapheme', maxLength: 200 }), { nil: undefined }),
+        fc.constantFrom('email', 'slack'),
+        async (t, html, channel) => {
+          const r = await inject({
+            method: 'POST',
+            url: '/v1/check',
+            headers: { authorization: token, 'content-type': 'application/json' },
+            payload: JSON.stringify({
+              channel,
+              from: 'daniel.okafor@ashcombe.gov.uk',
+              to: ['amir.patel@ashcombe.gov.uk'],
+              text: t,
+              ...(html !== undefined ? { html } : {}),
+            }),
+          });
+          expect(r.statusCode, r.body).toBe(200);
+          expect(Array.isArray(r.json().findings)).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -131,7 +131,12 @@ describe('escapers leave nothing active, for any input', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => {
         const e = escapeHtml(s);
         expect(e).not.toMatch(/[<>"']/);
-        const back = e.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+        const back = e
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&');
         expect(back).toBe(s);
       }),
       { numRuns: 500 },
@@ -140,14 +145,35 @@ describe('escapers leave nothing active, for any input', () => {
 
   it('a Slack warning for a hostile excerpt renders no mention, link or tag, whatever the excerpt', () => {
     const hostile = fc.oneof(
-      fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@U0CARTER>', '<#C123|general>', '<https://evil.example|agenda>', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>'),
+      fc.constantFrom(
+        '<!channel>',
+        '<!here>',
+        '<!everyone>',
+        '<@U0CARTER>',
+        '<#C123|general>',
+        '<https://evil.example|agenda>',
+        '<script>alert(1)</script>',
+        '<img src=x onerror=alert(1)>',
+      ),
       fc.string({ maxLength: 40 }),
     );
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 5 }), (parts) => {
         const excerpt = parts.join(' ');
         const payload = warningMessage(
-          [{ rule: 'derogatory', messageId: 'insult', severity: 'error', message: `Message about ${excerpt}`, span: { start: 0, end: 1, line: 1, column: 1 }, excerpt, clause: null, suggestion: excerpt, confidence: 0.9 }],
+          [
+            {
+              rule: 'derogatory',
+              messageId: 'insult',
+              severity: 'error',
+              message: `Message about ${excerpt}`,
+              span: { start: 0, end: 1, line: 1, column: 1 },
+              excerpt,
+              clause: null,
+              suggestion: excerpt,
+              confidence: 0.9,
+            },
+          ],
           { channel: 'D0123', ts: '1.1' },
         );
         const json = JSON.stringify(payload);
@@ -164,7 +190,17 @@ describe('escapers leave nothing active, for any input', () => {
       to: ['"<img src=x onerror=alert(1)>" <a@b.example>'],
       cc: [],
       bcc: [],
-      findings: [{ rule: 'derogatory', severity: 'error', message: '<b>m</b>', span: { start: 0, end: 1, line: 1, column: 1 }, excerpt: '<script>alert(2)</script>', clause: null, suggestion: '<a href="javascript:alert(3)">x</a>' }],
+      findings: [
+        {
+          rule: 'derogatory',
+          severity: 'error',
+          message: '<b>m</b>',
+          span: { start: 0, end: 1, line: 1, column: 1 },
+          excerpt: '<script>alert(2)</script>',
+          clause: null,
+          suggestion: '<a href="javascript:alert(3)">x</a>',
+        },
+      ],
     } as unknown as Parameters<typeof renderNudgeHtml>[0];
     const html = renderNudgeHtml(input);
     expect(html).not.toMatch(/<script|<img|<a href="javascript|<b>m/i);

@@ -59,7 +59,14 @@ function bigDraft(id: string, attachmentBytes: number): string {
 }
 
 async function withClient<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({ host: config.host, port: config.port, secure: false, doSTARTTLS: false, auth: { user: config.user, pass: DOVECOT_PASSWORD }, logger: false });
+  const client = new ImapFlow({
+    host: config.host,
+    port: config.port,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: config.user, pass: DOVECOT_PASSWORD },
+    logger: false,
+  });
   await client.connect();
   try {
     return await fn(client);
@@ -73,7 +80,10 @@ describe.skipIf(!DOVECOT_BIN)('IMAP message size (real Dovecot)', () => {
     dovecot = new Dovecot();
     await dovecot.start();
     const user = `size${randomUUID().slice(0, 6)}`;
-    config = mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` }, DOVECOT_PASSWORD);
+    config = mailboxConfig(
+      { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
+      DOVECOT_PASSWORD,
+    );
   }, 60_000);
   afterAll(async () => {
     await dovecot?.dispose();

@@ -41,9 +41,21 @@ async function inject(app: FastifyInstance, opts: InjectOptions) {
   }
 }
 
-const message = (text: string, extra: object = {}) => ({ channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text, ...extra });
+const message = (text: string, extra: object = {}) => ({
+  channel: 'email',
+  from: 'daniel.okafor@ashcombe.gov.uk',
+  to: ['amir.patel@ashcombe.gov.uk'],
+  text,
+  ...extra,
+});
 const check = (app: FastifyInstance, body: unknown, auth = token('outlook-addin'), remoteAddress = '127.0.0.1') =>
-  inject(app, { method: 'POST', url: '/v1/check', remoteAddress, headers: { authorization: auth, 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  inject(app, {
+    method: 'POST',
+    url: '/v1/check',
+    remoteAddress,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('message and body size', () => {
   let app: FastifyInstance;
@@ -95,8 +107,20 @@ describe('message and body size', () => {
 
   it('a briefing body over 64 KiB is 413 on every POST route, before anything is stored', async () => {
     const big = 'x'.repeat(DEFAULT_BODY_LIMIT + 1);
-    for (const url of ['/v1/briefings', '/v1/briefings/rq-x/decision', '/v1/offers/of-x/response', '/v1/rounds/ro-x/follow-ups', '/v1/sessions', '/v1/invitations/in-x/response']) {
-      const r = await inject(app, { method: 'POST', url, headers: { authorization: token('o-bell', 'ce-office'), 'content-type': 'application/json' }, payload: JSON.stringify({ matter: big }) });
+    for (const url of [
+      '/v1/briefings',
+      '/v1/briefings/rq-x/decision',
+      '/v1/offers/of-x/response',
+      '/v1/rounds/ro-x/follow-ups',
+      '/v1/sessions',
+      '/v1/invitations/in-x/response',
+    ]) {
+      const r = await inject(app, {
+        method: 'POST',
+        url,
+        headers: { authorization: token('o-bell', 'ce-office'), 'content-type': 'application/json' },
+        payload: JSON.stringify({ matter: big }),
+      });
       expect(r.statusCode, url).toBe(413);
       expect(r.json().error).toBe('payload_too_large');
     }
@@ -105,7 +129,12 @@ describe('message and body size', () => {
   });
 
   it('a briefing request with an over-long matter is 400 naming it', async () => {
-    const r = await inject(app, { method: 'POST', url: '/v1/briefings', headers: { authorization: token('cllr-hale', 'group-leader', 'labour') }, payload: { ...LABOUR_REQUEST, matter: 'm'.repeat(201) } });
+    const r = await inject(app, {
+      method: 'POST',
+      url: '/v1/briefings',
+      headers: { authorization: token('cllr-hale', 'group-leader', 'labour') },
+      payload: { ...LABOUR_REQUEST, matter: 'm'.repeat(201) },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toMatch(/matter/);
   });
@@ -144,7 +173,8 @@ describe('rate limit', () => {
 
   it('applies to the briefing routes too, with a JSON error naming it', async () => {
     const ip = '10.0.0.2';
-    for (let i = 0; i < 5; i++) await inject(app, { method: 'GET', url: '/v1/rounds', remoteAddress: ip, headers: { authorization: token('o-bell', 'ce-office') } });
+    for (let i = 0; i < 5; i++)
+      await inject(app, { method: 'GET', url: '/v1/rounds', remoteAddress: ip, headers: { authorization: token('o-bell', 'ce-office') } });
     const r = await inject(app, { method: 'GET', url: '/v1/rounds', remoteAddress: ip, headers: { authorization: token('o-bell', 'ce-office') } });
     expect(r.statusCode).toBe(429);
     expect(r.json().error).toBe('too_many_requests');
@@ -183,7 +213,8 @@ describe('rate limit', () => {
   });
 
   it('is kept per verified user: two tokens of one holder share a budget, whatever their ids', async () => {
-    const holder = (n: number) => `Bearer ${issueToken(SECRET, { sub: 'same-holder', role: 'checker', jti: `same-holder-${n}`, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+    const holder = (n: number) =>
+      `Bearer ${issueToken(SECRET, { sub: 'same-holder', role: 'checker', jti: `same-holder-${n}`, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
     for (let i = 0; i < 5; i++) expect((await check(app, message('hello'), holder(i), `10.0.1.${i}`)).statusCode).toBe(200);
     expect((await check(app, message('hello'), holder(9), '10.0.1.9')).statusCode).toBe(429);
   });

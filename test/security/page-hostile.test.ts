@@ -33,10 +33,19 @@ let base = '';
 let browser: Browser;
 
 beforeAll(async () => {
-  const svc = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date(Date.now() - 60_000).toISOString()), newId: ids('ph') });
+  const svc = new BriefingService({
+    council: council(),
+    store: new MemoryStore(),
+    clock: clock(new Date(Date.now() - 60_000).toISOString()),
+    newId: ids('ph'),
+  });
   const req = await svc.request(actors.labourLeader, { ...LABOUR_REQUEST, matter: 'Local Plan review' });
   const { round } = await svc.decide(actors.authoriser, req.id, { decision: 'approve', offerTitle: H.title, note: H.note });
-  const declined = await svc.request(actors.toryLeader, { matter: 'Parking review', details: 'Residents parking zones', premises: { councilControlled: false } });
+  const declined = await svc.request(actors.toryLeader, {
+    matter: 'Parking review',
+    details: 'Residents parking zones',
+    premises: { councilControlled: false },
+  });
   await svc.decide(actors.authoriser, declined.id, { decision: 'decline', reason: 'non-council-premises', note: H.declineNote });
   await svc.request(actors.libdemLeader, { matter: 'Budget', details: 'The budget' }); // keeps the awaiting list non-empty
   const view = await svc.roundView(round!.id);

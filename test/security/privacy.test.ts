@@ -104,12 +104,23 @@ describe('the API server process', () => {
     const token = issueToken(SECRET, { sub: 'outlook-addin', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3600 });
     const post = async (body: string, auth = `Bearer ${token}`) => {
       for (let attempt = 0; ; attempt++) {
-        const r = await fetch(`http://127.0.0.1:${port}/v1/check`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body });
+        const r = await fetch(`http://127.0.0.1:${port}/v1/check`, {
+          method: 'POST',
+          headers: { authorization: auth, 'content-type': 'application/json' },
+          body,
+        });
         if (r.status !== 503 || attempt >= 20) return { status: r.status, text: await r.text() };
         await new Promise((res) => setTimeout(res, 250));
       }
     };
-    const message = { channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], subject: `Leaflets ${m}`, text: `I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`, html: `<p>${m}</p>` };
+    const message = {
+      channel: 'email',
+      from: 'daniel.okafor@ashcombe.gov.uk',
+      to: ['amir.patel@ashcombe.gov.uk'],
+      subject: `Leaflets ${m}`,
+      text: `I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`,
+      html: `<p>${m}</p>`,
+    };
 
     const ok = await post(JSON.stringify(message));
     expect(ok.status).toBe(200);
@@ -161,7 +172,12 @@ describe('the check route when the engine fails', () => {
     await app.ready();
     try {
       const token = issueToken(SECRET, { sub: 'outlook-addin', role: 'checker', exp: Math.floor(Date.now() / 1000) + 3600 });
-      const r = await app.inject({ method: 'POST', url: '/v1/check', headers: { authorization: `Bearer ${token}` }, payload: { channel: 'email', from: 'a@b.example', text: `hello ${m}` } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/check',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { channel: 'email', from: 'a@b.example', text: `hello ${m}` },
+      });
       expect(r.statusCode).toBe(500);
       expect(r.body).not.toContain(m);
       expect(lines.some((l) => l.includes('check failed'))).toBe(true);
@@ -208,11 +224,15 @@ describe('probity check (a real process reading stdin)', () => {
     const m = marker();
     try {
       const input = `${JSON.stringify({ id: 'one', channel: 'email', from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text: `I want you to print 500 leaflets for our Labour campaign by Friday. ${m}` })}\n`;
-      const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'check', '--council', join(ROOT, 'examples/council.yaml'), '--fail-on', 'never', '-'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, NO_COLOR: '1' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'check', '--council', join(ROOT, 'examples/council.yaml'), '--fail-on', 'never', '-'],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, NO_COLOR: '1' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
       child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -257,10 +277,26 @@ describe('probity audit (a real process) without --excerpts', () => {
       const slack = join(input, 'slack');
       mkdirSync(join(slack, 'general'), { recursive: true });
       writeFileSync(join(slack, 'users.json'), JSON.stringify([{ id: 'U0OKAFOR', profile: { email: 'daniel.okafor@ashcombe.gov.uk' } }]));
-      writeFileSync(join(slack, 'general', '2026-05-12.json'), JSON.stringify([{ type: 'message', user: 'U0OKAFOR', text: `<@U0PATEL> I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`, ts: '1778572800.000100' }]));
+      writeFileSync(
+        join(slack, 'general', '2026-05-12.json'),
+        JSON.stringify([
+          {
+            type: 'message',
+            user: 'U0OKAFOR',
+            text: `<@U0PATEL> I want you to print 500 leaflets for our Labour campaign by Friday. ${m}`,
+            ts: '1778572800.000100',
+          },
+        ]),
+      );
 
-      for (const [name, path] of [['eml', eml], ['slack', slack]] as const) {
-        const r = await run([path, '--council', join(ROOT, 'examples/council.yaml'), '--json', join(work, `${name}.json`), '--html', join(work, `${name}.html`), '--no-progress'], work);
+      for (const [name, path] of [
+        ['eml', eml],
+        ['slack', slack],
+      ] as const) {
+        const r = await run(
+          [path, '--council', join(ROOT, 'examples/council.yaml'), '--json', join(work, `${name}.json`), '--html', join(work, `${name}.html`), '--no-progress'],
+          work,
+        );
         expect([0, 1], r.out).toContain(r.code);
         expect(readFileSync(join(work, `${name}.json`), 'utf8')).toMatch(/political-request/);
       }
@@ -329,7 +365,10 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
     const m = marker();
     const worker = start('workers/lint.worker.ts', {});
     const watcher = start('workers/imap-watcher.ts', { PROBITY_IMAP_DEBOUNCE_MS: '200' });
-    await until(() => (/lint worker ready/.test(output) && /imap watcher started/.test(output)) || worker.exitCode !== null || watcher.exitCode !== null, 'processes up');
+    await until(
+      () => (/lint worker ready/.test(output) && /imap watcher started/.test(output)) || worker.exitCode !== null || watcher.exitCode !== null,
+      'processes up',
+    );
     expect([worker.exitCode, watcher.exitCode], output).toEqual([null, null]);
 
     await withImap(dovecot, user, (client) =>
@@ -363,7 +402,10 @@ describe.skipIf(!DOVECOT_BIN)('IMAP: a saved draft through the watcher and lint 
       await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
     }
     const lines = output.split('\n').filter(Boolean);
-    expect(lines.some((l) => l.includes('imap draft checked') && l.includes('nudged')), output.slice(-2000)).toBe(true);
+    expect(
+      lines.some((l) => l.includes('imap draft checked') && l.includes('nudged')),
+      output.slice(-2000),
+    ).toBe(true);
     expect(lines.filter((l) => l.includes(m))).toEqual([]);
     for (const [key, value] of await dumpKeys(redis, `${prefix}*`)) {
       expect(key).not.toContain(m);

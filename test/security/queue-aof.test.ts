@@ -69,7 +69,11 @@ describe('the lint queue keeps message text off disk', () => {
     const connection = producerConnection(redis.url);
     await whenReady(connection);
     const plain = new Queue(LINT_QUEUE, { connection, prefix: harness.prefix, defaultJobOptions: LINT_JOB_OPTIONS });
-    await plain.add('slack-check', { source: 'command', user: 'U0OKAFOR', from: 'U0OKAFOR', to: [], text: MESSAGE(marker), reply: { via: 'view', viewId: 'V0PLAIN' } }, { jobId: `slack-check-plain-${marker}` });
+    await plain.add(
+      'slack-check',
+      { source: 'command', user: 'U0OKAFOR', from: 'U0OKAFOR', to: [], text: MESSAGE(marker), reply: { via: 'view', viewId: 'V0PLAIN' } },
+      { jobId: `slack-check-plain-${marker}` },
+    );
     await harness.log.waitFor((r) => r.msg === 'lint job failed' && String(r.fields.jobId).includes(marker));
     const failure = harness.log.records.find((r) => r.msg === 'lint job failed' && String(r.fields.jobId).includes(marker))!;
     expect(JSON.stringify(failure.fields)).toContain('arrived unsealed');
@@ -86,7 +90,9 @@ describe('the lint queue keeps message text off disk', () => {
     expect(keys.open('slack-check', sealed)).toEqual({ text: 'hello' });
     expect(() => other.open('slack-check', sealed)).toThrow('does not open with key "a"');
     expect(() => keys.open('slack-message', sealed)).toThrow('does not open');
-    expect(() => QueueKeys.parse('b:0123456789abcdef0123456789abcdef0123').open('slack-check', sealed)).toThrow('sealed with key "a", which is not in PROBITY_QUEUE_KEYS');
+    expect(() => QueueKeys.parse('b:0123456789abcdef0123456789abcdef0123').open('slack-check', sealed)).toThrow(
+      'sealed with key "a", which is not in PROBITY_QUEUE_KEYS',
+    );
     expect(() => QueueKeys.parse('short:abc')).toThrow('PROBITY_QUEUE_KEYS (key "short") must be set to at least 32 characters');
     expect(() => QueueKeys.parse('')).toThrow('PROBITY_QUEUE_KEYS must be set');
   });

@@ -88,18 +88,38 @@ function rules(slackPrefix: string, briefingPrefix: string): Rule[] {
       kind: 'operational',
       why: "an answer link's nonce, claimed by the one answer it gave (kept a month after the offer closes, so the page can say so): what was answered and when, nothing else",
     },
-    { pattern: new RegExp(`^${ledger}channel:(?:email|slack)$`), kind: 'operational', why: "a notice worker's report that it sends on this channel (lapses after a minute)" },
+    {
+      pattern: new RegExp(`^${ledger}channel:(?:email|slack)$`),
+      kind: 'operational',
+      why: "a notice worker's report that it sends on this channel (lapses after a minute)",
+    },
     // Finding records: retention.findings.
     { pattern: new RegExp(`^${k}slack:warned:[^:]+:[0-9.]+$`), kind: 'finding', why: 'this Slack message was warned' },
     { pattern: new RegExp(`^${k}imap:nudged:[0-9a-f]{64}$`), kind: 'finding', why: 'rule ids already nudged about, per draft hash' },
-    { pattern: new RegExp(`^${k}imap:pending:[0-9a-f]{40}$`), kind: 'finding', why: 'lease on a nudge being delivered: which job holds it and since when (an hour at most)' },
+    {
+      pattern: new RegExp(`^${k}imap:pending:[0-9a-f]{40}$`),
+      kind: 'finding',
+      why: 'lease on a nudge being delivered: which job holds it and since when (an hour at most)',
+    },
     // Audit events: retention.events.
     { pattern: new RegExp(`^${k}slack:feedback$`), kind: 'event', why: "authors' acknowledgements and false alarms" },
     // Operational: no finding, no message data.
     { pattern: new RegExp(`^${k}slack:event:[A-Za-z0-9]+$`), kind: 'operational', why: "Slack event id claim (1 h) so Slack's retries warn once" },
-    { pattern: new RegExp(`^${k}slack:event:request:[0-9a-f]{64}$`), kind: 'operational', why: "a signed Slack request's claim (1 h, SHA-256 of its signature) so a replay is dropped" },
-    { pattern: new RegExp(`^${k}slack:members:[A-Z0-9]+$`), kind: 'operational', why: "a channel's member ids (1 h, or until someone joins or leaves): who a message is to" },
-    { pattern: new RegExp(`^${k}slack:members-epoch:[A-Z0-9]+$`), kind: 'operational', why: "a counter of a channel's joins and leaves (1 h), so a stale member list is not stored" },
+    {
+      pattern: new RegExp(`^${k}slack:event:request:[0-9a-f]{64}$`),
+      kind: 'operational',
+      why: "a signed Slack request's claim (1 h, SHA-256 of its signature) so a replay is dropped",
+    },
+    {
+      pattern: new RegExp(`^${k}slack:members:[A-Z0-9]+$`),
+      kind: 'operational',
+      why: "a channel's member ids (1 h, or until someone joins or leaves): who a message is to",
+    },
+    {
+      pattern: new RegExp(`^${k}slack:members-epoch:[A-Z0-9]+$`),
+      kind: 'operational',
+      why: "a counter of a channel's joins and leaves (1 h), so a stale member list is not stored",
+    },
     { pattern: new RegExp(`^${k}imap:cursor:[^:]+:[0-9a-f]{16}$`), kind: 'operational', why: 'IMAP folder cursor: UIDVALIDITY and last UID' },
     {
       pattern: new RegExp(`^${lint}events$`),
@@ -185,18 +205,34 @@ describe('retention of findings and audit events; the briefing register is kept'
       container: { type: 'message', is_ephemeral: true },
       channel: { id: 'C0RETAIN', name: 'planning' },
       response_url: h.stub.responseUrl('retain-1'),
-      actions: [{ type: 'button', action_id: falseAlarm.action_id, block_id: 'probity_warning_actions', value: falseAlarm.value, action_ts: `${Date.now() / 1000}` }],
+      actions: [
+        { type: 'button', action_id: falseAlarm.action_id, block_id: 'probity_warning_actions', value: falseAlarm.value, action_ts: `${Date.now() / 1000}` },
+      ],
     });
     expect(clicked.status).toBe(200);
     await until(async () => (await h.feedback.list()).some((r) => r.ts === String(event.ts)), 'feedback record');
     // The lint job (which carried the text) is gone once it completes.
-    await until(async () => (await h.lint.queue.getJobCountByTypes('wait', 'active', 'delayed', 'completed', 'failed', 'prioritized')) === 0, 'lint queue drained');
+    await until(
+      async () => (await h.lint.queue.getJobCountByTypes('wait', 'active', 'delayed', 'completed', 'failed', 'prioritized')) === 0,
+      'lint queue drained',
+    );
 
     // IMAP: a nudge claimed with the TTL the lint worker derives from the council (imap-draft-processor), and a cursor.
     const drafts = new DraftState(h.redis, h.keyPrefix, { nudgedTtlSeconds: Math.ceil(council.retention.findings / 1000) });
-    const keys = draftKeys('main', '<draft-1@ashcombe.gov.uk>', { from: 'daniel.okafor@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], cc: [], bcc: [], subject: 'Leaflets', text: textMarker });
+    const keys = draftKeys('main', '<draft-1@ashcombe.gov.uk>', {
+      from: 'daniel.okafor@ashcombe.gov.uk',
+      to: ['amir.patel@ashcombe.gov.uk'],
+      cc: [],
+      bcc: [],
+      subject: 'Leaflets',
+      text: textMarker,
+    });
     // One nudge delivered (its rules recorded under both of the draft's names), and one claimed but not delivered (its lease).
-    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', lease: 'new', rules: ['political-request'] });
+    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention')).toEqual({
+      kind: 'deliver',
+      lease: 'new',
+      rules: ['political-request'],
+    });
     await drafts.finishNudge(keys, ['political-request'], NUDGE_ID, 'job:retention');
     expect(await drafts.claimNudge(keys, ['derogatory'], OTHER_NUDGE_ID, 'job:retention')).toEqual({ kind: 'deliver', lease: 'new', rules: ['derogatory'] });
     await drafts.setCursor('main', 'Drafts', { uidValidity: '1', lastUid: 7 });
@@ -213,7 +249,13 @@ describe('retention of findings and audit events; the briefing register is kept'
     await until(async () => (await w.dispatcher.queue.getJobCountByTypes('wait', 'active', 'waiting-children', 'prioritized')) === 0, 'notices queue idle');
     // A group answers through its notice's link (the link's nonce is claimed), and a worker reports its channels.
     const tory = view.offers.find((o) => o.party.id === 'conservative')!;
-    const link = w.links.offer({ offerId: tory.id, party: 'conservative', person: 'cllr-webb', expiresAt: tory.expiresAt!, noticeId: `${tory.id}-offer-email` });
+    const link = w.links.offer({
+      offerId: tory.id,
+      party: 'conservative',
+      person: 'cllr-webb',
+      expiresAt: tory.expiresAt!,
+      noticeId: `${tory.id}-offer-email`,
+    });
     await w.answers.answerOffer(link.slice(link.lastIndexOf('/') + 1), { response: 'accept' }, 'page');
     await new ChannelHealth(w.redis, w.ledgerPrefix).report(['email'], 'retention-test');
     const auditBefore = await w.store.auditEvents();
@@ -229,7 +271,10 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(of('event').map((s) => s.key)).toEqual([`${h.keyPrefix}slack:feedback`]);
     const register = of('register');
     for (const needed of [':ledger:audit', ':ledger:head', ':ledger:e:request:', ':ledger:e:round:', ':ledger:sent:']) {
-      expect(register.some((s) => s.key.includes(needed)), needed).toBe(true);
+      expect(
+        register.some((s) => s.key.includes(needed)),
+        needed,
+      ).toBe(true);
     }
     for (const s of register) expect(s.pttl, s.key).toBe(-1);
     for (const s of of('finding')) {
@@ -249,7 +294,11 @@ describe('retention of findings and audit events; the briefing register is kept'
     }
     for (const s of of('operational').filter((o) => o.key.startsWith(`${w.prefix}-bull:notices:`))) {
       const data = (await h.redis.type(s.key)) === 'hash' ? await h.redis.hget(s.key, 'data') : null;
-      if (data !== null) expect(Object.keys(JSON.parse(data) as object).every((f) => ['noticeId', 'roundId', 'offerId', 'reminder'].includes(f)), s.key).toBe(true);
+      if (data !== null)
+        expect(
+          Object.keys(JSON.parse(data) as object).every((f) => ['noticeId', 'roundId', 'offerId', 'reminder'].includes(f)),
+          s.key,
+        ).toBe(true);
     }
 
     // Past the period: findings and events are gone, the register is whole.
@@ -265,7 +314,11 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(verifyChain(auditAfter, await w.store.head())).toEqual({ ok: true, count: auditBefore.length, head: await w.store.head() });
     expect((await w.svc.roundView(round!.id)).offers.flatMap((o) => o.notices).every((n) => n.state === 'sent')).toBe(true);
     // The same claim can be made again: the draft is no longer remembered.
-    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention-2')).toEqual({ kind: 'deliver', lease: 'new', rules: ['political-request'] });
+    expect(await drafts.claimNudge(keys, ['political-request'], NUDGE_ID, 'job:retention-2')).toEqual({
+      kind: 'deliver',
+      lease: 'new',
+      rules: ['political-request'],
+    });
   });
 
   it('a feedback record older than the period goes at the next write, even in a stream that is still live', async () => {
@@ -289,7 +342,7 @@ describe('retention of findings and audit events; the briefing register is kept'
     expect(left).not.toContain('1700000000.000001');
   });
 
-  it('trim() removes records older than the period without waiting for a write, on Redis\'s clock, and re-sets the expiry', async () => {
+  it("trim() removes records older than the period without waiting for a write, on Redis's clock, and re-sets the expiry", async () => {
     const keyPrefix = `${h.keyPrefix}trim:`;
     const key = `${keyPrefix}slack:feedback`;
     const store = redisFeedbackStore(h.redis, { keyPrefix, retentionMs: 60_000 });
@@ -316,17 +369,43 @@ describe('retention of findings and audit events; the briefing register is kept'
     await dovecot.start();
     try {
       const user = `retention-${randomUUID().slice(0, 8)}`;
-      const config = mailboxConfig({ id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` }, DOVECOT_PASSWORD);
-      const client = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, doSTARTTLS: false, auth: { user, pass: DOVECOT_PASSWORD }, logger: false, disableAutoIdle: true });
+      const config = mailboxConfig(
+        { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
+        DOVECOT_PASSWORD,
+      );
+      const client = new ImapFlow({
+        host: '127.0.0.1',
+        port: dovecot.port,
+        secure: false,
+        doSTARTTLS: false,
+        auth: { user, pass: DOVECOT_PASSWORD },
+        logger: false,
+        disableAutoIdle: true,
+      });
       client.on('error', () => {});
       await client.connect();
-      const source = ['From: daniel.okafor@ashcombe.gov.uk', 'To: amir.patel@ashcombe.gov.uk', 'Subject: Leaflets', 'Message-ID: <retention-1@example.test>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', `I want you to print 500 leaflets for our Labour campaign by Friday. ${textMarker}`, ''].join('\r\n');
+      const source = [
+        'From: daniel.okafor@ashcombe.gov.uk',
+        'To: amir.patel@ashcombe.gov.uk',
+        'Subject: Leaflets',
+        'Message-ID: <retention-1@example.test>',
+        'MIME-Version: 1.0',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        `I want you to print 500 leaflets for our Labour campaign by Friday. ${textMarker}`,
+        '',
+      ].join('\r\n');
       const appended = await client.append('Drafts', source, ['\\Draft']);
       await client.logout().catch(() => client.close());
       expect(appended && appended.uid && appended.uidValidity).toBeTruthy();
 
       const keyPrefix = `${h.keyPrefix}imap-processor:`;
-      const imap = { mailboxes: new Map([[config.id, config]]), minSeverity: 'warning' as const, nudgeFrom: 'Probity <probity@ashcombe.gov.uk>', keyword: '$ProbityChecked' };
+      const imap = {
+        mailboxes: new Map([[config.id, config]]),
+        minSeverity: 'warning' as const,
+        nudgeFrom: 'Probity <probity@ashcombe.gov.uk>',
+        keyword: '$ProbityChecked',
+      };
       const result = await imapDraftProcessor(
         { mailbox: config.id, folder: 'Drafts', uidValidity: String(appended && appended.uidValidity), uid: Number(appended && appended.uid) },
         { linter: h.linter, redis: h.redis, keyPrefix, log: h.log, imap, rateLimit: async () => {} },

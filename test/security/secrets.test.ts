@@ -29,8 +29,12 @@ describe('token secrets', () => {
   });
 
   it('refuses it in a rotation keyring too, naming the key', () => {
-    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: `new:${randomBytes(32).toString('hex')},old:${EXAMPLE}` })).toThrow('PROBITY_TOKEN_KEYS (key "old") is the example value');
-    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: 'no-separator' })).toThrow("PROBITY_TOKEN_KEYS: entry 1 must be id:secret, the id letters, digits, '.', '_' or '-'");
+    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: `new:${randomBytes(32).toString('hex')},old:${EXAMPLE}` })).toThrow(
+      'PROBITY_TOKEN_KEYS (key "old") is the example value',
+    );
+    expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: 'no-separator' })).toThrow(
+      "PROBITY_TOKEN_KEYS: entry 1 must be id:secret, the id letters, digits, '.', '_' or '-'",
+    );
     const ring = keyringFromEnv({ PROBITY_TOKEN_KEYS: `2026-12:${randomBytes(32).toString('hex')},2026-06:${randomBytes(32).toString('hex')}` });
     expect(ring.current.kid).toBe('2026-12');
     expect(ring.keys.map((k) => k.kid)).toEqual(['2026-12', '2026-06']);
@@ -52,7 +56,9 @@ describe('token secrets', () => {
     }
     // A '.' separates an answer link's parts (and is kept out of the queue's ids): only the tokens' kids may have one.
     expect(() => keyringFromEnv({ PROBITY_TOKEN_KEYS: `2026.12:${good()}` })).not.toThrow();
-    expect(() => LinkKeys.parse(`2026.12:${good()}`)).toThrow(`PROBITY_LINK_KEYS: entry 1 must be id:secret, the id 1–32 letters, digits, '_' or '-' (got "2026.12")`);
+    expect(() => LinkKeys.parse(`2026.12:${good()}`)).toThrow(
+      `PROBITY_LINK_KEYS: entry 1 must be id:secret, the id 1–32 letters, digits, '_' or '-' (got "2026.12")`,
+    );
     expect(() => QueueKeys.parse(`2026.12:${good()}`)).toThrow(QueueKeyError);
   });
 

@@ -49,7 +49,12 @@ beforeAll(async () => {
     ],
     // The account id is what is typed at the provider's sign-in form: an email address.
     async findAccount(_ctx, id) {
-      return { accountId: id, async claims() { return { sub: `sub-${id}`, email: id, email_verified: true, name: NAMES[id] ?? id }; } };
+      return {
+        accountId: id,
+        async claims() {
+          return { sub: `sub-${id}`, email: id, email_verified: true, name: NAMES[id] ?? id };
+        },
+      };
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true } },
@@ -61,8 +66,19 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
 
   service = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date().toISOString()), newId: ids('si') });
-  const oidc = new OidcClient({ issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret, redirectUri: `${base}/auth/callback`, label: 'Sign in with the test provider' });
-  app = await buildApp({ service, auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' }, signIn: { sessions: new SessionStore(new MemoryKv()), oidc, publicUrl: base }, docs: false });
+  const oidc = new OidcClient({
+    issuer,
+    clientId: CLIENT.id,
+    clientSecret: CLIENT.secret,
+    redirectUri: `${base}/auth/callback`,
+    label: 'Sign in with the test provider',
+  });
+  app = await buildApp({
+    service,
+    auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' },
+    signIn: { sessions: new SessionStore(new MemoryKv()), oidc, publicUrl: base },
+    docs: false,
+  });
   await app.listen({ port, host: '127.0.0.1' });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 60_000);
@@ -92,13 +108,17 @@ async function signInThroughProvider(page: Page, email: string): Promise<void> {
 const csrfFetch = (page: Page, path: string, body: object, csrf?: string) =>
   page.evaluate(
     async ({ path, body, csrf }) => {
-      const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: JSON.stringify(body) });
+      const r = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+        body: JSON.stringify(body),
+      });
       return { status: r.status, body: await r.text() };
     },
     { path, body, csrf },
   );
 
-describe('sign-in with the council\'s identity provider', () => {
+describe("sign-in with the council's identity provider", () => {
   let context: BrowserContext;
 
   it('signs the chief executive in from the office page, with roles from council.yaml, in an HttpOnly, SameSite cookie', async () => {
@@ -118,7 +138,7 @@ describe('sign-in with the council\'s identity provider', () => {
     expect(problems).toEqual([]);
   });
 
-  it('a change needs the session\'s CSRF token; with it, the office records a written request', async () => {
+  it("a change needs the session's CSRF token; with it, the office records a written request", async () => {
     const page = context.pages()[0]!;
     const request = { ...LABOUR_REQUEST, requestedBy: 'cllr-hale' };
     const refused = await csrfFetch(page, '/v1/briefings', request);
@@ -148,17 +168,24 @@ describe('sign-in with the council\'s identity provider', () => {
     const page = await ctx.newPage();
     await signInThroughProvider(page, 'stranger@example.org');
     expect(await page.locator('h1').textContent()).toBe('No access');
-    expect(await page.locator('#sign-in-problem').textContent()).toBe("stranger@example.org is not in the council's directory (council.yaml). Ask the office to add you.");
+    expect(await page.locator('#sign-in-problem').textContent()).toBe(
+      "stranger@example.org is not in the council's directory (council.yaml). Ask the office to add you.",
+    );
     expect((await ctx.cookies(base)).some((c) => c.name === 'probity-session')).toBe(false);
     await ctx.close();
   });
 
-  it('a group leader signs in as the group leader council.yaml says they are, and sees none of the office\'s pages', async () => {
+  it("a group leader signs in as the group leader council.yaml says they are, and sees none of the office's pages", async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     await signInThroughProvider(page, 'tom.webb@ashcombe.gov.uk');
     const session = await page.evaluate(async () => (await fetch('/auth/session')).json());
-    expect(session).toMatchObject({ signedIn: true, person: { id: 'cllr-webb', name: 'Cllr Tom Webb' }, roles: ['group-leader', 'checker'], party: 'conservative' });
+    expect(session).toMatchObject({
+      signedIn: true,
+      person: { id: 'cllr-webb', name: 'Cllr Tom Webb' },
+      roles: ['group-leader', 'checker'],
+      party: 'conservative',
+    });
     const rounds = await page.evaluate(async () => (await fetch('/v1/rounds')).status);
     expect(rounds).toBe(403);
     const offers = await page.evaluate(async () => (await fetch('/v1/offers')).status);
@@ -167,7 +194,7 @@ describe('sign-in with the council\'s identity provider', () => {
   });
 });
 
-describe('the sign-in\'s own defences', () => {
+describe("the sign-in's own defences", () => {
   it('a callback whose state was not started in this browser is refused (login CSRF)', async () => {
     const start = await app.inject({ method: 'GET', url: '/auth/login' });
     expect(start.statusCode).toBe(302);
@@ -200,17 +227,29 @@ describe('the sign-in\'s own defences', () => {
 
   it('signing out needs the CSRF token, so another site cannot sign a person out', async () => {
     const sessions = new SessionStore(new MemoryKv());
-    const local = await buildApp({ service, auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' }, signIn: { sessions, publicUrl: base }, docs: false });
+    const local = await buildApp({
+      service,
+      auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' },
+      signIn: { sessions, publicUrl: base },
+      docs: false,
+    });
     const { id, session } = await sessions.create('o-bell', { issuer, subject: 'x' }, Date.now());
     expect((await local.inject({ method: 'POST', url: '/auth/logout', cookies: { 'probity-session': id } })).statusCode).toBe(403);
     expect((await local.inject({ method: 'GET', url: '/v1/rounds', cookies: { 'probity-session': id } })).statusCode).toBe(200);
-    expect((await local.inject({ method: 'POST', url: '/auth/logout', cookies: { 'probity-session': id }, headers: { 'x-csrf-token': session.csrf } })).statusCode).toBe(204);
+    expect(
+      (await local.inject({ method: 'POST', url: '/auth/logout', cookies: { 'probity-session': id }, headers: { 'x-csrf-token': session.csrf } })).statusCode,
+    ).toBe(204);
     expect((await local.inject({ method: 'GET', url: '/v1/rounds', cookies: { 'probity-session': id } })).statusCode).toBe(401);
     await local.close();
   });
 
   it('without a provider configured, the page says single sign-on is not set up', async () => {
-    const local = await buildApp({ service, auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' }, signIn: { sessions: new SessionStore(new MemoryKv()), publicUrl: base }, docs: false });
+    const local = await buildApp({
+      service,
+      auth: { secret: 'sign-in-test-token-secret-0123456789abcdef' },
+      signIn: { sessions: new SessionStore(new MemoryKv()), publicUrl: base },
+      docs: false,
+    });
     expect((await local.inject({ method: 'GET', url: '/auth/session' })).json()).toEqual({ signedIn: false, signIn: null });
     const r = await local.inject({ method: 'GET', url: '/auth/login' });
     expect(r.statusCode).toBe(503);

@@ -31,13 +31,23 @@ afterAll(async () => {
 
 async function cli(args: string[], env: Record<string, string>) {
   const out = { stdout: '', stderr: '' };
-  const io = { stdin: process.stdin, stdout: { write: (t: string) => ((out.stdout += t), true), isTTY: false }, stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false }, env, cwd: ROOT } as never;
+  const io = {
+    stdin: process.stdin,
+    stdout: { write: (t: string) => ((out.stdout += t), true), isTTY: false },
+    stderr: { write: (t: string) => ((out.stderr += t), true), isTTY: false },
+    env,
+    cwd: ROOT,
+  } as never;
   return { code: await run(args, io), ...out };
 }
 
 async function api(keysSetting: string) {
   const service = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date().toISOString()), newId: ids('tl') });
-  const app = await buildApp({ service, auth: { keys: keyringFromEnv({ PROBITY_TOKEN_KEYS: keysSetting }), revoked: new RevocationList(new RedisKv(redis, `${prefix}:auth`)) }, docs: false });
+  const app = await buildApp({
+    service,
+    auth: { keys: keyringFromEnv({ PROBITY_TOKEN_KEYS: keysSetting }), revoked: new RevocationList(new RedisKv(redis, `${prefix}:auth`)) },
+    docs: false,
+  });
   apps.push(app);
   return (token: string) => app.inject({ method: 'GET', url: '/v1/rounds', headers: { authorization: `Bearer ${token}` } });
 }

@@ -22,7 +22,12 @@ function finding(overrides: Partial<Finding> = {}): Finding {
     message: 'This asks an officer for party-political work.',
     span: { start: 0, end: 10, line: 1, column: 1 },
     excerpt: 'print 500 leaflets',
-    clause: { protocol: 'north-east-derbyshire', title: 'Protocol for Councillor – Officer relations', ref: '5.7', quote: 'never be used in connection with party political or campaigning activities' },
+    clause: {
+      protocol: 'north-east-derbyshire',
+      title: 'Protocol for Councillor – Officer relations',
+      ref: '5.7',
+      quote: 'never be used in connection with party political or campaigning activities',
+    },
     suggestion: 'Use your group’s own resources.',
     confidence: 0.9,
     ...overrides,
@@ -79,7 +84,11 @@ describe('escaping user text for mrkdwn', () => {
 
 describe('the warning', () => {
   it('carries references, never the excerpt, in its button values; they decode back', () => {
-    const { blocks, text } = warningMessage([finding({ excerpt: 'SECRET-WORDS here' })], { channel: 'C0X', ts: '1714560000.000100', permalink: 'https://x.slack.com/archives/C0X/p1' });
+    const { blocks, text } = warningMessage([finding({ excerpt: 'SECRET-WORDS here' })], {
+      channel: 'C0X',
+      ts: '1714560000.000100',
+      permalink: 'https://x.slack.com/archives/C0X/p1',
+    });
     expect(text).not.toContain('SECRET-WORDS');
     const actions = blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value?: string; url?: string }[] };
     for (const button of actions.elements) expect(button.value ?? '').not.toContain('SECRET');
@@ -101,7 +110,7 @@ describe('the warning', () => {
     for (const button of actions.elements) expect((button.value ?? '').length).toBeLessThanOrEqual(2000);
   });
 
-  it('says how sure Probity is, in words and a percentage, on the finding\'s heading line', () => {
+  it("says how sure Probity is, in words and a percentage, on the finding's heading line", () => {
     const { blocks } = warningMessage([finding({ confidence: 0.82 }), finding({ rule: 'derogatory', confidence: 0.955 })], { channel: 'C0X', ts: '1.2' });
     const heads = mrkdwnObjects(blocks).filter((o) => o.text.includes('Likely breach'));
     expect(heads[0]!.text.split('\n')[0]).toContain('Probity is fairly sure (82%)');
@@ -124,7 +133,10 @@ describe('the warning', () => {
 
 describe('modals and answers', () => {
   it('the acknowledge modal round-trips its metadata without text', () => {
-    const modal = acknowledgeModal({ warning: { channel: 'C0X', ts: '1.2', findings: [{ rule: 'derogatory', severity: 'warning' }] }, responseUrl: 'https://hooks.slack.com/x' });
+    const modal = acknowledgeModal({
+      warning: { channel: 'C0X', ts: '1.2', findings: [{ rule: 'derogatory', severity: 'warning' }] },
+      responseUrl: 'https://hooks.slack.com/x',
+    });
     expect(decodeAcknowledgeMeta(modal.private_metadata!)).toEqual({
       warning: { channel: 'C0X', ts: '1.2', findings: [{ rule: 'derogatory', severity: 'warning' }] },
       responseUrl: 'https://hooks.slack.com/x',

@@ -40,7 +40,12 @@ describe('after posting: the post-send threshold (0.8)', () => {
 
 describe('before sending: the pre-send threshold (0.5)', () => {
   it('/probity shows a finding at 0.5 and leaves out one at 0.49', async () => {
-    await h.postCommand({ user_id: COUNCILLOR, text: 'Send me the figures [conf 0.5] [conf 0.49]', response_url: h.stub.responseUrl('conf-cmd'), trigger_id: trigger() });
+    await h.postCommand({
+      user_id: COUNCILLOR,
+      text: 'Send me the figures [conf 0.5] [conf 0.49]',
+      response_url: h.stub.responseUrl('conf-cmd'),
+      trigger_id: trigger(),
+    });
     const answer = await h.stub.waitFor((c) => c.method === 'response' && c.responseId === 'conf-cmd');
     const text = blockText(answer.args.blocks);
     expect(text).toContain('1 thing to look at');
@@ -49,7 +54,12 @@ describe('before sending: the pre-send threshold (0.5)', () => {
   });
 
   it('/probity with only an unsure finding says there is nothing to flag', async () => {
-    await h.postCommand({ user_id: COUNCILLOR, text: 'Send me the figures [conf 0.3]', response_url: h.stub.responseUrl('conf-cmd-low'), trigger_id: trigger() });
+    await h.postCommand({
+      user_id: COUNCILLOR,
+      text: 'Send me the figures [conf 0.3]',
+      response_url: h.stub.responseUrl('conf-cmd-low'),
+      trigger_id: trigger(),
+    });
     const answer = await h.stub.waitFor((c) => c.method === 'response' && c.responseId === 'conf-cmd-low');
     expect(blockText(answer.args.blocks)).toContain('nothing to flag');
   });

@@ -88,15 +88,28 @@ describe('feedback on a warning', () => {
     expect(blockText(replaced.args.blocks)).toContain('acknowledged');
 
     const [record] = (await h.feedback.list()).filter((r) => r.ts === ts);
-    expect(record).toMatchObject({ kind: 'acknowledged', user: COUNCILLOR, channel: 'C0ACK', ts, reason: 'Agreed with the Director of Place beforehand', teamId: TEAM });
-    expect(record!.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'political-request', ref: '5.7', protocol: expect.any(String) })]));
+    expect(record).toMatchObject({
+      kind: 'acknowledged',
+      user: COUNCILLOR,
+      channel: 'C0ACK',
+      ts,
+      reason: 'Agreed with the Director of Place beforehand',
+      teamId: TEAM,
+    });
+    expect(record!.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'political-request', ref: '5.7', protocol: expect.any(String) })]),
+    );
     expect(JSON.stringify(record)).not.toContain('leaflets');
     await assertNowhereInRedis(marker);
   });
 
   it('an acknowledgement needs a reason', async () => {
     const { buttons } = await warned('C0NOREASON', `noreason-${Date.now()}`);
-    await click(buttons.find((b) => b.action_id === ACTION.acknowledge)!, 'ack-none', 'trig-none');
+    await click(
+      buttons.find((b) => b.action_id === ACTION.acknowledge)!,
+      'ack-none',
+      'trig-none',
+    );
     const open = await h.stub.waitFor((c) => c.method === 'views.open' && c.args.trigger_id === 'trig-none');
     const submit = await h.postInteraction({
       type: 'view_submission',
@@ -115,7 +128,15 @@ describe('feedback on a warning', () => {
   it('False alarm records at once, without the text, and replaces the warning', async () => {
     const marker = `fa-marker-${Date.now()}`;
     const { ts, buttons } = await warned('C0FALSE', marker);
-    expect((await click(buttons.find((b) => b.action_id === ACTION.falseAlarm)!, 'fa-1', 'trig-fa')).status).toBe(200);
+    expect(
+      (
+        await click(
+          buttons.find((b) => b.action_id === ACTION.falseAlarm)!,
+          'fa-1',
+          'trig-fa',
+        )
+      ).status,
+    ).toBe(200);
     const replaced = await h.stub.waitFor((c) => c.method === 'response' && c.responseId === 'fa-1');
     expect(replaced.args.replace_original).toBe(true);
     expect(blockText(replaced.args.blocks)).toContain('false alarm');
@@ -129,7 +150,11 @@ describe('feedback on a warning', () => {
 
   it('a signed False alarm replayed three times makes one record (the copies are answered 200 and dropped)', async () => {
     const { ts, buttons } = await warned('C0REPLAY', `replay-marker-${Date.now()}`);
-    const payload = clickPayload(buttons.find((b) => b.action_id === ACTION.falseAlarm)!, 'fa-replay', 'trig-replay');
+    const payload = clickPayload(
+      buttons.find((b) => b.action_id === ACTION.falseAlarm)!,
+      'fa-replay',
+      'trig-replay',
+    );
     const timestamp = Math.floor(Date.now() / 1000);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await h.postInteraction(payload, { timestamp })).status);
@@ -148,7 +173,11 @@ describe('feedback on a warning', () => {
 
   it('Dismiss deletes the warning', async () => {
     const { buttons } = await warned('C0DISMISS', `dismiss-${Date.now()}`);
-    await click(buttons.find((b) => b.action_id === ACTION.dismiss)!, 'dismiss-1', 'trig-dismiss');
+    await click(
+      buttons.find((b) => b.action_id === ACTION.dismiss)!,
+      'dismiss-1',
+      'trig-dismiss',
+    );
     const deleted = await h.stub.waitFor((c) => c.method === 'response' && c.responseId === 'dismiss-1');
     expect(deleted.args.delete_original).toBe(true);
   });

@@ -211,7 +211,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return post(form.toString(), { ...o, contentType: 'application/x-www-form-urlencoded' });
     },
     postInteraction(payload, o = {}) {
-      const form = new URLSearchParams({ payload: JSON.stringify({ token: 'legacy-verification-token', api_app_id: 'A0PROBITY', team: { id: TEAM, domain: 'ashcombe' }, ...payload }) });
+      const form = new URLSearchParams({
+        payload: JSON.stringify({ token: 'legacy-verification-token', api_app_id: 'A0PROBITY', team: { id: TEAM, domain: 'ashcombe' }, ...payload }),
+      });
       return post(form.toString(), { ...o, contentType: 'application/x-www-form-urlencoded' });
     },
     async dumpKeys(pattern = `${prefix}*`) {

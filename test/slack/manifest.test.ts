@@ -40,7 +40,18 @@ describe('manifest.yml', () => {
 
   it('asks for the bot scopes and events Probity needs (messages; members joining and leaving, for who is addressed)', () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual(
-      ['channels:history', 'channels:read', 'chat:write', 'commands', 'groups:history', 'groups:read', 'im:history', 'mpim:history', 'mpim:read', 'users:read'].sort(),
+      [
+        'channels:history',
+        'channels:read',
+        'chat:write',
+        'commands',
+        'groups:history',
+        'groups:read',
+        'im:history',
+        'mpim:history',
+        'mpim:read',
+        'users:read',
+      ].sort(),
     );
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(
       ['member_joined_channel', 'member_left_channel', 'message.channels', 'message.groups', 'message.im', 'message.mpim'].sort(),

@@ -103,9 +103,7 @@ describe('a message just posted', () => {
     });
     const stillBad = `${CAMPAIGN_REQUEST} Thanks!`;
     await h.postEvent(edited(stillBad, CAMPAIGN_REQUEST));
-    const second = await h.stub.waitFor(
-      (c) => ephemeralFor('C0EDIT', COUNCILLOR)(c) && blockText(c.args.blocks).includes('Your edited message'),
-    );
+    const second = await h.stub.waitFor((c) => ephemeralFor('C0EDIT', COUNCILLOR)(c) && blockText(c.args.blocks).includes('Your edited message'));
     expect(blockText(second.args.blocks)).toMatch(/political request/i);
 
     await h.postEvent(edited('<@U0PATEL> could you let me know when the planning report will be published?', stillBad));
@@ -164,7 +162,15 @@ describe('who a channel message is to', () => {
     expect(h.stub.callsOf('chat.postEphemeral', (c) => c.args.channel === 'C0JOIN')).toHaveLength(0);
 
     h.stub.members.set('C0JOIN', [COUNCILLOR, 'U0STRANGER', 'U0PATEL']);
-    const joined = await h.postEvent({ type: 'member_joined_channel', user: 'U0PATEL', channel: 'C0JOIN', channel_type: 'C', team: TEAM, inviter: COUNCILLOR, event_ts: nextTs() });
+    const joined = await h.postEvent({
+      type: 'member_joined_channel',
+      user: 'U0PATEL',
+      channel: 'C0JOIN',
+      channel_type: 'C',
+      team: TEAM,
+      inviter: COUNCILLOR,
+      event_ts: nextTs(),
+    });
     expect(joined.response.status).toBe(200);
     await h.log.waitFor((r) => r.msg === 'slack channel member joined' && r.fields.channel === 'C0JOIN');
     expect(await h.redis.exists(`${h.keyPrefix}slack:members:C0JOIN`)).toBe(0);

@@ -108,7 +108,13 @@ describe('global shortcut "Check a draft"', () => {
       type: 'view_submission',
       user: { id: COUNCILLOR, team_id: TEAM },
       trigger_id: trigger(),
-      view: { id: 'V0EMPTY', type: 'modal', callback_id: CALLBACK.draftModal, private_metadata: '', state: { values: { [BLOCK.draft]: { [BLOCK.draft]: { type: 'plain_text_input', value: '   ' } } } } },
+      view: {
+        id: 'V0EMPTY',
+        type: 'modal',
+        callback_id: CALLBACK.draftModal,
+        private_metadata: '',
+        state: { values: { [BLOCK.draft]: { [BLOCK.draft]: { type: 'plain_text_input', value: '   ' } } } },
+      },
     });
     const ack = (await submit.json()) as { response_action: string; errors: Record<string, string> };
     expect(ack.response_action).toBe('errors');

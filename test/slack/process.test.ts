@@ -24,7 +24,6 @@ afterAll(async () => {
   await stub.close();
 });
 
-
 describe('workers/slack.ts', () => {
   it('verifies its token, answers Slack and /healthz, and exits 0 on SIGTERM', async () => {
     stub.script('auth.test', { body: { ok: true, user_id: 'U0PROBITY', bot_id: 'B0PROBITY', team_id: 'T0ASHCOMBE' } });

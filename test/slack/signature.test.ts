@@ -66,7 +66,11 @@ describe('request signatures', () => {
   });
 
   it('refuses a request with no signature headers (401)', async () => {
-    const response = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"url_verification","challenge":"x"}' });
+    const response = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":"url_verification","challenge":"x"}',
+    });
     expect(response.status).toBe(401);
   });
 });

@@ -60,7 +60,8 @@ export async function imapSource(config: MailboxConfig, folder: string): Promise
     unit: 'messages',
     close,
     async *items(cursor: Cursor | undefined): AsyncGenerator<AuditItem> {
-      if (cursor && cursor.uidValidity !== uidValidity) throw new InputError(`--imap ${config.id}: the folder was rebuilt (UIDVALIDITY changed); start again without --resume`);
+      if (cursor && cursor.uidValidity !== uidValidity)
+        throw new InputError(`--imap ${config.id}: the folder was rebuilt (UIDVALIDITY changed); start again without --resume`);
       const after = typeof cursor?.uid === 'number' ? cursor.uid : 0;
       const todo = uids.filter((u) => u > after);
       let done = uids.length - todo.length;

@@ -17,7 +17,8 @@ const ACCEPTS = 'audit reads an mbox file, a Maildir, a folder of .eml files, a 
 /** Exports people try that audit cannot read, and how to turn them into one it can. */
 const HINTS: Record<string, string> = {
   '.pst': 'an Outlook data file (.pst) is not read directly: convert it to mbox first (readpst -o out/ mail.pst, from pst-utils) and audit the result',
-  '.ost': 'an Outlook offline data file (.ost) is not read directly: export the mailbox from Outlook or Exchange as .pst, convert it to mbox (readpst) and audit the result',
+  '.ost':
+    'an Outlook offline data file (.ost) is not read directly: export the mailbox from Outlook or Exchange as .pst, convert it to mbox (readpst) and audit the result',
   '.msg': 'an Outlook message (.msg) is not read directly: save messages as .eml (or convert them with msgconvert) into a folder and audit the folder',
   '.eml': 'one message: check it with probity check, or audit the folder it is in',
 };
@@ -39,7 +40,10 @@ async function assertMbox(path: string): Promise<void> {
     await file.close();
   }
   if (head.length === 0) throw new InputError(`${path}: an empty file; ${ACCEPTS}`);
-  const text = head.toString('latin1').replace(/^\xEF\xBB\xBF/, '').replace(/^(?:[ \t]*\r?\n)+/, '');
+  const text = head
+    .toString('latin1')
+    .replace(/^\xEF\xBB\xBF/, '')
+    .replace(/^(?:[ \t]*\r?\n)+/, '');
   if (!text.startsWith('From ')) throw new InputError(`${path}: not an mbox file (it does not start with a "From " line); ${ACCEPTS}`);
 }
 

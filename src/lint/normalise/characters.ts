@@ -57,8 +57,7 @@ function hasLookAlike(text: string, from = 0, to = text.length): boolean {
 
 function buildHomoglyphTables(): { STRICT: Map<string, string>; LOOSE: Map<string, string> } {
   const data = createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>;
-  const isCandidate = (ch: string) =>
-    [...ch].length === 1 && LETTER.test(ch) && !LATIN_LETTER.test(ch) && ch.normalize('NFKC') === ch;
+  const isCandidate = (ch: string) => [...ch].length === 1 && LETTER.test(ch) && !LATIN_LETTER.test(ch) && ch.normalize('NFKC') === ch;
   const asciiTarget = (source: string, target: string | undefined): string | undefined => {
     if (target === undefined || !ASCII_LETTER.test(target)) return undefined;
     // The skeleton folds capital I to l; a capital look-alike (Greek Ι, Cyrillic І) should read as I.
@@ -105,11 +104,7 @@ export function normaliseText(text: string): string {
   out = out.replace(LINE_BREAKS, '\n');
   out = out.normalize('NFKC').replace(INVISIBLE, '');
   if (hasLookAlike(out)) out = foldHomoglyphs(out);
-  return out
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(HORIZONTAL_SPACE, ' ')
-    .replace(TRAILING_SPACE, '');
+  return out.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(HORIZONTAL_SPACE, ' ').replace(TRAILING_SPACE, '');
 }
 
 function wordScript(word: string): { latin: boolean; other: boolean } {

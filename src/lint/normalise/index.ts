@@ -74,7 +74,9 @@ export function normalise(message: Message, options: { maxChars?: number } = {})
   else if (message.channel === 'slack') body = slackToPlain(body);
 
   const subjectRaw = typeof message.subject === 'string' ? message.subject : '';
-  const subject = normaliseText(subjectRaw.slice(0, maxChars)).replace(/\s*\n\s*/g, ' ').trim();
+  const subject = normaliseText(subjectRaw.slice(0, maxChars))
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
   const lines = normaliseText(body).split('\n');
   const structure = splitStructure(lines, {

@@ -22,10 +22,7 @@ const QUOTE_PREFIX = /^ {0,3}> ?/;
 /** Cheap first look: a line that could start a reply/forward marker or header block. */
 const MARKER_START = /^[ \t]*(?:[-_*]|on\b|from\b|begin\b)/i;
 /** Gmail "---------- Forwarded message ---------", Apple Mail "Begin forwarded message:". */
-const FORWARD_MARKERS = [
-  /^[ \t]*-{2,}[ \t]*Forwarded message[ \t]*-{2,}[ \t]*$/i,
-  /^[ \t]*Begin forwarded message:[ \t]*$/i,
-];
+const FORWARD_MARKERS = [/^[ \t]*-{2,}[ \t]*Forwarded message[ \t]*-{2,}[ \t]*$/i, /^[ \t]*Begin forwarded message:[ \t]*$/i];
 /** Outlook's and others' "-----Original Message-----". */
 const REPLY_MARKERS = [/^[ \t]*-{2,}[ \t]*(?:Original|Reply) Message[ \t]*-{2,}[ \t]*$/i];
 /** Outlook's rule line above the header block of a reply or forward. */
@@ -296,7 +293,13 @@ export function splitSignature(lines: string[]): { body: string[]; signature?: s
 
   for (let k = Math.max(0, end - MAX_DELIMITED_SIGNATURE_LINES - 1); k < end; k++) {
     if (SIGNATURE_DELIMITER.test(lines[k]!)) {
-      return { body: lines.slice(0, k), signature: lines.slice(k + 1, end).join('\n').trim() };
+      return {
+        body: lines.slice(0, k),
+        signature: lines
+          .slice(k + 1, end)
+          .join('\n')
+          .trim(),
+      };
     }
   }
 

@@ -8,14 +8,16 @@ export const rule: Rule = {
   meta: {
     id: 'derogatory',
     severity: 'error',
-    description: 'Disrespectful, abusive or belittling remarks about or to officers or members, bullying or hectoring, or criticising an officer in public or to the media.',
+    description:
+      'Disrespectful, abusive or belittling remarks about or to officers or members, bullying or hectoring, or criticising an officer in public or to the media.',
     messages: {
       insult: 'This is a belittling remark about a person ("{{word}}"): treat officers and members with respect.',
       bullying: 'This reads as bullying or hectoring ("{{word}}").',
       public: 'This threatens to criticise an officer in public or to the media, where they cannot answer back.',
     },
     yieldsTo: ['personal-matter', 'discrimination'],
-    suggestion: 'Criticise the work, not the person: say what is wrong and what you need ("The report does not address the flood risk; could it cover…"). Concerns about an officer\'s conduct go privately to their chief officer.',
+    suggestion:
+      'Criticise the work, not the person: say what is wrong and what you need ("The report does not address the flood risk; could it cover…"). Concerns about an officer\'s conduct go privately to their chief officer.',
   },
   examples: {
     valid: [
@@ -57,7 +59,14 @@ export const rule: Rule = {
           at,
           data: { word: s.text.slice(at.start - s.start, at.end - s.start) },
           inSubject,
-          evidence: { kind: judgement.kind, score: judgement.score, count: judgement.count, profane: judgement.profane, secondPerson: judgement.secondPerson, abuse: s.abuse },
+          evidence: {
+            kind: judgement.kind,
+            score: judgement.score,
+            count: judgement.count,
+            profane: judgement.profane,
+            secondPerson: judgement.secondPerson,
+            abuse: s.abuse,
+          },
         });
         continue;
       }
@@ -70,7 +79,13 @@ export const rule: Rule = {
         // A name-calling noun that refers to someone is aimed at them: "the buffoon now appointed", "Elect Muppets".
         const referring = /^(the|that|this|a|an|those|these|you|such|of)$/.test(s.tokens[hit.from - 1]?.word ?? '') || /s$/.test(s.tokens[hit.to - 1]!.word);
         if (hit.entry.kind === 'insult' && !standalone && !referring && !aimedAtPerson(s, hit)) continue;
-        ctx.report({ messageId: 'insult', at: hit, data: { word: hit.text }, inSubject, evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true, abuse: s.abuse } });
+        ctx.report({
+          messageId: 'insult',
+          at: hit,
+          data: { word: hit.text },
+          inSubject,
+          evidence: { kind: hit.entry.kind ?? 'insult', lexicon: true, abuse: s.abuse },
+        });
         break;
       }
     }

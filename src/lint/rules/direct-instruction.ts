@@ -11,12 +11,14 @@ export const rule: Rule = {
     description: 'A councillor instructs an officer directly, instructs junior staff, or directs day-to-day management.',
     messages: {
       junior: 'This reads as an instruction from a councillor to {{officer}}, a junior officer; members do not direct junior staff.',
-      instruction: 'This reads as an instruction from a councillor to {{officer}}; only a cabinet member may instruct, and then a chief officer on their portfolio.',
+      instruction:
+        'This reads as an instruction from a councillor to {{officer}}; only a cabinet member may instruct, and then a chief officer on their portfolio.',
       management: 'This directs the day-to-day management of staff ({{what}}), which is for officers and their managers.',
       bypass: 'This asks an officer to bypass their line management.',
     },
     generic: true,
-    suggestion: 'Ask rather than tell ("Could you let me know…", "Would it be possible to…"), and route requests for action through the relevant chief officer or service manager.',
+    suggestion:
+      'Ask rather than tell ("Could you let me know…", "Would it be possible to…"), and route requests for action through the relevant chief officer or service manager.',
   },
   examples: {
     valid: [

@@ -5,13 +5,15 @@ export const rule: Rule = {
   meta: {
     id: 'familiarity',
     severity: 'warning',
-    description: 'Close personal familiarity or private social contact between a councillor and an officer outside a public, work-related setting, or secrecy about it.',
+    description:
+      'Close personal familiarity or private social contact between a councillor and an officer outside a public, work-related setting, or secrecy about it.',
     messages: {
       secrecy: 'This asks for secrecy about contact between a councillor and an officer ("{{word}}").',
       social: 'This invites private social contact between a councillor and an officer ({{word}}).',
       intimate: 'This is over-familiar language between a councillor and an officer ("{{word}}").',
     },
-    suggestion: 'Keep councillor–officer contact professional and open: meet in work settings, through work channels, and declare any close personal relationship to the Monitoring Officer.',
+    suggestion:
+      'Keep councillor–officer contact professional and open: meet in work settings, through work channels, and declare any close personal relationship to the Monitoring Officer.',
   },
   examples: {
     valid: [
@@ -39,7 +41,9 @@ export const rule: Rule = {
       // Kisses ("x") count as a sign-off at the end of a line, not "the council's X account".
       // A capital inside a sentence makes a name: "Darling Lane", "the Sweetheart Café".
       const named = (h: (typeof invitations)[number]) => h.from > 0 && s.tokens[h.from]!.capital;
-      const intimate = invitations.find((h) => h.entry.kind === 'intimate' && !named(h) && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)));
+      const intimate = invitations.find(
+        (h) => h.entry.kind === 'intimate' && !named(h) && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)),
+      );
       if (intimate) {
         ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
         continue;

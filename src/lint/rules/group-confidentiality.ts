@@ -9,10 +9,12 @@ export const rule: Rule = {
     severity: 'error',
     description: "An officer relays one party group's discussions to another group or member, or a councillor asks an officer what another group discussed.",
     messages: {
-      relay: "This relays what a party group discussed or plans ({{group}}) to someone outside that group; officers keep each group's discussions confidential.",
-      ask: 'This asks an officer what another party group discussed; officers keep each group\'s discussions confidential.',
+      relay:
+        "This relays what a party group discussed or plans ({{group}}) to someone outside that group; officers keep each group's discussions confidential.",
+      ask: "This asks an officer what another party group discussed; officers keep each group's discussions confidential.",
     },
-    suggestion: 'Officers may say that a briefing was offered to every group and share the same factual information with all of them, but never what a group discussed, planned or asked.',
+    suggestion:
+      'Officers may say that a briefing was offered to every group and share the same factual information with all of them, but never what a group discussed, planned or asked.',
   },
   examples: {
     valid: [
@@ -60,7 +62,8 @@ export const rule: Rule = {
 };
 
 /** Group names from council.yaml carry the group id as their kind; national party names are kept too. */
-const REFUSAL = /\b(?:can['’]t|cannot|can not|won['’]t|will not|wouldn['’]t|would not|am not able to|['’]m not able to|am unable to|['’]m unable to|mustn['’]t|must not)\s+(?:tell|share|say|pass on|pass that on|disclose|discuss|reveal|repeat)\b/i;
+const REFUSAL =
+  /\b(?:can['’]t|cannot|can not|won['’]t|will not|wouldn['’]t|would not|am not able to|['’]m not able to|am unable to|['’]m unable to|mustn['’]t|must not)\s+(?:tell|share|say|pass on|pass that on|disclose|discuss|reveal|repeat)\b/i;
 
 function groupsNamed(s: SentenceView): Hit[] {
   const local = s.of('group-name');

@@ -11,7 +11,8 @@ export const rule: Rule = {
     messages: {
       act: 'This asks officers to act on a party group\'s decision ("{{word}}"); a group decision is not a council decision.',
     },
-    suggestion: 'Officers act on decisions of the Council, Cabinet, a committee or an officer with delegated power. Put the group\'s proposal through the council\'s decision-making process, or ask for advice on how to do so.',
+    suggestion:
+      "Officers act on decisions of the Council, Cabinet, a committee or an officer with delegated power. Put the group's proposal through the council's decision-making process, or ask for advice on how to do so.",
   },
   examples: {
     valid: [
@@ -19,7 +20,12 @@ export const rule: Rule = {
       { from: 'cllr-webb', to: ['o-carter'], text: 'Our group has decided to request a briefing on the budget; could you arrange one?' },
     ],
     invalid: [
-      { from: 'cllr-hale', to: ['o-walsh'], text: 'Our group has decided to scrap the parking charges, so please start drafting the changes.', messageId: 'act' },
+      {
+        from: 'cllr-hale',
+        to: ['o-walsh'],
+        text: 'Our group has decided to scrap the parking charges, so please start drafting the changes.',
+        messageId: 'act',
+      },
     ],
   },
   check(ctx) {
@@ -27,10 +33,14 @@ export const rule: Rule = {
     const decisions = ctx.sentences.flatMap((s) => groupDecisions(s).map((h) => ({ s, h })));
     if (decisions.length === 0) return;
     // A briefing request citing the group's wish is the protocol working, not a decision to act on.
-    const briefing = ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) && !ctx.sentences.some((s) => /\b(implement|start|begin|draft|proceed|action|act on|carry out|put in place|stop|scrap|cancel)\b/i.test(s.text) && s.asks);
+    const briefing =
+      ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) &&
+      !ctx.sentences.some((s) => /\b(implement|start|begin|draft|proceed|action|act on|carry out|put in place|stop|scrap|cancel)\b/i.test(s.text) && s.asks);
     if (briefing) return;
     const index = ctx.sentences.indexOf(decisions[0]!.s);
-    const asks = ctx.sentences.slice(index, index + 3).some((s) => s.asks || s.mood === 'instruction' || /\b(so|therefore) (we|i) (need|expect|want)\b/i.test(s.text));
+    const asks = ctx.sentences
+      .slice(index, index + 3)
+      .some((s) => s.asks || s.mood === 'instruction' || /\b(so|therefore) (we|i) (need|expect|want)\b/i.test(s.text));
     if (asks) ctx.report({ messageId: 'act', at: decisions[0]!.h, data: { word: decisions[0]!.h.text } });
   },
 };

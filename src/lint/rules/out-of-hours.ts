@@ -11,7 +11,8 @@ export const rule: Rule = {
       deadline: 'This asks an officer for something outside working hours ("{{word}}").',
       late: 'This urgent demand was sent outside working hours ({{when}}).',
     },
-    suggestion: "Respect officers' free time: ask for what you need within working hours and allow a reasonable time to respond, unless it is a genuine emergency.",
+    suggestion:
+      "Respect officers' free time: ask for what you need within working hours and allow a reasonable time to respond, unless it is a genuine emergency.",
   },
   examples: {
     valid: [
@@ -55,7 +56,8 @@ export const rule: Rule = {
  * A demand without "please" or a question: "I need…", "I'll need…", "we'd want…", or a sentence that opens with
  * "need…" after at most a name ("mark need a statement by 6am", "Need the wording checked").
  */
-const NEEDS = /\b(i|we)(?:'ll|'d| will| would| do| really| urgently)? (need|want|expect)\b|^\s*(?:[a-z]+\s*[,-]?\s+)?(?:really )?needs? (?!to know\b)|\bneeds? doing\b/i;
+const NEEDS =
+  /\b(i|we)(?:'ll|'d| will| would| do| really| urgently)? (need|want|expect)\b|^\s*(?:[a-z]+\s*[,-]?\s+)?(?:really )?needs? (?!to know\b)|\bneeds? doing\b/i;
 
 /** A clock time early in the morning as the deadline: "by 6am", "monday 7am", "for 7.30 am" (hour before the working day). */
 const EARLY_HOUR = /\b([0-9])(?:[:.][0-5][0-9])?\s?(?:am|a\.m\.)\b/i;
@@ -88,7 +90,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'long',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   return f;

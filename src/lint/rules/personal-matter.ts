@@ -7,10 +7,11 @@ export const rule: Rule = {
     severity: 'warning',
     description: 'An officer raises their own employment matters, or allegations about other staff, with a councillor.',
     messages: {
-      own: 'This raises the officer\'s own employment matter ({{word}}) with a councillor.',
+      own: "This raises the officer's own employment matter ({{word}}) with a councillor.",
       allegation: 'This makes an allegation about another member of staff to a councillor.',
     },
-    suggestion: 'Raise employment matters with your manager, HR or your union, and concerns about colleagues through the council\'s whistleblowing or grievance procedures.',
+    suggestion:
+      "Raise employment matters with your manager, HR or your union, and concerns about colleagues through the council's whistleblowing or grievance procedures.",
   },
   examples: {
     valid: [
@@ -29,14 +30,20 @@ export const rule: Rule = {
       const firstPerson = s.tokens.some((t) => /^(i|me|my|we|us|our)$/.test(t.word));
       // "My manager will reply" is not an employment matter; "my manager refused my flexible working" is.
       const topic = s.of('employment-matter', 'topic')[0];
-      const grievance = s.of('employment-matter', 'grievance')[0] ?? s.of('employment-matter', 'personal')[0] ?? (firstPerson ? s.of('employment-matter', 'plea')[0] : undefined);
+      const grievance =
+        s.of('employment-matter', 'grievance')[0] ??
+        s.of('employment-matter', 'personal')[0] ??
+        (firstPerson ? s.of('employment-matter', 'plea')[0] : undefined);
       const allegation = s.of('staff-allegation', 'allegation')[0];
       const staff = s.of('staff-allegation', 'staff')[0] ?? s.hits.find((h) => h.category === 'person-name' || h.category === 'person-target');
       if (allegation && staff && !/\b(resident|tenant|landlord|constituent|applicant|neighbour)\b/i.test(s.text)) {
         ctx.report({ messageId: 'allegation', at: allegation });
       } else if (own) {
         ctx.report({ messageId: 'own', at: own, data: { word: own.text.toLowerCase() } });
-      } else if (firstPerson && (grievance || (topic && (s.has('employment-matter', 'self') || s.has('employment-matter', 'manager') || /\bmy\b/i.test(s.text))))) {
+      } else if (
+        firstPerson &&
+        (grievance || (topic && (s.has('employment-matter', 'self') || s.has('employment-matter', 'manager') || /\bmy\b/i.test(s.text))))
+      ) {
         const at = grievance ?? topic!;
         ctx.report({ messageId: 'own', at, data: { word: at.text.toLowerCase() } });
       }

@@ -7,14 +7,16 @@ export const rule: Rule = {
   meta: {
     id: 'political-request',
     severity: 'error',
-    description: 'Asks an officer for party-political or campaigning work, council resources for party purposes, attendance at party meetings, or a political view.',
+    description:
+      'Asks an officer for party-political or campaigning work, council resources for party purposes, attendance at party meetings, or a political view.',
     messages: {
       work: 'This asks an officer for party-political work ({{what}}); officers must stay politically neutral.',
       resources: 'This asks for council resources ({{what}}) for a party-political purpose.',
       meeting: 'This asks an officer to attend a party meeting ({{what}}).',
       view: 'This asks an officer for their personal political view or support.',
     },
-    suggestion: 'Use your party or group\'s own resources for campaigning. Officers can give factual information to any councillor, and briefings to party groups go through the Chief Executive.',
+    suggestion:
+      "Use your party or group's own resources for campaigning. Officers can give factual information to any councillor, and briefings to party groups go through the Chief Executive.",
   },
   examples: {
     valid: [
@@ -56,9 +58,17 @@ export const rule: Rule = {
         continue;
       }
       // "until after the by-election" dates something; it does not ask for election work.
-      const strong = s
-        .of('political-work', 'strong')
-        .find((h) => !TIMING.test(s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word).join(' ')) && !councils(s, h) && !electionFact(s, h));
+      const strong = s.of('political-work', 'strong').find(
+        (h) =>
+          !TIMING.test(
+            s.tokens
+              .slice(Math.max(0, h.from - 3), h.from)
+              .map((t) => t.word)
+              .join(' '),
+          ) &&
+          !councils(s, h) &&
+          !electionFact(s, h),
+      );
       const weak = s.of('political-work', 'weak').find((h) => !councils(s, h));
       const work = strong ?? (partyContext ? weak : undefined);
       const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
@@ -79,7 +89,9 @@ export const rule: Rule = {
  */
 const ELECTION_FACT = /\b(?:turnout|results?|majority|count|nominations?|polling stations?|electorate|how many (?:votes|voters)|postal vote deadline)\b/i;
 function electionFact(s: { text: string; has(category: string): boolean }, hit: { text: string }): boolean {
-  return /elect|polling/i.test(hit.text) && ELECTION_FACT.test(s.text) && s.has('info-verb') && !/\b(?:our|my) (?:campaign|candidate|leaflets?)\b/i.test(s.text);
+  return (
+    /elect|polling/i.test(hit.text) && ELECTION_FACT.test(s.text) && s.has('info-verb') && !/\b(?:our|my) (?:campaign|candidate|leaflets?)\b/i.test(s.text)
+  );
 }
 
 const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to|with)\b/;
@@ -97,7 +109,9 @@ function partyNext(next: SentenceView | undefined): boolean {
 
 function hasParty(s: SentenceView): boolean {
   // "working party" and "third party" are not politics.
-  return s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && /^(working|third|task)$/.test(s.tokens[h.from - 1]?.word ?? ''))) || s.has('group-name');
+  return (
+    s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && /^(working|third|task)$/.test(s.tokens[h.from - 1]?.word ?? ''))) || s.has('group-name')
+  );
 }
 
 /** "I'd like the press office to…", "we need you to…" written as statements. */

@@ -9,12 +9,15 @@ export const rule: Rule = {
   meta: {
     id: 'report-interference',
     severity: 'error',
-    description: "Asks to exclude an option, or alter or remove an officer's professional opinion, recommendation, legal, financial or key-decision statement, or consultation responses in a report.",
+    description:
+      "Asks to exclude an option, or alter or remove an officer's professional opinion, recommendation, legal, financial or key-decision statement, or consultation responses in a report.",
     messages: {
-      change: 'This asks for the {{part}} in an officer\'s report to be changed or taken out ("{{verb}}"); the officer\'s professional view and statutory statements are theirs to give.',
+      change:
+        'This asks for the {{part}} in an officer\'s report to be changed or taken out ("{{verb}}"); the officer\'s professional view and statutory statements are theirs to give.',
       dictate: 'This tells the officer what their report should recommend.',
     },
-    suggestion: 'You may ask for an extra option, a clarification, more detail or a correction of fact. If you disagree with the recommendation, say so at the meeting or put your view in writing to be reported alongside it.',
+    suggestion:
+      'You may ask for an extra option, a clarification, more detail or a correction of fact. If you disagree with the recommendation, say so at the meeting or put your view in writing to be reported alongside it.',
   },
   examples: {
     valid: [
@@ -26,7 +29,12 @@ export const rule: Rule = {
       { from: 'cllr-okafor', to: ['o-hughes'], text: 'Please take out the objections from the committee report.', messageId: 'change' },
       { from: 'cllr-grant', to: ['o-walsh'], text: 'I want you to tone down the financial implications in the Cabinet report.', messageId: 'change' },
       { from: 'cllr-hale', to: ['o-hughes'], text: 'The recommendation should be approval, not refusal, in the report.', messageId: 'dictate' },
-      { from: 'cllr-grant', to: ['o-walsh'], text: 'On the Cabinet report: could the maintenance figure be taken out and the paragraph kept to the revenue costs?', messageId: 'change' },
+      {
+        from: 'cllr-grant',
+        to: ['o-walsh'],
+        text: 'On the Cabinet report: could the maintenance figure be taken out and the paragraph kept to the revenue costs?',
+        messageId: 'change',
+      },
     ],
   },
   check(ctx) {
@@ -55,13 +63,27 @@ export const rule: Rule = {
           (change.entry.kind === 'removal' ? s.of('report-context').find((p) => p.from > change.from && p.from - change.to <= PART_WINDOW) : undefined);
         if (!part) continue;
         // "four cuts a year", "the cuts", "these changes": after a number or a determiner the word is a noun.
-        if (/^(\d+|one|two|three|four|five|six|the|these|those|any|budget|spending|service)$/.test(s.tokens[change.from - 1]?.word ?? '') && change.to - change.from === 1) continue;
+        if (
+          /^(\d+|one|two|three|four|five|six|the|these|those|any|budget|spending|service)$/.test(s.tokens[change.from - 1]?.word ?? '') &&
+          change.to - change.from === 1
+        )
+          continue;
         // The verb must act on the part: "dropping verges to four cuts" has an object of its own, so a
         // recommendation named earlier in the sentence is not what is being dropped.
-        if (ownObject(s, change) && !(part.from >= change.to && part.from - change.to <= OBJECT_WINDOW) && !(part.to <= change.from && change.from - part.to <= OBJECT_WINDOW)) continue;
+        if (
+          ownObject(s, change) &&
+          !(part.from >= change.to && part.from - change.to <= OBJECT_WINDOW) &&
+          !(part.to <= change.from && change.from - part.to <= OBJECT_WINDOW)
+        )
+          continue;
         // "remove the option to pay by cheque" is not about a report: views and parts need a report in view.
         if (!reportContext && (part.entry.kind === 'view' || part.entry.kind === 'part')) continue;
-        const span = part.start >= s.start && part.start < change.start ? { start: part.start, end: change.end } : part.start >= s.start ? { start: change.start, end: part.end } : change;
+        const span =
+          part.start >= s.start && part.start < change.start
+            ? { start: part.start, end: change.end }
+            : part.start >= s.start
+              ? { start: change.start, end: part.end }
+              : change;
         ctx.report({ messageId: 'change', at: span, data: { verb: change.text.toLowerCase(), part: part.text.toLowerCase() } });
         break;
       }
@@ -72,7 +94,8 @@ export const rule: Rule = {
 const PART_WINDOW = 12;
 /** How close a part must be to a verb that has an object of its own. */
 const OBJECT_WINDOW = 4;
-const FUNCTION_WORDS = /^(the|a|an|this|that|these|those|it|them|out|up|off|down|of|from|in|on|to|all|any|our|your|their|its|para|paragraph|section|option|bit|part|line|sentence|wording|words|reference|references|mention|please|altogether|entirely|completely|now|before|and)$/;
+const FUNCTION_WORDS =
+  /^(the|a|an|this|that|these|those|it|them|out|up|off|down|of|from|in|on|to|all|any|our|your|their|its|para|paragraph|section|option|bit|part|line|sentence|wording|words|reference|references|mention|please|altogether|entirely|completely|now|before|and)$/;
 
 /** The change verb is followed straight away by a content word that names something else ("dropping verges"). */
 function ownObject(s: { tokens: { word: string }[]; hits: { category: string; from: number; to: number }[] }, change: { to: number }): boolean {

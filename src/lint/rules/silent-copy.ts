@@ -13,21 +13,41 @@ export const rule: Rule = {
     severity: 'error',
     description: "An officer copies one member's correspondence to another member (cc, bcc, forward or pasted quote) without saying so in the message.",
     messages: {
-      bcc: 'This blind-copies {{copied}} on correspondence with {{author}}; a member\'s correspondence must not be copied to another member without saying so.',
+      bcc: "This blind-copies {{copied}} on correspondence with {{author}}; a member's correspondence must not be copied to another member without saying so.",
       cc: 'This copies {{copied}} into a reply to {{author}} without saying why; the copy is visible, but the protocol asks that {{author}} be told plainly when their correspondence goes to another member.',
-      forward: 'This passes {{author}}\'s correspondence to {{copied}} without saying so.',
+      forward: "This passes {{author}}'s correspondence to {{copied}} without saying so.",
     },
     suggestion: 'Say who you are copying and why ("I have copied in Cllr X as ward member"), or ask the member first; do not use Bcc for members.',
   },
   examples: {
     valid: [
-      { from: 'o-hughes', to: ['cllr-hale'], cc: ['cllr-okafor'], subject: 'Re: Northgate parking', text: 'I have copied in Cllr Okafor as the other ward member.' },
-      { from: 'o-hughes', to: ['o-murray'], text: 'Forwarding Cllr Hale\'s query below for your advice.' },
+      {
+        from: 'o-hughes',
+        to: ['cllr-hale'],
+        cc: ['cllr-okafor'],
+        subject: 'Re: Northgate parking',
+        text: 'I have copied in Cllr Okafor as the other ward member.',
+      },
+      { from: 'o-hughes', to: ['o-murray'], text: "Forwarding Cllr Hale's query below for your advice." },
       { from: 'cllr-hale', to: ['cllr-okafor'], bcc: ['cllr-price'], text: 'See you at group tonight.' },
     ],
     invalid: [
-      { from: 'o-hughes', to: ['cllr-hale'], bcc: ['cllr-webb'], subject: 'Re: Northgate parking', text: 'Thank you, the survey will start next week.', messageId: 'bcc' },
-      { from: 'o-hughes', to: ['cllr-hale'], cc: ['cllr-webb'], subject: 'Re: Northgate parking', text: 'Thank you, the survey will start next week.', messageId: 'cc' },
+      {
+        from: 'o-hughes',
+        to: ['cllr-hale'],
+        bcc: ['cllr-webb'],
+        subject: 'Re: Northgate parking',
+        text: 'Thank you, the survey will start next week.',
+        messageId: 'bcc',
+      },
+      {
+        from: 'o-hughes',
+        to: ['cllr-hale'],
+        cc: ['cllr-webb'],
+        subject: 'Re: Northgate parking',
+        text: 'Thank you, the survey will start next week.',
+        messageId: 'cc',
+      },
     ],
   },
   check(ctx) {
@@ -51,10 +71,7 @@ export const rule: Rule = {
 
     // 2. Forwarded or pasted member correspondence going to a different member, unless its author knows.
     const permitted = ctx.anywhere('permission').length > 0;
-    const passedOn = [
-      ...ctx.normalised.quoted.filter((b) => b.kind !== 'reply').map((b) => authorOf(ctx, b.fromAddress, b.from)),
-      ...relayedFrom(ctx),
-    ];
+    const passedOn = [...ctx.normalised.quoted.filter((b) => b.kind !== 'reply').map((b) => authorOf(ctx, b.fromAddress, b.from)), ...relayedFrom(ctx)];
     for (const author of passedOn) {
       if (!author || author.role !== 'councillor') continue;
       const others = [...open, ...bcc].filter((m) => m.id !== author.id);
@@ -97,15 +114,21 @@ function relayedFrom(ctx: RuleContext): Person[] {
 
 /** A councillor whose first name or surname is this word, when only one councillor has it. */
 function councillorByName(ctx: RuleContext, word: string): Person | undefined {
-  const matches = ctx.council.people.filter((p) => p.role === 'councillor' && p.name.toLowerCase().replace(/^cllr\s+/, '').split(/\s+/).includes(word));
+  const matches = ctx.council.people.filter(
+    (p) =>
+      p.role === 'councillor' &&
+      p.name
+        .toLowerCase()
+        .replace(/^cllr\s+/, '')
+        .split(/\s+/)
+        .includes(word),
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** Members whose own words are quoted in the message (the correspondence being answered or passed on). */
 function correspondents(ctx: RuleContext): Person[] {
-  return ctx.normalised.quoted
-    .map((q) => authorOf(ctx, q.fromAddress, q.from))
-    .filter((p): p is Person => p?.role === 'councillor');
+  return ctx.normalised.quoted.map((q) => authorOf(ctx, q.fromAddress, q.from)).filter((p): p is Person => p?.role === 'councillor');
 }
 
 function authorOf(ctx: RuleContext, address: string | undefined, name: string | undefined): Person | undefined {
@@ -114,7 +137,10 @@ function authorOf(ctx: RuleContext, address: string | undefined, name: string | 
     if (p) return p;
   }
   if (!name) return undefined;
-  const wanted = name.toLowerCase().replace(/^(cllr|councillor)\s+/, '').trim();
+  const wanted = name
+    .toLowerCase()
+    .replace(/^(cllr|councillor)\s+/, '')
+    .trim();
   return ctx.council.people.find((p) => p.name.toLowerCase().replace(/^cllr\s+/, '') === wanted);
 }
 

@@ -13,23 +13,46 @@ export const rule: Rule = {
       outcome: 'This presses the officer for a particular outcome on a decision that is theirs to make.',
     },
     yieldsTo: ['report-interference', 'group-decision', 'political-request'],
-    suggestion: 'Make representations through the proper route (a consultation response, the committee, or the officer\'s chief officer) and ask about progress or timescales rather than the outcome.',
+    suggestion:
+      "Make representations through the proper route (a consultation response, the committee, or the officer's chief officer) and ask about progress or timescales rather than the outcome.",
   },
   examples: {
     valid: [
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the decision on the Mill Lane licence is expected?' },
       { from: 'cllr-lowe', to: ['o-hughes'], text: 'I have submitted my objection to the Riverside application through the consultation.' },
       // Someone close to the writer, and a question about what a process requires: information, not pressure.
-      { from: 'cllr-lowe', to: ['o-reid'], text: 'My next-door neighbour wants to sell cakes from home. Does she need to register, and would someone need to inspect her kitchen?' },
-      { from: 'cllr-lowe', to: ['o-nowak'], text: 'My grandson has just started at the college, so I have more time for casework. Could you tell me when the housing inspection at 4 Mill Court is booked?' },
+      {
+        from: 'cllr-lowe',
+        to: ['o-reid'],
+        text: 'My next-door neighbour wants to sell cakes from home. Does she need to register, and would someone need to inspect her kitchen?',
+      },
+      {
+        from: 'cllr-lowe',
+        to: ['o-nowak'],
+        text: 'My grandson has just started at the college, so I have more time for casework. Could you tell me when the housing inspection at 4 Mill Court is booked?',
+      },
       // An outcome reported, and someone else's disappointment, push for nothing.
-      { from: 'cllr-lowe', to: ['o-hughes'], text: "My neighbour's planning application was refused last month. She was disappointed, but she understands the reasons." },
+      {
+        from: 'cllr-lowe',
+        to: ['o-hughes'],
+        text: "My neighbour's planning application was refused last month. She was disappointed, but she understands the reasons.",
+      },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: "If the licence isn't granted, you'll regret it.", messageId: 'threat' },
       { from: 'cllr-ashworth', to: ['o-nowak'], text: "Could you fast-track my brother's housing application?", messageId: 'favour' },
-      { from: 'cllr-lowe', to: ['o-nowak'], text: "My sister's housing application has been with you since March. Any way you could move her up the band this month?", messageId: 'favour' },
-      { from: 'cllr-lowe', to: ['o-nowak'], text: "My wife sends her best. The garden is flooded. A friend of mine has a licence application in too. Could you move it up the list, as he needs to open by May?", messageId: 'favour' },
+      {
+        from: 'cllr-lowe',
+        to: ['o-nowak'],
+        text: "My sister's housing application has been with you since March. Any way you could move her up the band this month?",
+        messageId: 'favour',
+      },
+      {
+        from: 'cllr-lowe',
+        to: ['o-nowak'],
+        text: 'My wife sends her best. The garden is flooded. A friend of mine has a licence application in too. Could you move it up the list, as he needs to open by May?',
+        messageId: 'favour',
+      },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
     ],
   },
@@ -47,7 +70,9 @@ export const rule: Rule = {
     // Asking for advice, an explanation or a check ("could you advise what she needs", "could someone have a look")
     // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for. Every mention
     // of someone close is tried, each with the sentences around it.
-    const closeAt = ctx.sentences.findIndex((s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushes(t)));
+    const closeAt = ctx.sentences.findIndex(
+      (s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushes(t)),
+    );
     const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
     if (close && casework && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
@@ -67,8 +92,11 @@ export const rule: Rule = {
       }
       // The outcome is what the sentence asks for ("please drop the enforcement notice"), not what it asks about.
       const asked = s.of('request-frame')[0] ?? s.of('instruction-frame')[0];
-      const outcome = s.of('decision-pressure', 'outcome').find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
-      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && /\b(need|needs|should|must|want|i'd just|i would just)\b/i.test(s.text));
+      const outcome = s
+        .of('decision-pressure', 'outcome')
+        .find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
+      const demanding =
+        s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && /\b(need|needs|should|must|want|i'd just|i would just)\b/i.test(s.text));
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
@@ -99,4 +127,5 @@ function pushes(s: SentenceView): boolean {
 
 const REQUIREMENT = /\b(need|needs|needed|have to|has to|ought|required|allowed|supposed)\b/i;
 /** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants. */
-const DEMAND = /\b(i|we)('d| would)? (really |just |do )?(need|must|expect)\b|\b(i|we)('d| would)? (really |just |do )?want(?! to (say|thank|let you know|add|mention|pass on))\b|\b(i|we)('d| would|'ll| will| am|'m)? (be )?(very |most |so )?disappointed\b|\b(needs|has) to (be|go|come)\b/i;
+const DEMAND =
+  /\b(i|we)('d| would)? (really |just |do )?(need|must|expect)\b|\b(i|we)('d| would)? (really |just |do )?want(?! to (say|thank|let you know|add|mention|pass on))\b|\b(i|we)('d| would|'ll| will| am|'m)? (be )?(very |most |so )?disappointed\b|\b(needs|has) to (be|go|come)\b/i;

@@ -28,9 +28,7 @@ export const rule: Rule = {
       { from: 'o-hughes', to: ['cllr-hale'], text: 'Thank you for your comments on the budget.' },
       { from: 'o-hughes', to: ['cllr-okafor'], text: 'As portfolio holder, here is the draft release for the Northgate consultation.' },
     ],
-    invalid: [
-      { from: 'o-hughes', to: ['cllr-hale'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.', messageId: 'missing' },
-    ],
+    invalid: [{ from: 'o-hughes', to: ['cllr-hale'], text: 'There will be a public meeting on the Northgate regeneration on 3 May.', messageId: 'missing' }],
   },
   check(ctx) {
     if (ctx.senderRole !== 'officer') return;
@@ -45,7 +43,10 @@ export const rule: Rule = {
     const wardHits = [...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')];
     const wards = [...new Set(wardHits.map((h) => h.entry.kind!))];
     if (wards.length === 0) return;
-    const matter = [...ctx.sentences.flatMap((s) => s.of('ward-matter')), ...wardHits.filter((h) => h.end <= ctx.normalised.text.length && ctx.normalised.text.slice(h.start, h.end) === h.text)];
+    const matter = [
+      ...ctx.sentences.flatMap((s) => s.of('ward-matter')),
+      ...wardHits.filter((h) => h.end <= ctx.normalised.text.length && ctx.normalised.text.slice(h.start, h.end) === h.text),
+    ];
     for (const ward of wards) {
       const wardMembers = ctx.council.people.filter((p) => p.role === 'councillor' && p.ward === ward);
       const reached = wardMembers.filter((p) => members.some((m) => m.id === p.id));
@@ -59,4 +60,3 @@ export const rule: Rule = {
     }
   },
 };
-

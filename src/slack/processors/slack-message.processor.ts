@@ -91,12 +91,7 @@ async function permalinkOf(slack: SlackDelivery, context: ProcessorContext, job:
 }
 
 /** Ephemeral to the author beside the message; if Slack says they cannot get one there, the app's DM with them. */
-async function deliver(
-  slack: SlackDelivery,
-  context: ProcessorContext,
-  job: SlackMessageJob,
-  payload: SlackMessagePayload,
-): Promise<'ephemeral' | 'dm'> {
+async function deliver(slack: SlackDelivery, context: ProcessorContext, job: SlackMessageJob, payload: SlackMessagePayload): Promise<'ephemeral' | 'dm'> {
   try {
     await slack.client.chat.postEphemeral({
       channel: job.channel,

@@ -38,9 +38,7 @@ export function briefingAnswerAction(deps: SlackDeps, response: 'accept' | 'decl
       await respond({
         replace_original: true,
         text: `${outcome}: ${answered.title}`,
-        blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${escapeMrkdwn(outcome)}.${next}` } },
-        ],
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*\n${escapeMrkdwn(outcome)}.${next}` } }],
       });
       deps.log.info({ user: body.user.id, kind: claims.k, id: claims.id, response }, 'briefing answer recorded from Slack');
     } catch (error) {

@@ -25,8 +25,7 @@ interface RawMessage {
 const WRITTEN_SUBTYPES = new Set([undefined, 'file_share', 'thread_broadcast', 'me_message']);
 
 export type Checkable =
-  | { kind: 'posted' | 'edited'; user: string; text: string; ts: string; threadTs?: string }
-  | { skip: 'not-written' | 'bot' | 'empty' | 'unchanged' };
+  { kind: 'posted' | 'edited'; user: string; text: string; ts: string; threadTs?: string } | { skip: 'not-written' | 'bot' | 'empty' | 'unchanged' };
 
 /** Pure: what in this event, if anything, is a person's words to check. */
 export function checkableMessage(event: RawMessage): Checkable {

@@ -41,9 +41,13 @@ export function acknowledgeSubmitted(deps: SlackDeps) {
     );
     if (!meta.responseUrl) return;
     try {
-      await postResponse(meta.responseUrl, { replace_original: true, ...recordedMessage('acknowledged', meta.warning) }, {
-        allowedPrefix: deps.responseUrlPrefix,
-      });
+      await postResponse(
+        meta.responseUrl,
+        { replace_original: true, ...recordedMessage('acknowledged', meta.warning) },
+        {
+          allowedPrefix: deps.responseUrlPrefix,
+        },
+      );
     } catch (error) {
       deps.log.warn({ user: body.user.id, ...errorFields(error) }, 'could not replace the acknowledged warning');
     }
