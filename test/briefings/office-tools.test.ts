@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate, zonedInstant } from '../../src/directory/working-days.js';
+import { addCalendarDays, localDate, zonedInstant } from '../../src/directory/working-days.js';
 import { MemoryStore } from '../../src/briefings/memory-store.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { buildApp } from '../../src/http/app.js';
@@ -55,7 +55,9 @@ beforeAll(async () => {
   );
   const offer = (party: string) => view.offers.find((o) => o.party.id === party)!;
   await w.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
-  const start = new Date(Date.now() + 7 * 86_400_000);
+  // A week today at 18:00 London: a fixed hour, so the session never runs past midnight whatever time the test runs
+  // (started at the moment of the run, one begun after 23:00 ended the next day and the change form refused it).
+  const start = zonedInstant(addCalendarDays(today, 7), 18, 'Europe/London');
   for (const party of ['labour', 'conservative']) {
     await w.svc.scheduleSession(actors.office, {
       offerId: offer(party).id,
