@@ -57,8 +57,13 @@ beforeAll(async () => {
   await w.svc.respondToOffer(actors.toryLeader, offer('conservative').id, 'accept');
   // A week today at 18:00 London: a fixed hour, so the session never runs past midnight whatever time the test runs
   // (started at the moment of the run, one begun after 23:00 ended the next day and the change form refused it).
-  const start = zonedInstant(addCalendarDays(today, 7), 18, 'Europe/London');
-  for (const party of ['labour', 'conservative']) {
+  // The Conservative session runs past midnight (23:30 to 00:30), which the change form must keep on the next day.
+  const starts = {
+    labour: zonedInstant(addCalendarDays(today, 7), 18, 'Europe/London'),
+    conservative: zonedInstant(addCalendarDays(today, 7), 23, 'Europe/London', 30),
+  };
+  for (const party of ['labour', 'conservative'] as const) {
+    const start = starts[party];
     await w.svc.scheduleSession(actors.office, {
       offerId: offer(party).id,
       officers: ['o-hughes'],
@@ -189,6 +194,19 @@ describe('the office page on a phone in another time zone', () => {
     const trail = await page.locator('#audit-table tbody').innerText();
     expect(trail).toMatch(/Sarah Bell changed the Labour Group’s session: now .*, Council Chamber, material version v1/);
     expect(trail).toMatch(/Sarah Bell cancelled the Labour Group’s session of /);
+  });
+
+  it('changes a session that runs past midnight, keeping its end on the next day', async () => {
+    const li = page.locator('article.round tr[data-party="conservative"] .sessions li').first();
+    const sessionId = (await li.getAttribute('data-session'))!;
+    const before = (await w.store.reader().get('session', sessionId))!;
+    await li.locator('details.tool summary').click();
+    await li.locator('input[name=venue]').fill('Members Room');
+    await li.locator('form.change-session button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('article.round tr[data-party="conservative"] .sessions li')?.textContent?.includes('Members Room'));
+    const after = (await w.store.reader().get('session', sessionId))!;
+    expect(after).toMatchObject({ venue: 'Members Room', startsAt: before.startsAt, endsAt: before.endsAt });
+    expect(Date.parse(after.endsAt) - Date.parse(after.startsAt)).toBe(3_600_000);
   });
 
   it('defers a request until a date, with a note (the authoriser)', async () => {

@@ -55,6 +55,17 @@ function nowLocal() {
 }
 
 /** An instant as a wall-clock value for a datetime-local input, in the council's zone. */
+/**
+ * A session's end, given as a time of day: on the start's day, or on the next day when that time is before the start
+ * (a session that runs past midnight, 23:30 to 00:30). The same time as the start stays on its day, and is refused.
+ */
+function endAfter(startsAt, startDay, endTime) {
+  const sameDay = zonedToIso(`${startDay}T${endTime}`);
+  if (!sameDay || Date.parse(sameDay) >= Date.parse(startsAt)) return sameDay;
+  const next = new Date(Date.UTC(+startDay.slice(0, 4), +startDay.slice(5, 7) - 1, +startDay.slice(8, 10) + 1)).toISOString().slice(0, 10);
+  return zonedToIso(`${next}T${endTime}`);
+}
+
 function isoToLocal(iso) {
   const p = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone: tz(), hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
@@ -362,7 +373,7 @@ function changeSessionForm(o, s) {
     event.preventDefault();
     const change = {};
     const startsAt = zonedToIso(starts.value);
-    const endsAt = zonedToIso(`${starts.value.slice(0, 10)}T${ends.value}`);
+    const endsAt = startsAt ? endAfter(startsAt, starts.value.slice(0, 10), ends.value) : undefined;
     if (!startsAt || !endsAt) return say('Give the session’s start and end time.', 'error');
     if (startsAt !== s.startsAt) change.startsAt = startsAt;
     if (endsAt !== s.endsAt) change.endsAt = endsAt;
@@ -433,7 +444,7 @@ function scheduleForm(round, offer) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const startsAt = zonedToIso(starts.value);
-    const endsAt = startsAt ? zonedToIso(`${starts.value.slice(0, 10)}T${ends.value}`) : undefined;
+    const endsAt = startsAt ? endAfter(startsAt, starts.value.slice(0, 10), ends.value) : undefined;
     const chosen = [...form.querySelectorAll('input[name=officers]:checked')].map((c) => c.value);
     if (!startsAt || !endsAt) return say('Give the session’s start and end time.', 'error');
     if (!chosen.length) return say('Invite at least one officer.', 'error');
