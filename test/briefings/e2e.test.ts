@@ -200,7 +200,8 @@ describe('issue 10, end to end: the office runs a briefing from the page', () =>
     const form = ce.locator('#record-form');
     await form.locator('select[name=requestedBy]').selectOption({ label: 'Cllr Ruth Hale (Labour Group)' });
     await form.locator('select[name=via]').selectOption('email');
-    const arrived = `${localDate(new Date(), 'Europe/London')}T08:05`;
+    // Yesterday at 08:05: always in the past, whenever the test runs (today's 08:05 is still to come after midnight).
+    const arrived = `${addCalendarDays(localDate(new Date(), 'Europe/London'), -1)}T08:05`;
     await form.locator('input[name=receivedAt]').fill(arrived);
     await form.locator('input[name=matter]').fill(MATTER);
     await form.locator('textarea[name=details]').fill(DETAILS);

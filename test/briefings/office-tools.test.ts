@@ -44,7 +44,8 @@ beforeAll(async () => {
   const req = await w.svc.request(actors.office, {
     ...LABOUR_REQUEST,
     requestedBy: 'cllr-hale',
-    received: { at: zonedInstant(today, 8, 'Europe/London', 5).toISOString(), via: 'letter' },
+    // Yesterday at 08:05 London: always in the past (today's 08:05 is still to come when the test runs after midnight).
+    received: { at: zonedInstant(addCalendarDays(today, -1), 8, 'Europe/London', 5).toISOString(), via: 'letter' },
   });
   const { round } = await w.svc.decide(actors.authoriser, req.id, { decision: 'approve' });
   roundId = round!.id;
