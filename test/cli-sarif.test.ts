@@ -3,7 +3,9 @@
  * body; a JSON Lines record's line and column), and `--format sarif` writes one SARIF 2.1.0 log that the OASIS
  * schema accepts (test/fixtures/sarif-schema-2.1.0.json, the 2.1.0 schema as Microsoft's @microsoft/jest-sarif ships
  * it, MIT: kept here because CI has no network), with the rules and their protocol clauses, each result's level,
- * message and place in the original file, and the unreadable inputs as the invocation's notifications.
+ * message and place in the original file, and the unreadable inputs as the invocation's notifications. Each result's
+ * message names its template (`message.id`, a `messageStrings` entry on its rule) with the words that vary as
+ * arguments, so that code scanning and the VS Code SARIF viewer group results by message.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,11 @@ import addFormatsModule from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
+import { SarifLog } from '../src/cli/sarif.js';
 import { regionInFile, type MessageSource } from '../src/cli/source-position.js';
 import { RULE_IDS } from '../src/directory/rule-ids.js';
+import type { RuleInfo } from '../src/lint/engine.js';
+import type { Finding } from '../src/lint/types.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = mkdtempSync(join(tmpdir(), 'probity-sarif-'));
@@ -32,6 +37,20 @@ function sarifValidator() {
   delete schema.id;
   return ajv.compile(schema);
 }
+
+/**
+ * What a viewer shows for a result when it reads the message by id: SARIF's lookup (§3.11.7: the message string of
+ * that id on the result's rule) with the arguments put in for the placeholders and "{{", "}}" read as braces (§3.11.5).
+ */
+function messageById(log: Sarif.Log, result: Sarif.Result): string {
+  const rule = log.runs[0]!.tool.driver.rules![result.ruleIndex!]!;
+  expect(rule.id).toBe(result.ruleId);
+  const format = rule.messageStrings![result.message.id!]!.text;
+  return format.replace(/\{\{|\}\}|\{(\d+)\}/g, (token, n?: string) => (n === undefined ? token[0]! : result.message.arguments![Number(n)]!));
+}
+
+/** A message string's text as a viewer shows it: "{{" and "}}" are braces (§3.11.5). */
+const shown = (text: string) => text.replace(/\{\{|\}\}/g, (token) => token[0]!);
 
 async function probity(args: string[], input = '', cwd = tmp): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -181,6 +200,69 @@ describe('--format sarif', () => {
     expect(fromJsonl.locations![0]!.physicalLocation!.region!.startLine).toBe(2);
     expect(fromJsonl.locations![0]!.logicalLocations).toEqual([{ name: 'order', kind: 'message' }]);
     expect(runOf.invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
+  });
+
+  it("each result's message names its rule's template, with what varies as arguments, and keeps its text", async () => {
+    const r = await probity(['check', '--format', 'sarif', 'mail/order one.eml', 'm.jsonl']);
+    const log = JSON.parse(r.stdout) as Sarif.Log;
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    const rules = log.runs[0]!.tool.driver.rules!;
+    // Every rule lists its templates: the `{{name}}` placeholders of its file numbered as SARIF's.
+    const instruction = rules.find((rule) => rule.id === 'direct-instruction')!;
+    expect(instruction.messageStrings).toMatchObject({
+      junior: { text: 'This reads as an instruction from a councillor to {0}, a junior officer; members do not direct junior staff.' },
+      bypass: { text: 'This asks an officer to bypass their line management.' },
+    });
+    expect(rules.every((rule) => Object.keys(rule.messageStrings ?? {}).length > 0)).toBe(true);
+
+    const results = log.runs[0]!.results!.filter((res) => res.ruleId === 'direct-instruction');
+    expect(results).toHaveLength(2);
+    for (const result of results) {
+      expect(result.message).toEqual({
+        text: expect.stringMatching(/^This reads as an instruction from a councillor to Amir Patel/),
+        id: 'junior',
+        arguments: [expect.stringMatching(/^Amir Patel/)],
+      });
+    }
+    // What a viewer builds from the id and the arguments is the text the result carries.
+    for (const result of log.runs[0]!.results!.filter((res) => res.message.id !== undefined)) {
+      expect(messageById(log, result)).toBe(shown(result.message.text!));
+    }
+  });
+
+  it('braces in what a finding quotes are written as SARIF escapes them, and are arguments as they are', () => {
+    const info: RuleInfo = { id: 'out-of-hours', severity: 'info', description: 'Late {demands}.', clauses: [], goodPractice: true, suggestion: '' };
+    const sarif = new SarifLog([info], tmp, '0.0.0');
+    const finding: Finding = {
+      rule: 'out-of-hours',
+      messageId: 'deadline',
+      severity: 'info',
+      message: 'This asks an officer for something outside working hours ("by {6am}").',
+      span: { start: 0, end: 1, line: 1, column: 1 },
+      excerpt: '',
+      clause: null,
+      suggestion: '',
+      confidence: 0.5,
+    };
+    sarif.add(finding, 'a.eml', { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 }, 'a');
+    // A reader finding: its template is the engine's own, so it carries its text alone.
+    sarif.add(
+      { ...finding, messageId: 'reader', message: 'Read as a whole, {this} looks late.' },
+      'a.eml',
+      { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
+      'a',
+    );
+    const log = sarif.toJSON();
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.runs[0]!.tool.driver.rules![0]!.shortDescription).toEqual({ text: 'Late {{demands}}.' });
+    const [deadline, reader] = log.runs[0]!.results!;
+    expect(deadline!.message).toEqual({
+      text: 'This asks an officer for something outside working hours ("by {{6am}}").',
+      id: 'deadline',
+      arguments: ['by {6am}'],
+    });
+    expect(messageById(log, deadline!)).toBe(finding.message);
+    expect(reader!.message).toEqual({ text: 'Read as a whole, {{this}} looks late.' });
   });
 
   it('stdin, a missing file and a bad JSONL line: still one valid log, the problems as notifications, exit 2', async () => {

@@ -1,15 +1,17 @@
 /**
  * `probity check --format sarif`: one SARIF 2.1.0 log for the run (https://docs.oasis-open.org/sarif/sarif/v2.1.0/),
  * which editors and code-scanning tools read. The driver lists every rule with the clause of the council's protocol
- * that backs it; each result has its level, message, place in the original file (source-position.ts) and, in its
- * properties, its confidence, clause and suggestion. Inputs that could not be read are the invocation's
- * notifications, and make it unsuccessful.
+ * that backs it and its message templates (`messageStrings`); each result has its level, its message (the text, and
+ * the template's id with the words that vary as arguments, so that viewers can group results by message), its place
+ * in the original file (source-position.ts) and, in its properties, its confidence, clause and suggestion. Inputs that
+ * could not be read are the invocation's notifications, and make it unsuccessful.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import type { RuleInfo } from '../lint/engine.js';
 import { protocolLabel } from '../lint/format/text.js';
+import { RULES } from '../lint/rules/index.js';
 import type { ClauseCitation, Finding, Severity } from '../lint/types.js';
 import type { Region } from './source-position.js';
 
@@ -26,6 +28,59 @@ function artifactLocation(path: string | undefined, cwd: string): Sarif.Artifact
     return { uri: inside.split(sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' };
   }
   return { uri: pathToFileURL(absolute).href };
+}
+
+/** A SARIF message string: "{" and "}" are written "{{" and "}}", since "{0}" is a placeholder (§3.11.5). */
+function messageString(text: string): string {
+  return text.replace(/[{}]/g, '$&$&');
+}
+
+/**
+ * One of a rule's message templates as SARIF has it (§3.49.11): its `{{name}}` placeholders numbered `{0}`, `{1}`…
+ * in the order they first appear, and a pattern that takes a finding's message back apart into those arguments.
+ */
+interface MessageTemplate {
+  text: string;
+  pattern: RegExp;
+  placeholders: number;
+}
+
+function messageTemplate(template: string): MessageTemplate {
+  const names: string[] = [];
+  let text = '';
+  let pattern = '';
+  template.split(/\{\{(\w+)\}\}/).forEach((part, i) => {
+    // split() puts the literal text at even indices and the placeholder names at odd ones.
+    if (i % 2 === 0) {
+      text += messageString(part);
+      pattern += part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return;
+    }
+    const seen = names.indexOf(part);
+    const n = seen >= 0 ? seen : names.push(part) - 1;
+    text += `{${n}}`;
+    pattern += seen >= 0 ? `\\k<a${n}>` : `(?<a${n}>[\\s\\S]*?)`;
+  });
+  return { text, pattern: new RegExp(`^${pattern}$`), placeholders: names.length };
+}
+
+/** Every rule's message templates by rule id and message id, as each rule's file declares them. */
+const TEMPLATES = new Map(
+  RULES.map((rule) => [rule.meta.id as string, new Map(Object.entries(rule.meta.messages).map(([id, template]) => [id, messageTemplate(template)]))]),
+);
+
+/**
+ * A finding's message: its text, and, when its rule's template is known and gives the text back, the template's id
+ * and the words that filled it. (The learned reader's and the truncation notice's templates live inside the engine,
+ * so those findings carry their text alone.)
+ */
+function resultMessage(finding: Finding): Sarif.Message {
+  const text = messageString(finding.message);
+  const template = TEMPLATES.get(finding.rule)?.get(finding.messageId);
+  const match = template?.pattern.exec(finding.message);
+  if (!template || !match) return { text };
+  if (template.placeholders === 0) return { text, id: finding.messageId };
+  return { text, id: finding.messageId, arguments: Array.from({ length: template.placeholders }, (_, n) => match.groups![`a${n}`]!) };
 }
 
 function clauseText(clause: ClauseCitation): string {
@@ -52,7 +107,7 @@ export class SarifLog {
       ruleId: finding.rule,
       ...(index !== undefined ? { ruleIndex: index } : {}),
       level: LEVEL[finding.severity],
-      message: { text: finding.message },
+      message: index !== undefined ? resultMessage(finding) : { text: messageString(finding.message) },
       locations: [
         {
           physicalLocation: {
@@ -85,7 +140,7 @@ export class SarifLog {
   problem(message: string, path?: string): void {
     this.notifications.push({
       level: 'error',
-      message: { text: message },
+      message: { text: messageString(message) },
       ...(path !== undefined ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(path, this.cwd) } }] } : {}),
     });
   }
@@ -93,15 +148,18 @@ export class SarifLog {
   toJSON(): Sarif.Log {
     const rules: Sarif.ReportingDescriptor[] = this.rules.map((rule) => ({
       id: rule.id,
-      shortDescription: { text: rule.description },
+      shortDescription: { text: messageString(rule.description) },
       ...(rule.clauses.length
         ? {
-            fullDescription: { text: `${rule.description} ${rule.clauses.map(clauseText).join(' ')}` },
-            help: { text: `${rule.clauses.map(clauseText).join('\n')}${rule.suggestion ? `\n${rule.suggestion}` : ''}` },
+            fullDescription: { text: messageString(`${rule.description} ${rule.clauses.map(clauseText).join(' ')}`) },
+            help: { text: messageString(`${rule.clauses.map(clauseText).join('\n')}${rule.suggestion ? `\n${rule.suggestion}` : ''}`) },
           }
         : rule.suggestion
-          ? { help: { text: rule.suggestion } }
+          ? { help: { text: messageString(rule.suggestion) } }
           : {}),
+      ...(TEMPLATES.has(rule.id)
+        ? { messageStrings: Object.fromEntries([...TEMPLATES.get(rule.id)!].map(([id, template]) => [id, { text: template.text }])) }
+        : {}),
       defaultConfiguration: rule.severity === 'off' ? { enabled: false } : { level: LEVEL[rule.severity] },
       properties: { clauses: rule.clauses, goodPractice: rule.goodPractice, tags: ['member-officer-protocol'] },
     }));
