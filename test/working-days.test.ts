@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCouncil } from '../src/directory/council.js';
-import { localDate, offerTimes, WorkingCalendar, workingCalendar, zonedInstant, type BankHolidayRegion } from '../src/directory/working-days.js';
+import { localDate, offerTimes, WorkingCalendar, workingCalendar, zonedInstant, zonedParts, type BankHolidayRegion } from '../src/directory/working-days.js';
 import { loadResponseTimes } from '../src/enquiries/load.js';
 import { enquirySettings, EnquirySettingsError } from '../src/enquiries/settings.js';
 import { actors, LABOUR_REQUEST, service } from './briefings/fixtures.js';
@@ -66,6 +66,27 @@ describe('working days (England and Wales by default)', () => {
     expect(offerTimes(calendar(), new Date('2027-03-28T23:30:00Z'), { ...FIVE_DAYS, expiryWorkingDays: 1 }).expiresAt.toISOString()).toBe(
       '2027-03-30T17:00:00.000Z',
     );
+  });
+});
+
+describe("an instant's date and time in a zone (zonedParts, for the calendar and the out-of-hours rule alike)", () => {
+  it('reads the wall clock on each side of a clock change, with the weekday and HH:MM', () => {
+    // Clocks go forward at 01:00 GMT on Sunday 29 March 2026.
+    expect(zonedParts(new Date('2026-03-29T00:30:00Z'), 'Europe/London')).toEqual({
+      date: '2026-03-29',
+      year: 2026,
+      month: 3,
+      day: 29,
+      hour: 0,
+      minute: 30,
+      second: 0,
+      time: '00:30',
+      weekday: 'Sunday',
+    });
+    expect(zonedParts(new Date('2026-03-29T01:30:05Z'), 'Europe/London')).toMatchObject({ hour: 2, minute: 30, second: 5, time: '02:30' });
+    // 23:15 UTC on Friday is already Saturday in Auckland; midnight is hour 0, never 24.
+    expect(zonedParts(new Date('2026-03-06T23:15:00Z'), 'Pacific/Auckland')).toMatchObject({ date: '2026-03-07', weekday: 'Saturday', time: '12:15' });
+    expect(zonedParts(new Date('2026-07-01T23:00:00Z'), 'Europe/London')).toMatchObject({ date: '2026-07-02', hour: 0, time: '00:00', weekday: 'Thursday' });
   });
 });
 

@@ -51,6 +51,26 @@ export function addCalendarDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
+/** An instant as a clock on the wall in a zone shows it. */
+export interface ZonedParts {
+  /** The local calendar date, YYYY-MM-DD. */
+  date: string;
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  /** 0–23. */
+  hour: number;
+  minute: number;
+  second: number;
+  /** The local time of day, HH:MM (24-hour). */
+  time: string;
+  /** The day of the week in English, as people read it: "Saturday". */
+  weekday: string;
+}
+
+// One formatter per zone, kept: building an Intl.DateTimeFormat costs far more than using one, and every due date,
+// reminder and out-of-hours check asks for the same few zones.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -58,6 +78,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     f = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       hourCycle: 'h23',
+      weekday: 'long',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -70,20 +91,33 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localParts(instant: Date, timeZone: string): { date: string; ms: number } {
-  const parts = Object.fromEntries(
-    formatter(timeZone)
-      .formatToParts(instant)
-      .map((p) => [p.type, p.value]),
-  );
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const ms = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return { date, ms };
+/** The date and time an instant has in `timeZone` (an IANA zone such as Europe/London). */
+export function zonedParts(instant: Date, timeZone: string): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
+  const { year = '', month = '', day = '', hour = '', minute = '', second = '', weekday = '' } = parts;
+  return {
+    date: `${year}-${month}-${day}`,
+    year: Number(year),
+    month: Number(month),
+    day: Number(day),
+    hour: Number(hour),
+    minute: Number(minute),
+    second: Number(second),
+    time: `${hour}:${minute}`,
+    weekday,
+  };
 }
 
 /** The calendar date of an instant in a zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  return localParts(instant, timeZone).date;
+  return zonedParts(instant, timeZone).date;
+}
+
+/** The wall-clock reading of an instant in a zone, as if that reading were UTC: the zone's offset is this minus the instant. */
+function wallClock(instant: Date, timeZone: string): number {
+  const local = zonedParts(instant, timeZone);
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
 }
 
 /** The instant at which it is `hour`:`minute` on `date` in `timeZone`. */
@@ -91,8 +125,8 @@ export function zonedInstant(date: string, hour: number, timeZone: string, minut
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, hour, minute);
   // The zone's offset at a guess, then again at the corrected instant (DST changes between the two).
-  let guess = wall - (localParts(new Date(wall), timeZone).ms - wall);
-  guess = wall - (localParts(new Date(guess), timeZone).ms - guess);
+  let guess = wall - (wallClock(new Date(wall), timeZone) - wall);
+  guess = wall - (wallClock(new Date(guess), timeZone) - guess);
   return new Date(guess);
 }
 

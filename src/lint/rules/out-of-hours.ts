@@ -1,4 +1,4 @@
-import { bankHolidayName, type BankHolidayRegion } from '../../directory/working-days.js';
+import { bankHolidayName, zonedParts, type BankHolidayRegion } from '../../directory/working-days.js';
 import type { Rule } from '../rule.js';
 
 /** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
@@ -75,32 +75,9 @@ export function outsideHours(
   if (!sentAt) return undefined;
   const date = new Date(sentAt);
   if (Number.isNaN(date.getTime())) return undefined;
-  const parts = formatter(timeZone).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const hour = Number(get('hour'));
-  const weekday = get('weekday');
-  const weekend = weekday === 'Saturday' || weekday === 'Sunday';
-  const day = `${get('year')}-${get('month')}-${get('day')}`;
-  const holiday = days.closureDays.includes(day) ? 'a council closure day' : weekend ? undefined : bankHolidayName(days.bankHolidays, day);
-  if (!weekend && !holiday && hour >= hours.start && hour < hours.end) return undefined;
-  return `${holiday ? `${holiday}, ` : ''}${weekday} ${get('hour')}:${get('minute')}`;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'long',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
+  const local = zonedParts(date, timeZone);
+  const weekend = local.weekday === 'Saturday' || local.weekday === 'Sunday';
+  const holiday = days.closureDays.includes(local.date) ? 'a council closure day' : weekend ? undefined : bankHolidayName(days.bankHolidays, local.date);
+  if (!weekend && !holiday && local.hour >= hours.start && local.hour < hours.end) return undefined;
+  return `${holiday ? `${holiday}, ` : ''}${local.weekday} ${local.time}`;
 }
