@@ -13,15 +13,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Provider from 'oidc-provider';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCalendarDays, localDate } from '../../src/directory/working-days.js';
 import { freePort } from '../helpers/free-port.js';
+import { signInAtProvider, startIdp, type TestIdp } from '../helpers/idp.js';
 import { TEST_LEDGER_KEY } from '../helpers/ledger-env.js';
 import { exampleYaml } from './fixtures.js';
 import { OwnRedis } from './redis-helpers.js';
@@ -41,7 +40,7 @@ const FOLLOW_UP = 'The Northgate site yield in the pack is 240 homes; the revise
 let redis: OwnRedis;
 let smtp: SmtpSink;
 let slack: SlackStub;
-let idp: Server;
+let idp: TestIdp;
 let browser: Browser;
 let base = '';
 const children: { name: string; child: ChildProcess; output: string[] }[] = [];
@@ -66,34 +65,8 @@ beforeAll(async () => {
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const idpPort = await freePort();
-  const issuer = `http://127.0.0.1:${idpPort}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-        redirect_uris: [`${base}/auth/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    async findAccount(_ctx, id) {
-      return {
-        accountId: id,
-        async claims() {
-          return { sub: `sub-${id}`, email: id, email_verified: true, name: id };
-        },
-      };
-    },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    features: { devInteractions: { enabled: true } },
-    cookies: { keys: ['e2e-test-cookie-key-0123456789abcdef'] },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-  });
-  idp = createServer(provider.callback());
-  await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
+  // The council's identity provider keeps the person's address for its UserInfo endpoint.
+  idp = await startIdp({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUri: `${base}/auth/callback` }], profileIn: 'userinfo' });
 
   // The example council, with the chief executive as a second authoriser (so separation of duties is on show).
   const dir = mkdtempSync(join(tmpdir(), 'probity-e2e-'));
@@ -111,7 +84,7 @@ beforeAll(async () => {
     PORT: String(port),
     PROBITY_TOKEN_SECRET: 'e2e-token-secret-0123456789abcdefghijklmnop',
     PROBITY_LEDGER_CHECKPOINTS: join(dir, 'api.checkpoints'),
-    OIDC_ISSUER: issuer,
+    OIDC_ISSUER: idp.issuer,
     OIDC_CLIENT_ID: CLIENT.id,
     OIDC_CLIENT_SECRET: CLIENT.secret,
     OIDC_LABEL: 'Sign in with your council account',
@@ -150,7 +123,7 @@ afterAll(async () => {
         child.kill('SIGTERM');
       });
   }
-  await new Promise((resolve) => idp?.close(resolve));
+  await idp?.close();
   await smtp?.stop();
   await slack?.stop();
   await redis?.stop();
@@ -162,12 +135,7 @@ async function signIn(context: BrowserContext, email: string): Promise<Page> {
   await page.goto(`${base}/office/`);
   await page.waitForSelector('#sign-in:not([hidden])');
   await page.click('#sign-in-link');
-  await page.fill('input[name=login]', email);
-  await page.fill('input[name=password]', 'any password: the test provider accepts it');
-  await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.origin === base || url.pathname.includes('/interaction/'));
-  if (new URL(page.url()).origin !== base) await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.origin === base);
+  await signInAtProvider(page, email, (url) => url.origin === base);
   await page.waitForSelector('body[data-loaded="true"]');
   return page;
 }

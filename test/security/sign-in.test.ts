@@ -4,9 +4,7 @@
  * cookie session must and must not allow: CSRF, sign-out, a person the directory does not know, a replayed
  * callback, a sign-in started in another browser, an open redirect.
  */
-import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import Provider from 'oidc-provider';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryKv } from '../../src/auth/kv.js';
@@ -18,13 +16,14 @@ import { buildApp } from '../../src/http/app.js';
 import { safeReturn } from '../../src/http/sign-in.route.js';
 import { clock, council, ids, LABOUR_REQUEST } from '../briefings/fixtures.js';
 import { freePort } from '../helpers/free-port.js';
+import { signInAtProvider, startIdp, type TestIdp } from '../helpers/idp.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const CLIENT = { id: 'probity', secret: 'sign-in-test-client-secret-0123456789abcdef' };
 /** Names the provider gives its accounts (the directory's own names are what the page shows). */
 const NAMES: Record<string, string> = { 'helen.carter@ashcombe.gov.uk': 'Helen Carter (IdP)', 'stranger@example.org': 'A Stranger' };
 
-let idp: Server;
+let idp: TestIdp;
 let issuer = '';
 let app: FastifyInstance;
 let base = '';
@@ -34,36 +33,9 @@ let service: BriefingService;
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  const idpPort = await freePort();
-  issuer = `http://127.0.0.1:${idpPort}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-        redirect_uris: [`${base}/auth/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-    ],
-    // The account id is what is typed at the provider's sign-in form: an email address.
-    async findAccount(_ctx, id) {
-      return {
-        accountId: id,
-        async claims() {
-          return { sub: `sub-${id}`, email: id, email_verified: true, name: NAMES[id] ?? id };
-        },
-      };
-    },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    features: { devInteractions: { enabled: true } },
-    cookies: { keys: ['sign-in-test-cookie-key-0123456789'] },
-    // Short lifetimes, given (the provider otherwise warns that it is using its defaults).
-    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-  });
-  idp = createServer(provider.callback());
-  await new Promise<void>((resolve) => idp.listen(idpPort, '127.0.0.1', resolve));
+  // The profile at the provider's UserInfo endpoint rather than in the ID token: the app asks for it there.
+  idp = await startIdp({ clients: [{ id: CLIENT.id, secret: CLIENT.secret, redirectUri: `${base}/auth/callback` }], names: NAMES, profileIn: 'userinfo' });
+  issuer = idp.issuer;
 
   service = new BriefingService({ council: council(), store: new MemoryStore(), clock: clock(new Date().toISOString()), newId: ids('si') });
   const oidc = new OidcClient({
@@ -86,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  await new Promise((resolve) => idp?.close(resolve));
+  await idp?.close();
 });
 
 /** From the office page, through the provider's own sign-in and consent forms, back to the page. */
@@ -96,13 +68,7 @@ async function signInThroughProvider(page: Page, email: string): Promise<void> {
   expect(await page.locator('#sign-in-link').textContent()).toBe('Sign in with the test provider');
   await page.click('#sign-in-link');
   await page.waitForURL(`${issuer}/**`);
-  await page.fill('input[name=login]', email);
-  await page.fill('input[name=password]', 'any password: the test provider accepts it');
-  await page.click('button[type=submit]');
-  // The provider asks once whether Probity may have the person's name and address.
-  await page.waitForURL((url) => url.origin === base || url.pathname.includes('/interaction/'));
-  if (new URL(page.url()).origin !== base) await page.click('button[type=submit]');
-  await page.waitForURL((url) => url.origin === base);
+  await signInAtProvider(page, email, (url) => url.origin === base);
 }
 
 const csrfFetch = (page: Page, path: string, body: object, csrf?: string) =>
