@@ -6,14 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymKey } from '../../src/audit/pseudonym.js';
 import { runAudit, type ProgressSink } from '../../src/audit/run.js';
 import { imapSource, mailboxFor } from '../../src/audit/sources/imap.js';
 import { EXAMPLE_COUNCIL, loadLinter } from '../../src/lint/load.js';
 import { parseEml } from '../../src/mail/eml.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, mailboxEnv } from '../imap/dovecot.js';
+import { DOVECOT_BIN, Dovecot, mailboxEnv, withImap } from '../imap/dovecot.js';
 import { MARKER, examples, exampleCouncil, toEml, variant } from './fixtures.js';
 import { runCli } from './helpers.js';
 
@@ -33,23 +32,15 @@ describe.skipIf(!DOVECOT_BIN)('probity audit --imap (real Dovecot)', () => {
       PROBITY_IMAP_MAILBOXES: 'clerk',
       ...mailboxEnv(dovecot, user),
     };
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: dovecot.port,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user, pass: DOVECOT_PASSWORD },
-      logger: false,
+    await withImap(dovecot, user, async (client) => {
+      await client.mailboxCreate(FOLDER);
+      const list = examples();
+      for (let i = 0; i < COUNT; i++) {
+        emls.push(toEml(variant(list, i), exampleCouncil()));
+        await client.append(FOLDER, emls[i]!, ['\\Seen']);
+      }
+      await client.append(FOLDER, 'this is not a message at all\r\n', ['\\Seen']);
     });
-    await client.connect();
-    await client.mailboxCreate(FOLDER);
-    const list = examples();
-    for (let i = 0; i < COUNT; i++) {
-      emls.push(toEml(variant(list, i), exampleCouncil()));
-      await client.append(FOLDER, emls[i]!, ['\\Seen']);
-    }
-    await client.append(FOLDER, 'this is not a message at all\r\n', ['\\Seen']);
-    await client.logout();
   });
 
   afterAll(async () => {

@@ -14,11 +14,10 @@ import { FolderWatcher } from '../../src/enquiries/imap-intake.js';
 import { ENQUIRIES_QUEUE, JobScheduler, NoticeProcessor, jobId } from '../../src/enquiries/queue.js';
 import { EmailNoticeSender, SlackNoticeSender } from '../../src/enquiries/senders.js';
 import type { IntakeResult } from '../../src/enquiries/service.js';
-import { mailboxConfig } from '../../src/mail/imap-config.js';
 import { OwnRedis } from '../briefings/redis-helpers.js';
 import { SlackStub, SmtpSink } from '../briefings/sinks.js';
 import { signInAs } from '../helpers/sign-in.js';
-import { Dovecot, DOVECOT_BIN, DOVECOT_PASSWORD, withImap } from '../imap/dovecot.js';
+import { Dovecot, DOVECOT_BIN, dovecotMailbox, withImap } from '../imap/dovecot.js';
 import { enquiryApp, SECRET } from './app.js';
 import { rfc822 } from './mail.js';
 import { world } from './world.js';
@@ -91,10 +90,7 @@ describe.skipIf(!DOVECOT_BIN)('a member enquiry, end to end', () => {
     const worker = new Worker(ENQUIRIES_QUEUE, processor.process, { connection: queueRedis });
     worker.on('error', () => undefined);
     const results: IntakeResult[] = [];
-    const mailbox = mailboxConfig(
-      { id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' },
-      DOVECOT_PASSWORD,
-    );
+    const mailbox = dovecotMailbox(dovecot, 'kasia.nowak', { id: 'kasia' });
     const watchers = ['INBOX', 'Sent'].map(
       (folder) =>
         new FolderWatcher({ mailbox, folder, service: w.service, redis, prefix: 'probity:enquiries', rescanMs: 1_000, onIntake: (x) => results.push(x) }),

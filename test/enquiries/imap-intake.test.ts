@@ -6,9 +6,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderWatcher } from '../../src/enquiries/imap-intake.js';
 import type { IntakeResult } from '../../src/enquiries/service.js';
-import { mailboxConfig } from '../../src/mail/imap-config.js';
 import { deletePrefix, sharedRedis, uniquePrefix } from '../briefings/redis-helpers.js';
-import { Dovecot, DOVECOT_BIN, DOVECOT_PASSWORD, withImap } from '../imap/dovecot.js';
+import { Dovecot, DOVECOT_BIN, dovecotMailbox, withImap } from '../imap/dovecot.js';
 import { rfc822 } from './mail.js';
 import { world } from './world.js';
 
@@ -47,10 +46,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP intake', () => {
         const check = () => (results.length >= n ? (clearTimeout(t), resolve(results[n - 1]!)) : waiters.push(check));
         check();
       });
-    const mailbox = mailboxConfig(
-      { id: 'kasia', host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user: 'kasia.nowak', inboxPath: 'INBOX' },
-      DOVECOT_PASSWORD,
-    );
+    const mailbox = dovecotMailbox(dovecot, 'kasia.nowak', { id: 'kasia' });
     for (const folder of ['INBOX', 'Sent']) {
       const watcher = new FolderWatcher({ mailbox, folder, service: w.service, redis, prefix: `${prefix}:data`, rescanMs: 2_000, onIntake });
       watchers.push(watcher);

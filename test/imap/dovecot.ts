@@ -2,7 +2,10 @@
  * A real Dovecot (Debian's dovecot-imapd) for the IMAP tests: generated config in a temp dir, a static password
  * for any user, maildir under the temp dir, a special-use Drafts folder, imap-login on a free loopback port.
  * `stop()` and `start()` can be called again to simulate a server restart on the same port and mail store.
+ * Every test reaches it the same ways: a mailbox as Probity's IMAP code takes it (`dovecotMailbox`), the environment
+ * a Probity process reads (`mailboxEnv`), or a logged-in session of the test's own (`withImap`).
  */
+import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ImapFlow } from 'imapflow';
@@ -188,6 +191,17 @@ export async function messageIdsIn(dovecot: Pick<Dovecot, 'port'>, user: string,
       lock.release();
     }
   });
+}
+
+/**
+ * `user`'s mailbox here as Probity's IMAP code takes it (src/mail/imap-config.ts): plain IMAP on loopback, mailbox id
+ * `user`, inbox INBOX, owner `user`@example.test, unless `fields` say otherwise.
+ */
+export function dovecotMailbox(dovecot: Pick<Dovecot, 'port'>, user: string, fields: Partial<Omit<MailboxConfig, 'password'>> = {}): MailboxConfig {
+  return mailboxConfig(
+    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test`, ...fields },
+    DOVECOT_PASSWORD,
+  );
 }
 
 /** The environment a Probity process reads to reach `user`'s mailbox here as mailbox `id` (see src/mail/imap-config.ts). */

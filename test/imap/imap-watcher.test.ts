@@ -11,7 +11,7 @@ import type { ImapFlow } from 'imapflow';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueDraft, IMAP_DRAFT_JOB, type ImapDraftJob } from '../../src/mail/draft-job.js';
-import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
+import type { MailboxConfig } from '../../src/mail/imap-config.js';
 import { imapDraftProcessor, type ImapContext } from '../../src/mail/imap-draft-processor.js';
 import { DraftState } from '../../src/mail/imap-state.js';
 import { DraftsWatcher } from '../../src/mail/imap-watcher.js';
@@ -19,7 +19,7 @@ import { loadLinter } from '../../src/lint/load.js';
 import type { LintJobResult } from '../../src/queue/lint-jobs.js';
 import type { Log, LogFields } from '../../src/queue/log.js';
 import type { ProcessorContext } from '../../src/queue/processor.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, withImap } from './dovecot.js';
+import { DOVECOT_BIN, Dovecot, dovecotMailbox, withImap } from './dovecot.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN = randomUUID().slice(0, 8);
@@ -63,11 +63,7 @@ const recordingLog: Log = {
 };
 
 function mailbox(name: string): MailboxConfig {
-  const user = `${name}-${RUN}`;
-  const config = mailboxConfig(
-    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
-    DOVECOT_PASSWORD,
-  );
+  const config = dovecotMailbox(dovecot, `${name}-${RUN}`);
   mailboxes.set(config.id, config);
   return config;
 }

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
+import type { MailboxConfig } from '../../src/mail/imap-config.js';
 import { checkDraft, DEFAULT_KEYWORD, type CheckDraftDeps } from '../../src/mail/imap-draft-processor.js';
 import { DraftState } from '../../src/mail/imap-state.js';
 import type { Log } from '../../src/queue/log.js';
 import { deletePrefix, sharedRedis } from '../briefings/redis-helpers.js';
 import { scriptedLinter } from '../helpers/scripted-linter.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, withImap } from './dovecot.js';
+import { DOVECOT_BIN, Dovecot, dovecotMailbox, withImap } from './dovecot.js';
 
 const KEY_PREFIX = `probity-test-nudge-conf-${randomUUID().slice(0, 8)}:`;
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {} } as Log;
@@ -19,11 +19,7 @@ const redis = sharedRedis();
 let dovecot: Dovecot;
 
 function mailbox(): MailboxConfig {
-  const user = `conf${randomUUID().slice(0, 8)}`;
-  return mailboxConfig(
-    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
-    DOVECOT_PASSWORD,
-  );
+  return dovecotMailbox(dovecot, `conf${randomUUID().slice(0, 8)}`);
 }
 
 function deps(config: MailboxConfig): CheckDraftDeps {

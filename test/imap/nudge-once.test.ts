@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinter } from '../../src/lint/load.js';
-import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
+import type { MailboxConfig } from '../../src/mail/imap-config.js';
 import { checkDraft, DEFAULT_KEYWORD, NudgeBusyError, type CheckDraftDeps } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, type NudgeClaim } from '../../src/mail/imap-state.js';
 import type { Log } from '../../src/queue/log.js';
 import { deletePrefix, sharedRedis } from '../briefings/redis-helpers.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot, messageIdsIn, withImap } from './dovecot.js';
+import { DOVECOT_BIN, Dovecot, dovecotMailbox, messageIdsIn, withImap } from './dovecot.js';
 
 const KEY_PREFIX = `probity-test-nudge-once-${randomUUID().slice(0, 8)}:`;
 const FLAGGED = 'Hi Amir, I want you to print 500 leaflets for our Labour campaign by Friday.';
@@ -42,10 +42,7 @@ class DyingState extends DraftState {
 const state = (leaseBusyMs?: number) => new DraftState(redis, KEY_PREFIX, leaseBusyMs === undefined ? {} : { leaseBusyMs });
 
 function mailbox(inboxPath = 'INBOX', user = `once${randomUUID().slice(0, 8)}`): MailboxConfig {
-  return mailboxConfig(
-    { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath, address: `${user}@example.test` },
-    DOVECOT_PASSWORD,
-  );
+  return dovecotMailbox(dovecot, user, { inboxPath });
 }
 
 function deps(config: MailboxConfig, state: DraftState, owner: string): CheckDraftDeps {

@@ -5,15 +5,14 @@
  * a crash. Skipped when Dovecot is not installed (CI installs it; see .ci/run).
  */
 import { randomUUID } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLinter } from '../../src/lint/load.js';
-import { mailboxConfig, type MailboxConfig } from '../../src/mail/imap-config.js';
+import type { MailboxConfig } from '../../src/mail/imap-config.js';
 import { checkDraft, DEFAULT_KEYWORD, MAX_DRAFT_BYTES, type CheckDraftDeps } from '../../src/mail/imap-draft-processor.js';
 import { DraftState } from '../../src/mail/imap-state.js';
 import type { Log } from '../../src/queue/log.js';
 import { deletePrefix, sharedRedis } from '../briefings/redis-helpers.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
+import { DOVECOT_BIN, Dovecot, dovecotMailbox, withImap } from '../imap/dovecot.js';
 
 const FLAGGED = 'Hi Amir, I want you to print 500 leaflets for our Labour campaign by Friday.';
 const KEY_PREFIX = `probity-test-imapsize-${randomUUID().slice(0, 8)}:`;
@@ -58,32 +57,12 @@ function bigDraft(id: string, attachmentBytes: number): string {
   ].join('\r\n');
 }
 
-async function withClient<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow({
-    host: config.host,
-    port: config.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: config.user, pass: DOVECOT_PASSWORD },
-    logger: false,
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
-
 describe.skipIf(!DOVECOT_BIN)('IMAP message size (real Dovecot)', () => {
   beforeAll(async () => {
     dovecot = new Dovecot();
     await dovecot.start();
     const user = `size${randomUUID().slice(0, 6)}`;
-    config = mailboxConfig(
-      { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
-      DOVECOT_PASSWORD,
-    );
+    config = dovecotMailbox(dovecot, user);
   }, 60_000);
   afterAll(async () => {
     await dovecot?.dispose();
@@ -101,7 +80,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP message size (real Dovecot)', () => {
   it('a draft over 2 MiB is read only that far, still checked, and nudged once', async () => {
     const raw = bigDraft(randomUUID().slice(0, 8), 6 * 1024 * 1024);
     expect(raw.length).toBeGreaterThan(MAX_DRAFT_BYTES * 3);
-    const { uid, uidValidity } = await withClient(async (client) => {
+    const { uid, uidValidity } = await withImap(dovecot, config.user, async (client) => {
       const appended = await client.append('Drafts', raw, ['\\Draft']);
       const status = await client.status('Drafts', { uidValidity: true });
       if (!status) throw new Error('STATUS Drafts failed');
@@ -114,7 +93,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP message size (real Dovecot)', () => {
     expect(first.rules).toContain('political-request');
     const again = await checkDraft(job, deps());
     expect(again.status).toBe('already-nudged');
-    const inbox = await withClient(async (client) => {
+    const inbox = await withImap(dovecot, config.user, async (client) => {
       const status = await client.status('INBOX', { messages: true });
       return status ? status.messages : -1;
     });
@@ -124,7 +103,7 @@ describe.skipIf(!DOVECOT_BIN)('IMAP message size (real Dovecot)', () => {
 
   it('a huge draft whose first 2 MiB are all header is a status, not a crash', async () => {
     const raw = `Subject: x\r\nX-Junk: ${'y'.repeat(3 * 1024 * 1024)}\r\n\r\nbody\r\n`;
-    const { uid, uidValidity } = await withClient(async (client) => {
+    const { uid, uidValidity } = await withImap(dovecot, config.user, async (client) => {
       const appended = await client.append('Drafts', raw, ['\\Draft']);
       const status = await client.status('Drafts', { uidValidity: true });
       if (!status) throw new Error('STATUS Drafts failed');

@@ -20,7 +20,6 @@
  * the council's findings retention.
  */
 import { randomUUID } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelHealth } from '../../src/notices/channel-health.js';
@@ -28,7 +27,6 @@ import { verifyChain } from '../../src/briefings/audit.js';
 import { parseCouncil, type Council } from '../../src/directory/council.js';
 import { createLinter } from '../../src/lint/engine.js';
 import { loadLexicon, loadModel, loadResources, loadProtocolPacks } from '../../src/lint/load.js';
-import { mailboxConfig } from '../../src/mail/imap-config.js';
 import { imapDraftProcessor } from '../../src/mail/imap-draft-processor.js';
 import { DraftState, draftKeys } from '../../src/mail/imap-state.js';
 import { redisFeedbackStore } from '../../src/slack/feedback-store.js';
@@ -36,7 +34,7 @@ import { ACTION } from '../../src/slack/ids.js';
 import { actors, exampleYaml, LABOUR_REQUEST } from '../briefings/fixtures.js';
 import { SlackStub as BriefingSlackStub, SmtpSink } from '../briefings/sinks.js';
 import { settled, until, world, type World } from '../briefings/world.js';
-import { DOVECOT_BIN, DOVECOT_PASSWORD, Dovecot } from '../imap/dovecot.js';
+import { DOVECOT_BIN, Dovecot, dovecotMailbox, withImap } from '../imap/dovecot.js';
 import { CAMPAIGN_REQUEST, COUNCILLOR, dumpKeys, messageEvent, startHarness, TEAM, type Harness } from '../slack/harness.js';
 
 // Long enough for the whole setup (a Slack warning, a round of notices) to run inside it on a busy 2-core box.
@@ -369,21 +367,7 @@ describe('retention of findings and audit events; the briefing register is kept'
     await dovecot.start();
     try {
       const user = `retention-${randomUUID().slice(0, 8)}`;
-      const config = mailboxConfig(
-        { id: user, host: '127.0.0.1', port: dovecot.port, secure: false, startTls: false, user, inboxPath: 'INBOX', address: `${user}@example.test` },
-        DOVECOT_PASSWORD,
-      );
-      const client = new ImapFlow({
-        host: '127.0.0.1',
-        port: dovecot.port,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user, pass: DOVECOT_PASSWORD },
-        logger: false,
-        disableAutoIdle: true,
-      });
-      client.on('error', () => {});
-      await client.connect();
+      const config = dovecotMailbox(dovecot, user);
       const source = [
         'From: daniel.okafor@ashcombe.gov.uk',
         'To: amir.patel@ashcombe.gov.uk',
@@ -395,8 +379,7 @@ describe('retention of findings and audit events; the briefing register is kept'
         `I want you to print 500 leaflets for our Labour campaign by Friday. ${textMarker}`,
         '',
       ].join('\r\n');
-      const appended = await client.append('Drafts', source, ['\\Draft']);
-      await client.logout().catch(() => client.close());
+      const appended = await withImap(dovecot, user, (client) => client.append('Drafts', source, ['\\Draft']));
       expect(appended && appended.uid && appended.uidValidity).toBeTruthy();
 
       const keyPrefix = `${h.keyPrefix}imap-processor:`;
