@@ -4,8 +4,10 @@
  * copy of what the shell does. (The pages themselves are driven in Chromium in their own tests.)
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageFilesDir } from '../src/http/page-files.js';
 import { deletePrefix, sharedRedis, uniquePrefix } from './briefings/redis-helpers.js';
 import { enquiryApp } from './enquiries/app.js';
 
@@ -44,6 +46,32 @@ describe('the pages share one shell', () => {
       const js = (await r.app.inject({ url })).body;
       expect(js, url).toMatch(/from '\/shell\/shell\.js'/);
     }
+  });
+
+  it('serves every page the one way: the same headers on each, the bare address redirected, the files found from dist/ too', async () => {
+    const HEADERS = ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'cache-control'];
+    const headersOf = async (url: string) => {
+      const res = await r.app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      return Object.fromEntries(HEADERS.map((h) => [h, res.headers[h]]));
+    };
+    const office = await headersOf('/office/');
+    expect(office['content-security-policy']).toContain("default-src 'none'");
+    for (const url of ['/enquiries/', '/enquiries/act.html', '/enquiries/app.js', '/office/app.js', '/shell/shell.css']) {
+      expect(await headersOf(url), url).toEqual(office);
+    }
+    for (const [bare, page] of [
+      ['/office', '/office/'],
+      ['/enquiries', '/enquiries/'],
+    ]) {
+      const res = await r.app.inject({ url: bare });
+      expect(res.statusCode, bare).toBe(302);
+      expect(res.headers.location).toBe(page);
+    }
+    // Compiled, a module is in dist/src/<area>/; its page's files were not compiled and are still in src/<area>/.
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    expect(pageFilesDir(pathToFileURL(`${root}dist/src/enquiries/routes.js`).href, 'page')).toBe(`${root}src/enquiries/page/`);
+    expect(pageFilesDir(pathToFileURL(`${root}src/http/page.route.ts`).href, 'shell')).toBe(`${root}src/http/shell/`);
   });
 
   it('keeps no second copy of the shell in either page', () => {

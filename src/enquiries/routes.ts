@@ -15,13 +15,11 @@
  *   POST /v1/enquiries/:id/acknowledge | answered | holding | close | assign
  *   POST /v1/enquiries/act               a reminder's one-click link
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type AuthOptions } from '../http/auth.js';
+import { pageFilesDir, servePage } from '../http/page-files.js';
 import {
   assignBody,
   AUTHED_ERRORS,
@@ -53,24 +51,12 @@ export interface EnquiryRoutesOptions {
 }
 
 const MEMBER_SERVICES = ['ce-office', 'monitoring-officer'] as const;
-const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
 const security = SECURITY;
 const tags = ['enquiries'];
 const enquiryOut = { 200: enquirySchema, ...errorResponses(400, 403, 404, 409, ...AUTHED_ERRORS) };
 
 export function defaultEnquiryPageDir(): string {
-  const beside = fileURLToPath(new URL('./page/', import.meta.url));
-  if (existsSync(beside)) return beside;
-  return fileURLToPath(new URL('../../../src/enquiries/page/', import.meta.url));
+  return pageFilesDir(import.meta.url, 'page');
 }
 
 /**
@@ -140,19 +126,7 @@ export const enquiryRoutes: FastifyPluginAsync<EnquiryRoutesOptions> = async (pl
   const show = async (e: Enquiry, steps = false) =>
     view(e, council(), service.settings, service.calendar, clock(), steps ? await service.store.events(e.id) : undefined);
 
-  app.get('/enquiries', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/enquiries/'));
-  await app.register(fastifyStatic, {
-    root: opts.pageDir ?? defaultEnquiryPageDir(),
-    prefix: '/enquiries/',
-    decorateReply: false,
-    index: ['index.html'],
-    setHeaders(reply) {
-      reply.header('content-security-policy', CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('cache-control', 'no-cache');
-    },
-  });
+  await servePage(app, { prefix: '/enquiries/', root: opts.pageDir ?? defaultEnquiryPageDir(), index: 'index.html' });
 
   const whoami = z.object({
     id: z.string(),
