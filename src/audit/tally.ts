@@ -4,6 +4,7 @@
  * apart (`Examples`) so the resumable state never holds them.
  */
 import { confidenceBand, confidencePercent } from '../channels/confidence.js';
+import { zonedParts } from '../directory/working-days.js';
 import type { Finding, Message, Severity } from '../lint/types.js';
 import type { People, SenderRole } from './pseudonym.js';
 
@@ -120,20 +121,7 @@ export function monthOf(sentAt: string | undefined, timeZone: string): string {
   if (!sentAt) return 'unknown';
   const date = new Date(sentAt);
   if (Number.isNaN(date.getTime())) return 'unknown';
-  const parts = monthFormat(timeZone).formatToParts(date);
-  const year = parts.find((p) => p.type === 'year')?.value;
-  const month = parts.find((p) => p.type === 'month')?.value;
-  return year && month ? `${year}-${month}` : 'unknown';
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function monthFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit' });
-    formats.set(timeZone, f);
-  }
-  return f;
+  return zonedParts(date, timeZone).date.slice(0, 7);
 }
 
 /** The recipients' roles, each once; `channel` for a Slack post that names nobody, `none` for mail to nobody. */

@@ -12,6 +12,7 @@ import { pseudonymKey } from '../../src/audit/pseudonym.js';
 import { runAudit, type ProgressSink } from '../../src/audit/run.js';
 import { mboxEntries, mboxSource } from '../../src/audit/sources/mbox.js';
 import { slackExportSource } from '../../src/audit/sources/slack-export.js';
+import { monthOf } from '../../src/audit/tally.js';
 import { openPath } from '../../src/audit/sources/index.js';
 import type { AuditSource } from '../../src/audit/types.js';
 import { loadLinter, EXAMPLE_COUNCIL } from '../../src/lint/load.js';
@@ -336,5 +337,16 @@ describe('the command', () => {
     const empty = await runCli(['audit', '.', '--kind', 'slack'], join(tmp, 'hostile'));
     expect(empty.code).toBe(2);
     expect(empty.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe("a message's month is the council's (monthOf)", () => {
+  it('counts a message in the month the council’s clock showed when it was sent, and says unknown without a date', () => {
+    // 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April in London, still March in New York.
+    expect(monthOf('2026-03-31T23:30:00Z', 'Europe/London')).toBe('2026-04');
+    expect(monthOf('2026-03-31T23:30:00Z', 'America/New_York')).toBe('2026-03');
+    expect(monthOf('2026-12-31T23:30:00Z', 'Europe/London')).toBe('2026-12');
+    expect(monthOf(undefined, 'Europe/London')).toBe('unknown');
+    expect(monthOf('not a date', 'Europe/London')).toBe('unknown');
   });
 });
