@@ -37,6 +37,8 @@ export const rule: Rule = {
         // Declining is the protocol working: "I can't tell you what was discussed at another group's briefing".
         if (REFUSAL.test(s.text)) continue;
         const groups = groupsNamed(s);
+        // A council body of several parties (a reference group, a working party) meets as the council, not a group.
+        if (groups.length === 0 && s.has('council-body', 'member-group')) continue;
         if (groups.length === 0 && !/\b(the other group|another group|their group|the group meeting|group meeting)\b/i.test(s.text)) continue;
         // Telling a group about its own meeting is fine.
         const outsiders = members.filter((m) => groups.length === 0 || groups.some((g) => g.entry.kind !== m.group));

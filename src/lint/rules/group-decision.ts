@@ -46,7 +46,6 @@ export const rule: Rule = {
 };
 
 const SUBJECT_WINDOW = 10;
-const COUNCIL_BODIES = /\b(council|cabinet|committee|panel|board|scrutiny)\b/i;
 
 /**
  * A party group's decision: a phrase such as "as agreed at group", or a decision verb whose subject is a party
@@ -61,13 +60,19 @@ function groupDecisions(s: SentenceView): Hit[] {
   if (agreedBy) {
     const at = s.start + agreedBy.index + agreedBy[0].length;
     const group = groups.find((g) => g.start >= at && g.start - at <= 30);
-    if (group && !COUNCIL_BODIES.test(s.text.slice(at - s.start, group.start - s.start))) return [group];
+    if (group && !formalBodyBetween(s, at, group.start)) return [group];
   }
+  // A body of several parties (a task and finish group, a working party) decides as the council's, not a party's.
+  if (s.has('council-body', 'member-group')) return [];
   return s.of('group-decision', 'verb').filter((verb) => {
     const subject = groups.find((g) => g.to <= verb.from && verb.from - g.to <= SUBJECT_WINDOW);
     if (!subject) return false;
     // "The Council resolved", "Cabinet agreed": a formal decision, not a group's.
-    const between = s.text.slice(subject.end - s.start, verb.start - s.start);
-    return !COUNCIL_BODIES.test(between) && !/working group|steering group|task group|project group|reference group/i.test(s.text);
+    return !formalBodyBetween(s, subject.end, verb.start);
   });
+}
+
+/** A formal council body (lexicon `council-body`, kind formal) named between two points of the sentence. */
+function formalBodyBetween(s: SentenceView, start: number, end: number): boolean {
+  return s.of('council-body', 'formal').some((b) => b.start >= start && b.end <= end);
 }
