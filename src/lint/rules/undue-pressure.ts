@@ -95,16 +95,13 @@ export const rule: Rule = {
       const outcome = s
         .of('decision-pressure', 'outcome')
         .find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
-      const demanding =
-        s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && /\b(need|needs|should|must|want|i'd just|i would just)\b/i.test(s.text));
+      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && s.has('stance', 'obligation'));
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
     }
   },
 };
-
-const WISH = /\b(i trust|i'm sure|i am sure|i hope|i'd hate|i would hate|i'd much rather|i'd rather|would mean a lot|it would be wise|any way|see your way)\b/i;
 
 /**
  * A sentence that pushes for something to be done: an instruction or request, a question that asks the reader to act
@@ -114,18 +111,22 @@ const WISH = /\b(i trust|i'm sure|i am sure|i hope|i'd hate|i would hate|i'd muc
  */
 function pushes(s: SentenceView): boolean {
   if (s.has('info-verb') || s.mood === 'info-request') return false;
-  if (WISH.test(s.text)) return true;
+  if (s.has('stance', 'wish')) return true;
   // The outcome named pushes when it is asked for, not when a statement reports it ("the application was refused").
   if (s.has('decision-pressure', 'outcome') && s.mood !== 'statement') return true;
   // "Would someone need to inspect her kitchen?": a question about what the process requires (asked in its main
   // clause: "could you move her up, as she needs to be out by May?" still pushes).
-  if (/\?\s*$/.test(s.text) && REQUIREMENT.test(s.text.split(/,|;|\b(?:as|since|because)\b/i)[0]!)) return false;
+  if (/\?\s*$/.test(s.text)) {
+    const mainClauseEnd = s.start + s.text.split(/,|;|\b(?:as|since|because)\b/i)[0]!.length;
+    if (s.hits.some((h) => h.category === 'stance' && h.entry.kind === 'requirement' && h.start < mainClauseEnd)) return false;
+  }
   if (s.mood === 'instruction' || s.mood === 'request') return true;
   if (s.mood === 'question') return s.asks;
-  return DEMAND.test(s.text);
+  return demands(s);
 }
 
-const REQUIREMENT = /\b(need|needs|needed|have to|has to|ought|required|allowed|supposed)\b/i;
-/** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants. */
-const DEMAND =
-  /\b(i|we)('d| would)? (really |just |do )?(need|must|expect)\b|\b(i|we)('d| would)? (really |just |do )?want(?! to (say|thank|let you know|add|mention|pass on))\b|\b(i|we)('d| would|'ll| will| am|'m)? (be )?(very |most |so )?disappointed\b|\b(needs|has) to (be|go|come)\b/i;
+/** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants, nor "I want to thank you". */
+function demands(s: SentenceView): boolean {
+  const courtesy = s.of('stance', 'courtesy');
+  return s.of('stance', 'demand').some((h) => !courtesy.some((c) => c.from < h.to && h.from < c.to));
+}
