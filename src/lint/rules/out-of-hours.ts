@@ -18,11 +18,13 @@ export const rule: Rule = {
     valid: [
       { from: 'cllr-price', to: ['o-patel'], text: 'No rush, whenever you are back on Monday is fine.', sentAt: '2026-03-07T22:30:00+00:00' },
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you send me the figures by Thursday?' },
+      { from: 'cllr-moss', to: ['o-reid'], text: 'Can you tell me whether the tip is open over the bank holiday?' },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-hughes'], text: 'I need the revised figures by tomorrow morning.', messageId: 'deadline' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Lisa, need a holding statement on the depot fire for 6am.', messageId: 'deadline' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Send me the figures urgently.', sentAt: '2026-03-07T23:15:00+00:00', messageId: 'late' },
+      { from: 'cllr-doyle', to: ['o-nowak'], text: 'Could you email me the draft report on the solar farm sometime over the weekend?', messageId: 'deadline' },
     ],
   },
   check(ctx) {
@@ -35,6 +37,13 @@ export const rule: Rule = {
       const deadline = s.of('deadline', 'deadline')[0];
       if (deadline) {
         ctx.report({ messageId: 'deadline', at: deadline, data: { word: deadline.text } });
+        return;
+      }
+      // A task for the weekend ("could you send me the papers over the weekend?"), not a weekend asked about ("can
+      // you tell me whether the tip is open this weekend?").
+      const weekend = s.of('deadline', 'weekend')[0];
+      if (weekend && !s.of('info-verb', 'question').some((q) => q.from < weekend.from)) {
+        ctx.report({ messageId: 'deadline', at: weekend, data: { word: weekend.text } });
         return;
       }
       const early = EARLY_HOUR.exec(s.text);
