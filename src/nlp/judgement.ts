@@ -359,16 +359,23 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const out: Judgement[] = [];
   const tokens = s.tokens;
   const states = new Set<number>();
-  for (const h of s.hits) if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+  // Words for who people are ("Gypsies and Irish Travellers", "homosexual") are never a judgement or a swear word
+  // in themselves, though cuss lists some of them: contempt for people named so is the discrimination rule's to read.
+  const identities = new Set<number>();
+  for (const h of s.hits) {
+    if (h.category === 'state' || h.category === 'protected-group') for (let i = h.from; i < h.to; i++) states.add(i);
+    if (h.category === 'protected-group') for (let i = h.from; i < h.to; i++) identities.add(i);
+  }
+  const swear = (i: number) => (identities.has(i) ? 0 : profanity(tokens[i]!.word, resources.profanity));
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
   // disguised one, which may stand alone ("Bastards!").
   const disguised = DISGUISE.test(s.text);
-  if (!disguised && !tokens.some((t) => profanity(t.word, resources.profanity) === 2)) {
+  if (!disguised && !tokens.some((_, i) => swear(i) === 2)) {
     const person = tokens.some((t, i) => SECOND.has(t.word) || PRONOUN.test(t.word) || s.isPerson(i));
-    if (!person || !tokens.some((t, i) => judging(resources, s, i, states) < 0 || profanity(t.word, resources.profanity) > 0)) return out;
+    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swear(i) > 0)) return out;
   }
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
-  const profaneAt = (i: number) => profanity(tokens[i]!.word, resources.profanity) === 2 || masked.some((m) => m.token === i);
+  const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
 
   // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
   for (let i = 0; i < tokens.length; i++) {
@@ -500,7 +507,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   for (let i = 0; i < tokens.length; i++) {
     if (out.some((j) => i >= j.from && i < j.to)) continue;
     const t = tokens[i]!;
-    const p = profaneAt(i) ? 2 : profanity(t.word, resources.profanity);
+    const p = profaneAt(i) ? 2 : swear(i);
     // A milder swear word is name-calling too when contempt comes before it ("that arrogant little shit").
     const scorned = [1, 2].some((d) => i - d >= 0 && resources.adjectives.has(tokens[i - d]!.word) && judging(resources, s, i - d, states) <= STRONG);
     const nameCall =
