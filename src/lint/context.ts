@@ -83,12 +83,13 @@ export class SentenceView {
     if (CONTEXT_ONLY.has(hit.category) || CONTEXT_KINDS.has(hit.entry.kind ?? '')) return false;
     this.negators ??= this.hits.filter((h) => h.category === 'negator');
     for (const n of this.negators) {
-      if (n.to > hit.from || hit.from - n.to >= NEGATION_WINDOW) continue;
+      // A disavowal ("I'm not asking for…") reaches to the end of its clause; other negators a few words.
+      if (n.to > hit.from || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;
       // A negator inside a phrase of its own ("should not include", "don't tell anyone") belongs to that phrase.
       if (this.hits.some((p) => p !== hit && p.category !== 'negator' && p.from <= n.from && n.to <= p.to && p.to - p.from > 1)) continue;
       const between = this.text.slice(n.end - this.start, hit.start - this.start);
       // A new clause or a new subject ends the negation: "if this is not fixed I will name and shame you".
-      if (!/[,;:]|\b(but|if|when|then|because|so|and|or|i|we)\b/i.test(between)) return true;
+      if (!/[,;:]|\s[-–—]+\s|\b(but|if|when|then|because|so|and|or|i|we)\b/i.test(between)) return true;
     }
     return false;
   }

@@ -20,6 +20,12 @@ export const rule: Rule = {
     valid: [
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the decision on the Mill Lane licence is expected?' },
       { from: 'cllr-lowe', to: ['o-hughes'], text: 'I have submitted my objection to the Riverside application through the consultation.' },
+      // A favour disavowed, to the end of its clause: a question about the process follows.
+      {
+        from: 'cllr-grant',
+        to: ['o-walsh'],
+        text: 'I am not asking for the summons against my constituent to be withdrawn as a favour. What does the hardship policy say about people in crisis?',
+      },
       // Someone close to the writer, and a question about what a process requires: information, not pressure.
       {
         from: 'cllr-lowe',
