@@ -179,5 +179,16 @@ writeFileSync(join(OUT_DIR, 'profanity.json'), `${JSON.stringify(profanityOut).r
 console.log(`profanity.json: ${Object.keys(profanityOut).length} words from cuss (${demoted} ordinary English words rated 1 rather than 2)`);
 writeFileSync(join(OUT_DIR, 'adjectives.json'), `${JSON.stringify(adjectiveList).replace(/,"/g, ',\n"')}\n`);
 console.log(`adjectives.json: ${adjectiveList.length} of them are adjectives in WordNet`);
+// Which words are ordinary English rather than names, from compromise's lexicon (MIT): a word it knows as anything
+// but a first name, a male or female name or a surname. In lower-case Slack ("lisa is useless", "webb's on the phone
+// again") a council name that is not such a word still names the person; "price", "grant" and "mark" do not.
+const compromiseLexicon = (require('compromise') as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
+const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'LastName']);
+const common = Object.entries(compromiseLexicon)
+  .filter(([word, tag]) => /^[a-z]+$/.test(word) && !(typeof tag === 'string' ? [tag] : tag).some((t) => NAME_TAGS.has(t)))
+  .map(([word]) => word)
+  .sort();
+writeFileSync(join(OUT_DIR, 'common-words.json'), `${JSON.stringify(common).replace(/,"/g, ',\n"')}\n`);
+console.log(`common-words.json: ${common.length} ordinary English words (compromise's lexicon less its names)`);
 console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);
 console.log('reproduce: npm run build:resources');

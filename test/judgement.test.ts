@@ -34,6 +34,8 @@ describe('what a new user saw (issue 9)', () => {
     ['You are a bastard.', 'derogatory'],
     ['he is cold, arrogant, lazy, pompous, and highly disrespectful', 'derogatory'],
     ['homosexuality is an immoral perversion to be condemned', 'discrimination'],
+    // In lower-case writing a member's name that is not an ordinary word still names them.
+    ['okafor is a total clown at committee', 'derogatory'],
   ])('speaks up about: %s', (text, rule) => {
     expect(rules(text)).toContain(rule);
   });
@@ -83,6 +85,8 @@ describe('contempt for people by who they are', () => {
     'The crisis facing asylum seekers in the district is getting worse.',
     'Could the accessibility audit cover the disabled toilets, which are filthy?',
     'We should do more to support abused refugees.',
+    // ... and one that is ("price", "grant") still needs its capital.
+    'the price is a joke and the grant is useless',
     // Names of peoples that cuss also lists as slurs are not swear words when used as the names they are.
     'The site assessment must treat Gypsies and Irish Travellers as ethnic groups under the Equality Act.',
     'The homosexual and bisexual respondents to the survey asked for a separate question on gender identity.',

@@ -48,6 +48,17 @@ const CONTEXT_KINDS = new Set(['topic', 'decision']);
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */
 const NEGATION_WINDOW = 5;
 
+/**
+ * In a sentence written all in lower case ("lisa is useless", "webb's on the phone again") capitals say nothing, so a
+ * council member's name counts when none of its words is ordinary English ("price", "grant" and "mark" still need a
+ * capital).
+ */
+function lowerCaseName(h: Hit, tokens: Token[], text: string, resources: Resources | undefined): boolean {
+  if (h.category !== 'person-name' || !resources?.common || /\p{Lu}/u.test(text)) return false;
+  for (let i = h.from; i < h.to; i++) if (resources.common.has(tokens[i]!.word)) return false;
+  return true;
+}
+
 export class SentenceView {
   private moodCache?: Mood;
   readonly hits: Hit[];
@@ -70,7 +81,8 @@ export class SentenceView {
           !(h.entry.kind === 'name' || CAPITALISED.has(h.category)) ||
           tokens[h.from]!.capital ||
           /^(cllr|councillor)$/.test(tokens[h.from]!.word) ||
-          lowerCaseGroup(h, tokens),
+          lowerCaseGroup(h, tokens) ||
+          lowerCaseName(h, tokens, text, resources),
       )
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }

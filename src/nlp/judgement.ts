@@ -27,6 +27,8 @@ export interface Resources {
   verbs: ReadonlySet<string>;
   /** The abuse score learned from labelled tweets (lexicons/models/abuse.json). */
   abuse: { bias: number; weights: ReadonlyMap<string, number> };
+  /** Ordinary English words that are not names (compromise's lexicon less its names): lexicons/resources/common-words.json. */
+  common?: ReadonlySet<string>;
 }
 
 /**
