@@ -17,6 +17,9 @@ export const TRAINING_FILES = [
   'test/corpus/batch5.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch8.jsonl',
+  'test/corpus/contempt-a.jsonl',
+  'test/corpus/contempt-b.jsonl',
+  'test/corpus/contempt-c.jsonl',
 ];
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';
