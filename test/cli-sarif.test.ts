@@ -245,13 +245,9 @@ describe('--format sarif', () => {
       confidence: 0.5,
     };
     sarif.add(finding, 'a.eml', { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 }, 'a');
-    // A reader finding: its template is the engine's own, so it carries its text alone.
-    sarif.add(
-      { ...finding, messageId: 'reader', message: 'Read as a whole, {this} looks late.' },
-      'a.eml',
-      { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
-      'a',
-    );
+    // A reader finding names the reader's template, which every rule's descriptor carries.
+    const readerMessage = 'Read as a whole, this sentence looks like a breach of this rule (late {demands}). What weighed most: "tonight", an ask.';
+    sarif.add({ ...finding, messageId: 'reader', message: readerMessage }, 'a.eml', { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 }, 'a');
     const log = sarif.toJSON();
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
     expect(log.runs[0]!.tool.driver.rules![0]!.shortDescription).toEqual({ text: 'Late {{demands}}.' });
@@ -262,7 +258,12 @@ describe('--format sarif', () => {
       arguments: ['by {6am}'],
     });
     expect(messageById(log, deadline!)).toBe(finding.message);
-    expect(reader!.message).toEqual({ text: 'Read as a whole, {{this}} looks late.' });
+    expect(reader!.message).toEqual({
+      text: 'Read as a whole, this sentence looks like a breach of this rule (late {{demands}}). What weighed most: "tonight", an ask.',
+      id: 'reader',
+      arguments: ['late {demands}', '"tonight", an ask'],
+    });
+    expect(messageById(log, reader!)).toBe(readerMessage);
   });
 
   it('stdin, a missing file and a bad JSONL line: still one valid log, the problems as notifications, exit 2', async () => {

@@ -9,7 +9,7 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import type { RuleInfo } from '../lint/engine.js';
+import { READER_MESSAGE, type RuleInfo } from '../lint/engine.js';
 import { protocolLabel } from '../lint/format/text.js';
 import { RULES } from '../lint/rules/index.js';
 import type { ClauseCitation, Finding, Severity } from '../lint/types.js';
@@ -64,15 +64,20 @@ function messageTemplate(template: string): MessageTemplate {
   return { text, pattern: new RegExp(`^${pattern}$`), placeholders: names.length };
 }
 
-/** Every rule's message templates by rule id and message id, as each rule's file declares them. */
+/**
+ * Every rule's message templates by rule id and message id, as each rule's file declares them, and the learned
+ * reader's (`reader`), which speaks in any rule's name.
+ */
 const TEMPLATES = new Map(
-  RULES.map((rule) => [rule.meta.id as string, new Map(Object.entries(rule.meta.messages).map(([id, template]) => [id, messageTemplate(template)]))]),
+  RULES.map((rule) => [
+    rule.meta.id as string,
+    new Map([...Object.entries(rule.meta.messages), ['reader', READER_MESSAGE] as const].map(([id, template]) => [id, messageTemplate(template)])),
+  ]),
 );
 
 /**
  * A finding's message: its text, and, when its rule's template is known and gives the text back, the template's id
- * and the words that filled it. (The learned reader's and the truncation notice's templates live inside the engine,
- * so those findings carry their text alone.)
+ * and the words that filled it. (The truncation notice is about the input, not a rule, and carries its text alone.)
  */
 function resultMessage(finding: Finding): Sarif.Message {
   const text = messageString(finding.message);

@@ -268,7 +268,8 @@ function toFinding(rule: Rule, info: RuleInfo, councilSetSeverity: boolean, repo
 }
 
 /** A reader finding names no single phrase: it says what the sentence as a whole reads like, and why. */
-const READER_MESSAGE = 'Read as a whole, this sentence looks like a breach of this rule ({{description}}). What weighed most: {{reasons}}.';
+/** The learned reader's message template (its findings' messageId is `reader`), for every rule it reads. */
+export const READER_MESSAGE = 'Read as a whole, this sentence looks like a breach of this rule ({{description}}). What weighed most: {{reasons}}.';
 
 function cite(packs: ReadonlyMap<string, ProtocolPack>, protocol: string, ref: string, quote: string): ClauseCitation {
   return { protocol, title: packs.get(protocol)?.title ?? protocol, ref, quote };
