@@ -205,6 +205,36 @@ const INTENSIFIERS = new Set([
   'useless',
   'stupid',
 ]);
+/** Prepositions, conjunctions and determiners: never a word that qualifies a noun ("dangerous for members"). */
+const CLOSED_CLASS = new Set([
+  'for',
+  'from',
+  'with',
+  'into',
+  'onto',
+  'about',
+  'than',
+  'then',
+  'and',
+  'but',
+  'the',
+  'all',
+  'any',
+  'some',
+  'before',
+  'after',
+  'alone',
+  'only',
+  'more',
+  'most',
+  'each',
+  'other',
+  'our',
+  'their',
+  'your',
+  'his',
+  'her',
+]);
 const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
 /** Where a predicate ends: a new clause. */
 const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
@@ -488,6 +518,14 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       } else if (
         !/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(
           tokens[k]!.word,
+        ) &&
+        // One word may qualify the person word between it and the adjective, as in "useless events officer".
+        !(
+          k === i - 1 &&
+          /^[a-z]{3,}$/.test(tokens[k]!.word) &&
+          !CLOSED_CLASS.has(tokens[k]!.word) &&
+          resources.adjectives.has(tokens[k - 1]?.word ?? '') &&
+          judging(resources, s, k - 1, states) < 0
         )
       ) {
         // A list of adjectives may hold one the resource does not score: "lazy, overpaid managers".
