@@ -17,10 +17,11 @@ export const TRAINING_FILES = [
   'test/corpus/batch5.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch8.jsonl',
-  'test/corpus/contempt-a.jsonl',
-  'test/corpus/contempt-b.jsonl',
-  'test/corpus/contempt-c.jsonl',
 ];
+// Not the contempt sets (test/corpus/contempt-*.jsonl): half of each is contempt, far from what a council sends, and
+// trained on (session 11) they taught both models that an insult finding is usually right: recall on the unseen sets
+// rose by two findings in holdout and holdout2, and derogatory false alarms on the ordinary corpus doubled. They are
+// development sets.
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';
 export const FOLDS = 5;
