@@ -13,7 +13,16 @@ import { DomainError, forbidden, invalid, notFound } from './errors.js';
 import { transact, type HeadSeal, type LedgerStore } from './ledger.js';
 import { createRequest, decide, withdraw, type DecisionInput, type RequestInput } from './requests.js';
 import { expireOffer, refreshRound, remindOffer, respondToOffer, type OfferAnswerDetails } from './rounds.js';
-import { changeSession, respondToInvitation, scheduleSession, sendFollowUp, type FollowUpInput, type SessionChange, type SessionInput } from './sessions.js';
+import {
+  changeSession,
+  markRefusalDealtWith,
+  respondToInvitation,
+  scheduleSession,
+  sendFollowUp,
+  type FollowUpInput,
+  type SessionChange,
+  type SessionInput,
+} from './sessions.js';
 import { briefingSettings, type BriefingSettings } from './settings.js';
 import { partyReach, workingChannels, type PartyReach } from './reach.js';
 import { currentParties } from './parties.js';
@@ -84,6 +93,8 @@ export interface RefusalItem {
   acceptedAt?: string;
   reason?: string;
   refusedAt: string;
+  /** Which refused decline of this invitation this is (1, 2…): marking it dealt with names it, so a newer one is not missed. */
+  refusedDeclines: number;
   roundId: string;
   title: string;
   /** "Joanne Price declined the Conservative invitation — refused: same matter as Labour's, accepted 2 Dec". */
@@ -100,7 +111,22 @@ export interface OfficeSession {
   material: { version: string; sha256: string };
   startsAt: string;
   endsAt: string;
-  officers: { id: string; name: string; invitationId?: string; answer: Invitation['status'] | 'refused-decline'; reason?: string }[];
+  officers: {
+    id: string;
+    name: string;
+    invitationId?: string;
+    answer: Invitation['status'] | 'refused-decline';
+    reason?: string;
+    /** For a refused decline: the office marked it as dealt with. */
+    dealtWith?: true;
+  }[];
+}
+
+/** An officer's own invitation: the office's note on their refused decline is the office's record, not theirs. */
+function withoutOfficeNote(invitation: Invitation): Invitation {
+  if (!invitation.refusal?.dealtWith) return invitation;
+  const { dealtWith: _officeNote, ...refusal } = invitation.refusal;
+  return { ...invitation, refusal };
 }
 
 /** Reads of the whole ledger before verification gives up on a ledger that changes under it. */
@@ -234,12 +260,13 @@ export class BriefingService {
 
   /**
    * Declines that were refused because the officer had accepted another group's invitation on the same matter,
-   * while the invitation is still unanswered: the office (and the chief executive) must take it up with them.
+   * while the invitation is still unanswered and the office has not marked the refusal as dealt with: the office
+   * (and the chief executive) must take it up with them.
    */
   async refusals(actor: Actor): Promise<RefusalItem[]> {
     if (!isOffice(actor)) throw forbidden('action items are for the office');
     const r = this.store.reader();
-    const refused = (await r.getMany('invitation', await r.index('invitations'))).filter((i) => i.refusal && i.status === 'pending');
+    const refused = (await r.getMany('invitation', await r.index('invitations'))).filter((i) => i.refusal && !i.refusal.dealtWith && i.status === 'pending');
     const accepted = new Map(
       (
         await r.getMany(
@@ -266,6 +293,7 @@ export class BriefingService {
         ...(other?.respondedAt ? { acceptedAt: other.respondedAt } : {}),
         ...(i.refusal!.reason ? { reason: i.refusal!.reason } : {}),
         refusedAt: i.refusal!.at,
+        refusedDeclines: i.refusedDeclines,
         roundId: i.roundId,
         title: rounds.get(i.roundId)?.title ?? '',
         text: `${this.personName(i.officer)} declined the ${short(party)} invitation — refused: same matter as ${short(otherParty)}’s${acceptedOn}`,
@@ -297,6 +325,10 @@ export class BriefingService {
   }
   respondToInvitation(actor: Actor, invitationId: string, response: 'accept' | 'decline', reason?: string) {
     return this.run((tx) => respondToInvitation(tx, this.ctx, actor, invitationId, response, reason));
+  }
+  /** The office took a refused decline up with the officer: off "needs action", with its note on the record. */
+  markRefusalDealtWith(actor: Actor, invitationId: string, note: string, seen?: number) {
+    return this.run((tx) => markRefusalDealtWith(tx, this.ctx, actor, invitationId, note, seen));
   }
   followUp(actor: Actor, roundId: string, input: FollowUpInput) {
     return this.run((tx) => sendFollowUp(tx, this.ctx, actor, roundId, input));
@@ -450,6 +482,7 @@ export class BriefingService {
                   ...(inv ? { invitationId: inv.id } : {}),
                   answer: inv ? (inv.status === 'pending' && inv.refusal ? 'refused-decline' : inv.status) : 'pending',
                   ...(inv?.reason ? { reason: inv.reason } : {}),
+                  ...(inv?.status === 'pending' && inv.refusal?.dealtWith ? { dealtWith: true as const } : {}),
                 };
               }),
             })),
@@ -495,7 +528,7 @@ export class BriefingService {
   async listInvitations(actor: Actor) {
     const r = this.store.reader();
     const all = await r.getMany('invitation', await r.index('invitations'));
-    if (actor.role === 'officer') return all.filter((i) => i.officer === actor.id);
+    if (actor.role === 'officer') return all.filter((i) => i.officer === actor.id).map(withoutOfficeNote);
     if (isOffice(actor)) return all;
     throw forbidden('invitations are for officers and the office');
   }

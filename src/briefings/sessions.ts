@@ -5,11 +5,12 @@
  * invitation on a matter may not decline another group's on the same matter: that decline is refused and routed
  * to the chief executive. Follow-up factual answers go to every party that took the briefing up.
  */
-import { assertNeutral, assertOneLine, assertText, planNotices, SYSTEM, type Actor, type DomainContext } from './context.js';
+import { assertNeutral, assertOneLine, assertText, personName, planNotices, SYSTEM, type Actor, type DomainContext } from './context.js';
 import { conflict, forbidden, invalid, notFound } from './errors.js';
 import type { Tx } from './ledger.js';
 import { roundScope } from './neutral-text.js';
-import type { FollowUp, Invitation, Material, Offer, Round, Session } from './types.js';
+import type { FollowUp, Invitation, Material, Offer, RefusalDealtWith, Round, Session } from './types.js';
+import { dayMonth, hourMinute } from './words.js';
 
 export interface SessionInput {
   offerId: string;
@@ -228,6 +229,52 @@ export async function respondToInvitation(
   }
   const after: Invitation = { ...invitation, status, respondedAt: tx.nowIso, ...(reason?.trim() ? { reason: reason.trim() } : {}) };
   tx.put('invitation', invitation, after, actor.id, `invitation.${status}`, reason);
+  return after;
+}
+
+/** An invitation whose refused decline the office has marked as dealt with. */
+export type DealtWithRefusal = Invitation & { status: 'pending'; refusal: NonNullable<Invitation['refusal']> & { dealtWith: RefusalDealtWith } };
+
+/**
+ * The office has taken a refused decline up with the officer (talked to them, or changed the session's officers):
+ * it leaves "needs action", and the record keeps who said so, when, and their one-line note. `seen` is the refused
+ * decline the caller was shown (the invitation's `refusedDeclines`): when the officer has declined again since, the
+ * caller has not read their new reason, so it is refused rather than marked unread.
+ */
+export async function markRefusalDealtWith(
+  tx: Tx,
+  ctx: DomainContext,
+  actor: Actor,
+  invitationId: string,
+  note: string,
+  seen?: number,
+): Promise<DealtWithRefusal> {
+  if (actor.role !== 'ce-office' && actor.role !== 'authoriser')
+    throw forbidden("only the Chief Executive's office or the authoriser marks a refused decline as dealt with");
+  const invitation = await tx.get('invitation', invitationId);
+  if (!invitation) throw notFound(`no invitation "${invitationId}"`);
+  const refusal = invitation.refusal;
+  if (!refusal) throw notFound(`invitation ${invitationId} has no refused decline to deal with`);
+  assertOneLine('note', note);
+  const text = note.trim();
+  if (!text) throw invalid('note: say in one line how the refused decline was dealt with', 'note-required');
+  const officer = personName(ctx, invitation.officer);
+  const tz = ctx.settings.timezone;
+  if (refusal.dealtWith) {
+    const { by, at } = refusal.dealtWith;
+    throw conflict(
+      `${personName(ctx, by)} already marked this refused decline as dealt with on ${dayMonth(at, tz)} at ${hourMinute(at, tz)}`,
+      'already-dealt-with',
+    );
+  }
+  if (invitation.status !== 'pending') {
+    throw conflict(`${officer} has since ${invitation.status} this invitation, so the refused decline no longer needs action`, 'no-longer-needs-action');
+  }
+  if (seen !== undefined && seen !== invitation.refusedDeclines) {
+    throw conflict(`${officer} has declined this invitation again since; reload to read their latest reason`, 'refusal-changed');
+  }
+  const after: DealtWithRefusal = { ...invitation, status: 'pending', refusal: { ...refusal, dealtWith: { by: actor.id, at: tx.nowIso, note: text } } };
+  tx.put('invitation', invitation, after, actor.id, 'invitation.refusal-dealt-with', text);
   return after;
 }
 

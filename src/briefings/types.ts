@@ -157,11 +157,19 @@ export interface Invitation {
   refusedDeclines: number;
   /**
    * The last decline that was refused (same matter as another group's invitation the officer accepted): when,
-   * the officer's own reason, and that accepted invitation. An item for the office until the officer accepts.
+   * the officer's own reason, and that accepted invitation. An item for the office until the officer accepts or
+   * the office marks it as dealt with (who, when, and its one-line note); a later refused decline replaces it.
    */
-  refusal?: { at: string; reason?: string; acceptedInvitationId: string };
+  refusal?: { at: string; reason?: string; acceptedInvitationId: string; dealtWith?: RefusalDealtWith };
   /** The officer's own invitation notices (one per version of the session). */
   noticeIds?: string[];
+}
+
+/** The office's record that a refused decline was taken up with the officer: who, when, and how (one line). */
+export interface RefusalDealtWith {
+  by: string;
+  at: string;
+  note: string;
 }
 
 export interface FollowUp {

@@ -308,6 +308,10 @@ export function describeEvent(event: AuditEvent, ctx: WordsContext): EventInWord
           `${who} declined the ${party} invitation — refused: same matter as ${acceptedParty}’s${acceptedOn}${reason ? `; their reason: “${reason}”` : ''}`,
         );
       }
+      case 'refusal-dealt-with': {
+        const note = inv?.refusal?.dealtWith?.note ?? event.note;
+        return say(`${who} marked the refused decline as dealt with: ${note ? `“${note}”` : 'no note'} (${officer}, the ${party} invitation)`);
+      }
     }
   }
 

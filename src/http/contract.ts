@@ -447,11 +447,46 @@ export const actionItemsResponse = z.object({
         officer: z.object({ id: z.string(), name: z.string() }),
         roundId: z.string(),
         refusedAt: z.string(),
+        refusedDeclines: z.int().describe('Which refused decline of the invitation this is; give it back when marking it as dealt with'),
         text: z.string(),
       }),
     )
     .describe("Officers' declines that were refused (same matter as another group's invitation they accepted), with their reason"),
 });
+
+/** Marking a refused decline as dealt with: the office's one-line note, and which refused decline it saw. */
+export const refusalDealtWithBody = z
+  .object(
+    {
+      note: z
+        .string({ error: 'is required: one line saying how the refused decline was dealt with' })
+        .max(300, { error: 'must be at most 300 characters: one line saying how the refused decline was dealt with' })
+        .describe('How it was dealt with, in one line (no line breaks); kept in the audit trail'),
+      refusedDeclines: z
+        .int()
+        .min(1)
+        .optional()
+        .describe(
+          'Which refused decline the caller was shown (`refusedDeclines` in GET /v1/action-items); 409 `refusal-changed` if the officer has declined again since',
+        ),
+    },
+    { error: 'must be a JSON object with a one-line note' },
+  )
+  .describe('The office has taken the refused decline up with the officer');
+
+export const refusalDealtWithResponse = z
+  .object({
+    id: z.string(),
+    officer: z.string(),
+    status: z.literal('pending'),
+    refusal: z.object({
+      at: z.string(),
+      reason: z.string().optional(),
+      acceptedInvitationId: z.string(),
+      dealtWith: z.object({ by: z.string(), at: z.string(), note: z.string() }),
+    }),
+  })
+  .describe('The invitation, its refused decline now marked as dealt with (who, when, the note)');
 
 // ── Member enquiries ───────────────────────────────────────────────────────────────────────────────────────────
 

@@ -5,12 +5,24 @@
  *   GET /v1/action-items    every notice that could not be sent (failed, or not deliverable), with who it was
  *                           for and why: never a silent skip; and every officer's decline that was refused
  *                           (same matter as another group's invitation they accepted), with their reason
+ *   POST /v1/action-items/refusals/:id/dealt-with
+ *                           the office (or the authoriser) has taken a refused decline up with the officer: it
+ *                           leaves the list, and the audit trail keeps who, when and the one-line note
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole } from './auth.js';
 import { actorOf, OFFICE, security, type BriefingRoutesOptions } from './briefings.route.js';
-import { actionItemsResponse, AUTHED_ERRORS, deliveryResponse, errorResponses, useZod } from './contract.js';
+import {
+  actionItemsResponse,
+  AUTHED_ERRORS,
+  deliveryResponse,
+  errorResponses,
+  idParams,
+  refusalDealtWithBody,
+  refusalDealtWithResponse,
+  useZod,
+} from './contract.js';
 
 export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (plain, { service, auth }) => {
   useZod(plain);
@@ -44,5 +56,23 @@ export const deliveryRoutes: FastifyPluginAsync<BriefingRoutesOptions> = async (
       preValidation: requireRole(auth, ...OFFICE),
     },
     async (request) => ({ notices: await service.undelivered(actorOf(request)), refusals: await service.refusals(actorOf(request)) }),
+  );
+
+  app.post(
+    '/v1/action-items/refusals/:id/dealt-with',
+    {
+      schema: {
+        tags: ['rounds'],
+        summary: "Mark an officer's refused same-matter decline as dealt with, with a one-line note",
+        description:
+          "The id is the invitation's. 404 when there is no such invitation or it has no refused decline; 409 when it was already marked (`already-dealt-with`), the officer has answered since (`no-longer-needs-action`) or declined again since (`refusal-changed`).",
+        security,
+        params: idParams('invitation'),
+        body: refusalDealtWithBody,
+        response: { 200: refusalDealtWithResponse, ...errorResponses(400, 404, 409, 413, 415, ...AUTHED_ERRORS) },
+      },
+      preValidation: requireRole(auth, 'ce-office', 'authoriser'),
+    },
+    async (request) => service.markRefusalDealtWith(actorOf(request), request.params.id, request.body.note, request.body.refusedDeclines),
   );
 };

@@ -1,7 +1,8 @@
 /**
  * The office page's own tools and its "needs action" list, in headless Chromium on a 390 px phone whose clock is
  * in Auckland (the council is in London): an SMTP outage in words, an officer's refused same-matter decline with
- * their reason, late offers to a group formed mid-round, a withdrawal, and times shown in the council's zone.
+ * their reason and marking it as dealt with, late offers to a group formed mid-round, a withdrawal, and times shown
+ * in the council's zone.
  * The ledger is in Redis; the notice worker sends to an SMTP port where nothing listens.
  */
 import { mkdirSync } from 'node:fs';
@@ -154,6 +155,34 @@ describe('the office page on a phone in another time zone', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.locator('#needs-action').evaluate((e) => e.scrollIntoView());
     await page.screenshot({ path: new URL('office-needs-action-phone.png', SCREENSHOTS).pathname });
+  });
+
+  it('marks the refused decline as dealt with, with a one-line note: it leaves needs action and the audit trail says so', async () => {
+    const refusal = page.locator('#action-list article.refusal');
+    const invitationId = (await refusal.getAttribute('data-invitation'))!;
+    await refusal.locator('details.dealt-with summary').click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // A note of spaces is no note: the page says so and nothing is recorded.
+    await refusal.locator('input[name=note]').fill('   ');
+    await refusal.locator('form.dealt-with button[type=submit]').click();
+    expect(await page.locator('#status').textContent()).toBe('Say in one line how the refused decline was dealt with.');
+    expect((await w.store.reader().get('invitation', invitationId))!.refusal!.dealtWith).toBeUndefined();
+
+    await refusal.locator('input[name=note]').fill('Spoke to Lisa: she will brief both groups');
+    await refusal.locator('form.dealt-with button[type=submit]').click();
+    await page.waitForFunction(() => document.body.dataset.loaded === 'true' && !document.querySelector('#action-list article.refusal'));
+    expect(await page.locator('#status').textContent()).toBe('Lisa Hughes’s refused decline is marked as dealt with; the audit trail keeps your note.');
+    expect(await page.locator('#audit-table tbody').innerText()).toContain(
+      'Sarah Bell marked the refused decline as dealt with: “Spoke to Lisa: she will brief both groups” (Lisa Hughes, the Conservative invitation)',
+    );
+    expect(await page.locator('article.round tr[data-party="conservative"] .sessions li').first().innerText()).toContain(
+      'Lisa Hughes (tried to decline: refused, same matter; dealt with)',
+    );
+    expect((await w.store.reader().get('invitation', invitationId))!.refusal!.dealtWith).toMatchObject({
+      by: 'o-bell',
+      note: 'Spoke to Lisa: she will brief both groups',
+    });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
   it("shows times in the council's zone, labelled, whatever the browser's zone", async () => {

@@ -92,6 +92,7 @@ const T = {
   labour: () => token('cllr-hale', 'group-leader', 'labour'),
   tory: () => token('cllr-webb', 'group-leader', 'conservative'),
   officer: () => token('o-nowak', 'officer'),
+  hughes: () => token('o-hughes', 'officer'),
   checker: () => token('cllr-price', 'checker'),
 };
 
@@ -296,6 +297,29 @@ describe('the OpenAPI document and the running routes', () => {
     await viaLink(200);
     await viaLink(409);
     await call('GET', '/v1/invitations', T.office(), undefined, 200);
+    // An officer's refused same-matter decline, marked as dealt with: 400, 403, 404, then 200, then 409.
+    const labourOffer = (round.json().offers as { id: string; party: { id: string } }[]).find((o) => o.party.id === 'labour')!.id;
+    const labourSession = {
+      offerId: labourOffer,
+      officers: ['o-hughes'],
+      venue: 'Room 1',
+      startsAt: '2026-04-21T10:00:00Z',
+      endsAt: '2026-04-21T11:00:00Z',
+      material: { version: 'v1', sha256: SHA },
+    };
+    await call('POST', '/v1/sessions', T.office(), labourSession, 201);
+    const invitations = (await call('GET', '/v1/invitations', T.office(), undefined, 200)).json().invitations as { id: string; party: string }[];
+    const invitation = (party: string) => invitations.find((i) => i.party === party)!.id;
+    await call('POST', `/v1/invitations/${invitation('labour')}/response`, T.hughes(), { response: 'accept' }, 200);
+    await call('POST', `/v1/invitations/${invitation('conservative')}/response`, T.hughes(), { response: 'decline', reason: 'on leave' }, 409);
+    const items = await call('GET', '/v1/action-items', T.office(), undefined, 200);
+    expect(items.json().refusals).toHaveLength(1);
+    const dealtWith = `/v1/action-items/refusals/${invitation('conservative')}/dealt-with`;
+    await call('POST', dealtWith, T.office(), { note: 'Spoke to her.\nDone' }, 400);
+    await call('POST', dealtWith, T.tory(), { note: 'Spoke to her' }, 403);
+    await call('POST', '/v1/action-items/refusals/iv-nonesuch/dealt-with', T.office(), { note: 'Spoke to her' }, 404);
+    await call('POST', dealtWith, T.office(), { note: 'Spoke to her', refusedDeclines: 1 }, 200);
+    await call('POST', dealtWith, T.authoriser(), { note: 'Spoke to her' }, 409);
     await call('GET', '/v1/office', T.office(), undefined, 200);
     await call('GET', '/v1/register', T.office(), undefined, 200);
     await call('GET', '/v1/audit?last=5', T.office(), undefined, 200);

@@ -302,7 +302,29 @@ function refusalItem(item) {
     el('div', { class: 'head' }, el('h3', {}, item.text), el('div', { class: 'badges' }, badge('same matter', 'bad'))),
     el('p', {}, `The officer’s reason: ${item.reason ? `“${item.reason}”` : 'none given'}.`),
     el('p', { class: 'meta' }, `“${item.title}” · refused ${when(item.refusedAt)} · the chief executive has been told. The protocol asks for the same information to each group: talk to ${item.officer.name}, or change the session’s officers.`),
+    has('ce-office', 'authoriser') ? dealtWithForm(item) : null,
   );
+}
+
+/** Once the office has taken a refused decline up with the officer: a one-line note, kept in the audit trail. */
+function dealtWithForm(item) {
+  const note = el('input', { type: 'text', name: 'note', maxlength: 300, required: true });
+  const form = el(
+    'form',
+    { class: 'dealt-with' },
+    field('How it was dealt with', note, 'One line; it is kept in the audit trail.'),
+    el('button', { type: 'submit' }, 'Mark as dealt with'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = note.value.trim();
+    if (!text) return say('Say in one line how the refused decline was dealt with.', 'error');
+    await act(
+      () => api('POST', `/v1/action-items/refusals/${encodeURIComponent(item.invitationId)}/dealt-with`, { note: text, refusedDeclines: item.refusedDeclines }),
+      `${item.officer.name}’s refused decline is marked as dealt with; the audit trail keeps your note.`,
+    );
+  });
+  return el('details', { class: 'tool dealt-with' }, el('summary', {}, 'Mark as dealt with'), form);
 }
 
 // ---------- rounds ----------
@@ -400,7 +422,7 @@ function sessionList(o) {
           'div',
           { class: 'muted' },
           `Officers: ${s.officers
-            .map((x) => `${x.name} (${x.answer === 'refused-decline' ? 'tried to decline: refused, same matter' : x.answer === 'pending' ? 'not answered yet' : x.answer}${x.reason ? `: “${x.reason}”` : ''})`)
+            .map((x) => `${x.name} (${x.answer === 'refused-decline' ? `tried to decline: refused, same matter${x.dealtWith ? '; dealt with' : ''}` : x.answer === 'pending' ? 'not answered yet' : x.answer}${x.reason ? `: “${x.reason}”` : ''})`)
             .join(', ')}`,
         ),
         s.status === 'scheduled' && has('ce-office') ? changeSessionForm(o, s) : null,
@@ -659,7 +681,7 @@ async function load() {
     $('older-rounds').hidden = !roundsNext;
     renderAudit();
     const items = [...actions.refusals.map(refusalItem), ...actions.notices.map(actionItem)];
-    $('action-list').replaceChildren(...(items.length ? items : [el('p', { class: 'empty' }, 'Nothing needs action. Every notice so far was delivered or is on its way, and no officer’s decline was refused.')]));
+    $('action-list').replaceChildren(...(items.length ? items : [el('p', { class: 'empty' }, 'Nothing needs action. Every notice so far was delivered or is on its way, and no officer’s refused decline is waiting to be dealt with.')]));
     $('action-count').textContent = items.length ? String(items.length) : '';
     renderRegister(register.rows);
     document.body.dataset.loaded = 'true';
