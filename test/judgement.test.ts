@@ -36,6 +36,8 @@ describe('what a new user saw (issue 9)', () => {
     ['homosexuality is an immoral perversion to be condemned', 'discrimination'],
     // In lower-case writing a member's name that is not an ordinary word still names them.
     ['okafor is a total clown at committee', 'derogatory'],
+    // An identity word thrown at someone is still name-calling.
+    ["You're a queer and everyone knows it.", 'derogatory'],
     // Contempt before a person word, with one word qualifying it.
     ["I had to drag the council's useless events officer along every step of the way.", 'derogatory'],
   ])('speaks up about: %s', (text, rule) => {

@@ -47,6 +47,12 @@ const CONTEXT_KINDS = new Set(['topic', 'decision']);
 
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */
 const NEGATION_WINDOW = 5;
+/** Punctuation between two words that ends a negator's clause. */
+const CLAUSE_MARK = /[,;:]|\s[-–—]+\s/;
+/** Words that start a new clause or a new subject, ending a negator's reach. */
+const CLAUSE_WORD = /\b(but|if|when|then|because|so|and|or|i|we)\b/i;
+/** Where a disavowal turns to what the writer does want. */
+const DISAVOWAL_END = /^(just|only|simply|merely|rather|instead|however|yet)$/i;
 
 /**
  * In a sentence written all in lower case ("lisa is useless", "webb's on the phone again") capitals say nothing, so a
@@ -87,21 +93,53 @@ export class SentenceView {
       .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
   }
 
-  private negators?: Hit[];
+  private negators?: { n: Hit; limit: number; containers: Hit[] }[];
 
-  isNegated(hit: Hit): boolean {
+  /**
+   * Each negator's reach, worked out once per sentence: the token where its clause ends (a comma, semicolon, colon or
+   * spaced dash, or a word that starts a new clause or subject: "if this is not fixed I will name and shame you"), and
+   * the phrases it sits inside ("should not include", "don't tell anyone"), which it belongs to.
+   */
+  private negatorReach(): { n: Hit; limit: number; containers: Hit[] }[] {
+    if (this.negators) return this.negators;
+    this.negators = this.hits
+      .filter((h) => h.category === 'negator')
+      .map((n) => {
+        const disavowal = n.entry.kind === 'disavowal';
+        let limit = this.tokens.length;
+        for (let j = n.to; j < this.tokens.length; j++) {
+          const previousEnd = j > 0 ? this.tokens[j - 1]!.end : this.start;
+          if (CLAUSE_MARK.test(this.text.slice(previousEnd - this.start, this.tokens[j]!.start - this.start))) {
+            limit = j;
+            break;
+          }
+          const word = this.text.slice(this.tokens[j]!.start - this.start, this.tokens[j]!.end - this.start);
+          // A disavowal's clause also ends where the writer turns to what they do want: "I'm not asking for a favour,
+          // just make sure…", "not saying it's wrong however the recommendation must go".
+          if (CLAUSE_WORD.test(word) || /[,;:]/.test(word) || (disavowal && DISAVOWAL_END.test(word))) {
+            limit = j + 1;
+            break;
+          }
+        }
+        const containers = this.hits.filter((p) => p.category !== 'negator' && p.from <= n.from && n.to <= p.to && p.to - p.from > 1);
+        return { n, limit, containers };
+      });
+    return this.negators;
+  }
+
+  /**
+   * Whether a negator governs the hit: a disavowal ("I'm not asking for…") to the end of its clause, other negators a
+   * few words. `kinds` limits it to negators of those kinds (undue-pressure reads only disavowals).
+   */
+  isNegated(hit: Hit, kinds?: ReadonlySet<string>): boolean {
     // Words that only set the scene are not what a negation denies: "it's not helpful to include that in a public
     // report" is still about a report; "won't support my regrading" is still about my regrading.
     if (CONTEXT_ONLY.has(hit.category) || CONTEXT_KINDS.has(hit.entry.kind ?? '')) return false;
-    this.negators ??= this.hits.filter((h) => h.category === 'negator');
-    for (const n of this.negators) {
-      // A disavowal ("I'm not asking for…") reaches to the end of its clause; other negators a few words.
-      if (n.to > hit.from || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;
-      // A negator inside a phrase of its own ("should not include", "don't tell anyone") belongs to that phrase.
-      if (this.hits.some((p) => p !== hit && p.category !== 'negator' && p.from <= n.from && n.to <= p.to && p.to - p.from > 1)) continue;
-      const between = this.text.slice(n.end - this.start, hit.start - this.start);
-      // A new clause or a new subject ends the negation: "if this is not fixed I will name and shame you".
-      if (!/[,;:]|\s[-–—]+\s|\b(but|if|when|then|because|so|and|or|i|we)\b/i.test(between)) return true;
+    for (const { n, limit, containers } of this.negatorReach()) {
+      if (kinds && !kinds.has(n.entry.kind ?? '')) continue;
+      if (n.to > hit.from || hit.from >= limit || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;
+      if (containers.some((p) => p !== hit)) continue;
+      return true;
     }
     return false;
   }

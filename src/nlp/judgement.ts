@@ -235,6 +235,9 @@ const CLOSED_CLASS = new Set([
   'his',
   'her',
 ]);
+const POINTING = new Set(['that', 'this', 'those', 'these', 'your', 'his', 'her', 'their', 'our', 'my']);
+/** Words before an identity word that make it a name thrown at someone: "a", "you". */
+const THROWN = new Set(['a', 'an', 'you', 'ye', 'ya']);
 const NEGATORS = new Set(['not', 'never', 'no', 'hardly', 'nobody', 'neither', 'nor', 'without']);
 /** Where a predicate ends: a new clause. */
 const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 'though', 'while', 'whereas', 'which', 'that', 'who', 'and']);
@@ -387,16 +390,27 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   return v !== undefined && v <= JUDGING ? v : 0;
 }
 
+/** "that", "this", "your", "their"… or a possessive ("the council's"): a word pointing at someone in particular. */
+function pointsAtSomeone(s: Pick<JudgementInput, 'text' | 'start' | 'tokens'>, at: number): boolean {
+  const t = s.tokens[at]!;
+  return POINTING.has(t.word) || /['’]s$/i.test(s.text.slice(t.start - s.start, t.end - s.start));
+}
+
 export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
   const out: Judgement[] = [];
   const tokens = s.tokens;
   const states = new Set<number>();
-  // Words for who people are ("Gypsies and Irish Travellers", "homosexual") are never a judgement or a swear word
-  // in themselves, though cuss lists some of them: contempt for people named so is the discrimination rule's to read.
+  // Words for who people are, naming people or qualifying a word ("Gypsies and Irish Travellers", "homosexual and
+  // bisexual respondents"), are never a judgement or a swear word in themselves, though cuss lists some of them. One
+  // thrown at a person ("you're a queer", "you homosexual") is still name-calling.
   const identities = new Set<number>();
   for (const h of s.hits) {
-    if (h.category === 'state' || h.category === 'protected-group') for (let i = h.from; i < h.to; i++) states.add(i);
-    if (h.category === 'protected-group') for (let i = h.from; i < h.to; i++) identities.add(i);
+    if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+    if (h.category !== 'protected-group' || THROWN.has(tokens[h.from - 1]?.word ?? '')) continue;
+    for (let i = h.from; i < h.to; i++) {
+      states.add(i);
+      identities.add(i);
+    }
   }
   const swear = (i: number) => (identities.has(i) ? 0 : profanity(tokens[i]!.word, resources.profanity));
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
@@ -519,13 +533,17 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         !/^(and|so|such|really|utterly|totally|completely|absolutely|bloody|little|old|lot|bunch|of|a|an|the|those|these|that|this|your|our)$/.test(
           tokens[k]!.word,
         ) &&
-        // One word may qualify the person word between it and the adjective, as in "useless events officer".
+        // One word may qualify the person word between it and the adjective, when a word pointing at someone leads
+        // ("that useless Planning Manager", "the council's useless events officer"); a job title is not contempt
+        // ("the dangerous structures officer").
         !(
           k === i - 1 &&
           /^[a-z]{3,}$/.test(tokens[k]!.word) &&
           !CLOSED_CLASS.has(tokens[k]!.word) &&
           resources.adjectives.has(tokens[k - 1]?.word ?? '') &&
-          judging(resources, s, k - 1, states) < 0
+          judging(resources, s, k - 1, states) < 0 &&
+          k >= 2 &&
+          pointsAtSomeone(s, k - 2)
         )
       ) {
         // A list of adjectives may hold one the resource does not score: "lazy, overpaid managers".

@@ -21,6 +21,7 @@ export const rule: Rule = {
   },
   examples: {
     valid: [
+      { from: 'cllr-webb', to: ['o-patel'], text: 'Could you copy in the dangerous structures officer on the reply?' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'The underpass is a disgrace and residents deserve better.' },
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },

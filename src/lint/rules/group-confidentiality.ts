@@ -32,13 +32,15 @@ export const rule: Rule = {
       const members = ctx.members();
       if (members.length === 0) return;
       for (const s of ctx.sentences) {
-        const discussion = s.of('group-discussion').filter((h) => h.entry.kind !== 'ask');
+        // A council body of several parties (a reference group, a working party) meets as the council, not a party group.
+        const memberGroups = s.of('council-body', 'member-group');
+        const discussion = s.of('group-discussion').filter((h) => h.entry.kind !== 'ask' && !memberGroups.some((m) => m.from < h.to && h.from < m.to));
         if (discussion.length === 0) continue;
         // Declining is the protocol working: "I can't tell you what was discussed at another group's briefing".
         if (REFUSAL.test(s.text)) continue;
         const groups = groupsNamed(s);
-        // A council body of several parties (a reference group, a working party) meets as the council, not a group.
-        if (groups.length === 0 && s.has('council-body', 'member-group')) continue;
+        // With no party group named, a member group's meeting is all the sentence is about.
+        if (groups.length === 0 && memberGroups.length > 0) continue;
         if (groups.length === 0 && !/\b(the other group|another group|their group|the group meeting|group meeting)\b/i.test(s.text)) continue;
         // Telling a group about its own meeting is fine.
         const outsiders = members.filter((m) => groups.length === 0 || groups.some((g) => g.entry.kind !== m.group));

@@ -23,6 +23,12 @@ export const rule: Rule = {
       {
         from: 'cllr-hale',
         to: ['o-walsh'],
+        text: 'The Labour group executive has decided to scrap the parking charges, so please start drafting the changes.',
+        messageId: 'act',
+      },
+      {
+        from: 'cllr-hale',
+        to: ['o-walsh'],
         text: 'Our group has decided to scrap the parking charges, so please start drafting the changes.',
         messageId: 'act',
       },
@@ -60,19 +66,28 @@ function groupDecisions(s: SentenceView): Hit[] {
   if (agreedBy) {
     const at = s.start + agreedBy.index + agreedBy[0].length;
     const group = groups.find((g) => g.start >= at && g.start - at <= 30);
-    if (group && !formalBodyBetween(s, at, group.start)) return [group];
+    if (group && !formalBodyBetween(s, at, group.start) && !memberGroup(s, group)) return [group];
   }
-  // A body of several parties (a task and finish group, a working party) decides as the council's, not a party's.
-  if (s.has('council-body', 'member-group')) return [];
   return s.of('group-decision', 'verb').filter((verb) => {
     const subject = groups.find((g) => g.to <= verb.from && verb.from - g.to <= SUBJECT_WINDOW);
     if (!subject) return false;
-    // "The Council resolved", "Cabinet agreed": a formal decision, not a group's.
-    return !formalBodyBetween(s, subject.end, verb.start);
+    // "The Council resolved", "Cabinet agreed": a formal decision, not a group's; nor is a decision of a body of
+    // several parties ("the cross-party task and finish group has agreed").
+    return !formalBodyBetween(s, subject.end, verb.start) && !memberGroup(s, subject);
   });
 }
 
-/** A formal council body (lexicon `council-body`, kind formal) named between two points of the sentence. */
+/** The group named is a council body of several parties (lexicon `council-body`, kind member-group). */
+function memberGroup(s: SentenceView, group: Hit): boolean {
+  return s.of('council-body', 'member-group').some((m) => m.from <= group.from && group.to <= m.to);
+}
+
+/**
+ * A formal council body (lexicon `council-body`, kind formal) named between two points of the sentence; "executive"
+ * straight after "group" is the party group's own executive, not the council's.
+ */
 function formalBodyBetween(s: SentenceView, start: number, end: number): boolean {
-  return s.of('council-body', 'formal').some((b) => b.start >= start && b.end <= end);
+  return s
+    .of('council-body', 'formal')
+    .some((b) => b.start >= start && b.end <= end && !(b.text.toLowerCase() === 'executive' && s.tokens[b.from - 1]?.word === 'group'));
 }

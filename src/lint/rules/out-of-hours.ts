@@ -1,4 +1,5 @@
 import { bankHolidayName, zonedParts, type BankHolidayRegion } from '../../directory/working-days.js';
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /** Advisory: demands on an officer late at night, at weekends, or "by tomorrow morning". */
@@ -16,6 +17,8 @@ export const rule: Rule = {
   },
   examples: {
     valid: [
+      { from: 'cllr-moss', to: ['o-reid'], text: 'Could you let me know if the library is open over Easter?' },
+      { from: 'cllr-moss', to: ['o-reid'], text: 'Can we meet on Tuesday to discuss the complaints that came in over the weekend?' },
       { from: 'cllr-price', to: ['o-patel'], text: 'No rush, whenever you are back on Monday is fine.', sentAt: '2026-03-07T22:30:00+00:00' },
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you send me the figures by Thursday?' },
       { from: 'cllr-moss', to: ['o-reid'], text: 'Can you tell me whether the tip is open over the bank holiday?' },
@@ -40,9 +43,10 @@ export const rule: Rule = {
         return;
       }
       // A task for the weekend ("could you send me the papers over the weekend?"), not a weekend asked about ("can
-      // you tell me whether the tip is open this weekend?").
+      // you tell me whether the tip is open this weekend?", "…if the library is open over Easter?") nor when something
+      // happened ("the complaints that came in over the weekend", "the bins missed over the weekend").
       const weekend = s.of('deadline', 'weekend')[0];
-      if (weekend && !s.of('info-verb', 'question').some((q) => q.from < weekend.from)) {
+      if (weekend && !aboutTheWeekend(s, weekend.from)) {
         ctx.report({ messageId: 'deadline', at: weekend, data: { word: weekend.text } });
         return;
       }
@@ -60,6 +64,13 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The weekend belongs to what the sentence asks about or to something that happened, not to the task it sets. */
+function aboutTheWeekend(s: SentenceView, at: number): boolean {
+  if (s.of('info-verb', 'question').some((q) => q.from < at)) return true;
+  const before = s.tokens.slice(0, at).map((t) => t.word);
+  return before.some((w) => w === 'if' || w === 'that' || w === 'which' || w === 'who') || /ed$/.test(before.at(-1) ?? '');
+}
 
 /**
  * A demand without "please" or a question: "I need…", "I'll need…", "we'd want…", or a sentence that opens with

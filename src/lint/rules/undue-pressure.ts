@@ -1,3 +1,4 @@
+import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
@@ -45,6 +46,14 @@ export const rule: Rule = {
       },
     ],
     invalid: [
+      // A disavowal ends where the writer turns to what they want; a plain negation still presses for an outcome.
+      {
+        from: 'cllr-okafor',
+        to: ['o-hughes'],
+        text: "I'm not asking for a favour just make sure the enforcement notice on my brother's house is withdrawn.",
+        messageId: 'favour',
+      },
+      { from: 'cllr-okafor', to: ['o-hughes'], text: "I don't want my neighbour's planning application refused.", messageId: 'outcome' },
       { from: 'cllr-webb', to: ['o-patel'], text: "If the licence isn't granted, you'll regret it.", messageId: 'threat' },
       { from: 'cllr-ashworth', to: ['o-nowak'], text: "Could you fast-track my brother's housing application?", messageId: 'favour' },
       {
@@ -101,7 +110,7 @@ export const rule: Rule = {
       const outcome = s
         .of('decision-pressure', 'outcome')
         .find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
-      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && s.has('stance', 'obligation'));
+      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').length > 0);
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
@@ -117,7 +126,7 @@ export const rule: Rule = {
  */
 function pushes(s: SentenceView): boolean {
   if (s.has('info-verb') || s.mood === 'info-request') return false;
-  if (s.has('stance', 'wish')) return true;
+  if (stance(s, 'wish').length > 0) return true;
   // The outcome named pushes when it is asked for, not when a statement reports it ("the application was refused").
   if (s.has('decision-pressure', 'outcome') && s.mood !== 'statement') return true;
   // "Would someone need to inspect her kitchen?": a question about what the process requires (asked in its main
@@ -133,6 +142,16 @@ function pushes(s: SentenceView): boolean {
 
 /** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants, nor "I want to thank you". */
 function demands(s: SentenceView): boolean {
-  const courtesy = s.of('stance', 'courtesy');
-  return s.of('stance', 'demand').some((h) => !courtesy.some((c) => c.from < h.to && h.from < c.to));
+  const courtesy = stance(s, 'courtesy');
+  return stance(s, 'demand').some((h) => !courtesy.some((c) => c.from < h.to && h.from < c.to));
+}
+
+const DISAVOWALS = new Set(['disavowal']);
+
+/**
+ * The writer's stance words of a kind. A plain negation leaves them standing ("I don't want my neighbour's
+ * application refused" still presses for an outcome); only a disavowal cancels them ("I'm not asking you to…").
+ */
+function stance(s: SentenceView, kind: string): Hit[] {
+  return s.hits.filter((h) => h.category === 'stance' && h.entry.kind === kind && !s.isNegated(h, DISAVOWALS));
 }
