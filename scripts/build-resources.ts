@@ -184,11 +184,30 @@ console.log(`adjectives.json: ${adjectiveList.length} of them are adjectives in 
 // again") a council name that is not such a word still names the person; "price", "grant" and "mark" do not.
 const compromiseLexicon = (require('compromise') as { model(): { one: { lexicon: Record<string, string | string[]> } } }).model().one.lexicon;
 const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'LastName']);
-const common = Object.entries(compromiseLexicon)
-  .filter(([word, tag]) => /^[a-z]+$/.test(word) && !(typeof tag === 'string' ? [tag] : tag).some((t) => NAME_TAGS.has(t)))
-  .map(([word]) => word)
-  .sort();
+// compromise's lexicon is not a dictionary ("bell", "church" are not in it; "moss", "walker" are tagged surnames), so
+// a word WordNet writes in lower case in any synset counts as ordinary too; WordNet writes names with a capital
+// ("Webb", "Carter" as people), so they stay names.
+const lowerCaseLemmas = new Set<string>();
+for (const file of ['data.noun', 'data.verb', 'data.adj', 'data.adv']) {
+  for (const line of readFileSync(join(wordnetDir, file), 'utf8').split('\n')) {
+    if (!/^\d{8} /.test(line)) continue;
+    const parts = line.split(' | ')[0]!.trim().split(/\s+/);
+    const count = parseInt(parts[3]!, 16);
+    for (let i = 0; i < count; i++) {
+      const word = parts[4 + i * 2]!.replace(/\(.*\)$/, '');
+      if (/^[a-z]{3,}$/.test(word)) lowerCaseLemmas.add(word);
+    }
+  }
+}
+const common = [
+  ...new Set([
+    ...Object.entries(compromiseLexicon)
+      .filter(([word, tag]) => /^[a-z]+$/.test(word) && !(typeof tag === 'string' ? [tag] : tag).some((t) => NAME_TAGS.has(t)))
+      .map(([word]) => word),
+    ...lowerCaseLemmas,
+  ]),
+].sort();
 writeFileSync(join(OUT_DIR, 'common-words.json'), `${JSON.stringify(common).replace(/,"/g, ',\n"')}\n`);
-console.log(`common-words.json: ${common.length} ordinary English words (compromise's lexicon less its names)`);
+console.log(`common-words.json: ${common.length} ordinary English words (compromise's lexicon less its names, and WordNet's lower-case lemmas)`);
 console.log(`valence.json: ${Object.keys(out).length} words (${direct} from AFINN-165/VADER, ${filled} filled from WordNet), sha256 ${sha.slice(0, 16)}`);
 console.log('reproduce: npm run build:resources');

@@ -91,6 +91,7 @@ describe('contempt for people by who they are', () => {
     'We should do more to support abused refugees.',
     // ... and one that is ("price", "grant") still needs its capital.
     'the price is a joke and the grant is useless',
+    'the bell in the council chamber is useless and the moss on the path is lethal',
     // Names of peoples that cuss also lists as slurs are not swear words when used as the names they are.
     'The site assessment must treat Gypsies and Irish Travellers as ethnic groups under the Equality Act.',
     'The homosexual and bisexual respondents to the survey asked for a separate question on gender identity.',
