@@ -155,7 +155,9 @@ const mailsTo = (address: string, kind: RegExp) => smtp.mails.filter((m) => m.en
 /** A day a week ahead, in London, as the page's datetime-local wants it. */
 const sessionDay = addCalendarDays(localDate(new Date(), 'Europe/London'), 8);
 
-describe('issue 10, end to end: the office runs a briefing from the page', () => {
+// Each step is several pages in a real browser with a real sign-in: on a loaded 2-core machine one took 30 s, so each
+// step has two minutes (a time limit for a hung browser, not a speed check).
+describe('issue 10, end to end: the office runs a briefing from the page', { timeout: 120_000 }, () => {
   let ce: Page; // Helen Carter, Chief Executive: ce-office and (here) an authoriser
   let director: Page; // Claire Murray, the authoriser
 
