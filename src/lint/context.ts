@@ -60,8 +60,10 @@ const DISAVOWAL_END = /^(just|only|simply|merely|rather|instead|however|yet)$/i;
  * capital).
  */
 function lowerCaseName(h: Hit, tokens: Token[], text: string, resources: Resources | undefined): boolean {
-  if (h.category !== 'person-name' || !resources?.common || /\p{Lu}/u.test(text)) return false;
-  for (let i = h.from; i < h.to; i++) if (resources.common.has(tokens[i]!.word)) return false;
+  if (h.category !== 'person-name' || !resources || /\p{Lu}/u.test(text)) return false;
+  const common = resources.common; // loaded on first use
+  if (!common) return false;
+  for (let i = h.from; i < h.to; i++) if (common.has(tokens[i]!.word)) return false;
   return true;
 }
 

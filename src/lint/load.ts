@@ -57,14 +57,18 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const adjectives = new Set(JSON.parse(readFileSync(join(dir, 'adjectives.json'), 'utf8')) as string[]);
   const verbs = new Set(JSON.parse(readFileSync(join(dir, 'verbs.json'), 'utf8')) as string[]);
   const profanity = new Map(Object.entries(JSON.parse(readFileSync(join(dir, 'profanity.json'), 'utf8')) as Record<string, 1 | 2>));
-  const common = new Set(JSON.parse(readFileSync(join(dir, 'common-words.json'), 'utf8')) as string[]);
+  // 72,000 words take a few tens of milliseconds to load: read only when a lower-case sentence names someone.
+  let common: Set<string> | undefined;
   return {
     valence: new Map(Object.entries(valence)),
     adjectives,
     verbs,
     profanity,
     abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) },
-    common,
+    get common() {
+      common ??= new Set(JSON.parse(readFileSync(join(dir, 'common-words.json'), 'utf8')) as string[]);
+      return common;
+    },
   };
 }
 
