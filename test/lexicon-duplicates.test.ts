@@ -31,7 +31,7 @@ interface Phrase {
 }
 
 function phrases(entries: Entry[]): Phrase[] {
-  return entries.flatMap((entry) => phraseForms(entry.pattern).map((form) => ({ list: `${entry.category}/${entry.kind ?? ''}`, form, entry })));
+  return entries.flatMap((entry) => phraseForms(entry.phrases).map((form) => ({ list: `${entry.category}/${entry.kind ?? ''}`, form, entry })));
 }
 
 /** Each rule's lists: the categories its file names. */
@@ -98,8 +98,8 @@ describe('lexicon phrases are written once', () => {
   });
 
   it('finds a phrase written twice in other words', () => {
-    const entry = (pattern: string): Entry => ({ category: 'test', pattern, note: 'a note', source: 's' });
-    expect(repeats(phrases([entry('idiot|idiots'), entry('go to the press|going to the press')]), (a, b) => a.list === b.list)).toEqual([
+    const entry = (...phrases: string[]): Entry => ({ category: 'test', phrases, note: 'a note', source: 's' });
+    expect(repeats(phrases([entry('idiot', 'idiots'), entry('go to the press', 'going to the press')]), (a, b) => a.list === b.list)).toEqual([
       'test/ + test/: go to the press',
       'test/ + test/: idiot',
     ]);

@@ -51,7 +51,7 @@ describe('lexicon files', () => {
           '  - { pattern: "leaflet", note: "a note", match: "leafleting", nomatch: "a poster" }',
           '  - { pattern: "=us", note: "a note", match: "us", nomatch: "use" }',
           '  - { pattern: "incompet*", note: "a note", match: "incompetence", nomatch: "competent" }',
-          '  - { pattern: "let me/us know | keep me posted", note: "a note", match: ["let us know", "keep me posted"], nomatch: "let it go" }',
+          '  - phrases:\n      - "let me/us know"\n      - "keep me posted"\n    note: "a note"\n    match: ["let us know", "keep me posted"]\n    nomatch: "let it go"',
           '  - { pattern: "take ...7 out", note: "a note", match: "take option 3 out", nomatch: "take it" }',
         ].join('\n'),
       ),
@@ -59,6 +59,28 @@ describe('lexicon files', () => {
     ))
       lex.add(e);
     const hits = lex.match(tokenise('Please let us know; take Option 3 (the park site) out of the leaflets, incompetently.'));
-    expect(hits.map((h) => h.entry.pattern).sort()).toEqual(['=us', 'incompet*', 'leaflet', 'let me/us know | keep me posted', 'take ...7 out']);
+    expect(hits.map((h) => h.entry.phrases.join('|')).sort()).toEqual(['=us', 'incompet*', 'leaflet', 'let me/us know|keep me posted', 'take ...7 out']);
+  });
+
+  it('reads phrases one per line, or joined by "|" on one line, as the same entry', () => {
+    const listed = parseLexiconFile(
+      file('  - phrases:\n      - "press office"\n      - "comms  team"\n    note: "a note"\n    match: ["the press office"]\n    nomatch: ["the office"]'),
+      't.yaml',
+    );
+    const joined = parseLexiconFile(
+      file('  - { pattern: "press office | comms  team", note: "a note", match: ["the press office"], nomatch: ["the office"] }'),
+      't.yaml',
+    );
+    expect(listed).toEqual(joined);
+    expect(listed[0]!.phrases).toEqual(['press office', 'comms  team']);
+  });
+
+  it('refuses an entry with both forms, with neither, or with "|" inside a listed phrase', () => {
+    const both = '  - { phrases: ["leaflet"], pattern: "leaflet", note: "a note", match: "a leaflet", nomatch: "a poster" }';
+    expect(() => parseLexiconFile(file(both), 't.yaml')).toThrow(/entries\.0: give the phrases once: as `phrases:`/);
+    const neither = '  - { note: "a note", match: "a leaflet", nomatch: "a poster" }';
+    expect(() => parseLexiconFile(file(neither), 't.yaml')).toThrow(/entries\.0: give the phrases once: as `phrases:`/);
+    const joinedInList = '  - { phrases: ["leaflet|flyer"], note: "a note", match: "a leaflet", nomatch: "a poster" }';
+    expect(() => parseLexiconFile(file(joinedInList), 't.yaml')).toThrow(/holds "\|": give each phrase its own line/);
   });
 });

@@ -13,7 +13,12 @@ const LEXICON = `category: thing-target
 description: test
 source: "test"
 entries:
-  - { pattern: "the boiler", note: "A thing.", match: ["the boiler broke"], nomatch: "the kettle" }
+  - phrases:
+      - "the boiler"
+      - "the radiator"
+    note: "A thing."
+    match: ["the boiler broke"]
+    nomatch: "the kettle"
 `;
 
 describe('parse cache', () => {

@@ -1,15 +1,25 @@
 /**
- * Lexicons are data (`lexicons/terms/<category>.yaml`): one category per file, each entry a pattern with a note,
- * its source clause, examples it must match and examples it must not match. A failing example or a
- * duplicate pattern stops the lexicon from loading, as with textlint-rule-prh.
+ * Lexicons are data (`lexicons/terms/<category>.yaml`): one category per file, each entry its phrases (one per
+ * line) with a note, its source clause, examples it must match and examples it must not match. A failing example
+ * or a duplicate entry stops the lexicon from loading, as with textlint-rule-prh.
  *
- * Pattern syntax, kept small so a council officer can read it:
+ *   - phrases:
+ *       - "press office"
+ *       - "comms team"
+ *     note: "…"
+ *     match: ["…"]
+ *     nomatch: ["…"]
+ *
+ * Phrase syntax, kept small so a council officer can read it:
  *   leaflet              a word, matched by stem (leaflets, leafleting)
  *   =us                  a word matched exactly (no stemming)
  *   incompet*            a word prefix
  *   let me/us know       alternatives for one word
- *   press office | comms team   alternative phrases
  *   change ... report    a gap of up to three words (`...6`: up to six)
+ *
+ * An entry may instead give its phrases on one line, joined by "|": `pattern: "press office|comms team"`, the form
+ * lexicons were written in before, kept so that a council's own edited copy still loads; both load to the same
+ * entry. The first phrase names the entry (the confidence model's features say by it which entry fired).
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -17,16 +27,22 @@ import { stem, tokenise, type Token } from './tokens.js';
 
 const entrySchema = z
   .object({
-    pattern: z.string().min(1),
+    /** One phrase per item. */
+    phrases: z.array(z.string().min(1)).min(1).optional(),
+    /** The one-line form: phrases joined by "|". */
+    pattern: z.string().min(1).optional(),
     note: z.string().min(3),
     source: z.string().min(1).optional(),
     match: z.union([z.string(), z.array(z.string()).min(1)]),
-    /** At least one sentence the pattern must not match, written fresh: a term is general only if it knows its limits. */
+    /** At least one sentence the entry must not match, written fresh: a term is general only if it knows its limits. */
     nomatch: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** Free labels a rule may read (e.g. `kind: insult`). */
     kind: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((e) => (e.phrases === undefined) !== (e.pattern === undefined), {
+    message: 'give the phrases once: as `phrases:` (one per line) or as `pattern:` (joined by "|")',
+  });
 
 const fileSchema = z
   .object({
@@ -39,7 +55,8 @@ const fileSchema = z
 
 export interface Entry {
   category: string;
-  pattern: string;
+  /** What the entry matches, one phrase each; the first names the entry. */
+  phrases: string[];
   note: string;
   source: string;
   kind?: string;
@@ -78,14 +95,15 @@ export class LexiconError extends Error {
 
 const GAP_WORDS = 3;
 
-/** A pattern is one or more phrases separated by "|"; each compiles to its own slot list. */
-function compilePattern(pattern: string): Slot[][] {
-  return pattern.split('|').map((phrase) => compilePhrase(phrase));
+/** Each phrase compiles to its own slot list. */
+function compilePhrases(phrases: string[]): Slot[][] {
+  return phrases.map((phrase) => compilePhrase(phrase));
 }
 
 function compilePhrase(phrase: string): Slot[] {
   const slots: Slot[] = [];
-  if (!phrase.trim()) throw new Error('empty alternative');
+  if (!phrase.trim()) throw new Error('empty phrase');
+  if (phrase.includes('|')) throw new Error(`"${phrase}" holds "|": give each phrase its own line`);
   for (const part of phrase.trim().toLowerCase().split(/\s+/)) {
     const gap = /^\.\.\.(\d*)$/.exec(part);
     if (gap) {
@@ -112,7 +130,7 @@ function compilePhrase(phrase: string): Slot[] {
     }
     slots.push(slot);
   }
-  if (slots[0]?.type !== 'word' || slots.at(-1)?.type !== 'word') throw new Error('a pattern cannot start or end with a gap');
+  if (slots[0]?.type !== 'word' || slots.at(-1)?.type !== 'word') throw new Error('a phrase cannot start or end with a gap');
   return slots;
 }
 
@@ -148,7 +166,7 @@ export class Lexicon {
   readonly categories = new Map<string, Entry[]>();
 
   add(entry: Entry): void {
-    for (const slots of compilePattern(entry.pattern)) {
+    for (const slots of compilePhrases(entry.phrases)) {
       const compiled = { entry, slots, key: `${entry.category}/${entry.kind ?? ''}` };
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
       for (const s of first.stems) addToBucket(this.byFirstStem, s, compiled);
@@ -247,20 +265,22 @@ export function parseLexiconFile(text: string, file: string): Entry[] {
   const seen = new Set<string>();
   const entries: Entry[] = [];
   data.entries.forEach((raw, n) => {
-    const where = `entries.${n} ("${raw.pattern}")`;
-    const key = raw.pattern.trim().toLowerCase().replace(/\s+/g, ' ');
-    if (seen.has(key)) problems.push(`${where}: duplicate pattern`);
+    // The one-line form splits at "|"; phrases are trimmed, so "a | b" names and matches as "a|b" does.
+    const written = (raw.phrases ?? raw.pattern?.split('|') ?? []).map((p) => p.trim());
+    const where = `entries.${n} ("${written[0]}")`;
+    const key = written.map((p) => p.toLowerCase().replace(/\s+/g, ' ')).join('|');
+    if (seen.has(key)) problems.push(`${where}: duplicate entry`);
     seen.add(key);
     const entry: Entry = {
       category: data.category,
-      pattern: raw.pattern,
+      phrases: written,
       note: raw.note,
       source: raw.source ?? data.source,
       ...(raw.kind ? { kind: raw.kind } : {}),
     };
     let phrases: Slot[][];
     try {
-      phrases = compilePattern(raw.pattern);
+      phrases = compilePhrases(written);
     } catch (e) {
       problems.push(`${where}: ${(e as Error).message}`);
       return;
@@ -278,12 +298,12 @@ export function parseLexiconFile(text: string, file: string): Entry[] {
 }
 
 /**
- * Each phrase of a pattern as what it matches: stems, exact words (`=`), prefixes (`*`) and gaps, in a canonical
- * form. Two phrases with the same form match the same words ("officer's" and "officers" alike), so a test can find
- * a phrase written twice.
+ * Each phrase as what it matches: stems, exact words (`=`), prefixes (`*`) and gaps, in a canonical form. Two
+ * phrases with the same form match the same words ("officer's" and "officers" alike), so a test can find a phrase
+ * written twice.
  */
-export function phraseForms(pattern: string): string[] {
-  return compilePattern(pattern).map((slots) =>
+export function phraseForms(phrases: string[]): string[] {
+  return compilePhrases(phrases).map((slots) =>
     slots
       .map((slot) =>
         slot.type === 'gap'
@@ -298,7 +318,7 @@ export function phraseForms(pattern: string): string[] {
 export function localEntry(category: string, phrase: string, note: string): Entry | undefined {
   const words = tokenise(phrase).map((t) => `=${t.word}`);
   if (words.length === 0) return undefined;
-  return { category, pattern: words.join(' '), note, source: 'council.yaml' };
+  return { category, phrases: [words.join(' ')], note, source: 'council.yaml' };
 }
 
 export { stem };

@@ -36,9 +36,9 @@ export function featuresOf(report: RawReport, ctx: RuleContext, reportsInMessage
   if (report.severity) add(`${rule}:severity=${report.severity}`);
   if (report.inSubject) both('in-subject');
   // Which term list entry the rule matched, when it matched one: the model learns how reliable each entry is
-  // (some words are right nearly every time they fire, some seldom).
-  const at = report.at as { entry?: { category: string; pattern: string } };
-  if (at.entry) add(`${rule}:entry=${at.entry.category}/${at.entry.pattern.split('|')[0]}`);
+  // (some words are right nearly every time they fire, some seldom). An entry is named by its first phrase.
+  const at = report.at as { entry?: { category: string; phrases: string[] } };
+  if (at.entry) add(`${rule}:entry=${at.entry.category}/${at.entry.phrases[0]}`);
   const s = report.sentence;
   if (s) {
     both(`mood=${s.mood}`);
