@@ -9,7 +9,6 @@ function ownEmploymentMatter(kinds: string[]): boolean {
   const has = (k: string) => kinds.includes(k);
   return has('own') || has('plea') || has('grievance') || (has('self') && (has('topic') || has('personal') || has('manager')));
 }
-const PORTFOLIO = /\b(?:as|the) portfolio holder\b|\byour portfolio\b|\bas cabinet member\b/i;
 
 /** Advisory: a ward matter that reaches some but not all of the ward's members. */
 export const rule: Rule = {
@@ -38,7 +37,7 @@ export const rule: Rule = {
     if (/^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '') || ctx.normalised.quoted.length > 0) return;
     // An officer's own employment matter is not a ward matter (personal-matter speaks to it), and a cabinet
     // member's portfolio business goes to that member ("As portfolio holder, here's the draft release…").
-    if (ownEmploymentMatter(ctx.anywhere('employment-matter').map((h) => h.entry.kind ?? '')) || PORTFOLIO.test(ctx.normalised.text)) return;
+    if (ownEmploymentMatter(ctx.anywhere('employment-matter').map((h) => h.entry.kind ?? '')) || ctx.anywhere('portfolio').length > 0) return;
     // The ward must be named, on its own or in a place in it ("Northgate Library").
     const wardHits = [...ctx.anywhere('ward-name'), ...ctx.subjectView.of('ward-name')];
     const wards = [...new Set(wardHits.map((h) => h.entry.kind!))];
