@@ -52,23 +52,13 @@ export const rule: Rule = {
       if (toBriefingRecipient && /\bbriefing\b/i.test(s.text)) continue;
       const meeting =
         s.of('party-meeting').find((h) => !councils(s, h) && (h.entry.kind !== 'event' || partyHere || s.has('political-work', 'strong'))) ??
-        (partyHere && /\b(come|attend|speak|say a few words|join us)\b/i.test(s.text) ? previous?.of('party-meeting')[0] : undefined);
+        (partyHere && s.has('attendance') ? previous?.of('party-meeting')[0] : undefined);
       if (meeting) {
         ctx.report({ messageId: 'meeting', at: meeting, data: { what: meeting.text } });
         continue;
       }
       // "until after the by-election" dates something; it does not ask for election work.
-      const strong = s.of('political-work', 'strong').find(
-        (h) =>
-          !TIMING.test(
-            s.tokens
-              .slice(Math.max(0, h.from - 3), h.from)
-              .map((t) => t.word)
-              .join(' '),
-          ) &&
-          !councils(s, h) &&
-          !electionFact(s, h),
-      );
+      const strong = s.of('political-work', 'strong').find((h) => !dated(s, h) && !councils(s, h) && !electionFact(s, h));
       const weak = s.of('political-work', 'weak').find((h) => !councils(s, h));
       const work = strong ?? (partyContext ? weak : undefined);
       const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
@@ -87,14 +77,16 @@ export const rule: Rule = {
  * Asking an officer for a fact about an election ("what was the turnout at the by-election?", "when do nominations
  * close?") is the elections office's everyday business, not election work.
  */
-const ELECTION_FACT = /\b(?:turnout|results?|majority|count|nominations?|polling stations?|electorate|how many (?:votes|voters)|postal vote deadline)\b/i;
-function electionFact(s: { text: string; has(category: string): boolean }, hit: { text: string }): boolean {
-  return (
-    /elect|polling/i.test(hit.text) && ELECTION_FACT.test(s.text) && s.has('info-verb') && !/\b(?:our|my) (?:campaign|candidate|leaflets?)\b/i.test(s.text)
-  );
+function electionFact(s: SentenceView, hit: Hit): boolean {
+  return /elect|polling/i.test(hit.text) && s.has('election-fact', 'fact') && s.has('info-verb') && !s.has('election-fact', 'campaign');
 }
 
-const TIMING = /\b(before|after|until|till|during|ahead of|since|run-up to|run up to|with)\b/;
+/** How far before a political word a word of time still dates it ("until after the by-election"). */
+const TIMING_WINDOW = 3;
+
+function dated(s: SentenceView, hit: Hit): boolean {
+  return s.of('timing').some((t) => t.to <= hit.from && t.from >= hit.from - TIMING_WINDOW);
+}
 
 /** "the council's anti-fly-tipping campaign": the council's own work, not a party's. */
 function councils(s: SentenceView, h: Hit): boolean {
