@@ -19,6 +19,8 @@ const TWO_PARTS: Record<string, string> = {
     'a prosecution is the case a member writes about; "prosecute" is also the outcome a member may demand',
   'decision-pressure/outcome + group-decision/verb: reject':
     'undue-pressure reads "reject" as an outcome demanded of an officer, and as what a party group decided',
+  'disclosure/ + group-discussion/content: discuss':
+    'what a group discussed is the content an officer must keep; "can\'t discuss" is the officer declining to pass it on',
   'party-meeting/ + political-work/strong: parti fundrais': 'a party fundraiser is both a party meeting and party work',
   'party-meeting/event + political-work/weak: fundrais': 'a fundraiser is a party event when a party holds it, and party work when an officer is asked to help',
   'person-target/ + staff-allegation/staff: team leader': 'a team leader is a person a remark can be aimed at, and a colleague an allegation can name',

@@ -37,11 +37,11 @@ export const rule: Rule = {
         const discussion = s.of('group-discussion').filter((h) => h.entry.kind !== 'ask' && !memberGroups.some((m) => m.from < h.to && h.from < m.to));
         if (discussion.length === 0) continue;
         // Declining is the protocol working: "I can't tell you what was discussed at another group's briefing".
-        if (REFUSAL.test(s.text)) continue;
+        if (declines(s)) continue;
         const groups = groupsNamed(s);
         // With no party group named, a member group's meeting is all the sentence is about.
         if (groups.length === 0 && memberGroups.length > 0) continue;
-        if (groups.length === 0 && !/\b(the other group|another group|their group|the group meeting|group meeting)\b/i.test(s.text)) continue;
+        if (groups.length === 0 && !s.has('other-group')) continue;
         // Telling a group about its own meeting is fine.
         const outsiders = members.filter((m) => groups.length === 0 || groups.some((g) => g.entry.kind !== m.group));
         if (outsiders.length === 0) continue;
@@ -65,9 +65,26 @@ export const rule: Rule = {
   },
 };
 
+/**
+ * A verb of telling right after a modal that declines ("can't tell", "won't share", "I'm unable to pass that on"),
+ * read on the tokens, where contractions are already expanded ("can't" is "can not", "I'm" is "i am").
+ */
+const DECLINING = /(?:^| )(?:(?:can|will|would|must) not|am not able to|am unable to)$/;
+
+function declines(s: SentenceView): boolean {
+  return s.hits.some(
+    (h) =>
+      h.category === 'disclosure' &&
+      DECLINING.test(
+        s.tokens
+          .slice(Math.max(0, h.from - 4), h.from)
+          .map((t) => t.word)
+          .join(' '),
+      ),
+  );
+}
+
 /** Group names from council.yaml carry the group id as their kind; national party names are kept too. */
-const REFUSAL =
-  /\b(?:can['’]t|cannot|can not|won['’]t|will not|wouldn['’]t|would not|am not able to|['’]m not able to|am unable to|['’]m unable to|mustn['’]t|must not)\s+(?:tell|share|say|pass on|pass that on|disclose|discuss|reveal|repeat)\b/i;
 
 function groupsNamed(s: SentenceView): Hit[] {
   const local = s.of('group-name');
