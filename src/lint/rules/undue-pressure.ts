@@ -100,7 +100,9 @@ export const rule: Rule = {
         continue;
       }
       const favour = s.of('decision-pressure', 'favour')[0];
-      if (favour && (s.asks || s.mood === 'statement') && (casework || /queue|list|pile|rules|favour|blind eye|slide/.test(favour.text.toLowerCase()))) {
+      // Jumping a queue or bending the rules is special treatment in itself; "fast-track it" needs a case in view.
+      const inItself = favour && s.hits.some((h) => h.category === 'special-treatment' && h.from >= favour.from && h.to <= favour.to);
+      if (favour && (s.asks || s.mood === 'statement') && (casework || inItself)) {
         if (declared) continue;
         ctx.report({ messageId: 'favour', at: favour, data: { word: favour.text } });
         continue;
