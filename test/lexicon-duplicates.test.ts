@@ -24,6 +24,8 @@ const TWO_PARTS: Record<string, string> = {
   'party-meeting/ + political-work/strong: parti fundrais': 'a party fundraiser is both a party meeting and party work',
   'party-meeting/event + political-work/weak: fundrais': 'a fundraiser is a party event when a party holds it, and party work when an officer is asked to help',
   'person-target/ + staff-allegation/staff: team leader': 'a team leader is a person a remark can be aimed at, and a colleague an allegation can name',
+  'reported-speech/ + thing-target/: messag':
+    'a message is a thing a remark may be aimed at ("what a useless message"), and, before an open quotation, what brings in another\'s words',
   'report-context/ + report-part/part: appendix': 'an appendix tells that a report is in view, and is a part of the report a member may ask to change',
   'report-context/ + report-part/part: appendic': 'appendices tell that a report is in view, and are a part of the report a member may ask to change',
 };

@@ -52,7 +52,7 @@ export const rule: Rule = {
         ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
       }
-      const judgement = s.judgements.find((j) => !aboutWriter(s.tokens, j) && !quoted(s.text.slice(0, s.tokens[j.from]!.start - s.start)));
+      const judgement = s.judgements.find((j) => !aboutWriter(s, j) && !quoted(s, s.tokens[j.from]!.start));
       if (judgement) {
         const at = { start: s.tokens[judgement.from]!.start, end: s.tokens[judgement.to - 1]!.end };
         ctx.report({
@@ -72,8 +72,8 @@ export const rule: Rule = {
         continue;
       }
       for (const hit of s.of('insult')) {
-        if (aboutWriter(s.tokens, hit)) continue; // "What an idiot I am"
-        if (quoted(s.text.slice(0, hit.start - s.start))) continue; // reported speech: the message said 'utterly useless'
+        if (aboutWriter(s, hit)) continue; // "What an idiot I am"
+        if (quoted(s, hit.start)) continue; // reported speech: the message said 'utterly useless'
         if (hit.entry.kind === 'insult' && aimedAtThing(s, hit)) continue;
         // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
         const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
@@ -98,11 +98,9 @@ function aimedAtThing(s: SentenceView, hit: Hit): boolean {
   return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
 }
 
-/** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth". */
-function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number }): boolean {
-  const near = tokens.slice(Math.max(0, hit.from - 4), hit.to + 2).map((t) => t.word);
-  const text = near.join(' ');
-  return near.includes('myself') || /\bi am\b/.test(text) || /\b(sounding|sound|feel|felt|look|looking) like\b/.test(text);
+/** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth": the writer near the word. */
+function aboutWriter(s: SentenceView, hit: { from: number; to: number }): boolean {
+  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - 4 && h.to <= hit.to + 2);
 }
 
 /**
@@ -110,7 +108,7 @@ function aboutWriter(tokens: { word: string }[], hit: { from: number; to: number
  * an open quotation, introduced as what another person said or sent. The writer's own quote for the press is
  * still theirs.
  */
-function quoted(before: string): boolean {
-  const open = /(^|[\s(])["'\u2018\u201c][^"'\u2019\u201d]*$/.exec(before);
-  return open !== null && /\b(said|says|called|wrote|writes|sent|received|message|accused|told|complained)\b/i.test(before.slice(0, open.index));
+function quoted(s: SentenceView, start: number): boolean {
+  const open = /(^|[\s(])["'\u2018\u201c][^"'\u2019\u201d]*$/.exec(s.text.slice(0, start - s.start));
+  return open !== null && s.hits.some((h) => h.category === 'reported-speech' && h.end - s.start <= open.index);
 }
