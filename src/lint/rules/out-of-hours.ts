@@ -35,7 +35,7 @@ export const rule: Rule = {
     if (ctx.officers(['to', 'cc']).length === 0) return;
     let outside: string | undefined | null = null; // computed only when an urgent demand needs it
     for (const s of ctx.sentences) {
-      const asking = s.asks || NEEDS.test(s.text);
+      const asking = s.asks || s.has('stated-need') || NEEDS.test(s.text);
       if (!asking) continue;
       const deadline = s.of('deadline', 'deadline')[0];
       if (deadline) {
@@ -73,11 +73,11 @@ function aboutTheWeekend(s: SentenceView, at: number): boolean {
 }
 
 /**
- * A demand without "please" or a question: "I need…", "I'll need…", "we'd want…", or a sentence that opens with
- * "need…" after at most a name ("mark need a statement by 6am", "Need the wording checked").
+ * A demand without "please" or a question: "I need…", "I'll need…", "we'd want…", "it needs doing" (the lexicon's
+ * stated-need), or a sentence that opens with "need…" after at most a name ("mark need a statement by 6am", "Need the
+ * wording checked"), which is where the words stand rather than which words they are.
  */
-const NEEDS =
-  /\b(i|we)(?:'ll|'d| will| would| do| really| urgently)? (need|want|expect)\b|^\s*(?:[a-z]+\s*[,-]?\s+)?(?:really )?needs? (?!to know\b)|\bneeds? doing\b/i;
+const NEEDS = /^\s*(?:[a-z]+\s*[,-]?\s+)?(?:really )?needs? (?!to know\b)/i;
 
 /** A clock time early in the morning as the deadline: "by 6am", "monday 7am", "for 7.30 am" (hour before the working day). */
 const EARLY_HOUR = /\b([0-9])(?:[:.][0-5][0-9])?\s?(?:am|a\.m\.)\b/i;
