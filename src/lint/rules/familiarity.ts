@@ -50,9 +50,9 @@ export const rule: Rule = {
       }
       const invitation = invitations.filter((h) => h.entry.kind !== 'intimate');
       // With one other person and nobody else mentioned, a drink or a meal is private contact.
-      const others = /\b(team|everyone|everybody|all of you|colleagues|group|staff|members|residents)\b/i.test(s.text);
+      const others = s.has('company');
       const oneToOne = invitation.some((h) => h.entry.kind === 'private') || (other.length === 1 && ctx.recipients.length === 1 && !others);
-      if (invitation.length > 0 && oneToOne && (s.asks || s.mood === 'question' || /\b(fancy|join me|come)\b/i.test(s.text))) {
+      if (invitation.length > 0 && oneToOne && (s.asks || s.mood === 'question' || s.has('invitation'))) {
         ctx.report({ messageId: 'social', at: invitation[0]!, data: { word: invitation.map((h) => h.text).join(', ') } });
       }
     }
