@@ -39,14 +39,10 @@ export const rule: Rule = {
     const decisions = ctx.sentences.flatMap((s) => groupDecisions(s).map((h) => ({ s, h })));
     if (decisions.length === 0) return;
     // A briefing request citing the group's wish is the protocol working, not a decision to act on.
-    const briefing =
-      ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) &&
-      !ctx.sentences.some((s) => /\b(implement|start|begin|draft|proceed|action|act on|carry out|put in place|stop|scrap|cancel)\b/i.test(s.text) && s.asks);
+    const briefing = ctx.sentences.some((s) => /\bbriefing\b/i.test(s.text)) && !ctx.sentences.some((s) => s.has('action') && s.asks);
     if (briefing) return;
     const index = ctx.sentences.indexOf(decisions[0]!.s);
-    const asks = ctx.sentences
-      .slice(index, index + 3)
-      .some((s) => s.asks || s.mood === 'instruction' || /\b(so|therefore) (we|i) (need|expect|want)\b/i.test(s.text));
+    const asks = ctx.sentences.slice(index, index + 3).some((s) => s.asks || s.mood === 'instruction' || s.has('stated-need', 'consequence'));
     if (asks) ctx.report({ messageId: 'act', at: decisions[0]!.h, data: { word: decisions[0]!.h.text } });
   },
 };
