@@ -36,7 +36,7 @@ export const rule: Rule = {
         (firstPerson ? s.of('employment-matter', 'plea')[0] : undefined);
       const allegation = s.of('staff-allegation', 'allegation')[0];
       const staff = s.of('staff-allegation', 'staff')[0] ?? s.hits.find((h) => h.category === 'person-name' || h.category === 'person-target');
-      if (allegation && staff && !/\b(resident|tenant|landlord|constituent|applicant|neighbour)\b/i.test(s.text)) {
+      if (allegation && staff && !s.has('member-of-public')) {
         ctx.report({ messageId: 'allegation', at: allegation });
       } else if (own) {
         ctx.report({ messageId: 'own', at: own, data: { word: own.text.toLowerCase() } });
