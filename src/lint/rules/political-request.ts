@@ -62,7 +62,9 @@ export const rule: Rule = {
       const weak = s.of('political-work', 'weak').find((h) => !councils(s, h));
       const work = strong ?? (partyContext ? weak : undefined);
       const resource = s.of('council-resource').find((h) => h.entry.kind !== 'skill' || work);
-      if (work && resource && /council|press|social|twitter|facebook|mailing|database|franking|list|logo|letterhead/i.test(resource.text)) {
+      // The council's own channels, lists and name ("the council Facebook page", "the mailing list"), not its printers or vans.
+      const channel = resource && s.hits.some((h) => h.category === 'council-channel' && h.from >= resource.from && h.to <= resource.to);
+      if (work && resource && channel) {
         ctx.report({ messageId: 'resources', at: resource, data: { what: resource.text } });
       } else if (work) {
         ctx.report({ messageId: 'work', at: work, data: { what: work.text } });
