@@ -1,3 +1,4 @@
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -105,6 +106,7 @@ function ownObject(s: { tokens: { word: string }[]; hits: { category: string; fr
 }
 const PRONOUNS = new Set(['it', 'them', 'that', 'this', 'those', 'these']);
 
-function wantStatement(s: { tokens: { word: string }[] }): boolean {
-  return s.tokens.some((t) => /^(want|need|should|must|like|think|rather|sooner|prefer|suggest|wonder|trust|necessary|sure)$/.test(t.word));
+/** A statement that wants or judges (the lexicon's preference, negated or not: "I don't think we need it" still wants). */
+function wantStatement(s: SentenceView): boolean {
+  return s.hits.some((h) => h.category === 'preference');
 }
