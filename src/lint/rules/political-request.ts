@@ -110,5 +110,5 @@ function hasParty(s: SentenceView): boolean {
 
 /** "I'd like the press office to…", "we need you to…" written as statements. */
 function wants(s: SentenceView): boolean {
-  return s.tokens.some((t, i) => (t.word === 'like' || t.word === 'want' || t.word === 'need') && s.tokens[i - 1]?.word !== 'not');
+  return s.has('preference', 'want');
 }
