@@ -64,7 +64,8 @@ export const rule: Rule = {
     // a fresh message to a member it still hides one member from another, so it is worth a warning.
     const isCorrespondence = authors.length > 0 || /^\s*(re|aw|sv|fw|fwd)\s*:/i.test(ctx.message.subject ?? '');
     const bccAuthor = [...open, ...authors].find((a) => !bcc.some((b) => b.id === a.id));
-    if (bcc.length > 0 && bccAuthor && !/\b(bcc|blind[- ]cop)/i.test(ctx.normalised.text)) {
+    const bccNamed = ctx.sentences.some((s) => s.hits.some((h) => h.category === 'blind-copy'));
+    if (bcc.length > 0 && bccAuthor && !bccNamed) {
       ctx.report({ messageId: 'bcc', at, data: { copied: names(bcc), author: bccAuthor.name }, ...(isCorrespondence ? {} : { severity: 'warning' as const }) });
       return;
     }
