@@ -103,9 +103,8 @@ function partyNext(next: SentenceView | undefined): boolean {
 
 function hasParty(s: SentenceView): boolean {
   // "working party" and "third party" are not politics.
-  return (
-    s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && /^(working|third|task)$/.test(s.tokens[h.from - 1]?.word ?? ''))) || s.has('group-name')
-  );
+  const lookalike = (h: Hit) => s.hits.some((l) => l.category === 'party-lookalike' && l.from === h.from - 1 && l.to === h.from + 1);
+  return s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && lookalike(h))) || s.has('group-name');
 }
 
 /** "I'd like the press office to…", "we need you to…" written as statements. */
