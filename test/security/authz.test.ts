@@ -62,6 +62,7 @@ const EXPECTED: Record<string, Expect> = {
   'GET /v1/audit/verify': [...OFFICE],
   'GET /v1/delivery': [...OFFICE],
   'GET /v1/action-items': [...OFFICE],
+  'POST /v1/action-items/refusals/:id/dealt-with': ['ce-office', 'authoriser'],
   'POST /v1/check': [...ROLES],
   // Public: the page's static files, the API description, health, and the Outlook add-in's files.
   'GET /healthz': 'public',
@@ -185,6 +186,7 @@ function concrete(route: string): { method: InjectOptions['method']; url: string
     .replace('/v1/rounds/:id', `/v1/rounds/${state.round}`)
     .replace('/v1/sessions/:id', '/v1/sessions/se-nothing')
     .replace('/v1/invitations/:id', '/v1/invitations/in-nothing')
+    .replace('/v1/action-items/refusals/:id', '/v1/action-items/refusals/in-nothing')
     .replace('/addin/assets/:name', '/addin/assets/icon-32.png')
     .replace(/^\/office\*$/, '/office/index.html')
     .replace(/^\/docs\/\*$/, '/docs/static/swagger-ui.css')
@@ -204,6 +206,7 @@ function concrete(route: string): { method: InjectOptions['method']; url: string
     },
     'PATCH /v1/sessions/:id': { venue: 'Committee Room 3' },
     'POST /v1/invitations/:id/response': { response: 'accept' },
+    'POST /v1/action-items/refusals/:id/dealt-with': { note: 'Spoke to the officer; the Labour briefing goes ahead with Lisa Hughes.' },
     'POST /v1/check': { channel: 'email', from: 'cllr.hale@ashcombe.gov.uk', to: ['amir.patel@ashcombe.gov.uk'], text: 'Could you send me the report?' },
   };
   const payload = bodies[route] ?? (method === 'POST' ? {} : undefined);
