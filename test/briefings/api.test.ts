@@ -5,13 +5,11 @@ import { MemoryStore } from '../../src/briefings/memory-store.js';
 import { RedisStore } from '../../src/briefings/redis-store.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { buildApp } from '../../src/http/app.js';
-import { issueToken, type Claims } from '../../src/http/auth.js';
-import { clock, council, ids, LABOUR_REQUEST, SHA } from './fixtures.js';
+import { clock, council, ids, LABOUR_REQUEST, SHA, tokens } from './fixtures.js';
 import { deletePrefix, sharedRedis, uniquePrefix } from './redis-helpers.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
-const tok = (sub: string, role: Claims['role'], group?: string) =>
-  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+const tok = tokens(SECRET);
 const T = {
   office: tok('o-bell', 'ce-office'),
   authoriser: tok('o-murray', 'authoriser'),

@@ -14,16 +14,14 @@ import { comparable, nameIn, neutralityNames } from '../../src/briefings/neutral
 import { currentParties } from '../../src/briefings/parties.js';
 import type { PartyReach } from '../../src/briefings/reach.js';
 import { buildApp } from '../../src/http/app.js';
-import { issueToken, type Claims } from '../../src/http/auth.js';
 import { buildContext } from '../../src/notices/context.js';
 import { renderNotice } from '../../src/notices/render.js';
-import { actors, council, LABOUR_REQUEST, service, SHA } from './fixtures.js';
+import { actors, council, LABOUR_REQUEST, service, SHA, tokens } from './fixtures.js';
 import { SmtpSink } from './sinks.js';
 import { settled, until, world, type World } from './world.js';
 
 const SECRET = 'delivery-test-secret-long-enough-0123456789';
-const tok = (sub: string, role: Claims['role'], group?: string) =>
-  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+const tok = tokens(SECRET);
 const T = { office: tok('o-bell', 'ce-office'), authoriser: tok('o-murray', 'authoriser'), labour: tok('cllr-hale', 'group-leader', 'labour') };
 
 let smtp: SmtpSink;

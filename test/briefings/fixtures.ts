@@ -5,6 +5,7 @@ import type { Actor } from '../../src/briefings/context.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { MemoryStore } from '../../src/briefings/memory-store.js';
 import type { LedgerStore } from '../../src/briefings/ledger.js';
+import { issueToken, type Claims } from '../../src/http/auth.js';
 
 export const exampleYaml = readFileSync(new URL('../../examples/council.yaml', import.meta.url), 'utf8');
 
@@ -60,3 +61,9 @@ export const LABOUR_REQUEST = {
 
 export const SHA = 'a'.repeat(64);
 export const SHA2 = 'b'.repeat(64);
+
+/** A maker of bearer tokens signed with `secret`, valid for `seconds` from now: `tok('cllr-hale', 'group-leader', 'labour')`. */
+export function tokens(secret: string, seconds = 3600) {
+  return (sub: string, role: Claims['role'], group?: string) =>
+    `Bearer ${issueToken(secret, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + seconds })}`;
+}

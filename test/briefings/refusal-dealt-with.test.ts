@@ -11,13 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/briefings/redis-store.js';
 import { BriefingService } from '../../src/briefings/service.js';
 import { buildApp } from '../../src/http/app.js';
-import { issueToken, type Claims } from '../../src/http/auth.js';
-import { actors, clock, council, ids, LABOUR_REQUEST, SHA } from './fixtures.js';
+import { actors, clock, council, ids, LABOUR_REQUEST, SHA, tokens } from './fixtures.js';
 import { deletePrefix, sharedRedis, uniquePrefix } from './redis-helpers.js';
 
 const SECRET = 'dealt-with-test-secret-0123456789abcdefghij';
-const tok = (sub: string, role: Claims['role'], group?: string) =>
-  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+const tok = tokens(SECRET);
 const T = {
   office: tok('o-bell', 'ce-office'),
   authoriser: tok('o-murray', 'authoriser'),

@@ -6,17 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issueToken } from '../../src/http/auth.js';
 import { ChannelHealth } from '../../src/notices/channel-health.js';
 import { NOTICES_QUEUE } from '../../src/notices/queue.js';
-import { exampleYaml, LABOUR_REQUEST } from './fixtures.js';
+import { exampleYaml, LABOUR_REQUEST, tokens } from './fixtures.js';
 import { deletePrefix, freePort, sharedRedis, SHARED_REDIS_URL, uniquePrefix } from './redis-helpers.js';
 import { until } from './world.js';
 import { ledgerEnv } from '../helpers/ledger-env.js';
 
 const SECRET = 'server-test-secret-0123456789abcdefghijkl';
-const bearer = (sub: string, role: 'group-leader' | 'authoriser' | 'ce-office', group?: string) =>
-  `Bearer ${issueToken(SECRET, { sub, role, ...(group ? { group } : {}), exp: Math.floor(Date.now() / 1000) + 600 })}`;
+const bearer = tokens(SECRET, 600);
 
 describe('the API process', () => {
   const redis = sharedRedis();
