@@ -6,44 +6,27 @@
  *
  *   node dist/workers/enquiries-imap.js        (node --import tsx workers/enquiries-imap.ts from a checkout)
  */
-import { randomBytes } from 'node:crypto';
 import { FolderWatcher } from '../src/enquiries/imap-intake.js';
-import { loadDetector } from '../src/enquiries/load.js';
-import { JobScheduler } from '../src/enquiries/queue.js';
 import { runtimeClock } from '../src/enquiries/runtime.js';
-import { EnquiryService } from '../src/enquiries/service.js';
-import { enquirySettings } from '../src/enquiries/settings.js';
-import { loadResponseTimes } from '../src/enquiries/load.js';
-import { EnquiryStore } from '../src/enquiries/store.js';
-import { reloadEnquiries } from '../src/enquiries/wiring.js';
+import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { envPrefix, readMailboxes } from '../src/mail/imap-config.js';
 import { runProcess } from '../src/process/run.js';
 
 await runProcess('enquiries-imap', async ({ settings: s, env, log, redis, ready, council }) => {
   const directory = council();
-  const settings = enquirySettings(directory, loadResponseTimes());
   // Validated with the settings; PROBITY_IMAP_<ID>_* are named after the council's own mailbox ids.
   const { mailboxes } = readMailboxes({ ...env, PROBITY_IMAP_MAILBOXES: s.PROBITY_ENQUIRY_MAILBOXES });
   const clock = runtimeClock(s.PROBITY_CLOCK_START);
   const connection = redis('worker', 'enquiries-imap');
   await ready();
-  const store = new EnquiryStore(connection, s.PROBITY_ENQUIRIES_PREFIX, settings.retentionMs);
-  const service = new EnquiryService({
+  const { service, scheduler } = enquiryService({
     council: directory,
-    settings,
-    store,
-    detector: loadDetector(directory),
-    clock,
-    newId: () => `enq-${randomBytes(5).toString('hex')}`,
-  });
-  const scheduler = new JobScheduler({
-    connection,
-    prefix: s.PROBITY_QUEUE_PREFIX,
-    calendar: service.calendar,
-    remindBefore: settings.remindWorkingDaysBefore,
+    redis: connection,
+    queue: connection,
+    prefix: s.PROBITY_ENQUIRIES_PREFIX,
+    queuePrefix: s.PROBITY_QUEUE_PREFIX,
     clock,
   });
-  service.setScheduler(scheduler);
 
   const folders = (id: string) =>
     (env[`PROBITY_ENQUIRY_${envPrefix(id).slice('PROBITY_IMAP_'.length)}FOLDERS`] ?? 'INBOX')

@@ -7,15 +7,11 @@
  *
  *   node dist/workers/enquiries.worker.js        (node --import tsx workers/enquiries.worker.ts from a checkout)
  */
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { loadDetector } from '../src/enquiries/load.js';
-import { ENQUIRIES_QUEUE, JobScheduler, NoticeProcessor, type Sender } from '../src/enquiries/queue.js';
+import { ENQUIRIES_QUEUE, NoticeProcessor, type Sender } from '../src/enquiries/queue.js';
 import { enquiryRuntime, runtimeClock } from '../src/enquiries/runtime.js';
 import { EmailNoticeSender, SlackNoticeSender } from '../src/enquiries/senders.js';
-import { EnquiryService } from '../src/enquiries/service.js';
-import { EnquiryStore } from '../src/enquiries/store.js';
-import { reloadEnquiries } from '../src/enquiries/wiring.js';
+import { enquiryService, reloadEnquiries } from '../src/enquiries/wiring.js';
 import { runProcess } from '../src/process/run.js';
 
 await runProcess('enquiries-worker', async ({ settings: s, log, redis, ready, council }) => {
@@ -25,25 +21,15 @@ await runProcess('enquiries-worker', async ({ settings: s, log, redis, ready, co
   const connection = redis('worker', 'enquiries');
   await ready();
 
-  const store = new EnquiryStore(connection, s.PROBITY_ENQUIRIES_PREFIX, rt.settings.retentionMs);
-  const service = new EnquiryService({
+  const { service, scheduler } = enquiryService({
     council: rt.council,
-    settings: rt.settings,
-    store,
-    detector: loadDetector(rt.council),
+    redis: connection,
+    queue: connection,
+    prefix: s.PROBITY_ENQUIRIES_PREFIX,
+    queuePrefix: s.PROBITY_QUEUE_PREFIX,
     clock,
-    newId: () => `enq-${randomBytes(5).toString('hex')}`,
+    retry: { backoffMs: s.ENQUIRY_BACKOFF_MS, attempts: s.ENQUIRY_ATTEMPTS },
   });
-  const scheduler = new JobScheduler({
-    connection,
-    prefix: s.PROBITY_QUEUE_PREFIX,
-    calendar: service.calendar,
-    remindBefore: rt.settings.remindWorkingDaysBefore,
-    clock,
-    backoffMs: s.ENQUIRY_BACKOFF_MS,
-    attempts: s.ENQUIRY_ATTEMPTS,
-  });
-  service.setScheduler(scheduler);
   const email = rt.smtp ? new EmailNoticeSender(rt.smtp) : undefined;
   const slack = rt.slack ? await SlackNoticeSender.create(rt.slack) : undefined;
   const senders: Sender[] = [...(email ? [email] : []), ...(slack ? [slack] : [])];

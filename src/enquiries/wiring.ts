@@ -17,6 +17,8 @@ export interface EnquiryWiring {
   prefix: string;
   queuePrefix: string;
   clock: () => Date;
+  /** How the scheduler retries a notice job (the worker's settings; jobOptions' defaults otherwise). */
+  retry?: { backoffMs: number; attempts: number };
 }
 
 export function enquiryService(w: EnquiryWiring): { service: EnquiryService; scheduler: JobScheduler } {
@@ -36,6 +38,7 @@ export function enquiryService(w: EnquiryWiring): { service: EnquiryService; sch
     calendar: service.calendar,
     remindBefore: settings.remindWorkingDaysBefore,
     clock: w.clock,
+    ...w.retry,
   });
   service.setScheduler(scheduler);
   return { service, scheduler };
