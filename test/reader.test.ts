@@ -32,6 +32,16 @@ describe('what the reader sees of a sentence', () => {
     expect(f.has('sender:councillor')).toBe(true);
     expect(f.has('to:junior')).toBe(true);
   });
+
+  it('reads what a refused telling would have told as refused, to the end of its clause', () => {
+    const ctx = createLinter(data).context(msg(HUGHES, [OKAFOR], "Sorry, I won't pass on what the Conservative group decided about the depot, as you know."))!;
+    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    expect(f.has('w:not_decid')).toBe(true);
+    expect(f.has('w:not_depot')).toBe(true);
+    expect(f.has('w:decid')).toBe(false);
+    expect(f.has('cat:group-decision')).toBe(false);
+    expect(f.has('w:know')).toBe(true); // the next clause is the writer's own again
+  });
 });
 
 describe('reader findings in the engine', () => {
@@ -104,5 +114,14 @@ describe('the trained reader on fresh messages', () => {
       "Could you check Google Street View for the site access before Thursday's visit?",
     ])
       expect(rulesOf(msg(OKAFOR, [PATEL], text))).toEqual([]);
+  });
+
+  it("does not read an officer's refusal to relay another group's discussion as relaying it", () => {
+    for (const text of [
+      "I can't tell you what the Labour group discussed at their briefing.", // read as a relay (0.92) before session 12
+      "I'm afraid I can't share what the Labour group talked about at their budget briefing yesterday.",
+      'Sorry Tom, I am not able to pass on what the Independent group said at their session with the director.',
+    ])
+      expect(rulesOf(msg(HUGHES, ['tom.webb@ashcombe.gov.uk'], text))).toEqual([]);
   });
 });

@@ -88,13 +88,17 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
       scope--;
     }
   }
+  // A refused telling governs all it would have told: in "I can't tell you what the Labour group discussed", what the
+  // group discussed is refused, to the end of the clause, as the group-confidentiality rule reads it.
+  const refused = refusedSpan(s);
+  if (refused) for (let i = refused.from; i < refused.to; i++) if (words[i] && !words[i]!.startsWith('not_')) words[i] = `not_${words[i]}`;
   const seq = words.filter((w) => w !== '');
   for (const w of seq) f.set(`w:${w}`, 1);
   for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
   if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
-    if (s.isNegated(h)) {
+    if (s.isNegated(h) || (refused && h.from >= refused.from && h.from < refused.to)) {
       f.set(`neg:${h.category}`, 1);
       continue;
     }
@@ -135,6 +139,15 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   f.set('log-words', Math.log1p(s.tokens.length));
   for (const r of roleFeatures(ctx)) f.set(r, 1);
   return f;
+}
+
+/** Token span from a negated verb of telling to the end of its clause (the next , ; : . ! ? or bracket), if any. */
+function refusedSpan(s: SentenceView): { from: number; to: number } | undefined {
+  const telling = s.hits.find((h) => h.category === 'disclosure' && s.isNegated(h));
+  if (!telling) return undefined;
+  let to = telling.to;
+  while (to < s.tokens.length && !/[,.;:!?()]/.test(s.text.slice(s.tokens[to - 1]!.end - s.start, s.tokens[to]!.start - s.start))) to++;
+  return { from: telling.to, to };
 }
 
 const ROLES = new WeakMap<RuleContext, string[]>();
