@@ -72,9 +72,8 @@ const raws: Raw[] = [];
 const natural = trainingMessages();
 const enrichment = ENRICHMENT_WEIGHT > 0 ? trainingMessages(ENRICHMENT_FILES) : { messages: [], sources: [] };
 const sources = [...natural.sources, ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` }))];
-const enrichedIds = new Set(enrichment.messages.map((e) => e.m.id));
-for (const { m: message, fold } of [...natural.messages, ...enrichment.messages]) {
-  const enriched = enrichedIds.has(message.id);
+const all = [...natural.messages.map((n) => ({ ...n, enriched: false })), ...enrichment.messages.map((e) => ({ ...e, enriched: true }))];
+for (const { m: message, fold, enriched } of all) {
   const ctx = linter.context(message);
   if (!ctx) continue;
   const rules = READ_RULES.filter((r) => concerns(r, ctx) && (!enriched || ENRICHED_RULES.includes(r)));
@@ -95,9 +94,11 @@ for (const { m: message, fold } of [...natural.messages, ...enrichment.messages]
   raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found, enriched });
 }
 
-// The dictionary: features seen in at least MIN_MESSAGES messages (numeric features always).
+// The dictionary: features seen in at least MIN_MESSAGES natural messages (numeric features always). Enrichment
+// messages never admit a feature: a word two contempt messages share must not become a weight one natural message fits.
 const df = new Map<string, number>();
 for (const r of raws) {
+  if (r.enriched) continue;
   const seen = new Set<string>();
   for (const s of r.sentences) for (const k of s.keys()) seen.add(k);
   for (const k of seen) df.set(k, (df.get(k) ?? 0) + 1);
@@ -201,7 +202,7 @@ let totalLoss = 0;
 let totalN = 0;
 const combined = { rules: [0, 0, 0], both: [0, 0, 0], both65: [0, 0, 0], both8: [0, 0, 0] }; // tp, fp, fn
 for (const rule of READ_RULES) {
-  const all: Doc[] = raws.flatMap((r, i) =>
+  const docsOfRule: Doc[] = raws.flatMap((r, i) =>
     r.rules.includes(rule)
       ? [
           {
@@ -216,13 +217,13 @@ for (const rule of READ_RULES) {
         ]
       : [],
   );
-  const docs = all.filter((d) => !d.enriched);
+  const docs = docsOfRule.filter((d) => !d.enriched);
   const positives = docs.filter((d) => d.y === 1).length;
   if (positives < 10) continue;
   const oof = new Array<number>(docs.length).fill(0);
   const oofWithout = new Array<number>(docs.length).fill(0);
   for (let k = 0; k < FOLDS; k++) {
-    const fit = fitRule(all.filter((d) => d.enriched || d.fold !== k));
+    const fit = fitRule(docsOfRule.filter((d) => d.enriched || d.fold !== k));
     docs.forEach((d, i) => {
       if (d.fold !== k) return;
       oof[i] = messageScore(fit.w, fit.b, d);
@@ -266,7 +267,7 @@ for (const rule of READ_RULES) {
   if (args.includes('--gates')) for (const g of [0, 0.15, 0.25, 0.35, 0.5]) gates[String(g)] = gates[String(g)]!.map((x, j) => x + at(0.65, true, g)[j]!);
   table.push(`| \`${rule}\` | ${docs.length} | ${positives} | ${pr(at(0.5, false))} | ${pr(at(0.8, false))} | ${pr(rulesOnly)} | ${pr(both)} |`);
   if (!DRY) {
-    const fit = fitRule(all);
+    const fit = fitRule(docsOfRule);
     const weights: Record<string, number> = {};
     fit.w.forEach((v, k) => {
       if (Math.abs(v) >= 0.01) weights[names[k]!] = Math.round(v * 1000) / 1000;

@@ -42,6 +42,20 @@ describe('what the reader sees of a sentence', () => {
     expect(f.has('cat:group-decision')).toBe(false);
     expect(f.has('w:know')).toBe(true); // the next clause is the writer's own again
   });
+
+  it('reads no refusal in a question, past the next clause, or in the emphatic "can\'t tell you how"', () => {
+    const features = (text: string) => {
+      const ctx = createLinter(data).context(msg(OKAFOR, [HUGHES], text))!;
+      return sentenceFeatures(ctx.sentences[0]!, ctx);
+    };
+    expect(features("Can't you just tell me what the Labour group discussed at their briefing?").has('w:discuss')).toBe(true);
+    const then = features("I can't tell you what the Labour group discussed but Cllr Hale said they will vote against the closure.");
+    expect(then.has('w:not_discuss')).toBe(true);
+    expect(then.has('w:vote')).toBe(true);
+    const emphatic = features("I can't tell you how lazy and useless the bins crew on that round are.");
+    expect(emphatic.has('w:useless')).toBe(true);
+    expect(emphatic.has('cat:thing-target') || emphatic.has('cat:person-target')).toBe(true);
+  });
 });
 
 describe('reader findings in the engine', () => {

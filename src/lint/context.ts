@@ -45,6 +45,11 @@ function lowerCaseGroup(h: Hit, tokens: Token[]): boolean {
 const CONTEXT_ONLY = new Set(['report-context', 'person-target', 'thing-target', 'protected-group', 'person-name', 'group-name', 'ward-name', 'state']);
 const CONTEXT_KINDS = new Set(['topic', 'decision']);
 
+/** Words that only set the scene (who, what, where): a negation never denies them. */
+export function setsTheScene(hit: Hit): boolean {
+  return CONTEXT_ONLY.has(hit.category) || CONTEXT_KINDS.has(hit.entry.kind ?? '');
+}
+
 /** How far back a negator reaches ("I am not asking you to campaign": four words). */
 const NEGATION_WINDOW = 5;
 /** Punctuation between two words that ends a negator's clause. */
@@ -136,7 +141,7 @@ export class SentenceView {
   isNegated(hit: Hit, kinds?: ReadonlySet<string>): boolean {
     // Words that only set the scene are not what a negation denies: "it's not helpful to include that in a public
     // report" is still about a report; "won't support my regrading" is still about my regrading.
-    if (CONTEXT_ONLY.has(hit.category) || CONTEXT_KINDS.has(hit.entry.kind ?? '')) return false;
+    if (setsTheScene(hit)) return false;
     for (const { n, limit, containers } of this.negatorReach()) {
       if (kinds && !kinds.has(n.entry.kind ?? '')) continue;
       if (n.to > hit.from || hit.from >= limit || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;

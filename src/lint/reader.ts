@@ -14,7 +14,7 @@
  * Who writes to whom is Probity's own knowledge, not learned: each rule reads only the messages it concerns (a
  * councillor writing to an officer, an officer writing to a member), as the rule itself does.
  */
-import type { RuleContext, SentenceView } from './context.js';
+import { setsTheScene, type RuleContext, type SentenceView } from './context.js';
 
 export interface ReaderRuleModel {
   weights: Record<string, number>;
@@ -90,15 +90,18 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   }
   // A refused telling governs all it would have told: in "I can't tell you what the Labour group discussed", what the
   // group discussed is refused, to the end of the clause, as the group-confidentiality rule reads it.
-  const refused = refusedSpan(s);
-  if (refused) for (let i = refused.from; i < refused.to; i++) if (words[i] && !words[i]!.startsWith('not_')) words[i] = `not_${words[i]}`;
+  const refused = refusedSpans(s);
+  const inRefusal = (i: number) => refused.some((r) => r.from <= i && i < r.to);
+  const scene = new Set<number>();
+  for (const h of s.hits) if (setsTheScene(h)) for (let i = h.from; i < h.to; i++) scene.add(i);
+  for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !words[i]!.startsWith('not_') && !scene.has(i)) words[i] = `not_${words[i]}`;
   const seq = words.filter((w) => w !== '');
   for (const w of seq) f.set(`w:${w}`, 1);
   for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
   if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
-    if (s.isNegated(h) || (refused && h.from >= refused.from && h.from < refused.to)) {
+    if (s.isNegated(h) || (inRefusal(h.from) && !setsTheScene(h))) {
       f.set(`neg:${h.category}`, 1);
       continue;
     }
@@ -141,13 +144,29 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   return f;
 }
 
-/** Token span from a negated verb of telling to the end of its clause (the next , ; : . ! ? or bracket), if any. */
-function refusedSpan(s: SentenceView): { from: number; to: number } | undefined {
-  const telling = s.hits.find((h) => h.category === 'disclosure' && s.isNegated(h));
-  if (!telling) return undefined;
-  let to = telling.to;
-  while (to < s.tokens.length && !/[,.;:!?()]/.test(s.text.slice(s.tokens[to - 1]!.end - s.start, s.tokens[to]!.start - s.start))) to++;
-  return { from: telling.to, to };
+/** Where a refused telling's clause ends: punctuation, a spaced dash, or a word that starts another clause. */
+const REFUSAL_END_MARK = /[,.;:!?()]|\s[-–—]+\s/;
+const REFUSAL_END_WORD = new Set(['but', 'and', 'or', 'so', 'because', 'although', 'though', 'however', 'anyway', 'if', 'when', 'then']);
+const DISAVOWALS = new Set(['disavowal']);
+
+/**
+ * Token spans the writer refuses to tell: from each verb of telling a plain negator governs ("I can't tell you", "I
+ * won't pass on") to the end of its clause. Not in a question ("Can't you just tell me what they discussed?" asks for
+ * it), not after a disavowal, and not the emphatic "I can't tell you how useless…", which tells.
+ */
+function refusedSpans(s: SentenceView): { from: number; to: number }[] {
+  if (s.mood === 'question' || /\?\s*$/.test(s.text)) return [];
+  const spans: { from: number; to: number }[] = [];
+  for (const telling of s.hits) {
+    if (telling.category !== 'disclosure' || !s.isNegated(telling) || s.isNegated(telling, DISAVOWALS)) continue;
+    let from = telling.to;
+    if (s.tokens[from]?.word === 'you') from++;
+    if (s.tokens[from]?.word === 'how') continue;
+    let to = from;
+    while (to < s.tokens.length && !REFUSAL_END_WORD.has(s.tokens[to]!.word) && !REFUSAL_END_MARK.test(s.text.slice(s.tokens[to - 1]!.end - s.start, s.tokens[to]!.start - s.start))) to++;
+    spans.push({ from, to });
+  }
+  return spans;
 }
 
 const ROLES = new WeakMap<RuleContext, string[]>();
