@@ -69,6 +69,12 @@ export const rule: Rule = {
         messageId: 'favour',
       },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
+      {
+        from: 'cllr-price',
+        to: ['o-walsh'],
+        text: "An old friend of mine has appealed the penalty on her market stall licence. I'd be grateful if the appeal could be looked at favourably.",
+        messageId: 'favour',
+      },
     ],
   },
   check(ctx) {
@@ -127,6 +133,8 @@ export const rule: Rule = {
  * pushes.
  */
 function pushes(s: SentenceView): boolean {
+  // How the case should be judged asks for the outcome, however it is worded ("could it be looked at favourably").
+  if (stance(s, 'lenience').length > 0) return true;
   if (s.has('info-verb') || s.mood === 'info-request') return false;
   if (stance(s, 'wish').length > 0) return true;
   // The outcome named pushes when it is asked for, not when a statement reports it ("the application was refused").
