@@ -14,6 +14,7 @@
  * Who writes to whom is Probity's own knowledge, not learned: each rule reads only the messages it concerns (a
  * councillor writing to an officer, an officer writing to a member), as the rule itself does.
  */
+import type { Mood } from '../nlp/mood.js';
 import type { RuleContext, SentenceView } from './context.js';
 
 export interface ReaderRuleModel {
@@ -61,12 +62,51 @@ const NEGATED_WORDS = 4;
 const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': '<group>', 'ward-name': '<ward>', party: '<party>' };
 
 /**
+ * Where a sentence's features go. Building them names each in full (`w:report`, `b:the_report`, `cat:threat/violence`)
+ * for training and for a finding's reasons; scoring looks each up by its parts, so that reading a sentence builds no
+ * names. Both walk the sentence in the one order below, which is the order a score adds the weights in.
+ */
+interface FeatureSink {
+  /** `w:<word>`. */
+  word(word: string): void;
+  /** `b:<a>_<b>`: two words in a row. */
+  pair(a: string, b: string): void;
+  /** `first:<word>`. */
+  first(word: string): void;
+  /** `<prefix>:<category>`, or `<prefix>:<category>/<kind>` when a kind is given. */
+  category(prefix: CategoryPrefix, category: string, kind?: string): void;
+  /** Any other feature, by its full name. */
+  named(name: string, value: number): void;
+}
+
+type CategoryPrefix = 'cat' | 'neg' | 'near';
+
+const MOOD_FEATURE: Record<Mood, string> = {
+  instruction: 'mood:instruction',
+  request: 'mood:request',
+  'info-request': 'mood:info-request',
+  question: 'mood:question',
+  statement: 'mood:statement',
+};
+
+/**
  * A sentence's features: named strings with values (1 for presence). Message-wide facts (who writes to whom) are
  * features of every sentence, so the same words can weigh differently from a councillor to a junior officer.
  */
 /** `at` is the sentence's index in `ctx.sentences` (looked up when not given). */
 export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
+  visitFeatures(s, ctx, at, {
+    word: (w) => f.set(`w:${w}`, 1),
+    pair: (a, b) => f.set(`b:${a}_${b}`, 1),
+    first: (w) => f.set(`first:${w}`, 1),
+    category: (prefix, category, kind) => f.set(kind === undefined ? `${prefix}:${category}` : `${prefix}:${category}/${kind}`, 1),
+    named: (name, value) => f.set(name, value),
+  });
+  return f;
+}
+
+function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: FeatureSink): void {
   const words: string[] = s.tokens.map((t) => (/^\d/.test(t.word) ? '<num>' : t.stem));
   for (const h of s.hits) {
     const mask = MASKED[h.category] ?? (h.entry.kind === 'name' ? '<party>' : undefined);
@@ -93,17 +133,19 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   const refused = refusedSpan(s);
   if (refused) for (let i = refused.from; i < refused.to; i++) if (words[i] && !words[i]!.startsWith('not_')) words[i] = `not_${words[i]}`;
   const seq = words.filter((w) => w !== '');
-  for (const w of seq) f.set(`w:${w}`, 1);
-  for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
-  if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
+  for (const w of seq) sink.word(w);
+  for (let i = 1; i < seq.length; i++) sink.pair(seq[i - 1]!, seq[i]!);
+  if (seq.length > 0) sink.first(seq[0]!);
+  let protectedGroup = false;
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
     if (s.isNegated(h) || (refused && h.from >= refused.from && h.from < refused.to)) {
-      f.set(`neg:${h.category}`, 1);
+      sink.category('neg', h.category);
       continue;
     }
-    f.set(`cat:${h.category}`, 1);
-    if (h.entry.kind) f.set(`cat:${h.category}/${h.entry.kind}`, 1);
+    sink.category('cat', h.category);
+    if (h.category === 'protected-group') protectedGroup = true;
+    if (h.entry.kind) sink.category('cat', h.category, h.entry.kind);
   }
   // Valence (lexicons/resources/valence.json: AFINN-165 and VADER scaled to -1..1 and averaged, gaps filled from
   // WordNet): how negative and how positive the sentence's words are, read through the negation marking above, so the
@@ -119,26 +161,29 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
       if (x < 0) negative -= x;
       else positive += x;
     });
-    if (negative > 0) f.set('valence-neg', Math.min(negative, 10) / 5);
-    if (positive > 0) f.set('valence-pos', Math.min(positive, 10) / 5);
+    if (negative > 0) sink.named('valence-neg', Math.min(negative, 10) / 5);
+    if (positive > 0) sink.named('valence-pos', Math.min(positive, 10) / 5);
   }
   // What the sentences either side are about: a remark often names people in one sentence and judges them in the next
   // ("I gather he's a Sikh - the turban and the beard. Is that really hygienic?").
   for (const j of [at - 1, at + 1]) {
     const next = at < 0 ? undefined : ctx.sentences[j];
-    for (const h of next?.hits ?? []) if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) f.set(`near:${h.category}`, 1);
+    for (const h of next?.hits ?? [])
+      if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) {
+        sink.category('near', h.category);
+        if (h.category === 'protected-group') protectedGroup = true;
+      }
   }
   // The one conjunction a linear model cannot make by itself and the discrimination rule turns on: people named by a
   // protected characteristic, here or next door, in a sentence that judges someone or reads as abuse. (Not any negative
   // word: "support abused refugees" is sympathy.)
-  if ((f.has('cat:protected-group') || f.has('near:protected-group')) && (s.judgements.length > 0 || s.abuse >= 0.5)) f.set('protected-group×judged', 1);
-  f.set(`mood:${s.mood}`, 1);
-  if (s.judgements.length > 0) f.set('judged', 1);
-  f.set('abuse', s.abuse);
-  if (/\?\s*$/.test(s.text)) f.set('question-mark', 1);
-  f.set('log-words', Math.log1p(s.tokens.length));
-  for (const r of roleFeatures(ctx)) f.set(r, 1);
-  return f;
+  if (protectedGroup && (s.judgements.length > 0 || s.abuse >= 0.5)) sink.named('protected-group×judged', 1);
+  sink.named(MOOD_FEATURE[s.mood], 1);
+  if (s.judgements.length > 0) sink.named('judged', 1);
+  sink.named('abuse', s.abuse);
+  if (/\?\s*$/.test(s.text)) sink.named('question-mark', 1);
+  sink.named('log-words', Math.log1p(s.tokens.length));
+  for (const r of roleFeatures(ctx)) sink.named(r, 1);
 }
 
 /** Token span from a negated verb of telling to the end of its clause (the next , ; : . ! ? or bracket), if any. */
@@ -182,10 +227,20 @@ export interface Reading {
   reasons: string[];
 }
 
-/** The model's weights compiled once: each feature's weights for every rule, side by side. */
+/**
+ * The model's weights compiled once: each feature's weights for every rule, side by side, by full name and by the
+ * parts scoring looks them up by (a two-part name under every way of splitting it, so a pair of words finds exactly
+ * the weights its joined name would).
+ */
 interface Compiled {
   rules: string[];
+  biases: Float64Array;
   weights: Map<string, Float64Array>;
+  words: Map<string, Float64Array>;
+  firsts: Map<string, Float64Array>;
+  pairs: Map<string, Map<string, Float64Array>>;
+  categories: Record<CategoryPrefix, Map<string, Float64Array>>;
+  kinds: Map<string, Map<string, Float64Array>>;
 }
 const COMPILED = new WeakMap<ReaderModel, Compiled>();
 
@@ -201,31 +256,77 @@ function compile(model: ReaderModel): Compiled {
         v[r] = w;
       }
     });
-    COMPILED.set(model, (c = { rules, weights }));
+    c = {
+      rules,
+      biases: Float64Array.from(rules, (rule) => model.rules[rule]!.bias),
+      weights,
+      words: new Map(),
+      firsts: new Map(),
+      pairs: new Map(),
+      categories: { cat: new Map(), neg: new Map(), near: new Map() },
+      kinds: new Map(),
+    };
+    for (const [name, v] of weights) {
+      const colon = name.indexOf(':');
+      const [prefix, rest] = [name.slice(0, colon), name.slice(colon + 1)];
+      if (prefix === 'w') c.words.set(rest, v);
+      else if (prefix === 'first') c.firsts.set(rest, v);
+      else if (prefix === 'b') addSplits(c.pairs, rest, '_', v);
+      else if (prefix === 'cat' && rest.includes('/')) addSplits(c.kinds, rest, '/', v);
+      else if (prefix === 'cat' || prefix === 'neg' || prefix === 'near') c.categories[prefix].set(rest, v);
+    }
+    COMPILED.set(model, c);
   }
   return c;
 }
 
+function addSplits(index: Map<string, Map<string, Float64Array>>, name: string, separator: string, v: Float64Array): void {
+  for (let at = name.indexOf(separator); at >= 0; at = name.indexOf(separator, at + 1)) {
+    const [a, b] = [name.slice(0, at), name.slice(at + separator.length)];
+    let inner = index.get(a);
+    if (!inner) index.set(a, (inner = new Map()));
+    inner.set(b, v);
+  }
+}
+
+/**
+ * Adds a sentence's weights to `z` (which holds the biases), each feature once and in the order building its
+ * features would, so the sums are the very numbers a score over `sentenceFeatures` gives.
+ */
+function scoreInto(c: Compiled, s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
+  const seen = new Set<Float64Array>();
+  const add = (w: Float64Array | undefined, value: number) => {
+    if (!w || seen.has(w)) return;
+    seen.add(w);
+    for (let r = 0; r < z.length; r++) z[r] = z[r]! + w[r]! * value;
+  };
+  visitFeatures(s, ctx, at, {
+    word: (w) => add(c.words.get(w), 1),
+    pair: (a, b) => add(c.pairs.get(a)?.get(b), 1),
+    first: (w) => add(c.firsts.get(w), 1),
+    category: (prefix, category, kind) => add(kind === undefined ? c.categories[prefix].get(category) : c.kinds.get(category)?.get(kind), 1),
+    named: (name, value) => add(c.weights.get(name), value),
+  });
+}
+
 /**
  * The reader's view of one message: for each rule it reads and the message concerns, its best sentence, when that
- * sentence reaches `floor`. Each sentence's features are read once and scored for every rule in one pass.
+ * sentence reaches `floor`. Each sentence is scored for every rule in one pass; only a best sentence's features are
+ * named, for the reasons.
  */
 export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>, floor = 0): Reading[] {
-  const { rules: all, weights } = compile(model);
+  const c = compile(model);
+  const { rules: all, weights } = c;
   const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
   if (wanted.size === 0) return [];
   const index = all.map((rule) => wanted.has(rule));
-  const best: ({ s: SentenceView; z: number; f: Map<string, number> } | undefined)[] = all.map(() => undefined);
+  const best: ({ s: SentenceView; at: number; z: number } | undefined)[] = all.map(() => undefined);
   const z = new Float64Array(all.length);
   for (const [at, s] of ctx.sentences.entries()) {
     if (s.tokens.length < 2) continue;
-    const f = sentenceFeatures(s, ctx, at);
-    all.forEach((rule, r) => (z[r] = model.rules[rule]!.bias));
-    for (const [k, v] of f) {
-      const w = weights.get(k);
-      if (w) for (let r = 0; r < all.length; r++) z[r] = z[r]! + w[r]! * v;
-    }
-    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, z: z[r]!, f };
+    z.set(c.biases);
+    scoreInto(c, s, ctx, at, z);
+    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, at, z: z[r]! };
   }
   const out: Reading[] = [];
   all.forEach((rule, r) => {
@@ -234,7 +335,7 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
     const m = model.rules[rule]!;
     const p = probability(m, b.z);
     if (p < floor) return;
-    const contributions = [...b.f].map(([k, v]) => [k, (weights.get(k)?.[r] ?? 0) * v] as const);
+    const contributions = [...sentenceFeatures(b.s, ctx, b.at)].map(([k, v]) => [k, (weights.get(k)?.[r] ?? 0) * v] as const);
     const strongest = Math.max(0, ...contributions.map(([, w]) => w));
     const reasons = contributions
       .filter(([, w]) => w > 0)
