@@ -67,12 +67,8 @@ const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': 
  * names. Both walk the sentence in the one order below, which is the order a score adds the weights in.
  */
 interface FeatureSink {
-  /** `w:<word>`. */
-  word(word: string): void;
-  /** `b:<a>_<b>`: two words in a row. */
-  pair(a: string, b: string): void;
-  /** `first:<word>`. */
-  first(word: string): void;
+  /** The sentence's words in order: `w:<word>` for each, then `b:<a>_<b>` for each two in a row, then `first:<word>`. */
+  words(seq: string[]): void;
   /** `<prefix>:<category>`, or `<prefix>:<category>/<kind>` when a kind is given. */
   category(prefix: CategoryPrefix, category: string, kind?: string): void;
   /** Any other feature, by its full name. */
@@ -97,9 +93,11 @@ const MOOD_FEATURE: Record<Mood, string> = {
 export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
   visitFeatures(s, ctx, at, {
-    word: (w) => f.set(`w:${w}`, 1),
-    pair: (a, b) => f.set(`b:${a}_${b}`, 1),
-    first: (w) => f.set(`first:${w}`, 1),
+    words: (seq) => {
+      for (const w of seq) f.set(`w:${w}`, 1);
+      for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
+      if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
+    },
     category: (prefix, category, kind) => f.set(kind === undefined ? `${prefix}:${category}` : `${prefix}:${category}/${kind}`, 1),
     named: (name, value) => f.set(name, value),
   });
@@ -132,10 +130,7 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   // group discussed is refused, to the end of the clause, as the group-confidentiality rule reads it.
   const refused = refusedSpan(s);
   if (refused) for (let i = refused.from; i < refused.to; i++) if (words[i] && !words[i]!.startsWith('not_')) words[i] = `not_${words[i]}`;
-  const seq = words.filter((w) => w !== '');
-  for (const w of seq) sink.word(w);
-  for (let i = 1; i < seq.length; i++) sink.pair(seq[i - 1]!, seq[i]!);
-  if (seq.length > 0) sink.first(seq[0]!);
+  sink.words(words.filter((w) => w !== ''));
   let protectedGroup = false;
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
@@ -228,84 +223,127 @@ export interface Reading {
 }
 
 /**
- * The model's weights compiled once: each feature's weights for every rule, side by side, by full name and by the
- * parts scoring looks them up by (a two-part name under every way of splitting it, so a pair of words finds exactly
- * the weights its joined name would).
+ * The model's weights compiled once into numbers: each feature has an index, and its weights for every rule sit side
+ * by side in one array, so scoring a sentence reads a few neighbouring numbers per feature rather than following a
+ * chain of objects. Words have indices too, so a pair of words is looked up by a number; a two-part name is filed
+ * under every way of splitting it, so a pair finds exactly the weights its joined name would.
  */
 interface Compiled {
   rules: string[];
   biases: Float64Array;
-  weights: Map<string, Float64Array>;
-  words: Map<string, Float64Array>;
-  firsts: Map<string, Float64Array>;
-  pairs: Map<string, Map<string, Float64Array>>;
-  categories: Record<CategoryPrefix, Map<string, Float64Array>>;
-  kinds: Map<string, Map<string, Float64Array>>;
+  /** Feature name → index. */
+  features: Map<string, number>;
+  /** Row `index` holds a feature's weight for each rule. */
+  weights: Float64Array;
+  /** The sentence whose score last took each feature (see scoreInto). */
+  scoredIn: Float64Array;
+  /** Word → index, for every word a `w:`, `first:` or `b:` feature names. */
+  words: Map<string, number>;
+  /** By word index: the feature index of `w:<word>` and of `first:<word>`, -1 for none. */
+  wordFeature: Int32Array;
+  firstFeature: Int32Array;
+  /** `b:<a>_<b>` by pairKey(a, b). */
+  pairFeature: Map<number, number>;
+  categories: Record<CategoryPrefix, Map<string, number>>;
+  kinds: Map<string, Map<string, number>>;
 }
 const COMPILED = new WeakMap<ReaderModel, Compiled>();
 
 function compile(model: ReaderModel): Compiled {
-  let c = COMPILED.get(model);
-  if (!c) {
-    const rules = Object.keys(model.rules);
-    const weights = new Map<string, Float64Array>();
-    rules.forEach((rule, r) => {
-      for (const [k, w] of Object.entries(model.rules[rule]!.weights)) {
-        let v = weights.get(k);
-        if (!v) weights.set(k, (v = new Float64Array(rules.length)));
-        v[r] = w;
+  const known = COMPILED.get(model);
+  if (known) return known;
+  const rules = Object.keys(model.rules);
+  const features = new Map<string, number>();
+  for (const rule of rules) for (const k of Object.keys(model.rules[rule]!.weights)) if (!features.has(k)) features.set(k, features.size);
+  const weights = new Float64Array(features.size * rules.length);
+  rules.forEach((rule, r) => {
+    for (const [k, w] of Object.entries(model.rules[rule]!.weights)) weights[features.get(k)! * rules.length + r] = w;
+  });
+  const parts = [...features].map(([name, index]) => {
+    const colon = name.indexOf(':');
+    return { prefix: name.slice(0, colon), rest: name.slice(colon + 1), index };
+  });
+  const words = new Map<string, number>();
+  const word = (w: string) => {
+    let i = words.get(w);
+    if (i === undefined) words.set(w, (i = words.size));
+    return i;
+  };
+  for (const { prefix, rest } of parts) {
+    if (prefix === 'w' || prefix === 'first') word(rest);
+    else if (prefix === 'b')
+      for (const [a, b] of splits(rest, '_')) {
+        word(a);
+        word(b);
       }
-    });
-    c = {
-      rules,
-      biases: Float64Array.from(rules, (rule) => model.rules[rule]!.bias),
-      weights,
-      words: new Map(),
-      firsts: new Map(),
-      pairs: new Map(),
-      categories: { cat: new Map(), neg: new Map(), near: new Map() },
-      kinds: new Map(),
-    };
-    for (const [name, v] of weights) {
-      const colon = name.indexOf(':');
-      const [prefix, rest] = [name.slice(0, colon), name.slice(colon + 1)];
-      if (prefix === 'w') c.words.set(rest, v);
-      else if (prefix === 'first') c.firsts.set(rest, v);
-      else if (prefix === 'b') addSplits(c.pairs, rest, '_', v);
-      else if (prefix === 'cat' && rest.includes('/')) addSplits(c.kinds, rest, '/', v);
-      else if (prefix === 'cat' || prefix === 'neg' || prefix === 'near') c.categories[prefix].set(rest, v);
-    }
-    COMPILED.set(model, c);
   }
+  const c: Compiled = {
+    rules,
+    biases: Float64Array.from(rules, (rule) => model.rules[rule]!.bias),
+    features,
+    weights,
+    scoredIn: new Float64Array(features.size).fill(-1),
+    words,
+    wordFeature: new Int32Array(words.size).fill(-1),
+    firstFeature: new Int32Array(words.size).fill(-1),
+    pairFeature: new Map(),
+    categories: { cat: new Map(), neg: new Map(), near: new Map() },
+    kinds: new Map(),
+  };
+  for (const { prefix, rest, index } of parts) {
+    if (prefix === 'w') c.wordFeature[words.get(rest)!] = index;
+    else if (prefix === 'first') c.firstFeature[words.get(rest)!] = index;
+    else if (prefix === 'b') for (const [a, b] of splits(rest, '_')) c.pairFeature.set(pairKey(c, words.get(a)!, words.get(b)!), index);
+    else if (prefix === 'cat' && rest.includes('/')) for (const [category, kind] of splits(rest, '/')) inner(c.kinds, category).set(kind, index);
+    else if (prefix === 'cat' || prefix === 'neg' || prefix === 'near') c.categories[prefix].set(rest, index);
+  }
+  COMPILED.set(model, c);
   return c;
 }
 
-function addSplits(index: Map<string, Map<string, Float64Array>>, name: string, separator: string, v: Float64Array): void {
-  for (let at = name.indexOf(separator); at >= 0; at = name.indexOf(separator, at + 1)) {
-    const [a, b] = [name.slice(0, at), name.slice(at + separator.length)];
-    let inner = index.get(a);
-    if (!inner) index.set(a, (inner = new Map()));
-    inner.set(b, v);
-  }
+function pairKey(c: Compiled, a: number, b: number): number {
+  return a * c.words.size + b;
 }
+
+/** Every way of cutting `name` in two at `separator`. */
+function splits(name: string, separator: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (let at = name.indexOf(separator); at >= 0; at = name.indexOf(separator, at + 1)) out.push([name.slice(0, at), name.slice(at + separator.length)]);
+  return out;
+}
+
+function inner<V>(index: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = index.get(key);
+  if (!map) index.set(key, (map = new Map()));
+  return map;
+}
+
+/** Counts the sentences scored, so that each feature can say which sentence took it last. */
+let sentencesScored = 0;
 
 /**
  * Adds a sentence's weights to `z` (which holds the biases), each feature once and in the order building its
- * features would, so the sums are the very numbers a score over `sentenceFeatures` gives.
+ * features would, so the sums are the very numbers a score over `sentenceFeatures` gives. A feature seen twice is
+ * told by its mark in `scoredIn` rather than by a set of the features seen, which cost more than the sums.
  */
 function scoreInto(c: Compiled, s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
-  const seen = new Set<Float64Array>();
-  const add = (w: Float64Array | undefined, value: number) => {
-    if (!w || seen.has(w)) return;
-    seen.add(w);
-    for (let r = 0; r < z.length; r++) z[r] = z[r]! + w[r]! * value;
+  const sentence = ++sentencesScored;
+  const n = z.length;
+  const add = (feature: number | undefined, value: number) => {
+    if (feature === undefined || feature < 0 || c.scoredIn[feature] === sentence) return;
+    c.scoredIn[feature] = sentence;
+    const row = feature * n;
+    for (let r = 0; r < n; r++) z[r] = z[r]! + c.weights[row + r]! * value;
   };
   visitFeatures(s, ctx, at, {
-    word: (w) => add(c.words.get(w), 1),
-    pair: (a, b) => add(c.pairs.get(a)?.get(b), 1),
-    first: (w) => add(c.firsts.get(w), 1),
+    words: (seq) => {
+      const ids = seq.map((w) => c.words.get(w) ?? -1);
+      for (const id of ids) if (id >= 0) add(c.wordFeature[id], 1);
+      for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= 0 && ids[i]! >= 0) add(c.pairFeature.get(pairKey(c, ids[i - 1]!, ids[i]!)), 1);
+      if (ids.length > 0 && ids[0]! >= 0) add(c.firstFeature[ids[0]!], 1);
+    },
     category: (prefix, category, kind) => add(kind === undefined ? c.categories[prefix].get(category) : c.kinds.get(category)?.get(kind), 1),
-    named: (name, value) => add(c.weights.get(name), value),
+    named: (name, value) => add(c.features.get(name), value),
   });
 }
 
@@ -316,7 +354,7 @@ function scoreInto(c: Compiled, s: SentenceView, ctx: RuleContext, at: number, z
  */
 export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>, floor = 0): Reading[] {
   const c = compile(model);
-  const { rules: all, weights } = c;
+  const all = c.rules;
   const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
   if (wanted.size === 0) return [];
   const index = all.map((rule) => wanted.has(rule));
@@ -329,20 +367,28 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
     for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, at, z: z[r]! };
   }
   const out: Reading[] = [];
+  // Several rules' best sentence is often the same one: name its features once.
+  const named = new Map<number, Map<string, number>>();
   all.forEach((rule, r) => {
     const b = best[r];
     if (!b) return;
     const m = model.rules[rule]!;
     const p = probability(m, b.z);
     if (p < floor) return;
-    const contributions = [...sentenceFeatures(b.s, ctx, b.at)].map(([k, v]) => [k, (weights.get(k)?.[r] ?? 0) * v] as const);
+    let features = named.get(b.at);
+    if (!features) named.set(b.at, (features = sentenceFeatures(b.s, ctx, b.at)));
+    const contributions = [...features].map(([k, v]) => {
+      const index = c.features.get(k);
+      return [k, (index === undefined ? 0 : c.weights[index * all.length + r]!) * v] as const;
+    });
     const strongest = Math.max(0, ...contributions.map(([, w]) => w));
-    const reasons = contributions
-      .filter(([, w]) => w > 0)
-      .sort((x, y) => y[1] - x[1])
-      .map(([k]) => describe(k, b.s))
-      .filter((d, i, list): d is string => d !== undefined && list.indexOf(d) === i)
-      .slice(0, 4);
+    // The first four different descriptions, strongest first (describing stops there: it reads the sentence's words).
+    const reasons: string[] = [];
+    for (const [k] of contributions.filter(([, w]) => w > 0).sort((x, y) => y[1] - x[1])) {
+      const d = describe(k, b.s);
+      if (d !== undefined && !reasons.includes(d)) reasons.push(d);
+      if (reasons.length === 4) break;
+    }
     out.push({ rule, sentence: b.s, p, pWithoutStrongest: probability(m, b.z - strongest), reasons });
   });
   return out;
