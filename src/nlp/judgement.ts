@@ -249,17 +249,26 @@ let obscenity: RegExpMatcher | undefined;
 
 type Profanity = Resources['profanity'];
 const PROFANITY_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
-const PROFANITY_CACHE = new WeakMap<Profanity, Map<string, 0 | 1 | 2>>();
+/**
+ * Per table: the first three letters of its words, and the answers so far. Every form a word is looked up by keeps
+ * its first three letters, so a word that opens no listed word (nearly every word) is answered without the cache of
+ * every word seen, which is large and slow to probe.
+ */
+const PROFANITY_CACHE = new WeakMap<Profanity, { openings: Set<string>; answers: Map<string, 0 | 1 | 2> }>();
 
 /** Sureness that a word (or its plural, -ing or -ed form) is profane: 2 = almost always, 1 = often, 0 = no. */
 export function profanity(word: string, table: Profanity): 0 | 1 | 2 {
   let cache = PROFANITY_CACHE.get(table);
-  if (!cache) PROFANITY_CACHE.set(table, (cache = new Map()));
-  let v = cache.get(word);
+  if (!cache) {
+    const openings = new Set([...table.keys()].filter((w) => w.length >= 3).map((w) => w.slice(0, 3)));
+    PROFANITY_CACHE.set(table, (cache = { openings, answers: new Map() }));
+  }
+  if (!cache.openings.has(word.slice(0, 3))) return 0;
+  let v = cache.answers.get(word);
   if (v === undefined) {
     v = lookUpProfanity(word, table);
-    if (cache.size >= PROFANITY_CACHE_LIMIT) cache.clear();
-    cache.set(word, v);
+    if (cache.answers.size >= PROFANITY_CACHE_LIMIT) cache.answers.clear();
+    cache.answers.set(word, v);
   }
   return v;
 }
