@@ -298,8 +298,12 @@ edit it by hand: change the training data or the features (src/lint/reader.ts) a
   score is its best sentence's. L2 λ = ${LAMBDA} on the mean log loss, ${STEPS} steps of full-batch Adam per fit, ${ROUNDS} rounds of
   choosing each labelled message's sentence; Platt scaling on out-of-fold message scores (${FOLDS} folds by SHA-256 of the id).
   Deterministic.
-- **Enrichment:** ${ENRICHMENT_WEIGHT > 0 ? `the contempt sets (below) are fitted on for ${ENRICHED_RULES.map((r) => `\`${r}\``).join(' and ')} at weight ${ENRICHMENT_WEIGHT} against
-  1 for a natural message, in every fold; the calibration and every figure here come from the natural messages alone` : 'none'}.
+- **Enrichment:** ${
+    ENRICHMENT_WEIGHT > 0
+      ? `the contempt sets (below) are fitted on for ${ENRICHED_RULES.map((r) => `\`${r}\``).join(' and ')} at weight ${ENRICHMENT_WEIGHT} against
+  1 for a natural message, in every fold; the calibration and every figure here come from the natural messages alone`
+      : 'none'
+  }.
 - **Features:** ${names.length} that occur in at least ${MIN_MESSAGES} training messages (word stems, stem pairs, first word, Probity's
   lexicon categories and those of the sentences either side, abuse score, valence (AFINN-165 and VADER), mood, who writes to whom); people,
   groups, parties, wards and numbers are replaced by

@@ -203,7 +203,12 @@ function refusedSpans(s: SentenceView): { from: number; to: number }[] {
     if (s.tokens[from]?.word === 'you') from++;
     if (s.tokens[from]?.word === 'how') continue;
     let to = from;
-    while (to < s.tokens.length && !REFUSAL_END_WORD.has(s.tokens[to]!.word) && !REFUSAL_END_MARK.test(s.text.slice(s.tokens[to - 1]!.end - s.start, s.tokens[to]!.start - s.start))) to++;
+    while (
+      to < s.tokens.length &&
+      !REFUSAL_END_WORD.has(s.tokens[to]!.word) &&
+      !REFUSAL_END_MARK.test(s.text.slice(s.tokens[to - 1]!.end - s.start, s.tokens[to]!.start - s.start))
+    )
+      to++;
     spans.push({ from, to });
   }
   return spans;
