@@ -38,6 +38,12 @@ export const rule: Rule = {
         to: ['o-nowak'],
         text: 'My grandson has just started at the college, so I have more time for casework. Could you tell me when the housing inspection at 4 Mill Court is booked?',
       },
+      // Telling the Monitoring Officer about a relative's application, to ask what to do, is how a member keeps clear.
+      {
+        from: 'cllr-khan',
+        to: ['o-singh'],
+        text: "My nephew has applied for a market stall licence. I haven't spoken to the licensing team and won't. Could you let me know if I need to do anything else, and could you make sure the team knows?",
+      },
       // An outcome reported, and someone else's disappointment, push for nothing.
       {
         from: 'cllr-lowe',
@@ -79,8 +85,10 @@ export const rule: Rule = {
   },
   check(ctx) {
     if (ctx.senderRole === 'officer' || ctx.officers(['to', 'cc']).length === 0) return;
-    // Declaring an interest and stepping back is the member doing the right thing.
+    // Declaring an interest and stepping back is the member doing the right thing; so is telling the Monitoring Officer,
+    // whose job is to advise members on their interests, about someone close to them.
     const declared = ctx.anywhere('declaration').length > 0;
+    const toMonitoringOfficer = ctx.officers(['to', 'cc']).every((o) => o.id === ctx.council.designated.monitoringOfficer);
     const casework = ctx.anywhere('decision-pressure', 'decision').length > 0 || ctx.subjectView.has('decision-pressure', 'decision');
     // Someone close to the writer, a case in front of the officer, and a push for it, anywhere in the message.
     // The person close to the writer is tied to the case: named within two sentences of it.
@@ -95,7 +103,7 @@ export const rule: Rule = {
       (s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushes(t)),
     );
     const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
-    if (close && casework && !declared) {
+    if (close && casework && !declared && !toMonitoringOfficer) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;
     }
