@@ -48,6 +48,7 @@ const DEFAULT_SETS = [
   'test/corpus/batch7.jsonl',
   'test/corpus/batch9.jsonl',
   'test/corpus/batch10.jsonl',
+  'test/corpus/batch11.jsonl',
   'test/corpus/batch8.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch5.jsonl',

@@ -12,7 +12,7 @@
  * Training data: the development sets (dev, dev2, dev3, dev4), batches that have had their on-arrival measurement
  * (batch5, batch6), and the training half of the ordinary corpus (ids whose hash is even; the other half is kept for the
  * false-alarm figure), and the training half of the real published messages (split by source). Never the holdouts,
- * batch7, batch9, batch10, or the measuring halves: those are for measuring.
+ * batch7, batch9, batch10, batch11, or the measuring halves: those are for measuring.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js';
@@ -134,7 +134,7 @@ ${bins.map((b) => `| ${b.range} | ${b.n} | ${b.n ? b.predicted.toFixed(2) : '–
 |---|---:|---|
 ${sources.map((s) => `| \`${s.file}\` | ${s.messages} | \`${s.sha256.slice(0, 16)}…\` |`).join('\n')}
 
-Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`batch7.jsonl\`, \`batch9.jsonl\`, \`batch10.jsonl\`, the measuring half of \`real/\` (split by source) and the measuring half of \`ordinary/\` (ids whose
+Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`batch7.jsonl\`, \`batch9.jsonl\`, \`batch10.jsonl\`, \`batch11.jsonl\`, the measuring half of \`real/\` (split by source) and the measuring half of \`ordinary/\` (ids whose
 SHA-256 starts with an odd byte). Those are what \`npm run eval\` reports first.
 
 ## Findings per rule in the training data
