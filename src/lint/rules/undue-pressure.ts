@@ -44,6 +44,8 @@ export const rule: Rule = {
         to: ['o-singh'],
         text: "My nephew has applied for a market stall licence. I haven't spoken to the licensing team and won't. Could you let me know if I need to do anything else, and could you make sure the team knows?",
       },
+      // Asking what happened to a neighbour's case is not asking for lenience.
+      { from: 'cllr-moss', to: ['o-hughes'], text: "Could you tell me whether the panel looked favourably on my neighbour's licence application yesterday?" },
       // An outcome reported, and someone else's disappointment, push for nothing.
       {
         from: 'cllr-lowe',
@@ -81,6 +83,13 @@ export const rule: Rule = {
         text: "An old friend of mine has appealed the penalty on her market stall licence. I'd be grateful if the appeal could be looked at favourably.",
         messageId: 'favour',
       },
+      // The Monitoring Officer decides standards complaints: asking them for lenience presses their own decision.
+      {
+        from: 'cllr-field',
+        to: ['o-singh'],
+        text: 'My son-in-law is the subject of the code of conduct complaint you are looking into. I trust you will deal with it leniently.',
+        messageId: 'favour',
+      },
     ],
   },
   check(ctx) {
@@ -99,11 +108,15 @@ export const rule: Rule = {
     // Asking for advice, an explanation or a check ("could you advise what she needs", "could someone have a look")
     // is information, which members may always ask for (North East Derbyshire 6.1), whoever it is for. Every mention
     // of someone close is tried, each with the sentences around it.
+    // To the Monitoring Officer alone, only a push for the outcome or a favour counts: telling the Monitoring Officer
+    // about a relative's case and asking what to do is how a member keeps clear ("Is there anything else I should
+    // do?"), while "I hope you will deal with it leniently" presses the Monitoring Officer's own decision.
+    const pushing = toMonitoringOfficer ? pressesForOutcome : pushes;
     const closeAt = ctx.sentences.findIndex(
-      (s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushes(t)),
+      (s, i) => s.has('decision-pressure', 'close') && caseNear(i) && ctx.sentences.some((t, j) => j >= i - 1 && j <= i + 3 && pushing(t)),
     );
     const close = closeAt < 0 ? undefined : ctx.sentences[closeAt]!.of('decision-pressure', 'close')[0];
-    if (close && casework && !declared && !toMonitoringOfficer) {
+    if (close && casework && !declared) {
       ctx.report({ messageId: 'favour', at: close, data: { word: close.text } });
       return;
     }
@@ -141,8 +154,7 @@ export const rule: Rule = {
  * pushes.
  */
 function pushes(s: SentenceView): boolean {
-  // How the case should be judged asks for the outcome, however it is worded ("could it be looked at favourably").
-  if (stance(s, 'lenience').length > 0) return true;
+  if (lenient(s)) return true;
   if (s.has('info-verb') || s.mood === 'info-request') return false;
   if (stance(s, 'wish').length > 0) return true;
   // The outcome named pushes when it is asked for, not when a statement reports it ("the application was refused").
@@ -156,6 +168,28 @@ function pushes(s: SentenceView): boolean {
   if (s.mood === 'instruction' || s.mood === 'request') return true;
   if (s.mood === 'question') return s.asks;
   return demands(s);
+}
+
+/**
+ * How the writer wants the case judged, asked for or wished ("could it be looked at favourably", "I trust you will deal
+ * with it leniently"), however the request is worded; not a report ("residents responded favourably"), a question
+ * about what happened ("did the committee look favourably on it?"), or a lenience the writer disowns ("I don't want
+ * it treated favourably").
+ */
+function lenient(s: SentenceView): boolean {
+  const asked = s.mood === 'request' || s.mood === 'instruction' || s.has('request-frame') || stance(s, 'wish').length > 0;
+  // "Could you tell me whether the committee looked favourably on it?" asks what happened.
+  if (!asked || s.has('info-verb', 'question')) return false;
+  return s.hits.some((h) => h.category === 'stance' && h.entry.kind === 'lenience' && !s.isNegated(h));
+}
+
+/**
+ * A push for the outcome itself or for a favour: lenience asked for, the outcome named and asked for, a favour. (Not a
+ * bare wish: "I hope that covers it" closes many a declaration.)
+ */
+function pressesForOutcome(s: SentenceView): boolean {
+  if (lenient(s) || s.has('decision-pressure', 'favour')) return true;
+  return s.has('decision-pressure', 'outcome') && s.mood !== 'statement' && s.mood !== 'info-request';
 }
 
 /** The writer's own need or expectation ("I need it lifted", "I'd be very disappointed"), or a thing that must happen; not what someone else wants, nor "I want to thank you". */
