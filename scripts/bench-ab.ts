@@ -8,9 +8,9 @@
  * linting every top-level corpus file of checkout B, each pass timed in CPU time. Prints each side's fastest and median
  * pass and how many times less work B does per pass than A.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Message } from '../src/lint/types.js';
+import { benchMessages } from './bench-corpus.js';
 
 interface Linter {
   lint(message: Message): unknown;
@@ -22,15 +22,7 @@ if (!a || !b) {
   process.exit(2);
 }
 const rounds = Number(roundsArg ?? 6);
-const corpus = join(resolve(b), 'test/corpus');
-const messages: Message[] = readdirSync(corpus)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => readFileSync(join(corpus, f), 'utf8').split('\n'))
-  .filter((line) => line.trim())
-  .map((line) => {
-    const m = JSON.parse(line) as Message;
-    return { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [] };
-  });
+const messages = benchMessages(join(resolve(b), 'test/corpus'));
 
 const linters: Linter[] = [];
 for (const root of [a, b]) {

@@ -5,30 +5,18 @@
  *   npm run bench -- --passes 10
  * Run it alone on the machine; figures are wall-clock.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { text as alex } from 'alex';
 import writeGood from 'write-good';
 import { loadLinter } from '../src/lint/load.js';
 import type { Message } from '../src/lint/types.js';
+import { benchMessages } from './bench-corpus.js';
 
 const args = process.argv.slice(2);
 const passesArg = args.indexOf('--passes');
 const passes = passesArg >= 0 ? Number(args[passesArg + 1]) : 5;
 
-const dir = 'test/corpus';
-const messages: Message[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) =>
-    readFileSync(join(dir, f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim()),
-  )
-  .map((l) => {
-    const m = JSON.parse(l) as Message;
-    return { ...m, cc: m.cc ?? [], bcc: m.bcc ?? [] };
-  });
+const messages = benchMessages();
 
 const linter = loadLinter();
 

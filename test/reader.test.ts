@@ -19,13 +19,18 @@ const OKAFOR = 'daniel.okafor@ashcombe.gov.uk'; // councillor
 const PATEL = 'amir.patel@ashcombe.gov.uk'; // junior officer
 const HUGHES = 'lisa.hughes@ashcombe.gov.uk'; // senior officer
 
+/** What the reader sees of a message's first sentence. */
+const firstSentenceFeatures = (from: string, to: string[], text: string) => {
+  const ctx = createLinter(data).context(msg(from, to, text))!;
+  return sentenceFeatures(ctx.sentences[0]!, ctx);
+};
+
 /** A model that reads "rota" with "depot" as an instruction, and nothing else. */
 const ROTA: ReaderModel = { rules: { 'direct-instruction': { weights: { 'w:rota': 4, 'w:depot': 4 }, bias: -3.5, platt: { a: 1, b: 0 } } } };
 
 describe('what the reader sees of a sentence', () => {
   it('replaces people, wards and numbers by what they are, so no name is learned', () => {
-    const ctx = createLinter(data).context(msg(OKAFOR, [PATEL], 'Amir, the 3 bins on Northgate Road were missed again.'))!;
-    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    const f = firstSentenceFeatures(OKAFOR, [PATEL], 'Amir, the 3 bins on Northgate Road were missed again.');
     expect(f.has('w:<name>')).toBe(true);
     expect(f.has('w:amir')).toBe(false);
     expect(f.has('w:<num>')).toBe(true);
@@ -34,8 +39,7 @@ describe('what the reader sees of a sentence', () => {
   });
 
   it('reads what a refused telling would have told as refused, to the end of its clause', () => {
-    const ctx = createLinter(data).context(msg(HUGHES, [OKAFOR], "Sorry, I won't pass on what the Conservative group decided about the depot, as you know."))!;
-    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    const f = firstSentenceFeatures(HUGHES, [OKAFOR], "Sorry, I won't pass on what the Conservative group decided about the depot, as you know.");
     expect(f.has('w:not_decid')).toBe(true);
     expect(f.has('w:not_depot')).toBe(true);
     expect(f.has('w:decid')).toBe(false);
@@ -44,10 +48,7 @@ describe('what the reader sees of a sentence', () => {
   });
 
   it('reads no refusal in a question, past the next clause, or in the emphatic "can\'t tell you how"', () => {
-    const features = (text: string) => {
-      const ctx = createLinter(data).context(msg(OKAFOR, [HUGHES], text))!;
-      return sentenceFeatures(ctx.sentences[0]!, ctx);
-    };
+    const features = (text: string) => firstSentenceFeatures(OKAFOR, [HUGHES], text);
     expect(features("Can't you just tell me what the Labour group discussed at their briefing?").has('w:discuss')).toBe(true);
     const then = features("I can't tell you what the Labour group discussed but Cllr Hale said they will vote against the closure.");
     expect(then.has('w:not_discuss')).toBe(true);
@@ -114,8 +115,7 @@ describe('the trained reader on fresh messages', () => {
       .map((f) => f.rule);
 
   it('reads negation: words a negator governs are other words', () => {
-    const ctx = createLinter(data).context(msg(HUGHES, ['tom.webb@ashcombe.gov.uk'], "I can't tell you what was discussed, sorry."))!;
-    const f = sentenceFeatures(ctx.sentences[0]!, ctx);
+    const f = firstSentenceFeatures(HUGHES, ['tom.webb@ashcombe.gov.uk'], "I can't tell you what was discussed, sorry.");
     expect(f.has('w:not_tell')).toBe(true);
     expect(f.has('w:tell')).toBe(false);
     expect(f.has('w:sorri')).toBe(true);

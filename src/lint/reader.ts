@@ -130,9 +130,11 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   // group discussed is refused, to the end of the clause, as the group-confidentiality rule reads it.
   const refused = refusedSpans(s);
   const inRefusal = (i: number) => refused.some((r) => r.from <= i && i < r.to);
-  const scene = new Set<number>();
-  for (const h of s.hits) if (setsTheScene(h)) for (let i = h.from; i < h.to; i++) scene.add(i);
-  for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !words[i]!.startsWith('not_') && !scene.has(i)) words[i] = `not_${words[i]}`;
+  if (refused.length > 0) {
+    const scene = new Set<number>();
+    for (const h of s.hits) if (setsTheScene(h)) for (let i = h.from; i < h.to; i++) scene.add(i);
+    for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !words[i]!.startsWith('not_') && !scene.has(i)) words[i] = `not_${words[i]}`;
+  }
   sink.words(words.filter((w) => w !== ''));
   let protectedGroup = false;
   for (const h of s.hits) {
