@@ -5,7 +5,7 @@
  *                                         # then enquiry detection (scripts/eval-enquiries.ts)
  *   npm run eval -- test/corpus/holdout.jsonl          # one file (or a folder of .jsonl files)
  *   npm run eval -- --show-errors FILE    # list false alarms and misses by message id (no text)
- *   npm run eval -- --all-ordinary        # the whole ordinary corpus, not only the half the model was not trained on
+ *   npm run eval -- --all-ordinary        # the whole ordinary corpus (and discrimination/), not only the half never trained on
  *   npm run eval -- --all-real            # every real published message, not only the half (by source) never trained on
  *   npm run eval -- --no-reader           # the rules alone, without the learned reader (src/lint/reader.ts)
  *   npm run eval -- --reader-floor 0.7    # the reader speaking on its own only from this probability
@@ -49,6 +49,8 @@ const DEFAULT_SETS = [
   'test/corpus/batch9.jsonl',
   'test/corpus/batch10.jsonl',
   'test/corpus/batch11.jsonl',
+  'test/corpus/batch12.jsonl',
+  'test/corpus/discrimination',
   'test/corpus/batch8.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch5.jsonl',
@@ -90,12 +92,13 @@ for (const set of sets) {
   const messages: { m: Labelled; findings: Finding[] }[] = [];
   let skipped = 0;
   for (const file of set.files) {
-    const ordinary = file.includes('/ordinary/');
+    // Split by id (scripts/corpus-split.ts): the ordinary corpus and the everyday-discrimination set.
+    const halvedById = file.includes('/ordinary/') || file.includes('/discrimination/');
     const real = file.includes('/real/');
     for (const line of readFileSync(file, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const m = JSON.parse(line) as Labelled;
-      if ((ordinary && !allOrdinary && isTrainingHalf(m.id)) || (real && !allReal && isRealTrainingHalf(m as Labelled & { source?: string }))) {
+      if ((halvedById && !allOrdinary && isTrainingHalf(m.id)) || (real && !allReal && isRealTrainingHalf(m as Labelled & { source?: string }))) {
         skipped++;
         continue;
       }

@@ -4,6 +4,8 @@
  *
  *   npm run train:reader                  # train, write the model and the manifest
  *   npm run train:reader -- --lambda 0.003 --dry-run   # try a setting; print the out-of-fold figures only
+ *   npm run train:reader -- --dry-run --oof-errors /tmp/oof.jsonl   # also list, by id (no text), each message the
+ *                                         # reader got wrong out of fold: what it would say on messages it never saw
  *
  * Multiple-instance logistic regression, one model per rule the reader reads: a message labelled with the rule
  * needs only one sentence that shows it. The first fit takes the sentences the rule itself pointed at (or every
@@ -39,6 +41,9 @@ const DRY = args.includes('--dry-run');
 /** How much an enrichment message counts against a natural one when the weights are fitted (0 leaves them out). Chosen by
  * out-of-fold log loss on the natural messages (2026-12-07: 0 → 0.0571, 0.5 → 0.0562, 0.25 → 0.0559). */
 const ENRICHMENT_WEIGHT = Number(flag('--enrichment') ?? 0.25);
+/** Where to write the out-of-fold mistakes (ids, rules and probabilities only: never message text). */
+const OOF_ERRORS = flag('--oof-errors');
+const oofErrors: string[] = [];
 
 interface Doc {
   id: string;
@@ -233,6 +238,12 @@ for (const rule of READ_RULES) {
   const labels = docs.map((d) => d.y);
   const cal = platt(oof, labels);
   const probs = oof.map((z) => sigmoid(cal.a * z + cal.b));
+  if (OOF_ERRORS)
+    docs.forEach((d, i) => {
+      const said = probs[i]! >= 0.5 && sigmoid(cal.a * oofWithout[i]! + cal.b) >= WITHOUT_STRONGEST;
+      if (said !== (d.y === 1))
+        oofErrors.push(JSON.stringify({ id: d.id, rule, expected: d.y === 1, probability: Math.round(probs[i]! * 1000) / 1000, rulesFound: d.ruleFound }));
+    });
   const loss = -probs.reduce((s, p, i) => s + (labels[i] ? Math.log(Math.max(p, 1e-9)) : Math.log(Math.max(1 - p, 1e-9))), 0);
   totalLoss += loss;
   totalN += probs.length;
@@ -279,6 +290,7 @@ for (const rule of READ_RULES) {
     };
   }
 }
+if (OOF_ERRORS) writeFileSync(OOF_ERRORS, oofErrors.length ? `${oofErrors.join('\n')}\n` : '');
 const prAll = ([tp, fp, fn]: number[]) => `P ${(tp! / Math.max(1, tp! + fp!)).toFixed(2)} R ${(tp! / Math.max(1, tp! + fn!)).toFixed(2)}`;
 for (const l of report) console.log(l);
 if (args.includes('--gates'))

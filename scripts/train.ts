@@ -2,6 +2,8 @@
  * Trains the confidence model (lexicons/models/confidence.json) and writes its manifest (lexicons/models/MANIFEST.md).
  *
  *   npm run train
+ *   npm run train -- --oof-errors /tmp/oof.jsonl   # also list, by id and rule (no text), each finding the model
+ *                                                  # would get wrong at 0.5 on messages its weights did not see
  *
  * Every finding the engine makes on the training messages is an example: right (its rule is in the message's
  * `expect`) or a false alarm. One L2-regularised logistic regression over the finding's features
@@ -12,7 +14,7 @@
  * Training data: the development sets (dev, dev2, dev3, dev4), batches that have had their on-arrival measurement
  * (batch5, batch6), and the training half of the ordinary corpus (ids whose hash is even; the other half is kept for the
  * false-alarm figure), and the training half of the real published messages (split by source). Never the holdouts,
- * batch7, batch9, batch10, batch11, or the measuring halves: those are for measuring.
+ * batch7, batch9, batch10, batch11, batch12, or the measuring halves: those are for measuring.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js';
@@ -34,7 +36,10 @@ interface Example {
   y: 0 | 1;
   fold: number;
   rule: string;
+  id: string;
 }
+const args = process.argv.slice(2);
+const OOF_ERRORS = args.includes('--oof-errors') ? args[args.indexOf('--oof-errors') + 1] : undefined;
 
 const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);
 const neutral: ConfidenceModel = { weights: {}, platt: { a: 1, b: 0 } };
@@ -46,7 +51,7 @@ for (const { m, fold } of messages) {
   const { findings, features } = linter.explain(m);
   findings.forEach((f, i) => {
     if (f.rule === 'input-truncated') return;
-    examples.push({ x: features[i]!, y: m.expect.includes(f.rule) ? 1 : 0, fold, rule: f.rule });
+    examples.push({ x: features[i]!, y: m.expect.includes(f.rule) ? 1 : 0, fold, rule: f.rule, id: m.id });
   });
 }
 
@@ -90,6 +95,12 @@ const weights = fit(examples);
 // Out-of-fold quality of the calibrated probabilities.
 const probs = oof.map((s) => sigmoid(calibration.a * s + calibration.b));
 const logLoss = -probs.reduce((sum, p, i) => sum + (labels[i] ? Math.log(Math.max(p, 1e-9)) : Math.log(Math.max(1 - p, 1e-9))), 0) / probs.length;
+if (OOF_ERRORS) {
+  const wrong = examples.flatMap((e, i) =>
+    (e.y === 1) !== probs[i]! >= 0.5 ? [JSON.stringify({ id: e.id, rule: e.rule, expected: e.y === 1, probability: Math.round(probs[i]! * 1000) / 1000 })] : [],
+  );
+  writeFileSync(OOF_ERRORS, wrong.length ? `${wrong.join('\n')}\n` : '');
+}
 const brier = probs.reduce((sum, p, i) => sum + (p - labels[i]!) ** 2, 0) / probs.length;
 const bins = Array.from({ length: 5 }, (_, b) => {
   const idx = probs.map((p, i) => [p, i] as const).filter(([p]) => p >= b / 5 && (p < (b + 1) / 5 || (b === 4 && p <= 1)));

@@ -1,3 +1,4 @@
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /** Close personal familiarity, private social contact, or secrecy between a member and an officer. */
@@ -20,6 +21,7 @@ export const rule: Rule = {
       { from: 'cllr-lowe', to: ['o-reid'], text: 'Thank you for your help on the ward walkabout, it was really useful.' },
       { from: 'o-bell', to: ['cllr-moss'], text: 'The staff awards are in the Council Chamber on Friday; all members are invited.' },
       { from: 'cllr-webb', to: ['o-patel'], text: 'Keep this between us for now: the report is confidential until Cabinet.' },
+      { from: 'cllr-lowe', to: ['o-nowak'], text: 'Is there a rule about tenants holding barbecues in the shared gardens at Mill Court?' },
     ],
     invalid: [
       { from: 'cllr-evans', to: ['o-ahmed'], text: 'Fancy a drink on Friday, just the two of us?', messageId: 'social' },
@@ -52,9 +54,25 @@ export const rule: Rule = {
       // With one other person and nobody else mentioned, a drink or a meal is private contact.
       const others = s.has('company');
       const oneToOne = invitation.some((h) => h.entry.kind === 'private') || (other.length === 1 && ctx.recipients.length === 1 && !others);
-      if (invitation.length > 0 && oneToOne && (s.asks || s.mood === 'question' || s.has('invitation'))) {
+      if (invitation.length > 0 && oneToOne && (s.asks || s.mood === 'question' || s.has('invitation')) && includesReader(s)) {
         ctx.report({ messageId: 'social', at: invitation[0]!, data: { word: invitation.map((h) => h.text).join(', ') } });
       }
     }
   },
 };
+
+/** Words that put the writer and the reader in the plan: "shall we", "you and me", "join us", "my place". */
+const PARTICIPANTS = /^(you|your|ya|u|we|us|let's|lets|me|my|our)$/;
+/** Shorter than this, a sentence is all invitation ("Drinks Friday?"); a question up to the longer length still is
+ * ("thanks for dinner last night :) same place next month?"). */
+const TERSE = 6;
+const TERSE_QUESTION = 10;
+
+/**
+ * An invitation needs somebody invited. "Is there a rule about barbecues on balconies?" and "could it be emptied more
+ * often when there are barbecues?" ask about other people's parties: nobody asks the reader along.
+ */
+function includesReader(s: SentenceView): boolean {
+  const terse = s.tokens.length < (/\?\s*$/.test(s.text) ? TERSE_QUESTION : TERSE);
+  return terse || s.has('invitation') || s.tokens.some((t) => PARTICIPANTS.test(t.word));
+}

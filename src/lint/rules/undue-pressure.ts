@@ -138,7 +138,7 @@ export const rule: Rule = {
       const asked = s.of('request-frame')[0] ?? s.of('instruction-frame')[0];
       const outcome = s
         .of('decision-pressure', 'outcome')
-        .find((h) => (!asked || h.from > asked.from) && !/^(has|have|had)$/.test(s.tokens[h.from - 1]?.word ?? ''));
+        .find((h) => (!asked || h.from > asked.from) && !REPORTED_DONE.test(s.tokens[h.from - 1]?.word ?? ''));
       const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').length > 0);
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
@@ -199,6 +199,13 @@ function demands(s: SentenceView): boolean {
 }
 
 const DISAVOWALS = new Set(['disavowal']);
+
+/**
+ * Before an outcome word, what makes it a report of what was done rather than the outcome wanted: the perfect ("has
+ * refused") and the past or perfect passive ("paper forms have been withdrawn", "the notice was served"). "Must be
+ * withdrawn" and "I want it withdrawn" still name the outcome wanted.
+ */
+const REPORTED_DONE = /^(has|have|had|been|was|were)$/;
 
 /**
  * The writer's stance words of a kind. A plain negation leaves them standing ("I don't want my neighbour's
