@@ -168,8 +168,11 @@ export class Lexicon {
   private readonly prefixFirst = new Map<string, Compiled[]>();
   private readonly anyPrefixFirst: Compiled[] = [];
   readonly categories = new Map<string, Entry[]>();
+  /** The name this lexicon notes its answers about a word under (see firstOf); a new one each time an entry is added. */
+  private version: object = {};
 
   add(entry: Entry): void {
+    this.version = {};
     for (const slots of compilePhrases(entry.phrases)) {
       const compiled = { entry, slots, key: `${entry.category}/${entry.kind ?? ''}` };
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
@@ -187,14 +190,28 @@ export class Lexicon {
     const hits: Hit[] = [];
     const best = new Map<string, Hit>();
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
+      const first = this.firstOf(tokens[i]!);
+      if (first === NO_FIRST) continue;
       best.clear();
-      this.tryBucket(this.byFirstStem.get(t.stem), tokens, i, best);
-      this.tryBucket(this.byFirstExact.get(t.word), tokens, i, best);
-      this.tryAll(this.prefixFirst.get(t.word[0]!) ?? this.anyPrefixFirst, tokens, i, best);
+      this.tryBucket(first.stem, tokens, i, best);
+      this.tryBucket(first.exact, tokens, i, best);
+      this.tryAll(first.prefixed, tokens, i, 1, best);
       for (const h of best.values()) hits.push(h);
     }
     return hits;
+  }
+
+  /**
+   * The patterns whose first word a word matches, found once per word and noted on it: those filed under its stem and
+   * under the word itself, and, in the order they were added, those whose first word is a prefix it starts with.
+   */
+  private firstOf(token: Token): First {
+    const known = token.known.noted<First>(this.version);
+    if (known !== undefined) return known;
+    const stem = this.byFirstStem.get(token.stem);
+    const exact = this.byFirstExact.get(token.word);
+    const prefixed = (this.prefixFirst.get(token.word[0]!) ?? this.anyPrefixFirst).filter((c) => wordMatches(c.slots[0] as WordSlot, token));
+    return token.known.note(this.version, stem || exact || prefixed.length > 0 ? { stem, exact, prefixed } : NO_FIRST);
   }
 
   private addPrefixFirst(first: Extract<Slot, { type: 'word' }>, compiled: Compiled): void {
@@ -212,18 +229,19 @@ export class Lexicon {
 
   private tryBucket(bucket: Bucket | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
     if (!bucket) return;
-    this.tryAll(bucket.any, tokens, i, best);
+    this.tryAll(bucket.any, tokens, i, 1, best);
     const next = tokens[i + 1];
     if (next) {
-      this.tryAll(bucket.byNext.get(next.stem), tokens, i, best);
-      this.tryAll(bucket.byNextExact.get(next.word), tokens, i, best);
+      this.tryAll(bucket.byNext.get(next.stem), tokens, i, 2, best);
+      this.tryAll(bucket.byNextExact.get(next.word), tokens, i, 2, best);
     }
   }
 
-  private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
+  /** Tries patterns at token `i` whose first `matched` words are already known to match there. */
+  private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, matched: number, best: Map<string, Hit>): void {
     if (!list) return;
     for (const c of list) {
-      const end = matchAt(c.slots, tokens, i);
+      const end = matchAt(c.slots, tokens, i + matched, matched);
       if (end < 0) continue;
       const key = c.key;
       const prev = best.get(key);
@@ -236,6 +254,16 @@ export class Lexicon {
     return this.categories.has(category);
   }
 }
+
+type WordSlot = Extract<Slot, { type: 'word' }>;
+
+/** What a word may open (see Lexicon.firstOf). */
+interface First {
+  stem: Bucket | undefined;
+  exact: Bucket | undefined;
+  prefixed: Compiled[];
+}
+const NO_FIRST: First = { stem: undefined, exact: undefined, prefixed: [] };
 
 interface Bucket {
   /** Patterns of one word, or whose second slot is a gap or a prefix. */

@@ -12,7 +12,40 @@ export interface Token {
   end: number;
   /** The first letter was upper-case in the text. */
   capital: boolean;
+  /** The word itself, shared by every token of it, where tables keep what they know of it (see Word). */
+  known: Word;
 }
+
+/**
+ * One word, made once and shared by every token of it (until the bounded table of words is cleared, which happens only
+ * between two calls to `tokenise`), so that a table (a lexicon, the valence and abuse lists, the reader's weights)
+ * looks each word up once rather than once per token and per question: it notes its answer on the word under its own
+ * name, the table object itself.
+ */
+export class Word {
+  private notes: unknown[] = [];
+
+  constructor(
+    readonly word: string,
+    readonly stem: string,
+  ) {}
+
+  /** What `owner` noted about this word, or undefined. */
+  noted<T>(owner: object): T | undefined {
+    const notes = this.notes;
+    for (let i = 0; i < notes.length; i += 2) if (notes[i] === owner) return notes[i + 1] as T;
+    return undefined;
+  }
+
+  /** Notes `value` under `owner`; a word keeps the notes of its last few owners (tests make many tables). */
+  note<T>(owner: object, value: T): T {
+    if (this.notes.length >= 2 * MAX_OWNERS) this.notes.splice(0, 2);
+    this.notes.push(owner, value);
+    return value;
+  }
+}
+
+const MAX_OWNERS = 4;
 
 // Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd".
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
@@ -60,28 +93,46 @@ const IS_AFTER = new Set([
   'nothing',
 ]);
 
-const STEM_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
-const stemCache = new Map<string, string>();
+const WORD_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
+/** Lower-cased words → their Word. */
+const words = new Map<string, Word>();
+/** Each form as written (before lower-casing) → whether it opens with a capital and the words it stands for. */
+const written = new Map<string, { capital: boolean; words: Word[] }>();
+
+function wordOf(word: string): Word {
+  let w = words.get(word);
+  if (w === undefined) {
+    w = new Word(word, /^[a-z]+$/.test(word) ? PorterStemmer.stem(word) : word);
+    words.set(word, w);
+  }
+  return w;
+}
 
 export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = /^[a-z]+$/.test(word) ? PorterStemmer.stem(word) : word;
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
+  if (words.size >= WORD_CACHE_LIMIT) clearWords();
+  return wordOf(word).stem;
+}
+
+function clearWords(): void {
+  words.clear();
+  written.clear();
 }
 
 export function tokenise(text: string, offset = 0): Token[] {
+  // Cleared only here, between calls, so that within one call (a sentence) a word is always the same Word.
+  if (words.size >= WORD_CACHE_LIMIT || written.size >= WORD_CACHE_LIMIT) clearWords();
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const raw = m[0];
     const start = offset + m.index;
     const end = start + raw.length;
-    const lower = raw.toLowerCase().replace(/’/g, "'");
-    const capital = raw[0] !== lower[0];
-    for (const word of expand(lower)) tokens.push({ word, stem: stem(word), start, end, capital });
+    let form = written.get(raw);
+    if (form === undefined) {
+      const lower = raw.toLowerCase().replace(/’/g, "'");
+      form = { capital: raw[0] !== lower[0], words: expand(lower).map(wordOf) };
+      written.set(raw, form);
+    }
+    for (const w of form.words) tokens.push({ word: w.word, stem: w.stem, start, end, capital: form.capital, known: w });
   }
   return tokens;
 }

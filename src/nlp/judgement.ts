@@ -56,7 +56,7 @@ export function abuseScore(tokens: readonly Token[], resources: Resources): numb
   for (const t of tokens) {
     if (seen.has(t.word)) continue;
     seen.add(t.word);
-    z += resources.abuse.weights.get(t.word) ?? 0;
+    z += said(t, resources).abuse;
   }
   return 1 / (1 + Math.exp(-z));
 }
@@ -392,11 +392,32 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   const t = s.tokens[i]!;
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
   if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
-  const p = profanity(t.word, resources.profanity);
-  if (p > 0) return PROFANE_SCORE[p];
-  if (FUNCTION_WORDS.has(t.word)) return 0;
+  return said(t, resources).judging;
+}
+
+/** What the resources say of one word, asked once per word and noted on it (see Word in lexicon/tokens.ts). */
+interface Said {
+  /** How sure it is profanity (see `profanity`). */
+  profane: 0 | 1 | 2;
+  /** How much it judges, whatever its case: profanity scored as such, else its valence (or its stem's) if judging. */
+  judging: number;
+  /** Its weight in the abuse model (0 for none). */
+  abuse: number;
+  /** Its own valence (not its stem's), if any. */
+  valence: number | undefined;
+}
+
+export function said(t: Token, resources: Resources): Said {
+  const known = t.known.noted<Said>(resources);
+  if (known !== undefined) return known;
+  const profane = profanity(t.word, resources.profanity);
   const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
-  return v !== undefined && v <= JUDGING ? v : 0;
+  return t.known.note<Said>(resources, {
+    profane,
+    judging: profane > 0 ? PROFANE_SCORE[profane] : FUNCTION_WORDS.has(t.word) ? 0 : v !== undefined && v <= JUDGING ? v : 0,
+    abuse: resources.abuse.weights.get(t.word) ?? 0,
+    valence: resources.valence.get(t.word),
+  });
 }
 
 /** "that", "this", "your", "their"… or a possessive ("the council's"): a word pointing at someone in particular. */
@@ -421,7 +442,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       identities.add(i);
     }
   }
-  const swear = (i: number) => (identities.has(i) ? 0 : profanity(tokens[i]!.word, resources.profanity));
+  const swear = (i: number) => (identities.has(i) ? 0 : said(tokens[i]!, resources).profane);
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
   // disguised one, which may stand alone ("Bastards!").
   const disguised = DISGUISE.test(s.text);
@@ -674,8 +695,8 @@ function predicate(
       }
       if (from < 0) from = k;
       to = k + 1;
-      if (profaneAt(k) || profanity(t.word, resources.profanity) === 2) profane = true;
-      if (profaneAt(k) || profanity(t.word, resources.profanity) > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
+      if (profaneAt(k) || said(t, resources).profane === 2) profane = true;
+      if (profaneAt(k) || said(t, resources).profane > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
     }
   }
   if (count === 0) return undefined;
