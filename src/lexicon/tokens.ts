@@ -47,8 +47,50 @@ export class Word {
 
 const MAX_OWNERS = 4;
 
-// Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd".
-const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
+// Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd". The tokeniser
+// reads this pattern character by character (see `wordEnd`), which makes no match objects.
+//   /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const LETTER_MARK_OR_DIGIT = /^[\p{L}\p{M}\p{N}]$/u;
+/** What each character outside ASCII is, found once: 1 a letter or digit, 2 a mark, 3 neither (0: not yet known). */
+const CLASS_OF = new Uint8Array(0x10000);
+
+/** 1 for a letter or digit, 2 for a mark, 0 for anything else, of the code point at `i`. */
+function classAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+  if (c < 0xd800 || c > 0xdfff) {
+    let k = CLASS_OF[c]!;
+    if (k === 0) CLASS_OF[c] = k = classify(String.fromCharCode(c));
+    return k === 3 ? 0 : k;
+  }
+  const k = classify(String.fromCodePoint(text.codePointAt(i)!));
+  return k === 3 ? 0 : k;
+}
+
+function classify(ch: string): number {
+  return LETTER_OR_DIGIT.test(ch) ? 1 : LETTER_MARK_OR_DIGIT.test(ch) ? 2 : 3;
+}
+
+/** UTF-16 units of the code point at `i`. */
+function widthAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return 1;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+}
+
+/** Where the word that starts at `i` (a letter or digit) ends. */
+function wordEnd(text: string, i: number): number {
+  i += widthAt(text, i);
+  for (;;) {
+    while (i < text.length && classAt(text, i) !== 0) i += widthAt(text, i);
+    const c = text.charCodeAt(i);
+    // An apostrophe or hyphen joins two runs of letters.
+    if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < text.length && classAt(text, i + 1) !== 0) i++;
+    else return i;
+  }
+}
 
 const CONTRACTIONS: Record<string, string[]> = {
   "can't": ['can', 'not'],
@@ -122,10 +164,16 @@ export function tokenise(text: string, offset = 0): Token[] {
   // Cleared only here, between calls, so that within one call (a sentence) a word is always the same Word.
   if (words.size >= WORD_CACHE_LIMIT || written.size >= WORD_CACHE_LIMIT) clearWords();
   const tokens: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const raw = m[0];
-    const start = offset + m.index;
-    const end = start + raw.length;
+  for (let i = 0; i < text.length;) {
+    if (classAt(text, i) !== 1) {
+      i += widthAt(text, i);
+      continue;
+    }
+    const to = wordEnd(text, i);
+    const raw = text.slice(i, to);
+    const start = offset + i;
+    const end = offset + to;
+    i = to;
     let form = written.get(raw);
     if (form === undefined) {
       const lower = raw.toLowerCase().replace(/’/g, "'");

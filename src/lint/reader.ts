@@ -441,20 +441,27 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
   const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
   if (wanted.size === 0) return [];
   const index = all.map((rule) => wanted.has(rule));
-  const best: ({ s: SentenceView; at: number; z: number } | undefined)[] = all.map(() => undefined);
+  // Each rule's best sentence so far (-1: none yet) and its score.
+  const bestAt = new Int32Array(all.length).fill(-1);
+  const bestZ = new Float64Array(all.length);
   const z = new Float64Array(all.length);
-  for (const [at, s] of ctx.sentences.entries()) {
+  for (let at = 0; at < ctx.sentences.length; at++) {
+    const s = ctx.sentences[at]!;
     if (s.tokens.length < 2) continue;
     z.set(c.biases);
     c.scorer.score(s, ctx, at, z);
-    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, at, z: z[r]! };
+    for (let r = 0; r < all.length; r++)
+      if (index[r] && (bestAt[r]! < 0 || z[r]! > bestZ[r]!)) {
+        bestAt[r] = at;
+        bestZ[r] = z[r]!;
+      }
   }
   const out: Reading[] = [];
   // Several rules' best sentence is often the same one: name its features once.
   const named = new Map<number, Map<string, number>>();
   all.forEach((rule, r) => {
-    const b = best[r];
-    if (!b) return;
+    if (bestAt[r]! < 0) return;
+    const b = { s: ctx.sentences[bestAt[r]!]!, at: bestAt[r]!, z: bestZ[r]! };
     const m = model.rules[rule]!;
     const p = probability(m, b.z);
     if (p < floor) return;

@@ -52,13 +52,25 @@ export function contemptBefore(s: Pick<JudgementInput, 'tokens' | 'hits'>, resou
 /** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
 export function abuseScore(tokens: readonly Token[], resources: Resources): number {
   let z = resources.abuse.bias;
-  const seen = new Set<string>();
-  for (const t of tokens) {
-    if (seen.has(t.word)) continue;
-    seen.add(t.word);
+  // A sentence of a few dozen words finds a word seen before by looking back, which costs less than a set.
+  const seen = tokens.length > LOOK_BACK ? new Set<string>() : undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (seen) {
+      if (seen.has(t.word)) continue;
+      seen.add(t.word);
+    } else if (seenBefore(tokens, i)) continue;
     z += said(t, resources).abuse;
   }
   return 1 / (1 + Math.exp(-z));
+}
+
+const LOOK_BACK = 64;
+
+function seenBefore(tokens: readonly Token[], i: number): boolean {
+  const word = tokens[i]!.word;
+  for (let j = 0; j < i; j++) if (tokens[j]!.word === word) return true;
+  return false;
 }
 
 export type JudgementKind = 'name-calling' | 'described' | 'profanity';
@@ -429,14 +441,19 @@ function pointsAtSomeone(s: Pick<JudgementInput, 'text' | 'start' | 'tokens'>, a
 export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
   const out: Judgement[] = [];
   const tokens = s.tokens;
-  const states = new Set<number>();
+  let states = NO_TOKENS;
   // Words for who people are, naming people or qualifying a word ("Gypsies and Irish Travellers", "homosexual and
   // bisexual respondents"), are never a judgement or a swear word in themselves, though cuss lists some of them. One
   // thrown at a person ("you're a queer", "you homosexual") is still name-calling.
-  const identities = new Set<number>();
+  let identities = NO_TOKENS;
   for (const h of s.hits) {
-    if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+    if (h.category === 'state') {
+      if (states === NO_TOKENS) states = new Set();
+      for (let i = h.from; i < h.to; i++) states.add(i);
+    }
     if (h.category !== 'protected-group' || THROWN.has(tokens[h.from - 1]?.word ?? '')) continue;
+    if (states === NO_TOKENS) states = new Set();
+    if (identities === NO_TOKENS) identities = new Set();
     for (let i = h.from; i < h.to; i++) {
       states.add(i);
       identities.add(i);
@@ -638,6 +655,9 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   }
   return out;
 }
+
+/** No tokens (shared, never added to): most sentences name no state and no protected group. */
+const NO_TOKENS: Set<number> = new Set();
 
 /** What a predicate holds, before the frame around it says what kind of judgement it is. */
 type Found = Pick<Judgement, 'from' | 'to' | 'word' | 'score' | 'count' | 'profane'> & { nameCalling: boolean };
