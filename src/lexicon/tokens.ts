@@ -23,7 +23,17 @@ export interface Token {
  * name, the table object itself.
  */
 export class Word {
-  private notes: unknown[] = [];
+  // The notes of up to four owners, in fields rather than an array, so that reading one is a load or two.
+  private owner0: object | undefined = undefined;
+  private note0: unknown = undefined;
+  private owner1: object | undefined = undefined;
+  private note1: unknown = undefined;
+  private owner2: object | undefined = undefined;
+  private note2: unknown = undefined;
+  private owner3: object | undefined = undefined;
+  private note3: unknown = undefined;
+  /** Where the next note goes: a fifth owner takes the oldest one's place (tests make many tables). */
+  private next = 0;
 
   constructor(
     readonly word: string,
@@ -32,20 +42,36 @@ export class Word {
 
   /** What `owner` noted about this word, or undefined. */
   noted<T>(owner: object): T | undefined {
-    const notes = this.notes;
-    for (let i = 0; i < notes.length; i += 2) if (notes[i] === owner) return notes[i + 1] as T;
+    if (this.owner0 === owner) return this.note0 as T;
+    if (this.owner1 === owner) return this.note1 as T;
+    if (this.owner2 === owner) return this.note2 as T;
+    if (this.owner3 === owner) return this.note3 as T;
     return undefined;
   }
 
-  /** Notes `value` under `owner`; a word keeps the notes of its last few owners (tests make many tables). */
+  /** Notes `value` (not undefined) under `owner`, which has no note yet. */
   note<T>(owner: object, value: T): T {
-    if (this.notes.length >= 2 * MAX_OWNERS) this.notes.splice(0, 2);
-    this.notes.push(owner, value);
+    switch (this.next) {
+      case 0:
+        this.owner0 = owner;
+        this.note0 = value;
+        break;
+      case 1:
+        this.owner1 = owner;
+        this.note1 = value;
+        break;
+      case 2:
+        this.owner2 = owner;
+        this.note2 = value;
+        break;
+      default:
+        this.owner3 = owner;
+        this.note3 = value;
+    }
+    this.next = (this.next + 1) & 3;
     return value;
   }
 }
-
-const MAX_OWNERS = 4;
 
 // Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd". The tokeniser
 // reads this pattern character by character (see `wordEnd`), which makes no match objects.

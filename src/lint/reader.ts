@@ -289,6 +289,8 @@ interface Compiled {
   scoredIn: Float64Array;
   /** Word → index, for every word a `w:`, `first:` or `b:` feature names. */
   words: Map<string, number>;
+  /** words.size + 1 (see wordIndices). */
+  wordBase: number;
   /** By word index: the feature index of `w:<word>` and of `first:<word>`, -1 for none. */
   wordFeature: Int32Array;
   firstFeature: Int32Array;
@@ -335,6 +337,7 @@ function compile(model: ReaderModel): Compiled {
     weights,
     scoredIn: new Float64Array(features.size).fill(-1),
     words,
+    wordBase: words.size + 1,
     wordFeature: new Int32Array(words.size).fill(-1),
     firstFeature: new Int32Array(words.size).fill(-1),
     pairFeature: new Map(),
@@ -409,7 +412,10 @@ class Scorer implements FeatureSink {
       // A form opening with "<" stands for something (a number, a name); any other is the token's own stem, whose
       // indices the word keeps.
       if (form.charCodeAt(0) === 60) ids.push(c.words.get(negated[i] ? `not_${form}` : form) ?? -1);
-      else ids.push(wordIndices(c, tokens[i]!)[negated[i]!]!);
+      else {
+        const both = wordIndices(c, tokens[i]!);
+        ids.push((negated[i] ? both % c.wordBase : Math.floor(both / c.wordBase)) - 1);
+      }
     }
     for (const id of ids) if (id >= 0) this.add(c.wordFeature[id], 1);
     for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= 0 && ids[i]! >= 0) this.add(c.pairFeature.get(pairKey(c, ids[i - 1]!, ids[i]!)), 1);
@@ -425,9 +431,12 @@ class Scorer implements FeatureSink {
   }
 }
 
-/** The model's word indices of a token's stem and of `not_<stem>` (-1 for none), looked up once per word. */
-function wordIndices(c: Compiled, t: Token): readonly [number, number] {
-  return t.known.noted<[number, number]>(c) ?? t.known.note<[number, number]>(c, [c.words.get(t.stem) ?? -1, c.words.get(`not_${t.stem}`) ?? -1]);
+/**
+ * The model's word indices of a token's stem and of `not_<stem>`, looked up once per word and noted on it as one number:
+ * (stem's + 1) * wordBase + (not_<stem>'s + 1), where 0 stands for none.
+ */
+function wordIndices(c: Compiled, t: Token): number {
+  return t.known.noted<number>(c) ?? t.known.note(c, ((c.words.get(t.stem) ?? -1) + 1) * c.wordBase + (c.words.get(`not_${t.stem}`) ?? -1) + 1);
 }
 
 /**
