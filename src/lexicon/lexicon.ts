@@ -168,10 +168,20 @@ export class Lexicon {
   private readonly prefixFirst = new Map<string, Compiled[]>();
   private readonly anyPrefixFirst: Compiled[] = [];
   readonly categories = new Map<string, Entry[]>();
+  /** The name this lexicon notes its answers about a word under (see firstOf); a new one each time an entry is added. */
+  private version: object = {};
+  /** While matching: the category and kind of each hit so far (see tryAll). */
+  private readonly keys: string[] = [];
+  /** One string per category and kind, so that keys compare by reference. */
+  private readonly keyNames = new Map<string, string>();
 
   add(entry: Entry): void {
+    this.version = {};
     for (const slots of compilePhrases(entry.phrases)) {
-      const compiled = { entry, slots, key: `${entry.category}/${entry.kind ?? ''}` };
+      const name = `${entry.category}/${entry.kind ?? ''}`;
+      let key = this.keyNames.get(name);
+      if (key === undefined) this.keyNames.set(name, (key = name));
+      const compiled = { entry, slots, key };
       const first = slots[0] as Extract<Slot, { type: 'word' }>;
       for (const s of first.stems) addToBucket(this.byFirstStem, s, compiled);
       for (const e of first.exact) addToBucket(this.byFirstExact, e, compiled);
@@ -185,16 +195,29 @@ export class Lexicon {
   /** Every hit in `tokens` (overlaps allowed across categories; within a category and kind the longest at a start wins). */
   match(tokens: Token[]): Hit[] {
     const hits: Hit[] = [];
-    const best = new Map<string, Hit>();
+    this.keys.length = 0;
     for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      best.clear();
-      this.tryBucket(this.byFirstStem.get(t.stem), tokens, i, best);
-      this.tryBucket(this.byFirstExact.get(t.word), tokens, i, best);
-      this.tryAll(this.prefixFirst.get(t.word[0]!) ?? this.anyPrefixFirst, tokens, i, best);
-      for (const h of best.values()) hits.push(h);
+      const first = this.firstOf(tokens[i]!);
+      if (first === NO_FIRST) continue;
+      const from = hits.length;
+      this.tryBucket(first.stem, tokens, i, hits, from);
+      this.tryBucket(first.exact, tokens, i, hits, from);
+      this.tryAll(first.prefixed, tokens, i, 1, hits, from);
     }
     return hits;
+  }
+
+  /**
+   * The patterns whose first word a word matches, found once per word and noted on it: those filed under its stem and
+   * under the word itself, and, in the order they were added, those whose first word is a prefix it starts with.
+   */
+  private firstOf(token: Token): First {
+    const known = token.known.noted<First>(this.version);
+    if (known !== undefined) return known;
+    const stem = this.byFirstStem.get(token.stem);
+    const exact = this.byFirstExact.get(token.word);
+    const prefixed = (this.prefixFirst.get(token.word[0]!) ?? this.anyPrefixFirst).filter((c) => wordMatches(c.slots[0] as WordSlot, token));
+    return token.known.note(this.version, stem || exact || prefixed.length > 0 ? { stem, exact, prefixed } : NO_FIRST);
   }
 
   private addPrefixFirst(first: Extract<Slot, { type: 'word' }>, compiled: Compiled): void {
@@ -210,25 +233,37 @@ export class Lexicon {
     }
   }
 
-  private tryBucket(bucket: Bucket | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
+  private tryBucket(bucket: Bucket | undefined, tokens: Token[], i: number, hits: Hit[], from: number): void {
     if (!bucket) return;
-    this.tryAll(bucket.any, tokens, i, best);
+    this.tryAll(bucket.any, tokens, i, 1, hits, from);
     const next = tokens[i + 1];
     if (next) {
-      this.tryAll(bucket.byNext.get(next.stem), tokens, i, best);
-      this.tryAll(bucket.byNextExact.get(next.word), tokens, i, best);
+      this.tryAll(bucket.byNext.get(next.stem), tokens, i, 2, hits, from);
+      this.tryAll(bucket.byNextExact.get(next.word), tokens, i, 2, hits, from);
     }
   }
 
-  private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, best: Map<string, Hit>): void {
+  /** Tries patterns at token `i` whose first `matched` words are already known to match there. */
+  /**
+   * Tries patterns at token `i` whose first `matched` words are already known to match there. The hits at `i` are
+   * `hits` from `from` on, one per category and kind (their keys in `this.keys`): a longer match replaces the one of
+   * its key in place, as setting a key of a Map does.
+   */
+  private tryAll(list: Compiled[] | undefined, tokens: Token[], i: number, matched: number, hits: Hit[], from: number): void {
     if (!list) return;
+    const keys = this.keys;
     for (const c of list) {
-      const end = matchAt(c.slots, tokens, i);
+      const end = matchAt(c.slots, tokens, i + matched, matched);
       if (end < 0) continue;
-      const key = c.key;
-      const prev = best.get(key);
-      if (prev && prev.to >= end) continue;
-      best.set(key, { category: c.entry.category, entry: c.entry, from: i, to: end, start: tokens[i]!.start, end: tokens[end - 1]!.end, text: '' });
+      let k = from;
+      while (k < hits.length && keys[k] !== c.key) k++;
+      if (k < hits.length && hits[k]!.to >= end) continue;
+      const hit = { category: c.entry.category, entry: c.entry, from: i, to: end, start: tokens[i]!.start, end: tokens[end - 1]!.end, text: '' };
+      if (k < hits.length) hits[k] = hit;
+      else {
+        hits.push(hit);
+        keys.push(c.key);
+      }
     }
   }
 
@@ -236,6 +271,16 @@ export class Lexicon {
     return this.categories.has(category);
   }
 }
+
+type WordSlot = Extract<Slot, { type: 'word' }>;
+
+/** What a word may open (see Lexicon.firstOf). */
+interface First {
+  stem: Bucket | undefined;
+  exact: Bucket | undefined;
+  prefixed: Compiled[];
+}
+const NO_FIRST: First = { stem: undefined, exact: undefined, prefixed: [] };
 
 interface Bucket {
   /** Patterns of one word, or whose second slot is a gap or a prefix. */

@@ -12,10 +12,111 @@ export interface Token {
   end: number;
   /** The first letter was upper-case in the text. */
   capital: boolean;
+  /** The word itself, shared by every token of it, where tables keep what they know of it (see Word). */
+  known: Word;
 }
 
-// Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd".
-const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu;
+/**
+ * One word, made once and shared by every token of it (until the bounded table of words is cleared, which happens only
+ * between two calls to `tokenise`), so that a table (a lexicon, the valence and abuse lists, the reader's weights)
+ * looks each word up once rather than once per token and per question: it notes its answer on the word under its own
+ * name, the table object itself.
+ */
+export class Word {
+  // The notes of up to four owners, in fields rather than an array, so that reading one is a load or two.
+  private owner0: object | undefined = undefined;
+  private note0: unknown = undefined;
+  private owner1: object | undefined = undefined;
+  private note1: unknown = undefined;
+  private owner2: object | undefined = undefined;
+  private note2: unknown = undefined;
+  private owner3: object | undefined = undefined;
+  private note3: unknown = undefined;
+  /** Where the next note goes: a fifth owner takes the oldest one's place (tests make many tables). */
+  private next = 0;
+
+  constructor(
+    readonly word: string,
+    readonly stem: string,
+  ) {}
+
+  /** What `owner` noted about this word, or undefined. */
+  noted<T>(owner: object): T | undefined {
+    if (this.owner0 === owner) return this.note0 as T;
+    if (this.owner1 === owner) return this.note1 as T;
+    if (this.owner2 === owner) return this.note2 as T;
+    if (this.owner3 === owner) return this.note3 as T;
+    return undefined;
+  }
+
+  /** Notes `value` (not undefined) under `owner`, which has no note yet. */
+  note<T>(owner: object, value: T): T {
+    switch (this.next) {
+      case 0:
+        this.owner0 = owner;
+        this.note0 = value;
+        break;
+      case 1:
+        this.owner1 = owner;
+        this.note1 = value;
+        break;
+      case 2:
+        this.owner2 = owner;
+        this.note2 = value;
+        break;
+      default:
+        this.owner3 = owner;
+        this.note3 = value;
+    }
+    this.next = (this.next + 1) & 3;
+    return value;
+  }
+}
+
+// Letters (any script) and digits, with inner apostrophes and hyphens: "you're", "day-to-day", "cc'd". The tokeniser
+// reads this pattern character by character (see `wordEnd`), which makes no match objects.
+//   /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’-][\p{L}\p{M}\p{N}]+)*/gu
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const LETTER_MARK_OR_DIGIT = /^[\p{L}\p{M}\p{N}]$/u;
+/** What each character outside ASCII is, found once: 1 a letter or digit, 2 a mark, 3 neither (0: not yet known). */
+const CLASS_OF = new Uint8Array(0x10000);
+
+/** 1 for a letter or digit, 2 for a mark, 0 for anything else, of the code point at `i`. */
+function classAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+  if (c < 0xd800 || c > 0xdfff) {
+    let k = CLASS_OF[c]!;
+    if (k === 0) CLASS_OF[c] = k = classify(String.fromCharCode(c));
+    return k === 3 ? 0 : k;
+  }
+  const k = classify(String.fromCodePoint(text.codePointAt(i)!));
+  return k === 3 ? 0 : k;
+}
+
+function classify(ch: string): number {
+  return LETTER_OR_DIGIT.test(ch) ? 1 : LETTER_MARK_OR_DIGIT.test(ch) ? 2 : 3;
+}
+
+/** UTF-16 units of the code point at `i`. */
+function widthAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return 1;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff ? 2 : 1;
+}
+
+/** Where the word that starts at `i` (a letter or digit) ends. */
+function wordEnd(text: string, i: number): number {
+  i += widthAt(text, i);
+  for (;;) {
+    while (i < text.length && classAt(text, i) !== 0) i += widthAt(text, i);
+    const c = text.charCodeAt(i);
+    // An apostrophe or hyphen joins two runs of letters.
+    if ((c === 39 || c === 0x2019 || c === 45) && i + 1 < text.length && classAt(text, i + 1) !== 0) i++;
+    else return i;
+  }
+}
 
 const CONTRACTIONS: Record<string, string[]> = {
   "can't": ['can', 'not'],
@@ -60,28 +161,52 @@ const IS_AFTER = new Set([
   'nothing',
 ]);
 
-const STEM_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
-const stemCache = new Map<string, string>();
+const WORD_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
+/** Lower-cased words → their Word. */
+const words = new Map<string, Word>();
+/** Each form as written (before lower-casing) → whether it opens with a capital and the words it stands for. */
+const written = new Map<string, { capital: boolean; words: Word[] }>();
+
+function wordOf(word: string): Word {
+  let w = words.get(word);
+  if (w === undefined) {
+    w = new Word(word, /^[a-z]+$/.test(word) ? PorterStemmer.stem(word) : word);
+    words.set(word, w);
+  }
+  return w;
+}
 
 export function stem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = /^[a-z]+$/.test(word) ? PorterStemmer.stem(word) : word;
-    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
+  if (words.size >= WORD_CACHE_LIMIT) clearWords();
+  return wordOf(word).stem;
+}
+
+function clearWords(): void {
+  words.clear();
+  written.clear();
 }
 
 export function tokenise(text: string, offset = 0): Token[] {
+  // Cleared only here, between calls, so that within one call (a sentence) a word is always the same Word.
+  if (words.size >= WORD_CACHE_LIMIT || written.size >= WORD_CACHE_LIMIT) clearWords();
   const tokens: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const raw = m[0];
-    const start = offset + m.index;
-    const end = start + raw.length;
-    const lower = raw.toLowerCase().replace(/’/g, "'");
-    const capital = raw[0] !== lower[0];
-    for (const word of expand(lower)) tokens.push({ word, stem: stem(word), start, end, capital });
+  for (let i = 0; i < text.length;) {
+    if (classAt(text, i) !== 1) {
+      i += widthAt(text, i);
+      continue;
+    }
+    const to = wordEnd(text, i);
+    const raw = text.slice(i, to);
+    const start = offset + i;
+    const end = offset + to;
+    i = to;
+    let form = written.get(raw);
+    if (form === undefined) {
+      const lower = raw.toLowerCase().replace(/’/g, "'");
+      form = { capital: raw[0] !== lower[0], words: expand(lower).map(wordOf) };
+      written.set(raw, form);
+    }
+    for (const w of form.words) tokens.push({ word: w.word, stem: w.stem, start, end, capital: form.capital, known: w });
   }
   return tokens;
 }

@@ -97,7 +97,11 @@ export class SentenceView {
           lowerCaseGroup(h, tokens) ||
           lowerCaseName(h, tokens, text, resources),
       )
-      .map((h) => ({ ...h, text: text.slice(h.start - start, h.end - start) }));
+      .map((h) => {
+        // The lexicon made these hits for this sentence alone: fill in their words rather than copy them.
+        h.text = text.slice(h.start - start, h.end - start);
+        return h;
+      });
   }
 
   private negators?: { n: Hit; limit: number; containers: Hit[] }[];
@@ -157,6 +161,7 @@ export class SentenceView {
 
   /** Hits of a category (and kind) that are not negated; indexed once per sentence, as every rule asks. */
   of(category: string, kind?: string): Hit[] {
+    if (this.hits.length === 0) return NONE;
     if (!this.byCategory || !this.byKind) {
       this.byCategory = new Map();
       this.byKind = new Map();
@@ -181,10 +186,14 @@ export class SentenceView {
   get judgements(): Judgement[] {
     if (!this.resources) return [];
     if (!this.judgementCache) {
-      const people = new Set<number>();
-      for (const h of this.hits) if (PERSON_WORDS.has(h.category)) for (let i = h.from; i < h.to; i++) people.add(i);
+      let people: Uint8Array | undefined;
+      for (const h of this.hits)
+        if (PERSON_WORDS.has(h.category)) {
+          people ??= new Uint8Array(this.tokens.length);
+          for (let i = h.from; i < h.to; i++) people[i] = 1;
+        }
       this.judgementCache = judgementsIn(
-        { text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: (i) => people.has(i) },
+        { text: this.text, start: this.start, tokens: this.tokens, hits: this.hits, isPerson: people ? (i) => people[i] === 1 : NOBODY },
         this.resources,
       );
     }
@@ -255,6 +264,7 @@ export interface RawReport extends Report {
 }
 
 const NONE: Hit[] = [];
+const NOBODY = (): boolean => false;
 const PERSON_WORDS = new Set(['person-target', 'person-name', 'group-name', 'protected-group']);
 
 /** People's name words per council, computed once. */
@@ -307,13 +317,27 @@ export class RuleContext {
     return words.has(t.word);
   }
 
-  /** Recipients who are councillors / officers, each once. */
+  /**
+   * Recipients who are councillors / officers, each once. Worked out once per set of fields, as rules ask often: the
+   * list is shared, and frozen so that changing it fails (copy it first).
+   */
   members(fields: Party['field'][] = ['to', 'cc', 'bcc']): Person[] {
-    return unique(this.recipients.filter((r) => fields.includes(r.field) && r.person?.role === 'councillor').map((r) => r.person!));
+    return this.inRole('councillor', fields);
   }
 
   officers(fields: Party['field'][] = ['to', 'cc', 'bcc']): Person[] {
-    return unique(this.recipients.filter((r) => fields.includes(r.field) && r.person?.role === 'officer').map((r) => r.person!));
+    return this.inRole('officer', fields);
+  }
+
+  /** By role, then by the fields asked about (to 1, cc 2, bcc 4). */
+  private readonly byRole = { councillor: [] as Person[][], officer: [] as Person[][] };
+
+  private inRole(role: 'councillor' | 'officer', fields: Party['field'][]): Person[] {
+    let key = 0;
+    for (const f of fields) key |= FIELD_BIT[f];
+    return (this.byRole[role][key] ??= Object.freeze(
+      unique(this.recipients.filter((r) => fields.includes(r.field) && r.person?.role === role).map((r) => r.person!)),
+    ) as Person[]);
   }
 
   /** Any sentence hit of a category anywhere in the authored text (not negated). */
@@ -340,6 +364,8 @@ function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+const FIELD_BIT = { to: 1, cc: 2, bcc: 4 } as const;
 
 function unique(people: Person[]): Person[] {
   return [...new Map(people.map((p) => [p.id, p])).values()];

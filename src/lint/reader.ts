@@ -14,7 +14,9 @@
  * Who writes to whom is Probity's own knowledge, not learned: each rule reads only the messages it concerns (a
  * councillor writing to an officer, an officer writing to a member), as the rule itself does.
  */
+import type { Token } from '../lexicon/tokens.js';
 import type { Mood } from '../nlp/mood.js';
+import { said } from '../nlp/judgement.js';
 import { setsTheScene, type RuleContext, type SentenceView } from './context.js';
 
 export interface ReaderRuleModel {
@@ -67,8 +69,12 @@ const MASKED: Record<string, string> = { 'person-name': '<name>', 'group-name': 
  * names. Both walk the sentence in the one order below, which is the order a score adds the weights in.
  */
 interface FeatureSink {
-  /** The sentence's words in order: `w:<word>` for each, then `b:<a>_<b>` for each two in a row, then `first:<word>`. */
-  words(seq: string[]): void;
+  /**
+   * The sentence's words in order: `w:<word>` for each, then `b:<a>_<b>` for each two in a row, then `first:<word>`.
+   * `forms[i]` is token i's word: its stem, or what it stands for (`<num>`, `<name>`, …: a form opening with "<"), or
+   * '' for none (the rest of a name); `negated[i]` marks a word a negator governs, which is `not_<word>`.
+   */
+  words(tokens: Token[], forms: string[], negated: Uint8Array): void;
   /** `<prefix>:<category>`, or `<prefix>:<category>/<kind>` when a kind is given. */
   category(prefix: CategoryPrefix, category: string, kind?: string): void;
   /** Any other feature, by its full name. */
@@ -93,7 +99,8 @@ const MOOD_FEATURE: Record<Mood, string> = {
 export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
   visitFeatures(s, ctx, at, {
-    words: (seq) => {
+    words: (_, forms, negated) => {
+      const seq = forms.map((w, i) => (negated[i] ? `not_${w}` : w)).filter((w) => w !== '');
       for (const w of seq) f.set(`w:${w}`, 1);
       for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
       if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
@@ -105,41 +112,41 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
 }
 
 function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: FeatureSink): void {
-  const words: string[] = s.tokens.map((t) => (/^\d/.test(t.word) ? '<num>' : t.stem));
+  const tokens = s.tokens;
+  const words: string[] = tokens.map((t) => (isDigit(t.word.charCodeAt(0)) ? '<num>' : t.stem));
   for (const h of s.hits) {
     const mask = MASKED[h.category] ?? (h.entry.kind === 'name' ? '<party>' : undefined);
     if (mask) for (let i = h.from; i < h.to; i++) words[i] = i === h.from ? mask : '';
   }
   // Words a negator governs are other words: "can't tell you what was discussed" is not "tell you what was discussed".
   // The scope runs from the negator to the next punctuation, at most NEGATED_WORDS words (Das & Chen's marking).
+  const negated = new Uint8Array(words.length);
   let scope = 0;
   for (let i = 0; i < words.length; i++) {
     if (words[i] === '') continue;
-    const between = i > 0 ? s.text.slice(s.tokens[i - 1]!.end - s.start, s.tokens[i]!.start - s.start) : '';
-    if (/[,.;:!?()]/.test(between)) scope = 0;
-    if (NEGATORS.has(s.tokens[i]!.word)) {
+    if (i > 0 && clauseMarkBetween(s.text, tokens[i - 1]!.end - s.start, tokens[i]!.start - s.start)) scope = 0;
+    if (NEGATORS.has(tokens[i]!.word)) {
       scope = NEGATED_WORDS;
       continue;
     }
     if (scope > 0) {
-      words[i] = `not_${words[i]}`;
+      negated[i] = 1;
       scope--;
     }
   }
   // A refused telling governs all it would have told: in "I can't tell you what the Labour group discussed", what the
   // group discussed is refused, to the end of the clause, as the group-confidentiality rule reads it.
   const refused = refusedSpans(s);
-  const inRefusal = (i: number) => refused.some((r) => r.from <= i && i < r.to);
   if (refused.length > 0) {
     const scene = new Set<number>();
     for (const h of s.hits) if (setsTheScene(h)) for (let i = h.from; i < h.to; i++) scene.add(i);
-    for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !words[i]!.startsWith('not_') && !scene.has(i)) words[i] = `not_${words[i]}`;
+    for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !negated[i] && !scene.has(i)) negated[i] = 1;
   }
-  sink.words(words.filter((w) => w !== ''));
+  sink.words(tokens, words, negated);
   let protectedGroup = false;
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
-    if (s.isNegated(h) || (inRefusal(h.from) && !setsTheScene(h))) {
+    if (s.isNegated(h) || (refused.length > 0 && inRefusal(refused, h.from) && !setsTheScene(h))) {
       sink.category('neg', h.category);
       continue;
     }
@@ -151,13 +158,13 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   // WordNet): how negative and how positive the sentence's words are, read through the negation marking above, so the
   // weights can use judgements no term list names ("more trouble than they're worth").
   let negative = 0;
-  const valence = ctx.resources?.valence;
-  if (valence) {
+  const resources = ctx.resources;
+  if (resources) {
     let positive = 0;
     s.tokens.forEach((t, i) => {
-      const v = valence.get(t.word);
+      const v = said(t, resources).valence;
       if (v === undefined || words[i] === '') return;
-      const x = words[i]!.startsWith('not_') ? -v : v;
+      const x = negated[i] ? -v : v;
       if (x < 0) negative -= x;
       else positive += x;
     });
@@ -184,6 +191,23 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   if (/\?\s*$/.test(s.text)) sink.named('question-mark', 1);
   sink.named('log-words', Math.log1p(s.tokens.length));
   for (const r of roleFeatures(ctx)) sink.named(r, 1);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Punctuation that ends a negator's scope, in `text` from `from` to `to`: the same as /[,.;:!?()]/ on the slice. */
+function clauseMarkBetween(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 44 || c === 46 || c === 59 || c === 58 || c === 33 || c === 63 || c === 40 || c === 41) return true;
+  }
+  return false;
+}
+
+function inRefusal(refused: { from: number; to: number }[], i: number): boolean {
+  return refused.some((r) => r.from <= i && i < r.to);
 }
 
 /** Where a refused telling's clause ends: punctuation, a spaced dash, or a word that starts another clause. */
@@ -261,10 +285,12 @@ interface Compiled {
   features: Map<string, number>;
   /** Row `index` holds a feature's weight for each rule. */
   weights: Float64Array;
-  /** The sentence whose score last took each feature (see scoreInto). */
+  /** The sentence whose score last took each feature (see Scorer). */
   scoredIn: Float64Array;
   /** Word → index, for every word a `w:`, `first:` or `b:` feature names. */
   words: Map<string, number>;
+  /** words.size + 1 (see wordIndices). */
+  wordBase: number;
   /** By word index: the feature index of `w:<word>` and of `first:<word>`, -1 for none. */
   wordFeature: Int32Array;
   firstFeature: Int32Array;
@@ -272,6 +298,7 @@ interface Compiled {
   pairFeature: Map<number, number>;
   categories: Record<CategoryPrefix, Map<string, number>>;
   kinds: Map<string, Map<string, number>>;
+  scorer: Scorer;
 }
 const COMPILED = new WeakMap<ReaderModel, Compiled>();
 
@@ -310,11 +337,13 @@ function compile(model: ReaderModel): Compiled {
     weights,
     scoredIn: new Float64Array(features.size).fill(-1),
     words,
+    wordBase: words.size + 1,
     wordFeature: new Int32Array(words.size).fill(-1),
     firstFeature: new Int32Array(words.size).fill(-1),
     pairFeature: new Map(),
     categories: { cat: new Map(), neg: new Map(), near: new Map() },
     kinds: new Map(),
+    scorer: undefined as unknown as Scorer, // set below: it reads the compiled model
   };
   for (const { prefix, rest, index } of parts) {
     if (prefix === 'w') c.wordFeature[words.get(rest)!] = index;
@@ -323,6 +352,7 @@ function compile(model: ReaderModel): Compiled {
     else if (prefix === 'cat' && rest.includes('/')) for (const [category, kind] of splits(rest, '/')) inner(c.kinds, category).set(kind, index);
     else if (prefix === 'cat' || prefix === 'neg' || prefix === 'near') c.categories[prefix].set(rest, index);
   }
+  c.scorer = new Scorer(c);
   COMPILED.set(model, c);
   return c;
 }
@@ -344,33 +374,69 @@ function inner<V>(index: Map<string, Map<string, V>>, key: string): Map<string, 
   return map;
 }
 
-/** Counts the sentences scored, so that each feature can say which sentence took it last. */
-let sentencesScored = 0;
-
 /**
  * Adds a sentence's weights to `z` (which holds the biases), each feature once and in the order building its
  * features would, so the sums are the very numbers a score over `sentenceFeatures` gives. A feature seen twice is
- * told by its mark in `scoredIn` rather than by a set of the features seen, which cost more than the sums.
+ * told by its mark in `scoredIn` rather than by a set of the features seen, which cost more than the sums. One scorer
+ * per compiled model, reused for every sentence.
  */
-function scoreInto(c: Compiled, s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
-  const sentence = ++sentencesScored;
-  const n = z.length;
-  const add = (feature: number | undefined, value: number) => {
-    if (feature === undefined || feature < 0 || c.scoredIn[feature] === sentence) return;
-    c.scoredIn[feature] = sentence;
+class Scorer implements FeatureSink {
+  /** Counts the sentences scored, so that each feature can say which sentence took it last. */
+  private sentence = 0;
+  private z: Float64Array = new Float64Array(0);
+
+  constructor(private readonly c: Compiled) {}
+
+  score(s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
+    this.sentence++;
+    this.z = z;
+    visitFeatures(s, ctx, at, this);
+  }
+
+  private add(feature: number | undefined, value: number): void {
+    const c = this.c;
+    if (feature === undefined || feature < 0 || c.scoredIn[feature] === this.sentence) return;
+    c.scoredIn[feature] = this.sentence;
+    const z = this.z;
+    const n = z.length;
     const row = feature * n;
     for (let r = 0; r < n; r++) z[r] = z[r]! + c.weights[row + r]! * value;
-  };
-  visitFeatures(s, ctx, at, {
-    words: (seq) => {
-      const ids = seq.map((w) => c.words.get(w) ?? -1);
-      for (const id of ids) if (id >= 0) add(c.wordFeature[id], 1);
-      for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= 0 && ids[i]! >= 0) add(c.pairFeature.get(pairKey(c, ids[i - 1]!, ids[i]!)), 1);
-      if (ids.length > 0 && ids[0]! >= 0) add(c.firstFeature[ids[0]!], 1);
-    },
-    category: (prefix, category, kind) => add(kind === undefined ? c.categories[prefix].get(category) : c.kinds.get(category)?.get(kind), 1),
-    named: (name, value) => add(c.features.get(name), value),
-  });
+  }
+
+  words(tokens: Token[], forms: string[], negated: Uint8Array): void {
+    const c = this.c;
+    const ids: number[] = [];
+    for (let i = 0; i < forms.length; i++) {
+      const form = forms[i]!;
+      if (form === '') continue;
+      // A form opening with "<" stands for something (a number, a name); any other is the token's own stem, whose
+      // indices the word keeps.
+      if (form.charCodeAt(0) === 60) ids.push(c.words.get(negated[i] ? `not_${form}` : form) ?? -1);
+      else {
+        const both = wordIndices(c, tokens[i]!);
+        ids.push((negated[i] ? both % c.wordBase : Math.floor(both / c.wordBase)) - 1);
+      }
+    }
+    for (const id of ids) if (id >= 0) this.add(c.wordFeature[id], 1);
+    for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= 0 && ids[i]! >= 0) this.add(c.pairFeature.get(pairKey(c, ids[i - 1]!, ids[i]!)), 1);
+    if (ids.length > 0 && ids[0]! >= 0) this.add(c.firstFeature[ids[0]!], 1);
+  }
+
+  category(prefix: CategoryPrefix, category: string, kind?: string): void {
+    this.add(kind === undefined ? this.c.categories[prefix].get(category) : this.c.kinds.get(category)?.get(kind), 1);
+  }
+
+  named(name: string, value: number): void {
+    this.add(this.c.features.get(name), value);
+  }
+}
+
+/**
+ * The model's word indices of a token's stem and of `not_<stem>`, looked up once per word and noted on it as one number:
+ * (stem's + 1) * wordBase + (not_<stem>'s + 1), where 0 stands for none.
+ */
+function wordIndices(c: Compiled, t: Token): number {
+  return t.known.noted<number>(c) ?? t.known.note(c, ((c.words.get(t.stem) ?? -1) + 1) * c.wordBase + (c.words.get(`not_${t.stem}`) ?? -1) + 1);
 }
 
 /**
@@ -384,20 +450,27 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
   const wanted = new Set([...rules].filter((rule) => model.rules[rule] && concerns(rule, ctx)));
   if (wanted.size === 0) return [];
   const index = all.map((rule) => wanted.has(rule));
-  const best: ({ s: SentenceView; at: number; z: number } | undefined)[] = all.map(() => undefined);
+  // Each rule's best sentence so far (-1: none yet) and its score.
+  const bestAt = new Int32Array(all.length).fill(-1);
+  const bestZ = new Float64Array(all.length);
   const z = new Float64Array(all.length);
-  for (const [at, s] of ctx.sentences.entries()) {
+  for (let at = 0; at < ctx.sentences.length; at++) {
+    const s = ctx.sentences[at]!;
     if (s.tokens.length < 2) continue;
     z.set(c.biases);
-    scoreInto(c, s, ctx, at, z);
-    for (let r = 0; r < all.length; r++) if (index[r] && (!best[r] || z[r]! > best[r]!.z)) best[r] = { s, at, z: z[r]! };
+    c.scorer.score(s, ctx, at, z);
+    for (let r = 0; r < all.length; r++)
+      if (index[r] && (bestAt[r]! < 0 || z[r]! > bestZ[r]!)) {
+        bestAt[r] = at;
+        bestZ[r] = z[r]!;
+      }
   }
   const out: Reading[] = [];
   // Several rules' best sentence is often the same one: name its features once.
   const named = new Map<number, Map<string, number>>();
   all.forEach((rule, r) => {
-    const b = best[r];
-    if (!b) return;
+    if (bestAt[r]! < 0) return;
+    const b = { s: ctx.sentences[bestAt[r]!]!, at: bestAt[r]!, z: bestZ[r]! };
     const m = model.rules[rule]!;
     const p = probability(m, b.z);
     if (p < floor) return;

@@ -52,13 +52,25 @@ export function contemptBefore(s: Pick<JudgementInput, 'tokens' | 'hits'>, resou
 /** How much a run of words reads like abuse (0–1), by the model learned from labelled tweets; each word once. */
 export function abuseScore(tokens: readonly Token[], resources: Resources): number {
   let z = resources.abuse.bias;
-  const seen = new Set<string>();
-  for (const t of tokens) {
-    if (seen.has(t.word)) continue;
-    seen.add(t.word);
-    z += resources.abuse.weights.get(t.word) ?? 0;
+  // A sentence of a few dozen words finds a word seen before by looking back, which costs less than a set.
+  const seen = tokens.length > LOOK_BACK ? new Set<string>() : undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (seen) {
+      if (seen.has(t.word)) continue;
+      seen.add(t.word);
+    } else if (seenBefore(tokens, i)) continue;
+    z += said(t, resources).abuse;
   }
   return 1 / (1 + Math.exp(-z));
+}
+
+const LOOK_BACK = 64;
+
+function seenBefore(tokens: readonly Token[], i: number): boolean {
+  const word = tokens[i]!.word;
+  for (let j = 0; j < i; j++) if (tokens[j]!.word === word) return true;
+  return false;
 }
 
 export type JudgementKind = 'name-calling' | 'described' | 'profanity';
@@ -392,11 +404,32 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   const t = s.tokens[i]!;
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
   if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
-  const p = profanity(t.word, resources.profanity);
-  if (p > 0) return PROFANE_SCORE[p];
-  if (FUNCTION_WORDS.has(t.word)) return 0;
+  return said(t, resources).judging;
+}
+
+/** What the resources say of one word, asked once per word and noted on it (see Word in lexicon/tokens.ts). */
+interface Said {
+  /** How sure it is profanity (see `profanity`). */
+  profane: 0 | 1 | 2;
+  /** How much it judges, whatever its case: profanity scored as such, else its valence (or its stem's) if judging. */
+  judging: number;
+  /** Its weight in the abuse model (0 for none). */
+  abuse: number;
+  /** Its own valence (not its stem's), if any. */
+  valence: number | undefined;
+}
+
+export function said(t: Token, resources: Resources): Said {
+  const known = t.known.noted<Said>(resources);
+  if (known !== undefined) return known;
+  const profane = profanity(t.word, resources.profanity);
   const v = resources.valence.get(t.word) ?? resources.valence.get(t.stem);
-  return v !== undefined && v <= JUDGING ? v : 0;
+  return t.known.note<Said>(resources, {
+    profane,
+    judging: profane > 0 ? PROFANE_SCORE[profane] : FUNCTION_WORDS.has(t.word) ? 0 : v !== undefined && v <= JUDGING ? v : 0,
+    abuse: resources.abuse.weights.get(t.word) ?? 0,
+    valence: resources.valence.get(t.word),
+  });
 }
 
 /** "that", "this", "your", "their"… or a possessive ("the council's"): a word pointing at someone in particular. */
@@ -408,20 +441,25 @@ function pointsAtSomeone(s: Pick<JudgementInput, 'text' | 'start' | 'tokens'>, a
 export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
   const out: Judgement[] = [];
   const tokens = s.tokens;
-  const states = new Set<number>();
+  let states = NO_TOKENS;
   // Words for who people are, naming people or qualifying a word ("Gypsies and Irish Travellers", "homosexual and
   // bisexual respondents"), are never a judgement or a swear word in themselves, though cuss lists some of them. One
   // thrown at a person ("you're a queer", "you homosexual") is still name-calling.
-  const identities = new Set<number>();
+  let identities = NO_TOKENS;
   for (const h of s.hits) {
-    if (h.category === 'state') for (let i = h.from; i < h.to; i++) states.add(i);
+    if (h.category === 'state') {
+      if (states === NO_TOKENS) states = new Set();
+      for (let i = h.from; i < h.to; i++) states.add(i);
+    }
     if (h.category !== 'protected-group' || THROWN.has(tokens[h.from - 1]?.word ?? '')) continue;
+    if (states === NO_TOKENS) states = new Set();
+    if (identities === NO_TOKENS) identities = new Set();
     for (let i = h.from; i < h.to; i++) {
       states.add(i);
       identities.add(i);
     }
   }
-  const swear = (i: number) => (identities.has(i) ? 0 : profanity(tokens[i]!.word, resources.profanity));
+  const swear = (i: number) => (identities.has(i) ? 0 : said(tokens[i]!, resources).profane);
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
   // disguised one, which may stand alone ("Bastards!").
   const disguised = DISGUISE.test(s.text);
@@ -618,6 +656,9 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   return out;
 }
 
+/** No tokens (shared, never added to): most sentences name no state and no protected group. */
+const NO_TOKENS: Set<number> = new Set();
+
 /** What a predicate holds, before the frame around it says what kind of judgement it is. */
 type Found = Pick<Judgement, 'from' | 'to' | 'word' | 'score' | 'count' | 'profane'> & { nameCalling: boolean };
 
@@ -674,8 +715,8 @@ function predicate(
       }
       if (from < 0) from = k;
       to = k + 1;
-      if (profaneAt(k) || profanity(t.word, resources.profanity) === 2) profane = true;
-      if (profaneAt(k) || profanity(t.word, resources.profanity) > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
+      if (profaneAt(k) || said(t, resources).profane === 2) profane = true;
+      if (profaneAt(k) || said(t, resources).profane > 0) nameCalling ||= DETERMINERS.has(tokens[k - 1]?.word ?? '') || /s$/.test(t.word);
     }
   }
   if (count === 0) return undefined;

@@ -100,11 +100,27 @@ function buildHomoglyphTables(): { STRICT: Map<string, string>; LOOSE: Map<strin
  * trailing spaces trimmed. Dashes and line structure are kept. Never throws.
  */
 export function normaliseText(text: string): string {
+  if (alreadyNormal(text)) return text;
   let out = ANY_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\uFFFD') : text;
   out = out.replace(LINE_BREAKS, '\n');
   out = out.normalize('NFKC').replace(INVISIBLE, '');
   if (hasLookAlike(out)) out = foldHomoglyphs(out);
   return out.replace(SINGLE_QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(HORIZONTAL_SPACE, ' ').replace(TRAILING_SPACE, '');
+}
+
+/**
+ * Text every step above leaves as it is: printable ASCII and line feeds (NFKC and the character classes touch nothing
+ * there), with no run of spaces and no space before a line break or at the end. Most messages are such text.
+ */
+function alreadyNormal(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 32 || next === 10 || i + 1 === text.length) return false;
+    } else if ((c < 32 && c !== 10) || c > 126) return false;
+  }
+  return true;
 }
 
 function wordScript(word: string): { latin: boolean; other: boolean } {
