@@ -1,3 +1,4 @@
+import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
@@ -22,6 +23,8 @@ export const rule: Rule = {
       { from: 'o-bell', to: ['cllr-moss'], text: 'The staff awards are in the Council Chamber on Friday; all members are invited.' },
       { from: 'cllr-webb', to: ['o-patel'], text: 'Keep this between us for now: the report is confidential until Cabinet.' },
       { from: 'cllr-lowe', to: ['o-nowak'], text: 'Is there a rule about tenants holding barbecues in the shared gardens at Mill Court?' },
+      { from: 'cllr-moss', to: ['o-bell'], text: 'Can you check whether the charity quiz night is booked into the Assembly Rooms?' },
+      { from: 'cllr-moss', to: ['o-bell'], text: 'Could you send me the dinner invoice from the civic reception?' },
     ],
     invalid: [
       { from: 'cllr-evans', to: ['o-ahmed'], text: 'Fancy a drink on Friday, just the two of us?', messageId: 'social' },
@@ -50,7 +53,7 @@ export const rule: Rule = {
         ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
         continue;
       }
-      const invitation = invitations.filter((h) => h.entry.kind !== 'intimate');
+      const invitation = invitations.filter((h) => h.entry.kind !== 'intimate' && !topic(s, h));
       // With one other person and nobody else mentioned, a drink or a meal is private contact.
       const others = s.has('company');
       const oneToOne = invitation.some((h) => h.entry.kind === 'private') || (other.length === 1 && ctx.recipients.length === 1 && !others);
@@ -60,6 +63,26 @@ export const rule: Rule = {
     }
   },
 };
+
+/** After a social word, what carries the plan on: a time, a place, a companion ("a drink at the Crown", "dinner tonight"). */
+const PLAN_GOES_ON =
+  /^(on|at|in|with|after|before|and|or|for|to|tonight|tomorrow|today|yesterday|last|sometime|soon|later|next|this|some|one|then|together|again|instead|round|out|mate|pls|please|\d.*)$/;
+
+/**
+ * A social word that is only the topic: the first of two nouns ("drinks licences", "the dinner invoice", "my dinner
+ * allowance"), or inside a whether/if clause that asks about something other than the reader ("could you tell me
+ * whether the pub quiz is held on council land?"; "let me know if you fancy a drink" still asks the reader along).
+ */
+function topic(s: SentenceView, h: Hit): boolean {
+  const next = s.tokens[h.to];
+  const between = next ? s.text.slice(s.tokens[h.to - 1]!.end - s.start, next.start - s.start) : '';
+  if (next && !/[,.;:!?()-]/.test(between) && !next.capital && !PLAN_GOES_ON.test(next.word) && !/^(is|are|was|were|be|been)$/.test(next.word)) return true;
+  for (let i = h.from - 1; i >= 0; i--) {
+    const w = s.tokens[i]!.word;
+    if (w === 'whether' || w === 'if') return !s.tokens.slice(i + 1, h.from).some((t) => /^(you|your|u|we|us)$/.test(t.word));
+  }
+  return false;
+}
 
 /** Words that put the writer and the reader in the plan: "shall we", "you and me", "join us", "my place". */
 const PARTICIPANTS = /^(you|your|ya|u|we|us|let's|lets|me|my|our)$/;
