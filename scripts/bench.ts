@@ -51,7 +51,10 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const rows = [measure('probity', (m) => linter.lint(m)), measure('alex', (m) => alex(m.text)), measure('write-good', (m) => writeGood(m.text))];
+const probityRow = measure('probity', (m) => linter.lint(m));
+// Probity's own footprint, before alex (retext and its syntax trees) runs in the same process.
+const probityRss = process.memoryUsage().rss;
+const rows = [probityRow, measure('alex', (m) => alex(m.text)), measure('write-good', (m) => writeGood(m.text))];
 
 const words = messages.reduce((n, m) => n + m.text.split(/\s+/).length, 0);
 console.log(`${messages.length} messages (${Math.round(words / messages.length)} words on average), ${passes} passes, node ${process.version}, one process`);
@@ -63,5 +66,7 @@ for (const r of rows) {
 }
 const [probity, alexRow] = rows;
 console.log(`probity / alex throughput: ${(probity!.perSecond / alexRow!.perSecond).toFixed(1)}x`);
-console.log(`memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB`);
+console.log(
+  `memory: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MiB (after probity's passes, before alex's: ${(probityRss / 1048576).toFixed(0)} MiB)`,
+);
 console.log(`\nreproduce: npm run bench -- --passes ${passes}`);

@@ -12,7 +12,8 @@
  * Feelings and circumstances ("worried", "disabled", "ill") and names ("a Green councillor") are never judgements,
  * however negative their score.
  */
-import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import { createRequire } from 'node:module';
+import type * as Obscenity from 'obscenity';
 import type { Hit } from '../lexicon/lexicon.js';
 import type { Token } from '../lexicon/tokens.js';
 
@@ -256,8 +257,12 @@ const CLAUSE_END = new Set(['but', 'because', 'so', 'when', 'if', 'although', 't
 const PREDICATE_WINDOW = 10;
 const MODALS = /^(will|would|can|could|should|must|may|might|shall|have|has|had|do|does|did|not|never)$/;
 
-/** obscenity's matcher takes a tenth of a second to build; most text never needs it (see disguisedProfanity). */
-let obscenity: RegExpMatcher | undefined;
+/**
+ * obscenity (some thirty files) loads, and its matcher (a tenth of a second to build) is built, only when text has
+ * leetspeak in it (see disguisedProfanity).
+ */
+let obscenity: { matcher: Obscenity.RegExpMatcher; dataset: typeof Obscenity.englishDataset } | undefined;
+const require = createRequire(import.meta.url);
 
 type Profanity = Resources['profanity'];
 const PROFANITY_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
@@ -372,9 +377,12 @@ export function disguisedProfanity(text: string, table: Profanity): { start: num
   }
   // Leetspeak puts a digit or a symbol inside a word ("b@stards", "sh1t"); only then is obscenity's matcher asked.
   if (LEET.test(text)) {
-    obscenity ??= new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
-    for (const match of obscenity.getAllMatches(text)) {
-      const meta = englishDataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
+    if (!obscenity) {
+      const { englishDataset, englishRecommendedTransformers, RegExpMatcher } = require('obscenity') as typeof Obscenity;
+      obscenity = { matcher: new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers }), dataset: englishDataset };
+    }
+    for (const match of obscenity.matcher.getAllMatches(text)) {
+      const meta = obscenity.dataset.getPayloadWithPhraseMetadata(match).phraseMetadata;
       const word = meta?.originalWord ?? text.slice(match.startIndex, match.endIndex + 1);
       const raw = text.slice(match.startIndex, match.endIndex + 1);
       // Only spellings a word list cannot see; plain words are judged through cuss with their sureness.

@@ -1,11 +1,15 @@
 /** Bodies: HTML-only email to plain text, Slack markup to plain words. */
-import { compile } from 'html-to-text';
+import { createRequire } from 'node:module';
+import type * as HtmlToText from 'html-to-text';
+
+// html-to-text and the HTML parser under it (some forty files) load only when an HTML-only body is read.
+const require = createRequire(import.meta.url);
 
 let htmlConverter: ((html: string) => string) | undefined;
 
 /** HTML to plain text: no link targets, no images, paragraphs and line breaks kept, blockquotes as `> ` lines. */
 export function htmlToPlain(html: string): string {
-  htmlConverter ??= compile({
+  htmlConverter ??= (require('html-to-text') as typeof HtmlToText).compile({
     wordwrap: false,
     selectors: [
       { selector: 'a', options: { ignoreHref: true } },
