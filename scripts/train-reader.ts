@@ -16,14 +16,14 @@
  *
  * Features must occur in at least MIN_MESSAGES training messages, so no single corpus sentence can teach a phrase.
  * Training data: the development sets, the batches measured on arrival, and the training half of the ordinary
- * corpus; never the holdouts, the real published messages or the ordinary measuring half.
+ * corpus, of the real published messages (by source) and of discrimination/; never what NEVER_TRAINED (scripts/training-data.ts) names.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseCouncil } from '../src/directory/council.js';
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadModel, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { concerns, READ_RULES, sentenceFeatures, type ReaderModel } from '../src/lint/reader.js';
-import { ENRICHED_RULES, ENRICHMENT_FILES, FOLDS, platt, trainingMessages } from './training-data.js';
+import { ENRICHED_RULES, ENRICHMENT_FILES, FOLDS, NEVER_TRAINED, flag, platt, trainingMessages, writeJsonLines } from './training-data.js';
 
 const MIN_MESSAGES = 3;
 const ROUNDS = 3;
@@ -31,19 +31,15 @@ const STEPS = 300;
 const RATE = 0.05;
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 /** L2 strength on the mean log loss, chosen by out-of-fold log loss (2026-12-06: 0.003 → 0.0678, 0.001 → 0.0617, 0.0003 → 0.0584). */
-const LAMBDA = Number(flag('--lambda') ?? 0.0003);
+const LAMBDA = Number(flag(args, '--lambda') ?? 0.0003);
 const DRY = args.includes('--dry-run');
 /** How much an enrichment message counts against a natural one when the weights are fitted (0 leaves them out). Chosen by
  * out-of-fold log loss on the natural messages (2026-12-07: 0 → 0.0571, 0.5 → 0.0562, 0.25 → 0.0559). */
-const ENRICHMENT_WEIGHT = Number(flag('--enrichment') ?? 0.25);
+const ENRICHMENT_WEIGHT = Number(flag(args, '--enrichment') ?? 0.25);
 /** Where to write the out-of-fold mistakes (ids, rules and probabilities only: never message text). */
-const OOF_ERRORS = flag('--oof-errors');
-const oofErrors: string[] = [];
+const OOF_ERRORS = flag(args, '--oof-errors');
+const oofErrors: object[] = [];
 
 interface Doc {
   id: string;
@@ -242,7 +238,7 @@ for (const rule of READ_RULES) {
     docs.forEach((d, i) => {
       const said = probs[i]! >= 0.5 && sigmoid(cal.a * oofWithout[i]! + cal.b) >= WITHOUT_STRONGEST;
       if (said !== (d.y === 1))
-        oofErrors.push(JSON.stringify({ id: d.id, rule, expected: d.y === 1, probability: Math.round(probs[i]! * 1000) / 1000, rulesFound: d.ruleFound }));
+        oofErrors.push({ id: d.id, rule, expected: d.y === 1, probability: Math.round(probs[i]! * 1000) / 1000, rulesFound: d.ruleFound });
     });
   const loss = -probs.reduce((s, p, i) => s + (labels[i] ? Math.log(Math.max(p, 1e-9)) : Math.log(Math.max(1 - p, 1e-9))), 0);
   totalLoss += loss;
@@ -290,7 +286,7 @@ for (const rule of READ_RULES) {
     };
   }
 }
-if (OOF_ERRORS) writeFileSync(OOF_ERRORS, oofErrors.length ? `${oofErrors.join('\n')}\n` : '');
+if (OOF_ERRORS) writeJsonLines(OOF_ERRORS, oofErrors);
 const prAll = ([tp, fp, fn]: number[]) => `P ${(tp! / Math.max(1, tp! + fp!)).toFixed(2)} R ${(tp! / Math.max(1, tp! + fn!)).toFixed(2)}`;
 for (const l of report) console.log(l);
 if (args.includes('--gates'))
@@ -339,8 +335,7 @@ All read rules together: rules ${prAll(combined.rules)} → rules + reader ${prA
 |---|---:|---|
 ${sources.map((s) => `| \`${s.file}\` | ${s.messages} | \`${s.sha256.slice(0, 16)}…\` |`).join('\n')}
 
-Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, the measuring halves of \`real/\` (by source) and \`ordinary/\`, and any batch not yet
-measured on arrival.
+Never trained on: ${NEVER_TRAINED}.
 `;
   writeFileSync('lexicons/models/READER.md', manifest);
 }

@@ -21,7 +21,7 @@ import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js'
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { parseCouncil } from '../src/directory/council.js';
-import { FOLDS, platt, trainingMessages } from './training-data.js';
+import { FOLDS, NEVER_TRAINED, flag, platt, trainingMessages, writeJsonLines } from './training-data.js';
 
 /**
  * L2 strength, chosen by out-of-fold log loss (2026-12-06: 0.02 → 0.340, 0.005 → 0.324, 0.001 → 0.322,
@@ -39,7 +39,7 @@ interface Example {
   id: string;
 }
 const args = process.argv.slice(2);
-const OOF_ERRORS = args.includes('--oof-errors') ? args[args.indexOf('--oof-errors') + 1] : undefined;
+const OOF_ERRORS = flag(args, '--oof-errors');
 
 const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);
 const neutral: ConfidenceModel = { weights: {}, platt: { a: 1, b: 0 } };
@@ -97,9 +97,9 @@ const probs = oof.map((s) => sigmoid(calibration.a * s + calibration.b));
 const logLoss = -probs.reduce((sum, p, i) => sum + (labels[i] ? Math.log(Math.max(p, 1e-9)) : Math.log(Math.max(1 - p, 1e-9))), 0) / probs.length;
 if (OOF_ERRORS) {
   const wrong = examples.flatMap((e, i) =>
-    (e.y === 1) !== probs[i]! >= 0.5 ? [JSON.stringify({ id: e.id, rule: e.rule, expected: e.y === 1, probability: Math.round(probs[i]! * 1000) / 1000 })] : [],
+    (e.y === 1) !== probs[i]! >= 0.5 ? [{ id: e.id, rule: e.rule, expected: e.y === 1, probability: Math.round(probs[i]! * 1000) / 1000 }] : [],
   );
-  writeFileSync(OOF_ERRORS, wrong.length ? `${wrong.join('\n')}\n` : '');
+  writeJsonLines(OOF_ERRORS, wrong);
 }
 const brier = probs.reduce((sum, p, i) => sum + (p - labels[i]!) ** 2, 0) / probs.length;
 const bins = Array.from({ length: 5 }, (_, b) => {
@@ -145,8 +145,7 @@ ${bins.map((b) => `| ${b.range} | ${b.n} | ${b.n ? b.predicted.toFixed(2) : '–
 |---|---:|---|
 ${sources.map((s) => `| \`${s.file}\` | ${s.messages} | \`${s.sha256.slice(0, 16)}…\` |`).join('\n')}
 
-Never trained on: \`holdout.jsonl\`, \`holdout2.jsonl\`, \`batch7.jsonl\`, \`batch9.jsonl\`, \`batch10.jsonl\`, \`batch11.jsonl\`, the measuring half of \`real/\` (split by source) and the measuring half of \`ordinary/\` (ids whose
-SHA-256 starts with an odd byte). Those are what \`npm run eval\` reports first.
+Never trained on: ${NEVER_TRAINED}. Those are what \`npm run eval\` reports first.
 
 ## Findings per rule in the training data
 

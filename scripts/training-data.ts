@@ -4,7 +4,7 @@
  * each message with its fold; and the Platt scaling both calibrate with.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../src/lint/types.js';
 import { isRealTrainingHalf, isTrainingHalf } from './corpus-split.js';
@@ -41,6 +41,20 @@ const REAL_DIR = 'test/corpus/real';
 /** Split by id like the ordinary corpus: the training half may be read and trained on, the other half measures. */
 export const HALVED_BY_ID_DIRS = [ORDINARY_DIR, 'test/corpus/discrimination'];
 export const FOLDS = 5;
+/** What neither model is ever trained on, as both manifests say it: what `npm run eval` reports first. */
+export const NEVER_TRAINED =
+  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
+
+/** A command-line option's value (`--lambda 0.003` → "0.003"), or undefined when it is not given. */
+export function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Writes records as JSON lines (the out-of-fold error lists: ids, rules and numbers, never message text). */
+export function writeJsonLines(file: string, rows: object[]): void {
+  writeFileSync(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
 const jsonl = (dir: string) =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
