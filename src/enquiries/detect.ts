@@ -120,7 +120,7 @@ function detect(message: Message, options: DetectOptions, council: Council, lexi
 /** Does this sentence ask the reader for information or action? */
 function asks(s: SentenceView): boolean {
   if (s.has('enquiry-courtesy')) return false;
-  const question = /\?\s*$/.test(s.text);
+  const question = s.question;
   if (question && s.has('enquiry-chat')) return false;
   if (s.has('enquiry-ask')) return true;
   const mood = s.mood;

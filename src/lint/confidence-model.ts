@@ -43,7 +43,7 @@ export function featuresOf(report: RawReport, ctx: RuleContext, reportsInMessage
   if (s) {
     both(`mood=${s.mood}`);
     both('log-words', Math.log1p(s.tokens.length));
-    if (/\?\s*$/.test(s.text)) both('question-mark');
+    if (s.question) both('question-mark');
     const words = new Set(s.tokens.map((t) => t.word));
     if (words.has('you') || words.has('your')) both('second-person');
     if (words.has('i') || words.has('we') || words.has('my') || words.has('our')) both('first-person');

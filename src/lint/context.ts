@@ -6,7 +6,7 @@ import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Hit, Lexicon } from '../lexicon/lexicon.js';
 import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
-import { classifyMood, type Mood } from '../nlp/mood.js';
+import { classifyMood, endsInQuestionMark, type Mood } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../lexicon/tokens.js';
 import type { NormalisedMessage } from './normalise/index.js';
@@ -219,6 +219,14 @@ export class SentenceView {
       isVocative: this.vocative,
     });
     return this.moodCache;
+  }
+
+  private questionCache?: boolean;
+
+  /** The sentence ends in a question mark: written as a question, whatever its mood. */
+  get question(): boolean {
+    this.questionCache ??= endsInQuestionMark(this.text);
+    return this.questionCache;
   }
 
   /** The sentence asks or tells the reader to do something (any politeness). */

@@ -188,7 +188,7 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   sink.named(MOOD_FEATURE[s.mood], 1);
   if (s.judgements.length > 0) sink.named('judged', 1);
   sink.named('abuse', s.abuse);
-  if (/\?\s*$/.test(s.text)) sink.named('question-mark', 1);
+  if (s.question) sink.named('question-mark', 1);
   sink.named('log-words', Math.log1p(s.tokens.length));
   for (const r of roleFeatures(ctx)) sink.named(r, 1);
 }
@@ -221,7 +221,7 @@ const DISAVOWALS = new Set(['disavowal']);
  * it), not after a disavowal, and not the emphatic "I can't tell you how useless…", which tells.
  */
 function refusedSpans(s: SentenceView): { from: number; to: number }[] {
-  if (s.mood === 'question' || /\?\s*$/.test(s.text)) return [];
+  if (s.mood === 'question' || s.question) return [];
   const spans: { from: number; to: number }[] = [];
   for (const telling of s.hits) {
     if (telling.category !== 'disclosure' || !s.isNegated(telling) || s.isNegated(telling, DISAVOWALS)) continue;

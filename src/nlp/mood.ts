@@ -37,6 +37,11 @@ export function isBaseVerb(word: string): boolean {
   return v;
 }
 
+/** The sentence ends in a question mark (trailing spaces allowed): written as a question, whatever its words. */
+export function endsInQuestionMark(text: string): boolean {
+  return /\?\s*$/.test(text);
+}
+
 export interface MoodInput {
   text: string;
   start: number;
@@ -52,7 +57,7 @@ export interface MoodInput {
 
 export function classifyMood(s: MoodInput): Mood {
   const of = s.of;
-  const question = /\?\s*$/.test(s.text);
+  const question = endsInQuestionMark(s.text);
   const infoVerbs = of('info-verb');
   // "I'll make sure she pays" is the writer's own promise, not an instruction.
   const instruction = of('instruction-frame').filter(

@@ -96,6 +96,6 @@ const TERSE_QUESTION = 10;
  * often when there are barbecues?" ask about other people's parties: nobody asks the reader along.
  */
 function includesReader(s: SentenceView): boolean {
-  const terse = s.tokens.length < (/\?\s*$/.test(s.text) ? TERSE_QUESTION : TERSE);
+  const terse = s.tokens.length < (s.question ? TERSE_QUESTION : TERSE);
   return terse || s.has('invitation') || s.tokens.some((t) => PARTICIPANTS.test(t.word));
 }

@@ -161,7 +161,7 @@ function pushes(s: SentenceView): boolean {
   if (s.has('decision-pressure', 'outcome') && s.mood !== 'statement') return true;
   // "Would someone need to inspect her kitchen?": a question about what the process requires (asked in its main
   // clause: "could you move her up, as she needs to be out by May?" still pushes).
-  if (/\?\s*$/.test(s.text)) {
+  if (s.question) {
     const mainClauseEnd = s.start + s.text.split(/,|;|\b(?:as|since|because)\b/i)[0]!.length;
     if (s.hits.some((h) => h.category === 'stance' && h.entry.kind === 'requirement' && h.start < mainClauseEnd)) return false;
   }
