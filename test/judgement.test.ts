@@ -58,6 +58,9 @@ describe('judgements aimed at people, not things', () => {
     "He's idle, arrogant and past it.",
     // an address that runs into the insult through a long list of describing words
     'Thanks for nothing, you smug, self-important, sanctimonious, puffed-up little t**t.',
+    // a service word in -ing after a determiner names the team, it does not govern it
+    'The licensing officers are hopeless.',
+    'Honestly our housing team is a disgrace.',
   ])('derogatory: %s', (text) => {
     expect(rules(text)).toContain('derogatory');
   });
@@ -71,6 +74,8 @@ describe('judgements aimed at people, not things', () => {
     'The tenants were harassed by their landlord and are very distressed.',
     'I am sorry to hear the contractor has been so slow.',
     'My colleague went to assess the damage to the bus shelter.',
+    'The parking wardens are under a lot of pressure this month.',
+    'Chasing contractors is exhausting work for the team.',
   ])('clean: %s', (text) => {
     expect(rules(text)).toEqual([]);
   });

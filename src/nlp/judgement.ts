@@ -738,10 +738,6 @@ const GOVERNS =
   /^(of|for|to|with|about|against|on|in|at|by|from|into|onto|towards|toward|among|between|like|than|via|through|over|under|without|within|upon)$|ing$/;
 
 /**
- * The noun phrase ending at token `i` is the subject of what follows, not the object of a word before it ("the crisis
- * facing asylum seekers is getting worse" is about the crisis). Up to three modifiers may stand before the noun.
- */
-/**
  * "you smug, self-satisfied, precious, pious, puffed-up pompous little p***k": a second-person address runs into the
  * word through a list of describing words, however long the list (up to ten words).
  */
@@ -758,11 +754,25 @@ function addressedThrough(s: JudgementInput, resources: Resources, i: number): b
   return false;
 }
 
+/**
+ * The noun phrase ending at token `i` is the subject of what follows, not the object of a word before it ("the crisis
+ * facing asylum seekers is getting worse" is about the crisis). Up to three modifiers may stand before the noun.
+ */
 function opensClause(s: JudgementInput, i: number): boolean {
   let k = i - 1;
-  for (let n = 0; k >= 0 && n < 3 && !NOUN_PHRASE.test(s.tokens[k]!.word) && !GOVERNS.test(s.tokens[k]!.word); n++) k--;
+  for (let n = 0; k >= 0 && n < 3 && !NOUN_PHRASE.test(s.tokens[k]!.word) && !governs(s, k); n++) k--;
   if (k >= 0 && NOUN_PHRASE.test(s.tokens[k]!.word)) k--;
-  return k < 0 || !GOVERNS.test(s.tokens[k]!.word);
+  return k < 0 || !governs(s, k);
+}
+
+/**
+ * A preposition or a participle makes what follows its object. A word in -ing right after a determiner names a kind
+ * of thing, not an action: "the planning officers", "our housing team", "the parking wardens".
+ */
+function governs(s: JudgementInput, k: number): boolean {
+  const w = s.tokens[k]!.word;
+  if (!GOVERNS.test(w)) return false;
+  return !(w.endsWith('ing') && k > 0 && NOUN_PHRASE.test(s.tokens[k - 1]!.word));
 }
 
 function tokenIndexAt(tokens: Token[], offset: number): number {
