@@ -53,15 +53,19 @@ export interface MoodInput {
   isName(token: Token): boolean;
   /** A directory name in any case (Slack is often all lower case: "owen pull the infographic"). */
   isVocative(token: Token): boolean;
+  /** The token at this index is a word of feeling or judgement (scored by the valence lists, or a lexicon `state`). */
+  feeling(index: number): boolean;
 }
 
 export function classifyMood(s: MoodInput): Mood {
   const of = s.of;
   const question = endsInQuestionMark(s.text);
   const infoVerbs = of('info-verb');
-  // "I'll make sure she pays" is the writer's own promise, not an instruction.
+  // "I'll make sure she pays" is the writer's own promise, not an instruction; "someone makes sure", "we ensured" and
+  // "making sure" are someone else's doing or a report of it (only the base form "make sure", "ensure" tells the reader).
   const instruction = of('instruction-frame').filter(
     (h) =>
+      !/^(makes|made|making|ensures|ensured|ensuring)$/.test(s.tokens[h.from]!.word) &&
       !(
         /^(make|ensure)$/.test(s.tokens[h.from]!.word) &&
         h.from > 0 &&
@@ -69,7 +73,8 @@ export function classifyMood(s: MoodInput): Mood {
         !s.tokens.slice(0, h.from).some((t) => t.word === 'you')
       ) &&
       // "You need to know that the meeting has moved" passes on information.
-      !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : (s.tokens[h.to]?.word ?? '')),
+      !/^(know|be aware|note|hear|see)$/.test(s.tokens[h.to]?.word === 'be' ? `be ${s.tokens[h.to + 1]?.word}` : (s.tokens[h.to]?.word ?? '')) &&
+      !guessAboutReader(s, h),
   );
   if (instruction.length > 0 && !question) return 'instruction';
 
@@ -97,6 +102,36 @@ export function classifyMood(s: MoodInput): Mood {
     return polite ? 'request' : 'instruction';
   }
   return 'statement';
+}
+
+/**
+ * "You must be exhausted", "you must be joking", "you must have heard": "must" as a guess about the reader, not an
+ * obligation laid on them. The guess is "must have" with a past participle, or "must be" with a word of feeling or
+ * judgement (anything the valence lists score, or a lexicon `state`), an intensifier ("so", "really") or an -ing form.
+ * "You must be at the depot by eight" and "you must have the figures ready" still lay an obligation.
+ */
+function guessAboutReader(s: MoodInput, h: Hit): boolean {
+  if (s.tokens[h.to - 1]?.word !== 'must') return false;
+  const verb = s.tokens[h.to]?.word;
+  const next = h.to + 1;
+  const word = s.tokens[next]?.word;
+  if (word === undefined) return false;
+  if (verb === 'have') return isPastParticiple(word);
+  if (verb !== 'be') return false;
+  return /^(so|really|very|quite|pretty|absolutely|completely|totally)$/.test(word) || /[a-z]ing$/.test(word) || s.feeling(next);
+}
+
+const participleCache = new Map<string, boolean>();
+
+/** compromise reads `word` as a past tense or participle after "must have" ("heard", "seen", "been"). */
+function isPastParticiple(word: string): boolean {
+  let v = participleCache.get(word);
+  if (v === undefined) {
+    v = nlp(`you must have ${word}`).has('have (#PastTense|#Participle)');
+    if (participleCache.size >= VERB_CACHE_LIMIT) participleCache.clear();
+    participleCache.set(word, v);
+  }
+  return v;
 }
 
 const NAMES = new Set(['person-name', 'group-name', 'ward-name']);

@@ -27,12 +27,16 @@ export const rule: Rule = {
       { from: 'cllr-okafor', to: ['o-murray'], text: 'Following Cabinet last night, please proceed with the consultation on the local plan.' },
       { from: 'o-hughes', to: ['o-patel'], text: 'Send me the site notes by Friday.' },
       { from: 'cllr-hale', to: ['cllr-price'], text: 'Get the leaflets out this weekend.' },
+      // "must" as a guess about the reader, and someone else's "makes sure": sympathy and thanks, not orders.
+      { from: 'cllr-lowe', to: ['o-reid'], text: 'You must be shattered after the weekend call-outs, and you must have heard the praise from the residents.' },
+      { from: 'cllr-doyle', to: ['o-nowak'], text: 'I hope your manager makes sure the extra hours are paid.' },
     ],
     invalid: [
       { from: 'cllr-price', to: ['o-patel'], text: 'I want you to visit the Elm Street site today and photograph the fence.', messageId: 'junior' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Get the tree preservation order issued by Friday.', messageId: 'instruction' },
       { from: 'cllr-doyle', to: ['o-hughes'], text: 'Could you take Amir off the Elm Street case and put someone else on it?', messageId: 'management' },
       { from: 'cllr-doyle', to: ['o-reid'], text: "Don't tell your manager, just come straight to me with the results.", messageId: 'bypass' },
+      { from: 'cllr-webb', to: ['o-jones'], text: 'You must be at the civic centre by eight with the display boards.', messageId: 'junior' },
     ],
   },
   check(ctx) {
