@@ -12,9 +12,10 @@
  * the weights did not see. Nothing is random: the same files give the same model, byte for byte.
  *
  * Training data: the development sets (dev, dev2, dev3, dev4), batches that have had their on-arrival measurement
- * (batch5, batch6), and the training half of the ordinary corpus (ids whose hash is even; the other half is kept for the
- * false-alarm figure), and the training half of the real published messages (split by source). Never the holdouts,
- * batch7, batch9, batch10, batch11, batch12, or the measuring halves: those are for measuring.
+ * (batch5, batch6, batch8), the casework set (every message proper, read in full), the training half of the ordinary
+ * corpus (ids whose hash is even; the other half is kept for the false-alarm figure), and the training half of the
+ * real published messages (split by source). Never the holdouts,
+ * batch7, batch9, batch10, batch11, batch12, batch13, or the measuring halves: those are for measuring.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js';

@@ -26,11 +26,19 @@ export const rule: Rule = {
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'Could you check the consultation dates in the notice before it goes to the Echo?' },
+      // What someone else called people, reported without quotation marks, is theirs.
+      {
+        from: 'cllr-byrne',
+        to: ['o-murray'],
+        text: 'A tenant rang me this morning calling the repairs team useless cowboys. Could someone look at the damp at 3 Ash Court?',
+      },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
       { from: 'cllr-ashworth', to: ['cllr-webb'], text: 'The planning team are a bunch of clowns.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
+      // The writer's own calling: the insult follows in another clause, aimed at the reader.
+      { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
     ],
   },
@@ -52,7 +60,7 @@ export const rule: Rule = {
         ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
       }
-      const judgement = s.judgements.find((j) => !aboutWriter(s, j) && !quoted(s, s.tokens[j.from]!.start));
+      const judgement = s.judgements.find((j) => !aboutWriter(s, j) && !quoted(s, s.tokens[j.from]!.start) && !calledBySomeoneElse(s, j.from));
       if (judgement) {
         const at = { start: s.tokens[judgement.from]!.start, end: s.tokens[judgement.to - 1]!.end };
         ctx.report({
@@ -73,7 +81,7 @@ export const rule: Rule = {
       }
       for (const hit of s.of('insult')) {
         if (aboutWriter(s, hit)) continue; // "What an idiot I am"
-        if (quoted(s, hit.start)) continue; // reported speech: the message said 'utterly useless'
+        if (quoted(s, hit.start) || calledBySomeoneElse(s, hit.from)) continue; // reported speech: the message said 'utterly useless'
         if (hit.entry.kind === 'insult' && aimedAtThing(s, hit)) continue;
         // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
         const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
@@ -101,6 +109,29 @@ function aimedAtThing(s: SentenceView, hit: Hit): boolean {
 /** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth": the writer near the word. */
 function aboutWriter(s: SentenceView, hit: { from: number; to: number }): boolean {
   return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - 4 && h.to <= hit.to + 2);
+}
+
+/**
+ * The word is what someone else called somebody, reported without quotation marks: "a resident on the phone calling the
+ * council useless clowns", "he called us a shower of idiots". The writer's own calling is still theirs: "I'd call
+ * that incompetent", "we're calling you out".
+ */
+function calledBySomeoneElse(s: SentenceView, at: number): boolean {
+  for (let k = at - 1; k >= Math.max(0, at - 8); k--) {
+    if (!/^(call|calls|calling|called)$/.test(s.tokens[k]!.word)) continue;
+    // What is called follows in the same clause: "stop calling me, you useless clown" calls the reader a clown.
+    if (/[,;:]/.test(s.text.slice(s.tokens[k]!.end - s.start, s.tokens[at]!.start - s.start))) return false;
+    // Who is calling: the nearest subject word before the verb, within the clause.
+    for (let j = k - 1; j >= Math.max(0, k - 4); j--) {
+      const w = s.tokens[j]!.word;
+      if (/^(i|we|i'm|we're|im)$/.test(w)) return false;
+      if (/^(he|she|they|resident|residents|someone|somebody|people|tenant|tenants|caller|constituent|constituents|who|one|man|woman|fella|lad|lady)$/.test(w))
+        return true;
+    }
+    // No subject in reach ("had a resident on the phone for 20 mins calling…"): a participle reports someone else.
+    return s.tokens[k]!.word === 'calling' || s.tokens[k]!.word === 'called';
+  }
+  return false;
 }
 
 /**

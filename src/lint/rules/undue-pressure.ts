@@ -46,6 +46,12 @@ export const rule: Rule = {
       },
       // Asking what happened to a neighbour's case is not asking for lenience.
       { from: 'cllr-moss', to: ['o-hughes'], text: "Could you tell me whether the panel looked favourably on my neighbour's licence application yesterday?" },
+      // What the policy requires, reported as the writer understands it, explains the process; it asks for nothing.
+      {
+        from: 'cllr-evans',
+        to: ['o-reid'],
+        text: "My understanding of the licensing policy is that a late licence must be refused where the police object. Could you tell me whether they have objected to the Crown's application?",
+      },
       // An outcome reported, and someone else's disappointment, push for nothing.
       {
         from: 'cllr-lowe',
@@ -77,6 +83,8 @@ export const rule: Rule = {
         messageId: 'favour',
       },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
+      // The writer's own view of what must happen still presses for it.
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'My view is that the licence for the Crown must be granted.', messageId: 'outcome' },
       {
         from: 'cllr-price',
         to: ['o-walsh'],
@@ -139,7 +147,8 @@ export const rule: Rule = {
       const outcome = s
         .of('decision-pressure', 'outcome')
         .find((h) => (!asked || h.from > asked.from) && !REPORTED_DONE.test(s.tokens[h.from - 1]?.word ?? ''));
-      const demanding = s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').length > 0);
+      const demanding =
+        s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').some((h) => !reportsARule(s, h)));
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
@@ -199,6 +208,24 @@ function demands(s: SentenceView): boolean {
 }
 
 const DISAVOWALS = new Set(['disavowal']);
+
+/**
+ * Words that introduce what someone else has laid down: "my understanding is that…", "the policy says…", "I was
+ * advised that…". Not the writer's own opinion ("my view is that", "I believe that", "I know that"), which can press.
+ */
+const REPORTED_RULE = /^(understand|understood|understanding|told|says|said|states|stated|provides|advised|advice|reading)$/;
+
+/**
+ * An obligation the writer reports as what a rule or the law requires, in a "that" clause after a word that reports it ("my understanding is that the landlord must serve its notice within four weeks", "I was told that the
+ * council has to decide within eight weeks"): it explains the process, it does not demand the outcome.
+ */
+function reportsARule(s: SentenceView, obligation: Hit): boolean {
+  for (let i = obligation.from - 1; i >= Math.max(1, obligation.from - 8); i--) {
+    if (s.tokens[i]!.word !== 'that') continue;
+    return s.tokens.slice(Math.max(0, i - 6), i).some((t) => REPORTED_RULE.test(t.word));
+  }
+  return false;
+}
 
 /**
  * Before an outcome word, what makes it a report of what was done rather than the outcome wanted: the perfect ("has
