@@ -217,7 +217,8 @@ export class SentenceView {
       of: (category) => this.of(category),
       isName: this.names,
       isVocative: this.vocative,
-      feeling: (i) => this.resources?.valence.has(this.tokens[i]!.word) === true || this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to),
+      feeling: (i) => this.resources?.valence.has(this.tokens[i]!.word) === true,
+      state: (i) => this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to),
     });
     return this.moodCache;
   }

@@ -766,13 +766,15 @@ function opensClause(s: JudgementInput, i: number): boolean {
 }
 
 /**
- * A preposition or a participle makes what follows its object. A word in -ing right after a determiner names a kind
- * of thing, not an action: "the planning officers", "our housing team", "the parking wardens".
+ * A preposition or a participle makes what follows its object. A word in -ing between a determiner and its noun names a
+ * kind of thing, not an action: "the planning officers", "our housing team", "the parking wardens"; one followed by a
+ * determiner of its own takes an object ("that blaming the officers is lazy", "ignoring the tenants").
  */
 function governs(s: JudgementInput, k: number): boolean {
   const w = s.tokens[k]!.word;
   if (!GOVERNS.test(w)) return false;
-  return !(w.endsWith('ing') && k > 0 && NOUN_PHRASE.test(s.tokens[k - 1]!.word));
+  const modifier = w.endsWith('ing') && k > 0 && NOUN_PHRASE.test(s.tokens[k - 1]!.word) && !NOUN_PHRASE.test(s.tokens[k + 1]?.word ?? 'the');
+  return !modifier;
 }
 
 function tokenIndexAt(tokens: Token[], offset: number): number {

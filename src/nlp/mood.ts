@@ -53,8 +53,10 @@ export interface MoodInput {
   isName(token: Token): boolean;
   /** A directory name in any case (Slack is often all lower case: "owen pull the infographic"). */
   isVocative(token: Token): boolean;
-  /** The token at this index is a word of feeling or judgement (scored by the valence lists, or a lexicon `state`). */
+  /** The token at this index is a word the valence lists score. */
   feeling(index: number): boolean;
+  /** The token at this index is inside a lexicon `state` (a feeling or circumstance: "fed up", "worried"). */
+  state(index: number): boolean;
 }
 
 export function classifyMood(s: MoodInput): Mood {
@@ -106,19 +108,26 @@ export function classifyMood(s: MoodInput): Mood {
 
 /**
  * "You must be exhausted", "you must be joking", "you must have heard": "must" as a guess about the reader, not an
- * obligation laid on them. The guess is "must have" with a past participle, or "must be" with a word of feeling or
- * judgement (anything the valence lists score, or a lexicon `state`), an intensifier ("so", "really") or an -ing form.
- * "You must be at the depot by eight" and "you must have the figures ready" still lay an obligation.
+ * obligation laid on them. The guess is "must have" with a past participle, or "must be" with a feeling: a lexicon
+ * `state` ("fed up", "sick of"), a scored word in -ed ("delighted", "shattered") or an -ing form ("joking"), after an
+ * intensifier or not; or any "you must" after the writer's own "I know", "I imagine", "I'm sure". Words of conduct and
+ * readiness still lay an obligation ("you must be careful", "must be ready to present"), and so does a deadline ("you
+ * must have completed the inspection before the committee", "must be contacting everyone by Friday").
  */
 function guessAboutReader(s: MoodInput, h: Hit): boolean {
   if (s.tokens[h.to - 1]?.word !== 'must') return false;
+  const before = s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word);
+  if (before.includes('i') && before.some((w) => /^(know|imagine|bet|guess|suppose|sure|appreciate|realise|realize|understand)$/.test(w))) return true;
+  const rest = s.tokens.slice(h.to);
+  if (rest.some((t, i) => /^(before|until|tonight|today|tomorrow)$/.test(t.word) || (t.word === 'by' && rest[i + 1]?.word !== 'now'))) return false;
   const verb = s.tokens[h.to]?.word;
-  const next = h.to + 1;
-  const word = s.tokens[next]?.word;
-  if (word === undefined) return false;
-  if (verb === 'have') return isPastParticiple(word);
+  let next = h.to + 1;
+  if (verb === 'have') return s.tokens[next] !== undefined && isPastParticiple(s.tokens[next]!.word);
   if (verb !== 'be') return false;
-  return /^(so|really|very|quite|pretty|absolutely|completely|totally)$/.test(word) || /[a-z]ing$/.test(word) || s.feeling(next);
+  if (/^(so|really|very|quite|pretty|absolutely|completely|totally)$/.test(s.tokens[next]?.word ?? '')) next++;
+  const word = s.tokens[next]?.word;
+  if (word === undefined || s.tokens[next + 1]?.word === 'to') return false;
+  return s.state(next) || /[a-z]ing$/.test(word) || (/[a-z]ed$/.test(word) && s.feeling(next));
 }
 
 const participleCache = new Map<string, boolean>();

@@ -39,6 +39,8 @@ export const rule: Rule = {
       { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
       // The writer's own calling: the insult follows in another clause, aimed at the reader.
       { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
+      // A report the writer joins in with is theirs.
+      { from: 'cllr-khan', to: ['o-murray'], text: 'The tenants call the repairs team cowboys, and frankly so do I.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
     ],
   },
@@ -117,10 +119,16 @@ function aboutWriter(s: SentenceView, hit: { from: number; to: number }): boolea
  * that incompetent", "we're calling you out".
  */
 function calledBySomeoneElse(s: SentenceView, at: number): boolean {
+  // The writer joining in makes it theirs: "residents call them idiots and frankly so do I", "they're right to call you
+  // useless", "I agree".
+  if (/\b(so do i|so would i|i agree|right to call|rightly call|i don'?t blame them)\b/i.test(s.text)) return false;
   for (let k = at - 1; k >= Math.max(0, at - 8); k--) {
     if (!/^(call|calls|calling|called)$/.test(s.tokens[k]!.word)) continue;
     // What is called follows in the same clause: "stop calling me, you useless clown" calls the reader a clown.
     if (/[,;:]/.test(s.text.slice(s.tokens[k]!.end - s.start, s.tokens[at]!.start - s.start))) return false;
+    // "me calling them idiots", "blame me for calling them idiots": the writer is the one calling.
+    const writer = /^(me|us|my|our)$/;
+    if (writer.test(s.tokens[k - 1]?.word ?? '') || (s.tokens[k - 1]?.word === 'for' && writer.test(s.tokens[k - 2]?.word ?? ''))) return false;
     // Who is calling: the nearest subject word before the verb, within the clause.
     for (let j = k - 1; j >= Math.max(0, k - 4); j--) {
       const w = s.tokens[j]!.word;

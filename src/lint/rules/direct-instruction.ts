@@ -37,6 +37,8 @@ export const rule: Rule = {
       { from: 'cllr-doyle', to: ['o-hughes'], text: 'Could you take Amir off the Elm Street case and put someone else on it?', messageId: 'management' },
       { from: 'cllr-doyle', to: ['o-reid'], text: "Don't tell your manager, just come straight to me with the results.", messageId: 'bypass' },
       { from: 'cllr-webb', to: ['o-jones'], text: 'You must be at the civic centre by eight with the display boards.', messageId: 'junior' },
+      // Readiness and conduct, and a deadline, lay an obligation however "must be" is followed.
+      { from: 'cllr-webb', to: ['o-jones'], text: 'You must be ready to brief the committee on Thursday.', messageId: 'junior' },
     ],
   },
   check(ctx) {

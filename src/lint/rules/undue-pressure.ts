@@ -52,6 +52,12 @@ export const rule: Rule = {
         to: ['o-reid'],
         text: "My understanding of the licensing policy is that a late licence must be refused where the police object. Could you tell me whether they have objected to the Crown's application?",
       },
+      // Relief for everyone in a circumstance is a question of policy, not special treatment for someone.
+      {
+        from: 'cllr-price',
+        to: ['o-walsh'],
+        text: 'Could the council waive the late payment fee for tenants who were caught by the direct debit failure in March?',
+      },
       // An outcome reported, and someone else's disappointment, push for nothing.
       {
         from: 'cllr-lowe',
@@ -83,8 +89,9 @@ export const rule: Rule = {
         messageId: 'favour',
       },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Make sure the enforcement notice is withdrawn this week.', messageId: 'outcome' },
-      // The writer's own view of what must happen still presses for it.
+      // The writer's own view or saying of what must happen still presses for it.
       { from: 'cllr-webb', to: ['o-hughes'], text: 'My view is that the licence for the Crown must be granted.', messageId: 'outcome' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: "I've already said publicly that the bar's licence must be revoked.", messageId: 'outcome' },
       {
         from: 'cllr-price',
         to: ['o-walsh'],
@@ -149,7 +156,7 @@ export const rule: Rule = {
         .find((h) => (!asked || h.from > asked.from) && !REPORTED_DONE.test(s.tokens[h.from - 1]?.word ?? ''));
       const demanding =
         s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').some((h) => !reportsARule(s, h)));
-      if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework)) {
+      if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework) && !forAWholeClass(s, outcome)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
     }
@@ -210,19 +217,52 @@ function demands(s: SentenceView): boolean {
 const DISAVOWALS = new Set(['disavowal']);
 
 /**
- * Words that introduce what someone else has laid down: "my understanding is that…", "the policy says…", "I was
- * advised that…". Not the writer's own opinion ("my view is that", "I believe that", "I know that"), which can press.
+ * The outcome asked for everyone in a circumstance ("waive the late fee for residents affected by the outage", "for all
+ * the traders who lost a day", "for everyone caught by the system failure"): relief for a whole class of people is a
+ * question of policy for the council, not special treatment for someone. A plural or "everyone" after "for", with
+ * what makes it a class after it (who, that, affected, caught, hit, whose, waiting); not the writer's own people ("for
+ * my neighbours who…") and not someone named.
  */
-const REPORTED_RULE = /^(understand|understood|understanding|told|says|said|states|stated|provides|advised|advice|reading)$/;
+function forAWholeClass(s: SentenceView, outcome: Hit): boolean {
+  const t = s.tokens;
+  for (let i = outcome.from; i < Math.min(t.length - 1, outcome.to + 6); i++) {
+    if (t[i]!.word !== 'for') continue;
+    let k = i + 1;
+    if (/^(my|our)$/.test(t[k]?.word ?? '')) return false;
+    if (/^(everyone|everybody|anyone|anybody)$/.test(t[k]?.word ?? '')) return true;
+    while (k < t.length && /^(all|every|any|the|those|these|of)$/.test(t[k]!.word)) k++;
+    const noun = t[k];
+    if (!noun || noun.capital || !/[a-z]{3,}s$/.test(noun.word) || /['’]/.test(s.text.slice(noun.end - s.start, noun.end - s.start + 1))) return false;
+    return /^(who|that|affected|caught|hit|whose|waiting)$/.test(t[k + 1]?.word ?? '');
+  }
+  return false;
+}
+
+/** What lays a rule down: "the policy says that…", "the guidance states that…". */
+const RULE_SOURCE = /^(policy|policies|law|guidance|scheme|regulations|regulation|act|code|constitution|protocol|legislation|order|rules|statute)$/;
 
 /**
- * An obligation the writer reports as what a rule or the law requires, in a "that" clause after a word that reports it ("my understanding is that the landlord must serve its notice within four weeks", "I was told that the
- * council has to decide within eight weeks"): it explains the process, it does not demand the outcome.
+ * An obligation the writer reports as what a rule requires, not as what they want: after the writer's hedge ("my
+ * understanding is that…", "my reading of the scheme is that…", "as I understand it,"), in the passive ("I was told that…",
+ * "we were advised that…") or with the rule itself as the subject ("the policy says that…"). It explains the process;
+ * it does not demand the outcome. The writer's own saying ("I've told the Echo that it must be refused", "I said that
+ * the licence must be revoked") and other people's understanding are still pressure.
  */
 function reportsARule(s: SentenceView, obligation: Hit): boolean {
+  const t = s.tokens;
+  const lead = t.slice(0, obligation.from).map((x) => x.word);
+  for (let i = 0; i + 3 < lead.length; i++)
+    if (lead[i] === 'as' && lead[i + 1] === 'i' && /^understand/.test(lead[i + 2]!) && lead[i + 3] === 'it') return true;
   for (let i = obligation.from - 1; i >= Math.max(1, obligation.from - 8); i--) {
-    if (s.tokens[i]!.word !== 'that') continue;
-    return s.tokens.slice(Math.max(0, i - 6), i).some((t) => REPORTED_RULE.test(t.word));
+    if (t[i]!.word !== 'that') continue;
+    for (let p = Math.max(0, i - 6); p < i; p++) {
+      const w = lead[p]!;
+      const prev = lead[p - 1] ?? '';
+      if ((w === 'understanding' || w === 'reading') && (prev === 'my' || prev === 'our')) return true;
+      if ((w === 'told' || w === 'advised') && /^(was|were|been|am|are|is)$/.test(prev)) return true;
+      if (/^(says|said|states|stated|provides|requires)$/.test(w) && lead.slice(Math.max(0, p - 4), p).some((x) => RULE_SOURCE.test(x))) return true;
+    }
+    return false;
   }
   return false;
 }
