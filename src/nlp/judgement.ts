@@ -412,6 +412,12 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   const t = s.tokens[i]!;
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
   if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
+  // "Least" turns a word into its opposite: "the least honest man in the chamber" judges him, "the least disruptive
+  // option" praises it ("at least" does neither).
+  if (s.tokens[i - 1]?.word === 'least' && s.tokens[i - 2]?.word !== 'at') {
+    const v = said(t, resources).valence ?? resources.valence.get(t.stem);
+    return v !== undefined && -v <= JUDGING ? -v : 0;
+  }
   return said(t, resources).judging;
 }
 

@@ -26,6 +26,8 @@ export const rule: Rule = {
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'Could you check the consultation dates in the notice before it goes to the Echo?' },
+      // "Least" before a word of criticism praises.
+      { from: 'cllr-evans', to: ['o-murray'], text: 'Of the three routes, the Mill Lane one is the least disruptive for residents.' },
       // What someone else called people, reported without quotation marks, is theirs.
       {
         from: 'cllr-byrne',
@@ -39,6 +41,9 @@ export const rule: Rule = {
       { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
       // The writer's own calling: the insult follows in another clause, aimed at the reader.
       { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
+      // "Least" before a word of praise judges; a rebuke says how someone ought to feel about themselves.
+      { from: 'cllr-khan', to: ['o-murray'], text: 'Your head of revenues is the least competent officer I have dealt with.', messageId: 'insult' },
+      { from: 'cllr-khan', to: ['o-murray'], text: 'Whoever signed off that contract ought to be ashamed.', messageId: 'insult' },
       // A report the writer joins in with is theirs.
       { from: 'cllr-khan', to: ['o-murray'], text: 'The tenants call the repairs team cowboys, and frankly so do I.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
