@@ -464,6 +464,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (h.category === 'state') {
       if (states === NO_TOKENS) states = new Set();
       for (let i = h.from; i < h.to; i++) states.add(i);
+      // An adverb of degree before a feeling is part of it: "badly shaken", "terribly worried", "deeply upset".
+      if (h.from > 0 && /[a-z]ly$/.test(tokens[h.from - 1]!.word)) states.add(h.from - 1);
     }
     if (h.category !== 'protected-group' || THROWN.has(tokens[h.from - 1]?.word ?? '')) continue;
     if (states === NO_TOKENS) states = new Set();
