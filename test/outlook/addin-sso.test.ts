@@ -63,6 +63,12 @@ beforeAll(async () => {
     // Each test speaks from its own client address (X-Forwarded-For), so address budgets do not mix.
     trustProxy: true,
     docs: false,
+    // The check route's overload guard (check.route.ts) answers 503 'overloaded' to every check while this
+    // process's event loop lags, which it does whenever a loaded box leaves the test runner unscheduled for half a
+    // second: the exact 200/401/429 sequences below then fail for a reason that is not theirs. A raised threshold
+    // would not do (under-pressure counts a sampling window with no event-loop sample as infinite lag), so the
+    // guard is off here, as in openapi.test.ts; check-api.test.ts tests it, and a shed check spends no budget.
+    checkOverload: false,
   });
   await app.ready();
 }, 120_000);
@@ -76,6 +82,8 @@ afterAll(async () => {
 
 const check = (token: string, from = '203.0.113.1') =>
   app.inject({ method: 'POST', url: '/v1/check?stage=pre-send', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': from }, payload: MESSAGE });
+/** A status with the answer's error code ('429 too_many_requests'), so a failure says which refusal came back. */
+const answered = (res: { statusCode: number; json: () => { error?: string } }) => (res.statusCode === 200 ? '200' : `${res.statusCode} ${res.json().error}`);
 
 describe.skipIf(!CHROMIUM)('the Outlook add-in signs each user in (Office single sign-on)', () => {
   it("checks a message with the user's own token from the council's identity provider", async () => {
@@ -123,14 +131,14 @@ describe.skipIf(!CHROMIUM)('the Outlook add-in signs each user in (Office single
   it("one user's flood switches checking off for nobody else: budgets are per verified person", async () => {
     // Mallory (a tenant account council.yaml does not name) checks as herself, and spends only her own budget.
     const mallory = await idp.tokenFor(browser, MALLORY);
-    const statuses: number[] = [];
-    for (let i = 0; i < LIMIT + 3; i++) statuses.push((await check(mallory, '198.51.100.7')).statusCode);
-    expect(statuses).toEqual([...Array(LIMIT).fill(200), 429, 429, 429]);
+    const answers: string[] = [];
+    for (let i = 0; i < LIMIT + 3; i++) answers.push(answered(await check(mallory, '198.51.100.7')));
+    expect(answers).toEqual([...Array(LIMIT).fill('200'), ...Array(3).fill('429 too_many_requests')]);
 
     // From the same address, Cllr Price's checks go on, on her own budget.
     const price = await idp.tokenFor(browser, PRICE);
     const res = await check(price, '198.51.100.7');
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['x-ratelimit-remaining']).toBe(String(LIMIT - 1));
 
     // Two sign-ins of one person (two devices) are one person, found in council.yaml by address: one budget. A token's
@@ -145,14 +153,14 @@ describe.skipIf(!CHROMIUM)('the Outlook add-in signs each user in (Office single
   it("tokens that do not verify are limited by the sender's address, so new made-up ones buy nothing", async () => {
     const real = await idp.tokenFor(browser, 'susan.ashworth@ashcombe.gov.uk');
     const [h, p] = real.split('.') as [string, string, string];
-    const statuses: number[] = [];
+    const answers: string[] = [];
     for (let i = 0; i < LIMIT + 2; i++) {
       // A different signature each time: each is a new token to the server.
-      statuses.push((await check(`${h}.${p}.${Buffer.from(`made-up-${i}-${'x'.repeat(200)}`).toString('base64url')}`, '198.51.100.99')).statusCode);
+      answers.push(answered(await check(`${h}.${p}.${Buffer.from(`made-up-${i}-${'x'.repeat(200)}`).toString('base64url')}`, '198.51.100.99')));
     }
-    expect(statuses).toEqual([...Array(LIMIT).fill(401), 429, 429]);
+    expect(answers).toEqual([...Array(LIMIT).fill('401 unauthorised'), '429 too_many_requests', '429 too_many_requests']);
     // The real user at that address is not held back by them.
-    expect((await check(real, '198.51.100.99')).statusCode).toBe(200);
+    expect(answered(await check(real, '198.51.100.99'))).toBe('200');
   });
 
   it("the add-in's files carry no credential, and a shared checker token no longer stands for everyone", async () => {
