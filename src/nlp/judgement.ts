@@ -413,8 +413,8 @@ function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'toke
   // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
   if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
   // "Least" turns a word into its opposite: "the least honest man in the chamber" judges him, "the least disruptive
-  // option" praises it ("at least" does neither).
-  if (s.tokens[i - 1]?.word === 'least' && s.tokens[i - 2]?.word !== 'at') {
+  // option" praises it ("at least", "at the very least" do neither).
+  if (s.tokens[i - 1]?.word === 'least' && !s.tokens.slice(Math.max(0, i - 4), i - 1).some((t) => t.word === 'at')) {
     const v = said(t, resources).valence ?? resources.valence.get(t.stem);
     return v !== undefined && -v <= JUDGING ? -v : 0;
   }
@@ -464,8 +464,9 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     if (h.category === 'state') {
       if (states === NO_TOKENS) states = new Set();
       for (let i = h.from; i < h.to; i++) states.add(i);
-      // An adverb of degree before a feeling is part of it: "badly shaken", "terribly worried", "deeply upset".
-      if (h.from > 0 && /[a-z]ly$/.test(tokens[h.from - 1]!.word)) states.add(h.from - 1);
+      // An adverb of degree before a feeling is part of it: "badly shaken", "terribly worried", "deeply upset" (not an
+      // adverb that judges in itself: "pathetically anxious", "stupidly worried").
+      if (h.from > 0 && DEGREE.test(tokens[h.from - 1]!.word)) states.add(h.from - 1);
     }
     if (h.category !== 'protected-group' || THROWN.has(tokens[h.from - 1]?.word ?? '')) continue;
     if (states === NO_TOKENS) states = new Set();
@@ -671,6 +672,10 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   }
   return out;
 }
+
+/** Adverbs of degree: how much of a feeling, never a judgement of the one who has it. */
+const DEGREE =
+  /^(badly|terribly|awfully|deeply|really|very|so|completely|totally|visibly|genuinely|understandably|extremely|incredibly|clearly|obviously|quite|rather|absolutely|utterly|seriously|truly|still|very|too|desperately|bitterly|hugely|massively)$/;
 
 /** No tokens (shared, never added to): most sentences name no state and no protected group. */
 const NO_TOKENS: Set<number> = new Set();

@@ -43,7 +43,7 @@ export const rule: Rule = {
       { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
       // "Least" before a word of praise judges; a rebuke says how someone ought to feel about themselves.
       { from: 'cllr-khan', to: ['o-murray'], text: 'Your head of revenues is the least competent officer I have dealt with.', messageId: 'insult' },
-      { from: 'cllr-khan', to: ['o-murray'], text: 'Whoever signed off that contract ought to be ashamed.', messageId: 'insult' },
+      { from: 'cllr-khan', to: ['o-murray'], text: 'Whoever signed off that contract ought to be ashamed of themselves.', messageId: 'insult' },
       // A report the writer joins in with is theirs.
       { from: 'cllr-khan', to: ['o-murray'], text: 'The tenants call the repairs team cowboys, and frankly so do I.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
