@@ -675,7 +675,7 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
 
 /** Adverbs of degree: how much of a feeling, never a judgement of the one who has it. */
 const DEGREE =
-  /^(badly|terribly|awfully|deeply|really|very|so|completely|totally|visibly|genuinely|understandably|extremely|incredibly|clearly|obviously|quite|rather|absolutely|utterly|seriously|truly|still|very|too|desperately|bitterly|hugely|massively)$/;
+  /^(badly|terribly|awfully|deeply|really|very|so|completely|totally|visibly|genuinely|understandably|extremely|incredibly|clearly|obviously|quite|rather|absolutely|utterly|seriously|truly|still|too|desperately|bitterly|hugely|massively)$/;
 
 /** No tokens (shared, never added to): most sentences name no state and no protected group. */
 const NO_TOKENS: Set<number> = new Set();

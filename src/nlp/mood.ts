@@ -12,6 +12,17 @@ export type Mood = 'instruction' | 'request' | 'info-request' | 'question' | 'st
 const SKIP_OPENERS = new Set(['and', 'also', 'so', 'now', 'then', 'just', 'kindly', 'ok', 'okay', 'right', 'but', 'oh', 'plus', 'pls', 'plz']);
 const VERB_CACHE_LIMIT = 20_000;
 const verbCache = new Map<string, boolean>();
+
+/** compromise's answer for `key`, asked once and kept in a bounded cache (arbitrary input must not grow it without limit). */
+function remember(cache: Map<string, boolean>, key: string, ask: () => boolean): boolean {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = ask();
+    if (cache.size >= VERB_CACHE_LIMIT) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
 const CLOSED_CLASS = new Set(
   (
     'i me my we us our you your he him his she her they them their it its this that these those there here the a an ' +
@@ -27,14 +38,7 @@ export function isBaseVerb(word: string): boolean {
   // Closed-class words (pronouns, determiners, auxiliaries, prepositions, greetings) never open an imperative; most
   // sentences start with one, so compromise need not even load for them.
   if (CLOSED_CLASS.has(word) || /^\d/.test(word)) return false;
-  let v = verbCache.get(word);
-  if (v === undefined) {
-    const doc = nlp(`${word} it.`);
-    v = doc.has('^(#Imperative|#Infinitive)');
-    if (verbCache.size >= VERB_CACHE_LIMIT) verbCache.clear();
-    verbCache.set(word, v);
-  }
-  return v;
+  return remember(verbCache, word, () => nlp(`${word} it.`).has('^(#Imperative|#Infinitive)'));
 }
 
 /** The sentence ends in a question mark (trailing spaces allowed): written as a question, whatever its words. */
@@ -109,7 +113,7 @@ export function classifyMood(s: MoodInput): Mood {
 /**
  * "You must be exhausted", "you must be joking", "you must have heard": "must" as a guess about the reader, not an
  * obligation laid on them. The guess is "must have" with a past participle, or "must be" with a feeling: a lexicon
- * `state` ("fed up", "sick of"), a scored word in -ed ("delighted", "shattered") or an -ing form ("joking"), after an
+ * `state` ("fed up", "sick"), a scored word in -ed ("delighted", "shattered") or an -ing form ("joking"), after an
  * intensifier or not; or any "you must" after the writer's own "I know", "I imagine", "I'm sure". Words of conduct and
  * readiness still lay an obligation ("you must be careful", "must be ready to present"), and so does a deadline ("you
  * must have completed the inspection before the committee", "must be contacting everyone by Friday").
@@ -134,13 +138,7 @@ const participleCache = new Map<string, boolean>();
 
 /** compromise reads `word` as a past tense or participle after "must have" ("heard", "seen", "been"). */
 function isPastParticiple(word: string): boolean {
-  let v = participleCache.get(word);
-  if (v === undefined) {
-    v = nlp(`you must have ${word}`).has('have (#PastTense|#Participle)');
-    if (participleCache.size >= VERB_CACHE_LIMIT) participleCache.clear();
-    participleCache.set(word, v);
-  }
-  return v;
+  return remember(participleCache, word, () => nlp(`you must have ${word}`).has('have (#PastTense|#Participle)'));
 }
 
 const NAMES = new Set(['person-name', 'group-name', 'ward-name']);
@@ -150,14 +148,7 @@ const MIN_IMPERATIVE_WORDS = 3;
 function startsWithImperative(text: string): boolean {
   const opening = text.split(/\s+/, 6).join(' ');
   // Keyed by exactly the words compromise reads, so a message gets the same answer whatever was checked before it.
-  const key = opening;
-  let v = openingCache.get(key);
-  if (v === undefined) {
-    v = nlp(opening).has('^#Imperative');
-    if (openingCache.size >= VERB_CACHE_LIMIT) openingCache.clear();
-    openingCache.set(key, v);
-  }
-  return v;
+  return remember(openingCache, opening, () => nlp(opening).has('^#Imperative'));
 }
 
 /** compromise's verdict on a sentence's opening words (up to six: enough to tell "Book a room" from "Book club is"). */
