@@ -72,6 +72,9 @@ function lowerCaseName(h: Hit, tokens: Token[], text: string, resources: Resourc
   return true;
 }
 
+const OPEN_DOUBLE_QUOTE = /(^|[\s(])["\u201c][^"\u201d]*$/;
+const OPEN_SINGLE_QUOTE = /(^|[\s(])['\u2018](?:[^'\u2019]|(?<=\w)['\u2019](?=\w))*$/;
+
 export class SentenceView {
   private moodCache?: Mood;
   readonly hits: Hit[];
@@ -240,6 +243,17 @@ export class SentenceView {
       m === 'info-request' ||
       (m === 'question' && this.tokens.some((t) => /^(you|can|could|would|will)$/.test(t.word)))
     );
+  }
+
+  /**
+   * Where the quotation open at a character offset begins (relative to the sentence), or -1 when none is open:
+   * "he says Muslims \"don't integrate\"" has one open at "don't".
+   */
+  quotationOpenAt(offset: number): number {
+    const before = this.text.slice(0, offset - this.start);
+    // An apostrophe inside a word ("it's", "O'Neill") neither opens nor closes a quotation.
+    const open = OPEN_DOUBLE_QUOTE.exec(before) ?? OPEN_SINGLE_QUOTE.exec(before);
+    return open === null ? -1 : open.index;
   }
 
   /** Token index of the first token at or after a character offset. */

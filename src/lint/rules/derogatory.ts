@@ -153,6 +153,6 @@ function calledBySomeoneElse(s: SentenceView, at: number): boolean {
  * still theirs.
  */
 function quoted(s: SentenceView, start: number): boolean {
-  const open = /(^|[\s(])["'\u2018\u201c][^"'\u2019\u201d]*$/.exec(s.text.slice(0, start - s.start));
-  return open !== null && s.hits.some((h) => h.category === 'reported-speech' && h.end - s.start <= open.index);
+  const open = s.quotationOpenAt(start);
+  return open >= 0 && s.hits.some((h) => h.category === 'reported-speech' && h.end - s.start <= open);
 }

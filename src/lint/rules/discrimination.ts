@@ -1,4 +1,5 @@
 import { contemptBefore } from '../../nlp/judgement.js';
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /** Remarks that demean people for a protected characteristic (Equality Act 2010). */
@@ -21,11 +22,27 @@ export const rule: Rule = {
       { from: 'cllr-price', to: ['o-nowak'], text: "Could the women's refuge be included in the housing strategy?" },
       { from: 'o-hughes', to: ['cllr-okafor'], text: 'The accessibility audit found two disabled parking bays were missing.' },
       { from: 'cllr-lowe', to: ['o-reid'], text: 'The over-65s vaccination clinic at the Abbey centre went well.' },
+      { from: 'o-hughes', to: ['cllr-okafor'], text: 'Could someone other than Kasia take the Mill Lane case? She starts her maternity leave on Friday.' },
+      { from: 'cllr-khan', to: ['cllr-webb'], text: 'Your leaflet says the new families "never integrate". I disagree, and I will say so at council.' },
+      { from: 'o-reid', to: ['o-hughes'], text: 'One of the men from the scaffolding firm was injured on site this morning.' },
     ],
     invalid: [
       { from: 'cllr-khan', to: ['cllr-webb'], text: "Typical of those travellers, they can't be trusted.", messageId: 'demeaning' },
       { from: 'cllr-ashworth', to: ['o-hughes'], text: 'She is too old to be running that team.', messageId: 'self' },
       { from: 'cllr-webb', to: ['cllr-khan'], text: 'The site is full of pikeys again.', messageId: 'slur' },
+      {
+        from: 'cllr-lowe',
+        to: ['o-hughes'],
+        text: 'Could we have somebody a bit younger running the digital switchover? Derek is lovely but it needs energy.',
+        messageId: 'self',
+      },
+      {
+        from: 'cllr-ashworth',
+        to: ['o-reid'],
+        text: "I'd rather not have Mr Patel leading the Hillcrest walkabout. Residents up there struggle with his accent.",
+        messageId: 'demeaning',
+      },
+      { from: 'o-reid', to: ['o-nowak'], text: 'Cllr Field wants the loop checked again. He is deaf as a post, bless him.', messageId: 'demeaning' },
     ],
   },
   check(ctx) {
@@ -35,7 +52,10 @@ export const rule: Rule = {
         ctx.report({ messageId: 'slur', at: slur, data: { word: slur.text } });
         return;
       }
-      const self = s.of('demeaning', 'self')[0];
+      // Asking for someone of another age, sex or ability in a person's place ("could we have someone younger on the
+      // panel?") is less favourable treatment in itself; said of what happened ("one of the men from the contractor
+      // came") it is not.
+      const self = s.of('demeaning', 'self')[0] ?? (wants(s) ? s.of('demeaning', 'swap')[0] : undefined);
       const group = s.of('protected-group')[0];
       if (self) {
         if (group) ctx.report({ messageId: 'demeaning', at: self, data: { group: describe(group.entry.note) } });
@@ -74,18 +94,34 @@ export const rule: Rule = {
         return;
       }
       // A stereotyping or excluding frame, in the sentence or the one after ("…the Polish families keep getting the
-      // flats. You know what they're like.").
-      const frame = s.of('demeaning')[0] ?? ctx.sentences[i + 1]?.of('demeaning')[0];
+      // flats. You know what they're like."). A request to keep a person off a job counts with the characteristic in
+      // the sentence before or after it too ("I'd rather not have Yasmin clerk the hearing. She wears the headscarf…");
+      // leave is an absence, not a reason ("could someone other than Lisa cover it, as she's on maternity leave"). A
+      // frame inside a quotation is someone else's words, reported or answered ("his post says Muslims \"don't
+      // integrate\"").
+      const leave = group.entry.phrases.includes('maternity leave');
+      const frameIn = (v: SentenceView | undefined, keepOffOnly = false) =>
+        v
+          ?.of('demeaning')
+          .find((h) => h.entry.kind !== 'swap' && v.quotationOpenAt(h.start) < 0 && (h.entry.kind === 'keep-off' ? !leave && wants(v) : !keepOffOnly));
+      const frame = frameIn(s) ?? frameIn(ctx.sentences[i + 1]) ?? frameIn(ctx.sentences[i - 1], true);
       if (frame)
         ctx.report({
           messageId: 'demeaning',
           at: group,
           data: { group: describe(group.entry.note) },
-          evidence: { kind: 'frame', nextSentence: !s.of('demeaning')[0] },
+          evidence: { kind: frame.entry.kind === 'keep-off' ? 'keep-off' : 'frame', nextSentence: !s.hits.includes(frame) },
         });
     });
   },
 };
+
+/** Words by which a sentence asks for or wants something, whatever its mood: "time for someone younger?". */
+const WANTING = /^(want|wants|wanted|need|needs|prefer|rather|should|ought|perhaps|maybe|time|better|let)$/;
+
+function wants(s: SentenceView): boolean {
+  return s.asks || s.mood === 'question' || s.tokens.some((t) => WANTING.test(t.word));
+}
 
 function describe(note: string): string {
   return note.replace(/\.$/, '').toLowerCase();
