@@ -51,6 +51,8 @@ const DEFAULT_SETS = [
   'test/corpus/batch11.jsonl',
   'test/corpus/batch12.jsonl',
   'test/corpus/batch13.jsonl',
+  'test/corpus/equalities-a.jsonl',
+  'test/corpus/equalities-b.jsonl',
   'test/corpus/discrimination',
   'test/corpus/casework.jsonl',
   'test/corpus/batch8.jsonl',

@@ -1,4 +1,5 @@
 import { contemptBefore } from '../../nlp/judgement.js';
+import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
@@ -23,7 +24,9 @@ export const rule: Rule = {
       { from: 'o-hughes', to: ['cllr-okafor'], text: 'The accessibility audit found two disabled parking bays were missing.' },
       { from: 'cllr-lowe', to: ['o-reid'], text: 'The over-65s vaccination clinic at the Abbey centre went well.' },
       { from: 'o-hughes', to: ['cllr-okafor'], text: 'Could someone other than Kasia take the Mill Lane case? She starts her maternity leave on Friday.' },
-      { from: 'cllr-khan', to: ['cllr-webb'], text: 'Your leaflet says the new families "never integrate". I disagree, and I will say so at council.' },
+      { from: 'cllr-khan', to: ['cllr-webb'], text: 'Your leaflet says the Polish families are "all the same". I disagree, and I will say so at council.' },
+      { from: 'o-bell', to: ['o-hughes'], text: "For the tenancy we need someone older than 18 to sign, so her son can't be the second tenant." },
+      { from: 'o-reid', to: ['o-murray'], text: "I'm deaf as a post this week with this cold, so please email rather than ring." },
       { from: 'o-reid', to: ['o-hughes'], text: 'One of the men from the scaffolding firm was injured on site this morning.' },
     ],
     invalid: [
@@ -37,9 +40,9 @@ export const rule: Rule = {
         messageId: 'self',
       },
       {
-        from: 'cllr-ashworth',
-        to: ['o-reid'],
-        text: "I'd rather not have Mr Patel leading the Hillcrest walkabout. Residents up there struggle with his accent.",
+        from: 'cllr-lowe',
+        to: ['o-walsh'],
+        text: 'The new crew is Irish. Everybody knows what the Irish are like with a deadline.',
         messageId: 'demeaning',
       },
       { from: 'o-reid', to: ['o-nowak'], text: 'Cllr Field wants the loop checked again. He is deaf as a post, bless him.', messageId: 'demeaning' },
@@ -55,7 +58,11 @@ export const rule: Rule = {
       // Asking for someone of another age, sex or ability in a person's place ("could we have someone younger on the
       // panel?") is less favourable treatment in itself; said of what happened ("one of the men from the contractor
       // came") it is not.
-      const self = s.of('demeaning', 'self')[0] ?? (wants(s) ? s.of('demeaning', 'swap')[0] : undefined);
+      // A demeaning idiom the writer uses of themselves ("I'm blind as a bat without my glasses") or quotes to object
+      // to is not theirs to answer for.
+      const own = (h: Hit) =>
+        s.quotationOpenAt(h.start) < 0 && !s.hits.some((r) => r.category === 'self-reference' && r.from >= h.from - 3 && r.to <= h.to + 2);
+      const self = s.of('demeaning', 'self').find(own) ?? (wants(s) ? s.of('demeaning', 'swap').find((h) => own(h) && !ageLimit(s, h)) : undefined);
       const group = s.of('protected-group')[0];
       if (self) {
         if (group) ctx.report({ messageId: 'demeaning', at: self, data: { group: describe(group.entry.note) } });
@@ -94,23 +101,17 @@ export const rule: Rule = {
         return;
       }
       // A stereotyping or excluding frame, in the sentence or the one after ("…the Polish families keep getting the
-      // flats. You know what they're like."). A request to keep a person off a job counts with the characteristic in
-      // the sentence before or after it too ("I'd rather not have Yasmin clerk the hearing. She wears the headscarf…");
-      // leave is an absence, not a reason ("could someone other than Lisa cover it, as she's on maternity leave"). A
-      // frame inside a quotation is someone else's words, reported or answered ("his post says Muslims \"don't
-      // integrate\"").
-      const leave = group.entry.phrases.includes('maternity leave');
-      const frameIn = (v: SentenceView | undefined, keepOffOnly = false) =>
-        v
-          ?.of('demeaning')
-          .find((h) => h.entry.kind !== 'swap' && v.quotationOpenAt(h.start) < 0 && (h.entry.kind === 'keep-off' ? !leave && wants(v) : !keepOffOnly));
-      const frame = frameIn(s) ?? frameIn(ctx.sentences[i + 1]) ?? frameIn(ctx.sentences[i - 1], true);
+      // flats. You know what they're like."). A frame inside a quotation is someone else's words, reported or answered
+      // ("his post says they are \"all the same\"").
+      const frameIn = (v: SentenceView | undefined) =>
+        v?.of('demeaning').find((h) => h.entry.kind !== 'swap' && h.entry.kind !== 'self' && v.quotationOpenAt(h.start) < 0);
+      const frame = frameIn(s) ?? frameIn(ctx.sentences[i + 1]);
       if (frame)
         ctx.report({
           messageId: 'demeaning',
           at: group,
           data: { group: describe(group.entry.note) },
-          evidence: { kind: frame.entry.kind === 'keep-off' ? 'keep-off' : 'frame', nextSentence: !s.hits.includes(frame) },
+          evidence: { kind: 'frame', nextSentence: !s.hits.includes(frame) },
         });
     });
   },
@@ -121,6 +122,11 @@ const WANTING = /^(want|wants|wanted|need|needs|prefer|rather|should|ought|perha
 
 function wants(s: SentenceView): boolean {
   return s.asks || s.mood === 'question' || s.tokens.some((t) => WANTING.test(t.word));
+}
+
+/** "someone older than 18", "anyone younger than 25", "someone older aged…": an age limit, not a preference for a person. */
+function ageLimit(s: SentenceView, h: Hit): boolean {
+  return /^(than|aged|under|over|\d.*)$/.test(s.tokens[h.to]?.word ?? '');
 }
 
 function describe(note: string): string {
