@@ -160,7 +160,7 @@ const DETERMINERS = new Set([
   'shower',
   'of',
 ]);
-/** Words the sentiment lexicons score but which judge nobody: "no officer has…", "I did not know who". */
+/** Words the sentiment lexicons score but which judge nobody: "no officer has…", "I did not know who", "the only person". */
 const FUNCTION_WORDS = new Set([
   'no',
   'not',
@@ -191,6 +191,7 @@ const FUNCTION_WORDS = new Set([
   'high',
   'serious',
   'seriously',
+  'only',
 ]);
 const INTENSIFIERS = new Set([
   'absolute',
@@ -726,8 +727,13 @@ function predicate(
     )
       break;
     if (v < 0) {
-      // A feeling about something ("angry about", "disappointed with") is a state, not a judgement of the person.
-      if (/^(about|with|by|at|that|over|for)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;
+      // A feeling about something ("angry about", "disappointed with"), a thing done ("you smashed it") and "wasted on"
+      // (too good for) are not a judgement of the person.
+      if (/^(about|with|by|at|that|over|for|on|after|it)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;
+      // What describes a person is an adjective ("useless", "the weakest") or a noun said to be what they are ("a
+      // bully", "a walking disaster"); a negative noun or verb elsewhere in the clause is about something else ("she is
+      // having back problems", "he was detained", "people are fuming").
+      if (said(t, resources).profane === 0 && !describesPerson(resources, tokens, k, j)) continue;
       score += v;
       count++;
       if (v < worst) {
@@ -743,6 +749,25 @@ function predicate(
   if (count === 0) return undefined;
   if (worst > STRONG && score > LIST_TOTAL && !profane) return undefined;
   return { from, to, word, score, count, profane, nameCalling };
+}
+
+/** Words before a noun that make it what someone is: "is a bully", "such a disaster", "a complete waste of space". */
+const PREDICATE_NOUN = /^(a|an|such|total|complete|utter|absolute|walking|real|proper|right|bloody)$/;
+
+/**
+ * The judging word at `k` can describe a person: WordNet knows it mainly as an adjective (or it is the superlative of
+ * one: "the weakest"), or it is a noun with a word before it that makes it what the person is ("a bully", "a walking
+ * disaster"). An adverb or a verb form ("hopelessly", "detained") is not a description by itself.
+ */
+function describesPerson(resources: Resources, tokens: Token[], k: number, j: number): boolean {
+  const w = tokens[k]!.word;
+  if (resources.adjectives.has(w)) return true;
+  // The superlative of one: "weakest", "laziest", "biggest".
+  if (w.endsWith('est') && [w.slice(0, -3), w.slice(0, -4), `${w.slice(0, -4)}y`].some((base) => resources.adjectives.has(base))) return true;
+  if (w.endsWith('ly') || w.endsWith('ing') || k <= j - 1) return false;
+  // "a bully", or "a clueless waste of a seat": a determiner, or one adjective after it, before the noun.
+  const before = tokens[k - 1]?.word ?? '';
+  return PREDICATE_NOUN.test(before) || (resources.adjectives.has(before) && PREDICATE_NOUN.test(tokens[k - 2]?.word ?? ''));
 }
 
 const NOUN_PHRASE = /^(the|a|an|our|your|their|his|her|my|these|those|this|that|some|many|most|all|both|other|few|several)$/;
