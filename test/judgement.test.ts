@@ -66,6 +66,11 @@ describe('judgements aimed at people, not things', () => {
     'You are a clueless waste of a committee seat.',
     // a superlative of a judging adjective
     'Your deputy is the laziest officer in the building.',
+    'Honestly he is the rudest chair the committee has had.',
+    // a noun phrase after the verb, with any determiner or a comparison
+    'The new portfolio holder is more hindrance than help.',
+    // a quality adjective stays a judgement whatever follows it
+    'she is useless after about four o’clock',
   ])('derogatory: %s', (text) => {
     expect(rules(text)).toContain('derogatory');
   });
@@ -91,6 +96,7 @@ describe('judgements aimed at people, not things', () => {
     // praise idioms: a thing done well, and "wasted on" as too good for
     'Owen, you nailed it at scrutiny and you are wasted on the minutes.',
     "You're the only officer who rang the tenant back, thank you.",
+    'The caretaker was hurt in the collision and is still in hospital.',
   ])('clean: %s', (text) => {
     expect(rules(text)).toEqual([]);
   });
