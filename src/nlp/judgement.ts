@@ -542,7 +542,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
 
   // 2. The exclamation: "what a vile, disrespectful piece of garbage you are", "such a liar he is".
   for (let i = 0; i + 1 < tokens.length; i++) {
-    if (!/^(what|such)$/.test(tokens[i]!.word)) continue;
+    // "What a …" and "such a …" exclaim; "what the complaints route is" asks.
+    if (!/^(what|such)$/.test(tokens[i]!.word) || !/^(a|an)$/.test(tokens[i + 1]!.word)) continue;
     let score = 0;
     let count = 0;
     let k = i + 1;

@@ -34,6 +34,8 @@ export const rule: Rule = {
         to: ['o-murray'],
         text: 'A tenant rang me this morning calling the repairs team useless cowboys. Could someone look at the damp at 3 Ash Court?',
       },
+      // Someone else going public is theirs to do.
+      { from: 'cllr-byrne', to: ['o-murray'], text: 'Mrs Kaur says she will go to the papers about the damp. When is the surveyor booked?' },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
@@ -47,6 +49,7 @@ export const rule: Rule = {
       // A report the writer joins in with is theirs.
       { from: 'cllr-khan', to: ['o-murray'], text: 'The tenants call the repairs team cowboys, and frankly so do I.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'If this is not fixed I will name and shame you on Facebook.', messageId: 'public' },
+      { from: 'cllr-khan', to: ['o-reid'], text: 'Fix the lights this week or the residents and I will go to the press.', messageId: 'public' },
     ],
   },
   check(ctx) {
@@ -63,7 +66,7 @@ export const rule: Rule = {
       // Naming a newspaper or a Facebook group is not criticism by itself ("thank you for your response to the
       // journalist"); the frame that takes someone there is ("I will name and shame you").
       const pub = s.of('public-criticism')[0];
-      if (pub && ctx.senderRole !== 'officer') {
+      if (pub && ctx.senderRole !== 'officer' && !someoneElseGoesPublic(s, pub)) {
         ctx.report({ messageId: 'public', at: pub, inSubject });
         continue;
       }
@@ -107,6 +110,20 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * Going public is someone else's when the clause's subject is another person: "she's entitled to go to the papers",
+ * "the fella on Abbey Rise says he'll go to the press". The writer's own ("I'll go to the press", "we will name and
+ * shame") and a bare "go to the papers with this" remain the writer's.
+ */
+function someoneElseGoesPublic(s: SentenceView, pub: Hit): boolean {
+  for (let k = pub.from - 1; k >= Math.max(0, pub.from - 6); k--) {
+    const w = s.tokens[k]!.word;
+    if (/^(i|we|you|us|me)$/.test(w)) return false;
+    if (/^(he|she|they|resident|residents|constituent|constituents|tenant|tenants|family|neighbours|people)$/.test(w)) return true;
+  }
+  return false;
+}
 
 function aimedAtThing(s: SentenceView, hit: Hit): boolean {
   // "what a joke of a process": an insult noun used of a thing right before it.

@@ -1,3 +1,5 @@
+import type { Hit } from '../../lexicon/lexicon.js';
+import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
 
 /**
@@ -22,6 +24,7 @@ export const rule: Rule = {
   },
   examples: {
     valid: [
+      { from: 'cllr-price', to: ['o-murray'], text: 'My resident was given a final warning at work after the bus changes made him late.' },
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you let me know when the Elm Street application will be decided?' },
       { from: 'cllr-price', to: ['o-nowak'], text: 'Please chase up the repair at 14 Mill Lane for my resident.' },
       { from: 'cllr-okafor', to: ['o-murray'], text: 'Following Cabinet last night, please proceed with the consultation on the local plan.' },
@@ -53,7 +56,9 @@ export const rule: Rule = {
         ctx.report({ messageId: 'bypass', at: bypass, severity: 'error' });
         continue;
       }
-      const management = s.of('management', 'staffing');
+      // A statement that reports what was done ("he was given a final warning at work") directs nobody; one that says
+      // what should happen ("she should be given a written warning") does.
+      const management = s.of('management', 'staffing').filter((h) => s.asks || !reportedDone(s, h));
       if (management.length > 0 && (s.asks || s.mood === 'statement')) {
         ctx.report({ messageId: 'management', at: management[0]!, data: { what: management[0]!.text.toLowerCase() } });
         continue;
@@ -69,6 +74,12 @@ export const rule: Rule = {
     }
   },
 };
+
+/** A past or perfect passive just before the words ("was given a final warning", "has been moved to"), with no modal. */
+function reportedDone(s: SentenceView, h: Hit): boolean {
+  const before = s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word);
+  return before.some((w) => /^(was|were|been)$/.test(w)) && !s.tokens.some((t) => /^(should|must|ought|need|needs|would|if)$/.test(t.word));
+}
 
 function describe(p: { name: string; title?: string }): string {
   return p.title ? `${p.name} (${p.title})` : p.name;

@@ -58,6 +58,19 @@ export const rule: Rule = {
         to: ['o-walsh'],
         text: 'Could the council waive the late payment fee for tenants who were caught by the direct debit failure in March?',
       },
+      // A review asked for on grounds the writer gives; an outcome in a condition or in someone else's purpose.
+      {
+        from: 'cllr-field',
+        to: ['o-walsh'],
+        text: "Could Mr Ade's blue badge application be reconsidered under the mobility criteria, and what evidence would help?",
+      },
+      {
+        from: 'cllr-ashworth',
+        to: ['o-walsh'],
+        text: 'If the council keeps to its decision, please say so in writing so that she can appeal the refusal to the tribunal.',
+      },
+      // "Need" as a noun asks for nothing.
+      { from: 'cllr-doyle', to: ['o-nowak'], text: 'The 2021 Act gives her a priority need for housing. When will the review decision be made?' },
       // An outcome reported, and someone else's disappointment, push for nothing.
       {
         from: 'cllr-lowe',
@@ -153,9 +166,18 @@ export const rule: Rule = {
       const asked = s.of('request-frame')[0] ?? s.of('instruction-frame')[0];
       const outcome = s
         .of('decision-pressure', 'outcome')
-        .find((h) => (!asked || h.from > asked.from) && !REPORTED_DONE.test(s.tokens[h.from - 1]?.word ?? ''));
+        .find(
+          (h) =>
+            (!asked || h.from > asked.from) &&
+            !REPORTED_DONE.test(s.tokens[h.from - 1]?.word ?? '') &&
+            s.quotationOpenAt(h.start) < 0 &&
+            !forSomeoneElse(s, h) &&
+            !onGrounds(s, h),
+        );
       const demanding =
-        s.mood === 'instruction' || s.mood === 'request' || (s.mood === 'statement' && stance(s, 'obligation').some((h) => !reportsARule(s, h)));
+        s.mood === 'instruction' ||
+        s.mood === 'request' ||
+        (s.mood === 'statement' && stance(s, 'obligation').some((h) => !reportsARule(s, h) && !needAsNoun(s, h)));
       if (outcome && demanding && (s.has('decision-pressure', 'decision') || casework) && !forAWholeClass(s, outcome)) {
         ctx.report({ messageId: 'outcome', at: s });
       }
@@ -236,6 +258,57 @@ function forAWholeClass(s: SentenceView, outcome: Hit): boolean {
     return /^(who|that|affected|caught|hit|whose|waiting)$/.test(t[k + 1]?.word ?? '');
   }
   return false;
+}
+
+/**
+ * An outcome that is not what the sentence asks for: one someone else will bring about, in a clause of purpose after
+ * what is asked ("say so in terms, so that she can consider serving notice and appealing"), or one in a condition
+ * ("what her options are if it is refused again"). What is asked is the main clause's.
+ */
+function forSomeoneElse(s: SentenceView, outcome: Hit): boolean {
+  const t = s.tokens;
+  // A condition is not a request either: "what her options are if it is refused again".
+  if (t.slice(Math.max(0, outcome.from - 4), outcome.from).some((x) => x.word === 'if' || x.word === 'unless')) return true;
+  for (let i = outcome.from - 1; i >= Math.max(1, outcome.from - 8); i--) {
+    if (t[i - 1]!.word === 'so' && /^(that|she|he|they|i|we|the)$/.test(t[i]!.word)) return true;
+    if (t[i]!.word === 'order' && t[i - 1]!.word === 'in' && t[i + 1]?.word === 'that') return true;
+  }
+  return false;
+}
+
+/**
+ * A decision asked to be looked at again on grounds the writer gives — "reconsidered under the driving licence
+ * category", "against the non-visible disability criteria", "on that basis", "in the light of the new letter" — is
+ * a review, which a member may ask for on a resident's behalf; "please reconsider the refusal" asks for the outcome.
+ */
+function onGrounds(s: SentenceView, outcome: Hit): boolean {
+  if (outcome.entry.phrases[0] !== 'reconsider') return false;
+  const next = s.tokens.slice(outcome.to, outcome.to + 4).map((t) => t.word);
+  return (
+    /^(under|against|given)$/.test(next[0] ?? '') ||
+    (next[0] === 'on' && /^(that|the|this)$/.test(next[1] ?? '') && /^(basis|grounds|evidence)$/.test(next[2] ?? '')) ||
+    (next[0] === 'in' && (next[1] === 'light' || (next[1] === 'the' && next[2] === 'light')))
+  );
+}
+
+/**
+ * "Need" as a noun — "priority need", "her assessed needs", "the Priority Need Order" — asks for nothing: after a word
+ * that makes it a noun (a determiner or a possessive), with a capital inside a sentence, or with no verb or object
+ * after it (punctuation, a preposition or the end).
+ */
+function needAsNoun(s: SentenceView, h: Hit): boolean {
+  const t = s.tokens;
+  const w = t[h.from]!;
+  if (!/^needs?$/.test(w.word)) return false;
+  if (w.capital && h.from > 0) return true;
+  const before = t[h.from - 1];
+  if (
+    before &&
+    (/^(the|a|an|her|his|their|its|our|my|your|any|no|whose)$/.test(before.word) || /['’]s$/.test(s.text.slice(before.start - s.start, before.end - s.start)))
+  )
+    return true;
+  const after = t[h.to];
+  return !after || /[,;:.!?)]/.test(s.text.slice(w.end - s.start, after.start - s.start)) || /^(of|for|and|or|in|at|are|is|were|was)$/.test(after.word);
 }
 
 /** What lays a rule down: "the policy says that…", "the guidance states that…". */
