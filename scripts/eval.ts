@@ -55,6 +55,8 @@ const DEFAULT_SETS = [
   'test/corpus/equalities-b.jsonl',
   'test/corpus/discrimination',
   'test/corpus/casework.jsonl',
+  'test/corpus/pressing-a.jsonl',
+  'test/corpus/pressing-b.jsonl',
   'test/corpus/batch8.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch5.jsonl',

@@ -97,6 +97,8 @@ describe('judgements aimed at people, not things', () => {
     'Owen, you nailed it at scrutiny and you are wasted on the minutes.',
     "You're the only officer who rang the tenant back, thank you.",
     'The caretaker was hurt in the collision and is still in hospital.',
+    // a verb of saying starts another clause: the judgement is of what was said about, not the speaker
+    'Owen says the toilets were shut after vandalism and drug use near the bus station.',
   ])('clean: %s', (text) => {
     expect(rules(text)).toEqual([]);
   });

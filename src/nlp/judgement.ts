@@ -488,6 +488,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
 
+  const saying = new Set<number>();
+  for (const h of s.hits) if (h.category === 'reported-speech') for (let i = h.from; i < h.to; i++) saying.add(i);
   // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.word;
@@ -519,6 +521,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
         !pronoun &&
         c < Math.min(tokens.length, j + 5) &&
         !COPULA.has(tokens[c]!.word) &&
+        // A verb of saying starts another clause: "Claire says the hours were cut…" is about the hours.
+        !saying.has(c) &&
         !/^(who|which|because|but|if|when|while|and|or)$/.test(tokens[c]!.word) &&
         !MODALS.test(tokens[c]!.word) &&
         !/[,;:]/.test(s.text.slice(tokens[c - 1]!.end - s.start, tokens[c]!.start - s.start))

@@ -112,15 +112,18 @@ export const rule: Rule = {
 };
 
 /**
- * Going public is someone else's when the clause's subject is another person: "she's entitled to go to the papers",
- * "the fella on Abbey Rise says he'll go to the press". The writer's own ("I'll go to the press", "we will name and
- * shame") and a bare "go to the papers with this" remain the writer's.
+ * Going public is someone else's when the clause's subject is another person and the writer is nowhere in the
+ * sentence: "she's entitled to go to the papers", "the fella on Abbey Rise says he'll go to the press". The writer's
+ * own ("I'll go to the press"), the writer joining in ("they'll go to the press with me", "I told her I'd do the same")
+ * and the writer sending others ("I have told the residents to go to the papers") remain the writer's.
  */
 function someoneElseGoesPublic(s: SentenceView, pub: Hit): boolean {
-  for (let k = pub.from - 1; k >= Math.max(0, pub.from - 6); k--) {
+  if (s.tokens.some((t) => /^(i|we|me|us|my|our|myself|ourselves)$/.test(t.word))) return false;
+  for (let k = pub.from - 1; k >= Math.max(0, pub.from - 10); k--) {
     const w = s.tokens[k]!.word;
-    if (/^(i|we|you|us|me)$/.test(w)) return false;
-    if (/^(he|she|they|resident|residents|constituent|constituents|tenant|tenants|family|neighbours|people)$/.test(w)) return true;
+    if (w === 'you') return false;
+    if (/^(he|she|they|resident|residents|constituent|constituents|tenant|tenants|family|neighbours|people)$/.test(w))
+      return !/^(told|urged|asked|encouraged|advised|get|got)$/.test(s.tokens[k - 1]?.word ?? '');
   }
   return false;
 }

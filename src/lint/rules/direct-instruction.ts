@@ -38,6 +38,8 @@ export const rule: Rule = {
       { from: 'cllr-price', to: ['o-patel'], text: 'I want you to visit the Elm Street site today and photograph the fence.', messageId: 'junior' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Get the tree preservation order issued by Friday.', messageId: 'instruction' },
       { from: 'cllr-doyle', to: ['o-hughes'], text: 'Could you take Amir off the Elm Street case and put someone else on it?', messageId: 'management' },
+      // A wish put as a past tense still directs.
+      { from: 'cllr-doyle', to: ['o-hughes'], text: 'It is high time Amir was taken off the Elm Street case.', messageId: 'management' },
       { from: 'cllr-doyle', to: ['o-reid'], text: "Don't tell your manager, just come straight to me with the results.", messageId: 'bypass' },
       { from: 'cllr-webb', to: ['o-jones'], text: 'You must be at the civic centre by eight with the display boards.', messageId: 'junior' },
       // Readiness and conduct, and a deadline, lay an obligation however "must be" is followed.
@@ -75,10 +77,17 @@ export const rule: Rule = {
   },
 };
 
-/** A past or perfect passive just before the words ("was given a final warning", "has been moved to"), with no modal. */
+/**
+ * A report of what was done: a past or perfect passive just before the words ("was given a final warning", "has been
+ * moved to") in a sentence that wants nothing — no modal, condition, stance of the writer ("I expect", "I want") or
+ * wish ("it is high time he was…", "I'd rather she were…", "to have been given").
+ */
 function reportedDone(s: SentenceView, h: Hit): boolean {
-  const before = s.tokens.slice(Math.max(0, h.from - 3), h.from).map((t) => t.word);
-  return before.some((w) => /^(was|were|been)$/.test(w)) && !s.tokens.some((t) => /^(should|must|ought|need|needs|would|if)$/.test(t.word));
+  const t = s.tokens;
+  const before = t.slice(Math.max(0, h.from - 3), h.from).map((x) => x.word);
+  if (!before.some((w) => /^(was|were|been)$/.test(w))) return false;
+  if (s.has('stance')) return false;
+  return !t.some((x, i) => /^(should|must|ought|need|needs|would|if|time|rather|wish|expect)$/.test(x.word) || (x.word === 'have' && t[i - 1]?.word === 'to'));
 }
 
 function describe(p: { name: string; title?: string }): string {

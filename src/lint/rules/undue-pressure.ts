@@ -79,6 +79,13 @@ export const rule: Rule = {
       },
     ],
     invalid: [
+      // The "if" of a courtesy introduces the request; the outcome is still the one asked for.
+      {
+        from: 'cllr-price',
+        to: ['o-patel'],
+        text: "I'd be grateful if Mr Ahmed's premises licence could be approved by Friday.",
+        messageId: 'outcome',
+      },
       // A disavowal ends where the writer turns to what they want; a plain negation still presses for an outcome.
       {
         from: 'cllr-okafor',
@@ -267,14 +274,29 @@ function forAWholeClass(s: SentenceView, outcome: Hit): boolean {
  */
 function forSomeoneElse(s: SentenceView, outcome: Hit): boolean {
   const t = s.tokens;
-  // A condition is not a request either: "what her options are if it is refused again".
-  if (t.slice(Math.max(0, outcome.from - 4), outcome.from).some((x) => x.word === 'if' || x.word === 'unless')) return true;
-  for (let i = outcome.from - 1; i >= Math.max(1, outcome.from - 8); i--) {
-    if (t[i - 1]!.word === 'so' && /^(that|she|he|they|i|we|the)$/.test(t[i]!.word)) return true;
-    if (t[i]!.word === 'order' && t[i - 1]!.word === 'in' && t[i + 1]?.word === 'that') return true;
+  // A condition is not a request either: "what her options are if it is refused again" — but the "if" of a courtesy
+  // ("I'd be grateful if it could be approved") introduces the request itself.
+  const condition = t
+    .slice(Math.max(0, outcome.from - 4), outcome.from)
+    .some((x, k, near) => (x.word === 'if' || x.word === 'unless') && !COURTESY_IF.test((near[k - 1] ?? t[outcome.from - 5])?.word ?? ''));
+  if (condition) return true;
+  // A purpose clause in the same clause as the outcome, with someone's own active verb: "so that she can appeal the
+  // refusal", "so that the applicant can decide whether to challenge it" (not "so that the licence can be granted").
+  for (let i = outcome.from - 1; i >= Math.max(1, outcome.from - 15); i--) {
+    if (/[,;:]/.test(s.text.slice(t[i]!.end - s.start, t[i + 1]!.start - s.start))) break;
+    const purpose = (t[i - 1]!.word === 'so' && t[i]!.word === 'that') || (t[i - 1]!.word === 'in' && t[i]!.word === 'order' && t[i + 1]?.word === 'that');
+    if (!purpose) continue;
+    for (let k = i + 1; k < outcome.from; k++)
+      if (/^(can|could|may|might|will|would|is|are)$/.test(t[k]!.word)) return !/^(be|been|get|have)$/.test(t[k + 1]?.word ?? '') && t[k + 1]?.word !== 'not';
+    return false;
   }
   return false;
 }
+
+const NEED_DETERMINER = /^(the|a|an|her|his|their|its|our|my|your|any|no|whose)$/;
+
+/** Words before an "if" that make it part of a polite request: "grateful if", "appreciate it if", "would help if". */
+const COURTESY_IF = /^(grateful|appreciate|appreciated|it|help|helpful|glad|happy|pleased|obliged|kind|thankful)$/;
 
 /**
  * A decision asked to be looked at again on grounds the writer gives — "reconsidered under the driving licence
@@ -292,23 +314,29 @@ function onGrounds(s: SentenceView, outcome: Hit): boolean {
 }
 
 /**
- * "Need" as a noun — "priority need", "her assessed needs", "the Priority Need Order" — asks for nothing: after a word
- * that makes it a noun (a determiner or a possessive), with a capital inside a sentence, or with no verb or object
- * after it (punctuation, a preposition or the end).
+ * "Need" as a noun — "a priority need", "her assessed needs", "the Priority Need Order" — asks for nothing: after a
+ * word that makes it a noun (a determiner or a possessive, next to it or before one qualifying word), with a capital
+ * inside a sentence, at the end of the sentence, or before "of" or a verb of its own ("her needs are").
  */
 function needAsNoun(s: SentenceView, h: Hit): boolean {
   const t = s.tokens;
   const w = t[h.from]!;
   if (!/^needs?$/.test(w.word)) return false;
   if (w.capital && h.from > 0) return true;
-  const before = t[h.from - 1];
-  if (
-    before &&
-    (/^(the|a|an|her|his|their|its|our|my|your|any|no|whose)$/.test(before.word) || /['’]s$/.test(s.text.slice(before.start - s.start, before.end - s.start)))
-  )
-    return true;
+  // A determiner or a possessive before it, or before the one word that qualifies it ("a priority need", "her
+  // assessed needs").
+  const determines = (k: number) => {
+    const x = t[k];
+    return x !== undefined && (NEED_DETERMINER.test(x.word) || /['’]s$/.test(s.text.slice(x.start - s.start, x.end - s.start)));
+  };
+  if (determines(h.from - 1)) return true;
+  // "Needs to be approved", "needs approving", "needs a decision" are the verb, whatever comes before.
   const after = t[h.to];
-  return !after || /[,;:.!?)]/.test(s.text.slice(w.end - s.start, after.start - s.start)) || /^(of|for|and|or|in|at|are|is|were|was)$/.test(after.word);
+  if (after && (after.word === 'to' || /ing$/.test(after.word) || /^(a|an|the|this|that|it|them|her|him|someone|somebody)$/.test(after.word))) return false;
+  if (determines(h.from - 2) && /^[a-z]{4,}$/.test(t[h.from - 1]!.word) && !/ly$/.test(t[h.from - 1]!.word)) return true;
+  // With nothing of its own after it, a need is a thing ("she has a priority need."); a comma or "and" may still lead
+  // on to what it needs ("needs, as a matter of urgency, to be approved", "needs and deserves to be approved").
+  return !after || /^(of|are|is|were|was)$/.test(after.word);
 }
 
 /** What lays a rule down: "the policy says that…", "the guidance states that…". */
