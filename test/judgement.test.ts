@@ -61,15 +61,12 @@ describe('judgements aimed at people, not things', () => {
     // a service word in -ing after a determiner names the team, it does not govern it
     'The licensing officers are hopeless.',
     'Honestly our housing team is a disgrace.',
-    // a noun is a description when a determiner makes it what the person is, with one adjective between at most
+    // nouns said to be what someone is, superlatives, comparisons, and a judging adjective whatever follows it
     'Frankly the new parks manager is a liability and a coward.',
     'You are a clueless waste of a committee seat.',
-    // a superlative of a judging adjective
     'Your deputy is the laziest officer in the building.',
     'Honestly he is the rudest chair the committee has had.',
-    // a noun phrase after the verb, with any determiner or a comparison
     'The new portfolio holder is more hindrance than help.',
-    // a quality adjective stays a judgement whatever follows it
     'she is useless after about four o’clock',
   ])('derogatory: %s', (text) => {
     expect(rules(text)).toContain('derogatory');
@@ -90,11 +87,9 @@ describe('judgements aimed at people, not things', () => {
     'I suspect that chasing the housing officers every day was a poor idea of mine.',
     // a feeling with an adverb of degree before it describes how someone is, it does not judge them
     'The caretaker was terribly shaken after the break-in and is still rattled.',
-    // a negative noun or verb in the clause is about something else, not what the person is
+    // a circumstance or a past event, not what the person is
     'He is having trouble with his knees and was refused a blue badge.',
     'She was cautioned by the police last year, which the panel knows about.',
-    // praise idioms: a thing done well, and "wasted on" as too good for
-    'Owen, you nailed it at scrutiny and you are wasted on the minutes.',
     "You're the only officer who rang the tenant back, thank you.",
     'The caretaker was hurt in the collision and is still in hospital.',
     // a verb of saying starts another clause: the judgement is of what was said about, not the speaker

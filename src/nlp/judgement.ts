@@ -732,14 +732,8 @@ function predicate(
     )
       break;
     if (v < 0) {
-      // A feeling about something ("angry about", "disappointed with"), a thing done ("you smashed it") and "wasted on"
-      // (too good for) are not a judgement of the person.
+      // A feeling about something ("angry about", "disappointed with") is a state, not a judgement of the person.
       if (/^(about|with|by|at|that|over|for)$/.test(tokens[k + 1]?.word ?? '') && !profaneAt(k)) continue;
-      if (doneToSomething(s, k)) continue;
-      // What describes a person is an adjective ("useless", "the weakest") or a noun said to be what they are ("a
-      // bully", "a walking disaster"); a negative noun or verb elsewhere in the clause is about something else ("she is
-      // having back problems", "he was detained", "people are fuming").
-      if (said(t, resources).profane === 0 && !describesPerson(s, resources, k, j)) continue;
       score += v;
       count++;
       if (v < worst) {
@@ -755,40 +749,6 @@ function predicate(
   if (count === 0) return undefined;
   if (worst > STRONG && score > LIST_TOTAL && !profane) return undefined;
   return { from, to, word, score, count, profane, nameCalling };
-}
-
-/** Words before a noun that make it what someone is: "is a bully", "such a disaster", "a complete waste of space". */
-const PREDICATE_NOUN = /^(a|an|such|total|complete|utter|absolute|walking|real|proper|right|bloody|more|less)$/;
-
-/**
- * The judging word at `k` can describe a person: WordNet knows it mainly as an adjective (or it is the superlative of
- * one: "the weakest", "the rudest"), or it is the head of a noun phrase after the verb ("a bully", "the problem here",
- * "an absolute car crash", "more hindrance than help"). An adverb or a verb form ("hopelessly", "detained", "people
- * are fuming"), or a noun a preposition or another verb governs ("having back problems", "recovering from a fall"), is
- * not a description by itself.
- */
-function describesPerson(s: JudgementInput, resources: Resources, k: number, j: number): boolean {
-  const tokens = s.tokens;
-  const w = tokens[k]!.word;
-  if (resources.adjectives.has(w)) return true;
-  if (w.endsWith('est') && [w.slice(0, -2), w.slice(0, -3), w.slice(0, -4), `${w.slice(0, -4)}y`].some((base) => resources.adjectives.has(base))) return true;
-  if (w.endsWith('ly') || w.endsWith('ing')) return false;
-  let determined = false;
-  for (let m = j; m < k; m++) {
-    const x = tokens[m]!.word;
-    if (PREDICATE_NOUN.test(x) || NOUN_PHRASE.test(x) || pointsAtSomeone(s, m)) determined = true;
-    else if (GOVERNS.test(x)) return false;
-  }
-  return determined && k - j <= 4;
-}
-
-/** A verb form done to something, not a description: "you smashed it", "she is wasted on the minutes". */
-function doneToSomething(s: JudgementInput, k: number): boolean {
-  const t = s.tokens[k]!;
-  const next = s.tokens[k + 1];
-  if (!t.word.endsWith('ed') || !next || /[,;:.!?]/.test(s.text.slice(t.end - s.start, next.start - s.start))) return false;
-  if (next.word === 'on' || next.word === 'after') return true;
-  return next.word === 'it' && !/^(is|was|has|will|would)$/.test(s.tokens[k + 2]?.word ?? '');
 }
 
 const NOUN_PHRASE = /^(the|a|an|our|your|their|his|her|my|these|those|this|that|some|many|most|all|both|other|few|several)$/;
