@@ -488,8 +488,12 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
 
-  const saying = new Set<number>();
-  for (const h of s.hits) if (h.category === 'reported-speech') for (let i = h.from; i < h.to; i++) saying.add(i);
+  let saying = NO_TOKENS;
+  for (const h of s.hits)
+    if (h.category === 'reported-speech') {
+      if (saying === NO_TOKENS) saying = new Set();
+      for (let i = h.from; i < h.to; i++) saying.add(i);
+    }
   // 1. A person described: "<person> is/are … <negative words>", "you … <negative words>".
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.word;

@@ -13,6 +13,15 @@ export interface SentenceHits {
   readonly hits: readonly Hit[];
 }
 
+/**
+ * "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth", "I'm deaf as a post this
+ * week": the writer's words for themselves (lexicons/terms/self-reference.yaml) within `before` tokens before the word
+ * or two after it.
+ */
+export function aboutWriter(s: SentenceHits, hit: { from: number; to: number }, before = 4): boolean {
+  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - before && h.to <= hit.to + 2);
+}
+
 const BEFORE_WINDOW = 6;
 const AFTER_WINDOW = 2;
 const PERSON_CATEGORIES = new Set(['person-target', 'person-name', 'group-name']);

@@ -1,7 +1,7 @@
 import type { SentenceView } from '../context.js';
 import type { Hit } from '../../lexicon/lexicon.js';
 import type { Rule } from '../rule.js';
-import { aimedAtPerson } from '../../nlp/targets.js';
+import { aboutWriter, aimedAtPerson } from '../../nlp/targets.js';
 
 /** Disrespectful, abusive or belittling remarks about people, bullying, and criticism of officers in public. */
 export const rule: Rule = {
@@ -131,11 +131,6 @@ function someoneElseGoesPublic(s: SentenceView, pub: Hit): boolean {
 function aimedAtThing(s: SentenceView, hit: Hit): boolean {
   // "what a joke of a process": an insult noun used of a thing right before it.
   return s.of('thing-target').some((t) => t.from > hit.from && t.from - hit.to <= 2) && !aimedAtPerson(s, hit);
-}
-
-/** "What an idiot I am", "I'm a complete numpty", "at the risk of sounding like a jobsworth": the writer near the word. */
-function aboutWriter(s: SentenceView, hit: { from: number; to: number }): boolean {
-  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - 4 && h.to <= hit.to + 2);
 }
 
 /**

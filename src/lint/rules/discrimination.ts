@@ -1,4 +1,5 @@
 import { contemptBefore } from '../../nlp/judgement.js';
+import { aboutWriter } from '../../nlp/targets.js';
 import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
 import type { Rule } from '../rule.js';
@@ -60,8 +61,7 @@ export const rule: Rule = {
       // came") it is not.
       // A demeaning idiom the writer uses of themselves ("I'm blind as a bat without my glasses") or quotes to object
       // to is not theirs to answer for.
-      const own = (h: Hit) =>
-        s.quotationOpenAt(h.start) < 0 && !s.hits.some((r) => r.category === 'self-reference' && r.from >= h.from - 3 && r.to <= h.to + 2);
+      const own = (h: Hit) => s.quotationOpenAt(h.start) < 0 && !aboutWriter(s, h, 3);
       const self = s.of('demeaning', 'self').find(own) ?? (wants(s) ? s.of('demeaning', 'swap').find((h) => own(h) && !ageLimit(s, h)) : undefined);
       const group = s.of('protected-group')[0];
       if (self) {
