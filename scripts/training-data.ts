@@ -17,6 +17,13 @@ export const TRAINING_FILES = [
   'test/corpus/batch5.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch8.jsonl',
+  // Five blind batches (session 16), each measured once on arrival at the start-of-session engine and then trained on
+  // without being read: more writers' ways of breaching, so the models learn the language rather than one writer's.
+  'test/corpus/batch15.jsonl',
+  'test/corpus/batch16.jsonl',
+  'test/corpus/batch17.jsonl',
+  'test/corpus/batch18.jsonl',
+  'test/corpus/batch19.jsonl',
   // Ordinary messages only, every one proper (session 14): councillors pressing hard but properly on officers' decisions,
   // measured once on arrival and then read in full (not split) to find what the rules mistake for pressure.
   'test/corpus/casework.jsonl',
@@ -46,7 +53,7 @@ export const HALVED_BY_ID_DIRS = [ORDINARY_DIR, 'test/corpus/discrimination'];
 export const FOLDS = 5;
 /** What neither model is ever trained on, as both manifests say it: what `npm run eval` reports first. */
 export const NEVER_TRAINED =
-  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
+  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `batch14.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
 
 /** A command-line option's value (`--lambda 0.003` → "0.003"), or undefined when it is not given. */
 export function flag(args: string[], name: string): string | undefined {
