@@ -23,7 +23,18 @@ import { parseCouncil } from '../src/directory/council.js';
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadModel, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { concerns, READ_RULES, sentenceFeatures, type ReaderModel } from '../src/lint/reader.js';
-import { ENRICHED_RULES, ENRICHMENT_FILES, FOLDS, NEVER_TRAINED, flag, platt, trainingMessages, writeJsonLines } from './training-data.js';
+import {
+  ENRICHED_RULES,
+  ENRICHMENT_FILES,
+  FOLDS,
+  NEVER_TRAINED,
+  READER_FILES,
+  flag,
+  platt,
+  trainingFiles,
+  trainingMessages,
+  writeJsonLines,
+} from './training-data.js';
 
 const MIN_MESSAGES = 3;
 const ROUNDS = 3;
@@ -70,7 +81,7 @@ interface Raw {
   enriched: boolean;
 }
 const raws: Raw[] = [];
-const natural = trainingMessages();
+const natural = trainingMessages(trainingFiles(READER_FILES));
 const enrichment = ENRICHMENT_WEIGHT > 0 ? trainingMessages(ENRICHMENT_FILES) : { messages: [], sources: [] };
 const sources = [...natural.sources, ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` }))];
 const all = [...natural.messages.map((n) => ({ ...n, enriched: false })), ...enrichment.messages.map((e) => ({ ...e, enriched: true }))];

@@ -17,13 +17,6 @@ export const TRAINING_FILES = [
   'test/corpus/batch5.jsonl',
   'test/corpus/batch6.jsonl',
   'test/corpus/batch8.jsonl',
-  // Five blind batches (session 16), each measured once on arrival at the start-of-session engine and then trained on
-  // without being read: more writers' ways of breaching, so the models learn the language rather than one writer's.
-  'test/corpus/batch15.jsonl',
-  'test/corpus/batch16.jsonl',
-  'test/corpus/batch17.jsonl',
-  'test/corpus/batch18.jsonl',
-  'test/corpus/batch19.jsonl',
   // Ordinary messages only, every one proper (session 14): councillors pressing hard but properly on officers' decisions,
   // measured once on arrival and then read in full (not split) to find what the rules mistake for pressure.
   'test/corpus/casework.jsonl',
@@ -46,6 +39,25 @@ export const ENRICHMENT_FILES = [
   'test/corpus/discrimination/everyday.jsonl',
 ];
 export const ENRICHED_RULES = ['derogatory', 'discrimination'];
+/**
+ * Nine blind batches (session 16), each measured once on arrival at the start-of-session engine and then trained on
+ * without being read: more writers' ways of breaching, so the reader learns the language rather than a few writers'.
+ * The reader only: the first five (batch15–19) given to the confidence model as well moved nothing on the unseen sets (+2 true, +3 false
+ * findings at pre-send without the reader) and added 8 false alarms on the ordinary measuring half (30 → 38). Breaches
+ * fill about half of each batch, far more than of what a council sends, and a model that calibrates the rules' own
+ * findings learns that base rate: a finding like one of theirs looks right more often than it is on ordinary mail.
+ */
+export const READER_FILES = [
+  'test/corpus/batch15.jsonl',
+  'test/corpus/batch16.jsonl',
+  'test/corpus/batch17.jsonl',
+  'test/corpus/batch18.jsonl',
+  'test/corpus/batch19.jsonl',
+  'test/corpus/batch21.jsonl',
+  'test/corpus/batch22.jsonl',
+  'test/corpus/batch23.jsonl',
+  'test/corpus/batch24.jsonl',
+];
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';
 /** Split by id like the ordinary corpus: the training half may be read and trained on, the other half measures. */
@@ -53,7 +65,7 @@ export const HALVED_BY_ID_DIRS = [ORDINARY_DIR, 'test/corpus/discrimination'];
 export const FOLDS = 5;
 /** What neither model is ever trained on, as both manifests say it: what `npm run eval` reports first. */
 export const NEVER_TRAINED =
-  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `batch14.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
+  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `batch14.jsonl`, `batch20.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, `proper-a.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
 
 /** A command-line option's value (`--lambda 0.003` → "0.003"), or undefined when it is not given. */
 export function flag(args: string[], name: string): string | undefined {
@@ -82,8 +94,13 @@ export interface Source {
   messages: number;
 }
 
+/** The files a model trains on: the labelled sets (with `extra` after them), the ordinary corpus and the real messages. */
+export function trainingFiles(extra: string[] = []): string[] {
+  return [...TRAINING_FILES.filter(existsSync), ...extra, ...jsonl(ORDINARY_DIR), ...jsonl(REAL_DIR)];
+}
+
 /** Every training message (cc, bcc and to defaulted), its fold by a SHA-256 of its id, and the files it came from. */
-export function trainingMessages(files: string[] = [...TRAINING_FILES.filter(existsSync), ...jsonl(ORDINARY_DIR), ...jsonl(REAL_DIR)]): {
+export function trainingMessages(files: string[] = trainingFiles()): {
   messages: { m: Labelled; fold: number }[];
   sources: Source[];
 } {
