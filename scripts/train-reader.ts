@@ -31,7 +31,6 @@ import {
   READER_FILES,
   flag,
   platt,
-  trainingFiles,
   trainingMessages,
   writeJsonLines,
 } from './training-data.js';
@@ -64,6 +63,7 @@ interface Doc {
   ruleFound: boolean;
   /** From an enrichment set: fitted on (down-weighted) in every fold, never scored or calibrated on. */
   enriched: boolean;
+  extra: boolean;
 }
 
 const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUNCIL);
@@ -79,13 +79,19 @@ interface Raw {
   pointed: Map<string, number[]>;
   found: Set<string>;
   enriched: boolean;
+  extra: boolean;
 }
 const raws: Raw[] = [];
-const natural = trainingMessages(trainingFiles(READER_FILES));
+const natural = trainingMessages();
+const extra = trainingMessages(READER_FILES);
 const enrichment = ENRICHMENT_WEIGHT > 0 ? trainingMessages(ENRICHMENT_FILES) : { messages: [], sources: [] };
-const sources = [...natural.sources, ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` }))];
-const all = [...natural.messages.map((n) => ({ ...n, enriched: false })), ...enrichment.messages.map((e) => ({ ...e, enriched: true }))];
-for (const { m: message, fold, enriched } of all) {
+const sources = [...natural.sources, ...extra.sources.map((s) => ({ ...s, file: `${s.file} (fitted on, never calibrated on)` })), ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` }))];
+const all = [
+  ...natural.messages.map((n) => ({ ...n, enriched: false, extra: false })),
+  ...extra.messages.map((n) => ({ ...n, enriched: false, extra: true })),
+  ...enrichment.messages.map((e) => ({ ...e, enriched: true, extra: false })),
+];
+for (const { m: message, fold, enriched, extra: isExtra } of all) {
   const ctx = linter.context(message);
   if (!ctx) continue;
   const rules = READ_RULES.filter((r) => concerns(r, ctx) && (!enriched || ENRICHED_RULES.includes(r)));
@@ -103,7 +109,7 @@ for (const { m: message, fold, enriched } of all) {
       .findings.filter((f) => f.confidence >= 0.5)
       .map((f) => f.rule),
   );
-  raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found, enriched });
+  raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found, enriched, extra: isExtra });
 }
 
 // The dictionary: features seen in at least MIN_MESSAGES natural messages (numeric features always). Enrichment
@@ -225,17 +231,18 @@ for (const rule of READ_RULES) {
             pointed: r.pointed.get(rule) ?? [],
             ruleFound: r.found.has(rule),
             enriched: r.enriched,
+            extra: r.extra,
           } as Doc,
         ]
       : [],
   );
-  const docs = docsOfRule.filter((d) => !d.enriched);
+  const docs = docsOfRule.filter((d) => !d.enriched && !d.extra);
   const positives = docs.filter((d) => d.y === 1).length;
   if (positives < 10) continue;
   const oof = new Array<number>(docs.length).fill(0);
   const oofWithout = new Array<number>(docs.length).fill(0);
   for (let k = 0; k < FOLDS; k++) {
-    const fit = fitRule(docsOfRule.filter((d) => d.enriched || d.fold !== k));
+    const fit = fitRule(docsOfRule.filter((d) => d.enriched || d.extra || d.fold !== k));
     docs.forEach((d, i) => {
       if (d.fold !== k) return;
       oof[i] = messageScore(fit.w, fit.b, d);
@@ -321,6 +328,12 @@ edit it by hand: change the training data or the features (src/lint/reader.ts) a
     ENRICHMENT_WEIGHT > 0
       ? `the contempt sets (below) are fitted on for ${ENRICHED_RULES.map((r) => `\`${r}\``).join(' and ')} at weight ${ENRICHMENT_WEIGHT} against
   1 for a natural message, in every fold; the calibration and every figure here come from the natural messages alone`
+      : 'none'
+  }.
+- **Fitted on, never calibrated on:** ${
+    extra.messages.length > 0
+      ? `${extra.messages.length} messages of the blind batches marked so below, at weight 1 for every rule, in every fold; like the
+  enrichment sets they never calibrate and never count in the figures here`
       : 'none'
   }.
 - **Features:** ${names.length} that occur in at least ${MIN_MESSAGES} training messages (word stems, stem pairs, first word, Probity's
