@@ -394,19 +394,13 @@ export function disguisedProfanity(text: string, table: Profanity): { start: num
   return out;
 }
 
-/** Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. */
-/** Each sentence's tokens are judged once, however many frames ask (keyed by the sentence's own token array). */
-const JUDGED = new WeakMap<readonly Token[], Float64Array>();
-
+/**
+ * Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. Worked out afresh
+ * each time a frame asks: what the resources say of a word is noted on the word (see `said`), and keeping a table per
+ * sentence cost more than the few comparisons it saved.
+ */
 function judging(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number, states: Set<number>): number {
-  if (states.has(i)) return 0;
-  let memo = JUDGED.get(s.tokens);
-  if (!memo) {
-    memo = new Float64Array(s.tokens.length).fill(Number.NaN);
-    JUDGED.set(s.tokens, memo);
-  }
-  if (Number.isNaN(memo[i]!)) memo[i] = judgeToken(resources, s, i);
-  return memo[i]!;
+  return states.has(i) ? 0 : judgeToken(resources, s, i);
 }
 
 function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number): number {
