@@ -152,31 +152,38 @@ export class SentenceView {
     for (const { n, limit, containers } of this.negatorReach()) {
       if (kinds && !kinds.has(n.entry.kind ?? '')) continue;
       if (n.to > hit.from || hit.from >= limit || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;
-      if (containers.some((p) => p !== hit)) continue;
+      if (containsAnother(containers, hit)) continue;
       return true;
     }
     return false;
   }
 
-  private byCategory?: Map<string, Hit[]>;
-  /** Category → kind ('' for none) → hits. */
-  private byKind?: Map<string, Map<string, Hit[]>>;
+  /**
+   * Category → its hits that are not negated, and those by kind ('' for none), sorted out the first time a rule asks
+   * for the category by kind: most categories are only ever asked for whole.
+   */
+  private byCategory?: Map<string, { all: Hit[]; byKind?: Map<string, Hit[]> }>;
 
   /** Hits of a category (and kind) that are not negated; indexed once per sentence, as every rule asks. */
   of(category: string, kind?: string): Hit[] {
     if (this.hits.length === 0) return NONE;
-    if (!this.byCategory || !this.byKind) {
+    if (!this.byCategory) {
       this.byCategory = new Map();
-      this.byKind = new Map();
       for (const h of this.hits) {
         if (this.isNegated(h)) continue;
-        push(this.byCategory, h.category, h);
-        let kinds = this.byKind.get(h.category);
-        if (!kinds) this.byKind.set(h.category, (kinds = new Map()));
-        push(kinds, h.entry.kind ?? '', h);
+        const hits = this.byCategory.get(h.category);
+        if (hits) hits.all.push(h);
+        else this.byCategory.set(h.category, { all: [h] });
       }
     }
-    return (kind === undefined ? this.byCategory.get(category) : this.byKind.get(category)?.get(kind)) ?? NONE;
+    const hits = this.byCategory.get(category);
+    if (hits === undefined) return NONE;
+    if (kind === undefined) return hits.all;
+    if (!hits.byKind) {
+      hits.byKind = new Map();
+      for (const h of hits.all) push(hits.byKind, h.entry.kind ?? '', h);
+    }
+    return hits.byKind.get(kind) ?? NONE;
   }
 
   has(category: string, kind?: string): boolean {
@@ -381,6 +388,12 @@ export class RuleContext {
     const sentence = at instanceof SentenceView ? at : this.sentences.find((s) => s.start <= start && start < s.end);
     this.reports.push({ ...r, rule: this.currentRule, start, end, sentence });
   }
+}
+
+/** A phrase other than `hit` among a negator's containers (a loop: isNegated asks for every hit, often). */
+function containsAnother(containers: Hit[], hit: Hit): boolean {
+  for (const p of containers) if (p !== hit) return true;
+  return false;
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {
