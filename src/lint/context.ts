@@ -6,7 +6,7 @@ import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Hit, Lexicon } from '../lexicon/lexicon.js';
 import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
-import { classifyMood, endsInQuestionMark, type Mood } from '../nlp/mood.js';
+import { classifyMood, endsInQuestionMark, type Mood, type MoodInput } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../lexicon/tokens.js';
 import type { NormalisedMessage } from './normalise/index.js';
@@ -75,7 +75,11 @@ function lowerCaseName(h: Hit, tokens: Token[], text: string, resources: Resourc
 const OPEN_DOUBLE_QUOTE = /(^|[\s(])["\u201c][^"\u201d]*$/;
 const OPEN_SINGLE_QUOTE = /(^|[\s(])['\u2018](?:[^'\u2019]|(?<=\w)['\u2019](?=\w))*$/;
 
-export class SentenceView {
+/**
+ * One sentence as rules read it. It is itself what `classifyMood` reads (a MoodInput), so that working out its mood
+ * makes no object of functions per sentence.
+ */
+export class SentenceView implements MoodInput {
   private moodCache?: Mood;
   readonly hits: Hit[];
 
@@ -85,8 +89,10 @@ export class SentenceView {
     readonly end: number,
     readonly tokens: Token[],
     hits: Hit[],
-    private readonly names: (token: Token) => boolean,
-    private readonly vocative: (token: Token) => boolean = names,
+    /** Person names from the directory, with a capital. */
+    readonly isName: (token: Token) => boolean,
+    /** A directory name in any case. */
+    readonly isVocative: (token: Token) => boolean = isName,
     private readonly resources?: Resources,
   ) {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
@@ -219,18 +225,18 @@ export class SentenceView {
   }
 
   get mood(): Mood {
-    this.moodCache ??= classifyMood({
-      text: this.text,
-      start: this.start,
-      tokens: this.tokens,
-      hits: this.hits,
-      of: (category) => this.of(category),
-      isName: this.names,
-      isVocative: this.vocative,
-      feeling: (i) => this.resources?.valence.has(this.tokens[i]!.word) === true,
-      state: (i) => this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to),
-    });
+    this.moodCache ??= classifyMood(this);
     return this.moodCache;
+  }
+
+  /** The token at this index is a word the valence lists score. */
+  feeling(i: number): boolean {
+    return this.resources?.valence.has(this.tokens[i]!.word) === true;
+  }
+
+  /** The token at this index is inside a lexicon `state` (a feeling or circumstance: "fed up", "worried"). */
+  state(i: number): boolean {
+    return this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to);
   }
 
   private questionCache?: boolean;

@@ -447,6 +447,11 @@ function pointsAtSomeone(s: Pick<JudgementInput, 'text' | 'start' | 'tokens'>, a
   return POINTING.has(t.word) || /['’]s$/i.test(s.text.slice(t.start - s.start, t.end - s.start));
 }
 
+/** How sure it is that the token at `i` is profanity (see `said`); 0 for a word for who people are. */
+function swearing(tokens: Token[], identities: ReadonlySet<number>, resources: Resources, i: number): 0 | 1 | 2 {
+  return identities.has(i) ? 0 : said(tokens[i]!, resources).profane;
+}
+
 export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
   const out: Judgement[] = [];
   const tokens = s.tokens;
@@ -471,14 +476,15 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       identities.add(i);
     }
   }
-  const swear = (i: number) => (identities.has(i) ? 0 : said(tokens[i]!, resources).profane);
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
-  // disguised one, which may stand alone ("Bastards!").
+  // disguised one, which may stand alone ("Bastards!"). Asked before the helpers below are made, which most sentences
+  // never need.
   const disguised = DISGUISE.test(s.text);
-  if (!disguised && !tokens.some((_, i) => swear(i) === 2)) {
+  if (!disguised && !tokens.some((_, i) => swearing(tokens, identities, resources, i) === 2)) {
     const person = tokens.some((t, i) => SECOND.has(t.word) || PRONOUN.test(t.word) || s.isPerson(i));
-    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swear(i) > 0)) return out;
+    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swearing(tokens, identities, resources, i) > 0)) return out;
   }
+  const swear = (i: number) => swearing(tokens, identities, resources, i);
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
 
