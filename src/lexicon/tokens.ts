@@ -118,7 +118,7 @@ function wordEnd(text: string, i: number): number {
   }
 }
 
-const CONTRACTIONS: Record<string, string[]> = {
+const CONTRACTIONS: Record<string, [string, string]> = {
   "can't": ['can', 'not'],
   cannot: ['can', 'not'],
   "won't": ['will', 'not'],
@@ -164,8 +164,18 @@ const IS_AFTER = new Set([
 const WORD_CACHE_LIMIT = 50_000; // bounded: arbitrary input must not grow memory without limit
 /** Lower-cased words → their Word. */
 const words = new Map<string, Word>();
-/** Each form as written (before lower-casing) → whether it opens with a capital and the words it stands for. */
-const written = new Map<string, { capital: boolean; words: Word[] }>();
+/**
+ * A form as written (before lower-casing): whether it opens with a capital and the words it stands for, one or two
+ * ("don't" is do + not). The words sit in fields of their own rather than in an array: every token reads its form,
+ * and an array would be one more object to fetch from memory each time.
+ */
+interface Form {
+  capital: boolean;
+  first: Word;
+  second: Word | undefined;
+}
+/** Each form as written → its Form. */
+const written = new Map<string, Form>();
 
 function wordOf(word: string): Word {
   let w = words.get(word);
@@ -203,15 +213,19 @@ export function tokenise(text: string, offset = 0): Token[] {
     let form = written.get(raw);
     if (form === undefined) {
       const lower = raw.toLowerCase().replace(/’/g, "'");
-      form = { capital: raw[0] !== lower[0], words: expand(lower).map(wordOf) };
+      const [first, second] = expand(lower);
+      form = { capital: raw[0] !== lower[0], first: wordOf(first), second: second === undefined ? undefined : wordOf(second) };
       written.set(raw, form);
     }
-    for (const w of form.words) tokens.push({ word: w.word, stem: w.stem, start, end, capital: form.capital, known: w });
+    const { capital, first, second } = form;
+    tokens.push({ word: first.word, stem: first.stem, start, end, capital, known: first });
+    if (second !== undefined) tokens.push({ word: second.word, stem: second.stem, start, end, capital, known: second });
   }
   return tokens;
 }
 
-function expand(word: string): string[] {
+/** The one or two words a form stands for. */
+function expand(word: string): [string] | [string, string] {
   if (!word.includes("'")) return [word];
   const whole = CONTRACTIONS[word];
   if (whole) return whole;

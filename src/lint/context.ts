@@ -6,7 +6,7 @@ import type { Council, Person } from '../directory/council.js';
 import { resolve } from '../directory/council.js';
 import type { Hit, Lexicon } from '../lexicon/lexicon.js';
 import { abuseScore, judgementsIn, type Judgement, type Resources } from '../nlp/judgement.js';
-import { classifyMood, endsInQuestionMark, type Mood } from '../nlp/mood.js';
+import { classifyMood, endsInQuestionMark, type Mood, type MoodInput } from '../nlp/mood.js';
 import { splitSentences } from '../nlp/sentences.js';
 import { tokenise, type Token } from '../lexicon/tokens.js';
 import type { NormalisedMessage } from './normalise/index.js';
@@ -75,7 +75,11 @@ function lowerCaseName(h: Hit, tokens: Token[], text: string, resources: Resourc
 const OPEN_DOUBLE_QUOTE = /(^|[\s(])["\u201c][^"\u201d]*$/;
 const OPEN_SINGLE_QUOTE = /(^|[\s(])['\u2018](?:[^'\u2019]|(?<=\w)['\u2019](?=\w))*$/;
 
-export class SentenceView {
+/**
+ * One sentence as rules read it. It is itself what `classifyMood` reads (a MoodInput), so that working out its mood
+ * makes no object of functions per sentence.
+ */
+export class SentenceView implements MoodInput {
   private moodCache?: Mood;
   readonly hits: Hit[];
 
@@ -85,8 +89,10 @@ export class SentenceView {
     readonly end: number,
     readonly tokens: Token[],
     hits: Hit[],
-    private readonly names: (token: Token) => boolean,
-    private readonly vocative: (token: Token) => boolean = names,
+    /** Person names from the directory, with a capital. */
+    readonly isName: (token: Token) => boolean,
+    /** A directory name in any case. */
+    readonly isVocative: (token: Token) => boolean = isName,
     private readonly resources?: Resources,
   ) {
     // Names of groups, parties and wards that are also common words ("green", "labour", "Abbey") count only
@@ -152,31 +158,38 @@ export class SentenceView {
     for (const { n, limit, containers } of this.negatorReach()) {
       if (kinds && !kinds.has(n.entry.kind ?? '')) continue;
       if (n.to > hit.from || hit.from >= limit || (n.entry.kind !== 'disavowal' && hit.from - n.to >= NEGATION_WINDOW)) continue;
-      if (containers.some((p) => p !== hit)) continue;
+      if (containsAnother(containers, hit)) continue;
       return true;
     }
     return false;
   }
 
-  private byCategory?: Map<string, Hit[]>;
-  /** Category → kind ('' for none) → hits. */
-  private byKind?: Map<string, Map<string, Hit[]>>;
+  /**
+   * Category → its hits that are not negated, and those by kind ('' for none), sorted out the first time a rule asks
+   * for the category by kind: most categories are only ever asked for whole.
+   */
+  private byCategory?: Map<string, { all: Hit[]; byKind?: Map<string, Hit[]> }>;
 
   /** Hits of a category (and kind) that are not negated; indexed once per sentence, as every rule asks. */
   of(category: string, kind?: string): Hit[] {
     if (this.hits.length === 0) return NONE;
-    if (!this.byCategory || !this.byKind) {
+    if (!this.byCategory) {
       this.byCategory = new Map();
-      this.byKind = new Map();
       for (const h of this.hits) {
         if (this.isNegated(h)) continue;
-        push(this.byCategory, h.category, h);
-        let kinds = this.byKind.get(h.category);
-        if (!kinds) this.byKind.set(h.category, (kinds = new Map()));
-        push(kinds, h.entry.kind ?? '', h);
+        const hits = this.byCategory.get(h.category);
+        if (hits) hits.all.push(h);
+        else this.byCategory.set(h.category, { all: [h] });
       }
     }
-    return (kind === undefined ? this.byCategory.get(category) : this.byKind.get(category)?.get(kind)) ?? NONE;
+    const hits = this.byCategory.get(category);
+    if (hits === undefined) return NONE;
+    if (kind === undefined) return hits.all;
+    if (!hits.byKind) {
+      hits.byKind = new Map();
+      for (const h of hits.all) push(hits.byKind, h.entry.kind ?? '', h);
+    }
+    return hits.byKind.get(kind) ?? NONE;
   }
 
   has(category: string, kind?: string): boolean {
@@ -212,18 +225,18 @@ export class SentenceView {
   }
 
   get mood(): Mood {
-    this.moodCache ??= classifyMood({
-      text: this.text,
-      start: this.start,
-      tokens: this.tokens,
-      hits: this.hits,
-      of: (category) => this.of(category),
-      isName: this.names,
-      isVocative: this.vocative,
-      feeling: (i) => this.resources?.valence.has(this.tokens[i]!.word) === true,
-      state: (i) => this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to),
-    });
+    this.moodCache ??= classifyMood(this);
     return this.moodCache;
+  }
+
+  /** The token at this index is a word the valence lists score. */
+  feeling(i: number): boolean {
+    return this.resources?.valence.has(this.tokens[i]!.word) === true;
+  }
+
+  /** The token at this index is inside a lexicon `state` (a feeling or circumstance: "fed up", "worried"). */
+  state(i: number): boolean {
+    return this.hits.some((h) => h.category === 'state' && h.from <= i && i < h.to);
   }
 
   private questionCache?: boolean;
@@ -381,6 +394,12 @@ export class RuleContext {
     const sentence = at instanceof SentenceView ? at : this.sentences.find((s) => s.start <= start && start < s.end);
     this.reports.push({ ...r, rule: this.currentRule, start, end, sentence });
   }
+}
+
+/** A phrase other than `hit` among a negator's containers (a loop: isNegated asks for every hit, often). */
+function containsAnother(containers: Hit[], hit: Hit): boolean {
+  for (const p of containers) if (p !== hit) return true;
+  return false;
 }
 
 function push<V>(map: Map<string, V[]>, key: string, value: V): void {

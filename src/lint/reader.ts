@@ -98,7 +98,7 @@ const MOOD_FEATURE: Record<Mood, string> = {
 /** `at` is the sentence's index in `ctx.sentences` (looked up when not given). */
 export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sentences.indexOf(s)): Map<string, number> {
   const f = new Map<string, number>();
-  visitFeatures(s, ctx, at, {
+  visitFeatures(s, ctx, at, roleFeatures(ctx), {
     words: (_, forms, negated) => {
       const seq = forms.map((w, i) => (negated[i] ? `not_${w}` : w)).filter((w) => w !== '');
       for (const w of seq) f.set(`w:${w}`, 1);
@@ -111,7 +111,8 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
   return f;
 }
 
-function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: FeatureSink): void {
+/** `roles` are the message's `roleFeatures`, worked out once for all its sentences. */
+function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, roles: readonly string[], sink: FeatureSink): void {
   const tokens = s.tokens;
   const words: string[] = tokens.map((t) => (isDigit(t.word.charCodeAt(0)) ? '<num>' : t.stem));
   for (const h of s.hits) {
@@ -161,19 +162,19 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   const resources = ctx.resources;
   if (resources) {
     let positive = 0;
-    s.tokens.forEach((t, i) => {
-      const v = said(t, resources).valence;
-      if (v === undefined || words[i] === '') return;
+    for (let i = 0; i < tokens.length; i++) {
+      const v = said(tokens[i]!, resources).valence;
+      if (v === undefined || words[i] === '') continue;
       const x = negated[i] ? -v : v;
       if (x < 0) negative -= x;
       else positive += x;
-    });
+    }
     if (negative > 0) sink.named('valence-neg', Math.min(negative, 10) / 5);
     if (positive > 0) sink.named('valence-pos', Math.min(positive, 10) / 5);
   }
   // What the sentences either side are about: a remark often names people in one sentence and judges them in the next
   // ("I gather he's a Sikh - the turban and the beard. Is that really hygienic?").
-  for (const j of [at - 1, at + 1]) {
+  for (let j = at - 1; j <= at + 1; j += 2) {
     const next = at < 0 ? undefined : ctx.sentences[j];
     for (const h of next?.hits ?? [])
       if (!MASKED[h.category] && h.category !== 'negator' && !next!.isNegated(h)) {
@@ -190,7 +191,7 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, sink: Feat
   sink.named('abuse', s.abuse);
   if (s.question) sink.named('question-mark', 1);
   sink.named('log-words', Math.log1p(s.tokens.length));
-  for (const r of roleFeatures(ctx)) sink.named(r, 1);
+  for (const r of roles) sink.named(r, 1);
 }
 
 function isDigit(code: number): boolean {
@@ -240,20 +241,15 @@ function refusedSpans(s: SentenceView): { from: number; to: number }[] {
   return spans;
 }
 
-const ROLES = new WeakMap<RuleContext, string[]>();
-
+/** Who writes to whom, as features of every sentence of the message. */
 function roleFeatures(ctx: RuleContext): string[] {
-  let r = ROLES.get(ctx);
-  if (!r) {
-    const officers = ctx.officers(['to', 'cc']);
-    r = [`sender:${ctx.senderRole}`, `channel:${ctx.message.channel}`];
-    if (ctx.sender?.cabinet) r.push('sender:cabinet');
-    if (officers.some((o) => o.grade === 'junior')) r.push('to:junior');
-    if (officers.some((o) => o.grade === 'chief')) r.push('to:chief');
-    if (ctx.members(['to', 'cc']).length > 0) r.push('to:member');
-    if (ctx.recipients.some((p) => !p.person)) r.push('to:external');
-    ROLES.set(ctx, r);
-  }
+  const officers = ctx.officers(['to', 'cc']);
+  const r = [`sender:${ctx.senderRole}`, `channel:${ctx.message.channel}`];
+  if (ctx.sender?.cabinet) r.push('sender:cabinet');
+  if (officers.some((o) => o.grade === 'junior')) r.push('to:junior');
+  if (officers.some((o) => o.grade === 'chief')) r.push('to:chief');
+  if (ctx.members(['to', 'cc']).length > 0) r.push('to:member');
+  if (ctx.recipients.some((p) => !p.person)) r.push('to:external');
   return r;
 }
 
@@ -387,10 +383,10 @@ class Scorer implements FeatureSink {
 
   constructor(private readonly c: Compiled) {}
 
-  score(s: SentenceView, ctx: RuleContext, at: number, z: Float64Array): void {
+  score(s: SentenceView, ctx: RuleContext, at: number, roles: readonly string[], z: Float64Array): void {
     this.sentence++;
     this.z = z;
-    visitFeatures(s, ctx, at, this);
+    visitFeatures(s, ctx, at, roles, this);
   }
 
   private add(feature: number | undefined, value: number): void {
@@ -454,11 +450,12 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
   const bestAt = new Int32Array(all.length).fill(-1);
   const bestZ = new Float64Array(all.length);
   const z = new Float64Array(all.length);
+  const roles = roleFeatures(ctx);
   for (let at = 0; at < ctx.sentences.length; at++) {
     const s = ctx.sentences[at]!;
     if (s.tokens.length < 2) continue;
     z.set(c.biases);
-    c.scorer.score(s, ctx, at, z);
+    c.scorer.score(s, ctx, at, roles, z);
     for (let r = 0; r < all.length; r++)
       if (index[r] && (bestAt[r]! < 0 || z[r]! > bestZ[r]!)) {
         bestAt[r] = at;

@@ -394,19 +394,13 @@ export function disguisedProfanity(text: string, table: Profanity): { start: num
   return out;
 }
 
-/** Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. */
-/** Each sentence's tokens are judged once, however many frames ask (keyed by the sentence's own token array). */
-const JUDGED = new WeakMap<readonly Token[], Float64Array>();
-
+/**
+ * Negative valence of a token, or 0; feelings and circumstances (lexicon category `state`) count as 0. Worked out afresh
+ * each time a frame asks: what the resources say of a word is noted on the word (see `said`), and keeping a table per
+ * sentence cost more than the few comparisons it saved.
+ */
 function judging(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number, states: Set<number>): number {
-  if (states.has(i)) return 0;
-  let memo = JUDGED.get(s.tokens);
-  if (!memo) {
-    memo = new Float64Array(s.tokens.length).fill(Number.NaN);
-    JUDGED.set(s.tokens, memo);
-  }
-  if (Number.isNaN(memo[i]!)) memo[i] = judgeToken(resources, s, i);
-  return memo[i]!;
+  return states.has(i) ? 0 : judgeToken(resources, s, i);
 }
 
 function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number): number {
@@ -453,6 +447,11 @@ function pointsAtSomeone(s: Pick<JudgementInput, 'text' | 'start' | 'tokens'>, a
   return POINTING.has(t.word) || /['’]s$/i.test(s.text.slice(t.start - s.start, t.end - s.start));
 }
 
+/** How sure it is that the token at `i` is profanity (see `said`); 0 for a word for who people are. */
+function swearing(tokens: Token[], identities: ReadonlySet<number>, resources: Resources, i: number): 0 | 1 | 2 {
+  return identities.has(i) ? 0 : said(tokens[i]!, resources).profane;
+}
+
 export function judgementsIn(s: JudgementInput, resources: Resources): Judgement[] {
   const out: Judgement[] = [];
   const tokens = s.tokens;
@@ -477,14 +476,15 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
       identities.add(i);
     }
   }
-  const swear = (i: number) => (identities.has(i) ? 0 : said(tokens[i]!, resources).profane);
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
-  // disguised one, which may stand alone ("Bastards!").
+  // disguised one, which may stand alone ("Bastards!"). Asked before the helpers below are made, which most sentences
+  // never need.
   const disguised = DISGUISE.test(s.text);
-  if (!disguised && !tokens.some((_, i) => swear(i) === 2)) {
+  if (!disguised && !tokens.some((_, i) => swearing(tokens, identities, resources, i) === 2)) {
     const person = tokens.some((t, i) => SECOND.has(t.word) || PRONOUN.test(t.word) || s.isPerson(i));
-    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swear(i) > 0)) return out;
+    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swearing(tokens, identities, resources, i) > 0)) return out;
   }
+  const swear = (i: number) => swearing(tokens, identities, resources, i);
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
 

@@ -64,12 +64,11 @@ export interface MoodInput {
 }
 
 export function classifyMood(s: MoodInput): Mood {
-  const of = s.of;
   const question = endsInQuestionMark(s.text);
-  const infoVerbs = of('info-verb');
+  const infoVerbs = s.of('info-verb');
   // "I'll make sure she pays" is the writer's own promise, not an instruction; "someone makes sure", "we ensured" and
   // "making sure" are someone else's doing or a report of it (only the base form "make sure", "ensure" tells the reader).
-  const instruction = of('instruction-frame').filter(
+  const instruction = s.of('instruction-frame').filter(
     (h) =>
       !/^(makes|made|making|ensures|ensured|ensuring)$/.test(s.tokens[h.from]!.word) &&
       !(
@@ -84,7 +83,7 @@ export function classifyMood(s: MoodInput): Mood {
   );
   if (instruction.length > 0 && !question) return 'instruction';
 
-  const request = of('request-frame');
+  const request = s.of('request-frame');
   if (request.length > 0) {
     const after = request[0]!.to;
     return infoVerbs.some((h) => h.from >= after - 1 && h.from <= after + 4) ? 'info-request' : 'request';

@@ -59,10 +59,9 @@ export const rule: Rule = {
       // Asking for someone of another age, sex or ability in a person's place ("could we have someone younger on the
       // panel?") is less favourable treatment in itself; said of what happened ("one of the men from the contractor
       // came") it is not.
-      // A demeaning idiom the writer uses of themselves ("I'm blind as a bat without my glasses") or quotes to object
-      // to is not theirs to answer for.
-      const own = (h: Hit) => s.quotationOpenAt(h.start) < 0 && !aboutWriter(s, h, 3);
-      const self = s.of('demeaning', 'self').find(own) ?? (wants(s) ? s.of('demeaning', 'swap').find((h) => own(h) && !ageLimit(s, h)) : undefined);
+      const self =
+        s.of('demeaning', 'self').find((h) => writersOwn(s, h)) ??
+        (wants(s) ? s.of('demeaning', 'swap').find((h) => writersOwn(s, h) && !ageLimit(s, h)) : undefined);
       const group = s.of('protected-group')[0];
       if (self) {
         if (group) ctx.report({ messageId: 'demeaning', at: self, data: { group: describe(group.entry.note) } });
@@ -122,6 +121,14 @@ const WANTING = /^(want|wants|wanted|need|needs|prefer|rather|should|ought|perha
 
 function wants(s: SentenceView): boolean {
   return s.asks || s.mood === 'question' || s.tokens.some((t) => WANTING.test(t.word));
+}
+
+/**
+ * A demeaning idiom the writer uses of themselves ("I'm blind as a bat without my glasses") or quotes to object to is
+ * not theirs to answer for.
+ */
+function writersOwn(s: SentenceView, h: Hit): boolean {
+  return s.quotationOpenAt(h.start) < 0 && !aboutWriter(s, h, 3);
 }
 
 /** "someone older than 18", "anyone younger than 25", "someone older aged…": an age limit, not a preference for a person. */

@@ -44,10 +44,8 @@ export const rule: Rule = {
       }
       const invitations = s.of('social-contact');
       // Kisses ("x") count as a sign-off at the end of a line, not "the council's X account".
-      // A capital inside a sentence makes a name: "Darling Lane", "the Sweetheart Café".
-      const named = (h: (typeof invitations)[number]) => h.from > 0 && s.tokens[h.from]!.capital;
       const intimate = invitations.find(
-        (h) => h.entry.kind === 'intimate' && !named(h) && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)),
+        (h) => h.entry.kind === 'intimate' && !named(s, h) && (!/^x+o?$/i.test(h.text) || (h.text === h.text.toLowerCase() && h.to === s.tokens.length)),
       );
       if (intimate) {
         ctx.report({ messageId: 'intimate', at: intimate, data: { word: intimate.text } });
@@ -67,6 +65,11 @@ export const rule: Rule = {
 /** After a social word, what carries the plan on: a time, a place, a companion ("a drink at the Crown", "dinner tonight"). */
 const PLAN_GOES_ON =
   /^(on|at|in|with|after|before|and|or|for|to|tonight|tomorrow|today|yesterday|last|sometime|soon|later|next|this|some|one|then|together|again|instead|round|out|mate|pls|please|\d.*)$/;
+
+/** A capital inside a sentence makes a name: "Darling Lane", "the Sweetheart Café". */
+function named(s: SentenceView, h: Hit): boolean {
+  return h.from > 0 && s.tokens[h.from]!.capital;
+}
 
 /**
  * A social word that is only the topic: the first of two nouns ("drinks licences", "the dinner invoice", "my dinner

@@ -102,9 +102,12 @@ function partyNext(next: SentenceView | undefined): boolean {
 }
 
 function hasParty(s: SentenceView): boolean {
-  // "working party" and "third party" are not politics.
-  const lookalike = (h: Hit) => s.hits.some((l) => l.category === 'party-lookalike' && l.from === h.from - 1 && l.to === h.from + 1);
-  return s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && lookalike(h))) || s.has('group-name');
+  return s.of('party').some((h) => !(s.tokens[h.from]!.word === 'party' && lookalike(s, h))) || s.has('group-name');
+}
+
+/** "working party" and "third party" are not politics. */
+function lookalike(s: SentenceView, h: Hit): boolean {
+  return s.hits.some((l) => l.category === 'party-lookalike' && l.from === h.from - 1 && l.to === h.from + 1);
 }
 
 /** "I'd like the press office to…", "we need you to…" written as statements. */
