@@ -28,7 +28,9 @@ import {
   ENRICHMENT_FILES,
   FOLDS,
   NEVER_TRAINED,
+  PROPER_FILES,
   READER_FILES,
+  trainingFiles,
   flag,
   platt,
   trainingMessages,
@@ -82,10 +84,14 @@ interface Raw {
   extra: boolean;
 }
 const raws: Raw[] = [];
-const natural = trainingMessages();
-const extra = trainingMessages(READER_FILES);
+const natural = trainingMessages(trainingFiles());
+const extra = trainingMessages([...READER_FILES, ...PROPER_FILES]);
 const enrichment = ENRICHMENT_WEIGHT > 0 ? trainingMessages(ENRICHMENT_FILES) : { messages: [], sources: [] };
-const sources = [...natural.sources, ...extra.sources.map((s) => ({ ...s, file: `${s.file} (fitted on, never calibrated on)` })), ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` }))];
+const sources = [
+  ...natural.sources,
+  ...extra.sources.map((s) => ({ ...s, file: `${s.file} (fitted on, never calibrated on)` })),
+  ...enrichment.sources.map((s) => ({ ...s, file: `${s.file} (enrichment, ${ENRICHED_RULES.join(' and ')} only)` })),
+];
 const all = [
   ...natural.messages.map((n) => ({ ...n, enriched: false, extra: false })),
   ...extra.messages.map((n) => ({ ...n, enriched: false, extra: true })),
@@ -109,7 +115,17 @@ for (const { m: message, fold, enriched, extra: isExtra } of all) {
       .findings.filter((f) => f.confidence >= 0.5)
       .map((f) => f.rule),
   );
-  raws.push({ id: message.id, fold, expect: message.expect, rules, sentences: views.map((s) => sentenceFeatures(s, ctx)), pointed, found, enriched, extra: isExtra });
+  raws.push({
+    id: message.id,
+    fold,
+    expect: message.expect,
+    rules,
+    sentences: views.map((s) => sentenceFeatures(s, ctx)),
+    pointed,
+    found,
+    enriched,
+    extra: isExtra,
+  });
 }
 
 // The dictionary: features seen in at least MIN_MESSAGES natural messages (numeric features always). Enrichment
@@ -332,7 +348,7 @@ edit it by hand: change the training data or the features (src/lint/reader.ts) a
   }.
 - **Fitted on, never calibrated on:** ${
     extra.messages.length > 0
-      ? `${extra.messages.length} messages of the blind batches marked so below, at weight 1 for every rule, in every fold; like the
+      ? `${extra.messages.length} messages of the blind sets marked so below, at weight 1 for every rule, in every fold; like the
   enrichment sets they never calibrate and never count in the figures here`
       : 'none'
   }.
