@@ -65,6 +65,7 @@ interface Doc {
   ruleFound: boolean;
   /** From an enrichment set: fitted on (down-weighted) in every fold, never scored or calibrated on. */
   enriched: boolean;
+  /** From READER_FILES or PROPER_FILES: fitted on at full weight for every rule in every fold, never scored or calibrated on. */
   extra: boolean;
 }
 

@@ -12,17 +12,17 @@
  * the weights did not see. Nothing is random: the same files give the same model, byte for byte.
  *
  * Training data: the development sets (dev, dev2, dev3, dev4), batches that have had their on-arrival measurement
- * (batch5, batch6, batch8), the casework set (every message proper, read in full), the training half of the ordinary
- * corpus (ids whose hash is even; the other half is kept for the false-alarm figure), and the training half of the
- * real published messages (split by source). Never the holdouts,
- * batch7, batch9, batch10, batch11, batch12, batch13, or the measuring halves: those are for measuring.
+ * (batch5, batch6, batch8), the casework set (every message proper, read in full), the blind proper sets never read
+ * (PROPER_FILES), the training half of the ordinary corpus (ids whose hash is even; the other half is kept for the
+ * false-alarm figure), and the training half of the real published messages (split by source). Never what
+ * NEVER_TRAINED (scripts/training-data.ts) names: those are for measuring.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Features, ConfidenceModel } from '../src/lint/confidence-model.js';
 import { createLinter } from '../src/lint/engine.js';
 import { EXAMPLE_COUNCIL, loadLexicon, loadProtocolPacks, loadResources } from '../src/lint/load.js';
 import { parseCouncil } from '../src/directory/council.js';
-import { FOLDS, NEVER_TRAINED, flag, platt, trainingMessages, writeJsonLines } from './training-data.js';
+import { FOLDS, NEVER_TRAINED, PROPER_FILES, flag, platt, trainingFiles, trainingMessages, writeJsonLines } from './training-data.js';
 
 /**
  * L2 strength, chosen by out-of-fold log loss (2026-12-06: 0.02 → 0.340, 0.005 → 0.324, 0.001 → 0.322,
@@ -46,7 +46,7 @@ const council = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8'), EXAMPLE_COUN
 const neutral: ConfidenceModel = { weights: {}, platt: { a: 1, b: 0 } };
 const linter = createLinter({ council, packs: loadProtocolPacks(), lexicon: loadLexicon(), resources: loadResources(), model: neutral });
 
-const { messages, sources } = trainingMessages();
+const { messages, sources } = trainingMessages(trainingFiles(PROPER_FILES));
 const examples: Example[] = [];
 for (const { m, fold } of messages) {
   const { findings, features } = linter.explain(m);
