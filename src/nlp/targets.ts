@@ -18,8 +18,25 @@ export interface SentenceHits {
  * week": the writer's words for themselves (lexicons/terms/self-reference.yaml) within `before` tokens before the word
  * or two after it.
  */
-export function aboutWriter(s: SentenceHits, hit: { from: number; to: number }, before = 4): boolean {
-  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - before && h.to <= hit.to + 2);
+export function aboutWriter(s: SentenceHits & { readonly tokens?: readonly { word: string }[] }, hit: { from: number; to: number }, before = 4): boolean {
+  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - before && h.to <= hit.to + 2) || writersSimile(s.tokens ?? [], hit.from);
+}
+
+const SUBJECTS = new Set(['i', 'we', 'you', 'he', 'she', 'they']);
+const WRITER = new Set(['i', 'we']);
+const ARTICLES = new Set(['a', 'an']);
+
+/**
+ * A simile describes the subject of its clause: "I sat there like a lemon", "I've still got the old one saved like a
+ * numpty" are the writer's words for themselves; "you handled it like a numpty" and "he looks like a clown" are not.
+ * The nearest subject pronoun before "like a" (up to two words between the article and the word) decides.
+ */
+function writersSimile(tokens: readonly { word: string }[], at: number): boolean {
+  let i = at - 1;
+  for (let k = 0; k < 2 && i >= 0 && !ARTICLES.has(tokens[i]!.word); k++) i--;
+  if (i < 1 || !ARTICLES.has(tokens[i]!.word) || tokens[i - 1]!.word !== 'like') return false;
+  for (let j = i - 2; j >= Math.max(0, i - 14); j--) if (SUBJECTS.has(tokens[j]!.word)) return WRITER.has(tokens[j]!.word);
+  return false;
 }
 
 const BEFORE_WINDOW = 6;

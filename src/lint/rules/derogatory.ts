@@ -34,6 +34,8 @@ export const rule: Rule = {
         to: ['o-murray'],
         text: 'A tenant rang me this morning calling the repairs team useless cowboys. Could someone look at the damp at 3 Ash Court?',
       },
+      // A simile describes its clause's subject: here the writer.
+      { from: 'cllr-doyle', to: ['o-ahmed'], text: "Could you resend the new template? I've still got the old one saved like a numpty." },
       // Someone else going public is theirs to do.
       { from: 'cllr-byrne', to: ['o-murray'], text: 'Mrs Kaur says she will go to the papers about the damp. When is the surveyor booked?' },
     ],
@@ -41,6 +43,7 @@ export const rule: Rule = {
       { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
       { from: 'cllr-ashworth', to: ['cllr-webb'], text: 'The planning team are a bunch of clowns.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
+      { from: 'cllr-khan', to: ['o-reid'], text: 'You handled that like a complete numpty.', messageId: 'insult' },
       // The writer's own calling: the insult follows in another clause, aimed at the reader.
       { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
       // "Least" before a word of praise judges; a rebuke says how someone ought to feel about themselves.

@@ -21,9 +21,18 @@ export const rule: Rule = {
       { from: 'o-carter', to: ['cllr-hale'], text: 'The same budget briefing has been offered to every group.' },
       { from: 'o-carter', to: ['o-murray'], text: 'At the Conservative group briefing they were worried about the car park charges.' },
       { from: 'o-carter', to: ['cllr-hale'], text: "I'm sorry, but I can't tell you what was discussed at the Conservative group briefing." },
+      // The reader's own group, named by "your": telling a group about its own meeting.
+      { from: 'o-bell', to: ['cllr-webb', 'cllr-ashworth'], text: 'The Civic Room is free on 12 April, so I have booked it for your group meeting.' },
+      // Any group's meeting, in an offer made to every group.
+      {
+        from: 'o-walsh',
+        to: ['cllr-hale', 'cllr-webb'],
+        text: 'An officer will attend a group meeting of your choosing and leave before any political discussion.',
+      },
     ],
     invalid: [
       { from: 'o-murray', to: ['cllr-hale'], text: 'At the Conservative group briefing they were worried about the car park charges.', messageId: 'relay' },
+      { from: 'o-murray', to: ['cllr-hale'], text: 'The car park charges came up at their group meeting last night.', messageId: 'relay' },
       { from: 'cllr-hale', to: ['o-murray'], text: 'What did the Lib Dems say in their briefing yesterday?', messageId: 'ask' },
     ],
   },
@@ -41,7 +50,9 @@ export const rule: Rule = {
         const groups = groupsNamed(s);
         // With no party group named, a member group's meeting is all the sentence is about.
         if (groups.length === 0 && memberGroups.length > 0) continue;
-        if (groups.length === 0 && !s.has('other-group')) continue;
+        // "Your group meeting" is the reader's own group's; "a group meeting of your choosing", "any group's meeting" are
+        // any group's. Neither points at another group.
+        if (groups.length === 0 && !s.of('other-group').some((h) => !NOT_ANOTHER.has(s.tokens[h.from - 1]?.word ?? ''))) continue;
         // Telling a group about its own meeting is fine.
         const outsiders = members.filter((m) => groups.length === 0 || groups.some((g) => g.entry.kind !== m.group));
         if (outsiders.length === 0) continue;
@@ -83,6 +94,9 @@ function declines(s: SentenceView): boolean {
       ),
   );
 }
+
+/** Words before "group meeting" that make it the reader's or writer's own group's, or any group's: not another one. */
+const NOT_ANOTHER = new Set(['your', 'our', 'a', 'an', 'any', 'each', 'every', 'no']);
 
 /** Group names from council.yaml carry the group id as their kind; national party names are kept too. */
 

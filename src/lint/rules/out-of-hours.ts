@@ -11,6 +11,7 @@ export const rule: Rule = {
     messages: {
       deadline: 'This asks an officer for something outside working hours ("{{word}}").',
       late: 'This urgent demand was sent outside working hours ({{when}}).',
+      asked: 'This asks an officer for something outside working hours ({{when}}).',
     },
     suggestion:
       "Respect officers' free time: ask for what you need within working hours and allow a reasonable time to respond, unless it is a genuine emergency.",
@@ -22,11 +23,32 @@ export const rule: Rule = {
       { from: 'cllr-price', to: ['o-patel'], text: 'No rush, whenever you are back on Monday is fine.', sentAt: '2026-03-07T22:30:00+00:00' },
       { from: 'cllr-price', to: ['o-patel'], text: 'Could you send me the figures by Thursday?' },
       { from: 'cllr-moss', to: ['o-reid'], text: 'Can you tell me whether the tip is open over the bank holiday?' },
+      {
+        from: 'cllr-price',
+        to: ['o-patel'],
+        text: 'Could you send me the planning history for 4 Mill Lane when you are back?',
+        sentAt: '2026-03-07T22:30:00+00:00',
+      },
+      // An invitation answered by "let me know" is familiarity's to judge, not work asked for.
+      {
+        from: 'cllr-price',
+        to: ['o-patel'],
+        text: "I've got a spare ticket for the match on Saturday if you fancy it. Let me know!",
+        sentAt: '2026-03-05T21:10:00+00:00',
+      },
     ],
     invalid: [
       { from: 'cllr-webb', to: ['o-hughes'], text: 'I need the revised figures by tomorrow morning.', messageId: 'deadline' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Lisa, need a holding statement on the depot fire for 6am.', messageId: 'deadline' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'Send me the figures urgently.', sentAt: '2026-03-07T23:15:00+00:00', messageId: 'late' },
+      // Politely, late on a Saturday night: still work asked for out of hours.
+      {
+        from: 'cllr-price',
+        to: ['o-patel'],
+        text: 'Could you send me the planning history for 4 Mill Lane?',
+        sentAt: '2026-03-07T22:30:00+00:00',
+        messageId: 'asked',
+      },
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'Could you email me the draft report on the solar farm sometime over the weekend?', messageId: 'deadline' },
     ],
   },
@@ -34,6 +56,8 @@ export const rule: Rule = {
     if (ctx.senderRole === 'officer' && ctx.sender?.grade === 'junior') return;
     if (ctx.officers(['to', 'cc']).length === 0) return;
     let outside: string | undefined | null = null; // computed only when an urgent demand needs it
+    // "No rush", "when you're back", "Monday is fine": the message puts the answer in the working week.
+    const relaxed = ctx.sentences.some((s) => s.has('deadline', 'no-hurry'));
     for (const s of ctx.sentences) {
       const asking = s.asks || s.has('stated-need') || NEEDS.test(s.text);
       if (!asking) continue;
@@ -56,14 +80,28 @@ export const rule: Rule = {
         return;
       }
       const urgent = s.of('deadline', 'urgency')[0];
+      if (urgent && relaxed) continue;
       if (urgent) outside ??= outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours, ctx.council);
       if (urgent && outside) {
         ctx.report({ messageId: 'late', at: urgent, data: { when: outside } });
         return;
       }
     }
+    // A councillor's instruction or request sent late at night or at the weekend asks for work then, however politely,
+    // unless the message puts the answer in the working week ("no rush", "when you're back", "Monday is fine").
+    // An invitation is the councillor's own time offered, not work asked for: "let me know" answers it (that is
+    // `familiarity`'s to judge, and it reads before this rule).
+    if (ctx.senderRole !== 'councillor' || relaxed || ctx.sentences.some((s) => s.has('invitation')) || ctx.reports.some((r) => r.rule === 'familiarity'))
+      return;
+    const demand = ctx.sentences.find((s) => DEMANDS.has(s.mood));
+    if (!demand) return;
+    outside ??= outsideHours(ctx.message.sentAt, ctx.council.timezone, ctx.council.workingHours, ctx.council);
+    if (outside) ctx.report({ messageId: 'asked', at: demand, data: { when: outside }, evidence: { kind: 'asked-late' } });
   },
 };
+
+/** What a sentence asks of the reader, politely or not: work, or information they must find. */
+const DEMANDS = new Set(['instruction', 'request', 'info-request']);
 
 /** The weekend belongs to what the sentence asks about or to something that happened, not to the task it sets. */
 function aboutTheWeekend(s: SentenceView, at: number): boolean {
