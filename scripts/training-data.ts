@@ -45,6 +45,9 @@ export const PROPER_FILES = [
   // deadlines), whose three false alarms were printed once while reading (j)'s.
   'test/corpus/proper-j.jsonl',
   'test/corpus/proper-l.jsonl',
+  // (m) the hard edges of proper work: strong words about situations, officers' self-mockery, equality work, report
+  // authors taking members' requests, evening messages that ask for nothing. Trained on unread.
+  'test/corpus/proper-m.jsonl',
 ];
 // Not the contempt sets (test/corpus/contempt-*.jsonl) as ordinary training messages: half of each is contempt, far
 // from what a council sends, and trained on like the rest (session 11) they taught both models that an insult finding
@@ -91,6 +94,15 @@ export const READER_FILES = [
   // Session 17, measured once on arrival and fitted on unread: the night-time economy; waste and street scene.
   'test/corpus/batch29.jsonl',
   'test/corpus/batch30.jsonl',
+  // Session 17's second round, each weighted to a few rules: (31) social care and housing (undue-pressure,
+  // personal-matter, discrimination, derogatory); (32) a planning committee (derogatory, report-interference,
+  // direct-instruction, discrimination); (33) a seaside district's winter (political-request, group-confidentiality,
+  // group-decision, familiarity, silent-copy); (34) a restructure (discrimination, personal-matter, direct-instruction,
+  // derogatory).
+  'test/corpus/batch31.jsonl',
+  'test/corpus/batch32.jsonl',
+  'test/corpus/batch33.jsonl',
+  'test/corpus/batch34.jsonl',
 ];
 const ORDINARY_DIR = 'test/corpus/ordinary';
 const REAL_DIR = 'test/corpus/real';

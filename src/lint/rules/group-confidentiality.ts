@@ -33,6 +33,13 @@ export const rule: Rule = {
     invalid: [
       { from: 'o-murray', to: ['cllr-hale'], text: 'At the Conservative group briefing they were worried about the car park charges.', messageId: 'relay' },
       { from: 'o-murray', to: ['cllr-hale'], text: 'The car park charges came up at their group meeting last night.', messageId: 'relay' },
+      // "They" carries the group named in the sentence before.
+      {
+        from: 'o-murray',
+        to: ['cllr-doyle'],
+        text: 'I briefed the Conservative Group on the waste contract on Wednesday. They are minded to call in the Cabinet decision.',
+        messageId: 'relay',
+      },
       { from: 'cllr-hale', to: ['o-murray'], text: 'What did the Lib Dems say in their briefing yesterday?', messageId: 'ask' },
     ],
   },
@@ -47,7 +54,11 @@ export const rule: Rule = {
         if (discussion.length === 0) continue;
         // Declining is the protocol working: "I can't tell you what was discussed at another group's briefing".
         if (declines(s)) continue;
-        const groups = groupsNamed(s);
+        // "I briefed the Conservative Group on Wednesday. They're minded to call it in.": "they" is the group the
+        // sentence before named.
+        const previous = ctx.sentences[ctx.sentences.indexOf(s) - 1];
+        let groups = groupsNamed(s);
+        if (groups.length === 0 && previous && s.tokens.some((t) => t.word === 'they' || t.word === 'their')) groups = groupsNamed(previous);
         // With no party group named, a member group's meeting is all the sentence is about.
         if (groups.length === 0 && memberGroups.length > 0) continue;
         // "Your group meeting" is the reader's own group's; "a group meeting of your choosing", "any group's meeting" are
