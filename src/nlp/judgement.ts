@@ -504,6 +504,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
     // "the planning team are", "Polish workers are": the last person word of a noun phrase is the subject, and the
     // noun phrase opens its clause ("the crisis facing asylum seekers is getting worse" is about the crisis).
     if (!isSubject || (i + 1 < tokens.length && s.isPerson(i + 1) && !SECOND.has(w))) continue;
+    // "tell us what they're losing", "what you're missing": the clause is about the thing "what" stands for.
+    if (tokens[i - 1]?.word === 'what') continue;
     if (!SECOND.has(w) && !/^(he|she|they)$/.test(w) && !opensClause(s, i)) continue;
     const second = SECOND.has(w);
     let j = i + 1;
