@@ -403,10 +403,17 @@ function judging(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'
   return states.has(i) ? 0 : judgeToken(resources, s, i);
 }
 
+/**
+ * A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub", "The Crooked
+ * Spoon café"), unless the sentence has no lower case to tell capitals by.
+ */
+export function capitalName(s: Pick<JudgementInput, 'text' | 'tokens'>, i: number): boolean {
+  return s.tokens[i]!.capital && i > 0 && /[a-z]/.test(s.text);
+}
+
 function judgeToken(resources: Resources, s: Pick<JudgementInput, 'text' | 'tokens'>, i: number): number {
   const t = s.tokens[i]!;
-  // A capital inside a sentence makes a name ("a Green councillor", "Darling Lane", "the Grim Reaper pub").
-  if (t.capital && i > 0 && /[a-z]/.test(s.text)) return 0;
+  if (capitalName(s, i)) return 0;
   // "Least" turns a word into its opposite: "the least honest man in the chamber" judges him, "the least disruptive
   // option" praises it ("at least", "at the very least" do neither).
   if (s.tokens[i - 1]?.word === 'least' && !s.tokens.slice(Math.max(0, i - 4), i - 1).some((t) => t.word === 'at')) {

@@ -18,8 +18,8 @@ export interface SentenceHits {
  * week": the writer's words for themselves (lexicons/terms/self-reference.yaml) within `before` tokens before the word
  * or two after it.
  */
-export function aboutWriter(s: SentenceHits & { readonly tokens?: readonly { word: string }[] }, hit: { from: number; to: number }, before = 4): boolean {
-  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - before && h.to <= hit.to + 2) || writersSimile(s.tokens ?? [], hit.from);
+export function aboutWriter(s: SentenceHits & { readonly tokens: readonly { word: string }[] }, hit: { from: number; to: number }, before = 4): boolean {
+  return s.hits.some((h) => h.category === 'self-reference' && h.from >= hit.from - before && h.to <= hit.to + 2) || writersSimile(s.tokens, hit.from);
 }
 
 const SUBJECTS = new Set(['i', 'we', 'you', 'he', 'she', 'they']);

@@ -1,6 +1,7 @@
 import type { SentenceView } from '../context.js';
 import type { Hit } from '../../lexicon/lexicon.js';
 import type { Rule } from '../rule.js';
+import { capitalName } from '../../nlp/judgement.js';
 import { aboutWriter, aimedAtPerson } from '../../nlp/targets.js';
 
 /** Disrespectful, abusive or belittling remarks about people, bullying, and criticism of officers in public. */
@@ -96,8 +97,8 @@ export const rule: Rule = {
         if (aboutWriter(s, hit)) continue; // "What an idiot I am"
         if (quoted(s, hit.start) || calledBySomeoneElse(s, hit.from)) continue; // reported speech: the message said 'utterly useless'
         if (hit.entry.kind === 'insult' && aimedAtThing(s, hit)) continue;
-        // A capital inside a sentence makes a name ("The Crooked Spoon café", "the Grim Reaper pub"), as for judgements.
-        if (hit.from > 0 && s.tokens.slice(hit.from, hit.to).every((t) => t.capital) && /[a-z]/.test(s.text)) continue;
+        // A name ("The Crooked Spoon café"), as for judging words.
+        if (s.tokens.slice(hit.from, hit.to).every((_, k) => capitalName(s, hit.from + k))) continue;
         // A name-calling noun needs a person in view: "you", a name, a team, or the message's own recipient.
         const standalone = s.tokens.length <= 4 && ctx.recipients.some((r) => r.person);
         // A name-calling noun that refers to someone is aimed at them: "the buffoon now appointed", "Elect Muppets".
