@@ -57,6 +57,20 @@ describe('what the reader sees of a sentence', () => {
     expect(emphatic.has('w:useless')).toBe(true);
     expect(emphatic.has('cat:thing-target') || emphatic.has('cat:person-target')).toBe(true);
   });
+
+  it("gives each word its family from GloVe's vectors, so a word training never saw weighs like those it means alike", () => {
+    const family = (word: string) => data.resources.families!.family(word)!;
+    expect(family('inept')).toBe(family('incompetent'));
+    expect(family('inept')).not.toBe(family('helpful'));
+    const f = firstSentenceFeatures(OKAFOR, [PATEL], 'Frankly the team is inept.');
+    expect(f.has(`k:${family('inept')}`)).toBe(true);
+    expect(f.has(`kk:${data.resources.families!.coarse[family('inept')]}`)).toBe(true);
+    const negated = firstSentenceFeatures(OKAFOR, [PATEL], 'The team is not inept at all.');
+    expect(negated.has(`kn:${family('inept')}`)).toBe(true);
+    expect(negated.has(`k:${family('inept')}`)).toBe(false);
+    // Names stand for what they are and have no family of their own.
+    expect([...firstSentenceFeatures(OKAFOR, [PATEL], 'Amir.').keys()].some((k) => k.startsWith('k:'))).toBe(false);
+  });
 });
 
 describe('reader findings in the engine', () => {
@@ -92,6 +106,22 @@ describe('reader findings in the engine', () => {
   it('never lets one word decide: without its strongest feature the sentence must still be an even chance', () => {
     const oneWord = createLinter({ ...data, reader: { rules: { 'direct-instruction': { weights: { 'w:rota': 10 }, bias: -5, platt: { a: 1, b: 0 } } } } });
     expect(oneWord.lint(msg(OKAFOR, [HUGHES], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
+  });
+
+  it('weighs a word by its family: a word the weights never named speaks through the words it means alike', () => {
+    const family = data.resources.families!.family('incompetent')!;
+    const byFamily = createLinter({
+      ...data,
+      reader: { rules: { derogatory: { weights: { [`k:${family}`]: 4, 'w:team': 4 }, bias: -3.5, platt: { a: 1, b: 0 } } } },
+    });
+    const found = (text: string) => byFamily.lint(msg(OKAFOR, [HUGHES], text)).findings.filter((x) => x.rule === 'derogatory');
+    expect(found('Your team is inept.')).toHaveLength(1);
+    expect(found('Your team is inept.')[0]!.message).toContain('"inept"');
+    expect(found('Your team is not inept.')).toEqual([]);
+    // The words that weighed are the ones whose family counted: "lazy", not the negated "inept" of the same family.
+    const [lazy] = found('Your team is not inept, just lazy.');
+    expect(lazy!.message).toContain('"lazy"');
+    expect(lazy!.message).not.toContain('"inept"');
   });
 
   it('does not read a cabinet member passing a decision to their chief officers as an instruction', () => {

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCouncil, type Council } from '../directory/council.js';
 import { parseProtocolPack, type ProtocolPack } from '../directory/protocol-pack.js';
+import { WordFamilies, type WordFamiliesFile } from '../nlp/families.js';
 import { parseLexiconFile, type Entry } from '../lexicon/lexicon.js';
 import type { Resources } from '../nlp/judgement.js';
 import type { ConfidenceModel } from './confidence-model.js';
@@ -57,6 +58,7 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
   const adjectives = new Set(JSON.parse(readFileSync(join(dir, 'adjectives.json'), 'utf8')) as string[]);
   const verbs = new Set(JSON.parse(readFileSync(join(dir, 'verbs.json'), 'utf8')) as string[]);
   const profanity = new Map(Object.entries(JSON.parse(readFileSync(join(dir, 'profanity.json'), 'utf8')) as Record<string, 1 | 2>));
+  const families = new WordFamilies(JSON.parse(readFileSync(join(dir, 'word-clusters.json'), 'utf8')) as WordFamiliesFile);
   // 72,000 words take a few tens of milliseconds to load: read only when a lower-case sentence names someone.
   let common: Set<string> | undefined;
   return {
@@ -65,6 +67,7 @@ export function loadResources(dir = join(LEXICON_DIR, 'resources')): Resources {
     verbs,
     profanity,
     abuse: { bias: abuse.bias, weights: new Map(Object.entries(abuse.weights)) },
+    families,
     get common() {
       common ??= new Set(JSON.parse(readFileSync(join(dir, 'common-words.json'), 'utf8')) as string[]);
       return common;

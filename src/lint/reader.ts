@@ -3,9 +3,10 @@
  * frames describe; many breaches are written in words no list holds ("you know how those communities stick
  * together", "could you make sure the report doesn't go there"). For each rule whose breach lives in the wording,
  * the reader holds one linear model over a sentence's features: its word stems and stem pairs (with people, groups,
- * wards and numbers replaced by what they are, so no name is learned), the lexicon categories Probity's own term
- * lists find in it, how much it reads like abuse, and its mood. A message's score for a rule is its best sentence's;
- * the sentence is where the finding points.
+ * wards and numbers replaced by what they are, so no name is learned), each word's families of words that mean alike
+ * (from GloVe's vectors: lexicons/resources/word-clusters.json), so a word no training message used weighs like its
+ * family, the lexicon categories Probity's own term lists find in it, how much it reads like abuse, and its mood. A
+ * message's score for a rule is its best sentence's; the sentence is where the finding points.
  *
  * The weights are learned (scripts/train-reader.ts, multiple-instance logistic regression: a message labelled with a
  * rule needs only one sentence that shows it) and calibrated on messages they were not fitted on, so a score is a
@@ -75,6 +76,11 @@ interface FeatureSink {
    * '' for none (the rest of a name); `negated[i]` marks a word a negator governs, which is `not_<word>`.
    */
   words(tokens: Token[], forms: string[], negated: Uint8Array): void;
+  /**
+   * A word's families (lexicons/resources/word-clusters.json): `k:<fine>` and `kk:<coarse>`, or `kn:` and `kkn:` for a
+   * word a negator governs. Once per word of the sentence that has a family.
+   */
+  cluster(token: number, fine: number, coarse: number, negated: boolean): void;
   /** `<prefix>:<category>`, or `<prefix>:<category>/<kind>` when a kind is given. */
   category(prefix: CategoryPrefix, category: string, kind?: string): void;
   /** Any other feature, by its full name. */
@@ -105,10 +111,32 @@ export function sentenceFeatures(s: SentenceView, ctx: RuleContext, at = ctx.sen
       for (let i = 1; i < seq.length; i++) f.set(`b:${seq[i - 1]}_${seq[i]}`, 1);
       if (seq.length > 0) f.set(`first:${seq[0]}`, 1);
     },
+    cluster: (_, fine, coarse, negated) => {
+      for (const name of familyFeatures(fine, coarse, negated)) f.set(name, 1);
+    },
     category: (prefix, category, kind) => f.set(kind === undefined ? `${prefix}:${category}` : `${prefix}:${category}/${kind}`, 1),
     named: (name, value) => f.set(name, value),
   });
   return f;
+}
+
+/** The names of a word's two family features: its narrow and broad family, marked when a negator governs the word. */
+function familyFeatures(fine: number, coarse: number, negated: boolean): [string, string] {
+  return negated ? [`kn:${fine}`, `kkn:${coarse}`] : [`k:${fine}`, `kk:${coarse}`];
+}
+
+/** Which of the sentence's tokens first gave each family feature (for describe): the features' own walk, recorded. */
+function familyTokens(s: SentenceView, ctx: RuleContext, at: number): Map<string, number> {
+  const out = new Map<string, number>();
+  visitFeatures(s, ctx, at, [], {
+    words: () => {},
+    cluster: (token, fine, coarse, negated) => {
+      for (const name of familyFeatures(fine, coarse, negated)) if (!out.has(name)) out.set(name, token);
+    },
+    category: () => {},
+    named: () => {},
+  });
+  return out;
 }
 
 /** `roles` are the message's `roleFeatures`, worked out once for all its sentences. */
@@ -144,6 +172,14 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, roles: rea
     for (const r of refused) for (let i = r.from; i < r.to; i++) if (words[i] && !negated[i] && !scene.has(i)) negated[i] = 1;
   }
   sink.words(tokens, words, negated);
+  // Word families, so a word training never saw weighs like the words it means alike ("inept" like "incompetent").
+  const resources = ctx.resources;
+  if (resources?.families)
+    for (let i = 0; i < tokens.length; i++) {
+      if (words[i] === '' || words[i]!.charCodeAt(0) === 60) continue;
+      const fine = said(tokens[i]!, resources).family;
+      if (fine >= 0) sink.cluster(i, fine, resources.families.coarse[fine]!, negated[i] === 1);
+    }
   let protectedGroup = false;
   for (const h of s.hits) {
     if (MASKED[h.category] || h.category === 'negator') continue;
@@ -159,7 +195,6 @@ function visitFeatures(s: SentenceView, ctx: RuleContext, at: number, roles: rea
   // WordNet): how negative and how positive the sentence's words are, read through the negation marking above, so the
   // weights can use judgements no term list names ("more trouble than they're worth").
   let negative = 0;
-  const resources = ctx.resources;
   if (resources) {
     let positive = 0;
     for (let i = 0; i < tokens.length; i++) {
@@ -293,9 +328,13 @@ interface Compiled {
   /** `b:<a>_<b>` by pairKey(a, b). */
   pairFeature: Map<number, number>;
   categories: Record<CategoryPrefix, Map<string, number>>;
+  /** By family number: the feature index of `k:`, `kn:`, `kk:` and `kkn:<number>`, -1 for none. */
+  families: Record<FamilyPrefix, Int32Array>;
   kinds: Map<string, Map<string, number>>;
   scorer: Scorer;
 }
+type FamilyPrefix = 'k' | 'kn' | 'kk' | 'kkn';
+const FAMILY_PREFIXES: readonly FamilyPrefix[] = ['k', 'kn', 'kk', 'kkn'];
 const COMPILED = new WeakMap<ReaderModel, Compiled>();
 
 function compile(model: ReaderModel): Compiled {
@@ -338,6 +377,7 @@ function compile(model: ReaderModel): Compiled {
     firstFeature: new Int32Array(words.size).fill(-1),
     pairFeature: new Map(),
     categories: { cat: new Map(), neg: new Map(), near: new Map() },
+    families: familyIndex(parts),
     kinds: new Map(),
     scorer: undefined as unknown as Scorer, // set below: it reads the compiled model
   };
@@ -351,6 +391,20 @@ function compile(model: ReaderModel): Compiled {
   c.scorer = new Scorer(c);
   COMPILED.set(model, c);
   return c;
+}
+
+/** The `k:`, `kn:`, `kk:`, `kkn:` features by number, each array as long as its largest number + 1. */
+function familyIndex(parts: { prefix: string; rest: string; index: number }[]): Record<FamilyPrefix, Int32Array> {
+  const out = {} as Record<FamilyPrefix, Int32Array>;
+  for (const prefix of FAMILY_PREFIXES) {
+    const mine = parts.filter((p) => p.prefix === prefix).map((p) => ({ family: Number(p.rest), index: p.index }));
+    const bad = mine.find((p) => !Number.isInteger(p.family) || p.family < 0);
+    if (bad) throw new Error(`reader.json: a family feature names no family (${prefix}:${bad.family})`);
+    const array = new Int32Array(Math.max(0, ...mine.map((p) => p.family + 1))).fill(-1);
+    for (const p of mine) array[p.family] = p.index;
+    out[prefix] = array;
+  }
+  return out;
 }
 
 function pairKey(c: Compiled, a: number, b: number): number {
@@ -418,6 +472,12 @@ class Scorer implements FeatureSink {
     if (ids.length > 0 && ids[0]! >= 0) this.add(c.firstFeature[ids[0]!], 1);
   }
 
+  cluster(_: number, fine: number, coarse: number, negated: boolean): void {
+    const f = this.c.families;
+    this.add(negated ? f.kn[fine] : f.k[fine], 1);
+    this.add(negated ? f.kkn[coarse] : f.kk[coarse], 1);
+  }
+
   category(prefix: CategoryPrefix, category: string, kind?: string): void {
     this.add(kind === undefined ? this.c.categories[prefix].get(category) : this.c.kinds.get(category)?.get(kind), 1);
   }
@@ -480,8 +540,9 @@ export function read(model: ReaderModel, ctx: RuleContext, rules: Iterable<strin
     const strongest = Math.max(0, ...contributions.map(([, w]) => w));
     // The first four different descriptions, strongest first (describing stops there: it reads the sentence's words).
     const reasons: string[] = [];
+    let families: Map<string, number> | undefined;
     for (const [k] of contributions.filter(([, w]) => w > 0).sort((x, y) => y[1] - x[1])) {
-      const d = describe(k, b.s);
+      const d = describe(k, b.s, () => (families ??= familyTokens(b.s, ctx, b.at)));
       if (d !== undefined && !reasons.includes(d)) reasons.push(d);
       if (reasons.length === 4) break;
     }
@@ -507,7 +568,8 @@ const SAID: Record<string, string> = {
 };
 
 /** A feature in words a reader of the warning understands: the words of the sentence it stands for. */
-function describe(feature: string, s: SentenceView): string | undefined {
+/** `families` gives, when asked, the token behind each family feature of the sentence (see familyTokens). */
+function describe(feature: string, s: SentenceView, families: () => Map<string, number>): string | undefined {
   if (SAID[feature]) return SAID[feature];
   const [kind, rest] = [feature.slice(0, feature.indexOf(':')), feature.slice(feature.indexOf(':') + 1)];
   const surface = (stem: string) => {
@@ -521,6 +583,10 @@ function describe(feature: string, s: SentenceView): string | undefined {
   if (kind === 'b') {
     const i = s.tokens.findIndex((t, j) => `${t.stem}_${s.tokens[j + 1]?.stem}` === rest);
     return i >= 0 ? `"${s.text.slice(s.tokens[i]!.start - s.start, s.tokens[i + 1]!.end - s.start)}"` : undefined;
+  }
+  if (kind === 'k' || kind === 'kk' || kind === 'kn' || kind === 'kkn') {
+    const t = s.tokens[families().get(feature) ?? -1];
+    return t ? `"${s.text.slice(t.start - s.start, t.end - s.start)}"` : undefined;
   }
   if (kind === 'cat') {
     const [category, entryKind] = rest.split('/');

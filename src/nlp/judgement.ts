@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import type * as Obscenity from 'obscenity';
 import type { Hit } from '../lexicon/lexicon.js';
 import type { Token } from '../lexicon/tokens.js';
+import type { WordFamilies } from './families.js';
 
 export interface Resources {
   /** Word → valence in -1..1 (negative is disapproving). */
@@ -30,6 +31,18 @@ export interface Resources {
   abuse: { bias: number; weights: ReadonlyMap<string, number> };
   /** Ordinary English words that are not names (compromise's lexicon less its names): lexicons/resources/common-words.json. */
   common?: ReadonlySet<string>;
+  /** Words that mean alike, from GloVe's vectors (lexicons/resources/word-clusters.json): the reader's word families. */
+  families?: WordFamilies;
+}
+
+/**
+ * A judging word's family (lexicons/resources/word-clusters.json), as evidence the confidence model weighs: it learns
+ * how often each family's words are right when a rule judges with them ("arrogant", "lazy", "inept" are one family;
+ * "difficult", "complex" another), including words no training message used.
+ */
+export function familyEvidence(word: string | undefined, resources: Resources | undefined): { family?: string } {
+  const family = word === undefined ? undefined : resources?.families?.family(word);
+  return family === undefined ? {} : { family: String(family) };
 }
 
 /**
@@ -433,6 +446,8 @@ interface Said {
   abuse: number;
   /** Its own valence (not its stem's), if any. */
   valence: number | undefined;
+  /** Its narrow word family (see WordFamilies), -1 for none. */
+  family: number;
 }
 
 export function said(t: Token, resources: Resources): Said {
@@ -445,6 +460,7 @@ export function said(t: Token, resources: Resources): Said {
     judging: profane > 0 ? PROFANE_SCORE[profane] : FUNCTION_WORDS.has(t.word) ? 0 : v !== undefined && v <= JUDGING ? v : 0,
     abuse: resources.abuse.weights.get(t.word) ?? 0,
     valence: resources.valence.get(t.word),
+    family: resources.families?.family(t.word) ?? -1,
   });
 }
 

@@ -1,7 +1,7 @@
 import type { SentenceView } from '../context.js';
 import type { Hit } from '../../lexicon/lexicon.js';
 import type { Rule } from '../rule.js';
-import { capitalName } from '../../nlp/judgement.js';
+import { capitalName, familyEvidence } from '../../nlp/judgement.js';
 import { aboutWriter, aimedAtPerson } from '../../nlp/targets.js';
 
 /** Disrespectful, abusive or belittling remarks about people, bullying, and criticism of officers in public. */
@@ -24,6 +24,7 @@ export const rule: Rule = {
     valid: [
       { from: 'cllr-webb', to: ['o-patel'], text: 'Could you copy in the dangerous structures officer on the reply?' },
       { from: 'cllr-webb', to: ['o-hughes'], text: 'The underpass is a disgrace and residents deserve better.' },
+      { from: 'cllr-webb', to: ['o-hughes'], text: 'The pavilion rugs could do with a good beating before the fete.' },
       { from: 'cllr-doyle', to: ['o-nowak'], text: 'The old form was useless, so thank you for the new one.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'I found the report hard to follow and the flood section is weak.' },
       { from: 'cllr-evans', to: ['o-hughes'], text: 'Could you check the consultation dates in the notice before it goes to the Echo?' },
@@ -44,6 +45,7 @@ export const rule: Rule = {
       { from: 'cllr-webb', to: ['o-patel'], text: 'You are completely incompetent.', messageId: 'insult' },
       { from: 'cllr-ashworth', to: ['cllr-webb'], text: 'The planning team are a bunch of clowns.', messageId: 'insult' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'Who do you think you are?', messageId: 'bullying' },
+      { from: 'cllr-khan', to: ['cllr-webb'], text: 'The revenues lot? Honestly, they need a good kicking.', messageId: 'bullying' },
       { from: 'cllr-khan', to: ['o-reid'], text: 'You handled that like a complete numpty.', messageId: 'insult' },
       // The writer's own calling: the insult follows in another clause, aimed at the reader.
       { from: 'cllr-khan', to: ['o-reid'], text: 'Stop calling me every morning, you useless clown.', messageId: 'insult' },
@@ -89,6 +91,7 @@ export const rule: Rule = {
             profane: judgement.profane,
             secondPerson: judgement.secondPerson,
             abuse: s.abuse,
+            ...familyEvidence(judgement.word, ctx.resources),
           },
         });
         continue;

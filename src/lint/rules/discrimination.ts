@@ -1,4 +1,4 @@
-import { contemptBefore } from '../../nlp/judgement.js';
+import { contemptBefore, familyEvidence } from '../../nlp/judgement.js';
 import { aboutWriter } from '../../nlp/targets.js';
 import type { Hit } from '../../lexicon/lexicon.js';
 import type { SentenceView } from '../context.js';
@@ -86,7 +86,7 @@ export const rule: Rule = {
           messageId: 'demeaning',
           at: group,
           data: { group: describe(group.entry.note) },
-          evidence: { kind: done ? 'contempt-done' : 'too', score: done?.score ?? 0 },
+          evidence: { kind: done ? 'contempt-done' : 'too', score: done?.score ?? 0, ...familyEvidence(done?.word, ctx.resources) },
         });
         return;
       }
@@ -95,7 +95,7 @@ export const rule: Rule = {
           messageId: 'demeaning',
           at: group,
           data: { group: describe(group.entry.note) },
-          evidence: { kind: 'contempt', score: contempt.score, count: contempt.count },
+          evidence: { kind: 'contempt', score: contempt.score, count: contempt.count, ...familyEvidence(contempt.word, ctx.resources) },
         });
         return;
       }
