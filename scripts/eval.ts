@@ -59,6 +59,7 @@ const DEFAULT_SETS = [
   'test/corpus/batch36.jsonl',
   'test/corpus/batch37.jsonl',
   'test/corpus/batch38.jsonl',
+  'test/corpus/batch39.jsonl',
   'test/corpus/equalities-a.jsonl',
   'test/corpus/equalities-b.jsonl',
   'test/corpus/discrimination',
@@ -66,6 +67,7 @@ const DEFAULT_SETS = [
   'test/corpus/proper-k.jsonl',
   'test/corpus/proper-n.jsonl',
   'test/corpus/proper-o.jsonl',
+  'test/corpus/proper-p.jsonl',
   // Trained on: the proper sets read or fitted on, then the labelled batches, then dev.
   'test/corpus/proper-j.jsonl',
   'test/corpus/casework.jsonl',
