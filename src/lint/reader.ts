@@ -584,7 +584,7 @@ function describe(feature: string, s: SentenceView, families: () => Map<string, 
     const i = s.tokens.findIndex((t, j) => `${t.stem}_${s.tokens[j + 1]?.stem}` === rest);
     return i >= 0 ? `"${s.text.slice(s.tokens[i]!.start - s.start, s.tokens[i + 1]!.end - s.start)}"` : undefined;
   }
-  if (kind === 'k' || kind === 'kk' || kind === 'kn' || kind === 'kkn') {
+  if ((FAMILY_PREFIXES as readonly string[]).includes(kind)) {
     const t = s.tokens[families().get(feature) ?? -1];
     return t ? `"${s.text.slice(t.start - s.start, t.end - s.start)}"` : undefined;
   }
