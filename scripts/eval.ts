@@ -60,6 +60,8 @@ const DEFAULT_SETS = [
   'test/corpus/batch37.jsonl',
   'test/corpus/batch38.jsonl',
   'test/corpus/batch39.jsonl',
+  'test/corpus/batch40.jsonl',
+  'test/corpus/batch41.jsonl',
   'test/corpus/equalities-a.jsonl',
   'test/corpus/equalities-b.jsonl',
   'test/corpus/discrimination',
@@ -68,6 +70,7 @@ const DEFAULT_SETS = [
   'test/corpus/proper-n.jsonl',
   'test/corpus/proper-o.jsonl',
   'test/corpus/proper-p.jsonl',
+  'test/corpus/proper-q.jsonl',
   // Trained on: the proper sets read or fitted on, then the labelled batches, then dev.
   'test/corpus/proper-j.jsonl',
   'test/corpus/casework.jsonl',
