@@ -129,6 +129,18 @@ describe('reader findings in the engine', () => {
     expect(linter.lint(msg(OKAFOR, [murray], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
   });
 
+  it('speaks beside a rule finding the confidence model doubts, and not beside a sure one', () => {
+    const text = 'Change the rota at the depot so the crews start at six.';
+    const withModel = (b: number) =>
+      createLinter({ ...data, model: { weights: {}, platt: { a: 1, b } }, reader: ROTA })
+        .lint(msg(OKAFOR, [PATEL], text))
+        .findings.filter((x) => x.rule === 'direct-instruction');
+    const doubted = withModel(-3);
+    expect(doubted.map((f) => f.confidence).sort()).toEqual([0.05, 0.99]);
+    expect(doubted.find((f) => f.confidence === 0.99)!.message).toContain('"rota"');
+    expect(withModel(3).map((f) => f.confidence)).toEqual([0.95]);
+  });
+
   it('does not repeat what a rule already found in the message', () => {
     const found = linter.lint(msg(OKAFOR, [PATEL], 'Change the rota so the crews start at six.')).findings.filter((x) => x.rule === 'direct-instruction');
     expect(found).toHaveLength(1);

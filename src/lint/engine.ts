@@ -187,24 +187,28 @@ export function createLinter(data: LinterData): ExplainingLinter {
         if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
         kept.push({ report, rule, excerpt });
       }
+      const floor = data.readerFloor ?? READER_FLOOR;
+      // The reader reads a rule unless the rule has had its say: it gave way to a more specific rule, or one of its
+      // findings is already as sure as the reader must be to speak. A rule finding the confidence model doubts leaves
+      // the reader free to speak for that rule as well (the rules and the reader are measured so out of fold).
+      const hadItsSay = new Set<string>();
+      const keptReports = new Set(kept.map((k) => k.report));
+      for (const r of context.reports) if (!keptReports.has(r)) hadItsSay.add(r.rule);
       for (const { report, rule, excerpt } of kept) {
         const f = featuresOf(report, context, kept.length);
-        findings.push(
-          toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidenceOf(data.model, f)),
-        );
+        const confidence = confidenceOf(data.model, f);
+        findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidence));
         features.push(f);
+        if (confidence >= floor) hadItsSay.add(rule.meta.id);
       }
-      // The reader, for the rules that found nothing in this message.
       if (data.reader) {
-        // A rule that reported, even one that then gave way to a more specific rule, has had its say.
-        const found = new Set(context.reports.map((r) => r.rule));
         for (const reading of read(
           data.reader,
           context,
-          readable.filter((id) => !found.has(id)),
-          data.readerFloor ?? READER_FLOOR,
+          readable.filter((id) => !hadItsSay.has(id)),
+          floor,
         )) {
-          if (reading.p < (data.readerFloor ?? READER_FLOOR) || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
+          if (reading.p < floor || reading.pWithoutStrongest < READER_WITHOUT_STRONGEST) continue;
           const rule = byId.get(reading.rule)!;
           // The reader gives way to the rules a rule names in `yieldsTo`; a reading for a generic rule (an instruction)
           // is not weak evidence like a bare imperative, and stands beside a specific finding in its sentence, as an
