@@ -62,6 +62,7 @@ const DEFAULT_SETS = [
   'test/corpus/batch39.jsonl',
   'test/corpus/batch40.jsonl',
   'test/corpus/batch41.jsonl',
+  'test/corpus/batch42.jsonl',
   'test/corpus/equalities-a.jsonl',
   'test/corpus/equalities-b.jsonl',
   'test/corpus/discrimination',
@@ -71,6 +72,7 @@ const DEFAULT_SETS = [
   'test/corpus/proper-o.jsonl',
   'test/corpus/proper-p.jsonl',
   'test/corpus/proper-q.jsonl',
+  'test/corpus/proper-r.jsonl',
   // Trained on: the proper sets read or fitted on, then the labelled batches, then dev.
   'test/corpus/proper-j.jsonl',
   'test/corpus/casework.jsonl',

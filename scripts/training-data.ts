@@ -111,7 +111,7 @@ export const HALVED_BY_ID_DIRS = [ORDINARY_DIR, 'test/corpus/discrimination'];
 export const FOLDS = 5;
 /** What neither model is ever trained on, as both manifests say it: what `npm run eval` reports first. */
 export const NEVER_TRAINED =
-  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `batch14.jsonl`, `batch20.jsonl`, `batch27.jsonl`, `batch28.jsonl`, `batch35.jsonl`, `batch36.jsonl`, `batch37.jsonl`, `batch38.jsonl`, `batch39.jsonl`, `batch40.jsonl`, `batch41.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, `proper-a.jsonl`, `proper-k.jsonl`, `proper-n.jsonl`, `proper-o.jsonl`, `proper-p.jsonl`, `proper-q.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
+  '`holdout.jsonl`, `holdout2.jsonl`, `batch7.jsonl`, `batch9.jsonl`, `batch10.jsonl`, `batch11.jsonl`, `batch12.jsonl`, `batch13.jsonl`, `batch14.jsonl`, `batch20.jsonl`, `batch27.jsonl`, `batch28.jsonl`, `batch35.jsonl`, `batch36.jsonl`, `batch37.jsonl`, `batch38.jsonl`, `batch39.jsonl`, `batch40.jsonl`, `batch41.jsonl`, `batch42.jsonl`, `equalities-a.jsonl`, `equalities-b.jsonl`, `proper-a.jsonl`, `proper-k.jsonl`, `proper-n.jsonl`, `proper-o.jsonl`, `proper-p.jsonl`, `proper-q.jsonl`, `proper-r.jsonl`, the measuring half of `real/` (split by source) and the measuring halves of `ordinary/` and `discrimination/` (ids whose SHA-256 starts with an odd byte)';
 
 /** A command-line option's value (`--lambda 0.003` → "0.003"), or undefined when it is not given. */
 export function flag(args: string[], name: string): string | undefined {
