@@ -176,24 +176,29 @@ export function createLinter(data: LinterData): ExplainingLinter {
         if (rule.meta.generic) return weak && [...there].some((id) => !byId.get(id)!.meta.generic);
         return (rule.meta.yieldsTo ?? []).some((id) => there.has(id));
       };
+      // The reader reads a rule unless the rule has had its say: it gave way to a more specific rule, the council allows
+      // what it found, or one of its findings is already as sure as the reader must be to speak. A rule finding the
+      // confidence model doubts leaves the reader free to speak for that rule as well (the rules and the reader are
+      // measured so out of fold).
+      const hadItsSay = new Set<string>();
       const kept: { report: RawReport; rule: Rule; excerpt: string }[] = [];
       for (const report of context.reports) {
         const rule = byId.get(report.rule)!;
-        if (givesWay(rule, report.sentence?.start, report.weak === true)) continue;
+        if (givesWay(rule, report.sentence?.start, report.weak === true)) {
+          hadItsSay.add(report.rule);
+          continue;
+        }
         const key = `${report.rule}@${report.sentence?.start ?? report.start}`;
         if (seen.has(key)) continue; // one finding per rule per sentence
         seen.add(key);
         const excerpt = excerptOf(normalised.text, report);
-        if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
+        if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) {
+          hadItsSay.add(report.rule);
+          continue;
+        }
         kept.push({ report, rule, excerpt });
       }
       const floor = data.readerFloor ?? READER_FLOOR;
-      // The reader reads a rule unless the rule has had its say: it gave way to a more specific rule, or one of its
-      // findings is already as sure as the reader must be to speak. A rule finding the confidence model doubts leaves
-      // the reader free to speak for that rule as well (the rules and the reader are measured so out of fold).
-      const hadItsSay = new Set<string>();
-      const keptReports = new Set(kept.map((k) => k.report));
-      for (const r of context.reports) if (!keptReports.has(r)) hadItsSay.add(r.rule);
       for (const { report, rule, excerpt } of kept) {
         const f = featuresOf(report, context, kept.length);
         const confidence = confidenceOf(data.model, f);
