@@ -174,8 +174,55 @@ interface Form {
   first: Word;
   second: Word | undefined;
 }
-/** Each form as written → its Form. */
-const written = new Map<string, Form>();
+/**
+ * Each form as written → its Form. Found by the characters in the text being read, so that a form met before (most
+ * words of most sentences) is neither copied out of the text nor hashed a second time by a Map: the table hashes
+ * the characters as it reads them, open addressing, the hash beside each key so that a probe compares words only when
+ * their hashes agree.
+ */
+class WrittenForms {
+  /** A power of two, more than twice WORD_CACHE_LIMIT: probes stay short. */
+  private static readonly SLOTS = 1 << 17;
+  private readonly keys: (string | undefined)[] = new Array<string | undefined>(WrittenForms.SLOTS).fill(undefined);
+  private readonly forms: (Form | undefined)[] = new Array<Form | undefined>(WrittenForms.SLOTS).fill(undefined);
+  private readonly hashes = new Int32Array(WrittenForms.SLOTS);
+  size = 0;
+
+  /** The form written as `text` from `from` to `to`, whose hash is `hash` (see hashOf), or undefined. */
+  find(text: string, from: number, to: number, hash: number): Form | undefined {
+    const mask = WrittenForms.SLOTS - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const key = this.keys[slot];
+      if (key === undefined) return undefined;
+      if (this.hashes[slot] === hash && key.length === to - from && text.startsWith(key, from)) return this.forms[slot];
+    }
+  }
+
+  /** Files `form` under `key` (not yet filed), whose hash is `hash`. */
+  add(key: string, hash: number, form: Form): void {
+    const mask = WrittenForms.SLOTS - 1;
+    let slot = hash & mask;
+    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.keys[slot] = key;
+    this.forms[slot] = form;
+    this.hashes[slot] = hash;
+    this.size++;
+  }
+
+  clear(): void {
+    this.keys.fill(undefined);
+    this.forms.fill(undefined);
+    this.size = 0;
+  }
+}
+const written = new WrittenForms();
+
+/** FNV-1a over the UTF-16 units of `text` from `from` to `to`. */
+function hashOf(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+  return h;
+}
 
 function wordOf(word: string): Word {
   let w = words.get(word);
@@ -206,17 +253,18 @@ export function tokenise(text: string, offset = 0): Token[] {
       continue;
     }
     const to = wordEnd(text, i);
-    const raw = text.slice(i, to);
-    const start = offset + i;
-    const end = offset + to;
-    i = to;
-    let form = written.get(raw);
+    const hash = hashOf(text, i, to);
+    let form = written.find(text, i, to, hash);
     if (form === undefined) {
+      const raw = text.slice(i, to);
       const lower = raw.toLowerCase().replace(/’/g, "'");
       const [first, second] = expand(lower);
       form = { capital: raw[0] !== lower[0], first: wordOf(first), second: second === undefined ? undefined : wordOf(second) };
-      written.set(raw, form);
+      written.add(raw, hash, form);
     }
+    const start = offset + i;
+    const end = offset + to;
+    i = to;
     const { capital, first, second } = form;
     tokens.push({ word: first.word, stem: first.stem, start, end, capital, known: first });
     if (second !== undefined) tokens.push({ word: second.word, stem: second.stem, start, end, capital, known: second });

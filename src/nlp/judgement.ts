@@ -323,6 +323,8 @@ function lookUpProfanity(word: string, table: Profanity): 0 | 1 | 2 {
 const DISGUISE = /\p{L}[*#@$!%0-9|+]+(?:\p{L}|(?<=\*)(?!\p{L}))/u;
 /** Leetspeak: a digit or a symbol between letters. */
 const LEET = /\p{L}[0-9@$!*#|+]+\p{L}/u;
+/** The characters DISGUISE needs one of: a cheap first look, since most sentences have none. */
+const MARK_OR_DIGIT = /[*#@$!%0-9|+]/;
 const PRONOUN = /^(he|she|they|him|her|them|his|their)$/;
 
 /** Masked spellings: "s**t", "f***ing", "b*stards", "a$$hole" — a profane word of the same shape. */
@@ -448,6 +450,8 @@ interface Said {
   valence: number | undefined;
   /** Its narrow word family (see WordFamilies), -1 for none. */
   family: number;
+  /** A word of address ("you", "your") or a third-person pronoun ("he", "their"): a person a frame may judge. */
+  person: boolean;
 }
 
 export function said(t: Token, resources: Resources): Said {
@@ -461,7 +465,29 @@ export function said(t: Token, resources: Resources): Said {
     abuse: resources.abuse.weights.get(t.word) ?? 0,
     valence: resources.valence.get(t.word),
     family: resources.families?.family(t.word) ?? -1,
+    person: SECOND.has(t.word) || PRONOUN.test(t.word),
   });
+}
+
+/**
+ * No frame can find a judgement in the sentence: no strong swear word, and no person or no word that judges or swears.
+ * One pass over the tokens, with what is known of each word noted on it (see `said`); most sentences end here.
+ */
+function judgesNobody(s: JudgementInput, resources: Resources, states: Set<number>, identities: Set<number>): boolean {
+  const tokens = s.tokens;
+  let person = false;
+  let swears = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const word = said(tokens[i]!, resources);
+    const profane = identities !== NO_TOKENS && identities.has(i) ? 0 : word.profane;
+    if (profane === 2) return false;
+    if (profane > 0) swears = true;
+    person ||= word.person || s.isPerson(i);
+  }
+  if (!person) return true;
+  if (swears) return false;
+  for (let i = 0; i < tokens.length; i++) if ((states === NO_TOKENS || !states.has(i)) && judgeToken(resources, s, i) < 0) return false;
+  return true;
 }
 
 /** "that", "this", "your", "their"… or a possessive ("the council's"): a word pointing at someone in particular. */
@@ -502,11 +528,8 @@ export function judgementsIn(s: JudgementInput, resources: Resources): Judgement
   // Most sentences judge nobody. Every frame needs a judging word and a person, except a strong swear word or a
   // disguised one, which may stand alone ("Bastards!"). Asked before the helpers below are made, which most sentences
   // never need.
-  const disguised = DISGUISE.test(s.text);
-  if (!disguised && !tokens.some((_, i) => swearing(tokens, identities, resources, i) === 2)) {
-    const person = tokens.some((t, i) => SECOND.has(t.word) || PRONOUN.test(t.word) || s.isPerson(i));
-    if (!person || !tokens.some((_, i) => judging(resources, s, i, states) < 0 || swearing(tokens, identities, resources, i) > 0)) return out;
-  }
+  const disguised = MARK_OR_DIGIT.test(s.text) && DISGUISE.test(s.text);
+  if (!disguised && judgesNobody(s, resources, states, identities)) return out;
   const swear = (i: number) => swearing(tokens, identities, resources, i);
   const masked = disguisedProfanity(s.text, resources.profanity).map((d) => ({ ...d, token: tokenIndexAt(tokens, s.start + d.start) }));
   const profaneAt = (i: number) => swear(i) === 2 || masked.some((m) => m.token === i);
