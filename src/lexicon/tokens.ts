@@ -227,10 +227,20 @@ function hashOf(text: string, from: number, to: number): number {
 function wordOf(word: string): Word {
   let w = words.get(word);
   if (w === undefined) {
-    w = new Word(word, /^[a-z]+$/.test(word) ? PorterStemmer.stem(word) : word);
-    words.set(word, w);
+    const own = detached(word);
+    w = new Word(own, /^[a-z]+$/.test(own) ? PorterStemmer.stem(own) : own);
+    words.set(own, w);
   }
   return w;
+}
+
+/**
+ * A copy of `s` that refers to nothing else. V8 keeps a slice of 13 characters or more as a view into the string it
+ * was cut from, so a word kept in the tables above would keep the whole message it came from in memory until the
+ * tables are cleared; message text must not outlive its check. Only words met for the first time are copied.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
 }
 
 export function stem(word: string): string {
@@ -256,7 +266,7 @@ export function tokenise(text: string, offset = 0): Token[] {
     const hash = hashOf(text, i, to);
     let form = written.find(text, i, to, hash);
     if (form === undefined) {
-      const raw = text.slice(i, to);
+      const raw = detached(text.slice(i, to));
       const lower = raw.toLowerCase().replace(/’/g, "'");
       const [first, second] = expand(lower);
       form = { capital: raw[0] !== lower[0], first: wordOf(first), second: second === undefined ? undefined : wordOf(second) };
