@@ -84,3 +84,14 @@ describe('lexicon files', () => {
     expect(() => parseLexiconFile(file(joinedInList), 't.yaml')).toThrow(/holds "\|": give each phrase its own line/);
   });
 });
+
+describe('the tokeniser', () => {
+  it('reads a text with more distinct words than its table of written forms holds', () => {
+    const words = Array.from({ length: 140_000 }, (_, i) => `w${i.toString(36)}`);
+    const tokens = tokenise(words.join(' '));
+    expect(tokens).toHaveLength(140_000);
+    expect(tokens[139_999]!.word).toBe(words[139_999]);
+    // Met again after the table is full, a word still reads the same.
+    expect(tokenise(`${words[0]} ${words[139_999]}`).map((t) => t.word)).toEqual([words[0], words[139_999]]);
+  });
+});

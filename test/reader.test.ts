@@ -129,20 +129,34 @@ describe('reader findings in the engine', () => {
     expect(linter.lint(msg(OKAFOR, [murray], 'The rota for the depot looks odd to me.')).findings).toEqual([]);
   });
 
-  it('speaks beside a rule finding the confidence model doubts, and not beside a sure one', () => {
+  /** The linter with a confidence model that gives every rule finding `confidence` (Platt b only) and the ROTA reader. */
+  const sureOf = (b: number, council = data.council) => createLinter({ ...data, council, model: { weights: {}, platt: { a: 1, b } }, reader: ROTA });
+  const instructions = (l: ReturnType<typeof createLinter>, text: string) =>
+    l.lint(msg(OKAFOR, [PATEL], text)).findings.filter((x) => x.rule === 'direct-instruction');
+
+  it('is a second opinion on a rule finding it doubts in the same sentence: one finding, as sure as the surer', () => {
     const text = 'Change the rota at the depot so the crews start at six.';
-    const withModel = (b: number) =>
-      createLinter({ ...data, model: { weights: {}, platt: { a: 1, b } }, reader: ROTA })
-        .lint(msg(OKAFOR, [PATEL], text))
-        .findings.filter((x) => x.rule === 'direct-instruction');
-    const doubted = withModel(-3);
-    expect(doubted.map((f) => f.confidence).sort()).toEqual([0.05, 0.99]);
-    expect(doubted.find((f) => f.confidence === 0.99)!.message).toContain('"rota"');
-    expect(withModel(3).map((f) => f.confidence)).toEqual([0.95]);
+    const doubted = instructions(sureOf(-3), text);
+    expect(doubted.map((f) => f.confidence)).toEqual([0.99]);
+    expect(doubted[0]!.message).not.toContain('Read as a whole');
+    expect(instructions(sureOf(3), text).map((f) => f.confidence)).toEqual([0.95]);
+  });
+
+  it('speaks in another sentence than a rule finding the confidence model doubts', () => {
+    const found = instructions(sureOf(-3), 'Change the crews so they start at six. The rota for the depot looks odd to me.');
+    expect(found.map((f) => f.confidence).sort((a, b) => a - b)).toEqual([0.05, 0.99]);
+    expect(found.find((f) => f.confidence === 0.99)!.excerpt).toBe('The rota for the depot looks odd to me.');
+  });
+
+  it('stays silent for a rule that found something as sure as the reader must be, or that the council allows', () => {
+    const text = 'Change the crews so they start at six. The rota for the depot looks odd to me.';
+    expect(instructions(sureOf(3), text).map((f) => f.confidence)).toEqual([0.95]);
+    const allowing = parseCouncil(readFileSync(EXAMPLE_COUNCIL, 'utf8').replace('allow:\n', 'allow:\n  - "start at six"\n'));
+    expect(instructions(sureOf(-3, allowing), text)).toEqual([]);
   });
 
   it('does not repeat what a rule already found in the message', () => {
-    const found = linter.lint(msg(OKAFOR, [PATEL], 'Change the rota so the crews start at six.')).findings.filter((x) => x.rule === 'direct-instruction');
+    const found = instructions(sureOf(3), 'Change the rota at the depot so the crews start at six.');
     expect(found).toHaveLength(1);
     expect(found[0]!.message).not.toContain('Read as a whole');
   });

@@ -176,17 +176,26 @@ interface Form {
 }
 /**
  * Each form as written → its Form. Found by the characters in the text being read, so that a form met before (most
- * words of most sentences) is neither copied out of the text nor hashed a second time by a Map: the table hashes
- * the characters as it reads them, open addressing, the hash beside each key so that a probe compares words only when
- * their hashes agree.
+ * words of most sentences) is never copied out of the text: its characters are hashed where they stand (hashOf), then
+ * looked up by open addressing, the hash beside each key so that a probe compares words only when their hashes agree.
  */
 class WrittenForms {
   /** A power of two, more than twice WORD_CACHE_LIMIT: probes stay short. */
   private static readonly SLOTS = 1 << 17;
+  /**
+   * Forms filed at most: the table is cleared between calls once WORD_CACHE_LIMIT is reached, but one call (a long
+   * text given to `tokenise` directly) may meet more; past this a form is read afresh each time, and a probe always
+   * meets an empty slot.
+   */
+  private static readonly MOST = (WrittenForms.SLOTS / 4) * 3;
   private readonly keys: (string | undefined)[] = new Array<string | undefined>(WrittenForms.SLOTS).fill(undefined);
   private readonly forms: (Form | undefined)[] = new Array<Form | undefined>(WrittenForms.SLOTS).fill(undefined);
   private readonly hashes = new Int32Array(WrittenForms.SLOTS);
-  size = 0;
+  private filed = 0;
+
+  get size(): number {
+    return this.filed;
+  }
 
   /** The form written as `text` from `from` to `to`, whose hash is `hash` (see hashOf), or undefined. */
   find(text: string, from: number, to: number, hash: number): Form | undefined {
@@ -198,21 +207,22 @@ class WrittenForms {
     }
   }
 
-  /** Files `form` under `key` (not yet filed), whose hash is `hash`. */
+  /** Files `form` under `key` (not yet filed), whose hash is `hash`, unless the table is as full as it may be. */
   add(key: string, hash: number, form: Form): void {
+    if (this.filed >= WrittenForms.MOST) return;
     const mask = WrittenForms.SLOTS - 1;
     let slot = hash & mask;
     while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
     this.keys[slot] = key;
     this.forms[slot] = form;
     this.hashes[slot] = hash;
-    this.size++;
+    this.filed++;
   }
 
   clear(): void {
     this.keys.fill(undefined);
     this.forms.fill(undefined);
-    this.size = 0;
+    this.filed = 0;
   }
 }
 const written = new WrittenForms();
@@ -240,8 +250,11 @@ function wordOf(word: string): Word {
  * tables are cleared; message text must not outlive its check. Only words met for the first time are copied.
  */
 function detached(s: string): string {
-  return s.length < 13 ? s : s.split('').join('');
+  return s.length < SLICED_FROM ? s : s.split('').join('');
 }
+
+/** The shortest slice V8 keeps as a view into its parent string (shorter ones are copied). */
+const SLICED_FROM = 13;
 
 export function stem(word: string): string {
   if (words.size >= WORD_CACHE_LIMIT) clearWords();

@@ -199,9 +199,12 @@ export function createLinter(data: LinterData): ExplainingLinter {
         kept.push({ report, rule, excerpt });
       }
       const floor = data.readerFloor ?? READER_FLOOR;
+      /** Each rule finding's place in `findings`, by rule and sentence (the key `seen` keeps). */
+      const findingAt = new Map<string, number>();
       for (const { report, rule, excerpt } of kept) {
         const f = featuresOf(report, context, kept.length);
         const confidence = confidenceOf(data.model, f);
+        findingAt.set(`${report.rule}@${report.sentence?.start ?? report.start}`, findings.length);
         findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidence));
         features.push(f);
         if (confidence >= floor) hadItsSay.add(rule.meta.id);
@@ -220,6 +223,13 @@ export function createLinter(data: LinterData): ExplainingLinter {
           // instruction in so many words does.
           if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
+          // Where the rule already found something in this sentence, the reader's reading is a second opinion on that
+          // finding, not another finding: one finding, as sure as the surer of the two, still quoting the rule's words.
+          const same = findingAt.get(`${reading.rule}@${s.start}`);
+          if (same !== undefined) {
+            findings[same] = { ...findings[same]!, confidence: Math.max(findings[same]!.confidence, Math.round(reading.p * 100) / 100) };
+            continue;
+          }
           const report: RawReport = {
             rule: reading.rule,
             messageId: 'reader',
