@@ -181,7 +181,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
       // confidence model doubts leaves the reader free to speak for that rule as well (the rules and the reader are
       // measured so out of fold).
       const hadItsSay = new Set<string>();
-      const kept: { report: RawReport; rule: Rule; excerpt: string }[] = [];
+      const kept: { report: RawReport; rule: Rule; excerpt: string; key: string }[] = [];
       for (const report of context.reports) {
         const rule = byId.get(report.rule)!;
         if (givesWay(rule, report.sentence?.start, report.weak === true)) {
@@ -196,15 +196,15 @@ export function createLinter(data: LinterData): ExplainingLinter {
           hadItsSay.add(report.rule);
           continue;
         }
-        kept.push({ report, rule, excerpt });
+        kept.push({ report, rule, excerpt, key });
       }
       const floor = data.readerFloor ?? READER_FLOOR;
       /** Each rule finding's place in `findings`, by rule and sentence (the key `seen` keeps). */
       const findingAt = new Map<string, number>();
-      for (const { report, rule, excerpt } of kept) {
+      for (const { report, rule, excerpt, key } of kept) {
         const f = featuresOf(report, context, kept.length);
         const confidence = confidenceOf(data.model, f);
-        findingAt.set(`${report.rule}@${report.sentence?.start ?? report.start}`, findings.length);
+        findingAt.set(key, findings.length);
         findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, confidence));
         features.push(f);
         if (confidence >= floor) hadItsSay.add(rule.meta.id);
@@ -223,11 +223,12 @@ export function createLinter(data: LinterData): ExplainingLinter {
           // instruction in so many words does.
           if (givesWay(rule, reading.sentence.start, false)) continue;
           const s = reading.sentence;
+          const p = Math.round(reading.p * 100) / 100;
           // Where the rule already found something in this sentence, the reader's reading is a second opinion on that
           // finding, not another finding: one finding, as sure as the surer of the two, still quoting the rule's words.
           const same = findingAt.get(`${reading.rule}@${s.start}`);
           if (same !== undefined) {
-            findings[same] = { ...findings[same]!, confidence: Math.max(findings[same]!.confidence, Math.round(reading.p * 100) / 100) };
+            findings[same] = { ...findings[same]!, confidence: Math.max(findings[same]!.confidence, p) };
             continue;
           }
           const report: RawReport = {
@@ -241,17 +242,7 @@ export function createLinter(data: LinterData): ExplainingLinter {
           };
           const excerpt = excerptOf(normalised.text, report);
           if (allow.some((phrase) => excerpt.toLowerCase().includes(phrase))) continue;
-          findings.push(
-            toFinding(
-              rule,
-              infos.get(rule.meta.id)!,
-              council.rules[rule.meta.id] !== undefined,
-              report,
-              normalised.text,
-              excerpt,
-              Math.round(reading.p * 100) / 100,
-            ),
-          );
+          findings.push(toFinding(rule, infos.get(rule.meta.id)!, council.rules[rule.meta.id] !== undefined, report, normalised.text, excerpt, p));
           // Its confidence is the reader's own calibrated probability, not the confidence model's.
           features.push(new Map([['reader', reading.p]]));
         }
